@@ -1,0 +1,38 @@
+package domain
+
+import "time"
+
+// MailStatus is where a message of the outbox stands.
+type MailStatus string
+
+// Mail statuses: pending until a sender claims it, sending while claimed, sent once delivered.
+const (
+	MailPending MailStatus = "pending"
+	MailSending MailStatus = "sending"
+	MailSent    MailStatus = "sent"
+)
+
+// Mail is a message of the outbox: written in the same transaction as the decision it
+// announces, delivered later by `profil mail send`.
+type Mail struct {
+	ID            int64
+	CreatedAt     time.Time
+	To            string
+	Subject       string
+	Body          string
+	Status        MailStatus
+	Attempts      int
+	NextAttemptAt time.Time
+	ClaimedUntil  *time.Time
+	LastError     string
+	SentAt        *time.Time
+}
+
+// MailRetryDelay is the back-off after a failed delivery: 1 min, 5 min, 30 min, 2 h, then 6 h.
+func MailRetryDelay(attempts int) time.Duration {
+	steps := []time.Duration{time.Minute, 5 * time.Minute, 30 * time.Minute, 2 * time.Hour}
+	if attempts >= 1 && attempts <= len(steps) {
+		return steps[attempts-1]
+	}
+	return 6 * time.Hour
+}

@@ -1,0 +1,210 @@
+package output
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+
+	"github.com/jedib0t/go-pretty/v6/table"
+	"github.com/jedib0t/go-pretty/v6/text"
+
+	"github.com/profil-cli/profil/internal/iostreams"
+)
+
+const (
+	// columnGap is the blank space between two columns, as in gh and kubectl.
+	columnGap = "  "
+	// minColumnWidth is the narrowest a column is truncated to; below it a
+	// cell no longer hints at its content and the table may overflow instead.
+	minColumnWidth = 5
+	ellipsis       = "…"
+)
+
+// writeTable renders items as an aligned table with upper-case headers and
+// no box drawing, shrinking the widest columns with "…" until the table fits
+// the terminal.
+func writeTable[T any](ios *iostreams.IOStreams, items []T, cols []Column[T]) error {
+	if len(cols) == 0 {
+		return errors.New("table output needs at least one column")
+	}
+	header := make([]string, len(cols))
+	for i, c := range cols {
+		header[i] = oneLine(strings.ToUpper(c.Header))
+	}
+	cells := make([][]string, len(items))
+	for r, item := range items {
+		cells[r] = make([]string, len(cols))
+		for i, c := range cols {
+			cells[r][i] = oneLine(c.Value(item))
+		}
+	}
+
+	limits := fitWidths(columnWidths(header, cells), ios.TerminalWidth(), len(columnGap))
+	color := ios.ColorEnabled()
+
+	t := newTable()
+	hrow := make(table.Row, len(cols))
+	for i, h := range header {
+		hrow[i] = paint(color, text.Colors{text.Bold}, text.Snip(h, limits[i], ellipsis))
+	}
+	t.AppendHeader(hrow)
+	for r, item := range items {
+		row := make(table.Row, len(cols))
+		for i, c := range cols {
+			cell := text.Snip(cells[r][i], limits[i], ellipsis)
+			if color && c.Color != nil {
+				cell = paint(true, c.Color(item), cell)
+			}
+			row[i] = cell
+		}
+		t.AppendRow(row)
+	}
+	_, err := fmt.Fprintln(ios.Out, t.Render())
+	return err
+}
+
+// writeVertical shows one item as "Field:  value" lines, wrapping long values
+// to the terminal width.
+func writeVertical[T any](ios *iostreams.IOStreams, item T, cols []Column[T]) error {
+	if len(cols) == 0 {
+		return errors.New("table output needs at least one column")
+	}
+	color := ios.ColorEnabled()
+	labelWidth := 0
+	for _, c := range cols {
+		labelWidth = max(labelWidth, text.StringWidthWithoutEscSequences(c.Header)+1)
+	}
+	t := newTable()
+	for _, c := range cols {
+		value := multiLine(c.Value(item))
+		if color && c.Color != nil {
+			value = paint(true, c.Color(item), value)
+		}
+		t.AppendRow(table.Row{paint(color, text.Colors{text.Bold}, oneLine(c.Header)+":"), value})
+	}
+	if room := ios.TerminalWidth() - labelWidth - len(columnGap); room >= minColumnWidth {
+		t.SetColumnConfigs([]table.ColumnConfig{{Number: 2, WidthMax: room, WidthMaxEnforcer: text.WrapSoft}})
+	}
+	_, err := fmt.Fprintln(ios.Out, t.Render())
+	return err
+}
+
+// newTable returns a go-pretty table styled like gh and kubectl: no borders,
+// no separators, columns set apart by two spaces, nothing added at the end of
+// lines.
+func newTable() table.Writer {
+	style := table.StyleLight
+	style.Options = table.OptionsNoBordersAndSeparators
+	style.Box.PaddingLeft = ""
+	style.Box.PaddingRight = columnGap
+	style.Format.Header = text.FormatDefault // headers are upper-cased before measuring
+	style.Color = table.ColorOptions{}
+	t := table.NewWriter()
+	t.SetStyle(style)
+	t.SuppressTrailingSpaces()
+	return t
+}
+
+// columnWidths measures the widest cell of each column, header included.
+func columnWidths(header []string, rows [][]string) []int {
+	widths := make([]int, len(header))
+	for i, h := range header {
+		widths[i] = text.StringWidthWithoutEscSequences(h)
+	}
+	for _, row := range rows {
+		for i, cell := range row {
+			widths[i] = max(widths[i], text.StringWidthWithoutEscSequences(cell))
+		}
+	}
+	return widths
+}
+
+// fitWidths returns, for each column, the width its cells may take so that
+// the whole table fits in total columns. Only the widest columns shrink: a
+// common ceiling is lowered until the table fits, and whatever room the
+// ceiling leaves unused goes back to the capped columns, left first.
+// Columns never shrink below minColumnWidth, so a very narrow terminal gets
+// an overflowing table rather than an unreadable one.
+func fitWidths(widths []int, total, gap int) []int {
+	limits := append([]int(nil), widths...)
+	room := total - gap*(len(widths)-1)
+	sum, widest := 0, 0
+	for _, w := range widths {
+		sum += w
+		widest = max(widest, w)
+	}
+	if sum <= room {
+		return limits
+	}
+	ceiling := widest
+	for ceiling > minColumnWidth && cappedSum(widths, ceiling) > room {
+		ceiling--
+	}
+	spare := room - cappedSum(widths, ceiling)
+	for i, w := range widths {
+		if w > ceiling {
+			limits[i] = ceiling
+			if spare > 0 {
+				limits[i]++
+				spare--
+			}
+		}
+	}
+	return limits
+}
+
+func cappedSum(widths []int, ceiling int) int {
+	sum := 0
+	for _, w := range widths {
+		sum += min(w, ceiling)
+	}
+	return sum
+}
+
+// paint colours s when colour is on. It writes the escape sequences itself
+// instead of relying on go-pretty's own detection, so that --no-color and
+// NO_COLOR are decided in one place: iostreams.
+func paint(enabled bool, colors text.Colors, s string) string {
+	if !enabled || len(colors) == 0 || s == "" {
+		return s
+	}
+	return text.Escape(s, colors.EscapeSeq())
+}
+
+// oneLine keeps a table cell on one line and strips control characters, so
+// that data cannot move the cursor or change colours of the terminal.
+func oneLine(s string) string {
+	return sanitize(s, false)
+}
+
+// multiLine is oneLine for values shown on their own, which keep their line
+// breaks.
+func multiLine(s string) string {
+	return sanitize(s, true)
+}
+
+func sanitize(s string, keepNewlines bool) string {
+	clean := true
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n' && keepNewlines:
+			return r
+		case r == '\n' || r == '\t' || r == '\r':
+			return ' '
+		case unicode.IsControl(r):
+			return -1
+		}
+		return r
+	}, s)
+}
