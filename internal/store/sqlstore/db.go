@@ -1,0 +1,248 @@
+// Package sqlstore is the one database/sql implementation of store.Store, for SQLite
+// (modernc.org/sqlite, no cgo) and PostgreSQL (pgx). Queries are written once, with $1
+// placeholders; SQLite receives them rewritten as ?1.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/store"
+)
+
+// Options tune Open. The zero value is what the command line uses.
+type Options struct {
+	// Now is the clock; nil means time.Now. Tests inject a fixed one.
+	Now func() time.Time
+	// NoMigrate opens a SQLite database without upgrading its schema (db status, db check).
+	NoMigrate bool
+}
+
+// DB is a store.Store over one database.
+type DB struct {
+	db      *sql.DB
+	target  Target
+	now     func() time.Time
+	rebinds sync.Map // SQL text → SQLite form
+}
+
+var _ store.Store = (*DB)(nil)
+
+// sqlitePragmas are set on every pooled connection: WAL so readers never block the writer,
+// a busy timeout so concurrent processes wait their turn, foreign keys on, and BEGIN
+// IMMEDIATE so a writing transaction holds the lock from its first statement (no deadlock
+// upgrade from reader to writer).
+const sqlitePragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
+	"&_pragma=synchronous(NORMAL)&_txlock=immediate&_time_format=sqlite"
+
+// Open connects to the database named by raw (see ParseTarget). A SQLite file and its folder
+// are created on first use and its schema is upgraded at once; a PostgreSQL schema is only
+// checked: it must be brought up to date with `profil db migrate`.
+func Open(ctx context.Context, raw string, opt Options) (*DB, error) {
+	t, err := ParseTarget(raw)
+	if err != nil {
+		return nil, err
+	}
+	d, err := open(ctx, t, opt)
+	if err != nil {
+		return nil, err
+	}
+	if t.Dialect == SQLite && !opt.NoMigrate {
+		if _, err := d.Migrate(ctx); err != nil {
+			d.Close()
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+func open(ctx context.Context, t Target, opt Options) (*DB, error) {
+	var (
+		db  *sql.DB
+		err error
+	)
+	switch t.Dialect {
+	case SQLite:
+		if t.Path != ":memory:" {
+			if err := os.MkdirAll(filepath.Dir(t.Path), 0o700); err != nil {
+				return nil, fmt.Errorf("create the database folder: %w", err)
+			}
+		}
+		db, err = sql.Open("sqlite", "file:"+t.Path+"?"+sqlitePragmas)
+		if err == nil && t.Path == ":memory:" {
+			db.SetMaxOpenConns(1) // every connection would see its own empty database
+		}
+	case Postgres:
+		db, err = sql.Open("pgx", t.DSN)
+	default:
+		err = fmt.Errorf("unknown database dialect %q", t.Dialect)
+	}
+	if err != nil {
+		return nil, t.scrub(fmt.Errorf("open database %s: %w", t.Redacted(), err))
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, t.scrub(fmt.Errorf("connect to database %s: %w", t.Redacted(), err))
+	}
+	now := opt.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &DB{db: db, target: t, now: now}, nil
+}
+
+// Dialect is "sqlite" or "postgres".
+func (d *DB) Dialect() string { return d.target.Dialect }
+
+// Target is where the database is; print it with Redacted.
+func (d *DB) Target() Target { return d.target }
+
+// SQL is the underlying pool, for benchmarks and tests that must look under the store.
+func (d *DB) SQL() *sql.DB { return d.db }
+
+// Close releases the pool.
+func (d *DB) Close() error { return d.db.Close() }
+
+// Update runs fn in one read-write transaction.
+func (d *DB) Update(ctx context.Context, fn func(store.Tx) error) error {
+	sqlTx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return d.target.scrub(fmt.Errorf("begin transaction: %w", err))
+	}
+	t := &tx{d: d, q: sqlTx, now: d.clock()}
+	if err := fn(t); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return d.target.scrub(fmt.Errorf("commit: %w", mapErr(err)))
+	}
+	return nil
+}
+
+// View runs fn outside any write lock: reads go straight to the pool, which WAL (SQLite) and
+// MVCC (PostgreSQL) keep consistent per statement.
+func (d *DB) View(ctx context.Context, fn func(store.Tx) error) error {
+	return fn(&tx{d: d, q: d.db, now: d.clock(), readOnly: true})
+}
+
+// clock returns the transaction time: UTC, to the microsecond (PostgreSQL's precision), so
+// a value reads back equal on both engines.
+func (d *DB) clock() time.Time { return d.now().UTC().Truncate(time.Microsecond) }
+
+// querier is satisfied by *sql.DB and *sql.Tx, so the same query code runs in and out of a
+// transaction.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// tx implements store.Tx.
+type tx struct {
+	d        *DB
+	q        querier
+	now      time.Time
+	readOnly bool
+}
+
+func (t *tx) Now() time.Time { return t.now }
+
+func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	res, err := t.q.ExecContext(ctx, t.d.rebind(query), args...)
+	return res, mapErr(err)
+}
+
+func (t *tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	rows, err := t.q.QueryContext(ctx, t.d.rebind(query), args...)
+	return rows, mapErr(err)
+}
+
+func (t *tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return t.q.QueryRowContext(ctx, t.d.rebind(query), args...)
+}
+
+// insert runs an INSERT … RETURNING id and returns the id.
+func (t *tx) insert(ctx context.Context, query string, args ...any) (int64, error) {
+	var id int64
+	if err := t.queryRow(ctx, query+" RETURNING id", args...).Scan(&id); err != nil {
+		return 0, mapErr(err)
+	}
+	return id, nil
+}
+
+// rebind turns $1 placeholders into SQLite's ?1, which binds by number exactly as PostgreSQL
+// does (SQLite would number "$1" by order of appearance). Quoted text is left alone.
+func (d *DB) rebind(query string) string {
+	if d.target.Dialect != SQLite {
+		return query
+	}
+	if v, ok := d.rebinds.Load(query); ok {
+		return v.(string)
+	}
+	var b strings.Builder
+	b.Grow(len(query))
+	inQuote := false
+	for i := 0; i < len(query); i++ {
+		c := query[i]
+		switch {
+		case c == '\'':
+			inQuote = !inQuote
+		case c == '$' && !inQuote && i+1 < len(query) && query[i+1] >= '0' && query[i+1] <= '9':
+			c = '?'
+		}
+		b.WriteByte(c)
+	}
+	out := b.String()
+	d.rebinds.Store(query, out)
+	return out
+}
+
+// mapErr turns driver errors into domain sentinels by error code, never by message text:
+// unique violations become ErrConflict, no rows ErrNotFound.
+func mapErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return domain.ErrNotFound
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
+		return &uniqueError{constraint: pgErr.ConstraintName, err: err}
+	}
+	var sqErr *sqlite.Error
+	if errors.As(err, &sqErr) {
+		switch sqErr.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return &uniqueError{err: err}
+		}
+	}
+	return err
+}
+
+// uniqueError is a unique-constraint violation. It is a conflict (exit 5); the service usually
+// checks first and says more, this is the backstop under races.
+type uniqueError struct {
+	constraint string
+	err        error
+}
+
+func (e *uniqueError) Error() string {
+	return "already exists (a concurrent change may have won): " + e.err.Error()
+}
+func (e *uniqueError) Is(target error) bool { return target == domain.ErrConflict }
+func (e *uniqueError) Unwrap() error        { return e.err }

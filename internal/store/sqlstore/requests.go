@@ -1,0 +1,210 @@
+package sqlstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/store"
+)
+
+// requestPayload is the JSON kept in requests.payload: what was asked beyond the columns.
+type requestPayload struct {
+	Structure *payloadStructure `json:"structure,omitempty"`
+	Profiles  []string          `json:"profiles,omitempty"`
+}
+
+type payloadStructure struct {
+	SIRET      string   `json:"siret,omitempty"`
+	Name       string   `json:"name"`
+	Acronym    string   `json:"acronym,omitempty"`
+	APE        string   `json:"ape,omitempty"`
+	Address    string   `json:"address,omitempty"`
+	PostalCode string   `json:"postal_code,omitempty"`
+	City       string   `json:"city,omitempty"`
+	Department string   `json:"department,omitempty"`
+	Kinds      []string `json:"kinds,omitempty"`
+	Ministry   bool     `json:"ministry,omitempty"`
+}
+
+func encodePayload(r *domain.Request) (string, error) {
+	p := requestPayload{Profiles: r.Profiles}
+	if r.Kind == domain.RequestStructure {
+		s := r.Structure
+		kinds := make([]string, len(s.Kinds))
+		for i, k := range s.Kinds {
+			kinds[i] = string(k)
+		}
+		p.Structure = &payloadStructure{SIRET: s.SIRET, Name: s.Name, Acronym: s.Acronym, APE: s.APE, Address: s.Address,
+			PostalCode: s.PostalCode, City: s.City, Department: s.Department, Kinds: kinds, Ministry: s.Ministry}
+	}
+	b, err := json.Marshal(p)
+	return string(b), err
+}
+
+func decodePayload(raw string, r *domain.Request) error {
+	var p requestPayload
+	if err := json.Unmarshal([]byte(raw), &p); err != nil {
+		return fmt.Errorf("request %d: unreadable payload: %w", r.ID, err)
+	}
+	r.Profiles = p.Profiles
+	if s := p.Structure; s != nil {
+		kinds := make([]domain.Kind, len(s.Kinds))
+		for i, k := range s.Kinds {
+			kinds[i] = domain.Kind(k)
+		}
+		r.Structure = domain.Structure{SIRET: s.SIRET, Name: s.Name, Acronym: s.Acronym, APE: s.APE, Address: s.Address,
+			PostalCode: s.PostalCode, City: s.City, Department: s.Department, Kinds: kinds, Ministry: s.Ministry}
+	}
+	return nil
+}
+
+const requestSelect = `SELECT r.id, r.kind, r.status, COALESCE(r.user_id, 0), r.requester_email, COALESCE(r.structure_id, 0),
+	r.payload, r.created_at, r.decided_at, COALESCE(r.decided_by, 0), r.reason,
+	COALESCE(u.email, ''), COALESCE(s.name, ''), COALESCE(s.siret, ''), COALESCE(d.email, '')
+	FROM requests r
+	LEFT JOIN users u ON u.id = r.user_id
+	LEFT JOIN structures s ON s.id = r.structure_id
+	LEFT JOIN users d ON d.id = r.decided_by`
+
+func scanRequest(sc interface{ Scan(...any) error }) (domain.Request, error) {
+	var (
+		rkind            string
+		req              domain.Request
+		status, payload  string
+		created, decided nullTime
+	)
+	err := sc.Scan(&req.ID, &rkind, &status, &req.UserID, &req.RequesterEmail, &req.StructureID, &payload, &created, &decided,
+		&req.DecidedBy, &req.Reason, &req.UserEmail, &req.StructureName, &req.SIRET, &req.DecidedByEmail)
+	if err != nil {
+		return req, mapErr(err)
+	}
+	req.Kind, req.Status = domain.RequestKind(rkind), domain.RequestStatus(status)
+	req.CreatedAt, req.DecidedAt = created.Time, decided.Ptr()
+	if err := decodePayload(payload, &req); err != nil {
+		return req, err
+	}
+	if req.Kind == domain.RequestStructure && req.StructureName == "" {
+		req.StructureName, req.SIRET = req.Structure.Name, req.Structure.SIRET
+	}
+	if req.UserEmail == "" {
+		req.UserEmail = req.RequesterEmail
+	}
+	return req, nil
+}
+
+func (t *tx) CreateRequest(ctx context.Context, r *domain.Request) error {
+	payload, err := encodePayload(r)
+	if err != nil {
+		return err
+	}
+	r.Status, r.CreatedAt = domain.StatusPending, t.now
+	id, err := t.insert(ctx, `INSERT INTO requests (kind, status, user_id, requester_email, structure_id, payload, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		string(r.Kind), string(r.Status), nullInt(r.UserID), r.RequesterEmail, nullInt(r.StructureID), payload, t.now)
+	if err != nil {
+		return fmt.Errorf("create %s request: %w", r.Kind, err)
+	}
+	r.ID = id
+	return nil
+}
+
+func (t *tx) RequestByID(ctx context.Context, id int64) (domain.Request, error) {
+	r, err := scanRequest(t.queryRow(ctx, requestSelect+` WHERE r.id = $1`, id))
+	return r, notFound(err, "request %d", id)
+}
+
+func (t *tx) RequestForUpdate(ctx context.Context, id int64) (domain.Request, error) {
+	if t.d.Dialect() == Postgres && !t.readOnly {
+		var got int64
+		if err := t.queryRow(ctx, `SELECT id FROM requests WHERE id = $1 FOR UPDATE`, id).Scan(&got); err != nil {
+			return domain.Request{}, notFound(mapErr(err), "request %d", id)
+		}
+	}
+	return t.RequestByID(ctx, id)
+}
+
+func (t *tx) DecideRequest(ctx context.Context, r *domain.Request) error {
+	now := t.now
+	res, err := t.exec(ctx, `UPDATE requests SET status = $1, decided_at = $2, decided_by = $3, reason = $4
+		WHERE id = $5 AND status = 'pending'`, string(r.Status), now, nullInt(r.DecidedBy), r.Reason, r.ID)
+	if err != nil {
+		return fmt.Errorf("decide request %d: %w", r.ID, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return domain.Errorf(domain.ErrConflict, "request %d is already decided", r.ID)
+	}
+	r.DecidedAt = &now
+	return nil
+}
+
+func (t *tx) SetRequestStructure(ctx context.Context, requestID, structureID int64) error {
+	res, err := t.exec(ctx, `UPDATE requests SET structure_id = $1 WHERE id = $2`, structureID, requestID)
+	if err != nil {
+		return err
+	}
+	return affectedOne(res, "request", requestID)
+}
+
+func (t *tx) ListRequests(ctx context.Context, q store.RequestQuery) ([]domain.Request, error) {
+	var (
+		where []string
+		args  []any
+	)
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	if q.Kind != "" {
+		where = append(where, "r.kind = "+arg(string(q.Kind)))
+	}
+	if q.Status != "" {
+		where = append(where, "r.status = "+arg(string(q.Status)))
+	}
+	if q.StructureID != 0 {
+		where = append(where, "r.structure_id = "+arg(q.StructureID))
+	}
+	if q.UserID != 0 {
+		where = append(where, "r.user_id = "+arg(q.UserID))
+	}
+	if q.DecidedBy != 0 {
+		where = append(where, "r.decided_by = "+arg(q.DecidedBy))
+	}
+	if q.DecidableBy != 0 {
+		where = append(where, "r.kind <> 'structure' AND r.structure_id IN (SELECT structure_id FROM memberships"+
+			" WHERE user_id = "+arg(q.DecidableBy)+" AND referent = TRUE AND ended_at IS NULL)")
+	}
+	if len(q.IDs) > 0 {
+		ph := make([]string, len(q.IDs))
+		for i, id := range q.IDs {
+			ph[i] = arg(id)
+		}
+		where = append(where, "r.id IN ("+strings.Join(ph, ", ")+")")
+	}
+	query := requestSelect
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	query += " ORDER BY r.created_at, r.id"
+	if q.Limit > 0 {
+		query += " LIMIT " + arg(q.Limit)
+	}
+	rows, err := t.query(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list requests: %w", err)
+	}
+	defer rows.Close()
+	out := []domain.Request{}
+	for rows.Next() {
+		r, err := scanRequest(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, mapErr(rows.Err())
+}

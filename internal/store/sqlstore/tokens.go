@@ -1,0 +1,51 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/profil-cli/profil/internal/domain"
+)
+
+func (t *tx) CreateToken(ctx context.Context, tok *domain.Token) error {
+	tok.CreatedAt = t.now
+	id, err := t.insert(ctx, `INSERT INTO tokens (user_id, kind, name, token_hash, scope, created_at, expires_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		tok.UserID, string(tok.Kind), tok.Name, tok.Hash, tok.Scope, t.now, timePtr(tok.ExpiresAt))
+	if err != nil {
+		return fmt.Errorf("create token: %w", err)
+	}
+	tok.ID = id
+	return nil
+}
+
+func (t *tx) TokenByHash(ctx context.Context, hash string) (domain.Token, error) {
+	var (
+		tok                          domain.Token
+		kind                         string
+		created, expires, used, revd nullTime
+	)
+	err := t.queryRow(ctx, `SELECT id, user_id, kind, name, token_hash, scope, created_at, expires_at,
+		last_used_at, revoked_at FROM tokens WHERE token_hash = $1`, hash).
+		Scan(&tok.ID, &tok.UserID, &kind, &tok.Name, &tok.Hash, &tok.Scope, &created, &expires, &used, &revd)
+	if err != nil {
+		return tok, notFound(mapErr(err), "token")
+	}
+	tok.Kind = domain.TokenKind(kind)
+	tok.CreatedAt = created.Time
+	tok.ExpiresAt, tok.LastUsedAt, tok.RevokedAt = expires.Ptr(), used.Ptr(), revd.Ptr()
+	return tok, nil
+}
+
+func (t *tx) TouchToken(ctx context.Context, id int64) error {
+	_, err := t.exec(ctx, `UPDATE tokens SET last_used_at = $1 WHERE id = $2`, t.now, id)
+	return err
+}
+
+func (t *tx) RevokeToken(ctx context.Context, id int64) error {
+	res, err := t.exec(ctx, `UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL`, t.now, id)
+	if err != nil {
+		return err
+	}
+	return affectedOne(res, "token", id)
+}

@@ -1,0 +1,123 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/store"
+)
+
+const userColumns = `u.id, u.email, u.last_name, u.first_name, u.function, u.phone, u.status, u.manager,
+	u.password_hash, u.must_change_password, u.source, u.created_at, u.updated_at`
+
+func scanUser(sc interface{ Scan(...any) error }) (domain.User, error) {
+	var (
+		u                domain.User
+		hash             sql.NullString
+		status           string
+		created, updated nullTime
+	)
+	err := sc.Scan(&u.ID, &u.Email, &u.LastName, &u.FirstName, &u.Function, &u.Phone, &status, &u.Manager,
+		&hash, &u.MustChangePassword, &u.Source, &created, &updated)
+	if err != nil {
+		return u, mapErr(err)
+	}
+	u.Status = domain.UserStatus(status)
+	u.PasswordHash = hash.String
+	u.CreatedAt, u.UpdatedAt = created.Time, updated.Time
+	return u, nil
+}
+
+func (t *tx) CreateUser(ctx context.Context, u *domain.User) error {
+	u.CreatedAt, u.UpdatedAt = t.now, t.now
+	id, err := t.insert(ctx, `INSERT INTO users (email, last_name, first_name, function, phone, status, manager,
+		password_hash, must_change_password, source, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		u.Email, u.LastName, u.FirstName, u.Function, u.Phone, string(u.Status), u.Manager,
+		nullText(u.PasswordHash), u.MustChangePassword, u.Source, t.now, t.now)
+	if err != nil {
+		return fmt.Errorf("create user %s: %w", u.Email, err)
+	}
+	u.ID = id
+	return nil
+}
+
+func (t *tx) UpdateUser(ctx context.Context, u *domain.User) error {
+	u.UpdatedAt = t.now
+	res, err := t.exec(ctx, `UPDATE users SET email = $1, last_name = $2, first_name = $3, function = $4,
+		phone = $5, status = $6, manager = $7, password_hash = $8, must_change_password = $9, source = $10,
+		updated_at = $11 WHERE id = $12`,
+		u.Email, u.LastName, u.FirstName, u.Function, u.Phone, string(u.Status), u.Manager,
+		nullText(u.PasswordHash), u.MustChangePassword, u.Source, t.now, u.ID)
+	if err != nil {
+		return fmt.Errorf("update user %s: %w", u.Email, err)
+	}
+	return affectedOne(res, "user", u.ID)
+}
+
+func (t *tx) UserByID(ctx context.Context, id int64) (domain.User, error) {
+	u, err := scanUser(t.queryRow(ctx, `SELECT `+userColumns+` FROM users u WHERE u.id = $1`, id))
+	if err != nil {
+		return u, notFound(err, "user #%d", id)
+	}
+	return u, nil
+}
+
+func (t *tx) UserByEmail(ctx context.Context, email string) (domain.User, error) {
+	u, err := scanUser(t.queryRow(ctx, `SELECT `+userColumns+` FROM users u WHERE u.email = $1`, email))
+	if err != nil {
+		return u, notFound(err, "user %s", email)
+	}
+	return u, nil
+}
+
+func (t *tx) CountManagers(ctx context.Context) (int, error) {
+	var n int
+	err := t.queryRow(ctx, `SELECT COUNT(*) FROM users WHERE manager = TRUE AND status = 'active'`).Scan(&n)
+	return n, mapErr(err)
+}
+
+func (t *tx) ManagerEmails(ctx context.Context) ([]string, error) {
+	rows, err := t.query(ctx, `SELECT email FROM users WHERE manager = TRUE AND status = 'active' ORDER BY email`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []string{}
+	for rows.Next() {
+		var e string
+		if err := rows.Scan(&e); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, mapErr(rows.Err())
+}
+
+func (t *tx) ListUsers(ctx context.Context, q store.UserQuery) ([]domain.User, error) {
+	query, args := `SELECT `+userColumns+` FROM users u`, []any{}
+	if q.Status != "" {
+		query += ` WHERE u.status = $1`
+		args = append(args, string(q.Status))
+	}
+	query += ` ORDER BY u.last_name, u.first_name, u.id`
+	if q.Limit > 0 {
+		query += fmt.Sprintf(` LIMIT %d`, q.Limit)
+	}
+	rows, err := t.query(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	defer rows.Close()
+	out := []domain.User{}
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, mapErr(rows.Err())
+}

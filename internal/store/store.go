@@ -1,0 +1,144 @@
+// Package store declares what the service layer needs from a database. One implementation
+// (sqlstore) serves SQLite and PostgreSQL; the conformance suite in storetest holds both to the
+// same behaviour.
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/profil-cli/profil/internal/domain"
+)
+
+// Store opens transactions. Every use case runs in exactly one: a failed command leaves the
+// database as it was.
+type Store interface {
+	// Update runs fn in a read-write transaction, committed if fn returns nil. On SQLite the
+	// write lock is taken at BEGIN, so concurrent writers queue instead of failing mid-way.
+	Update(ctx context.Context, fn func(Tx) error) error
+	// View runs fn for reading only.
+	View(ctx context.Context, fn func(Tx) error) error
+	// Dialect is "sqlite" or "postgres".
+	Dialect() string
+	Close() error
+}
+
+// Tx is one unit of work. Its clock is read once: every row a use case writes carries the same
+// time.
+type Tx interface {
+	Now() time.Time
+
+	CreateStructure(ctx context.Context, s *domain.Structure) error
+	UpdateStructure(ctx context.Context, s *domain.Structure) error
+	StructureByID(ctx context.Context, id int64) (domain.Structure, error)
+	StructureBySIRET(ctx context.Context, siret string) (domain.Structure, error)
+	SearchStructures(ctx context.Context, q StructureQuery) ([]domain.Structure, error)
+
+	CreateUser(ctx context.Context, u *domain.User) error
+	UpdateUser(ctx context.Context, u *domain.User) error
+	UserByID(ctx context.Context, id int64) (domain.User, error)
+	UserByEmail(ctx context.Context, email string) (domain.User, error)
+	CountManagers(ctx context.Context) (int, error)
+	// ManagerEmails lists the e-mails of active gestionnaires, to tell them of new requests.
+	ManagerEmails(ctx context.Context) ([]string, error)
+	ListUsers(ctx context.Context, q UserQuery) ([]domain.User, error)
+
+	CreateToken(ctx context.Context, t *domain.Token) error
+	TokenByHash(ctx context.Context, hash string) (domain.Token, error)
+	TouchToken(ctx context.Context, id int64) error
+	RevokeToken(ctx context.Context, id int64) error
+
+	AppendAudit(ctx context.Context, e *domain.AuditEvent) error
+	ListAudit(ctx context.Context, q AuditQuery) ([]domain.AuditEvent, error)
+
+	// LockStructure serialises the decisions that touch one structure's référent: on
+	// PostgreSQL it takes the structure's row lock until the transaction ends (SQLite
+	// transactions are serial already). It returns the structure as it is once locked.
+	LockStructure(ctx context.Context, id int64) (domain.Structure, error)
+	AddMembership(ctx context.Context, m *domain.Membership) error
+	ActiveMembership(ctx context.Context, userID, structureID int64) (domain.Membership, error)
+	// Referent returns the active référent membership of a structure, ErrNotFound if none.
+	Referent(ctx context.Context, structureID int64) (domain.Membership, error)
+	SetReferent(ctx context.Context, membershipID int64, referent bool) error
+	EndMembership(ctx context.Context, membershipID int64) error
+	ListMembers(ctx context.Context, q MemberQuery) ([]domain.Member, error)
+
+	AddGrant(ctx context.Context, membershipID int64, code string, by int64) error
+	RevokeGrant(ctx context.Context, membershipID int64, code string, by int64) error
+	RevokeAllGrants(ctx context.Context, membershipID int64, by int64) error
+	Grants(ctx context.Context, membershipID int64) ([]string, error)
+
+	CreateRequest(ctx context.Context, r *domain.Request) error
+	// RequestForUpdate loads a request and, on PostgreSQL, locks its row until the
+	// transaction ends, so two deciders never both see it pending.
+	RequestForUpdate(ctx context.Context, id int64) (domain.Request, error)
+	RequestByID(ctx context.Context, id int64) (domain.Request, error)
+	// DecideRequest records the decision only if the request is still pending; otherwise
+	// it returns ErrConflict.
+	DecideRequest(ctx context.Context, r *domain.Request) error
+	// SetRequestStructure records the structure a structure request created.
+	SetRequestStructure(ctx context.Context, requestID, structureID int64) error
+	ListRequests(ctx context.Context, q RequestQuery) ([]domain.Request, error)
+
+	EnqueueMail(ctx context.Context, m *domain.Mail) error
+	ListMail(ctx context.Context, q MailQuery) ([]domain.Mail, error)
+	// ClaimMail marks up to limit due messages as being sent until leaseUntil and returns
+	// them; a message claimed by one sender is invisible to the others until its lease ends.
+	ClaimMail(ctx context.Context, limit int, leaseUntil time.Time) ([]domain.Mail, error)
+	MarkMailSent(ctx context.Context, id int64) error
+	MarkMailFailed(ctx context.Context, id int64, errText string, next time.Time) error
+}
+
+// UserQuery filters accounts; zero fields do not filter.
+type UserQuery struct {
+	Status domain.UserStatus
+	Limit  int
+}
+
+// MemberQuery filters active memberships; zero fields do not filter.
+type MemberQuery struct {
+	StructureID     int64
+	UserID          int64
+	WithoutProfiles bool // only members who hold no profile yet (besides automatic ones)
+	// IgnoreProfiles are profile codes that do not count as "a right" for WithoutProfiles
+	// (the automatic PARCOURS PRO bénéficiaire).
+	IgnoreProfiles []string
+}
+
+// RequestQuery filters the queue; zero fields do not filter.
+type RequestQuery struct {
+	Kind        domain.RequestKind
+	Status      domain.RequestStatus
+	StructureID int64
+	UserID      int64 // the person's own requests (--mine)
+	DecidedBy   int64
+	// DecidableBy limits to the requests this non-gestionnaire user may decide: account and
+	// affiliation requests of structures they are référent of.
+	DecidableBy int64
+	IDs         []int64
+	Limit       int
+}
+
+// MailQuery filters the outbox.
+type MailQuery struct {
+	PendingOnly bool // not sent yet
+	Limit       int
+}
+
+// StructureQuery filters structures. Text is matched on the folded name and acronym (any
+// word order, each word a substring), or as a SIRET/SIREN prefix when it is all digits.
+type StructureQuery struct {
+	Text       string
+	Department string
+	Kind       domain.Kind
+	Limit      int // 0: no limit
+}
+
+// AuditQuery filters the audit trail; zero fields do not filter.
+type AuditQuery struct {
+	ActorID     int64
+	StructureID int64
+	Action      string // exact, or a prefix ending in "." ("request.")
+	Since       time.Time
+	Limit       int
+}
