@@ -1,0 +1,115 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/profil-cli/profil/internal/cli/cmdutil"
+	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/service"
+)
+
+// Demo credentials, printed by `profil demo` so a newcomer can sign in again.
+const (
+	DemoEmail    = "gestionnaire@demo.profil.fr"
+	DemoPassword = "demo-profil-2026"
+)
+
+// NewCmdDemo builds `profil demo`.
+func NewCmdDemo(f *cmdutil.Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:   "demo",
+		Short: "Fill the database with a realistic demo and sign in as its gestionnaire",
+		Long: `Fill the database (the default embedded file, or --db) with a demo: structures of
+Nouvelle-Aquitaine with and without SIRET, and a gestionnaire you are signed in as. Running it
+again signs you in again and changes nothing. It refuses a database that holds other data.`,
+		Example: `  profil demo
+  profil structure search "cap metiers"
+  profil --db /tmp/essai.db demo`,
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return demoRun(cmd.Context(), f)
+		},
+	}
+}
+
+func demoRun(ctx context.Context, f *cmdutil.Factory) error {
+	svc, err := f.Service(ctx)
+	if err != nil {
+		return err
+	}
+	created := true
+	u, err := svc.Bootstrap(ctx, service.BootstrapInput{Email: DemoEmail, FirstName: "Camille", LastName: "Gestion", Password: DemoPassword})
+	if errors.Is(err, domain.ErrConflict) {
+		created = false // already a gestionnaire: the demo's, or someone else's (login says which)
+	} else if err != nil {
+		return err
+	}
+	token, u, err := svc.Login(ctx, DemoEmail, DemoPassword)
+	if err != nil {
+		if !created {
+			return domain.Errorf(domain.ErrConflict, "this database already holds other data: run the demo on another file, e.g. `profil --db /tmp/demo.db demo`")
+		}
+		return err
+	}
+	if created {
+		actor := domain.Actor{UserID: u.ID, Email: u.Email, Manager: true}
+		for _, in := range demoStructures() {
+			if _, err := svc.CreateStructure(ctx, actor, in); err != nil {
+				return fmt.Errorf("demo structure: %w", err)
+			}
+		}
+	}
+	if err := saveSession(f, u.Email, token); err != nil {
+		return err
+	}
+	target, _ := f.Target()
+	if created {
+		f.Stderrf("✓ demo database ready at %s\n", target.Redacted())
+	} else {
+		f.Stderrf("✓ demo database already there at %s\n", target.Redacted())
+	}
+	f.Stderrf("✓ signed in as %s (password %s)\n\nTry:\n  profil structure search \"cap metiers\"\n  profil structure list --department 33\n", DemoEmail, DemoPassword)
+	return nil
+}
+
+func str(s string) *string { return &s }
+
+func demoStructures() []domain.StructureInput {
+	kinds := func(k ...domain.Kind) *[]domain.Kind { return &k }
+	year := func(y int) *int { return &y }
+	yes := true
+	return []domain.StructureInput{
+		{SIRET: str(domain.MakeSIRET("18330001", "0001")), Name: str("Cap Métiers Nouvelle-Aquitaine"), Acronym: str("CMNA"),
+			APE: str("84.13Z"), Address: str("102 avenue de Canéjan"), PostalCode: str("33600"), City: str("Pessac"),
+			Kinds: kinds(domain.KindEmployer), AdhesionYear: year(2026)},
+		{SIRET: str(domain.MakeSIRET("82422814", "0107")), Name: str("AFPA Bordeaux Bègles"), Acronym: str("AFPA"),
+			APE: str("85.59A"), Address: str("Rue Pierre Mendès France"), PostalCode: str("33130"), City: str("Bègles"),
+			Kinds: kinds(domain.KindTrainingOrg, domain.KindEmployer), AdhesionYear: year(2026)},
+		{SIRET: str(domain.MakeSIRET("19640001", "0026")), Name: str("GRETA Sud Aquitaine"), Acronym: str("GRETA SA"),
+			APE: str("85.59A"), Address: str("2 rue Lormand"), PostalCode: str("64100"), City: str("Bayonne"),
+			Kinds: kinds(domain.KindTrainingOrg)},
+		{SIRET: str(domain.MakeSIRET("42831502", "0014")), Name: str("Mission Locale de Limoges"), Acronym: str("MLL"),
+			APE: str("88.99B"), Address: str("11 rue Jean Jaurès"), PostalCode: str("87000"), City: str("Limoges"),
+			Kinds: kinds(domain.KindPrescriber)},
+		{SIRET: str(domain.MakeSIRET("13000548", "0190")), Name: str("France Travail Poitiers Couronneries"),
+			APE: str("84.13Z"), Address: str("9 rue des Frères Lumière"), PostalCode: str("86000"), City: str("Poitiers"),
+			Kinds: kinds(domain.KindPrescriber)},
+		{SIRET: str(domain.MakeSIRET("26330004", "0015")), Name: str("Centre Hospitalier Universitaire de Bordeaux"), Acronym: str("CHU Bordeaux"),
+			APE: str("86.10Z"), Address: str("12 rue Dubernat"), PostalCode: str("33400"), City: str("Talence"),
+			Kinds: kinds(domain.KindEmployer), AdhesionYear: year(2025)},
+		{SIRET: str(domain.MakeSIRET("18190001", "0030")), Name: str("Chambre de Métiers et de l'Artisanat de la Corrèze"), Acronym: str("CMA 19"),
+			APE: str("94.11Z"), Address: str("8 avenue Alfred de Musset"), PostalCode: str("19000"), City: str("Tulle"),
+			Kinds: kinds(domain.KindTrainingOrg, domain.KindPrescriber)},
+		{SIRET: str(domain.MakeSIRET("77567891", "0021")), Name: str("Œuvre d'Éducation Populaire du Périgord"), Acronym: str("OEPP"),
+			APE: str("85.59B"), Address: str("3 place Francheville"), PostalCode: str("24000"), City: str("Périgueux"),
+			Kinds: kinds(domain.KindTrainingOrg, domain.KindEmployer)},
+		{Name: str("Ministère du Travail, du Plein emploi et de l'Insertion"), Acronym: str("DGEFP"),
+			Address: str("127 rue de Grenelle"), PostalCode: str("75007"), City: str("Paris"), Ministry: &yes},
+		{Name: str("Association Les Compagnons du Devoir d'Ajaccio"), Address: str("Route de Mezzavia"),
+			PostalCode: str("20090"), City: str("Ajaccio"), Kinds: kinds(domain.KindTrainingOrg)},
+	}
+}

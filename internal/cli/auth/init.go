@@ -1,0 +1,108 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/profil-cli/profil/internal/cli/cmdutil"
+	"github.com/profil-cli/profil/internal/service"
+)
+
+// InitOptions are the inputs of `profil init`.
+type InitOptions struct {
+	AdminEmail    string
+	AdminName     string
+	PasswordStdin bool
+}
+
+// NewCmdInit builds `profil init`.
+func NewCmdInit(f *cmdutil.Factory) *cobra.Command {
+	opts := &InitOptions{}
+	cmd := &cobra.Command{
+		Use:   "init",
+		Short: "Create or upgrade the database; create the first gestionnaire",
+		Long: `Create the database (or bring an existing one up to date) and, with --admin-email, create
+its first gestionnaire and sign in as them. Running it again is harmless: it only applies
+migrations that are missing. On PostgreSQL it holds an advisory lock while it migrates.`,
+		Example: `  profil init --admin-email jeanne.durand@cap-metiers.fr --admin-name "Jeanne Durand"
+  printf '%s\n' "$PASSWORD" | profil --db postgres://profil@db/profil init \
+      --admin-email jeanne.durand@cap-metiers.fr --admin-name "Jeanne Durand" --password-stdin`,
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.AdminEmail == "" && (opts.AdminName != "" || opts.PasswordStdin) {
+				return cmdutil.FlagErrorf("--admin-name and --password-stdin go with --admin-email")
+			}
+			if opts.AdminEmail != "" && strings.TrimSpace(opts.AdminName) == "" {
+				return cmdutil.FlagErrorf("--admin-name is required with --admin-email")
+			}
+			return initRun(cmd.Context(), f, opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.AdminEmail, "admin-email", "", "e-mail of the first gestionnaire")
+	cmd.Flags().StringVar(&opts.AdminName, "admin-name", "", `name of the first gestionnaire ("Prénom Nom")`)
+	cmd.Flags().BoolVar(&opts.PasswordStdin, "password-stdin", false, "read the gestionnaire's password from standard input")
+	return cmd
+}
+
+func initRun(ctx context.Context, f *cmdutil.Factory, opts *InitOptions) error {
+	db, err := f.OpenDB(ctx, true)
+	if err != nil {
+		return err
+	}
+	applied, err := db.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	for _, m := range applied {
+		f.Stderrf("applied %s\n", m.Name)
+	}
+	v, err := db.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	f.Stderrf("✓ database %s ready (schema version %d)\n", db.Target().Redacted(), v)
+	if opts.AdminEmail == "" {
+		return nil
+	}
+	password, err := readPassword(f, opts.PasswordStdin, true)
+	if err != nil {
+		return err
+	}
+	first, last := SplitName(opts.AdminName)
+	svc, err := f.Service(ctx)
+	if err != nil {
+		return err
+	}
+	u, err := svc.Bootstrap(ctx, service.BootstrapInput{Email: opts.AdminEmail, FirstName: first, LastName: last, Password: password})
+	if err != nil {
+		return err
+	}
+	token, _, err := svc.Login(ctx, u.Email, password)
+	if err != nil {
+		return err
+	}
+	if err := saveSession(f, u.Email, token); err != nil {
+		return err
+	}
+	f.Stderrf("✓ created gestionnaire %s and signed in\n", u.Email)
+	if cfg, _ := f.Config(); cfg != nil && cfg.Quiet {
+		fmt.Fprintln(f.IO.Out, u.ID)
+	}
+	return nil
+}
+
+// SplitName reads "Prénom Nom" as French forms write it: the first word is the first name, the
+// rest the last name ("Jean-Pierre de La Fontaine" → "Jean-Pierre", "de La Fontaine").
+func SplitName(full string) (first, last string) {
+	parts := strings.Fields(full)
+	switch len(parts) {
+	case 0:
+		return "", ""
+	case 1:
+		return "", parts[0]
+	}
+	return parts[0], strings.Join(parts[1:], " ")
+}

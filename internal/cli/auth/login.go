@@ -1,0 +1,196 @@
+// Package auth holds the commands that set up a database and sign people in and out.
+package auth
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/profil-cli/profil/internal/cli/cmdutil"
+	"github.com/profil-cli/profil/internal/cli/view"
+	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/output"
+)
+
+// LoginOptions are the inputs of `profil login`.
+type LoginOptions struct {
+	Email         string
+	PasswordStdin bool
+}
+
+// NewCmdLogin builds `profil login`. runF replaces the run function in tests.
+func NewCmdLogin(f *cmdutil.Factory) *cobra.Command {
+	opts := &LoginOptions{}
+	cmd := &cobra.Command{
+		Use:   "login",
+		Short: "Sign in to the database and keep the session",
+		Long: `Sign in with your e-mail and password. The session is kept in
+$XDG_CONFIG_HOME/profil/credentials.json (readable by you only), one per database; the
+database keeps only its hash. On a terminal the password is asked without echo; scripts pass
+it on standard input with --password-stdin.`,
+		Example: `  profil login --email jeanne.durand@cap-metiers.fr
+  printf '%s\n' "$PASSWORD" | profil login --email jeanne.durand@cap-metiers.fr --password-stdin`,
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return loginRun(cmd.Context(), f, opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Email, "email", "", "your e-mail address")
+	cmd.Flags().BoolVar(&opts.PasswordStdin, "password-stdin", false, "read the password from standard input")
+	return cmd
+}
+
+func loginRun(ctx context.Context, f *cmdutil.Factory, opts *LoginOptions) error {
+	email := strings.TrimSpace(opts.Email)
+	if email == "" {
+		if !f.CanPrompt() {
+			return cmdutil.FlagErrorf("--email is required when nothing may prompt")
+		}
+		var err error
+		if email, err = f.Prompter.Input("E-mail", ""); err != nil {
+			return err
+		}
+	}
+	password, err := readPassword(f, opts.PasswordStdin, false)
+	if err != nil {
+		return err
+	}
+	svc, err := f.Service(ctx)
+	if err != nil {
+		return err
+	}
+	token, u, err := svc.Login(ctx, email, password)
+	if err != nil {
+		return err
+	}
+	if err := saveSession(f, u.Email, token); err != nil {
+		return err
+	}
+	f.Stderrf("✓ signed in as %s\n", u.Email)
+	if u.MustChangePassword {
+		f.Stderrf("! your password is temporary: change it now with `profil user passwd`\n")
+	}
+	return nil
+}
+
+// saveSession keeps the token for the current database.
+func saveSession(f *cmdutil.Factory, email, token string) error {
+	creds, err := f.Credentials()
+	if err != nil {
+		return err
+	}
+	key, err := f.SessionKey()
+	if err != nil {
+		return err
+	}
+	return creds.Set(key, cmdutil.Session{Email: email, Token: token})
+}
+
+// readPassword reads a password from stdin (--password-stdin) or asks for it on a terminal,
+// twice when confirm is set.
+func readPassword(f *cmdutil.Factory, fromStdin, confirm bool) (string, error) {
+	if fromStdin {
+		return cmdutil.ReadSecretStdin(f.IO)
+	}
+	if !f.CanPrompt() {
+		return "", cmdutil.FlagErrorf("--password-stdin is required when nothing may prompt")
+	}
+	pw, err := f.Prompter.Password("Password")
+	if err != nil {
+		return "", err
+	}
+	if confirm {
+		again, err := f.Prompter.Password("Password again")
+		if err != nil {
+			return "", err
+		}
+		if again != pw {
+			return "", domain.Invalid("password", "", "the two passwords differ")
+		}
+	}
+	return pw, nil
+}
+
+// NewCmdLogout builds `profil logout`.
+func NewCmdLogout(f *cmdutil.Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:         "logout",
+		Short:       "Sign out: revoke the stored session",
+		Annotations: map[string]string{cmdutil.AnnotationTemporaryPassword: "yes"},
+		Example:     "  profil logout",
+		Args:        cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			creds, err := f.Credentials()
+			if err != nil {
+				return err
+			}
+			key, err := f.SessionKey()
+			if err != nil {
+				return err
+			}
+			s, ok := creds.Get(key)
+			if !ok {
+				f.Stderrf("not signed in\n")
+				return nil
+			}
+			svc, err := f.Service(ctx)
+			if err != nil {
+				return err
+			}
+			if err := svc.Logout(ctx, s.Token); err != nil {
+				return err
+			}
+			if err := creds.Delete(key); err != nil {
+				return err
+			}
+			f.Stderrf("✓ signed out %s\n", s.Email)
+			return nil
+		},
+	}
+}
+
+// NewCmdWhoami builds `profil whoami`.
+func NewCmdWhoami(f *cmdutil.Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:         "whoami",
+		Short:       "Show who you are signed in as",
+		Annotations: map[string]string{cmdutil.AnnotationTemporaryPassword: "yes"},
+		Example:     "  profil whoami\n  profil whoami -o json",
+		Args:        cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			actor, err := f.Actor(ctx)
+			if err != nil {
+				return err
+			}
+			svc, err := f.Service(ctx)
+			if err != nil {
+				return err
+			}
+			u, err := svc.Me(ctx, actor)
+			if err != nil {
+				return err
+			}
+			format, err := f.Format()
+			if err != nil {
+				return err
+			}
+			if format == output.Table {
+				role := "member"
+				if u.Manager {
+					role = "gestionnaire"
+				}
+				via := ""
+				if actor.TokenName != "" {
+					via = fmt.Sprintf(" (token %s)", actor.TokenName)
+				}
+				fmt.Fprintf(f.IO.Out, "%s <%s>, %s%s\n", u.FullName(), u.Email, role, via)
+				return nil
+			}
+			return output.PrintOne(f.IO, format, view.FromUser(u), view.UserDetail)
+		},
+	}
+}

@@ -1,0 +1,76 @@
+// Package cmdutil is what every command of profil shares: the Factory of lazy dependencies,
+// configuration, stored credentials, typed errors and their exit codes.
+package cmdutil
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/prompt"
+)
+
+// Exit codes, as documented in the README. ExitCode is the only place errors become numbers.
+const (
+	ExitOK        = 0
+	ExitError     = 1
+	ExitUsage     = 2
+	ExitNotFound  = 3
+	ExitForbidden = 4
+	ExitConflict  = 5
+	ExitInvalid   = 6
+)
+
+// FlagError is a usage error: unknown flag, missing argument, a value that cannot be asked
+// for because nothing may prompt (exit 2).
+type FlagError struct{ err error }
+
+func (e *FlagError) Error() string { return e.err.Error() }
+func (e *FlagError) Unwrap() error { return e.err }
+
+// FlagErrorf builds a FlagError.
+func FlagErrorf(format string, args ...any) error {
+	return &FlagError{err: fmt.Errorf(format, args...)}
+}
+
+// SilentError has already been reported (for example a bulk command printed one line per
+// item); it only carries the exit code.
+type SilentError struct{ Code int }
+
+func (e *SilentError) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
+
+// ExitCode maps an error to the documented exit code.
+func ExitCode(err error) int {
+	var silent *SilentError
+	var flagErr *FlagError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &silent):
+		return silent.Code
+	case errors.As(err, &flagErr):
+		return ExitUsage
+	case errors.Is(err, domain.ErrNotFound):
+		return ExitNotFound
+	case errors.Is(err, domain.ErrForbidden):
+		return ExitForbidden
+	case errors.Is(err, domain.ErrConflict):
+		return ExitConflict
+	case errors.Is(err, domain.ErrInvalid):
+		return ExitInvalid
+	case errors.Is(err, prompt.ErrCancelled):
+		return ExitError
+	}
+	return ExitError
+}
+
+// Worst returns the exit code a bulk command ends with: the highest of its items'.
+func Worst(codes ...int) int {
+	w := 0
+	for _, c := range codes {
+		if c > w {
+			w = c
+		}
+	}
+	return w
+}

@@ -1,0 +1,246 @@
+package request
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/profil-cli/profil/internal/cli/cmdutil"
+	"github.com/profil-cli/profil/internal/cli/view"
+	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/output"
+	"github.com/profil-cli/profil/internal/service"
+)
+
+// DecideOptions are the inputs of `request approve` and `request reject`.
+type DecideOptions struct {
+	IDs       []int64
+	All       bool
+	Structure *domain.StructureRef
+	Input     service.DecideInput
+}
+
+// NewCmdDecide builds `request approve` (verb "approve") or `request reject` (verb "reject").
+func NewCmdDecide(f *cmdutil.Factory, verb string, runF func(context.Context, *DecideOptions) error) *cobra.Command {
+	var (
+		reason, structure string
+		profiles          []string
+		all, dryRun       bool
+	)
+	decision := domain.Approve
+	short := "Approve requests: create the structure, or attach the person"
+	example := `  profil request approve 42
+  profil request approve 42 43 44 --profile rafael.prescriber-1
+  profil request approve --all --structure "732 829 320 00074" --dry-run
+  profil request list -q | profil request approve -`
+	if verb == "reject" {
+		decision = domain.Reject
+		short = "Reject requests, with a reason the person will read"
+		example = `  profil request reject 43 --reason "Personne inconnue de la structure"
+  printf '43\n44\n' | profil request reject - --reason "Doublon"`
+	}
+	cmd := &cobra.Command{
+		Use:   verb + " ID…|- [flags]",
+		Short: short,
+		Long: short + `.
+
+Give request ids as arguments, or "-" to read them from standard input (one per line or
+separated by spaces), or --all --structure S for every pending request of a structure. Each
+request is decided in its own transaction: one that fails does not stop the others. Every
+item gets a result line (-o json: [{"id","result","error"}]); the command exits with the worst
+code of its items. --dry-run checks everything and changes nothing.`,
+		Example: example,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts := &DecideOptions{All: all, Input: service.DecideInput{Decision: decision, Reason: reason, Profiles: profiles, DryRun: dryRun}}
+			if decision == domain.Reject && strings.TrimSpace(reason) == "" {
+				return cmdutil.FlagErrorf("--reason is required to reject: the person will read it")
+			}
+			if structure != "" {
+				ref, err := domain.ParseStructureRef(structure)
+				if err != nil {
+					return err
+				}
+				opts.Structure = &ref
+			}
+			switch {
+			case all && opts.Structure == nil:
+				return cmdutil.FlagErrorf("--all needs --structure: decide every pending request of one structure")
+			case all && len(args) > 0:
+				return cmdutil.FlagErrorf("give request ids or --all, not both")
+			case !all && len(args) == 0:
+				return cmdutil.FlagErrorf("missing request ids: give them as arguments, '-' for standard input, or --all --structure S")
+			}
+			for _, a := range args {
+				if a == "-" {
+					ids, err := readIDs(f.IO.In)
+					if err != nil {
+						return err
+					}
+					opts.IDs = append(opts.IDs, ids...)
+					continue
+				}
+				id, err := parseID(a)
+				if err != nil {
+					return err
+				}
+				opts.IDs = append(opts.IDs, id)
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return decideRun(cmd.Context(), f, opts)
+		},
+	}
+	if decision == domain.Approve {
+		cmd.Flags().StringSliceVar(&profiles, "profile", nil, "profile codes to grant with the approval (repeat or comma-separate)")
+	}
+	cmd.Flags().StringVar(&reason, "reason", "", "why (required to reject; sent to the person)")
+	cmd.Flags().BoolVar(&all, "all", false, "every pending request of --structure")
+	cmd.Flags().StringVar(&structure, "structure", "", "with --all: the structure (id or SIRET)")
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "say what would happen, change nothing")
+	if decision == domain.Approve {
+		_ = cmd.RegisterFlagCompletionFunc("profile", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+			return domain.ProfileCodes, cobra.ShellCompDirectiveNoFileComp
+		})
+	}
+	return cmd
+}
+
+// readIDs reads request ids separated by white space, commas or new lines; blank lines and
+// "#" comments are skipped, and a bad token names its line.
+func readIDs(r io.Reader) ([]int64, error) {
+	var ids []int64
+	sc := bufio.NewScanner(r)
+	line := 0
+	for sc.Scan() {
+		line++
+		text, _, _ := strings.Cut(sc.Text(), "#")
+		for _, tok := range strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\t' }) {
+			id, err := parseID(strings.TrimSpace(tok))
+			if err != nil {
+				return nil, fmt.Errorf("standard input line %d: %w", line, err)
+			}
+			ids = append(ids, id)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read request ids: %w", err)
+	}
+	if len(ids) == 0 {
+		return nil, cmdutil.FlagErrorf("no request id on standard input")
+	}
+	return ids, nil
+}
+
+func decideRun(ctx context.Context, f *cmdutil.Factory, opts *DecideOptions) error {
+	svc, err := f.Service(ctx)
+	if err != nil {
+		return err
+	}
+	actor, err := f.Actor(ctx)
+	if err != nil {
+		return err
+	}
+	if opts.All {
+		st, err := svc.Structure(ctx, actor, *opts.Structure)
+		if err != nil {
+			return err
+		}
+		rs, err := svc.ListRequests(ctx, actor, service.RequestFilter{Query: storeQuery(st.ID)})
+		if err != nil {
+			return err
+		}
+		for _, r := range rs {
+			opts.IDs = append(opts.IDs, r.ID)
+		}
+		if len(opts.IDs) == 0 {
+			f.Stderrf("no pending request for %s\n", st.Name)
+			return nil
+		}
+	}
+	format, err := f.Format()
+	if err != nil {
+		return err
+	}
+	cfg, err := f.Config()
+	if err != nil {
+		return err
+	}
+	progress := output.NewProgress(f.IO, string(opts.Input.Decision), int64(len(opts.IDs)))
+	results := make([]view.BulkResult, 0, len(opts.IDs))
+	codes := make([]int, 0, len(opts.IDs))
+	seen := map[int64]bool{}
+	for _, id := range opts.IDs {
+		if seen[id] {
+			continue // the same id twice in a list is one decision
+		}
+		seen[id] = true
+		out, err := svc.Decide(ctx, actor, id, opts.Input)
+		progress.Increment(1)
+		res := view.BulkResult{ID: id, Result: resultWord(opts.Input.Decision, out, err)}
+		code := cmdutil.ExitCode(err)
+		if err != nil {
+			if errors.Is(err, context.Canceled) {
+				return err
+			}
+			res.Error = err.Error()
+		} else if !cfg.Quiet && format == output.Table {
+			f.Stderrf("%s\n", describe(out))
+		}
+		results = append(results, res)
+		codes = append(codes, code)
+	}
+	progress.Done()
+	worst := cmdutil.Worst(codes...)
+	if cfg.Quiet {
+		for _, r := range results {
+			if r.Error == "" {
+				fmt.Fprintln(f.IO.Out, r.ID)
+			}
+		}
+	} else if err := output.Print(f.IO, format, results, view.BulkColumns); err != nil {
+		return err
+	}
+	if worst != cmdutil.ExitOK {
+		return &cmdutil.SilentError{Code: worst}
+	}
+	return nil
+}
+
+func resultWord(d domain.Decision, out service.Outcome, err error) string {
+	switch {
+	case err != nil:
+		return "error"
+	case out.DryRun && d == domain.Approve:
+		return "would-approve"
+	case out.DryRun:
+		return "would-reject"
+	case d == domain.Approve:
+		return "approved"
+	}
+	return "rejected"
+}
+
+func describe(out service.Outcome) string {
+	r := out.Request
+	verb := "approved"
+	if r.Status == domain.StatusRejected {
+		verb = "rejected"
+	}
+	if out.DryRun {
+		verb = "would be " + verb
+	}
+	s := fmt.Sprintf("✓ request %d %s: %s %s", r.ID, verb, r.Kind, r.StructureName)
+	if r.Kind != domain.RequestStructure {
+		s += " — " + r.UserEmail
+	}
+	if out.Referent {
+		s += " (becomes référent)"
+	}
+	return s
+}

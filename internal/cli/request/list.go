@@ -1,0 +1,203 @@
+package request
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/profil-cli/profil/internal/cli/cmdutil"
+	"github.com/profil-cli/profil/internal/cli/view"
+	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/output"
+	"github.com/profil-cli/profil/internal/service"
+)
+
+// ListOptions are the inputs of `request list`.
+type ListOptions struct {
+	Filter    service.RequestFilter
+	Structure *domain.StructureRef
+	DecidedBy string // an e-mail or "me"
+}
+
+// NewCmdList builds `request list`.
+func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *ListOptions) error) *cobra.Command {
+	var (
+		kind, status, structure, decidedBy string
+		mine, all                          bool
+		limit                              int
+	)
+	cmd := &cobra.Command{
+		Use:     "list",
+		Aliases: []string{"ls"},
+		Short:   "List the requests you may decide (or your own with --mine)",
+		Long: `List requests, oldest first, with how long each has waited. Gestionnaires see every
+request; a référent sees the account and affiliation requests of their structures. --mine shows
+the requests you made; --decided-by me the decisions you took. Pending requests only, unless
+--status or --all says otherwise.`,
+		Example: `  profil request list
+  profil request list --kind account --structure "732 829 320 00074"
+  profil request list --mine --all
+  profil request list --decided-by me --all`,
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts := &ListOptions{DecidedBy: decidedBy}
+			opts.Filter.Mine = mine
+			opts.Filter.Query.Limit = limit
+			if kind != "" {
+				k, err := domain.ParseRequestKind(kind)
+				if err != nil {
+					return err
+				}
+				opts.Filter.Query.Kind = k
+			}
+			switch {
+			case status != "" && all:
+				return cmdutil.FlagErrorf("give either --status or --all, not both")
+			case status != "":
+				st, err := domain.ParseRequestStatus(status)
+				if err != nil {
+					return err
+				}
+				opts.Filter.Query.Status = st
+			case !all:
+				opts.Filter.Query.Status = domain.StatusPending
+			}
+			if structure != "" {
+				ref, err := domain.ParseStructureRef(structure)
+				if err != nil {
+					return err
+				}
+				opts.Structure = &ref
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return listRun(cmd.Context(), f, opts)
+		},
+	}
+	cmd.Flags().StringVar(&kind, "kind", "", "structure, account or affiliation")
+	cmd.Flags().StringVar(&status, "status", "", "pending (default), approved or rejected")
+	cmd.Flags().BoolVar(&all, "all", false, "every status")
+	cmd.Flags().StringVar(&structure, "structure", "", "only the requests of this structure (id or SIRET)")
+	cmd.Flags().BoolVar(&mine, "mine", false, "the requests you made")
+	cmd.Flags().StringVar(&decidedBy, "decided-by", "", `the decisions of this person ("me" for yours)`)
+	cmd.Flags().IntVar(&limit, "limit", 0, "at most this many (0: all)")
+	_ = cmd.RegisterFlagCompletionFunc("kind", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return []string{"structure", "account", "affiliation"}, cobra.ShellCompDirectiveNoFileComp
+	})
+	_ = cmd.RegisterFlagCompletionFunc("status", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return []string{"pending", "approved", "rejected"}, cobra.ShellCompDirectiveNoFileComp
+	})
+	return cmd
+}
+
+func listRun(ctx context.Context, f *cmdutil.Factory, opts *ListOptions) error {
+	svc, err := f.Service(ctx)
+	if err != nil {
+		return err
+	}
+	actor, err := f.Actor(ctx)
+	if err != nil {
+		return err
+	}
+	if opts.Structure != nil {
+		st, err := svc.Structure(ctx, actor, *opts.Structure)
+		if err != nil {
+			return err
+		}
+		opts.Filter.Query.StructureID = st.ID
+	}
+	if opts.DecidedBy != "" {
+		email := opts.DecidedBy
+		if email == "me" {
+			email = ""
+		}
+		u, err := svc.User(ctx, actor, email)
+		if err != nil {
+			return err
+		}
+		opts.Filter.Query.DecidedBy = u.User.ID
+	}
+	rs, err := svc.ListRequests(ctx, actor, opts.Filter)
+	if err != nil {
+		return err
+	}
+	cfg, err := f.Config()
+	if err != nil {
+		return err
+	}
+	if cfg.Quiet {
+		for _, r := range rs {
+			fmt.Fprintln(f.IO.Out, r.ID)
+		}
+		return nil
+	}
+	format, err := f.Format()
+	if err != nil {
+		return err
+	}
+	if format == output.Table && len(rs) == 0 {
+		f.Stderrf("no request to show\n")
+		return nil
+	}
+	return output.Print(f.IO, format, view.Requests(rs, now(f)), view.RequestColumns)
+}
+
+func now(f *cmdutil.Factory) time.Time {
+	if f.Now != nil {
+		return f.Now()
+	}
+	return time.Now()
+}
+
+// ShowOptions are the inputs of `request show`.
+type ShowOptions struct{ ID int64 }
+
+// NewCmdShow builds `request show`.
+func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *ShowOptions) error) *cobra.Command {
+	return &cobra.Command{
+		Use:     "show ID",
+		Short:   "Show one request",
+		Example: "  profil request show 42\n  profil request show 42 -o json",
+		Args:    cmdutil.ExactArgs(1, "a request id"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID(args[0])
+			if err != nil {
+				return err
+			}
+			opts := &ShowOptions{ID: id}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			ctx := cmd.Context()
+			svc, err := f.Service(ctx)
+			if err != nil {
+				return err
+			}
+			actor, err := f.Actor(ctx)
+			if err != nil {
+				return err
+			}
+			r, err := svc.Request(ctx, actor, opts.ID)
+			if err != nil {
+				return err
+			}
+			format, err := f.Format()
+			if err != nil {
+				return err
+			}
+			return output.PrintOne(f.IO, format, view.FromRequest(r, now(f)), view.RequestDetail)
+		},
+	}
+}
+
+func parseID(s string) (int64, error) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, domain.Invalid("id", s, "must be a request number such as 42")
+	}
+	return id, nil
+}

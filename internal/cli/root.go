@@ -1,0 +1,173 @@
+// Package cli is the command line of profil: the root command, its global flags, and Main,
+// the one place where errors become exit codes.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/profil-cli/profil/internal/cli/auth"
+	"github.com/profil-cli/profil/internal/cli/cmdutil"
+	"github.com/profil-cli/profil/internal/cli/dbcmd"
+	"github.com/profil-cli/profil/internal/cli/request"
+	"github.com/profil-cli/profil/internal/cli/structure"
+	"github.com/profil-cli/profil/internal/iostreams"
+	"github.com/profil-cli/profil/internal/prompt"
+)
+
+// Version is set at build time with -ldflags "-X github.com/profil-cli/profil/internal/cli.Version=…".
+var Version = "dev"
+
+// Command groups of `profil --help`, by what a person wants to do.
+const (
+	groupStructures = "structures"
+	groupPeople     = "people"
+	groupAccess     = "access"
+	groupSetup      = "setup"
+)
+
+// NewRootCmd builds the whole command tree over f.
+func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "profil",
+		Short: "Administer the accounts of vocational-training portals",
+		Long: `profil administers the accounts of vocational-training portals: the structures (known by
+their SIRET), the people who belong to them, their requests to join, and the rights they hold
+in each application (RAFAEL, PARCOURS PRO).
+
+It works on an embedded SQLite file by default (nothing to set up) or on a shared PostgreSQL
+database (--db postgres://…).`,
+		Example: `  profil demo                              # try it: a demo database, signed in as its gestionnaire
+  profil structure search "cap metiers"
+  profil structure show "732 829 320 00074" -o json`,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		Version:       Version,
+	}
+	root.SetVersionTemplate("profil {{.Version}}\n")
+	root.SetIn(f.IO.In)
+	root.SetOut(f.IO.Out)
+	root.SetErr(f.IO.ErrOut)
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return cmdutil.FlagErrorf("%v (see `%s --help`)", err, cmd.CommandPath())
+	})
+
+	pf := root.PersistentFlags()
+	pf.String("db", "", "database: a file path, sqlite:PATH, or postgres://… (env PROFIL_DB; default $XDG_DATA_HOME/profil/profil.db)")
+	pf.String("config", "", "configuration file (env PROFIL_CONFIG; default $XDG_CONFIG_HOME/profil/config.yaml)")
+	pf.StringP("output", "o", "", "output format: table, json, yaml, csv (env PROFIL_OUTPUT)")
+	pf.String("token", "", "act with an API token instead of the stored sign-in (env PROFIL_TOKEN)")
+	pf.Bool("yes", false, "never prompt: fail where an answer is missing (scripts, cron)")
+	pf.Bool("no-color", false, "no colour (also when NO_COLOR is set)")
+	pf.BoolP("quiet", "q", false, "print only ids, or nothing, on success")
+	f.Flags = pf
+	_ = root.RegisterFlagCompletionFunc("output", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return []string{"table", "json", "yaml", "csv"}, cobra.ShellCompDirectiveNoFileComp
+	})
+
+	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
+		cfg, err := f.Config()
+		if err != nil {
+			return err
+		}
+		if cfg.NoColor {
+			f.IO.SetColorEnabled(false)
+		}
+		if cfg.Yes {
+			f.IO.SetNeverPrompt(true)
+		}
+		f.AllowTemporaryPassword = cmd.Annotations[cmdutil.AnnotationTemporaryPassword] == "yes"
+		_, err = f.Format()
+		return err
+	}
+
+	root.AddGroup(
+		&cobra.Group{ID: groupStructures, Title: "Structures:"},
+		&cobra.Group{ID: groupPeople, Title: "People and requests:"},
+		&cobra.Group{ID: groupAccess, Title: "Signing in:"},
+		&cobra.Group{ID: groupSetup, Title: "Setting up:"},
+	)
+	add := func(group string, cmds ...*cobra.Command) {
+		for _, c := range cmds {
+			c.GroupID = group
+			root.AddCommand(c)
+		}
+	}
+	add(groupStructures, structure.NewCmd(f))
+	add(groupPeople, request.NewCmd(f))
+	add(groupAccess, auth.NewCmdLogin(f), auth.NewCmdLogout(f), auth.NewCmdWhoami(f))
+	add(groupSetup, auth.NewCmdInit(f), auth.NewCmdDemo(f), dbcmd.NewCmd(f), newCmdVersion(f))
+	root.SetHelpCommandGroupID(groupSetup)
+	root.SetCompletionCommandGroupID(groupSetup)
+	return root
+}
+
+func newCmdVersion(f *cmdutil.Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:     "version",
+		Short:   "Print the version of profil",
+		Example: "  profil version",
+		Args:    cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			fmt.Fprintf(f.IO.Out, "profil %s\n", Version)
+			return nil
+		},
+	}
+}
+
+// Main runs profil with args and returns the exit code.
+func Main(ctx context.Context, args []string) int {
+	ios := iostreams.System()
+	if !ios.IsStdoutTTY() {
+		// Piped output is for grep and scripts: never cut a cell to fit a screen.
+		ios.SetTerminalWidth(1 << 16)
+	}
+	f := &cmdutil.Factory{IO: ios}
+	if ios.CanPrompt() {
+		f.Prompter = prompt.NewSurvey(os.Stdin, os.Stderr)
+	}
+	return Run(ctx, f, args)
+}
+
+// Run executes the command tree on f; tests call it with in-memory streams.
+func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
+	defer f.Close()
+	root := NewRootCmd(f)
+	root.SetArgs(args)
+	cmd, err := root.ExecuteContextC(ctx)
+	if err == nil {
+		return cmdutil.ExitOK
+	}
+	code := cmdutil.ExitCode(err)
+	// cobra's own argument errors ("unknown command", "accepts 1 arg") are usage errors.
+	if code == cmdutil.ExitError && isCobraUsageError(err) {
+		code = cmdutil.ExitUsage
+	}
+	var silent *cmdutil.SilentError
+	switch {
+	case errors.As(err, &silent):
+	case errors.Is(err, prompt.ErrCancelled):
+		fmt.Fprintln(f.IO.ErrOut, "cancelled")
+	default:
+		fmt.Fprintf(f.IO.ErrOut, "profil: %v\n", err)
+		if code == cmdutil.ExitUsage && cmd != nil && strings.Contains(err.Error(), "unknown command") {
+			fmt.Fprintf(f.IO.ErrOut, "Run '%s --help' for usage.\n", cmd.CommandPath())
+		}
+	}
+	return code
+}
+
+func isCobraUsageError(err error) bool {
+	msg := err.Error()
+	for _, s := range []string{"unknown command", "unknown flag", "unknown shorthand", "accepts ", "requires at least", "invalid argument", "flag needs an argument", "required flag"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}

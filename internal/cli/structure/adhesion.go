@@ -1,0 +1,75 @@
+package structure
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/profil-cli/profil/internal/cli/cmdutil"
+	"github.com/profil-cli/profil/internal/domain"
+)
+
+// AdhesionOptions are the inputs of `structure adhesion`.
+type AdhesionOptions struct {
+	Ref  domain.StructureRef
+	Year int // 0 with --remove
+}
+
+// NewCmdAdhesion builds `structure adhesion`.
+func NewCmdAdhesion(f *cmdutil.Factory, runF func(context.Context, *AdhesionOptions) error) *cobra.Command {
+	var (
+		year   int
+		remove bool
+	)
+	cmd := &cobra.Command{
+		Use:   "adhesion ID|SIRET --year YEAR | --remove",
+		Short: "Record a structure's yearly adhesion to Cap Métiers (gestionnaires)",
+		Long: `Record the year a structure is a member (adhérent) of Cap Métiers: its staff can then
+register to training actions. --remove clears it.`,
+		Example: "  profil structure adhesion \"732 829 320 00074\" --year 2026\n  profil structure adhesion 12 --remove",
+		Args:    cmdutil.ExactArgs(1, "the structure's id or SIRET"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ref, err := domain.ParseStructureRef(args[0])
+			if err != nil {
+				return err
+			}
+			switch {
+			case remove && cmd.Flags().Changed("year"):
+				return cmdutil.FlagErrorf("give either --year or --remove, not both")
+			case !remove && !cmd.Flags().Changed("year"):
+				return cmdutil.FlagErrorf("--year is required (or --remove)")
+			}
+			opts := &AdhesionOptions{Ref: ref, Year: year}
+			if remove {
+				opts.Year = 0
+			} else if year == 0 {
+				return domain.Invalid("year", "0", "must be a year such as 2026")
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			ctx := cmd.Context()
+			svc, err := f.Service(ctx)
+			if err != nil {
+				return err
+			}
+			actor, err := f.Actor(ctx)
+			if err != nil {
+				return err
+			}
+			s, err := svc.SetAdhesion(ctx, actor, opts.Ref, opts.Year)
+			if err != nil {
+				return err
+			}
+			msg := fmt.Sprintf("✓ %s: adhesion %d recorded\n", s.Name, s.AdhesionYear)
+			if opts.Year == 0 {
+				msg = fmt.Sprintf("✓ %s: adhesion removed\n", s.Name)
+			}
+			return printStructure(f, s, msg)
+		},
+	}
+	cmd.Flags().IntVar(&year, "year", 0, "year of the adhesion, e.g. 2026")
+	cmd.Flags().BoolVar(&remove, "remove", false, "remove the adhesion")
+	return cmd
+}

@@ -1,0 +1,65 @@
+package structure
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/profil-cli/profil/internal/cli/cmdutil"
+	"github.com/profil-cli/profil/internal/domain"
+)
+
+// UpdateOptions are the inputs of `structure update`.
+type UpdateOptions struct {
+	Ref   domain.StructureRef
+	Input domain.StructureInput
+}
+
+// NewCmdUpdate builds `structure update`.
+func NewCmdUpdate(f *cmdutil.Factory, runF func(context.Context, *UpdateOptions) error) *cobra.Command {
+	ff := &fieldFlags{}
+	cmd := &cobra.Command{
+		Use:   "update ID|SIRET --field value…",
+		Short: "Change the data of a structure (gestionnaires)",
+		Long: `Change only the fields given; an empty value clears an optional field (--siret "" for a
+structure that has no SIRET). Référents report changes; gestionnaires apply them.`,
+		Example: `  profil structure update 12 --city Mérignac --postal-code 33700
+  profil structure update "732 829 320 00074" --kind training-org,employer`,
+		Args: cmdutil.ExactArgs(1, "the structure's id or SIRET"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ref, err := domain.ParseStructureRef(args[0])
+			if err != nil {
+				return err
+			}
+			in, err := ff.input(cmd.Flags())
+			if err != nil {
+				return err
+			}
+			if in == (domain.StructureInput{}) {
+				return cmdutil.FlagErrorf("nothing to change: give at least one field flag (see `profil structure update --help`)")
+			}
+			opts := &UpdateOptions{Ref: ref, Input: in}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			ctx := cmd.Context()
+			svc, err := f.Service(ctx)
+			if err != nil {
+				return err
+			}
+			actor, err := f.Actor(ctx)
+			if err != nil {
+				return err
+			}
+			s, err := svc.UpdateStructure(ctx, actor, opts.Ref, opts.Input)
+			if err != nil {
+				return err
+			}
+			return printStructure(f, s, fmt.Sprintf("✓ updated structure #%d %s\n", s.ID, s.Name))
+		},
+	}
+	ff.register(cmd.Flags())
+	_ = cmd.RegisterFlagCompletionFunc("kind", completeKinds)
+	return cmd
+}

@@ -1,0 +1,228 @@
+package view
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jedib0t/go-pretty/v6/text"
+
+	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/output"
+)
+
+// Member is a row of `structure members`, `user list` and `export users`.
+type Member struct {
+	Email         string   `json:"email"`
+	LastName      string   `json:"last_name"`
+	FirstName     string   `json:"first_name"`
+	Function      string   `json:"function"`
+	Phone         string   `json:"phone"`
+	StructureID   int64    `json:"structure_id"`
+	SIRET         string   `json:"siret"`
+	StructureName string   `json:"structure_name"`
+	Referent      bool     `json:"referent"`
+	Employer      bool     `json:"employer"`
+	Profiles      []string `json:"profiles"`
+}
+
+// FromMember converts a domain member; the phone is shown in national format.
+func FromMember(m domain.Member) Member {
+	profiles := m.Profiles
+	if profiles == nil {
+		profiles = []string{}
+	}
+	return Member{
+		Email: m.User.Email, LastName: m.User.LastName, FirstName: m.User.FirstName, Function: m.User.Function,
+		Phone: domain.FormatPhoneNational(m.User.Phone), StructureID: m.StructureID, SIRET: m.SIRET,
+		StructureName: m.StructureName, Referent: m.Referent, Employer: m.Employer(), Profiles: profiles,
+	}
+}
+
+// Members converts a list, never nil.
+func Members(ms []domain.Member) []Member {
+	out := make([]Member, len(ms))
+	for i, m := range ms {
+		out[i] = FromMember(m)
+	}
+	return out
+}
+
+// HasRights reports whether the member holds a right beyond the automatic bénéficiaire: the
+// référent must see at a glance who still waits for rights.
+func (m Member) HasRights() bool {
+	for _, p := range m.Profiles {
+		if p != domain.ProfileBeneficiary {
+			return true
+		}
+	}
+	return false
+}
+
+// MemberColumns is the user list of a structure, as the guides show it: name, e-mail,
+// function, phone, référent (★), employer (💼), and whether rights are assigned.
+var MemberColumns = []output.Column[Member]{
+	{Header: "NAME", Value: func(m Member) string { return strings.TrimSpace(m.LastName + " " + m.FirstName) }},
+	{Header: "E-MAIL", Value: func(m Member) string { return m.Email }},
+	{Header: "FUNCTION", Value: func(m Member) string { return m.Function }},
+	{Header: "PHONE", Value: func(m Member) string { return m.Phone }},
+	{Header: "STRUCTURE", Value: func(m Member) string { return m.StructureName }},
+	{Header: "RÉF.", Value: func(m Member) string { return mark(m.Referent, "★") }},
+	{Header: "EMPL.", Value: func(m Member) string { return mark(m.Employer, "employer") }},
+	{Header: "RIGHTS", Value: func(m Member) string {
+		if !m.HasRights() {
+			return "waiting"
+		}
+		return strings.Join(m.Profiles, ", ")
+	}, Color: func(m Member) text.Colors {
+		if !m.HasRights() {
+			return text.Colors{text.FgYellow}
+		}
+		return text.Colors{text.FgBlue}
+	}},
+}
+
+func mark(b bool, s string) string {
+	if b {
+		return s
+	}
+	return ""
+}
+
+// Request is the JSON shape of a request.
+type Request struct {
+	ID            int64      `json:"id"`
+	Kind          string     `json:"kind"`
+	Status        string     `json:"status"`
+	UserEmail     string     `json:"user_email"`
+	StructureID   *int64     `json:"structure_id"`
+	StructureName string     `json:"structure_name"`
+	SIRET         string     `json:"siret"`
+	CreatedAt     time.Time  `json:"created_at"`
+	DecidedAt     *time.Time `json:"decided_at"`
+	DecidedBy     string     `json:"decided_by"`
+	Reason        string     `json:"reason"`
+	Waited        string     `json:"waited"`
+}
+
+// FromRequest converts a domain request; waited is measured at now.
+func FromRequest(r domain.Request, now time.Time) Request {
+	v := Request{
+		ID: r.ID, Kind: string(r.Kind), Status: string(r.Status), UserEmail: r.UserEmail, StructureName: r.StructureName,
+		SIRET: r.SIRET, CreatedAt: r.CreatedAt.UTC(), DecidedBy: r.DecidedByEmail, Reason: r.Reason, Waited: r.Waited(now),
+	}
+	if r.StructureID != 0 {
+		id := r.StructureID
+		v.StructureID = &id
+	}
+	if r.DecidedAt != nil {
+		t := r.DecidedAt.UTC()
+		v.DecidedAt = &t
+	}
+	return v
+}
+
+// Requests converts a list, never nil.
+func Requests(rs []domain.Request, now time.Time) []Request {
+	out := make([]Request, len(rs))
+	for i, r := range rs {
+		out[i] = FromRequest(r, now)
+	}
+	return out
+}
+
+// RequestColumns is the queue for people.
+var RequestColumns = []output.Column[Request]{
+	{Header: "ID", Value: func(r Request) string { return strconv.FormatInt(r.ID, 10) }},
+	{Header: "KIND", Value: func(r Request) string { return r.Kind }},
+	{Header: "STATUS", Value: func(r Request) string { return r.Status }},
+	{Header: "WHO", Value: func(r Request) string { return r.UserEmail }},
+	{Header: "STRUCTURE", Value: func(r Request) string { return r.StructureName }},
+	{Header: "SIRET", Value: func(r Request) string { return FormatSIRET(r.SIRET) }},
+	{Header: "WAITED", Value: func(r Request) string { return r.Waited }},
+	{Header: "DECIDED BY", Value: func(r Request) string { return r.DecidedBy }},
+}
+
+// RequestDetail is the vertical view of a request.
+var RequestDetail = []output.Column[Request]{
+	{Header: "Request", Value: func(r Request) string { return strconv.FormatInt(r.ID, 10) }},
+	{Header: "Kind", Value: func(r Request) string { return r.Kind }},
+	{Header: "Status", Value: func(r Request) string { return r.Status }},
+	{Header: "Who", Value: func(r Request) string { return r.UserEmail }},
+	{Header: "Structure", Value: func(r Request) string { return strings.TrimSpace(r.StructureName + " " + FormatSIRET(r.SIRET)) }},
+	{Header: "Asked", Value: func(r Request) string { return r.CreatedAt.Format("2006-01-02 15:04Z") + " (" + r.Waited + ")" }},
+	{Header: "Decided by", Value: func(r Request) string { return r.DecidedBy }},
+	{Header: "Reason", Value: func(r Request) string { return r.Reason }},
+}
+
+// AuditEvent is the JSON shape of an audit event.
+type AuditEvent struct {
+	ID          int64     `json:"id"`
+	At          time.Time `json:"at"`
+	Actor       string    `json:"actor"`
+	Action      string    `json:"action"`
+	StructureID *int64    `json:"structure_id"`
+	Target      string    `json:"target"`
+	Details     string    `json:"details"`
+}
+
+// AuditEvents converts a list, never nil.
+func AuditEvents(es []domain.AuditEvent) []AuditEvent {
+	out := make([]AuditEvent, len(es))
+	for i, e := range es {
+		out[i] = AuditEvent{ID: e.ID, At: e.At.UTC(), Actor: e.Actor, Action: e.Action, Target: e.Target, Details: e.Details}
+		if e.StructureID != 0 {
+			id := e.StructureID
+			out[i].StructureID = &id
+		}
+	}
+	return out
+}
+
+// AuditColumns is the audit trail for people.
+var AuditColumns = []output.Column[AuditEvent]{
+	{Header: "ID", Value: func(e AuditEvent) string { return strconv.FormatInt(e.ID, 10) }},
+	{Header: "AT", Value: func(e AuditEvent) string { return e.At.Format("2006-01-02 15:04:05Z") }},
+	{Header: "ACTOR", Value: func(e AuditEvent) string { return e.Actor }},
+	{Header: "ACTION", Value: func(e AuditEvent) string { return e.Action }},
+	{Header: "TARGET", Value: func(e AuditEvent) string { return e.Target }},
+	{Header: "DETAILS", Value: func(e AuditEvent) string { return e.Details }},
+}
+
+// BulkResult is the outcome of one item of a bulk command.
+type BulkResult struct {
+	ID     int64  `json:"id,omitempty"`
+	Line   int    `json:"line,omitempty"`
+	Result string `json:"result"`
+	Error  string `json:"error"`
+}
+
+// BulkColumns prints bulk results for people.
+var BulkColumns = []output.Column[BulkResult]{
+	{Header: "ID", Value: func(r BulkResult) string {
+		if r.Line != 0 {
+			return "line " + strconv.Itoa(r.Line)
+		}
+		return strconv.FormatInt(r.ID, 10)
+	}},
+	{Header: "RESULT", Value: func(r BulkResult) string { return r.Result }, Color: func(r BulkResult) text.Colors {
+		if r.Result == "error" {
+			return text.Colors{text.FgRed}
+		}
+		return text.Colors{text.FgGreen}
+	}},
+	{Header: "ERROR", Value: func(r BulkResult) string { return r.Error }},
+}
+
+// UserFromDetail builds the user JSON with its structures.
+func UserFromDetail(u domain.User, ms []domain.Member) User {
+	v := FromUser(u)
+	for _, m := range ms {
+		profiles := m.Profiles
+		if profiles == nil {
+			profiles = []string{}
+		}
+		v.Structures = append(v.Structures, UserMembership{StructureID: m.StructureID, SIRET: m.SIRET, Name: m.StructureName, Referent: m.Referent, Profiles: profiles})
+	}
+	return v
+}

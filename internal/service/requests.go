@@ -1,0 +1,419 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/secret"
+	"github.com/profil-cli/profil/internal/store"
+)
+
+// RequestStructure asks gestionnaires to reference a structure ("ma structure n'est pas dans la
+// liste"). Anyone may ask; a SIRET already known is a conflict that names the structure.
+func (s *Service) RequestStructure(ctx context.Context, actor domain.Actor, in domain.StructureInput, requesterEmail string) (domain.Request, error) {
+	var st domain.Structure
+	if err := in.Apply(&st); err != nil {
+		return domain.Request{}, err
+	}
+	email, err := requesterOf(actor, requesterEmail)
+	if err != nil {
+		return domain.Request{}, err
+	}
+	r := domain.Request{Kind: domain.RequestStructure, UserID: actor.UserID, RequesterEmail: email, Structure: st}
+	err = s.store.Update(ctx, func(tx store.Tx) error {
+		if err := ensureSIRETFree(ctx, tx, st.SIRET, 0); err != nil {
+			return err
+		}
+		if st.SIRET != "" {
+			pending, err := tx.ListRequests(ctx, store.RequestQuery{Kind: domain.RequestStructure, Status: domain.StatusPending})
+			if err != nil {
+				return err
+			}
+			for _, p := range pending {
+				if p.Structure.SIRET == st.SIRET {
+					return domain.Errorf(domain.ErrConflict, "SIRET %s is already asked for by request %d, pending", st.SIRET, p.ID)
+				}
+			}
+		}
+		if err := tx.CreateRequest(ctx, &r); err != nil {
+			return err
+		}
+		if err := mailStructureRequestReceived(ctx, tx, email, st); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "request.create", 0, fmt.Sprintf("request %d", r.ID),
+			map[string]any{"kind": r.Kind, "structure": structureDetails(st), "requester": email})
+	})
+	return r, err
+}
+
+func requesterOf(actor domain.Actor, typed string) (string, error) {
+	if strings.TrimSpace(typed) == "" {
+		if actor.IsAnonymous() {
+			return "", domain.Invalid("requester-email", "", "is required: the answer is sent there")
+		}
+		return actor.Email, nil
+	}
+	return domain.NormalizeEmail(typed)
+}
+
+// RegisterInput is a new account request.
+type RegisterInput struct {
+	Email, LastName, FirstName, Function, Phone string
+	Structure                                   domain.StructureRef
+	Password                                    string // optional: without one, a temporary password is mailed at approval
+}
+
+// Register creates a pending account and its account request for one structure. No sign-in
+// is needed; the account cannot sign in before the request is approved.
+func (s *Service) Register(ctx context.Context, actor domain.Actor, in RegisterInput) (domain.Request, domain.User, error) {
+	u, err := newUser(in)
+	if err != nil {
+		return domain.Request{}, u, err
+	}
+	var r domain.Request
+	err = s.store.Update(ctx, func(tx store.Tx) error {
+		st, err := structureByRef(ctx, tx, in.Structure)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.UserByEmail(ctx, u.Email); err == nil {
+			return domain.Errorf(domain.ErrConflict, "an account already exists for %s: sign in and ask to join with `profil user affiliate --structure %s`", u.Email, in.Structure)
+		} else if !errors.Is(err, domain.ErrNotFound) {
+			return err
+		}
+		if err := tx.CreateUser(ctx, &u); err != nil {
+			return err
+		}
+		r = domain.Request{Kind: domain.RequestAccount, UserID: u.ID, RequesterEmail: u.Email, StructureID: st.ID}
+		if err := tx.CreateRequest(ctx, &r); err != nil {
+			return err
+		}
+		r.UserEmail, r.StructureName, r.SIRET = u.Email, st.Name, st.SIRET
+		if err := notifyNewRequest(ctx, tx, r, u, st); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actorOrSelf(actor, u), "request.create", st.ID, fmt.Sprintf("request %d", r.ID),
+			map[string]any{"kind": r.Kind, "email": u.Email})
+	})
+	return r, u, err
+}
+
+func actorOrSelf(actor domain.Actor, u domain.User) domain.Actor {
+	if actor.IsAnonymous() {
+		return domain.Actor{UserID: u.ID, Email: u.Email}
+	}
+	return actor
+}
+
+func newUser(in RegisterInput) (domain.User, error) {
+	email, err := domain.NormalizeEmail(in.Email)
+	if err != nil {
+		return domain.User{}, err
+	}
+	u := domain.User{Email: email, LastName: clean(in.LastName), FirstName: clean(in.FirstName), Function: clean(in.Function), Status: domain.UserPending}
+	if u.LastName == "" {
+		return u, domain.Invalid("last-name", "", "is required")
+	}
+	if u.FirstName == "" {
+		return u, domain.Invalid("first-name", "", "is required")
+	}
+	if u.Phone, err = domain.NormalizePhone(in.Phone); err != nil {
+		return u, err
+	}
+	if in.Password != "" {
+		if err := secret.ValidatePasswordStrength(in.Password); err != nil {
+			return u, domain.Invalid("password", "", err.Error())
+		}
+		if u.PasswordHash, err = secret.HashPassword(in.Password); err != nil {
+			return u, err
+		}
+	}
+	return u, nil
+}
+
+func clean(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// notifyNewRequest tells the person their request is received, and the deciders that it waits:
+// the référent of the structure, or every gestionnaire when it has none.
+func notifyNewRequest(ctx context.Context, tx store.Tx, r domain.Request, u domain.User, st domain.Structure) error {
+	if err := mailRequestReceived(ctx, tx, u, st, r.Kind); err != nil {
+		return err
+	}
+	deciders, err := decidersOf(ctx, tx, st.ID)
+	if err != nil {
+		return err
+	}
+	for _, to := range deciders {
+		if err := mailRequestWaiting(ctx, tx, to, r, u, st); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func decidersOf(ctx context.Context, tx store.Tx, structureID int64) ([]string, error) {
+	ref, err := tx.Referent(ctx, structureID)
+	if err == nil {
+		u, err := tx.UserByID(ctx, ref.UserID)
+		if err != nil {
+			return nil, err
+		}
+		return []string{u.Email}, nil
+	}
+	if !errors.Is(err, domain.ErrNotFound) {
+		return nil, err
+	}
+	return tx.ManagerEmails(ctx)
+}
+
+// Affiliate asks for one more structure: the signed-in user for themself, or a gestionnaire on
+// behalf of someone (userEmail).
+func (s *Service) Affiliate(ctx context.Context, actor domain.Actor, ref domain.StructureRef, userEmail string) (domain.Request, error) {
+	if err := domain.RequireSignedIn(actor); err != nil {
+		return domain.Request{}, err
+	}
+	var r domain.Request
+	err := s.store.Update(ctx, func(tx store.Tx) error {
+		u, err := userOrSelf(ctx, tx, actor, userEmail)
+		if err != nil {
+			return err
+		}
+		if err := domain.CanEditUser(actor, u.ID); err != nil {
+			return err
+		}
+		st, err := structureByRef(ctx, tx, ref)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ActiveMembership(ctx, u.ID, st.ID); err == nil {
+			return domain.Errorf(domain.ErrConflict, "%s is already a member of %s", u.Email, st.Name)
+		} else if !errors.Is(err, domain.ErrNotFound) {
+			return err
+		}
+		r = domain.Request{Kind: domain.RequestAffiliation, UserID: u.ID, RequesterEmail: u.Email, StructureID: st.ID}
+		if err := tx.CreateRequest(ctx, &r); err != nil {
+			if errors.Is(err, domain.ErrConflict) {
+				return domain.Errorf(domain.ErrConflict, "%s already has a pending request for %s", u.Email, st.Name)
+			}
+			return err
+		}
+		r.UserEmail, r.StructureName, r.SIRET = u.Email, st.Name, st.SIRET
+		if err := notifyNewRequest(ctx, tx, r, u, st); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "request.create", st.ID, fmt.Sprintf("request %d", r.ID), map[string]any{"kind": r.Kind, "email": u.Email})
+	})
+	return r, err
+}
+
+func userOrSelf(ctx context.Context, tx store.Tx, actor domain.Actor, email string) (domain.User, error) {
+	if strings.TrimSpace(email) == "" {
+		return tx.UserByID(ctx, actor.UserID)
+	}
+	e, err := domain.NormalizeEmail(email)
+	if err != nil {
+		return domain.User{}, err
+	}
+	return tx.UserByEmail(ctx, e)
+}
+
+// roleOf tells what the actor is to a structure.
+func roleOf(ctx context.Context, tx store.Tx, actor domain.Actor, structureID int64) (domain.StructureRole, error) {
+	var role domain.StructureRole
+	ref, err := tx.Referent(ctx, structureID)
+	switch {
+	case err == nil:
+		role.ReferentID = ref.UserID
+	case !errors.Is(err, domain.ErrNotFound):
+		return role, err
+	}
+	if !actor.IsAnonymous() {
+		_, err := tx.ActiveMembership(ctx, actor.UserID, structureID)
+		switch {
+		case err == nil:
+			role.Member = true
+		case !errors.Is(err, domain.ErrNotFound):
+			return role, err
+		}
+	}
+	return role, nil
+}
+
+// Outcome is what happened to one request of a decision.
+type Outcome struct {
+	Request  domain.Request
+	Referent bool // the person became the structure's référent
+	DryRun   bool
+}
+
+var errDryRun = errors.New("dry run")
+
+// DecideInput is one decision.
+type DecideInput struct {
+	Decision domain.Decision
+	Reason   string
+	Profiles []string
+	DryRun   bool // check everything, change nothing
+}
+
+// Decide approves or rejects one request in one transaction. With DryRun the same checks run
+// and the transaction is rolled back.
+func (s *Service) Decide(ctx context.Context, actor domain.Actor, id int64, in DecideInput) (Outcome, error) {
+	var out Outcome
+	if err := domain.RequireSignedIn(actor); err != nil {
+		return out, err
+	}
+	if err := domain.CheckProfileCodes(in.Profiles); err != nil {
+		return out, err
+	}
+	err := s.store.Update(ctx, func(tx store.Tx) error {
+		var err error
+		out, err = decide(ctx, tx, actor, id, in)
+		if err == nil && in.DryRun {
+			return errDryRun
+		}
+		return err
+	})
+	if errors.Is(err, errDryRun) {
+		out.DryRun = true
+		return out, nil
+	}
+	return out, err
+}
+
+func decide(ctx context.Context, tx store.Tx, actor domain.Actor, id int64, in DecideInput) (Outcome, error) {
+	r, err := tx.RequestForUpdate(ctx, id)
+	if err != nil {
+		return Outcome{Request: domain.Request{ID: id}}, err
+	}
+	out := Outcome{Request: r}
+	var st domain.Structure
+	role := domain.StructureRole{}
+	if r.Kind != domain.RequestStructure {
+		// Lock the structure first: two approvals for one structure without référent must not
+		// both see it without one.
+		if st, err = tx.LockStructure(ctx, r.StructureID); err != nil {
+			return out, err
+		}
+		if role, err = roleOf(ctx, tx, actor, st.ID); err != nil {
+			return out, err
+		}
+	}
+	if err := domain.CanDecideRequest(actor, r, role); err != nil {
+		return out, err
+	}
+	if err := r.CheckDecidable(in.Decision, in.Reason); err != nil {
+		return out, err
+	}
+	r.DecidedBy, r.Reason = actor.UserID, strings.TrimSpace(in.Reason)
+	r.Status = domain.StatusRejected
+	if in.Decision == domain.Approve {
+		r.Status, r.Reason = domain.StatusApproved, ""
+	}
+	// Claim the request before any effect: a concurrent decider gets the conflict, not a
+	// duplicate membership.
+	if err := tx.DecideRequest(ctx, &r); err != nil {
+		return out, err
+	}
+	out.Request = r
+	details := map[string]any{"kind": r.Kind, "status": r.Status}
+	if r.Reason != "" {
+		details["reason"] = r.Reason
+	}
+	if r.Kind == domain.RequestStructure {
+		if err := decideStructureRequest(ctx, tx, actor, &r); err != nil {
+			return out, err
+		}
+		out.Request = r
+		return out, audit(ctx, tx, actor, "request."+string(in.Decision), r.StructureID, fmt.Sprintf("request %d", r.ID), details)
+	}
+	u, err := tx.UserByID(ctx, r.UserID)
+	if err != nil {
+		return out, err
+	}
+	if r.Status == domain.StatusApproved {
+		if out.Referent, err = approveMembership(ctx, tx, actor, &u, st, role, in.Profiles, r); err != nil {
+			return out, err
+		}
+		details["referent"] = out.Referent
+		if len(in.Profiles) > 0 {
+			details["profiles"] = in.Profiles
+		}
+	} else if r.Kind == domain.RequestAccount && u.Status == domain.UserPending {
+		u.Status = domain.UserRefused
+		if err := tx.UpdateUser(ctx, &u); err != nil {
+			return out, err
+		}
+	}
+	if err := mailRequestDecided(ctx, tx, u, st, r, out.Referent); err != nil {
+		return out, err
+	}
+	return out, audit(ctx, tx, actor, "request."+string(in.Decision), st.ID, u.Email, details)
+}
+
+func decideStructureRequest(ctx context.Context, tx store.Tx, actor domain.Actor, r *domain.Request) error {
+	if r.Status == domain.StatusRejected {
+		return mailStructureRequestDecided(ctx, tx, r.RequesterEmail, r.Structure, false, r.Reason)
+	}
+	st := r.Structure
+	if err := domain.ValidateStructure(st); err != nil {
+		return err
+	}
+	if err := ensureSIRETFree(ctx, tx, st.SIRET, 0); err != nil {
+		return err
+	}
+	if err := tx.CreateStructure(ctx, &st); err != nil {
+		return err
+	}
+	if err := tx.SetRequestStructure(ctx, r.ID, st.ID); err != nil {
+		return err
+	}
+	r.StructureID, r.Structure, r.StructureName = st.ID, st, st.Name
+	if err := audit(ctx, tx, actor, domain.ActionStructureCreate, st.ID, st.Label(), structureDetails(st)); err != nil {
+		return err
+	}
+	return mailStructureRequestDecided(ctx, tx, r.RequesterEmail, st, true, "")
+}
+
+// approveMembership attaches the person: activates a pending account, makes them référent of a
+// structure that has none, grants the automatic profile and those asked. An account without a
+// password gets one by mail at its first sign-in, as imported accounts do: no password is
+// hashed while the write lock is held.
+func approveMembership(ctx context.Context, tx store.Tx, actor domain.Actor, u *domain.User, st domain.Structure, role domain.StructureRole, profiles []string, r domain.Request) (referent bool, err error) {
+	if u.Status != domain.UserActive {
+		if u.Status == domain.UserDisabled {
+			return false, domain.Errorf(domain.ErrConflict, "the account %s is disabled", u.Email)
+		}
+		u.Status = domain.UserActive
+		if err := tx.UpdateUser(ctx, u); err != nil {
+			return false, err
+		}
+	}
+	if _, err := tx.ActiveMembership(ctx, u.ID, st.ID); err == nil {
+		return false, domain.Errorf(domain.ErrConflict, "%s is already a member of %s", u.Email, st.Name)
+	} else if !errors.Is(err, domain.ErrNotFound) {
+		return false, err
+	}
+	m := domain.Membership{UserID: u.ID, StructureID: st.ID, Referent: role.ReferentID == 0}
+	if err := tx.AddMembership(ctx, &m); err != nil {
+		return false, err
+	}
+	grants := append([]string{domain.ProfileBeneficiary}, profiles...)
+	slices.Sort(grants)
+	for _, code := range slices.Compact(grants) {
+		if err := tx.AddGrant(ctx, m.ID, code, actor.UserID); err != nil {
+			return false, err
+		}
+	}
+	if m.Referent {
+		if err := audit(ctx, tx, actor, "referent.set", st.ID, u.Email, map[string]any{"first_member": true, "request": r.ID}); err != nil {
+			return false, err
+		}
+	}
+	return m.Referent, nil
+}

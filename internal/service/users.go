@@ -1,0 +1,294 @@
+package service
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/secret"
+	"github.com/profil-cli/profil/internal/store"
+)
+
+// UserDetail is a user with their active memberships.
+type UserDetail struct {
+	User        domain.User
+	Memberships []domain.Member
+}
+
+// User shows an account: to themself, to gestionnaires, and to the référent of one of the
+// person's structures.
+func (s *Service) User(ctx context.Context, actor domain.Actor, email string) (UserDetail, error) {
+	if err := domain.RequireSignedIn(actor); err != nil {
+		return UserDetail{}, err
+	}
+	var d UserDetail
+	err := s.store.View(ctx, func(tx store.Tx) error {
+		u, err := userOrSelf(ctx, tx, actor, email)
+		if err != nil {
+			return err
+		}
+		ms, err := tx.ListMembers(ctx, store.MemberQuery{UserID: u.ID})
+		if err != nil {
+			return err
+		}
+		if err := canSeeUser(ctx, tx, actor, u, ms); err != nil {
+			return err
+		}
+		d = UserDetail{User: u, Memberships: ms}
+		return nil
+	})
+	return d, err
+}
+
+func canSeeUser(ctx context.Context, tx store.Tx, actor domain.Actor, u domain.User, ms []domain.Member) error {
+	if actor.Manager || actor.UserID == u.ID {
+		return nil
+	}
+	for _, m := range ms {
+		role, err := roleOf(ctx, tx, actor, m.StructureID)
+		if err != nil {
+			return err
+		}
+		if role.IsReferent(actor) {
+			return nil
+		}
+	}
+	return domain.Errorf(domain.ErrForbidden, "only the person, the référent of one of their structures or a gestionnaire may see %s", u.Email)
+}
+
+// UserUpdate holds the fields a person may change on their account; nil leaves a field as is.
+type UserUpdate struct {
+	Email, Phone, Function, LastName, FirstName *string
+}
+
+// UpdateUser changes an account: oneself (e-mail, phone, function) or anyone for a
+// gestionnaire (names too).
+func (s *Service) UpdateUser(ctx context.Context, actor domain.Actor, email string, in UserUpdate) (domain.User, error) {
+	var u domain.User
+	err := s.store.Update(ctx, func(tx store.Tx) error {
+		if err := domain.RequireSignedIn(actor); err != nil {
+			return err
+		}
+		var err error
+		if u, err = userOrSelf(ctx, tx, actor, email); err != nil {
+			return err
+		}
+		if err := domain.CanEditUser(actor, u.ID); err != nil {
+			return err
+		}
+		before := u
+		if in.Email != nil {
+			e, err := domain.NormalizeEmail(*in.Email)
+			if err != nil {
+				return err
+			}
+			if e != u.Email {
+				if _, err := tx.UserByEmail(ctx, e); err == nil {
+					return domain.Errorf(domain.ErrConflict, "another account already uses %s", e)
+				}
+			}
+			u.Email = e
+		}
+		if in.Phone != nil {
+			if u.Phone, err = domain.NormalizePhone(*in.Phone); err != nil {
+				return err
+			}
+		}
+		if in.Function != nil {
+			u.Function = clean(*in.Function)
+		}
+		if in.LastName != nil || in.FirstName != nil {
+			if !actor.Manager {
+				return domain.Errorf(domain.ErrForbidden, "only a gestionnaire may change a name")
+			}
+			if in.LastName != nil {
+				u.LastName = clean(*in.LastName)
+			}
+			if in.FirstName != nil {
+				u.FirstName = clean(*in.FirstName)
+			}
+		}
+		if err := tx.UpdateUser(ctx, &u); err != nil {
+			return err
+		}
+		changes := map[string]any{}
+		for k, pair := range map[string][2]string{"email": {before.Email, u.Email}, "phone": {before.Phone, u.Phone},
+			"function": {before.Function, u.Function}, "last_name": {before.LastName, u.LastName}, "first_name": {before.FirstName, u.FirstName}} {
+			if pair[0] != pair[1] {
+				changes[k] = pair
+			}
+		}
+		return audit(ctx, tx, actor, "user.update", 0, before.Email, changes)
+	})
+	return u, err
+}
+
+// ChangePassword sets the actor's own password after checking the old one.
+func (s *Service) ChangePassword(ctx context.Context, actor domain.Actor, old, new string) error {
+	if err := domain.RequireSignedIn(actor); err != nil {
+		return err
+	}
+	if err := secret.ValidatePasswordStrength(new); err != nil {
+		return domain.Invalid("password", "", err.Error())
+	}
+	hash, err := secret.HashPassword(new)
+	if err != nil {
+		return err
+	}
+	return s.store.Update(ctx, func(tx store.Tx) error {
+		u, err := tx.UserByID(ctx, actor.UserID)
+		if err != nil {
+			return err
+		}
+		ok, err := secret.VerifyPassword(u.PasswordHash, old)
+		if err != nil || !ok {
+			return domain.Errorf(domain.ErrForbidden, "the current password is wrong")
+		}
+		u.PasswordHash, u.MustChangePassword = hash, false
+		if err := tx.UpdateUser(ctx, &u); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "user.password", 0, u.Email, nil)
+	})
+}
+
+// ResetPassword gives an account a temporary password, mailed to the person, to be changed at
+// the next sign-in (gestionnaires).
+func (s *Service) ResetPassword(ctx context.Context, actor domain.Actor, email string) (domain.User, string, error) {
+	if err := domain.RequireManager(actor, "reset a password"); err != nil {
+		return domain.User{}, "", err
+	}
+	temp, err := secret.NewTemporaryPassword()
+	if err != nil {
+		return domain.User{}, "", err
+	}
+	hash, err := secret.HashPassword(temp)
+	if err != nil {
+		return domain.User{}, "", err
+	}
+	var u domain.User
+	err = s.store.Update(ctx, func(tx store.Tx) error {
+		var err error
+		if u, err = userOrSelf(ctx, tx, actor, email); err != nil {
+			return err
+		}
+		u.PasswordHash, u.MustChangePassword = hash, true
+		if err := tx.UpdateUser(ctx, &u); err != nil {
+			return err
+		}
+		if err := mailPasswordReset(ctx, tx, u, temp); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "user.reset-password", 0, u.Email, nil)
+	})
+	return u, temp, err
+}
+
+// ListMembersOf lists active memberships: of one structure (its members and gestionnaires may),
+// or of every structure (gestionnaires).
+func (s *Service) ListMembersOf(ctx context.Context, actor domain.Actor, ref *domain.StructureRef, withoutProfiles bool) ([]domain.Member, error) {
+	if ref != nil {
+		out, _, err := s.Members(ctx, actor, *ref, withoutProfiles)
+		return out, err
+	}
+	if err := domain.RequireManager(actor, "list the users of every structure"); err != nil {
+		return nil, err
+	}
+	var out []domain.Member
+	err := s.store.View(ctx, func(tx store.Tx) error {
+		var err error
+		out, err = tx.ListMembers(ctx, store.MemberQuery{WithoutProfiles: withoutProfiles, IgnoreProfiles: []string{domain.ProfileBeneficiary}})
+		return err
+	})
+	return out, err
+}
+
+// RequestFilter is what `request list` asks for.
+type RequestFilter struct {
+	Query store.RequestQuery
+	Mine  bool // the actor's own requests instead of those they may decide
+}
+
+// ListRequests shows each actor what they may decide (gestionnaires: everything; référents:
+// the account and affiliation requests of their structures), or their own with Mine.
+func (s *Service) ListRequests(ctx context.Context, actor domain.Actor, f RequestFilter) ([]domain.Request, error) {
+	if err := domain.RequireSignedIn(actor); err != nil {
+		return nil, err
+	}
+	q := f.Query
+	switch {
+	case f.Mine:
+		q.UserID = actor.UserID
+	case !actor.Manager && q.DecidedBy != actor.UserID:
+		q.DecidableBy = actor.UserID
+	}
+	var out []domain.Request
+	err := s.store.View(ctx, func(tx store.Tx) error {
+		var err error
+		out, err = tx.ListRequests(ctx, q)
+		return err
+	})
+	return out, err
+}
+
+// Request shows one request to whoever may decide it or made it.
+func (s *Service) Request(ctx context.Context, actor domain.Actor, id int64) (domain.Request, error) {
+	if err := domain.RequireSignedIn(actor); err != nil {
+		return domain.Request{}, err
+	}
+	var r domain.Request
+	err := s.store.View(ctx, func(tx store.Tx) error {
+		var err error
+		if r, err = tx.RequestByID(ctx, id); err != nil {
+			return err
+		}
+		if r.UserID == actor.UserID && actor.UserID != 0 {
+			return nil
+		}
+		role := domain.StructureRole{}
+		if r.StructureID != 0 && r.Kind != domain.RequestStructure {
+			if role, err = roleOf(ctx, tx, actor, r.StructureID); err != nil {
+				return err
+			}
+		}
+		return domain.CanDecideRequest(actor, r, role)
+	})
+	return r, err
+}
+
+// Audit lists audit events: gestionnaires see everything, others their own actions.
+func (s *Service) Audit(ctx context.Context, actor domain.Actor, q store.AuditQuery, actorEmail string, structure *domain.StructureRef) ([]domain.AuditEvent, error) {
+	if err := domain.RequireSignedIn(actor); err != nil {
+		return nil, err
+	}
+	var out []domain.AuditEvent
+	err := s.store.View(ctx, func(tx store.Tx) error {
+		if actorEmail != "" {
+			u, err := userOrSelf(ctx, tx, actor, actorEmail)
+			if err != nil {
+				return err
+			}
+			q.ActorID = u.ID
+		}
+		if structure != nil {
+			st, err := structureByRef(ctx, tx, *structure)
+			if err != nil {
+				return err
+			}
+			q.StructureID = st.ID
+		}
+		if !actor.Manager {
+			if q.ActorID != 0 && q.ActorID != actor.UserID {
+				return domain.Errorf(domain.ErrForbidden, "only a gestionnaire may read the decisions of others")
+			}
+			q.ActorID = actor.UserID
+		}
+		var err error
+		out, err = tx.ListAudit(ctx, q)
+		if err != nil {
+			return fmt.Errorf("audit: %w", err)
+		}
+		return nil
+	})
+	return out, err
+}
