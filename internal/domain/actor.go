@@ -8,6 +8,8 @@ type Actor struct {
 	Manager   bool
 	TokenID   int64  // the API token used, 0 for a session or anonymous
 	TokenName string // shown in the audit log next to the owner
+	// Scope is the API token's scope: "" for all the owner's rights, "read" for read-only.
+	Scope string
 	// MustChangePassword: signed in with a temporary password, which must be changed before
 	// anything else.
 	MustChangePassword bool
@@ -35,17 +37,6 @@ func (a Actor) Label() string {
 func RequireSignedIn(a Actor) error {
 	if a.IsAnonymous() {
 		return Errorf(ErrForbidden, "not signed in: run `profil login` (or pass --token)")
-	}
-	return nil
-}
-
-// RequireManager lets only gestionnaires through.
-func RequireManager(a Actor, action string) error {
-	if err := RequireSignedIn(a); err != nil {
-		return err
-	}
-	if !a.Manager {
-		return Errorf(ErrForbidden, "only a gestionnaire may %s", action)
 	}
 	return nil
 }

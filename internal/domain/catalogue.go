@@ -1,25 +1,126 @@
 package domain
 
-import "slices"
-
-// The profile codes of the RAFAEL and PARCOURS PRO applications.
-const (
-	ProfileBeneficiary = "parcourspro.beneficiary"
+import (
+	"fmt"
+	"slices"
+	"strings"
 )
 
-// ProfileCodes lists the codes known to the command line, in catalogue order.
-var ProfileCodes = []string{
-	"rafael.of-catalogue", "rafael.of-preregistration", "rafael.of-general",
-	"rafael.prescriber-1", "rafael.prescriber-2", "rafael.prescriber-3",
-	ProfileBeneficiary, ProfileEmployer, "parcourspro.provider",
+// Profile codes the rules of the guides name outside the catalogue's data.
+const (
+	// ProfileBeneficiary is granted on every membership and never removed.
+	ProfileBeneficiary = "parcourspro.beneficiary"
+	// ProfileEmployer makes a member an employer (the briefcase in the user list).
+	ProfileEmployer = "parcourspro.employer"
+)
+
+// Profile is one right of one application, with the rules that govern it. The catalogue is
+// data (the profiles table): another portal's profiles are rows, not code.
+type Profile struct {
+	Code         string
+	Application  string
+	Label        string
+	Family       string // profiles of one family compete for one place when Exclusive
+	Exclusive    bool   // at most one profile of the family per membership
+	RequiredKind Kind   // the structure must be of this kind; "" for any
+	Automatic    bool   // granted on every active membership
+	Removable    bool
 }
 
-// CheckProfileCodes refuses unknown codes (exit 6), naming the first one.
-func CheckProfileCodes(codes []string) error {
-	for _, c := range codes {
-		if !slices.Contains(ProfileCodes, c) {
-			return Invalid("profile", c, "unknown profile code: see `profil profile catalog`")
+// Catalogue is every profile, in display order.
+type Catalogue []Profile
+
+// Lookup finds a profile by code.
+func (c Catalogue) Lookup(code string) (Profile, bool) {
+	i := slices.IndexFunc(c, func(p Profile) bool { return p.Code == code })
+	if i < 0 {
+		return Profile{}, false
+	}
+	return c[i], true
+}
+
+// Codes lists the codes, in display order.
+func (c Catalogue) Codes() []string {
+	out := make([]string, len(c))
+	for i, p := range c {
+		out[i] = p.Code
+	}
+	return out
+}
+
+// Automatic lists the profiles granted on every membership.
+func (c Catalogue) Automatic() []string {
+	var out []string
+	for _, p := range c {
+		if p.Automatic {
+			out = append(out, p.Code)
+		}
+	}
+	return out
+}
+
+// Known refuses unknown codes (exit 6), naming the first.
+func (c Catalogue) Known(codes []string) error {
+	for _, code := range codes {
+		if _, ok := c.Lookup(code); !ok {
+			return Invalid("profile", code, "unknown profile code: see `profil profile catalog`")
 		}
 	}
 	return nil
+}
+
+// CheckGrant says whether code may be added to a membership of st that holds held. It names
+// the rule broken and, for an exclusive family, the profile that holds the place.
+func (c Catalogue) CheckGrant(st Structure, held []string, code string) error {
+	p, ok := c.Lookup(code)
+	if !ok {
+		return Invalid("profile", code, "unknown profile code: see `profil profile catalog`")
+	}
+	if p.RequiredKind != "" && !st.HasKind(p.RequiredKind) {
+		return Errorf(ErrConflict, "%s needs a structure of kind %s; %s is %s", code, p.RequiredKind, st.Name, kindsText(st.Kinds))
+	}
+	if p.Exclusive && p.Family != "" {
+		for _, h := range held {
+			other, ok := c.Lookup(h)
+			if ok && h != code && other.Family == p.Family && other.Exclusive {
+				return Errorf(ErrConflict, "one %s profile per user and structure: %s already holds the place (revoke it first)", p.Family, h)
+			}
+		}
+	}
+	return nil
+}
+
+// CheckRevoke refuses to remove a profile the rules keep.
+func (c Catalogue) CheckRevoke(code string) error {
+	p, ok := c.Lookup(code)
+	if !ok {
+		return Invalid("profile", code, "unknown profile code: see `profil profile catalog`")
+	}
+	if !p.Removable {
+		return Errorf(ErrConflict, "%s cannot be removed: it comes with every membership", code)
+	}
+	return nil
+}
+
+// Breaking lists the profiles among held that st (for instance after its kinds changed) no
+// longer allows.
+func (c Catalogue) Breaking(st Structure, held []string) []string {
+	var out []string
+	for _, code := range held {
+		if p, ok := c.Lookup(code); ok && p.RequiredKind != "" && !st.HasKind(p.RequiredKind) {
+			out = append(out, code)
+		}
+	}
+	return out
+}
+
+func kindsText(kinds []Kind) string {
+	if len(kinds) == 0 {
+		return "of no kind"
+	}
+	parts := make([]string, len(kinds))
+	for i, k := range kinds {
+		parts[i] = string(k)
+	}
+	return fmt.Sprintf("%s only", strings.Join(parts, ", "))
 }

@@ -26,7 +26,12 @@ type Mail struct {
 	ClaimedUntil  *time.Time
 	LastError     string
 	SentAt        *time.Time
+	// Sensitive: the body holds a secret (a temporary password) and is wiped once delivered.
+	Sensitive bool
 }
+
+// WipedBody replaces the body of a sensitive message once it is delivered.
+const WipedBody = "(contenu effacé après l'envoi : il contenait un mot de passe provisoire)"
 
 // MailRetryDelay is the back-off after a failed delivery: 1 min, 5 min, 30 min, 2 h, then 6 h.
 func MailRetryDelay(attempts int) time.Duration {

@@ -1,7 +1,182 @@
 package domain
 
-// Who may do what. Every use case asks one of these, inside its transaction, with what it
-// loaded; no command checks rights on its own.
+import (
+	"fmt"
+	"sort"
+)
+
+// Who may do what: ONE table. Every use case asks Authorize, inside its transaction, with what
+// it loaded; no command checks rights on its own.
+
+// Action is something a use case does, named "noun.verb".
+type Action string
+
+// The actions of profil.
+const (
+	StructureRead     Action = "structure.read" // show, search, list
+	StructureCreate   Action = "structure.create"
+	StructureUpdate   Action = "structure.update"
+	StructureAdhesion Action = "structure.adhesion"
+	StructureAsk      Action = "structure.request" // ask for a structure to be referenced
+	UserRegister      Action = "user.register"
+	UserRead          Action = "user.read"
+	UserEdit          Action = "user.update" // e-mail, phone, function; names for gestionnaires
+	UserPassword      Action = "user.passwd"
+	UserResetPassword Action = "user.reset-password"
+	UserList          Action = "user.list-all" // every membership of every structure
+	AffiliationAsk    Action = "user.affiliate"
+	RequestRead       Action = "request.read"   // list: each sees what they may decide, or their own
+	RequestShow       Action = "request.show"   // one request, to whoever may decide it
+	RequestDecide     Action = "request.decide" // approve, reject
+	MembersRead       Action = "members.read"   // the user list of a structure
+	MemberDetach      Action = "member.detach"
+	ReferentHandOver  Action = "referent.set"
+	ProfileGrant      Action = "profile.grant" // grant and revoke
+	CatalogueRead     Action = "profile.catalog"
+	Export            Action = "export.users"
+	Import            Action = "import"
+	AuditRead         Action = "audit.read"
+	MailRead          Action = "mail.list"
+	MailSend          Action = "mail.send"
+	TokenManage       Action = "token.manage"
+)
+
+// Who is the kind of actor a rule lets through. Gestionnaires pass every rule but Anyone's
+// (which everybody passes).
+type Who string
+
+// The kinds of actor, from the widest to the narrowest.
+const (
+	Anyone      Who = "anyone, signed in or not"
+	SignedIn    Who = "any signed-in user"
+	Members     Who = "members of the structure"
+	Self        Who = "the person themself"
+	SelfOrRef   Who = "the person themself, or the référent of one of their structures"
+	Referent    Who = "the référent of the structure"
+	RefOfKind   Who = "the référent of the structure, for account and affiliation requests only"
+	Managers    Who = "gestionnaires only"
+	PasswordSes Who = "a user signed in with a password (not an API token)"
+)
+
+// Rule is one row of the policy: who may, and whether the action changes anything (a read-only
+// token may only read).
+type Rule struct {
+	Who     Who
+	Mutates bool
+	Summary string // "create a structure", for messages
+}
+
+// Policy is the table. Gestionnaires may do everything signed-in users may.
+var Policy = map[Action]Rule{
+	StructureRead:     {SignedIn, false, "read structures"},
+	StructureCreate:   {Managers, true, "create a structure"},
+	StructureUpdate:   {Managers, true, "change a structure"},
+	StructureAdhesion: {Managers, true, "record an adhesion"},
+	StructureAsk:      {Anyone, true, "ask for a structure to be referenced"},
+	UserRegister:      {Anyone, true, "ask for an account"},
+	UserRead:          {SelfOrRef, false, "see this account"},
+	UserEdit:          {Self, true, "change this account"},
+	UserPassword:      {Self, true, "change a password"},
+	UserResetPassword: {Managers, true, "reset a password"},
+	UserList:          {Managers, false, "list the users of every structure"},
+	AffiliationAsk:    {Self, true, "ask to join a structure"},
+	RequestRead:       {SignedIn, false, "read requests"},
+	RequestShow:       {RefOfKind, false, "see this request"},
+	RequestDecide:     {RefOfKind, true, "decide this request"},
+	MembersRead:       {Members, false, "see the members of this structure"},
+	MemberDetach:      {Referent, true, "detach a member"},
+	ReferentHandOver:  {Referent, true, "hand over the référent role"},
+	ProfileGrant:      {Referent, true, "grant or revoke profiles"},
+	CatalogueRead:     {Anyone, false, "read the catalogue"},
+	Export:            {Referent, false, "export the users of this structure"},
+	Import:            {Managers, true, "import"},
+	AuditRead:         {SignedIn, false, "read the audit trail"},
+	MailRead:          {Managers, false, "read the mail outbox"},
+	MailSend:          {Managers, true, "send the mail outbox"},
+	TokenManage:       {PasswordSes, true, "manage API tokens"},
+}
+
+// Subject is what an action is about, as the use case loaded it.
+type Subject struct {
+	Role        StructureRole // the actor's role in the structure concerned
+	TargetUser  int64         // the account concerned
+	RefOfTarget bool          // the actor is référent of one of the target's structures
+	Request     *Request      // the request decided
+}
+
+// ScopeRead is the scope of an API token that may only read.
+const ScopeRead = "read"
+
+// Authorize says whether a may do act on s, with a message that says who may.
+func Authorize(a Actor, act Action, s Subject) error {
+	rule, ok := Policy[act]
+	if !ok {
+		return fmt.Errorf("no policy for action %q", act) // a programming error: fail closed
+	}
+	// A read-only token changes nothing, not even what anybody may ask for.
+	if rule.Mutates && a.Scope == ScopeRead {
+		return Errorf(ErrForbidden, "this API token is read-only: it may not %s", rule.Summary)
+	}
+	if rule.Who == Anyone {
+		return nil
+	}
+	if a.IsAnonymous() {
+		return Errorf(ErrForbidden, "not signed in: run `profil login` (or pass --token)")
+	}
+	if a.Manager && rule.Who != PasswordSes && rule.Who != Self {
+		return nil
+	}
+	allowed := false
+	switch rule.Who {
+	case SignedIn:
+		allowed = true
+	case Members:
+		allowed = s.Role.Member || s.Role.IsReferent(a)
+	case Self:
+		allowed = a.UserID == s.TargetUser || a.Manager
+	case SelfOrRef:
+		allowed = a.UserID == s.TargetUser || s.RefOfTarget
+	case Referent:
+		allowed = s.Role.IsReferent(a)
+	case RefOfKind:
+		allowed = s.Request != nil && s.Request.Kind != RequestStructure && s.Role.IsReferent(a)
+		if !allowed && s.Request != nil {
+			switch {
+			case s.Request.Kind == RequestStructure:
+				return Errorf(ErrForbidden, "only a gestionnaire may %s: request %d is a structure to reference", rule.Summary, s.Request.ID)
+			case s.Role.ReferentID == 0:
+				return Errorf(ErrForbidden, "request %d is for a structure without référent: only a gestionnaire may %s", s.Request.ID, rule.Summary)
+			}
+			return Errorf(ErrForbidden, "only the référent of the structure or a gestionnaire may %s (request %d)", rule.Summary, s.Request.ID)
+		}
+	case PasswordSes:
+		allowed = a.TokenID == 0
+		if !allowed {
+			return Errorf(ErrForbidden, "an API token may not %s: sign in with your password", rule.Summary)
+		}
+	}
+	if allowed {
+		return nil
+	}
+	return Errorf(ErrForbidden, "only %s may %s", whoText(rule.Who), rule.Summary)
+}
+
+func whoText(w Who) string {
+	if w == Managers {
+		return "a gestionnaire"
+	}
+	return string(w) + " or a gestionnaire"
+}
+
+// PolicyRows lists the table sorted by action, for documentation and tests.
+func PolicyRows() []Action {
+	out := make([]Action, 0, len(Policy))
+	for a := range Policy {
+		out = append(out, a)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
 
 // StructureRole is what the actor is to one structure.
 type StructureRole struct {
@@ -14,53 +189,25 @@ func (r StructureRole) IsReferent(a Actor) bool {
 	return !a.IsAnonymous() && r.ReferentID != 0 && r.ReferentID == a.UserID
 }
 
-// CanDecideRequest: gestionnaires decide everything; a structure request is theirs alone; an
-// account or affiliation request is decided by the structure's référent when it has one, by
-// gestionnaires when it has none.
+// CanDecideRequest applies the policy to a decision.
 func CanDecideRequest(a Actor, r Request, role StructureRole) error {
-	if err := RequireSignedIn(a); err != nil {
-		return err
-	}
-	if a.Manager {
-		return nil
-	}
-	switch {
-	case r.Kind == RequestStructure:
-		return Errorf(ErrForbidden, "only a gestionnaire may decide request %d (a structure to reference)", r.ID)
-	case role.ReferentID == 0:
-		return Errorf(ErrForbidden, "request %d is for a structure without référent: a gestionnaire decides it", r.ID)
-	case !role.IsReferent(a):
-		return Errorf(ErrForbidden, "only the référent of the structure or a gestionnaire may decide request %d", r.ID)
-	}
-	return nil
+	return Authorize(a, RequestDecide, Subject{Role: role, Request: &r})
 }
 
-// CanManageMembers: the référent of the structure or a gestionnaire (detach, hand over, grant).
-func CanManageMembers(a Actor, role StructureRole, action string) error {
-	if err := RequireSignedIn(a); err != nil {
-		return err
-	}
-	if a.Manager || role.IsReferent(a) {
-		return nil
-	}
-	return Errorf(ErrForbidden, "only the référent of the structure or a gestionnaire may %s", action)
+// CanManageMembers applies the policy to an action of the référent on their structure.
+func CanManageMembers(a Actor, act Action, role StructureRole) error {
+	return Authorize(a, act, Subject{Role: role})
 }
 
-// CanSeeMembers: gestionnaires, and the members of the structure (read-only).
+// CanSeeMembers applies the policy to the user list of a structure.
 func CanSeeMembers(a Actor, role StructureRole) error {
-	if err := RequireSignedIn(a); err != nil {
-		return err
-	}
-	if a.Manager || role.Member || role.IsReferent(a) {
-		return nil
-	}
-	return Errorf(ErrForbidden, "only members of the structure and gestionnaires may see its members")
+	return Authorize(a, MembersRead, Subject{Role: role})
 }
 
 // CanDetach: the référent or a gestionnaire; a référent may not detach themself (only a
 // gestionnaire can, as the guides say: "nous contacter").
 func CanDetach(a Actor, target int64, role StructureRole) error {
-	if err := CanManageMembers(a, role, "detach a member"); err != nil {
+	if err := Authorize(a, MemberDetach, Subject{Role: role}); err != nil {
 		return err
 	}
 	if !a.Manager && target == a.UserID {
@@ -69,13 +216,7 @@ func CanDetach(a Actor, target int64, role StructureRole) error {
 	return nil
 }
 
-// CanEditUser: oneself, or a gestionnaire.
+// CanEditUser applies the policy to a change of an account.
 func CanEditUser(a Actor, target int64) error {
-	if err := RequireSignedIn(a); err != nil {
-		return err
-	}
-	if a.Manager || a.UserID == target {
-		return nil
-	}
-	return Errorf(ErrForbidden, "only the person themself or a gestionnaire may change this account")
+	return Authorize(a, UserEdit, Subject{TargetUser: target})
 }

@@ -36,5 +36,5 @@ func (r StructureRef) String() string {
 	if r.SIRET != "" {
 		return r.SIRET
 	}
-	return "#" + strconv.FormatInt(r.ID, 10)
+	return strconv.FormatInt(r.ID, 10)
 }

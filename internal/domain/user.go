@@ -69,9 +69,6 @@ type Member struct {
 	Since         time.Time
 }
 
-// ProfileEmployer is the PARCOURS PRO profile that makes a member an employer (the briefcase).
-const ProfileEmployer = "parcourspro.employer"
-
 // Employer reports whether the member holds the employer profile.
 func (m Member) Employer() bool {
 	for _, p := range m.Profiles {

@@ -47,6 +47,9 @@ type Tx interface {
 	TokenByHash(ctx context.Context, hash string) (domain.Token, error)
 	TouchToken(ctx context.Context, id int64) error
 	RevokeToken(ctx context.Context, id int64) error
+	// ListTokens lists the tokens of one user, oldest first; an empty kind lists every kind.
+	ListTokens(ctx context.Context, userID int64, kind domain.TokenKind) ([]domain.Token, error)
+	TokenByID(ctx context.Context, id int64) (domain.Token, error)
 
 	AppendAudit(ctx context.Context, e *domain.AuditEvent) error
 	ListAudit(ctx context.Context, q AuditQuery) ([]domain.AuditEvent, error)
@@ -62,7 +65,14 @@ type Tx interface {
 	SetReferent(ctx context.Context, membershipID int64, referent bool) error
 	EndMembership(ctx context.Context, membershipID int64) error
 	ListMembers(ctx context.Context, q MemberQuery) ([]domain.Member, error)
+	// EachMember streams the rows of ListMembers (same filters, same order, same profiles) to
+	// fn one at a time, never holding them all in memory: exports of every structure run to
+	// millions of rows. User.PasswordHash is left empty. It stops at fn's first error and
+	// returns it as is. fn must not use the Tx: the rows are still being read.
+	EachMember(ctx context.Context, q MemberQuery, fn func(domain.Member) error) error
 
+	// Catalogue reads the profiles table: every profile and its rules, in display order.
+	Catalogue(ctx context.Context) (domain.Catalogue, error)
 	AddGrant(ctx context.Context, membershipID int64, code string, by int64) error
 	RevokeGrant(ctx context.Context, membershipID int64, code string, by int64) error
 	RevokeAllGrants(ctx context.Context, membershipID int64, by int64) error
@@ -87,6 +97,28 @@ type Tx interface {
 	ClaimMail(ctx context.Context, limit int, leaseUntil time.Time) ([]domain.Mail, error)
 	MarkMailSent(ctx context.Context, id int64) error
 	MarkMailFailed(ctx context.Context, id int64, errText string, next time.Time) error
+
+	// Imports.
+	// StructuresBySIRET loads the structures whose SIRET is among sirets, in no order.
+	StructuresBySIRET(ctx context.Context, sirets []string) ([]domain.Structure, error)
+	// StructuresWithoutSIRET loads the structures without SIRET whose folded name is among names.
+	StructuresWithoutSIRET(ctx context.Context, foldedNames []string) ([]domain.Structure, error)
+	// InsertStructures creates structures in bulk, setting the ID and times of each one created;
+	// one whose SIRET is taken already (by a concurrent writer) is left out with ID 0.
+	InsertStructures(ctx context.Context, ss []domain.Structure) error
+	// UserIDsByEmail maps those of emails (stored spelling) that have an account to its id.
+	UserIDsByEmail(ctx context.Context, emails []string) (map[string]int64, error)
+	// ActiveMembershipsOf lists the active memberships of the users given, in no order.
+	ActiveMembershipsOf(ctx context.Context, userIDs []int64) ([]domain.Membership, error)
+	// InsertUsers creates accounts in bulk, setting the ID and times of each one created; one
+	// whose e-mail has an account already (created by a concurrent writer) is left out with ID 0.
+	InsertUsers(ctx context.Context, us []domain.User) error
+	// InsertMemberships attaches users in bulk as given (référent or not), setting the ID and
+	// CreatedAt of each one created; a pair already active is left out with ID 0.
+	InsertMemberships(ctx context.Context, ms []domain.Membership) error
+	// InsertGrants grants codes[i] on membershipIDs[i], by the user given (0: none); a profile
+	// already held is left alone.
+	InsertGrants(ctx context.Context, membershipIDs []int64, codes []string, by int64) error
 }
 
 // UserQuery filters accounts; zero fields do not filter.
@@ -141,4 +173,6 @@ type AuditQuery struct {
 	Action      string // exact, or a prefix ending in "." ("request.")
 	Since       time.Time
 	Limit       int
+	// Latest keeps the most recent Limit events (still returned oldest first).
+	Latest bool
 }

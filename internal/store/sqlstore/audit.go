@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/profil-cli/profil/internal/domain"
@@ -53,7 +54,11 @@ func (t *tx) ListAudit(ctx context.Context, q store.AuditQuery) ([]domain.AuditE
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
-	query += " ORDER BY at, id"
+	if q.Latest {
+		query += " ORDER BY at DESC, id DESC"
+	} else {
+		query += " ORDER BY at, id"
+	}
 	if q.Limit > 0 {
 		query += " LIMIT " + arg(q.Limit)
 	}
@@ -73,6 +78,9 @@ func (t *tx) ListAudit(ctx context.Context, q store.AuditQuery) ([]domain.AuditE
 		}
 		e.At = at.Time
 		out = append(out, e)
+	}
+	if q.Latest {
+		slices.Reverse(out)
 	}
 	return out, mapErr(rows.Err())
 }

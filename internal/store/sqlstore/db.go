@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -86,7 +87,7 @@ func open(ctx context.Context, t Target, opt Options) (*DB, error) {
 			db.SetMaxOpenConns(1) // every connection would see its own empty database
 		}
 	case Postgres:
-		db, err = sql.Open("pgx", t.DSN)
+		db, err = sql.Open("pgx", withCustomPlans(t.DSN))
 	default:
 		err = fmt.Errorf("unknown database dialect %q", t.Dialect)
 	}
@@ -102,6 +103,21 @@ func open(ctx context.Context, t Target, opt Options) (*DB, error) {
 		now = time.Now
 	}
 	return &DB{db: db, target: t, now: now}, nil
+}
+
+// withCustomPlans asks PostgreSQL to plan every search with its actual pattern: a plan cached
+// for "%ab%" would scan the whole trigram index for every later query.
+func withCustomPlans(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return dsn
+	}
+	q := u.Query()
+	if !q.Has("plan_cache_mode") {
+		q.Set("plan_cache_mode", "force_custom_plan")
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
 }
 
 // Dialect is "sqlite" or "postgres".

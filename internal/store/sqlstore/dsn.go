@@ -69,6 +69,10 @@ func ParseTarget(raw string) (Target, error) {
 			return Target{}, errors.New("--db: a sqlite: URL needs a file path, e.g. sqlite:///var/lib/profil/profil.db")
 		}
 		return Target{Dialect: SQLite, Path: rest}, nil
+	case keyValueDSN.MatchString(raw):
+		// "host=… password=…" is a libpq connection string, not a file name: refuse it
+		// without quoting it (it may hold a password).
+		return Target{}, errors.New("--db: key=value connection strings are not supported: use postgres://user@host:5432/dbname")
 	case strings.Contains(raw, "://"):
 		scheme := raw[:strings.Index(raw, "://")]
 		return Target{}, fmt.Errorf("--db: unsupported scheme %q: use a file path, sqlite:PATH or postgres://…", scheme)
@@ -83,6 +87,8 @@ func (t Target) Redacted() string {
 	}
 	return RedactDSN(t.DSN)
 }
+
+var keyValueDSN = regexp.MustCompile(`^\s*(host|hostaddr|port|dbname|user|password|sslmode|service)\s*=`)
 
 var kvPassword = regexp.MustCompile(`(?i)(password\s*=\s*)('[^']*'|\S+)`)
 

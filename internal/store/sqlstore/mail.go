@@ -36,8 +36,8 @@ func (t *tx) EnqueueMail(ctx context.Context, m *domain.Mail) error {
 	m.CreatedAt, m.NextAttemptAt = t.now, t.now
 	m.Status, m.Attempts, m.LastError, m.ClaimedUntil, m.SentAt = domain.MailPending, 0, "", nil, nil
 	id, err := t.insert(ctx, `INSERT INTO mail_outbox (created_at, to_addr, subject, body, status, attempts,
-		next_attempt_at, last_error) VALUES ($1, $2, $3, $4, $5, 0, $6, '')`,
-		t.now, m.To, m.Subject, m.Body, string(domain.MailPending), t.now)
+		next_attempt_at, last_error, sensitive) VALUES ($1, $2, $3, $4, $5, 0, $6, '', $7)`,
+		t.now, m.To, m.Subject, m.Body, string(domain.MailPending), t.now, m.Sensitive)
 	if err != nil {
 		return fmt.Errorf("queue mail to %s: %w", m.To, err)
 	}
@@ -91,8 +91,10 @@ func (t *tx) ClaimMail(ctx context.Context, limit int, leaseUntil time.Time) ([]
 // MarkMailSent records a delivery. Only a message being sent can become sent: a message some
 // other sender has already marked keeps its first sent_at.
 func (t *tx) MarkMailSent(ctx context.Context, id int64) error {
+	// A delivered temporary password does not stay readable in the database.
 	res, err := t.exec(ctx, `UPDATE mail_outbox SET status = 'sent', sent_at = $1, claimed_until = NULL,
-		last_error = '' WHERE id = $2 AND status = 'sending'`, t.now, id)
+		last_error = '', body = CASE WHEN sensitive THEN $3 ELSE body END
+		WHERE id = $2 AND status = 'sending'`, t.now, id, domain.WipedBody)
 	if err != nil {
 		return fmt.Errorf("mark mail #%d sent: %w", id, err)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/store"
@@ -84,30 +83,10 @@ func (t *tx) EndMembership(ctx context.Context, membershipID int64) error {
 // ListMembers reads active memberships with their user, structure and profiles in two
 // queries: the rows, then the grants of those rows.
 func (t *tx) ListMembers(ctx context.Context, q store.MemberQuery) ([]domain.Member, error) {
-	var (
-		where = []string{"m.ended_at IS NULL"}
-		args  []any
-	)
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
-	}
-	if q.StructureID != 0 {
-		where = append(where, "m.structure_id = "+arg(q.StructureID))
-	}
-	if q.UserID != 0 {
-		where = append(where, "m.user_id = "+arg(q.UserID))
-	}
-	if q.WithoutProfiles {
-		cond := "NOT EXISTS (SELECT 1 FROM grants g WHERE g.membership_id = m.id AND g.revoked_at IS NULL"
-		for _, code := range q.IgnoreProfiles {
-			cond += " AND g.profile_code <> " + arg(code)
-		}
-		where = append(where, cond+")")
-	}
+	where, args := memberFilter(q)
 	rows, err := t.query(ctx, `SELECT m.id, m.structure_id, COALESCE(s.siret, ''), s.name, m.referent, m.created_at, `+userColumns+`
 		FROM memberships m JOIN users u ON u.id = m.user_id JOIN structures s ON s.id = m.structure_id
-		WHERE `+strings.Join(where, " AND ")+` ORDER BY s.name_folded, s.id, u.last_name, u.first_name, u.id`, args...)
+		WHERE `+where+` ORDER BY s.name_folded, s.id, u.last_name, u.first_name, u.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list members: %w", err)
 	}
@@ -137,7 +116,7 @@ func (t *tx) ListMembers(ctx context.Context, q store.MemberQuery) ([]domain.Mem
 	// Grants of the same rows, filtered the same way.
 	grows, err := t.query(ctx, `SELECT g.membership_id, g.profile_code FROM grants g JOIN memberships m ON m.id = g.membership_id
 		JOIN users u ON u.id = m.user_id JOIN structures s ON s.id = m.structure_id
-		WHERE g.revoked_at IS NULL AND `+strings.Join(where, " AND ")+` ORDER BY g.membership_id, g.profile_code`, args...)
+		WHERE g.revoked_at IS NULL AND `+where+` ORDER BY g.membership_id, g.profile_code`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list profiles of members: %w", err)
 	}

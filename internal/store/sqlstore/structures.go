@@ -123,10 +123,18 @@ func (t *tx) SearchStructures(ctx context.Context, q store.StructureQuery) ([]do
 	}
 	text := strings.TrimSpace(q.Text)
 	if digits, ok := domain.IsDigitsPrefix(text); ok && text != "" {
-		// SIRET or SIREN prefix: a range on the unique index.
-		where = append(where, "s.siret >= "+arg(digits)+" AND s.siret < "+arg(digits+":"))
+		// SIRET or SIREN prefix, on an index. A range works on SQLite's binary collation;
+		// PostgreSQL's collation may sort ':' before digits, so it gets a LIKE on the
+		// text_pattern_ops index instead.
+		if t.d.Dialect() == Postgres {
+			where = append(where, "s.siret LIKE "+arg(digits+"%"))
+		} else {
+			where = append(where, "s.siret >= "+arg(digits)+" AND s.siret < "+arg(digits+":"))
+		}
 		rank = "CASE WHEN s.siret = " + arg(digits) + " THEN 0 ELSE 1 END"
-	} else if folded := domain.Fold(text); folded != "" {
+	} else if folded := domain.Fold(text); folded == "" && text != "" {
+		return []domain.Structure{}, nil // only punctuation: nothing can match it
+	} else if folded != "" {
 		words := strings.Fields(folded)
 		var long []string
 		for _, w := range words {
@@ -153,7 +161,9 @@ func (t *tx) SearchStructures(ctx context.Context, q store.StructureQuery) ([]do
 		where = append(where, "s.department = "+arg(q.Department))
 	}
 	if q.Kind != "" {
-		where = append(where, "('|' || s.kinds || '|') LIKE "+arg("%|"+string(q.Kind)+"|%"))
+		// No kind's name contains another's, so a plain LIKE on the column is exact, and
+		// PostgreSQL can estimate it from the column's statistics.
+		where = append(where, "s.kinds LIKE "+arg("%"+string(q.Kind)+"%"))
 	}
 	query := `SELECT ` + structureColumns + ` FROM structures s`
 	if len(where) > 0 {

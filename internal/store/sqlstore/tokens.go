@@ -7,6 +7,23 @@ import (
 	"github.com/profil-cli/profil/internal/domain"
 )
 
+const tokenColumns = `id, user_id, kind, name, token_hash, scope, created_at, expires_at, last_used_at, revoked_at`
+
+func scanToken(sc interface{ Scan(...any) error }) (domain.Token, error) {
+	var (
+		tok                          domain.Token
+		kind                         string
+		created, expires, used, revd nullTime
+	)
+	if err := sc.Scan(&tok.ID, &tok.UserID, &kind, &tok.Name, &tok.Hash, &tok.Scope, &created, &expires, &used, &revd); err != nil {
+		return tok, mapErr(err)
+	}
+	tok.Kind = domain.TokenKind(kind)
+	tok.CreatedAt = created.Time
+	tok.ExpiresAt, tok.LastUsedAt, tok.RevokedAt = expires.Ptr(), used.Ptr(), revd.Ptr()
+	return tok, nil
+}
+
 func (t *tx) CreateToken(ctx context.Context, tok *domain.Token) error {
 	tok.CreatedAt = t.now
 	id, err := t.insert(ctx, `INSERT INTO tokens (user_id, kind, name, token_hash, scope, created_at, expires_at)
@@ -20,21 +37,45 @@ func (t *tx) CreateToken(ctx context.Context, tok *domain.Token) error {
 }
 
 func (t *tx) TokenByHash(ctx context.Context, hash string) (domain.Token, error) {
-	var (
-		tok                          domain.Token
-		kind                         string
-		created, expires, used, revd nullTime
-	)
-	err := t.queryRow(ctx, `SELECT id, user_id, kind, name, token_hash, scope, created_at, expires_at,
-		last_used_at, revoked_at FROM tokens WHERE token_hash = $1`, hash).
-		Scan(&tok.ID, &tok.UserID, &kind, &tok.Name, &tok.Hash, &tok.Scope, &created, &expires, &used, &revd)
+	tok, err := scanToken(t.queryRow(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE token_hash = $1`, hash))
 	if err != nil {
-		return tok, notFound(mapErr(err), "token")
+		return tok, notFound(err, "token")
 	}
-	tok.Kind = domain.TokenKind(kind)
-	tok.CreatedAt = created.Time
-	tok.ExpiresAt, tok.LastUsedAt, tok.RevokedAt = expires.Ptr(), used.Ptr(), revd.Ptr()
 	return tok, nil
+}
+
+func (t *tx) TokenByID(ctx context.Context, id int64) (domain.Token, error) {
+	tok, err := scanToken(t.queryRow(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE id = $1`, id))
+	if err != nil {
+		return tok, notFound(err, "token #%d", id)
+	}
+	return tok, nil
+}
+
+func (t *tx) ListTokens(ctx context.Context, userID int64, kind domain.TokenKind) ([]domain.Token, error) {
+	query := `SELECT ` + tokenColumns + ` FROM tokens WHERE user_id = $1`
+	args := []any{userID}
+	if kind != "" {
+		query += ` AND kind = $2`
+		args = append(args, string(kind))
+	}
+	rows, err := t.query(ctx, query+` ORDER BY id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list tokens: %w", err)
+	}
+	defer rows.Close()
+	out := []domain.Token{}
+	for rows.Next() {
+		tok, err := scanToken(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list tokens: %w", err)
+		}
+		out = append(out, tok)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list tokens: %w", mapErr(err))
+	}
+	return out, nil
 }
 
 func (t *tx) TouchToken(ctx context.Context, id int64) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -24,6 +25,7 @@ func RunMail(t *testing.T, newStore NewStore) {
 		{"FailureSchedulesRetry", testMailFailureSchedulesRetry},
 		{"SentNeverClaimed", testMailSentNeverClaimed},
 		{"PendingFilter", testMailPendingFilter},
+		{"SensitiveBodyWipedWhenSent", testMailSensitiveWiped},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -327,5 +329,50 @@ func testMailPendingFilter(t *testing.T, st store.Store) {
 	}
 	if got := mailList(t, st, store.MailQuery{PendingOnly: true, Limit: 1}); !mailSameIDs(got, failed) {
 		t.Errorf("ListMail PendingOnly Limit 1 = ids %v, want [%d]", mailIDs(got), failed.ID)
+	}
+}
+
+func testMailSensitiveWiped(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	secret := domain.Mail{To: "a@exemple.fr", Subject: "Votre nouveau mot de passe", Body: "mot de passe : abcd-efgh", Sensitive: true}
+	plain := domain.Mail{To: "b@exemple.fr", Subject: "Compte validé", Body: "Bonjour"}
+	update(t, st, func(tx store.Tx) error {
+		if err := tx.EnqueueMail(ctx, &secret); err != nil {
+			return err
+		}
+		return tx.EnqueueMail(ctx, &plain)
+	})
+	update(t, st, func(tx store.Tx) error {
+		claimed, err := tx.ClaimMail(ctx, 10, mailNow().Add(time.Minute))
+		if err != nil {
+			return err
+		}
+		if len(claimed) != 2 || claimed[0].Body != secret.Body {
+			t.Errorf("claimed %d messages; the sensitive body must still be there to be sent", len(claimed))
+		}
+		for _, m := range claimed {
+			if err := tx.MarkMailSent(ctx, m.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	var all []domain.Mail
+	view(t, st, func(tx store.Tx) error {
+		var err error
+		all, err = tx.ListMail(ctx, store.MailQuery{})
+		return err
+	})
+	for _, m := range all {
+		switch m.To {
+		case secret.To:
+			if strings.Contains(m.Body, "abcd-efgh") || m.Body != domain.WipedBody {
+				t.Errorf("a delivered temporary password is still readable: %q", m.Body)
+			}
+		case plain.To:
+			if m.Body != "Bonjour" {
+				t.Errorf("an ordinary message lost its body: %q", m.Body)
+			}
+		}
 	}
 }

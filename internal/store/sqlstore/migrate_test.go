@@ -1,0 +1,81 @@
+package sqlstore_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/profil-cli/profil/internal/store/sqlstore"
+	"github.com/profil-cli/profil/internal/testdb"
+)
+
+func TestSchemaBehindIsRefusedWithHint(t *testing.T) {
+	ctx := context.Background()
+	// PostgreSQL is never migrated by opening it: other commands refuse an empty schema.
+	db, err := sqlstore.Open(ctx, testdb.Postgres(t), sqlstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	err = db.CheckSchema(ctx)
+	if !errors.Is(err, sqlstore.ErrSchemaBehind) || !strings.Contains(err.Error(), "profil db migrate") {
+		t.Fatalf("CheckSchema on an empty PostgreSQL schema = %v, want ErrSchemaBehind with the command to run", err)
+	}
+	applied, err := db.Migrate(ctx)
+	if err != nil || len(applied) == 0 {
+		t.Fatalf("Migrate applied %d migrations, err %v", len(applied), err)
+	}
+	if err := db.CheckSchema(ctx); err != nil {
+		t.Fatalf("after migrate: %v", err)
+	}
+	again, err := db.Migrate(ctx)
+	if err != nil || len(again) != 0 {
+		t.Fatalf("a second Migrate applied %d migrations (err %v), want none", len(again), err)
+	}
+}
+
+func TestSQLiteMigratesOnOpenAndIsIntact(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlstore.Open(ctx, testdb.SQLite(t), sqlstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.CheckSchema(ctx); err != nil {
+		t.Fatalf("a new SQLite file is not migrated on open: %v", err)
+	}
+	res, err := db.Check(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range res {
+		if !c.OK {
+			t.Errorf("check %s failed: %s", c.Check, c.Detail)
+		}
+	}
+	var mode string
+	if err := db.SQL().QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
+		t.Errorf("journal_mode = %q (%v), want wal", mode, err)
+	}
+	var fk int
+	if err := db.SQL().QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&fk); err != nil || fk != 1 {
+		t.Errorf("foreign_keys = %d (%v), want 1 on every connection", fk, err)
+	}
+}
+
+func TestAuditIsAppendOnly(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		db := openMigrated(t, dsn)
+		if _, err := db.SQL().ExecContext(ctx, `INSERT INTO audit_events (at, actor, action) VALUES (CURRENT_TIMESTAMP, 'x', 'y')`); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.SQL().ExecContext(ctx, `UPDATE audit_events SET actor = 'z'`); err == nil {
+			t.Error("an audit event was updated")
+		}
+		if _, err := db.SQL().ExecContext(ctx, `DELETE FROM audit_events`); err == nil {
+			t.Error("an audit event was deleted")
+		}
+	})
+}
