@@ -1,0 +1,254 @@
+package csvin
+
+import (
+	"errors"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/profil-cli/profil/internal/domain"
+)
+
+var testCols = []Column{
+	{Name: "email", Aliases: []string{"courriel", "e-mail"}, Required: true},
+	{Name: "last_name", Aliases: []string{"nom"}, Required: true},
+	{Name: "phone", Aliases: []string{"téléphone", "tel"}},
+	{Name: "siret"},
+}
+
+const (
+	colEmail = iota
+	colLast
+	colPhone
+	colSIRET
+)
+
+type row struct {
+	line                      int
+	email, last, phone, siret string
+}
+
+func readAll(t *testing.T, in string) ([]row, *Reader) {
+	t.Helper()
+	rd, err := NewReader(strings.NewReader(in), testCols)
+	if err != nil {
+		t.Fatalf("NewReader: %v", err)
+	}
+	var out []row
+	for {
+		rec, err := rd.Read()
+		if errors.Is(err, io.EOF) {
+			return out, rd
+		}
+		if err != nil {
+			t.Fatalf("Read: %v", err)
+		}
+		out = append(out, row{rec.Line, rec.Get(colEmail), rec.Get(colLast), rec.Get(colPhone), rec.Get(colSIRET)})
+	}
+}
+
+func TestReaderDialects(t *testing.T) {
+	want := []row{
+		{2, "claire@x.fr", "Martin", "05 56 00 00 00", ""},
+		{3, "paul@x.fr", "Leroy", "+33 5 56 00 00 01", ""},
+	}
+	tests := []struct {
+		name  string
+		in    string
+		comma rune
+	}{
+		{"comma", "email,last_name,phone\nclaire@x.fr,Martin,05 56 00 00 00\npaul@x.fr,Leroy,'+33 5 56 00 00 01\n", ','},
+		{"semicolon, BOM, CRLF", "\uFEFFemail;last_name;phone\r\nclaire@x.fr;Martin;05 56 00 00 00\r\npaul@x.fr;Leroy;'+33 5 56 00 00 01\r\n", ';'},
+		{"tab", "email\tlast_name\tphone\nclaire@x.fr\tMartin\t05 56 00 00 00\npaul@x.fr\tLeroy\t'+33 5 56 00 00 01", '\t'},
+		{"other order, aliases, unknown column, French headers",
+			"Téléphone;Remarque;NOM;Courriel\n05 56 00 00 00;ras;Martin;claire@x.fr\n'+33 5 56 00 00 01;\"a; b\";Leroy;paul@x.fr\n", ';'},
+		{"semicolon header with commas in a quoted header cell",
+			"\"email, work\";last_name;phone;email\nx;Martin;05 56 00 00 00;claire@x.fr\ny;Leroy;'+33 5 56 00 00 01;paul@x.fr\n", ';'},
+		{"spaces around cells", "email , last_name,phone\n  claire@x.fr ,Martin , 05 56 00 00 00\npaul@x.fr,  Leroy,  '+33 5 56 00 00 01  \n", ','},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, rd := readAll(t, tc.in)
+			if rd.Comma() != tc.comma {
+				t.Errorf("separator %q, want %q", rd.Comma(), tc.comma)
+			}
+			if len(got) != len(want) {
+				t.Fatalf("got %+v, want %+v", got, want)
+			}
+			for i := range want {
+				if got[i] != want[i] {
+					t.Errorf("record %d = %+v, want %+v", i, got[i], want[i])
+				}
+			}
+			if rd.Has(colSIRET) || !rd.Has(colPhone) {
+				t.Errorf("Has: siret %v phone %v", rd.Has(colSIRET), rd.Has(colPhone))
+			}
+		})
+	}
+}
+
+// Line numbers are those of the file: quoted cells over several lines, blank lines and lines
+// of empty cells count, and are skipped.
+func TestReaderLineNumbers(t *testing.T) {
+	in := "\n" + // blank line before the header
+		"email;last_name;siret\n" + // line 2
+		"a@x.fr;\"Martin\n(née Durand)\";1\n" + // lines 3-4
+		"\n" + // line 5
+		";;\n" + // line 6: empty cells
+		"b@x.fr;Leroy;2\r\n" + // line 7
+		"c@x.fr;\"Multi\r\n\r\nline\";3\n" + // lines 8-10
+		"d@x.fr;Short\n" // line 11, a cell short
+	got, _ := readAll(t, in)
+	want := []row{
+		{3, "a@x.fr", "Martin\n(née Durand)", "", "1"},
+		{7, "b@x.fr", "Leroy", "", "2"},
+		{8, "c@x.fr", "Multi\n\nline", "", "3"},
+		{11, "d@x.fr", "Short", "", ""},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %+v\nwant %+v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("record %d = %+v, want %+v", i, got[i], want[i])
+		}
+	}
+}
+
+func TestReaderHeaderErrors(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want     []string
+	}{
+		{"empty file", "", []string{"empty", "email, last_name"}},
+		{"only a BOM", "\uFEFF", []string{"empty"}},
+		{"missing required column", "email;phone\na@x.fr;0556000000\n", []string{"line 1", "missing column last_name"}},
+		{"missing two", "phone\n0556000000\n", []string{"missing columns email, last_name"}},
+		{"same column twice", "email,nom,last_name\n", []string{`"nom" and "last_name" both give last_name`}},
+		{"bad quote in header", "\"email,last_name\n", []string{"header cannot be read"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := NewReader(strings.NewReader(tc.in), testCols)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if !errors.Is(err, domain.ErrInvalid) {
+				t.Errorf("%v does not unwrap to ErrInvalid", err)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not say %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+// A malformed line is reported with its number, and reading goes on.
+func TestReaderMalformedLine(t *testing.T) {
+	in := "email,last_name\na@x.fr,Martin\nb@x.fr,Le\"roy\nc@x.fr,Durand\n"
+	rd, err := NewReader(strings.NewReader(in), testCols)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []int
+	var bad []int
+	for {
+		rec, err := rd.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		var le *LineError
+		if errors.As(err, &le) {
+			bad = append(bad, le.Line)
+			if !errors.Is(err, domain.ErrInvalid) || !strings.Contains(err.Error(), "line 3: ") {
+				t.Errorf("line error %v", err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, rec.Line)
+	}
+	if len(lines) != 2 || lines[0] != 2 || lines[1] != 4 || len(bad) != 1 || bad[0] != 3 {
+		t.Errorf("good lines %v, bad lines %v", lines, bad)
+	}
+}
+
+func TestCleanCell(t *testing.T) {
+	for in, want := range map[string]string{
+		"  x  ":         "x",
+		"'+33 5":        "+33 5",
+		"'=SUM(A1)":     "=SUM(A1)",
+		" ' 0556 ":      "0556",
+		"''":            "'",
+		"O'Neil":        "O'Neil",
+		"":              "",
+		"'":             "",
+		"\u00a0x\u00a0": "x",
+	} {
+		if got := cleanCell(in); got != want {
+			t.Errorf("cleanCell(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// The reader holds one record at a time: a long file is read with a small, constant amount of
+// memory (checked loosely: the whole input is never asked for at once).
+func TestReaderStreams(t *testing.T) {
+	const n = 20000
+	src := &countingSource{header: "email;last_name\n", line: "a@x.fr;Martin\n", n: n}
+	rd, err := NewReader(src, testCols)
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := 0
+	for {
+		rec, err := rd.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		count++
+		if rec.Line != count+1 {
+			t.Fatalf("record %d on line %d", count, rec.Line)
+		}
+		// After the first records, far less than the file may have been read.
+		if count == 10 && src.served > 128*1024 {
+			t.Fatalf("%d bytes read for 10 records", src.served)
+		}
+	}
+	if count != n {
+		t.Fatalf("%d records, want %d", count, n)
+	}
+}
+
+// countingSource serves a header then n copies of line, counting the bytes handed out.
+type countingSource struct {
+	header, line string
+	n            int
+	served       int
+	pending      string
+}
+
+func (c *countingSource) Read(p []byte) (int, error) {
+	for c.pending == "" {
+		switch {
+		case c.header != "":
+			c.pending, c.header = c.header, ""
+		case c.n > 0:
+			c.pending = c.line
+			c.n--
+		default:
+			return 0, io.EOF
+		}
+	}
+	k := copy(p, c.pending)
+	c.pending = c.pending[k:]
+	c.served += k
+	return k, nil
+}

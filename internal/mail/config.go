@@ -1,0 +1,165 @@
+// Package mail delivers the messages of the outbox over SMTP. A Sender keeps one connection
+// open for all the messages of a run, as UTF-8 text encoded in quoted-printable, so French
+// accents arrive intact whatever the relays between profil and the recipient.
+package mail
+
+import (
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Security is how the connection to the SMTP server is protected.
+type Security string
+
+// Security modes. smtps:// URLs use ImplicitTLS; smtp:// URLs choose with ?starttls=.
+const (
+	// ImplicitTLS speaks TLS from the first byte (smtps://, port 465).
+	ImplicitTLS Security = "tls"
+	// STARTTLSRequired upgrades the connection with STARTTLS and refuses a server that cannot
+	// (submission, port 587).
+	STARTTLSRequired Security = "required"
+	// STARTTLSOpportunistic upgrades with STARTTLS when the server offers it. Credentials are
+	// still never sent in clear to a server other than this machine.
+	STARTTLSOpportunistic Security = "opportunistic"
+	// NoTLS never encrypts: a relay on this machine or a test server.
+	NoTLS Security = "none"
+)
+
+// Default ports of the two URL schemes.
+const (
+	DefaultPort    = 25
+	DefaultTLSPort = 465
+)
+
+// DefaultTimeout bounds each network step of a delivery (connecting, each SMTP command).
+const DefaultTimeout = 30 * time.Second
+
+// Config is where and how to reach the SMTP server. Print it with Redacted (String does the
+// same): the password never appears.
+type Config struct {
+	Host     string
+	Port     int
+	Username string
+	Password string
+	Security Security
+	// TLSConfig replaces the default TLS settings (system roots, server name = Host).
+	TLSConfig *tls.Config
+	// Timeout bounds each network step; zero means DefaultTimeout.
+	Timeout time.Duration
+}
+
+// ParseSMTPURL reads smtp://[user[:password]@]host[:port][?starttls=required|opportunistic|none]
+// or smtps://[user[:password]@]host[:port]. The port defaults to 25 for smtp:// and 465 for
+// smtps:// (implicit TLS); submission on 587 is smtp://…:587?starttls=required. Without
+// ?starttls=, smtp:// upgrades the connection when the server offers it (opportunistic).
+// User and password are URL-encoded (an @ in a user name is %40). Errors never repeat the
+// password.
+func ParseSMTPURL(raw string) (Config, error) {
+	var cfg Config
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return cfg, errors.New("empty SMTP URL: expected smtp://host:port or smtps://host")
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		// url.Error repeats the whole URL, password included: keep only the reason.
+		var urlErr *url.Error
+		if errors.As(err, &urlErr) {
+			err = urlErr.Err
+		}
+		return cfg, fmt.Errorf("invalid SMTP URL: %v", err)
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "smtp":
+		cfg.Port, cfg.Security = DefaultPort, STARTTLSOpportunistic
+	case "smtps":
+		cfg.Port, cfg.Security = DefaultTLSPort, ImplicitTLS
+	case "":
+		return cfg, errors.New("invalid SMTP URL: missing scheme, expected smtp://host:port or smtps://host")
+	default:
+		return cfg, fmt.Errorf("invalid SMTP URL: scheme %q, expected smtp:// or smtps://", u.Scheme)
+	}
+	if u.Opaque != "" || (u.Path != "" && u.Path != "/") || u.Fragment != "" {
+		return cfg, errors.New("invalid SMTP URL: expected scheme://[user[:password]@]host[:port][?starttls=…] and nothing more")
+	}
+	cfg.Host = u.Hostname()
+	if cfg.Host == "" {
+		return cfg, errors.New("invalid SMTP URL: missing host")
+	}
+	if p := u.Port(); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > 65535 {
+			return cfg, fmt.Errorf("invalid SMTP URL: port %q, expected 1 to 65535", p)
+		}
+		cfg.Port = n
+	}
+	if u.User != nil {
+		cfg.Username = u.User.Username()
+		cfg.Password, _ = u.User.Password()
+		if cfg.Username == "" {
+			return cfg, errors.New("invalid SMTP URL: a password without a user name")
+		}
+		if cfg.Password == "" {
+			return cfg, fmt.Errorf("invalid SMTP URL: user %q has no password (smtp://user:password@host)", cfg.Username)
+		}
+	}
+	for key, values := range u.Query() {
+		if key != "starttls" {
+			return cfg, fmt.Errorf("invalid SMTP URL: unknown parameter %q (only starttls=required|opportunistic|none)", key)
+		}
+		if cfg.Security == ImplicitTLS {
+			return cfg, errors.New("invalid SMTP URL: smtps:// is encrypted from the start; starttls applies to smtp:// only")
+		}
+		if len(values) != 1 {
+			return cfg, errors.New("invalid SMTP URL: starttls given more than once")
+		}
+		switch s := Security(strings.ToLower(values[0])); s {
+		case STARTTLSRequired, STARTTLSOpportunistic, NoTLS:
+			cfg.Security = s
+		default:
+			return cfg, fmt.Errorf("invalid SMTP URL: starttls=%q, expected required, opportunistic or none", values[0])
+		}
+	}
+	return cfg, nil
+}
+
+// Addr is host:port.
+func (c Config) Addr() string { return net.JoinHostPort(c.Host, strconv.Itoa(c.Port)) }
+
+// Redacted is the configuration as a URL with the password masked, for messages and logs:
+// smtp://relay%40example.fr:xxxxx@smtp.example.fr:587?starttls=required.
+func (c Config) Redacted() string {
+	u := url.URL{Scheme: "smtp", Host: c.Addr()}
+	if c.Security == ImplicitTLS {
+		u.Scheme = "smtps"
+	} else if c.Security != "" {
+		u.RawQuery = "starttls=" + string(c.Security)
+	}
+	if c.Username != "" {
+		if c.Password != "" {
+			u.User = url.UserPassword(c.Username, "xxxxx")
+		} else {
+			u.User = url.User(c.Username)
+		}
+	}
+	return u.String()
+}
+
+// String is Redacted, so that printing a Config with %v cannot leak the password.
+func (c Config) String() string { return c.Redacted() }
+
+// GoString is Redacted too, for %#v.
+func (c Config) GoString() string { return "mail.Config(" + c.Redacted() + ")" }
+
+func (c Config) timeout() time.Duration {
+	if c.Timeout > 0 {
+		return c.Timeout
+	}
+	return DefaultTimeout
+}
