@@ -234,7 +234,7 @@ func (s *Service) Me(ctx context.Context, actor domain.Actor) (domain.User, erro
 func actorOf(u domain.User, t domain.Token) domain.Actor {
 	a := domain.Actor{UserID: u.ID, Email: u.Email, Manager: u.Manager, MustChangePassword: u.MustChangePassword}
 	if t.Kind == domain.TokenAPI {
-		a.TokenID, a.TokenName = t.ID, t.Name
+		a.TokenID, a.TokenName, a.Scope = t.ID, t.Name, t.Scope
 	}
 	return a
 }

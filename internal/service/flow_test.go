@@ -109,6 +109,11 @@ func wantErr(t *testing.T, err, sentinel error, msgPart string) {
 
 func str(s string) *string { return &s }
 
+// testEach runs fn on a fresh environment of each engine.
+func testEach(t *testing.T, fn func(t *testing.T, e *env)) {
+	testdb.Each(t, func(t *testing.T, dsn string) { fn(t, newEnv(t, dsn)) })
+}
+
 func TestSeedFlow(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, dsn string) {
 		e := newEnv(t, dsn)

@@ -43,7 +43,7 @@ type MailReport struct {
 // ListMail returns the outbox, oldest first; pendingOnly keeps the messages not sent yet.
 // Only gestionnaires read it: messages carry temporary passwords.
 func (s *Service) ListMail(ctx context.Context, actor domain.Actor, pendingOnly bool) ([]domain.Mail, error) {
-	if err := domain.RequireManager(actor, "read the mail outbox"); err != nil {
+	if err := domain.Authorize(actor, domain.MailRead, domain.Subject{}); err != nil {
 		return nil, err
 	}
 	var out []domain.Mail
@@ -64,7 +64,7 @@ func (s *Service) ListMail(ctx context.Context, actor domain.Actor, pendingOnly 
 // fails or ctx ends; messages claimed but not tried then wait for their lease to end.
 func (s *Service) DeliverMail(ctx context.Context, actor domain.Actor, deliver func(context.Context, domain.Mail) error, batch int) (MailReport, error) {
 	report := MailReport{Results: []MailResult{}}
-	if err := domain.RequireManager(actor, "send the mail outbox"); err != nil {
+	if err := domain.Authorize(actor, domain.MailSend, domain.Subject{}); err != nil {
 		return report, err
 	}
 	if deliver == nil {

@@ -13,8 +13,11 @@ import (
 // outbox in the transaction of the event it announces.
 
 func enqueue(ctx context.Context, tx store.Tx, to, subject string, lines ...string) error {
-	body := strings.Join(lines, "\n") + "\n\n-- \nCe message vous est envoyé par les comptes services. Merci de ne pas y répondre.\n"
-	return tx.EnqueueMail(ctx, &domain.Mail{To: to, Subject: subject, Body: body})
+	return tx.EnqueueMail(ctx, &domain.Mail{To: to, Subject: subject, Body: body(lines)})
+}
+
+func body(lines []string) string {
+	return strings.Join(lines, "\n") + "\n\n-- \nCe message vous est envoyé par les comptes services. Merci de ne pas y répondre.\n"
 }
 
 func greeting(u domain.User) string {
@@ -100,8 +103,8 @@ func mailDetached(ctx context.Context, tx store.Tx, u domain.User, s domain.Stru
 }
 
 func mailPasswordReset(ctx context.Context, tx store.Tx, u domain.User, temp string) error {
-	return enqueue(ctx, tx, u.Email, "Votre nouveau mot de passe",
+	return tx.EnqueueMail(ctx, &domain.Mail{To: u.Email, Subject: "Votre nouveau mot de passe", Sensitive: true, Body: body([]string{
 		greeting(u), "",
-		"Un mot de passe provisoire a été créé pour votre compte : "+temp,
-		"Il vous sera demandé de le changer à la prochaine connexion.")
+		"Un mot de passe provisoire a été créé pour votre compte : " + temp,
+		"Il vous sera demandé de le changer à la prochaine connexion."})})
 }

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/store"
@@ -27,7 +28,7 @@ func (s *Service) SetReferent(ctx context.Context, actor domain.Actor, ref domai
 		if err != nil {
 			return err
 		}
-		if err := domain.CanManageMembers(actor, role, "hand over the référent role"); err != nil {
+		if err := domain.CanManageMembers(actor, domain.ReferentHandOver, role); err != nil {
 			return err
 		}
 		if u, err = userOrSelf(ctx, tx, actor, email); err != nil {
@@ -96,9 +97,6 @@ func (s *Service) Detach(ctx context.Context, actor domain.Actor, in DetachInput
 		if err != nil {
 			return err
 		}
-		if err := domain.CanManageMembers(actor, role, "detach a member"); err != nil {
-			return err
-		}
 		if u, err = userOrSelf(ctx, tx, actor, in.Email); err != nil {
 			return err
 		}
@@ -113,6 +111,9 @@ func (s *Service) Detach(ctx context.Context, actor domain.Actor, in DetachInput
 		}
 		details := map[string]any{}
 		var next domain.User
+		if !m.Referent && in.NewReferent != "" {
+			return domain.Invalid("new-referent", in.NewReferent, fmt.Sprintf("only needed when the référent leaves; %s is not the référent of %s", u.Email, st.Name))
+		}
 		if m.Referent {
 			switch {
 			case in.NewReferent != "":

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/profil-cli/profil/internal/domain"
@@ -15,6 +14,10 @@ import (
 // RequestStructure asks gestionnaires to reference a structure ("ma structure n'est pas dans la
 // liste"). Anyone may ask; a SIRET already known is a conflict that names the structure.
 func (s *Service) RequestStructure(ctx context.Context, actor domain.Actor, in domain.StructureInput, requesterEmail string) (domain.Request, error) {
+	if err := domain.Authorize(actor, domain.StructureAsk, domain.Subject{}); err != nil {
+		return domain.Request{}, err
+	}
+	in.AdhesionYear = nil // gestionnaires record adhesions; a request cannot set one
 	var st domain.Structure
 	if err := in.Apply(&st); err != nil {
 		return domain.Request{}, err
@@ -23,7 +26,8 @@ func (s *Service) RequestStructure(ctx context.Context, actor domain.Actor, in d
 	if err != nil {
 		return domain.Request{}, err
 	}
-	r := domain.Request{Kind: domain.RequestStructure, UserID: actor.UserID, RequesterEmail: email, Structure: st}
+	r := domain.Request{Kind: domain.RequestStructure, UserID: actor.UserID, RequesterEmail: email, Structure: st,
+		UserEmail: email, StructureName: st.Name, SIRET: st.SIRET}
 	err = s.store.Update(ctx, func(tx store.Tx) error {
 		if err := ensureSIRETFree(ctx, tx, st.SIRET, 0); err != nil {
 			return err
@@ -71,6 +75,9 @@ type RegisterInput struct {
 // Register creates a pending account and its account request for one structure. No sign-in
 // is needed; the account cannot sign in before the request is approved.
 func (s *Service) Register(ctx context.Context, actor domain.Actor, in RegisterInput) (domain.Request, domain.User, error) {
+	if err := domain.Authorize(actor, domain.UserRegister, domain.Subject{}); err != nil {
+		return domain.Request{}, domain.User{}, err
+	}
 	u, err := newUser(in)
 	if err != nil {
 		return domain.Request{}, u, err
@@ -183,7 +190,7 @@ func (s *Service) Affiliate(ctx context.Context, actor domain.Actor, ref domain.
 		if err != nil {
 			return err
 		}
-		if err := domain.CanEditUser(actor, u.ID); err != nil {
+		if err := domain.Authorize(actor, domain.AffiliationAsk, domain.Subject{TargetUser: u.ID}); err != nil {
 			return err
 		}
 		st, err := structureByRef(ctx, tx, ref)
@@ -266,9 +273,6 @@ type DecideInput struct {
 func (s *Service) Decide(ctx context.Context, actor domain.Actor, id int64, in DecideInput) (Outcome, error) {
 	var out Outcome
 	if err := domain.RequireSignedIn(actor); err != nil {
-		return out, err
-	}
-	if err := domain.CheckProfileCodes(in.Profiles); err != nil {
 		return out, err
 	}
 	err := s.store.Update(ctx, func(tx store.Tx) error {
@@ -403,12 +407,12 @@ func approveMembership(ctx context.Context, tx store.Tx, actor domain.Actor, u *
 	if err := tx.AddMembership(ctx, &m); err != nil {
 		return false, err
 	}
-	grants := append([]string{domain.ProfileBeneficiary}, profiles...)
-	slices.Sort(grants)
-	for _, code := range slices.Compact(grants) {
-		if err := tx.AddGrant(ctx, m.ID, code, actor.UserID); err != nil {
-			return false, err
-		}
+	cat, err := tx.Catalogue(ctx)
+	if err != nil {
+		return false, err
+	}
+	if err := grantAll(ctx, tx, actor, cat, st, m.ID, nil, append(cat.Automatic(), profiles...)); err != nil {
+		return false, err
 	}
 	if m.Referent {
 		if err := audit(ctx, tx, actor, "referent.set", st.ID, u.Email, map[string]any{"first_member": true, "request": r.ID}); err != nil {

@@ -11,7 +11,7 @@ import (
 // CreateStructure references a new structure (gestionnaires only). A SIRET already known is a
 // conflict that names the existing structure.
 func (s *Service) CreateStructure(ctx context.Context, actor domain.Actor, in domain.StructureInput) (domain.Structure, error) {
-	if err := domain.RequireManager(actor, "create a structure"); err != nil {
+	if err := domain.Authorize(actor, domain.StructureCreate, domain.Subject{}); err != nil {
 		return domain.Structure{}, err
 	}
 	var st domain.Structure
@@ -33,7 +33,7 @@ func (s *Service) CreateStructure(ctx context.Context, actor domain.Actor, in do
 // UpdateStructure changes the fields given (gestionnaires only: référents report changes,
 // gestionnaires apply them).
 func (s *Service) UpdateStructure(ctx context.Context, actor domain.Actor, ref domain.StructureRef, in domain.StructureInput) (domain.Structure, error) {
-	if err := domain.RequireManager(actor, "change a structure"); err != nil {
+	if err := domain.Authorize(actor, domain.StructureUpdate, domain.Subject{}); err != nil {
 		return domain.Structure{}, err
 	}
 	var st domain.Structure
@@ -49,6 +49,11 @@ func (s *Service) UpdateStructure(ctx context.Context, actor domain.Actor, ref d
 		if err := ensureSIRETFree(ctx, tx, st.SIRET, st.ID); err != nil {
 			return err
 		}
+		if in.Kinds != nil {
+			if err := checkKindsKeepGrants(ctx, tx, st); err != nil {
+				return err
+			}
+		}
 		if err := tx.UpdateStructure(ctx, &st); err != nil {
 			return err
 		}
@@ -60,7 +65,7 @@ func (s *Service) UpdateStructure(ctx context.Context, actor domain.Actor, ref d
 // SetAdhesion records (or, with year 0, removes) the structure's yearly membership of
 // Cap Métiers.
 func (s *Service) SetAdhesion(ctx context.Context, actor domain.Actor, ref domain.StructureRef, year int) (domain.Structure, error) {
-	if err := domain.RequireManager(actor, "record an adhesion"); err != nil {
+	if err := domain.Authorize(actor, domain.StructureAdhesion, domain.Subject{}); err != nil {
 		return domain.Structure{}, err
 	}
 	if err := domain.ValidateAdhesionYear(year); err != nil {
@@ -84,7 +89,7 @@ func (s *Service) SetAdhesion(ctx context.Context, actor domain.Actor, ref domai
 
 // Structure returns one structure to any signed-in user.
 func (s *Service) Structure(ctx context.Context, actor domain.Actor, ref domain.StructureRef) (domain.Structure, error) {
-	if err := domain.RequireSignedIn(actor); err != nil {
+	if err := domain.Authorize(actor, domain.StructureRead, domain.Subject{}); err != nil {
 		return domain.Structure{}, err
 	}
 	var st domain.Structure
@@ -98,7 +103,7 @@ func (s *Service) Structure(ctx context.Context, actor domain.Actor, ref domain.
 
 // SearchStructures finds structures by name, acronym or SIRET for any signed-in user.
 func (s *Service) SearchStructures(ctx context.Context, actor domain.Actor, q store.StructureQuery) ([]domain.Structure, error) {
-	if err := domain.RequireSignedIn(actor); err != nil {
+	if err := domain.Authorize(actor, domain.StructureRead, domain.Subject{}); err != nil {
 		return nil, err
 	}
 	var out []domain.Structure

@@ -19,7 +19,7 @@ type UserDetail struct {
 // person's structures.
 func (s *Service) User(ctx context.Context, actor domain.Actor, email string) (UserDetail, error) {
 	if err := domain.RequireSignedIn(actor); err != nil {
-		return UserDetail{}, err
+		return UserDetail{}, err // "yourself" needs someone signed in
 	}
 	var d UserDetail
 	err := s.store.View(ctx, func(tx store.Tx) error {
@@ -41,19 +41,15 @@ func (s *Service) User(ctx context.Context, actor domain.Actor, email string) (U
 }
 
 func canSeeUser(ctx context.Context, tx store.Tx, actor domain.Actor, u domain.User, ms []domain.Member) error {
-	if actor.Manager || actor.UserID == u.ID {
-		return nil
-	}
+	subject := domain.Subject{TargetUser: u.ID}
 	for _, m := range ms {
 		role, err := roleOf(ctx, tx, actor, m.StructureID)
 		if err != nil {
 			return err
 		}
-		if role.IsReferent(actor) {
-			return nil
-		}
+		subject.RefOfTarget = subject.RefOfTarget || role.IsReferent(actor)
 	}
-	return domain.Errorf(domain.ErrForbidden, "only the person, the référent of one of their structures or a gestionnaire may see %s", u.Email)
+	return domain.Authorize(actor, domain.UserRead, subject)
 }
 
 // UserUpdate holds the fields a person may change on their account; nil leaves a field as is.
@@ -67,7 +63,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor domain.Actor, email stri
 	var u domain.User
 	err := s.store.Update(ctx, func(tx store.Tx) error {
 		if err := domain.RequireSignedIn(actor); err != nil {
-			return err
+			return err // "yourself" needs someone signed in
 		}
 		var err error
 		if u, err = userOrSelf(ctx, tx, actor, email); err != nil {
@@ -125,7 +121,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor domain.Actor, email stri
 
 // ChangePassword sets the actor's own password after checking the old one.
 func (s *Service) ChangePassword(ctx context.Context, actor domain.Actor, old, new string) error {
-	if err := domain.RequireSignedIn(actor); err != nil {
+	if err := domain.Authorize(actor, domain.UserPassword, domain.Subject{TargetUser: actor.UserID}); err != nil {
 		return err
 	}
 	if err := secret.ValidatePasswordStrength(new); err != nil {
@@ -155,7 +151,7 @@ func (s *Service) ChangePassword(ctx context.Context, actor domain.Actor, old, n
 // ResetPassword gives an account a temporary password, mailed to the person, to be changed at
 // the next sign-in (gestionnaires).
 func (s *Service) ResetPassword(ctx context.Context, actor domain.Actor, email string) (domain.User, string, error) {
-	if err := domain.RequireManager(actor, "reset a password"); err != nil {
+	if err := domain.Authorize(actor, domain.UserResetPassword, domain.Subject{}); err != nil {
 		return domain.User{}, "", err
 	}
 	temp, err := secret.NewTemporaryPassword()
@@ -191,7 +187,7 @@ func (s *Service) ListMembersOf(ctx context.Context, actor domain.Actor, ref *do
 		out, _, err := s.Members(ctx, actor, *ref, withoutProfiles)
 		return out, err
 	}
-	if err := domain.RequireManager(actor, "list the users of every structure"); err != nil {
+	if err := domain.Authorize(actor, domain.UserList, domain.Subject{}); err != nil {
 		return nil, err
 	}
 	var out []domain.Member
@@ -212,7 +208,7 @@ type RequestFilter struct {
 // ListRequests shows each actor what they may decide (gestionnaires: everything; référents:
 // the account and affiliation requests of their structures), or their own with Mine.
 func (s *Service) ListRequests(ctx context.Context, actor domain.Actor, f RequestFilter) ([]domain.Request, error) {
-	if err := domain.RequireSignedIn(actor); err != nil {
+	if err := domain.Authorize(actor, domain.RequestRead, domain.Subject{}); err != nil {
 		return nil, err
 	}
 	q := f.Query
@@ -233,7 +229,7 @@ func (s *Service) ListRequests(ctx context.Context, actor domain.Actor, f Reques
 
 // Request shows one request to whoever may decide it or made it.
 func (s *Service) Request(ctx context.Context, actor domain.Actor, id int64) (domain.Request, error) {
-	if err := domain.RequireSignedIn(actor); err != nil {
+	if err := domain.Authorize(actor, domain.RequestRead, domain.Subject{}); err != nil {
 		return domain.Request{}, err
 	}
 	var r domain.Request
@@ -251,14 +247,14 @@ func (s *Service) Request(ctx context.Context, actor domain.Actor, id int64) (do
 				return err
 			}
 		}
-		return domain.CanDecideRequest(actor, r, role)
+		return domain.Authorize(actor, domain.RequestShow, domain.Subject{Role: role, Request: &r})
 	})
 	return r, err
 }
 
 // Audit lists audit events: gestionnaires see everything, others their own actions.
 func (s *Service) Audit(ctx context.Context, actor domain.Actor, q store.AuditQuery, actorEmail string, structure *domain.StructureRef) ([]domain.AuditEvent, error) {
-	if err := domain.RequireSignedIn(actor); err != nil {
+	if err := domain.Authorize(actor, domain.AuditRead, domain.Subject{}); err != nil {
 		return nil, err
 	}
 	var out []domain.AuditEvent

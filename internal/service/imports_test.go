@@ -1,0 +1,178 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/store"
+	"github.com/profil-cli/profil/internal/store/sqlstore"
+	"github.com/profil-cli/profil/internal/testdb"
+)
+
+// The phone cache answers exactly what domain.NormalizePhone answers, for numbers that share
+// their prefix with one seen before (the cache's hits) as for the others, in every spelling,
+// metropolitan, overseas and special numbers alike.
+func TestPhoneCacheAgreesWithNormalizePhone(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	prefixes := []string{
+		"0590", "0594", "0596", "0262", "0269", "0690", "0691", "0694", "0696", "0697", "0692", "0693", "0639",
+		"0970", "0976", "0800", "0805", "0806", "0809", "0810", "0820", "0836", "0890", "0899", "0708", "0709",
+		"0170", "0199", "0261", "0353", "0465", "0536", "0555", "0556", "0559", "0600", "0612", "0655", "0756", "0780",
+	}
+	for range 120 {
+		prefixes = append(prefixes, fmt.Sprintf("0%d%04d", 1+r.IntN(9), r.IntN(10000)))
+	}
+	spell := []func(d string) string{
+		func(d string) string { return d },
+		func(d string) string { return d[:2] + " " + d[2:4] + " " + d[4:6] + " " + d[6:8] + " " + d[8:] },
+		func(d string) string { return d[:2] + "." + d[2:4] + "." + d[4:6] + "." + d[6:8] + "." + d[8:] },
+		func(d string) string { return d[:2] + "-" + d[2:4] + "-" + d[4:6] + "-" + d[6:8] + "-" + d[8:] },
+		func(d string) string {
+			return "+33 " + d[1:2] + " " + d[2:4] + " " + d[4:6] + " " + d[6:8] + " " + d[8:]
+		},
+		func(d string) string { return "+33" + d[1:] },
+		func(d string) string { return "0033 " + d[1:] },
+		func(d string) string { return " " + d + " " },
+	}
+	cache := phoneCache{}
+	checked, hits := 0, 0
+	for _, p := range prefixes {
+		for range 8 {
+			d := p
+			for len(d) < 10 {
+				d += string(rune('0' + r.IntN(10)))
+			}
+			s := spell[r.IntN(len(spell))](d)
+			if k, _, ok := phoneKey(s); ok {
+				if _, hit := cache[k]; hit {
+					hits++
+				}
+			}
+			got, gotErr := cache.normalize(s)
+			want, wantErr := domain.NormalizePhone(s)
+			if got != want || (gotErr == nil) != (wantErr == nil) || gotErr != nil && gotErr.Error() != wantErr.Error() {
+				t.Errorf("%q: cache gives %q, %v; NormalizePhone gives %q, %v", s, got, gotErr, want, wantErr)
+			}
+			checked++
+		}
+	}
+	if hits < checked/3 {
+		t.Errorf("only %d hits in %d numbers: the test does not exercise the cache", hits, checked)
+	}
+	// Other spellings are not cached.
+	for _, s := range []string{"", "+32 2 555 12 12", "05 56 00 00", "(0)5 56 00 00 00", "05 56 00 00 00 poste 12", "0033 0 5 56 00 00 00", "+3305560000000"} {
+		if _, _, ok := phoneKey(s); ok {
+			t.Errorf("%q has a cache key", s)
+		}
+		got, gotErr := cache.normalize(s)
+		want, wantErr := domain.NormalizePhone(s)
+		if got != want || (gotErr == nil) != (wantErr == nil) {
+			t.Errorf("%q: cache gives %q, %v; NormalizePhone gives %q, %v", s, got, gotErr, want, wantErr)
+		}
+	}
+}
+
+func TestLineErrorMessages(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{&LineError{Line: 14, Column: "phone", Value: "05 56", Reason: "not a valid phone number"}, `line 14, column phone: "05 56" is not a valid phone number`},
+		{&LineError{Line: 3, Column: "siret", Value: "123", Reason: "must be 14 digits"}, `line 3, column siret: "123" must be 14 digits`},
+		{&LineError{Line: 4, Column: "siret", Value: "12345678900000", Reason: "checksum does not match"}, `line 4, column siret: "12345678900000": checksum does not match`},
+		{&LineError{Line: 5, Column: "first_name", Reason: "is required"}, `line 5, column first_name: is required`},
+		{&LineError{Line: 6, Reason: "not well-formed CSV: bare quote"}, `line 6, not well-formed CSV: bare quote`},
+		{lineError(7, domain.Invalid("last-name", "", "is required"), userColumns), `line 7, column last_name: is required`},
+		{lineError(8, domain.Invalid("kind", "x", "must be one of training-org, prescriber, employer"), structureColumns), `line 8, column kinds: "x" must be one of`},
+	} {
+		if !strings.HasPrefix(tc.err.Error(), tc.want) || !errors.Is(tc.err, domain.ErrInvalid) {
+			t.Errorf("%v, want %s", tc.err, tc.want)
+		}
+	}
+	e := &ImportError{Count: 25, Lines: 100}
+	for i := range maxListedLines {
+		e.Bad = append(e.Bad, LineResult{Line: i + 2, Err: &LineError{Line: i + 2, Column: "email", Reason: "is required"}})
+	}
+	if msg := e.Error(); !strings.Contains(msg, "25 of 100 lines are invalid") || !strings.HasSuffix(msg, "\n  and 5 more") ||
+		strings.Count(msg, "\n  line ") != maxListedLines || !errors.Is(e, domain.ErrInvalid) {
+		t.Errorf("ImportError:\n%s", msg)
+	}
+}
+
+// Two imports of the same file at once, in two transactions interleaving their batches, end
+// with each account once, with one membership and one grant.
+func TestImportUsersConcurrently(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		db, err := sqlstore.Open(ctx, dsn, sqlstore.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		if _, err := db.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		svc := New(db)
+		var admin domain.User
+		err = db.Update(ctx, func(tx store.Tx) error {
+			admin = domain.User{Email: "gestion@x.fr", LastName: "G", FirstName: "G", Status: domain.UserActive, Manager: true}
+			return tx.CreateUser(ctx, &admin)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		actor := domain.Actor{UserID: admin.ID, Email: admin.Email, Manager: true}
+		if _, err := svc.ImportStructures(ctx, actor, strings.NewReader("siret,name\n73282932000074,Cap Métiers\n44306184100047,Horizons\n"), ImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		const n = 600
+		var b strings.Builder
+		b.WriteString("email,last_name,first_name,siret\n")
+		for i := range n {
+			siret := "73282932000074"
+			if i%2 == 1 {
+				siret = "44306184100047"
+			}
+			fmt.Fprintf(&b, "p%04d@x.fr,P,Q,%s\n", i, siret)
+		}
+		var wg sync.WaitGroup
+		sums := make([]ImportSummary, 2)
+		errs := make([]error, 2)
+		for k := range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				sums[k], errs[k] = svc.ImportUsers(ctx, actor, strings.NewReader(b.String()), ImportOptions{Source: "synapse", BatchSize: 50})
+			}()
+		}
+		wg.Wait()
+		for k := range 2 {
+			if errs[k] != nil {
+				t.Fatalf("import %d: %v", k, errs[k])
+			}
+		}
+		if created := sums[0].Counts[ResultCreated] + sums[1].Counts[ResultCreated]; created != n {
+			t.Errorf("%d accounts created by the two imports (%v, %v), want %d", created, sums[0].Counts, sums[1].Counts, n)
+		}
+		for query, want := range map[string]int{
+			"SELECT COUNT(*) FROM users WHERE source = 'synapse'":                    n,
+			"SELECT COUNT(*) FROM memberships WHERE ended_at IS NULL":                n,
+			"SELECT COUNT(*) FROM grants WHERE revoked_at IS NULL":                   n,
+			"SELECT COUNT(DISTINCT user_id) FROM memberships WHERE ended_at IS NULL": n,
+		} {
+			var got int
+			if err := db.SQL().QueryRow(query).Scan(&got); err != nil {
+				t.Fatal(err)
+			}
+			if got != want {
+				t.Errorf("%s: %d, want %d", query, got, want)
+			}
+		}
+	})
+}
