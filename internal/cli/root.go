@@ -11,11 +11,18 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/profil-cli/profil/internal/cli/audit"
 	"github.com/profil-cli/profil/internal/cli/auth"
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
 	"github.com/profil-cli/profil/internal/cli/dbcmd"
+	"github.com/profil-cli/profil/internal/cli/export"
+	"github.com/profil-cli/profil/internal/cli/mailcmd"
+	"github.com/profil-cli/profil/internal/cli/profile"
+	"github.com/profil-cli/profil/internal/cli/referent"
 	"github.com/profil-cli/profil/internal/cli/request"
 	"github.com/profil-cli/profil/internal/cli/structure"
+	"github.com/profil-cli/profil/internal/cli/token"
+	"github.com/profil-cli/profil/internal/cli/user"
 	"github.com/profil-cli/profil/internal/iostreams"
 	"github.com/profil-cli/profil/internal/prompt"
 )
@@ -99,12 +106,36 @@ database (--db postgres://…).`,
 		}
 	}
 	add(groupStructures, structure.NewCmd(f))
-	add(groupPeople, request.NewCmd(f))
-	add(groupAccess, auth.NewCmdLogin(f), auth.NewCmdLogout(f), auth.NewCmdWhoami(f))
-	add(groupSetup, auth.NewCmdInit(f), auth.NewCmdDemo(f), dbcmd.NewCmd(f), newCmdVersion(f))
+	add(groupPeople, request.NewCmd(f), profile.NewCmd(f))
+	add(groupPeople, user.NewCmd(f), referent.NewCmd(f), audit.NewCmd(f))
+	add(groupPeople, export.NewCmd(f))
+	add(groupAccess, auth.NewCmdLogin(f), auth.NewCmdLogout(f), auth.NewCmdWhoami(f), token.NewCmd(f))
+	add(groupSetup, auth.NewCmdInit(f), auth.NewCmdDemo(f), dbcmd.NewCmd(f), mailcmd.NewCmd(f), newCmdVersion(f))
+	refuseUnknownVerbs(root)
 	root.SetHelpCommandGroupID(groupSetup)
 	root.SetCompletionCommandGroupID(groupSetup)
 	return root
+}
+
+// refuseUnknownVerbs makes every command that only groups others ("profil structure") fail on
+// a mistyped verb with a usage error, instead of printing its help and exiting 0.
+func refuseUnknownVerbs(cmd *cobra.Command) {
+	for _, c := range cmd.Commands() {
+		refuseUnknownVerbs(c)
+	}
+	if cmd.HasParent() && cmd.HasSubCommands() && cmd.Run == nil && cmd.RunE == nil {
+		cmd.Args = cobra.ArbitraryArgs
+		cmd.RunE = func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return cmd.Help()
+			}
+			hint := ""
+			if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+				hint = fmt.Sprintf("; did you mean %q?", s[0])
+			}
+			return cmdutil.FlagErrorf("unknown command %q for %q%s (see `%s --help`)", args[0], cmd.CommandPath(), hint, cmd.CommandPath())
+		}
+	}
 }
 
 func newCmdVersion(f *cmdutil.Factory) *cobra.Command {

@@ -51,6 +51,9 @@ type Column[T any] struct {
 	// Color optionally colours the cell, e.g. red for a rejected request.
 	// It is only called when colour is enabled; nil means no colour.
 	Color func(T) text.Colors
+	// Keep marks an identifier (an id, a SIRET, an e-mail) that must never be cut to fit the
+	// terminal: the other columns shrink instead.
+	Keep bool
 }
 
 // Print writes items to ios.Out in format f; an empty f means Table.

@@ -40,7 +40,26 @@ func writeTable[T any](ios *iostreams.IOStreams, items []T, cols []Column[T]) er
 		}
 	}
 
-	limits := fitWidths(columnWidths(header, cells), ios.TerminalWidth(), len(columnGap))
+	widths := columnWidths(header, cells)
+	// Kept columns take their full width; the others share what is left.
+	var free []int
+	room := ios.TerminalWidth()
+	for i, c := range cols {
+		if c.Keep {
+			room -= widths[i] + len(columnGap)
+		} else {
+			free = append(free, widths[i])
+		}
+	}
+	fitted := fitWidths(free, room, len(columnGap))
+	limits := make([]int, len(cols))
+	for i, c := range cols {
+		if c.Keep {
+			limits[i] = widths[i]
+		} else {
+			limits[i], fitted = fitted[0], fitted[1:]
+		}
+	}
 	color := ios.ColorEnabled()
 
 	t := newTable()

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/jedib0t/go-pretty/v6/text"
 
@@ -170,5 +171,26 @@ func TestFitWidths(t *testing.T) {
 				t.Errorf("fitWidths(%v, %d) = %v, want %v", tt.widths, tt.total, got, tt.want)
 			}
 		})
+	}
+}
+
+func TestTableKeepsIdentifiers(t *testing.T) {
+	type row struct{ siret, name string }
+	ios, _, out, _ := iostreams.Test()
+	ios.SetTerminalWidth(40)
+	items := []row{{"732 829 320 00074", "Centre Hospitalier Universitaire de Bordeaux"}}
+	cols := []Column[row]{
+		{Header: "SIRET", Value: func(r row) string { return r.siret }, Keep: true},
+		{Header: "NAME", Value: func(r row) string { return r.name }},
+	}
+	if err := Print(ios, Table, items, cols); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimRight(out.String(), "\n"), "\n")
+	if !strings.Contains(lines[1], "732 829 320 00074") {
+		t.Errorf("the kept SIRET was cut:\n%s", out.String())
+	}
+	if !strings.Contains(lines[1], "…") || utf8.RuneCountInString(lines[1]) > 40 {
+		t.Errorf("the name should shrink to fit 40 columns:\n%s", out.String())
 	}
 }

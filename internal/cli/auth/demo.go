@@ -56,11 +56,8 @@ func demoRun(ctx context.Context, f *cmdutil.Factory) error {
 		return err
 	}
 	if created {
-		actor := domain.Actor{UserID: u.ID, Email: u.Email, Manager: true}
-		for _, in := range demoStructures() {
-			if _, err := svc.CreateStructure(ctx, actor, in); err != nil {
-				return fmt.Errorf("demo structure: %w", err)
-			}
+		if err := demoData(ctx, svc, domain.Actor{UserID: u.ID, Email: u.Email, Manager: true}); err != nil {
+			return fmt.Errorf("demo: %w", err)
 		}
 	}
 	if err := saveSession(f, u.Email, token); err != nil {
@@ -72,11 +69,94 @@ func demoRun(ctx context.Context, f *cmdutil.Factory) error {
 	} else {
 		f.Stderrf("✓ demo database already there at %s\n", target.Redacted())
 	}
-	f.Stderrf("✓ signed in as %s (password %s)\n\nTry:\n  profil structure search \"cap metiers\"\n  profil structure list --department 33\n", DemoEmail, DemoPassword)
+	f.Stderrf("✓ signed in as %s (password %s)\n", DemoEmail, DemoPassword)
+	f.Stderrf("  the référente of AFPA Bordeaux Bègles is %s, same password\n\n", DemoReferentEmail)
+	f.Stderrf("Try:\n  profil structure search \"cap metiers\"\n  profil request list\n  profil structure members %s\n", demoAFPA)
 	return nil
 }
 
 func str(s string) *string { return &s }
+
+// DemoReferentEmail is the référente of AFPA Bordeaux Bègles in the demo.
+const DemoReferentEmail = "anne.martin@afpa-demo.fr"
+
+var demoAFPA = domain.MakeSIRET("82422814", "0107")
+
+// demoData makes a realistic state: structures, a structure with its référente and members
+// with and without rights, one without référent, and a pending request of each kind.
+func demoData(ctx context.Context, svc *service.Service, manager domain.Actor) error {
+	for _, in := range demoStructures() {
+		if _, err := svc.CreateStructure(ctx, manager, in); err != nil {
+			return err
+		}
+	}
+	afpa := domain.StructureRef{SIRET: demoAFPA}
+	mission := domain.StructureRef{SIRET: domain.MakeSIRET("42831502", "0014")}
+	register := func(email, first, last, function, phone, password string, st domain.StructureRef) (domain.Request, error) {
+		r, _, err := svc.Register(ctx, domain.Anonymous, service.RegisterInput{Email: email, FirstName: first, LastName: last,
+			Function: function, Phone: phone, Structure: st, Password: password})
+		return r, err
+	}
+	approve := func(actor domain.Actor, r domain.Request, profiles ...string) error {
+		_, err := svc.Decide(ctx, actor, r.ID, service.DecideInput{Decision: domain.Approve, Profiles: profiles})
+		return err
+	}
+	// AFPA: Anne is the first member, so its référente; she approves Paul with rights and
+	// Lucie without any yet.
+	r, err := register(DemoReferentEmail, "Anne", "Martin", "Responsable de formation", "05 56 12 34 56", DemoPassword, afpa)
+	if err != nil {
+		return err
+	}
+	if err := approve(manager, r); err != nil {
+		return err
+	}
+	anne := domain.Actor{UserID: r.UserID, Email: DemoReferentEmail}
+	for _, p := range []struct {
+		email, first, last, function, phone string
+		profiles                            []string
+	}{
+		{"paul.durand@afpa-demo.fr", "Paul", "Durand", "Formateur", "06 12 34 56 78", []string{"rafael.of-general", "parcourspro.employer"}},
+		{"lucie.lefevre@afpa-demo.fr", "Lucie", "Lefèvre", "Assistante administrative", "", nil},
+	} {
+		r, err := register(p.email, p.first, p.last, p.function, p.phone, "", afpa)
+		if err != nil {
+			return err
+		}
+		if err := approve(anne, r, p.profiles...); err != nil {
+			return err
+		}
+	}
+	// Mission Locale: Hélène is its référente, with a prescriber level.
+	if r, err = register("helene.benard@ml-limoges-demo.fr", "Hélène", "Bénard", "Conseillère en insertion", "05 55 00 11 22", "", mission); err != nil {
+		return err
+	}
+	if err := approve(manager, r, "rafael.prescriber-3"); err != nil {
+		return err
+	}
+	// Pending: an account request Anne decides, one for a structure without référent (the
+	// gestionnaires decide), an affiliation, and a structure to reference.
+	if _, err := register("julien.petit@afpa-demo.fr", "Julien", "Petit", "Formateur", "", "", afpa); err != nil {
+		return err
+	}
+	if _, err := register("gaelle.moreau@greta-demo.fr", "Gaëlle", "Moreau", "Conseillère formation", "05 59 00 00 00", "", domain.StructureRef{SIRET: domain.MakeSIRET("19640001", "0026")}); err != nil {
+		return err
+	}
+	paul := domain.Actor{UserID: 0, Email: "paul.durand@afpa-demo.fr"}
+	if d, err := svc.User(ctx, manager, paul.Email); err == nil {
+		paul.UserID = d.User.ID
+	} else {
+		return err
+	}
+	if _, err := svc.Affiliate(ctx, paul, domain.StructureRef{SIRET: domain.MakeSIRET("26330004", "0015")}, ""); err != nil {
+		return err
+	}
+	_, err = svc.RequestStructure(ctx, domain.Anonymous, domain.StructureInput{
+		SIRET: str(domain.MakeSIRET("50012345", "0018")), Name: str("Maison de l'Emploi du Pays Basque"), Acronym: str("MDE 64"),
+		APE: str("84.13Z"), Address: str("15 avenue du 8 Mai 1945"), PostalCode: str("64100"), City: str("Bayonne"),
+		Kinds: &[]domain.Kind{domain.KindPrescriber},
+	}, "contact@mde-paysbasque-demo.fr")
+	return err
+}
 
 func demoStructures() []domain.StructureInput {
 	kinds := func(k ...domain.Kind) *[]domain.Kind { return &k }

@@ -48,6 +48,14 @@ migrations that are missing. On PostgreSQL it holds an advisory lock while it mi
 }
 
 func initRun(ctx context.Context, f *cmdutil.Factory, opts *InitOptions) error {
+	// Ask for the password before touching the database: a missing one changes nothing.
+	password := ""
+	if opts.AdminEmail != "" {
+		var err error
+		if password, err = readPassword(f, opts.PasswordStdin, true); err != nil {
+			return err
+		}
+	}
 	db, err := f.OpenDB(ctx, true)
 	if err != nil {
 		return err
@@ -66,10 +74,6 @@ func initRun(ctx context.Context, f *cmdutil.Factory, opts *InitOptions) error {
 	f.Stderrf("✓ database %s ready (schema version %d)\n", db.Target().Redacted(), v)
 	if opts.AdminEmail == "" {
 		return nil
-	}
-	password, err := readPassword(f, opts.PasswordStdin, true)
-	if err != nil {
-		return err
 	}
 	first, last := SplitName(opts.AdminName)
 	svc, err := f.Service(ctx)

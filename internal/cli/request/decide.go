@@ -14,6 +14,7 @@ import (
 	"github.com/profil-cli/profil/internal/cli/view"
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/output"
+	"github.com/profil-cli/profil/internal/prompt"
 	"github.com/profil-cli/profil/internal/service"
 )
 
@@ -38,11 +39,18 @@ func NewCmdDecide(f *cmdutil.Factory, verb string, runF func(context.Context, *D
   profil request approve 42 43 44 --profile rafael.prescriber-1
   profil request approve --all --structure "732 829 320 00074" --dry-run
   profil request list -q | profil request approve -`
+	long := ""
 	if verb == "reject" {
 		decision = domain.Reject
 		short = "Reject requests, with a reason the person will read"
 		example = `  profil request reject 43 --reason "Personne inconnue de la structure"
-  printf '43\n44\n' | profil request reject - --reason "Doublon"`
+  printf '43\n44\n' | profil request reject - --reason "Doublon"
+  profil request reject 43 44 --reason "Doublon" --yes   # no confirmation asked`
+		long = `
+
+On a terminal, a missing --reason is asked, and the rejection is confirmed first (the people
+are told by mail) unless --yes or --dry-run is given. Without a terminal nothing is asked:
+--reason is required and the requests are rejected at once.`
 	}
 	cmd := &cobra.Command{
 		Use:   verb + " ID…|- [flags]",
@@ -53,11 +61,11 @@ Give request ids as arguments, or "-" to read them from standard input (one per 
 separated by spaces), or --all --structure S for every pending request of a structure. Each
 request is decided in its own transaction: one that fails does not stop the others. Every
 item gets a result line (-o json: [{"id","result","error"}]); the command exits with the worst
-code of its items. --dry-run checks everything and changes nothing.`,
+code of its items. --dry-run checks everything and changes nothing.` + long,
 		Example: example,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts := &DecideOptions{All: all, Input: service.DecideInput{Decision: decision, Reason: reason, Profiles: profiles, DryRun: dryRun}}
-			if decision == domain.Reject && strings.TrimSpace(reason) == "" {
+			if decision == domain.Reject && strings.TrimSpace(reason) == "" && !f.CanPrompt() {
 				return cmdutil.FlagErrorf("--reason is required to reject: the person will read it")
 			}
 			if structure != "" {
@@ -103,10 +111,10 @@ code of its items. --dry-run checks everything and changes nothing.`,
 	cmd.Flags().BoolVar(&all, "all", false, "every pending request of --structure")
 	cmd.Flags().StringVar(&structure, "structure", "", "with --all: the structure (id or SIRET)")
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "say what would happen, change nothing")
+	cmd.ValidArgsFunction = f.CompletePendingRequests()
+	_ = cmd.RegisterFlagCompletionFunc("structure", f.CompleteStructures())
 	if decision == domain.Approve {
-		_ = cmd.RegisterFlagCompletionFunc("profile", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-			return domain.ProfileCodes, cobra.ShellCompDirectiveNoFileComp
-		})
+		_ = cmd.RegisterFlagCompletionFunc("profile", f.CompleteProfiles())
 	}
 	return cmd
 }
@@ -163,6 +171,11 @@ func decideRun(ctx context.Context, f *cmdutil.Factory, opts *DecideOptions) err
 			return nil
 		}
 	}
+	if opts.Input.Decision == domain.Reject {
+		if err := askReject(f, opts); err != nil {
+			return err
+		}
+	}
 	format, err := f.Format()
 	if err != nil {
 		return err
@@ -210,6 +223,66 @@ func decideRun(ctx context.Context, f *cmdutil.Factory, opts *DecideOptions) err
 		return &cmdutil.SilentError{Code: worst}
 	}
 	return nil
+}
+
+// rejectAttempts is how many times the reason is asked before an empty one is the error.
+const rejectAttempts = 3
+
+// askReject, on a terminal, asks the reason of a rejection when --reason was not given, then
+// confirms: the people are told by mail and a rejection cannot be undone. A "no" cancels and
+// nothing changes. Without a terminal, or with --yes, it asks nothing (scripts proceed);
+// --dry-run changes nothing and needs no confirmation.
+func askReject(f *cmdutil.Factory, opts *DecideOptions) error {
+	if !f.CanPrompt() {
+		return nil
+	}
+	if strings.TrimSpace(opts.Input.Reason) == "" {
+		var err error
+		for attempt := 1; ; attempt++ {
+			var v string
+			if v, err = f.Prompter.Input("Reason of the rejection (the person will read it)", ""); err != nil {
+				return err
+			}
+			if v = strings.TrimSpace(v); v != "" {
+				opts.Input.Reason = v
+				break
+			}
+			err = domain.Invalid("reason", "", "is required to reject: the person will read it")
+			if attempt == rejectAttempts {
+				return err
+			}
+			fmt.Fprintf(f.IO.ErrOut, "  %v\n", err)
+		}
+	}
+	if opts.Input.DryRun {
+		return nil
+	}
+	n := len(distinctIDs(opts.IDs))
+	question := "Reject 1 request? The person will be told by mail"
+	if n > 1 {
+		question = fmt.Sprintf("Reject %d requests? The %d people will be told by mail", n, n)
+	}
+	ok, err := f.Prompter.Confirm(question, false)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return prompt.ErrCancelled
+	}
+	return nil
+}
+
+// distinctIDs returns ids without repeats, in their first order.
+func distinctIDs(ids []int64) []int64 {
+	seen := make(map[int64]bool, len(ids))
+	out := make([]int64, 0, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 func resultWord(d domain.Decision, out service.Outcome, err error) string {

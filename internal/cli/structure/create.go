@@ -3,6 +3,7 @@ package structure
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -25,18 +26,22 @@ func NewCmdCreate(f *cmdutil.Factory, runF func(context.Context, *CreateOptions)
 		Short: "Reference a new structure (gestionnaires)",
 		Long: `Reference a new structure. Its SIRET, when given, must be valid and not already known; a
 structure without SIRET needs a name and an address. The département comes from the postal
-code.`,
+code.
+
+On a terminal, a missing --name is asked, and so is the address of a structure without SIRET.
+With --yes or without a terminal, a missing --name is an error.`,
 		Example: `  profil structure create --name "GRETA Sud Aquitaine" --siret "196 400 010 00263" \
       --ape 85.59A --kind training-org --address "2 rue Lormand" --postal-code 64100 --city Bayonne
-  profil structure create --name "Ministère du Travail" --ministry --address "127 rue de Grenelle"`,
+  profil structure create --name "Ministère du Travail" --ministry --address "127 rue de Grenelle"
+  profil structure create --postal-code 33000 --city Bordeaux   # on a terminal: asks the name and address`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			in, err := ff.input(cmd.Flags())
 			if err != nil {
 				return err
 			}
-			if in.Name == nil {
-				return cmdutil.FlagErrorf("--name is required")
+			if in.Name == nil && !f.CanPrompt() {
+				return cmdutil.FlagErrorf("--name is required (nothing may prompt here: no terminal, or --yes)")
 			}
 			opts := &CreateOptions{Input: in}
 			if runF != nil {
@@ -59,12 +64,83 @@ func createRun(ctx context.Context, f *cmdutil.Factory, opts *CreateOptions) err
 	if err != nil {
 		return err
 	}
+	// Asked once the database and the sign-in are known to work, so that no one answers
+	// questions for nothing.
+	if err := askCreateFields(f, &opts.Input); err != nil {
+		return err
+	}
 	s, err := svc.CreateStructure(ctx, actor, opts.Input)
 	if err != nil {
 		return err
 	}
 	return printStructure(f, s, fmt.Sprintf("✓ created structure #%d %s\n", s.ID, s.Name))
 }
+
+// createAttempts is how many times a question is asked before an invalid answer is the error.
+const createAttempts = 3
+
+// askCreateFields asks on a terminal for the values a new structure cannot do without: its
+// name and, without a SIRET, its address. Without a terminal it asks nothing and the service
+// names what is missing.
+func askCreateFields(f *cmdutil.Factory, in *domain.StructureInput) error {
+	if !f.CanPrompt() {
+		return nil
+	}
+	siret := ""
+	if in.SIRET != nil {
+		siret = strings.TrimSpace(*in.SIRET)
+	}
+	if siret != "" {
+		// A SIRET that will be refused is said before any question, not after them.
+		if _, err := domain.NormalizeSIRET(siret); err != nil {
+			return err
+		}
+	}
+	if blankField(in.Name) {
+		name, err := askValid(f, "Name of the structure (raison sociale)", func(v string) error {
+			// The name rules of a whole structure; the placeholder SIRET keeps the address
+			// out of this check.
+			return domain.ValidateStructure(domain.Structure{Name: v, SIRET: "-"})
+		})
+		if err != nil {
+			return err
+		}
+		in.Name = &name
+	}
+	if siret == "" && blankField(in.Address) {
+		address, err := askValid(f, "Address (a structure without SIRET needs one)", func(v string) error {
+			if v == "" {
+				return domain.Invalid("address", "", "is required when the structure has no SIRET")
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		in.Address = &address
+	}
+	return nil
+}
+
+// askValid asks question until check accepts the answer, at most createAttempts times; each
+// refused answer is reported on stderr, and the last refusal is the error.
+func askValid(f *cmdutil.Factory, question string, check func(string) error) (string, error) {
+	var lastErr error
+	for range createAttempts {
+		v, err := f.Prompter.Input(question, "")
+		if err != nil {
+			return "", err
+		}
+		v = strings.Join(strings.Fields(v), " ")
+		if lastErr = check(v); lastErr == nil {
+			return v, nil
+		}
+		fmt.Fprintf(f.IO.ErrOut, "  %v\n", lastErr)
+	}
+	return "", lastErr
+}
+
+func blankField(v *string) bool { return v == nil || strings.TrimSpace(*v) == "" }
 
 // printStructure prints one structure in the format asked, or only its id with --quiet.
 func printStructure(f *cmdutil.Factory, s domain.Structure, done string) error {

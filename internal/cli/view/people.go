@@ -63,7 +63,7 @@ func (m Member) HasRights() bool {
 // function, phone, référent (★), employer (💼), and whether rights are assigned.
 var MemberColumns = []output.Column[Member]{
 	{Header: "NAME", Value: func(m Member) string { return strings.TrimSpace(m.LastName + " " + m.FirstName) }},
-	{Header: "E-MAIL", Value: func(m Member) string { return m.Email }},
+	{Header: "E-MAIL", Value: func(m Member) string { return m.Email }, Keep: true},
 	{Header: "FUNCTION", Value: func(m Member) string { return m.Function }},
 	{Header: "PHONE", Value: func(m Member) string { return m.Phone }},
 	{Header: "STRUCTURE", Value: func(m Member) string { return m.StructureName }},
@@ -133,7 +133,7 @@ func Requests(rs []domain.Request, now time.Time) []Request {
 
 // RequestColumns is the queue for people.
 var RequestColumns = []output.Column[Request]{
-	{Header: "ID", Value: func(r Request) string { return strconv.FormatInt(r.ID, 10) }},
+	{Header: "ID", Value: func(r Request) string { return strconv.FormatInt(r.ID, 10) }, Keep: true},
 	{Header: "KIND", Value: func(r Request) string { return r.Kind }},
 	{Header: "STATUS", Value: func(r Request) string { return r.Status }},
 	{Header: "WHO", Value: func(r Request) string { return r.UserEmail }},

@@ -67,8 +67,8 @@ func FormatSIRET(s string) string {
 
 // StructureColumns is the table of structures for people.
 var StructureColumns = []output.Column[Structure]{
-	{Header: "ID", Value: func(s Structure) string { return strconv.FormatInt(s.ID, 10) }},
-	{Header: "SIRET", Value: func(s Structure) string { return FormatSIRET(s.SIRET) }},
+	{Header: "ID", Value: func(s Structure) string { return strconv.FormatInt(s.ID, 10) }, Keep: true},
+	{Header: "SIRET", Value: func(s Structure) string { return FormatSIRET(s.SIRET) }, Keep: true},
 	{Header: "NAME", Value: func(s Structure) string { return s.Name }},
 	{Header: "ACRONYM", Value: func(s Structure) string { return s.Acronym }},
 	{Header: "CITY", Value: func(s Structure) string { return s.City }},

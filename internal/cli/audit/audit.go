@@ -1,0 +1,25 @@
+// Package audit holds `profil audit`: reading the trail of decisions and changes.
+package audit
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/profil-cli/profil/internal/cli/cmdutil"
+)
+
+// NewCmd builds `profil audit` and its verbs.
+func NewCmd(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "audit",
+		Short: "Read the trail of decisions and changes",
+		Long: `Every decision and change (a request approved or rejected, a structure created, a member
+detached, a référent handed over, a password reset…) is recorded with who did it and when, in
+the same transaction as the change itself; nothing in the trail is ever changed or deleted.
+Gestionnaires read all of it; everyone else reads their own actions.`,
+		Example: `  profil audit list --mine --decisions
+  profil audit list --structure "443 061 841 00047" --since 30d`,
+		Args: cmdutil.NoArgs,
+	}
+	cmd.AddCommand(NewCmdList(f, nil))
+	return cmd
+}

@@ -1,0 +1,68 @@
+package audit
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/profil-cli/profil/internal/domain"
+)
+
+// dateLayouts are the ways people write a moment, tried in order; those without a zone are
+// read in local time.
+var dateLayouts = []string{
+	time.RFC3339Nano,
+	"2006-01-02T15:04:05",
+	"2006-01-02T15:04",
+	"2006-01-02 15:04:05",
+	"2006-01-02 15:04",
+	"2006-01-02",
+	"02/01/2006 15:04:05",
+	"02/01/2006 15:04",
+	"02/01/2006",
+}
+
+// relativeUnits are the units of a relative --since ("7d": seven days ago).
+var relativeUnits = map[string]time.Duration{
+	"min": time.Minute,
+	"h":   time.Hour,
+	"d":   24 * time.Hour,
+	"w":   7 * 24 * time.Hour,
+}
+
+// ParseSince reads a --since value: a date (2026-11-23, or 23/11/2026 as written in France),
+// a date and time (RFC 3339, or without zone in local time), or a time ago: 30min, 24h, 7d, 2w.
+func ParseSince(s string, now time.Time) (time.Time, error) {
+	v := strings.TrimSpace(s)
+	if v == "" {
+		return time.Time{}, domain.Invalid("since", s, "is empty: give a date (2026-11-23, 23/11/2026) or a time ago (7d, 24h)")
+	}
+	if t, ok := parseRelative(v, now); ok {
+		return t, nil
+	}
+	for _, layout := range dateLayouts {
+		if t, err := time.ParseInLocation(layout, v, time.Local); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, domain.Invalid("since", s, "must be a date (2026-11-23, 23/11/2026, 2026-11-23T08:00:00Z) or a time ago (30min, 24h, 7d, 2w)")
+}
+
+func parseRelative(v string, now time.Time) (time.Time, bool) {
+	i := 0
+	for i < len(v) && v[i] >= '0' && v[i] <= '9' {
+		i++
+	}
+	if i == 0 || i == len(v) {
+		return time.Time{}, false
+	}
+	unit, ok := relativeUnits[strings.ToLower(strings.TrimSpace(v[i:]))]
+	if !ok {
+		return time.Time{}, false
+	}
+	n, err := strconv.Atoi(v[:i])
+	if err != nil || n > 100*366*24 {
+		return time.Time{}, false
+	}
+	return now.Add(-time.Duration(n) * unit), true
+}

@@ -1,0 +1,190 @@
+// Package e2e runs the real profil executable, built once per test binary, the way a newcomer
+// or a cron job does: a fresh home, no terminal.
+package e2e_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/profil-cli/profil/internal/cli/clitest"
+)
+
+var (
+	binDir    string
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "profil-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binDir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// profilBinary builds ./cmd/profil the first time a test needs it.
+func profilBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		root, err := clitest.FindModuleRoot()
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath, buildErr = clitest.BuildBinary(root, binDir)
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
+type result struct {
+	stdout, stderr string
+	code           int
+	elapsed        time.Duration
+}
+
+func (r result) String() string {
+	return fmt.Sprintf("exit %d after %s\n--- stdout\n%s--- stderr\n%s---", r.code, r.elapsed.Round(time.Millisecond), r.stdout, r.stderr)
+}
+
+// home is a fresh user: HOME and XDG folders of its own, no PROFIL_* variable, not in CI.
+type home struct {
+	dir string
+	env []string
+}
+
+func newHome(t *testing.T) home {
+	dir := t.TempDir()
+	env := []string{
+		"HOME=" + filepath.Join(dir, "home"),
+		"XDG_CONFIG_HOME=" + filepath.Join(dir, "config"),
+		"XDG_DATA_HOME=" + filepath.Join(dir, "data"),
+		"PATH=" + os.Getenv("PATH"),
+		"LANG=C.UTF-8",
+		"TERM=xterm-256color", // a terminal type is set, yet no stream is a terminal
+	}
+	return home{dir: dir, env: env}
+}
+
+// run executes the binary with stdin (nil: /dev/null) and fails t if it outlives timeout.
+func (h home) run(t *testing.T, timeout time.Duration, stdin *os.File, args ...string) result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, profilBinary(t), args...)
+	cmd.Env = h.env
+	cmd.Dir = h.dir
+	if stdin != nil {
+		cmd.Stdin = stdin
+	}
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	start := time.Now()
+	err := cmd.Run()
+	r := result{stdout: out.String(), stderr: errOut.String(), elapsed: time.Since(start)}
+	var exit *exec.ExitError
+	switch {
+	case ctx.Err() != nil:
+		t.Fatalf("profil %s: still running after %s (waiting for input that will never come?)\n%s", strings.Join(args, " "), timeout, r)
+	case errors.As(err, &exit):
+		r.code = exit.ExitCode()
+	case err != nil:
+		t.Fatalf("profil %s: %v", strings.Join(args, " "), err)
+	}
+	return r
+}
+
+// What the README tells a newcomer to type works as is: demo, then search.
+func TestBinaryDemoThenSearch(t *testing.T) {
+	h := newHome(t)
+	r := h.run(t, 60*time.Second, nil, "demo")
+	if r.code != 0 {
+		t.Fatalf("profil demo:\n%s", r)
+	}
+	if r.stdout != "" {
+		t.Errorf("demo printed data on stdout: %q", r.stdout)
+	}
+	if !strings.Contains(r.stderr, clitest.DemoEmail) {
+		t.Errorf("demo should say who you are signed in as:\n%s", r)
+	}
+	db := filepath.Join(h.dir, "data", "profil", "profil.db")
+	if _, err := os.Stat(db); err != nil {
+		t.Errorf("demo did not create the default database %s: %v", db, err)
+	}
+
+	r = h.run(t, 30*time.Second, nil, "structure", "search", "cap metiers")
+	if r.code != 0 {
+		t.Fatalf("profil structure search \"cap metiers\":\n%s", r)
+	}
+	if !strings.Contains(r.stdout, "Cap Métiers Nouvelle-Aquitaine") {
+		t.Errorf("the structure is not on stdout (piped output must not cut names):\n%s", r)
+	}
+	if strings.Contains(r.stdout, "\x1b[") {
+		t.Errorf("piped output holds terminal escape sequences: %q", r.stdout)
+	}
+
+	// Piped to a script: JSON, and still nothing but data on stdout.
+	r = h.run(t, 30*time.Second, nil, "structure", "search", "cap metiers", "-o", "json")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "[") || !strings.Contains(r.stdout, `"name": "Cap Métiers Nouvelle-Aquitaine"`) {
+		t.Errorf("search -o json:\n%s", r)
+	}
+
+	// Running the demo again changes nothing and still works.
+	if r = h.run(t, 60*time.Second, nil, "demo"); r.code != 0 {
+		t.Errorf("second profil demo:\n%s", r)
+	}
+}
+
+// Without a terminal, commands that would prompt fail at once with a usage error naming the
+// flag, instead of waiting on input that will never come.
+func TestBinaryNoPromptWithoutTerminal(t *testing.T) {
+	h := newHome(t)
+	// A pipe whose writer stays open: reading it would block for ever.
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pr.Close(); pw.Close() })
+
+	for _, tt := range []struct {
+		args []string
+		flag string
+	}{
+		{[]string{"login"}, "--email"},
+		{[]string{"login", "--email", "jeanne@example.org"}, "--password-stdin"},
+		{[]string{"init", "--admin-email", "jeanne@example.org", "--admin-name", "Jeanne Durand"}, "--password-stdin"},
+	} {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			r := h.run(t, 10*time.Second, pr, tt.args...)
+			if r.code != 2 {
+				t.Errorf("want exit 2, got:\n%s", r)
+			}
+			if !strings.Contains(r.stderr, tt.flag) {
+				t.Errorf("the message should name %s:\n%s", tt.flag, r)
+			}
+			if r.elapsed > 5*time.Second {
+				t.Errorf("took %s: it waited on its input", r.elapsed)
+			}
+			if r.stdout != "" {
+				t.Errorf("printed on stdout: %q", r.stdout)
+			}
+		})
+	}
+}

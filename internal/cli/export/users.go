@@ -1,0 +1,243 @@
+package export
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/profil-cli/profil/internal/cli/cmdutil"
+	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/output"
+	"github.com/profil-cli/profil/internal/service"
+)
+
+// The formats of `export users`.
+const (
+	FormatCSV  = "csv"
+	FormatJSON = "json"
+)
+
+// UsersOptions are the inputs of `export users`.
+type UsersOptions struct {
+	Structure *domain.StructureRef // nil with All
+	All       bool
+	Format    string // FormatCSV or FormatJSON
+	Excel     bool   // CSV for French Excel
+	File      string // the file to write; "" or "-": standard output
+}
+
+// NewCmdUsers builds `export users`.
+func NewCmdUsers(f *cmdutil.Factory, runF func(context.Context, *UsersOptions) error) *cobra.Command {
+	var (
+		structure, format, globalFormat, file string
+		all, excel                            bool
+	)
+	cmd := &cobra.Command{
+		Use:     "users (--structure ID|SIRET | --all) [--format csv|json] [--excel] [--output FILE]",
+		Aliases: []string{"user", "members"},
+		Short:   "Export the members of a structure, or of every structure, to CSV or JSON",
+		Long: `Export active members, one row per person and structure: email, last_name, first_name,
+function, phone (national format, "05 56 00 00 00"), structure_id, siret, structure_name,
+referent, employer, profiles and member_since (when the person joined the structure). Rows
+come by structure name, then by person name.
+
+--structure exports one structure: its référent and the gestionnaires may (a read-only API
+token is enough). --all exports every structure: gestionnaires only. One of the two is
+required.
+
+Formats:
+  --format csv (the default): RFC 4180 for programs: ',' separator, LF line ends, booleans
+    true/false, dates in RFC 3339 UTC (2026-03-14T09:30:00Z), profiles joined with "|".
+  --excel: CSV that French Excel opens with a double-click: ';' separator, UTF-8 byte order
+    mark, CRLF line ends, booleans oui/non, dates as dd/mm/yyyy in Europe/Paris time, and
+    SIRETs grouped ("443 061 841 00047") so that Excel keeps them as text.
+  --format json: one JSON array of member objects ("[]" when there is none), booleans
+    true/false, member_since in RFC 3339 UTC.
+In every CSV, a cell that a spreadsheet would run as a formula (starting with =, +, -, @…)
+is written with a leading apostrophe, so that it shows as text.
+
+--format wins over the global -o/--output format: "-o json" selects JSON here when --format
+is not given, and PROFIL_OUTPUT or the configuration file are followed when they say csv or
+json (table and yaml do not apply to a file and are ignored). --excel implies CSV.
+
+--output FILE writes FILE instead of standard output (here --output names a file, not a
+format; "--output -" is standard output). The export goes to a hidden temporary file in the same folder, synced to disk, and
+renamed over FILE only when it is complete: a cron job never leaves a half-written file, and
+an existing FILE is replaced only by a successful export (a refused or failed export leaves
+it untouched). The file is created with mode 0600, readable by its owner only, whatever the
+umask, as it holds personal data; replacing a file gives it that mode.
+
+Rows are streamed from the database to the output: memory stays flat whatever the number of
+members. A progress indicator shows on stderr when it is a terminal; at the end,
+"✓ exported N members to FILE" is printed on stderr (nothing with -q). Every complete export
+is recorded in the audit trail (action export.users).
+
+Exit status: 2 without --structure or --all, or with an unknown format; 3 when the
+structure does not exist; 4 when you may not export it; 6 for a malformed SIRET.`,
+		Example: `  # A référent's list of their structure, for Excel
+  profil export users --structure "443 061 841 00047" --excel --output membres.csv
+
+  # Nightly export of every structure by a gestionnaire's read-only token (cron)
+  PROFIL_TOKEN=… profil export users --all --format json --output /var/exports/users.json -q
+
+  # Into another program
+  profil export users --structure 12 | csvlook`,
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts := &UsersOptions{All: all, Excel: excel, File: file}
+			fs := cmd.Flags()
+			switch {
+			case fs.Changed("structure") && all:
+				return cmdutil.FlagErrorf("give either --structure or --all, not both")
+			case fs.Changed("structure"):
+				if strings.TrimSpace(structure) == "" {
+					return cmdutil.FlagErrorf("--structure is empty: give the id or SIRET of the structure to export")
+				}
+				ref, err := domain.ParseStructureRef(structure)
+				if err != nil {
+					return err
+				}
+				opts.Structure = &ref
+			case !all:
+				return cmdutil.FlagErrorf("name what to export: --structure ID|SIRET, or --all (gestionnaires) for every structure (see `%s --help`)", cmd.CommandPath())
+			}
+			cfg, err := f.Config()
+			if err != nil {
+				return err
+			}
+			opts.Format, err = resolveFormat(fs.Changed("format"), format, fs.Changed(globalFormatFlag), globalFormat, cfg.Output, excel)
+			if err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return usersRun(cmd.Context(), f, opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&structure, "structure", "", "the `ID|SIRET` of the structure to export")
+	fl.BoolVar(&all, "all", false, "export the members of every structure (gestionnaires)")
+	fl.StringVar(&format, "format", "", "the format, `csv|json` (default csv); wins over the global -o")
+	fl.BoolVar(&excel, "excel", false, "CSV for French Excel: ';', UTF-8 BOM, CRLF, dd/mm/yyyy dates, oui/non")
+	fl.StringVar(&file, "output", "", "write `FILE` (mode 0600, replaced only when the export succeeds) instead of standard output")
+	// The global -o keeps its meaning (a format) although --output names a file here.
+	fl.StringVarP(&globalFormat, globalFormatFlag, "o", "", "output format: csv or json (prefer --format)")
+	_ = fl.MarkHidden(globalFormatFlag)
+	_ = cmd.RegisterFlagCompletionFunc("structure", f.CompleteStructures())
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{FormatCSV, FormatJSON}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc(globalFormatFlag, cobra.FixedCompletions([]string{FormatCSV, FormatJSON}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+// globalFormatFlag carries -o: the global --output flag is shadowed by this command's
+// --output FILE, so -o needs a flag of its own.
+const globalFormatFlag = "output-format"
+
+// resolveFormat picks the format: --format, else CSV for --excel, else -o, else the
+// configured output (PROFIL_OUTPUT, config file) when it is csv or json, else CSV.
+func resolveFormat(formatSet bool, format string, oSet bool, o, configured string, excel bool) (string, error) {
+	norm := func(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+	switch {
+	case formatSet:
+		switch v := norm(format); v {
+		case FormatCSV, FormatJSON:
+			if excel && v == FormatJSON {
+				return "", cmdutil.FlagErrorf("--excel writes CSV: drop --format json, or --excel")
+			}
+			return v, nil
+		}
+		return "", cmdutil.FlagErrorf("--format %q: must be csv or json", format)
+	case excel:
+		return FormatCSV, nil
+	case oSet:
+		switch v := norm(o); v {
+		case FormatCSV, FormatJSON:
+			return v, nil
+		}
+		return "", cmdutil.FlagErrorf("-o %q: export users writes csv or json (see --format)", o)
+	}
+	if v := norm(configured); v == FormatCSV || v == FormatJSON {
+		return v, nil
+	}
+	return FormatCSV, nil
+}
+
+func usersRun(ctx context.Context, f *cmdutil.Factory, opts *UsersOptions) error {
+	svc, err := f.Service(ctx)
+	if err != nil {
+		return err
+	}
+	actor, err := f.Actor(ctx)
+	if err != nil {
+		return err
+	}
+	cfg, err := f.Config()
+	if err != nil {
+		return err
+	}
+	toFile := opts.File != "" && opts.File != "-"
+
+	var (
+		out  io.Writer = f.IO.Out
+		dest *atomicFile
+	)
+	if toFile {
+		// A cron job stopped by SIGTERM removes its temporary file too (main handles Ctrl-C).
+		var stop context.CancelFunc
+		ctx, stop = signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		if dest, err = createAtomic(opts.File); err != nil {
+			return err
+		}
+		defer dest.Abort() // nothing once committed
+		out = dest
+	}
+	var w sink
+	if opts.Format == FormatJSON {
+		w = newJSONSink(out)
+	} else {
+		w = newCSVSink(out, opts.Excel)
+	}
+
+	// The bar goes to stderr, and only when it does not mix with rows printed on a terminal.
+	var bar *output.Progress
+	if !cfg.Quiet && (toFile || !f.IO.IsStdoutTTY()) {
+		bar = output.NewProgress(f.IO, "Exporting members", 0)
+	}
+	sum, err := svc.ExportMembers(ctx, actor, service.ExportScope{Structure: opts.Structure, All: opts.All}, func(m domain.Member) error {
+		if err := w.Write(NewRow(m)); err != nil {
+			return fmt.Errorf("write the export: %w", err)
+		}
+		bar.Increment(1)
+		return nil
+	})
+	if err == nil {
+		if err = w.Close(); err != nil {
+			err = fmt.Errorf("write the export: %w", err)
+		}
+	}
+	if err == nil && dest != nil {
+		err = dest.Commit()
+	}
+	bar.Done()
+	if err != nil {
+		return err
+	}
+	noun := "members"
+	if sum.Members == 1 {
+		noun = "member"
+	}
+	if toFile {
+		f.Stderrf("✓ exported %d %s to %s\n", sum.Members, noun, opts.File)
+	} else {
+		f.Stderrf("✓ exported %d %s\n", sum.Members, noun)
+	}
+	return nil
+}

@@ -1,0 +1,358 @@
+package cli_test
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/profil-cli/profil/internal/cli/clitest"
+	"github.com/profil-cli/profil/internal/cli/cmdutil"
+	"github.com/profil-cli/profil/internal/cli/view"
+	"github.com/profil-cli/profil/internal/store/sqlstore"
+	"github.com/profil-cli/profil/internal/testdb"
+)
+
+// The SIRETs of testdata/import/structures.csv.
+const (
+	importHorizons = "44306184100047"
+	importGRETA    = "19330153800123"
+	importMLL      = "13000548100127"
+	importCap      = "73282932000074"
+	importAFPA     = "77568501900124" // structures-excel.csv
+)
+
+// importSample is the path of a file of testdata/import.
+func importSample(name string) string {
+	return filepath.Join("..", "..", "testdata", "import", name)
+}
+
+// importWorld is a database with a signed-in gestionnaire, and a connection to look into it.
+type importWorld struct {
+	env clitest.Env
+	db  *sqlstore.DB
+}
+
+func newImportWorld(t *testing.T, dsn string) *importWorld {
+	t.Helper()
+	env := clitest.NewEnv(t)
+	env.DB = dsn
+	env.Width = 250
+	clitest.SignIn(t, env)
+	db, err := sqlstore.Open(context.Background(), dsn, sqlstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return &importWorld{env: env, db: db}
+}
+
+// count runs a SELECT COUNT(*) … (no parameters) on the database.
+func (w *importWorld) count(t *testing.T, query string) int {
+	t.Helper()
+	var n int
+	if err := w.db.SQL().QueryRow(query).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return n
+}
+
+// results runs an import with -o json and returns its per-line results.
+func (w *importWorld) results(t *testing.T, code int, args ...string) ([]view.BulkResult, clitest.Result) {
+	t.Helper()
+	r := clitest.Run(t, w.env, append(args, "-o", "json")...).Want(t, code)
+	var out []view.BulkResult
+	if err := json.Unmarshal([]byte(r.Stdout), &out); err != nil {
+		t.Fatalf("%v\n%s", err, r)
+	}
+	return out, r
+}
+
+// byResult counts results by their result.
+func byResult(rs []view.BulkResult) map[string]int {
+	out := map[string]int{}
+	for _, r := range rs {
+		out[r.Result]++
+	}
+	return out
+}
+
+func wantCounts(t *testing.T, rs []view.BulkResult, want map[string]int) {
+	t.Helper()
+	got := byResult(rs)
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%d %s, want %d (all: %v)", got[k], k, v, got)
+		}
+	}
+	total := 0
+	for _, v := range want {
+		total += v
+	}
+	if len(rs) != total {
+		t.Errorf("%d results, want %d: %+v", len(rs), total, rs)
+	}
+}
+
+func TestStructureImport(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		w := newImportWorld(t, dsn)
+
+		// The documented columns, with ',': every line creates a structure.
+		rs, _ := w.results(t, cmdutil.ExitOK, "structure", "import", importSample("structures.csv"))
+		wantCounts(t, rs, map[string]int{"created": 5})
+		if rs[0].Line != 2 || rs[4].Line != 6 {
+			t.Errorf("lines %d…%d, want 2…6", rs[0].Line, rs[4].Line)
+		}
+		// What French Excel saves: BOM, ';', CRLF, French headers in another order, an unknown
+		// column, a leading apostrophe, a quoted cell over two lines, a line of empty cells.
+		r := clitest.Must(t, w.env, "structure", "import", importSample("structures-excel.csv"))
+		if r.Stdout != "" || !strings.Contains(r.Stderr, "2 lines, 2 created") {
+			t.Errorf("table output of a clean import:\n%s", r)
+		}
+		var afpa view.Structure
+		if err := json.Unmarshal([]byte(clitest.Must(t, w.env, "structure", "show", importAFPA, "-o", "json").Stdout), &afpa); err != nil {
+			t.Fatal(err)
+		}
+		if afpa.Name != "AFPA Bordeaux Bègles" || afpa.Acronym != "AFPA" || afpa.APE != "85.59A" || afpa.PostalCode != "33130" ||
+			afpa.Department != "33" || afpa.Address != "Rue des Terres Neuves Bâtiment C" ||
+			!slices.Equal(afpa.Kinds, []string{"training-org", "employer"}) || afpa.Ministry {
+			t.Errorf("AFPA imported as %+v", afpa)
+		}
+		const structures = "SELECT COUNT(*) FROM structures"
+		if n := w.count(t, structures); n != 7 {
+			t.Fatalf("%d structures, want 7", n)
+		}
+		const importEvents = "SELECT COUNT(*) FROM audit_events WHERE action = 'structure.import'"
+		events := w.count(t, importEvents)
+
+		// Running the same files again creates nothing, and records nothing.
+		rs, _ = w.results(t, cmdutil.ExitOK, "structure", "import", importSample("structures.csv"))
+		wantCounts(t, rs, map[string]int{"skipped": 5})
+		rs, _ = w.results(t, cmdutil.ExitOK, "structure", "import", importSample("structures-excel.csv"))
+		wantCounts(t, rs, map[string]int{"skipped": 2})
+		if n := w.count(t, structures); n != 7 {
+			t.Errorf("%d structures after a second run, want 7", n)
+		}
+		if n := w.count(t, importEvents); n != events {
+			t.Errorf("%d import events after a run with nothing to do, want %d", n, events)
+		}
+
+		// Updates change what differs only: an empty cell erases nothing, kinds are added. The
+		// structure without SIRET is recognised by its name, address and postal code.
+		changes := filepath.Join(t.TempDir(), "changes.csv")
+		writeFile(t, changes, "siret;name;acronym;city;kinds;address;postal_code\n"+
+			importHorizons+";Horizons Emploi;;Mérignac;prescriber;;\n"+
+			";MINISTERE DU TRAVAIL;;Paris;;127 rue de Grenelle;75007\n"+
+			importGRETA+";GRETA Nord Aquitaine;;;;;\n"+
+			"55120222900128;Nouvelle structure;;;;;\n")
+		rs, _ = w.results(t, cmdutil.ExitOK, "structure", "import", changes, "--dry-run")
+		wantCounts(t, rs, map[string]int{"would-update": 2, "skipped": 1, "would-create": 1})
+		if n := w.count(t, structures); n != 7 {
+			t.Errorf("a dry run created structures: %d", n)
+		}
+		rs, _ = w.results(t, cmdutil.ExitOK, "structure", "import", changes)
+		wantCounts(t, rs, map[string]int{"updated": 2, "skipped": 1, "created": 1})
+		var horizons view.Structure
+		if err := json.Unmarshal([]byte(clitest.Must(t, w.env, "structure", "show", importHorizons, "-o", "json").Stdout), &horizons); err != nil {
+			t.Fatal(err)
+		}
+		if horizons.City != "Mérignac" || horizons.Acronym != "HE" || horizons.PostalCode != "33000" ||
+			!slices.Equal(horizons.Kinds, []string{"training-org", "prescriber", "employer"}) {
+			t.Errorf("Horizons after the update: %+v", horizons)
+		}
+		if n := w.count(t, structures); n != 8 {
+			t.Errorf("%d structures, want 8", n)
+		}
+		if n := w.count(t, "SELECT COUNT(*) FROM audit_events WHERE action = 'structure.update'"); n != 2 {
+			t.Errorf("%d structure.update events, want 2 (one per structure updated)", n)
+		}
+
+		// A file without the name column is refused before anything, naming the column.
+		noName := filepath.Join(t.TempDir(), "no-name.csv")
+		writeFile(t, noName, "siret;city\n"+importHorizons+";Pessac\n")
+		r = clitest.Run(t, w.env, "structure", "import", noName).Want(t, cmdutil.ExitInvalid)
+		wantOutput(t, r, "line 1: missing column name")
+
+		// Gestionnaires only.
+		env := w.env
+		env.DB = ""
+		r = clitest.Run(t, env, "--db", dsn, "--token", "not-a-token", "structure", "import", importSample("structures.csv"))
+		if r.Code != cmdutil.ExitForbidden {
+			t.Errorf("import with a bad token:\n%s", r)
+		}
+	})
+}
+
+func TestUserImport(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		w := newImportWorld(t, dsn)
+		clitest.Must(t, w.env, "structure", "import", importSample("structures.csv"))
+		const (
+			users   = "SELECT COUNT(*) FROM users"
+			events  = "SELECT COUNT(*) FROM audit_events WHERE action = 'user.import'"
+			members = "SELECT COUNT(*) FROM memberships"
+		)
+
+		// All or nothing: one bad line (14) and nothing is written; the message says where.
+		rs, r := w.results(t, cmdutil.ExitInvalid, "user", "import", "--source", "prisme", importSample("users-bad-line-14.csv"))
+		wantOutput(t, r, `line 14, column phone: "05 56" is not a valid phone number`, "nothing was imported", "--skip-invalid")
+		if len(rs) != 1 || rs[0].Line != 14 || rs[0].Result != "error" || !strings.Contains(rs[0].Error, "column phone") {
+			t.Errorf("results of a refused import: %+v", rs)
+		}
+		if n := w.count(t, users); n != 1 {
+			t.Fatalf("a refused import wrote %d accounts", n-1)
+		}
+		r = clitest.Run(t, w.env, "user", "import", "--source", "prisme", importSample("users-bad-line-14.csv")).Want(t, cmdutil.ExitInvalid)
+		if r.Stdout != "" {
+			t.Errorf("a refused import prints its lines in a table too:\n%s", r)
+		}
+
+		// A dry run says what would happen and writes nothing.
+		rs, _ = w.results(t, cmdutil.ExitOK, "user", "import", "--source", "synapse", importSample("users-synapse.csv"), "--dry-run")
+		wantCounts(t, rs, map[string]int{"would-create": 12})
+		if n := w.count(t, users) + w.count(t, events); n != 1 {
+			t.Fatalf("a dry run wrote something")
+		}
+
+		// BOM, ';', French headers, a leading apostrophe.
+		rs, _ = w.results(t, cmdutil.ExitOK, "user", "import", "--source", "synapse", importSample("users-synapse.csv"))
+		wantCounts(t, rs, map[string]int{"created": 12})
+		// ',', other order, an unknown column, E.164 numbers behind an apostrophe.
+		r = clitest.Must(t, w.env, "user", "import", "--source", "prisme", importSample("users-prisme.csv"))
+		wantOutput(t, r, "accounts: 8 lines, 8 created")
+		if n := w.count(t, users); n != 21 {
+			t.Fatalf("%d accounts, want 21", n)
+		}
+		// Every account: active, no password, its source, one membership (not référent) holding
+		// the automatic profile.
+		for query, want := range map[string]int{
+			"SELECT COUNT(*) FROM users WHERE source = 'synapse' AND status = 'active' AND password_hash IS NULL AND must_change_password = FALSE":                 12,
+			"SELECT COUNT(*) FROM users WHERE source = 'prisme' AND status = 'active' AND password_hash IS NULL":                                                   8,
+			"SELECT COUNT(*) FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.source <> '' AND m.referent = FALSE AND m.ended_at IS NULL":               20,
+			"SELECT COUNT(*) FROM grants g JOIN memberships m ON m.id = g.membership_id WHERE g.profile_code = 'parcourspro.beneficiary' AND g.revoked_at IS NULL": 20,
+			"SELECT COUNT(*) FROM users WHERE email = 'ines.mercier@horizons.example' AND phone = '+33556000011' AND function = 'Responsable pédagogique'":         1,
+			"SELECT COUNT(*) FROM users WHERE email = 'jean-francois.petit@greta.example' AND phone = '+33556000003'":                                              1,
+			events: 2,
+		} {
+			if n := w.count(t, query); n != want {
+				t.Errorf("%s: %d, want %d", query, n, want)
+			}
+		}
+
+		// The same file again creates nothing and records nothing.
+		rs, _ = w.results(t, cmdutil.ExitOK, "user", "import", "--source", "synapse", importSample("users-synapse.csv"))
+		wantCounts(t, rs, map[string]int{"skipped": 12})
+		if n := w.count(t, users) + w.count(t, members) + w.count(t, events); n != 21+20+2 {
+			t.Errorf("a second run wrote something: %d rows", n)
+		}
+
+		// An account that exists is attached to one more structure, and left as it is.
+		more := filepath.Join(t.TempDir(), "more.csv")
+		writeFile(t, more, "email,last_name,first_name,siret\n"+
+			"CLAIRE.MARTIN@horizons.example,Autre-Nom,Claire,"+importGRETA+"\n"+
+			"paul.leroy@horizons.example,Leroy,Paul,"+importHorizons+"\n")
+		rs, _ = w.results(t, cmdutil.ExitOK, "user", "import", "--source", "prisme", more)
+		if len(rs) != 2 || rs[0].Result != "attached" || rs[1].Result != "skipped" {
+			t.Errorf("results: %+v", rs)
+		}
+		if n := w.count(t, "SELECT COUNT(*) FROM users u JOIN memberships m ON m.user_id = u.id WHERE u.email = 'claire.martin@horizons.example' AND u.last_name = 'Martin' AND u.source = 'synapse'"); n != 2 {
+			t.Errorf("claire has %d memberships (with her own names), want 2", n)
+		}
+
+		// --skip-invalid imports the good lines, reports the bad ones, and exits with 6.
+		report := filepath.Join(t.TempDir(), "report.csv")
+		rs, _ = w.results(t, cmdutil.ExitInvalid, "user", "import", "--source", "prisme", importSample("users-broken.csv"), "--skip-invalid", "--report", report)
+		want := map[int]string{2: "created", 3: "column email", 4: "column siret", 5: "column email", 6: "column first_name",
+			7: "column phone", 8: "column siret", 9: "not well-formed CSV", 10: "created"}
+		if len(rs) != len(want) {
+			t.Fatalf("%d results, want %d: %+v", len(rs), len(want), rs)
+		}
+		for _, res := range rs {
+			w := want[res.Line]
+			if w == "created" && res.Result != "created" || w != "created" && (res.Result != "error" || !strings.Contains(res.Error, w)) {
+				t.Errorf("line %d: %+v, want %s", res.Line, res, w)
+			}
+		}
+		f, err := os.Open(report)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		lines, err := csv.NewReader(f).ReadAll()
+		if err != nil || len(lines) != 10 || !slices.Equal(lines[0], []string{"line", "key", "result", "error"}) ||
+			!slices.Equal(lines[1], []string{"2", "romane.chevalier@horizons.example", "created", ""}) ||
+			!slices.Equal(lines[3][:3], []string{"4", "victor.robin@greta.example", "error"}) || !strings.HasPrefix(lines[3][3], "column siret: ") {
+			t.Errorf("report (%v):\n%q", err, lines)
+		}
+
+		// A legacy account signs in: the first attempt mails a temporary password.
+		env := w.env
+		env.Stdin = "mon ancien mot de passe\n"
+		r = clitest.Run(t, env, "login", "--email", "lucie.moreau@cap-metiers.example", "--password-stdin").Want(t, cmdutil.ExitForbidden)
+		wantOutput(t, r, "temporary password")
+		env.Stdin = clitest.AdminPassword + "\n" // back to the gestionnaire
+		clitest.Must(t, env, "login", "--email", clitest.AdminEmail, "--password-stdin")
+		var mails []struct {
+			To      string `json:"to"`
+			Subject string `json:"subject"`
+		}
+		if err := json.Unmarshal([]byte(clitest.Must(t, w.env, "mail", "list", "-o", "json").Stdout), &mails); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.ContainsFunc(mails, func(m struct {
+			To      string `json:"to"`
+			Subject string `json:"subject"`
+		}) bool {
+			return m.To == "lucie.moreau@cap-metiers.example"
+		}) {
+			t.Errorf("no mail to the legacy account: %+v", mails)
+		}
+
+		// Usage errors.
+		clitest.Run(t, w.env, "user", "import", importSample("users-prisme.csv")).Want(t, cmdutil.ExitUsage)
+		clitest.Run(t, w.env, "user", "import", "--source", "minitel", importSample("users-prisme.csv")).Want(t, cmdutil.ExitUsage)
+		clitest.Run(t, w.env, "user", "import", "--source", "prisme").Want(t, cmdutil.ExitUsage)
+		clitest.Run(t, w.env, "user", "import", "--source", "prisme", "absent.csv").Want(t, cmdutil.ExitNotFound)
+	})
+}
+
+// The file may come on standard input, and the progress bars on a terminal change nothing of
+// the results.
+func TestUserImportStdinAndTerminal(t *testing.T) {
+	w := newImportWorld(t, testdb.SQLite(t))
+	clitest.Must(t, w.env, "structure", "import", importSample("structures.csv"))
+	b, err := os.ReadFile(importSample("users-synapse.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := w.env
+	env.Stdin = string(b)
+	env.StderrTTY = true
+	r := clitest.Must(t, env, "user", "import", "--source", "synapse", "-", "--batch-size", "5")
+	wantOutput(t, r, "accounts: 12 lines, 12 created")
+	if n := w.count(t, "SELECT COUNT(*) FROM audit_events WHERE action = 'user.import'"); n != 3 {
+		t.Errorf("%d audit events for 12 lines in batches of 5, want 3", n)
+	}
+	clitest.Run(t, w.env, "user", "import", "--source", "synapse", importSample("users-synapse.csv"), "--batch-size", "0").Want(t, cmdutil.ExitUsage)
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func wantOutput(t *testing.T, r clitest.Result, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(r.Output(), w) {
+			t.Errorf("output lacks %q:\n%s", w, r)
+		}
+	}
+}

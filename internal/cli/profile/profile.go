@@ -1,0 +1,249 @@
+// Package profile holds `profil profile`: the catalogue of rights and the grants of each member.
+package profile
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/profil-cli/profil/internal/cli/cmdutil"
+	"github.com/profil-cli/profil/internal/cli/view"
+	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/output"
+	"github.com/profil-cli/profil/internal/service"
+)
+
+// NewCmd builds `profil profile` and its verbs.
+func NewCmd(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:     "profile",
+		Aliases: []string{"profiles"},
+		Short:   "Grant and revoke the rights (profiles) members hold in each application",
+		Long: `A profile is a right in one application (RAFAEL, PARCOURS PRO), held on a membership: the
+same person may hold different profiles in each of their structures. The catalogue says which
+profiles exist and their rules: one training-org profile and one prescriber level per member,
+RAFAEL training-org profiles only on a training organisation, and the PARCOURS PRO
+bénéficiaire on every membership, never removed. The structure's référent or a gestionnaire
+grants and revokes.`,
+		Example: `  profil profile catalog
+  profil profile grant anne.martin@exemple.fr rafael.of-general parcourspro.employer --structure 12
+  profil profile revoke anne.martin@exemple.fr parcourspro.employer --structure 12
+  profil profile list anne.martin@exemple.fr`,
+		Args: cmdutil.NoArgs,
+	}
+	cmd.AddCommand(newCmdCatalog(f), newCmdChange(f, true), newCmdChange(f, false), newCmdList(f))
+	return cmd
+}
+
+// Profile is the JSON shape of a catalogue row.
+type Profile struct {
+	Code         string `json:"code"`
+	Application  string `json:"application"`
+	Label        string `json:"label"`
+	Family       string `json:"family"`
+	Exclusive    bool   `json:"exclusive"`
+	RequiredKind string `json:"required_kind"`
+	Automatic    bool   `json:"automatic"`
+	Removable    bool   `json:"removable"`
+}
+
+func newCmdCatalog(f *cmdutil.Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:     "catalog",
+		Aliases: []string{"catalogue"},
+		Short:   "List the profiles of each application and their rules",
+		Example: "  profil profile catalog\n  profil profile catalog -o json",
+		Args:    cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			svc, err := f.Service(ctx)
+			if err != nil {
+				return err
+			}
+			actor, err := f.Actor(ctx)
+			if err != nil {
+				return err
+			}
+			cat, err := svc.Catalogue(ctx, actor)
+			if err != nil {
+				return err
+			}
+			rows := make([]Profile, len(cat))
+			for i, p := range cat {
+				rows[i] = Profile{p.Code, p.Application, p.Label, p.Family, p.Exclusive, string(p.RequiredKind), p.Automatic, p.Removable}
+			}
+			format, err := f.Format()
+			if err != nil {
+				return err
+			}
+			return output.Print(f.IO, format, rows, []output.Column[Profile]{
+				{Header: "CODE", Value: func(p Profile) string { return p.Code }},
+				{Header: "APPLICATION", Value: func(p Profile) string { return p.Application }},
+				{Header: "LABEL", Value: func(p Profile) string { return p.Label }},
+				{Header: "RULE", Value: ruleText},
+			})
+		},
+	}
+}
+
+func ruleText(p Profile) string {
+	var parts []string
+	if p.Automatic {
+		parts = append(parts, "on every membership")
+	}
+	if !p.Removable {
+		parts = append(parts, "never removed")
+	}
+	if p.RequiredKind != "" {
+		parts = append(parts, "only on a "+p.RequiredKind)
+	}
+	if p.Exclusive && p.Family != "" {
+		parts = append(parts, "one "+p.Family+" profile per member")
+	}
+	if len(parts) == 0 {
+		return "anywhere"
+	}
+	return strings.Join(parts, "; ")
+}
+
+// ChangeOptions are the inputs of `profile grant` and `profile revoke`.
+type ChangeOptions struct {
+	Email     string
+	Codes     []string
+	Structure domain.StructureRef
+}
+
+func newCmdChange(f *cmdutil.Factory, grant bool) *cobra.Command {
+	var structure string
+	verb, short, example := "grant", "Give profiles to a member of a structure", "  profil profile grant anne.martin@exemple.fr rafael.of-general --structure \"183 300 011 00016\""
+	if !grant {
+		verb, short, example = "revoke", "Take profiles away from a member of a structure", "  profil profile revoke anne.martin@exemple.fr parcourspro.employer --structure 12"
+	}
+	cmd := &cobra.Command{
+		Use:   verb + " EMAIL CODE… --structure ID|SIRET",
+		Short: short,
+		Long: short + `. It is idempotent: a profile already held (or not held) is reported and
+left as it is. A profile that breaks a rule of the catalogue refuses the whole change (exit 5)
+and says which rule and which profile holds the place; an unknown code is exit 6.`,
+		Example: example,
+		Args:    cmdutil.MinimumArgs(2, "an e-mail and at least one profile code"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if structure == "" {
+				return cmdutil.FlagErrorf("--structure is required: profiles are held in one structure")
+			}
+			ref, err := domain.ParseStructureRef(structure)
+			if err != nil {
+				return err
+			}
+			var codes []string
+			for _, a := range args[1:] {
+				for _, c := range strings.Split(a, ",") {
+					if c = strings.TrimSpace(c); c != "" {
+						codes = append(codes, c)
+					}
+				}
+			}
+			opts := &ChangeOptions{Email: args[0], Codes: codes, Structure: ref}
+			return changeRun(cmd.Context(), f, opts, grant)
+		},
+	}
+	cmd.Flags().StringVar(&structure, "structure", "", "the structure (id or SIRET) where the profiles are held")
+	_ = cmd.RegisterFlagCompletionFunc("structure", f.CompleteStructures())
+	cmd.ValidArgsFunction = func(c *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		if len(args) == 0 {
+			return f.CompleteMemberEmails()(c, args, toComplete)
+		}
+		return f.CompleteProfiles()(c, args, toComplete)
+	}
+	return cmd
+}
+
+// Change is the JSON shape of the result of a grant or revoke, one per code.
+type Change struct {
+	Email   string `json:"email"`
+	Code    string `json:"code"`
+	Result  string `json:"result"` // granted, revoked, already-held, not-held
+	Changed bool   `json:"changed"`
+}
+
+func changeRun(ctx context.Context, f *cmdutil.Factory, opts *ChangeOptions, grant bool) error {
+	svc, err := f.Service(ctx)
+	if err != nil {
+		return err
+	}
+	actor, err := f.Actor(ctx)
+	if err != nil {
+		return err
+	}
+	var res []service.GrantResult
+	if grant {
+		res, err = svc.Grant(ctx, actor, opts.Email, opts.Structure, opts.Codes)
+	} else {
+		res, err = svc.Revoke(ctx, actor, opts.Email, opts.Structure, opts.Codes)
+	}
+	if err != nil {
+		return err
+	}
+	email, _ := domain.NormalizeEmail(opts.Email)
+	rows := make([]Change, len(res))
+	for i, r := range res {
+		word := map[[2]bool]string{{true, true}: "granted", {true, false}: "already-held", {false, true}: "revoked", {false, false}: "not-held"}[[2]bool{grant, r.Changed}]
+		rows[i] = Change{Email: email, Code: r.Code, Result: word, Changed: r.Changed}
+		switch word {
+		case "granted":
+			f.Stderrf("✓ granted %s to %s\n", r.Code, email)
+		case "revoked":
+			f.Stderrf("✓ revoked %s from %s\n", r.Code, email)
+		default:
+			f.Stderrf("- %s: %s, nothing changed\n", r.Code, strings.ReplaceAll(word, "-", " "))
+		}
+	}
+	format, err := f.Format()
+	if err != nil || format == output.Table {
+		return err
+	}
+	return output.Print(f.IO, format, rows, nil)
+}
+
+func newCmdList(f *cmdutil.Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:     "list [EMAIL]",
+		Short:   "List the profiles a person holds, structure by structure",
+		Example: "  profil profile list\n  profil profile list anne.martin@exemple.fr -o json",
+		Args:    cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			svc, err := f.Service(ctx)
+			if err != nil {
+				return err
+			}
+			actor, err := f.Actor(ctx)
+			if err != nil {
+				return err
+			}
+			email := ""
+			if len(args) == 1 {
+				email = args[0]
+			}
+			ms, err := svc.Profiles(ctx, actor, email)
+			if err != nil {
+				return err
+			}
+			format, err := f.Format()
+			if err != nil {
+				return err
+			}
+			if format == output.Table && len(ms) == 0 {
+				f.Stderrf("no structure, so no profile\n")
+				return nil
+			}
+			return output.Print(f.IO, format, view.Members(ms), []output.Column[view.Member]{
+				{Header: "STRUCTURE", Value: func(m view.Member) string { return fmt.Sprintf("%s (%s)", m.StructureName, view.FormatSIRET(m.SIRET)) }},
+				{Header: "RÉF.", Value: func(m view.Member) string { return map[bool]string{true: "★"}[m.Referent] }},
+				{Header: "PROFILES", Value: func(m view.Member) string { return strings.Join(m.Profiles, ", ") }},
+			})
+		},
+	}
+}

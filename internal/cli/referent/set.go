@@ -1,0 +1,109 @@
+package referent
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/profil-cli/profil/internal/cli/cmdutil"
+	"github.com/profil-cli/profil/internal/cli/view"
+	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/output"
+	"github.com/profil-cli/profil/internal/prompt"
+)
+
+// SetOptions are the inputs of `referent set`.
+type SetOptions struct {
+	Structure domain.StructureRef
+	User      string
+}
+
+// NewCmdSet builds `referent set`.
+func NewCmdSet(f *cmdutil.Factory, runF func(context.Context, *SetOptions) error) *cobra.Command {
+	var structure, user string
+	cmd := &cobra.Command{
+		Use:   "set --structure ID|SIRET --user EMAIL",
+		Short: "Make an active member the référent of a structure (référent, gestionnaires)",
+		Long: `Make an active member of the structure its référent; the current one, if any, steps down and
+stays a member. The gestionnaires and the current référent may do it. The new référent is told
+by mail.
+
+On a terminal the command asks for confirmation; --yes skips the question, and so does running
+without a terminal.`,
+		Example: `  profil referent set --structure "443 061 841 00047" --user paul.leroy@horizons.fr
+  profil --yes referent set --structure 12 --user paul.leroy@horizons.fr`,
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			user = strings.TrimSpace(user)
+			switch {
+			case strings.TrimSpace(structure) == "" && user == "":
+				return cmdutil.FlagErrorf("--structure and --user are required: the structure (id or SIRET) and its new référent (e-mail)")
+			case strings.TrimSpace(structure) == "":
+				return cmdutil.FlagErrorf("--structure is required: the structure (id or SIRET)")
+			case user == "":
+				return cmdutil.FlagErrorf("--user is required: the e-mail of the new référent")
+			}
+			ref, err := domain.ParseStructureRef(structure)
+			if err != nil {
+				return err
+			}
+			opts := &SetOptions{Structure: ref, User: user}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return setRun(cmd.Context(), f, opts)
+		},
+	}
+	cmd.Flags().StringVar(&structure, "structure", "", "the structure: its id or SIRET")
+	cmd.Flags().StringVar(&user, "user", "", "the e-mail of the member who becomes référent")
+	return cmd
+}
+
+func setRun(ctx context.Context, f *cmdutil.Factory, opts *SetOptions) error {
+	svc, err := f.Service(ctx)
+	if err != nil {
+		return err
+	}
+	actor, err := f.Actor(ctx)
+	if err != nil {
+		return err
+	}
+	if f.CanPrompt() {
+		// Name the structure and the référent who steps down; this also refuses anonymous
+		// actors before asking.
+		st, err := svc.Structure(ctx, actor, opts.Structure)
+		if err != nil {
+			return err
+		}
+		q := fmt.Sprintf("Make %s the référent of %s?", opts.User, st.Name)
+		if st.ReferentEmail != "" && !strings.EqualFold(st.ReferentEmail, opts.User) {
+			q = fmt.Sprintf("Make %s the référent of %s instead of %s?", opts.User, st.Name, st.ReferentEmail)
+		}
+		ok, err := f.Prompter.Confirm(q, false)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return prompt.ErrCancelled
+		}
+	}
+	u, st, err := svc.SetReferent(ctx, actor, opts.Structure, opts.User)
+	if err != nil {
+		return err
+	}
+	cfg, err := f.Config()
+	if err != nil {
+		return err
+	}
+	if cfg.Quiet {
+		return nil
+	}
+	f.Stderrf("✓ %s is now the référent of %s\n", u.Email, st.Name)
+	format, err := f.Format()
+	if err != nil {
+		return err
+	}
+	return output.PrintOne(f.IO, format, view.FromStructure(st), view.StructureDetail)
+}

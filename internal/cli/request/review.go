@@ -1,0 +1,551 @@
+package request
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/profil-cli/profil/internal/cli/cmdutil"
+	"github.com/profil-cli/profil/internal/cli/view"
+	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/output"
+	"github.com/profil-cli/profil/internal/prompt"
+	"github.com/profil-cli/profil/internal/service"
+)
+
+// ReviewOptions are the inputs of `request review`.
+type ReviewOptions struct {
+	Kind      domain.RequestKind
+	Structure *domain.StructureRef
+}
+
+// NewCmdReview builds `request review`: the pending requests one at a time, on a terminal.
+func NewCmdReview(f *cmdutil.Factory, runF func(context.Context, *ReviewOptions) error) *cobra.Command {
+	var kind, structure string
+	cmd := &cobra.Command{
+		Use:   "review",
+		Short: "Decide the pending requests one by one, on a terminal",
+		Long: `Walk the pending requests you may decide, oldest first. Each one is shown with the person,
+the structure, how long it has waited and the person's other structures; then choose:
+approve, approve with profiles (checked among those the structure allows), reject (with a
+reason the person will read), skip, or quit. Every decision is taken at once, in its own
+transaction; Quit or Ctrl-C stops and keeps the decisions already taken. A summary ends the
+session; with -o json, yaml or csv the result of each request is also printed on standard
+output.
+
+review needs a terminal. Scripts use "profil request list" and "profil request
+approve|reject" instead.`,
+		Example: `  profil request review
+  profil request review --kind account
+  profil request review --structure "732 829 320 00074"`,
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !f.CanPrompt() {
+				return cmdutil.FlagErrorf("request review asks questions and needs a terminal (no --yes, no CI); " +
+					"in scripts, use `profil request list` and `profil request approve|reject`")
+			}
+			opts := &ReviewOptions{}
+			if kind != "" {
+				k, err := domain.ParseRequestKind(kind)
+				if err != nil {
+					return err
+				}
+				opts.Kind = k
+			}
+			if structure != "" {
+				ref, err := domain.ParseStructureRef(structure)
+				if err != nil {
+					return err
+				}
+				opts.Structure = &ref
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return reviewRun(cmd.Context(), f, opts)
+		},
+	}
+	cmd.Flags().StringVar(&kind, "kind", "", "only this kind: structure, account or affiliation")
+	cmd.Flags().StringVar(&structure, "structure", "", "only the requests of this structure (id or SIRET)")
+	_ = cmd.RegisterFlagCompletionFunc("kind", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return []string{"structure", "account", "affiliation"}, cobra.ShellCompDirectiveNoFileComp
+	})
+	_ = cmd.RegisterFlagCompletionFunc("structure", f.CompleteStructures())
+	return cmd
+}
+
+// reviewAction is one answer to "what do you decide?".
+type reviewAction int
+
+const (
+	actApprove reviewAction = iota
+	actApproveWithProfiles
+	actReject
+	actSkip
+	actQuit
+)
+
+var reviewActionLabels = map[reviewAction]string{
+	actApprove:             "Approve",
+	actApproveWithProfiles: "Approve with profiles…",
+	actReject:              "Reject…",
+	actSkip:                "Skip",
+	actQuit:                "Quit",
+}
+
+// errQuit ends the walk at the user's request.
+var errQuit = errors.New("quit")
+
+// reviewer holds one review session.
+type reviewer struct {
+	ctx   context.Context
+	svc   *service.Service
+	actor domain.Actor
+	p     prompt.Prompter
+	w     io.Writer // stderr: everything here is for the person at the terminal
+	now   time.Time
+	cat   domain.Catalogue
+
+	approved, rejected, skipped, failed int
+	results                             []view.BulkResult
+	codes                               []int
+}
+
+func reviewRun(ctx context.Context, f *cmdutil.Factory, opts *ReviewOptions) error {
+	svc, err := f.Service(ctx)
+	if err != nil {
+		return err
+	}
+	actor, err := f.Actor(ctx)
+	if err != nil {
+		return err
+	}
+	format, err := f.Format()
+	if err != nil {
+		return err
+	}
+	filter := service.RequestFilter{}
+	filter.Query.Status = domain.StatusPending
+	filter.Query.Kind = opts.Kind
+	if opts.Structure != nil {
+		st, err := svc.Structure(ctx, actor, *opts.Structure)
+		if err != nil {
+			return err
+		}
+		filter.Query.StructureID = st.ID
+	}
+	queue, err := svc.ListRequests(ctx, actor, filter)
+	if err != nil {
+		return err
+	}
+	rv := &reviewer{ctx: ctx, svc: svc, actor: actor, p: f.Prompter, w: f.IO.ErrOut, now: now(f)}
+	if len(queue) == 0 {
+		fmt.Fprintln(rv.w, "no request waits for you")
+		return rv.printResults(f, format)
+	}
+	if rv.cat, err = svc.Catalogue(ctx, actor); err != nil {
+		return err
+	}
+	fmt.Fprintf(rv.w, "%s, oldest first. Quit or Ctrl-C stops; decisions already taken stay.\n", plural(len(queue), "request waits", "requests wait")+" for you")
+
+	done := 0
+	var stop error
+	for i, r := range queue {
+		if ctx.Err() != nil {
+			stop = prompt.ErrCancelled
+			break
+		}
+		stop = rv.review(r, i+1, len(queue))
+		if stop != nil {
+			break
+		}
+		done++
+	}
+	if errors.Is(stop, context.Canceled) || errors.Is(stop, context.DeadlineExceeded) {
+		stop = prompt.ErrCancelled
+	}
+
+	summary := fmt.Sprintf("approved %d, rejected %d, skipped %d, errors %d", rv.approved, rv.rejected, rv.skipped, rv.failed)
+	if left := len(queue) - done; left > 0 {
+		summary += fmt.Sprintf(" (%d not reviewed)", left)
+	}
+	fmt.Fprintf(rv.w, "\nSummary: %s\n", summary)
+	if err := rv.printResults(f, format); err != nil {
+		return err
+	}
+	switch {
+	case stop == nil, errors.Is(stop, errQuit):
+	default:
+		return stop // prompt.ErrCancelled prints "cancelled"; a broken terminal is reported
+	}
+	if worst := cmdutil.Worst(rv.codes...); worst != cmdutil.ExitOK {
+		return &cmdutil.SilentError{Code: worst}
+	}
+	return nil
+}
+
+// printResults writes the per-request results on stdout for programs (-o json, yaml, csv); the
+// table format has the summary on stderr instead.
+func (rv *reviewer) printResults(f *cmdutil.Factory, format output.Format) error {
+	if format == output.Table {
+		return nil
+	}
+	results := rv.results
+	if results == nil {
+		results = []view.BulkResult{}
+	}
+	return output.Print(f.IO, format, results, view.BulkColumns)
+}
+
+// review shows one request and takes the decision on it. It returns errQuit, prompt.ErrCancelled,
+// a cancelled context or a prompt failure to stop the walk; a refused decision is reported and
+// counted, and the walk goes on.
+func (rv *reviewer) review(queued domain.Request, pos, total int) error {
+	// Someone else may have decided it since the queue was read.
+	r, err := rv.svc.Request(rv.ctx, rv.actor, queued.ID)
+	if err != nil {
+		if rv.ctx.Err() != nil {
+			return rv.ctx.Err()
+		}
+		rv.fail(queued, err)
+		return nil
+	}
+	if r.Status != domain.StatusPending {
+		by := ""
+		if r.DecidedByEmail != "" {
+			by = " by " + r.DecidedByEmail
+		}
+		fmt.Fprintf(rv.w, "\n[%d/%d] request %d was %s meanwhile%s: skipped\n", pos, total, r.ID, r.Status, by)
+		rv.record(r.ID, "skipped", "")
+		rv.skipped++
+		return nil
+	}
+
+	st, loaded := rv.structureOf(r)
+	rv.showCard(r, st, loaded, pos, total)
+
+	actions := []reviewAction{actApprove, actApproveWithProfiles, actReject, actSkip, actQuit}
+	if r.Kind == domain.RequestStructure {
+		// Approving creates the structure: there is no membership to grant profiles on.
+		actions = slices.Delete(actions, 1, 2)
+	}
+	labels := make([]string, len(actions))
+	for i, a := range actions {
+		labels[i] = reviewActionLabels[a]
+	}
+	for {
+		i, err := rv.p.Select(fmt.Sprintf("Request %d — your decision?", r.ID), labels, 0)
+		if err != nil {
+			return err
+		}
+		switch actions[i] {
+		case actApprove:
+			return rv.decide(r, service.DecideInput{Decision: domain.Approve})
+		case actApproveWithProfiles:
+			codes, err := rv.pickProfiles(r, st)
+			if err != nil {
+				return err
+			}
+			if codes == nil {
+				continue // nothing checked: back to the choices
+			}
+			return rv.decide(r, service.DecideInput{Decision: domain.Approve, Profiles: codes})
+		case actReject:
+			reason, err := rv.askReason(r)
+			if err != nil {
+				return err
+			}
+			return rv.decide(r, service.DecideInput{Decision: domain.Reject, Reason: reason})
+		case actSkip:
+			fmt.Fprintf(rv.w, "– skipped request %d\n", r.ID)
+			rv.record(r.ID, "skipped", "")
+			rv.skipped++
+			return nil
+		default:
+			return errQuit
+		}
+	}
+}
+
+// structureOf loads the structure of an account or affiliation request, for its kinds (the
+// profiles it allows) and its référent; a structure request carries the structure asked for.
+func (rv *reviewer) structureOf(r domain.Request) (domain.Structure, bool) {
+	if r.Kind == domain.RequestStructure {
+		return r.Structure, true
+	}
+	st, err := rv.svc.Structure(rv.ctx, rv.actor, domain.StructureRef{ID: r.StructureID})
+	if err != nil {
+		return domain.Structure{ID: r.StructureID, Name: r.StructureName, SIRET: r.SIRET}, false
+	}
+	return st, true
+}
+
+// showCard prints what a decider needs to know about one request.
+func (rv *reviewer) showCard(r domain.Request, st domain.Structure, loaded bool, pos, total int) {
+	w := rv.w
+	line := func(label, value string) { fmt.Fprintf(w, "  %-11s %s\n", label, value) }
+	fmt.Fprintf(w, "\n[%d/%d] Request %d · %s · waiting %s\n", pos, total, r.ID, r.Kind, r.Waited(rv.now))
+
+	who, others, note := rv.person(r)
+	if r.Kind == domain.RequestStructure {
+		line("Asked by", who)
+		name := st.Name
+		if st.Acronym != "" {
+			name += " (" + st.Acronym + ")"
+		}
+		line("Structure", name)
+		line("SIRET", orDash(view.FormatSIRET(st.SIRET)))
+		line("Address", orDash(strings.TrimSpace(strings.Join(nonEmpty(st.Address, strings.TrimSpace(st.PostalCode+" "+st.City)), ", "))))
+		line("Kinds", orDash(kindList(st.Kinds)))
+		if st.APE != "" {
+			line("APE", st.APE)
+		}
+		if st.Ministry {
+			line("Ministry", "yes")
+		}
+		return
+	}
+
+	line("Who", who)
+	line("Structure", structureText(st.Name, st.SIRET))
+	if st.ReferentEmail != "" {
+		line("Référent", st.ReferentEmail)
+	} else if loaded {
+		line("Référent", "none yet: approving makes this person its référent")
+	}
+	switch {
+	case note != "":
+		line("Also in", note)
+	case len(others) == 0 && r.Kind == domain.RequestAccount:
+		line("Also in", "no other structure (new account)")
+	case len(others) == 0:
+		line("Also in", "no other structure")
+	default:
+		for i, m := range others {
+			label := ""
+			if i == 0 {
+				label = "Also in"
+			}
+			text := structureText(m.StructureName, m.SIRET)
+			if m.Referent {
+				text += " — référent"
+			}
+			line(label, text)
+		}
+	}
+	if len(r.Profiles) > 0 {
+		line("Asked for", strings.Join(r.Profiles, ", "))
+	}
+}
+
+// person names who a request is for ("Anne Martin <anne@x.fr>") and lists their other
+// structures. A decider who may not see the account (a référent, for a person of other
+// structures) gets the e-mail and a note instead.
+func (rv *reviewer) person(r domain.Request) (who string, others []domain.Member, note string) {
+	email := r.UserEmail
+	if email == "" {
+		email = r.RequesterEmail
+	}
+	if r.UserID == 0 {
+		return email + " (no account)", nil, ""
+	}
+	d, err := rv.svc.User(rv.ctx, rv.actor, email)
+	if err != nil {
+		if errors.Is(err, domain.ErrForbidden) {
+			if r.Kind == domain.RequestAccount {
+				return email, nil, "" // a new account has no other structure
+			}
+			return email, nil, "not shown: you may not see this person's other structures"
+		}
+		return email, nil, "not shown: " + err.Error()
+	}
+	name := strings.TrimSpace(d.User.FirstName + " " + d.User.LastName)
+	who = email
+	if name != "" {
+		who = fmt.Sprintf("%s <%s>", name, email)
+	}
+	if d.User.Function != "" {
+		who += ", " + d.User.Function
+	}
+	if d.User.Status != "" && d.User.Status != domain.UserActive {
+		who += fmt.Sprintf(" (account %s)", d.User.Status)
+	}
+	for _, m := range d.Memberships {
+		if m.StructureID != r.StructureID {
+			others = append(others, m)
+		}
+	}
+	return who, others, ""
+}
+
+// pickProfiles asks which profiles to grant with the approval, among those the structure allows
+// (the automatic ones come anyway). Two profiles of one exclusive family are refused and asked
+// again. Nothing checked returns nil: back to the choices.
+func (rv *reviewer) pickProfiles(r domain.Request, st domain.Structure) ([]string, error) {
+	var codes, options []string
+	var defaults []int
+	for _, p := range rv.cat {
+		if p.Automatic || rv.cat.CheckGrant(st, nil, p.Code) != nil {
+			continue
+		}
+		if slices.Contains(r.Profiles, p.Code) {
+			defaults = append(defaults, len(codes))
+		}
+		codes = append(codes, p.Code)
+		options = append(options, p.Code+" — "+p.Label)
+	}
+	if len(codes) == 0 {
+		fmt.Fprintf(rv.w, "no profile can be granted in %s: choose another action\n", st.Name)
+		return nil, nil
+	}
+	for {
+		picked, err := rv.p.MultiSelect("Profiles to grant in "+st.Name, options, defaults)
+		if err != nil {
+			return nil, err
+		}
+		if len(picked) == 0 {
+			fmt.Fprintln(rv.w, "no profile checked (Space checks one): back to the choices")
+			return nil, nil
+		}
+		chosen := make([]string, len(picked))
+		for i, idx := range picked {
+			chosen[i] = codes[idx]
+		}
+		if err := checkProfiles(rv.cat, st, chosen); err != nil {
+			fmt.Fprintf(rv.w, "✗ %v: choose again\n", err)
+			defaults = picked
+			continue
+		}
+		return chosen, nil
+	}
+}
+
+// checkProfiles applies the catalogue's rules to profiles granted together on a new membership.
+func checkProfiles(cat domain.Catalogue, st domain.Structure, codes []string) error {
+	for i, a := range codes {
+		pa, _ := cat.Lookup(a)
+		for _, b := range codes[:i] {
+			if pb, _ := cat.Lookup(b); pa.Exclusive && pb.Exclusive && pa.Family != "" && pa.Family == pb.Family {
+				return fmt.Errorf("%s and %s are both %s profiles, and a person holds only one per structure", b, a, pa.Family)
+			}
+		}
+	}
+	var held []string
+	for _, code := range codes {
+		if err := cat.CheckGrant(st, held, code); err != nil {
+			return err
+		}
+		held = append(held, code)
+	}
+	return nil
+}
+
+// askReason asks why a request is rejected; the person reads it, so it may not be empty.
+func (rv *reviewer) askReason(r domain.Request) (string, error) {
+	for {
+		reason, err := rv.p.Input(fmt.Sprintf("Why reject request %d? (the person will read it)", r.ID), "")
+		if err != nil {
+			return "", err
+		}
+		if reason = strings.TrimSpace(reason); reason != "" {
+			return reason, nil
+		}
+		fmt.Fprintln(rv.w, "a reason is required to reject: the person will read it")
+	}
+}
+
+// decide takes one decision in its own transaction and reports it.
+func (rv *reviewer) decide(r domain.Request, in service.DecideInput) error {
+	out, err := rv.svc.Decide(rv.ctx, rv.actor, r.ID, in)
+	if err != nil {
+		if rv.ctx.Err() != nil {
+			return rv.ctx.Err() // interrupted: the transaction was rolled back
+		}
+		rv.fail(r, err)
+		return nil
+	}
+	d := out.Request
+	who, where := d.UserEmail, d.StructureName
+	if who == "" {
+		who = r.UserEmail
+	}
+	if where == "" {
+		where = r.StructureName
+	}
+	verb := "approved"
+	if in.Decision == domain.Reject {
+		verb = "rejected"
+		rv.rejected++
+	} else {
+		rv.approved++
+	}
+	msg := fmt.Sprintf("✓ %s request %d (%s → %s)", verb, r.ID, who, where)
+	if len(in.Profiles) > 0 {
+		msg += " with " + strings.Join(in.Profiles, ", ")
+	}
+	if out.Referent {
+		msg += "; now its référent"
+	}
+	if r.Kind == domain.RequestStructure && in.Decision == domain.Approve {
+		msg += "; structure created"
+	}
+	fmt.Fprintln(rv.w, msg)
+	rv.record(r.ID, verb, "")
+	return nil
+}
+
+func (rv *reviewer) fail(r domain.Request, err error) {
+	fmt.Fprintf(rv.w, "✗ request %d: %v\n", r.ID, err)
+	rv.failed++
+	rv.record(r.ID, "error", err.Error())
+	rv.codes = append(rv.codes, cmdutil.ExitCode(err))
+}
+
+func (rv *reviewer) record(id int64, result, errText string) {
+	rv.results = append(rv.results, view.BulkResult{ID: id, Result: result, Error: errText})
+}
+
+func structureText(name, siret string) string {
+	if siret == "" {
+		return name
+	}
+	return name + " · SIRET " + view.FormatSIRET(siret)
+}
+
+func kindList(kinds []domain.Kind) string {
+	parts := make([]string, len(kinds))
+	for i, k := range kinds {
+		parts[i] = string(k)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func nonEmpty(values ...string) []string {
+	var out []string
+	for _, v := range values {
+		if strings.TrimSpace(v) != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}

@@ -1,0 +1,306 @@
+package structure
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/profil-cli/profil/internal/cli/cmdutil"
+	"github.com/profil-cli/profil/internal/cli/view"
+	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/output"
+	"github.com/profil-cli/profil/internal/service"
+)
+
+// ImportOptions are the inputs of `structure import` and `user import`.
+type ImportOptions struct {
+	File   string // a path, or "-" for standard input
+	Report string // where to write the result of every line, as CSV; "" for nowhere
+	service.ImportOptions
+}
+
+// ImportFlags registers the flags both import commands share.
+func ImportFlags(cmd *cobra.Command, opts *ImportOptions) {
+	fl := cmd.Flags()
+	fl.BoolVar(&opts.DryRun, "dry-run", false, "check every line and say what would happen; write nothing")
+	fl.BoolVar(&opts.SkipInvalid, "skip-invalid", false, "import the good lines of a file that has bad ones, and report the bad ones")
+	fl.StringVar(&opts.Report, "report", "", "write the result of every line to this CSV file (line, key, result, error)")
+	fl.IntVar(&opts.BatchSize, "batch-size", service.DefaultImportBatch, "lines written per transaction")
+}
+
+// ImportFileHelp describes the file format and the behaviour both imports share, for --help.
+const ImportFileHelp = `The file is CSV with a header row: the separator (',' or ';', or a tab) is found from the
+header, a UTF-8 byte order mark is skipped, and columns are found by name, in any order, without
+regard to case, accents or punctuation ("Code postal" is postal_code); unknown columns are
+ignored. Cells are trimmed, and a leading apostrophe (which spreadsheets and profil's exports
+put in front of cells to keep as text) is removed. Lines whose cells are all empty are skipped.
+Line numbers in messages are those an editor shows, the header being line 1.
+
+Every line is checked before anything is written. A bad line stops the import: nothing is
+written, the message lists the bad lines (line, column, reason), and the command exits with 6.
+With --skip-invalid the good lines are imported and the bad ones reported; the command still
+exits with 6 when there were bad lines, the worst code of its items, as every bulk command.
+--dry-run checks the same way and says what each line would do, writing nothing.
+
+The lines are written in batches of --batch-size lines, one transaction (and one audit event)
+each. If the import stops half-way, the batches already written stay, and running the same
+file again completes it: nothing is ever created twice.
+
+Output: in a table, the bad lines and a summary; with -o json, yaml or csv, one result per
+line: {"line", "result", "error"}, the result being created, updated, attached, skipped or
+error (would-create, would-update, would-attach with --dry-run). --report FILE writes every
+line's result as CSV (line, key, result, error), whatever the output format.`
+
+// NewCmdImport builds `structure import`.
+func NewCmdImport(f *cmdutil.Factory, runF func(context.Context, *ImportOptions) error) *cobra.Command {
+	opts := &ImportOptions{}
+	cmd := &cobra.Command{
+		Use:   "import FILE.csv",
+		Short: "Create and update structures from a CSV file, such as an extract of the public registers (gestionnaires)",
+		Long: `Create and update structures from a CSV file, such as an extract of the public registers.
+
+Columns: siret, name (required), acronym, ape, address, postal_code, city, kinds ("|"
+between kinds: training-org|employer) and ministry (true/false, oui/non, 1/0). French headers
+are understood too: nom, raison sociale, denomination, sigle, code ape, naf, adresse,
+code postal, cp, ville, commune, type, ministere.
+
+A line whose SIRET is known updates that structure, changing only what differs; a line without
+SIRET updates the structure without SIRET of the same name, address and postal code (compared
+without case, accents or punctuation), if there is one. Any other line creates a structure.
+An empty cell never erases a value, and kinds are added to those of the structure, never
+removed: remove one with ` + "`profil structure update --kind`" + `, which checks the profiles of the
+members first. Each update is in the audit trail like ` + "`structure update`" + `.
+
+` + ImportFileHelp,
+		Example: `  profil structure import sirene-nouvelle-aquitaine.csv --dry-run
+  profil structure import structures.csv --skip-invalid --report resultat.csv
+  profil structure import structures.csv -o json | jq '.[] | select(.result == "error")'`,
+		Args: cmdutil.ExactArgs(1, "the CSV file to import ('-' for standard input)"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.File = args[0]
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return RunImport(cmd.Context(), f, opts, "structures", (*service.Service).ImportStructures)
+		},
+	}
+	ImportFlags(cmd, opts)
+	return cmd
+}
+
+// Importer is one of the service's imports.
+type Importer func(s *service.Service, ctx context.Context, actor domain.Actor, r io.Reader, opts service.ImportOptions) (service.ImportSummary, error)
+
+// RunImport runs an import for a command: the file, the progress bars, the report, the
+// results in the format asked for, a summary on stderr, and the exit code (6 when a line was
+// bad, as for every bulk command). what names the things imported in messages ("accounts").
+func RunImport(ctx context.Context, f *cmdutil.Factory, opts *ImportOptions, what string, importer Importer) error {
+	if opts.BatchSize < 1 {
+		return cmdutil.FlagErrorf("--batch-size must be at least 1")
+	}
+	in, size, err := openImportFile(f, opts.File)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	svc, err := f.Service(ctx)
+	if err != nil {
+		return err
+	}
+	actor, err := f.Actor(ctx)
+	if err != nil {
+		return err
+	}
+	format, err := f.Format()
+	if err != nil {
+		return err
+	}
+	cfg, err := f.Config()
+	if err != nil {
+		return err
+	}
+	report, err := newImportReport(opts.Report)
+	if err != nil {
+		return err
+	}
+
+	so := opts.ImportOptions
+	if so.File == "" {
+		so.File = filepath.Base(opts.File)
+	}
+	var (
+		results  []view.BulkResult
+		writeBar *output.Progress
+		written  int
+	)
+	readBar := output.NewProgress(f.IO, "checking "+filepath.Base(opts.File), size)
+	so.OnResult = func(r service.LineResult) {
+		res := view.BulkResult{Line: r.Line, Result: r.Result}
+		if r.Err != nil {
+			res.Error = r.Err.Error()
+			var le *service.LineError
+			if errors.As(r.Err, &le) {
+				res.Error = le.Detail()
+			}
+		}
+		if format != output.Table || res.Result == service.ResultError {
+			results = append(results, res)
+		}
+		report.add(r.Line, r.Key, res.Result, res.Error)
+	}
+	so.OnProgress = func(done, total int) {
+		if writeBar == nil {
+			readBar.Done()
+			title := "importing " + what
+			if so.DryRun {
+				title = "dry run"
+			}
+			writeBar = output.NewProgress(f.IO, title, int64(total))
+		}
+		writeBar.Increment(int64(done - written))
+		written = done
+	}
+	summary, err := importer(svc, ctx, actor, &countingReader{r: in, bar: readBar}, so)
+	readBar.Done()
+	writeBar.Done()
+	if rerr := report.close(); rerr != nil && err == nil {
+		err = rerr
+	}
+	var refused *service.ImportError
+	switch {
+	case errors.As(err, &refused):
+		// The message lists the bad lines; programs also get them as results.
+		if !cfg.Quiet && format != output.Table {
+			if perr := output.Print(f.IO, format, results, view.BulkColumns); perr != nil {
+				return perr
+			}
+		}
+		return err
+	case err != nil && summary.Lines == 0:
+		return err
+	}
+	if !cfg.Quiet {
+		if perr := output.Print(f.IO, format, results, view.BulkColumns); perr != nil {
+			return perr
+		}
+		f.Stderrf("%s\n", describeImport(what, summary, so.DryRun))
+	}
+	if err != nil {
+		return err
+	}
+	if summary.Counts[service.ResultError] > 0 {
+		return &cmdutil.SilentError{Code: cmdutil.ExitInvalid}
+	}
+	return nil
+}
+
+// openImportFile opens the file to import, and returns its size when it is known (0 for
+// standard input), for the progress bar.
+func openImportFile(f *cmdutil.Factory, path string) (io.ReadCloser, int64, error) {
+	if path == "-" {
+		return io.NopCloser(f.IO.In), 0, nil
+	}
+	file, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, 0, domain.Errorf(domain.ErrNotFound, "%s: no such file", path)
+		}
+		return nil, 0, err
+	}
+	var size int64
+	if st, err := file.Stat(); err == nil && st.Mode().IsRegular() {
+		size = st.Size()
+	}
+	return file, size, nil
+}
+
+// countingReader moves the progress bar as the file is read.
+type countingReader struct {
+	r   io.Reader
+	bar *output.Progress
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.bar.Increment(int64(n))
+	return n, err
+}
+
+// importReport writes the result of every line to the file of --report.
+type importReport struct {
+	file *os.File
+	w    *output.CSVWriter
+}
+
+func newImportReport(path string) (*importReport, error) {
+	if path == "" {
+		return &importReport{}, nil
+	}
+	file, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("--report: %w", err)
+	}
+	r := &importReport{file: file, w: output.NewCSVWriter(file, output.CSVOptions{})}
+	_ = r.w.Write([]string{"line", "key", "result", "error"})
+	return r, nil
+}
+
+func (r *importReport) add(line int, key, result, errText string) {
+	if r.w != nil {
+		_ = r.w.Write([]string{strconv.Itoa(line), key, result, errText}) // errors are sticky: Flush reports them
+	}
+}
+
+func (r *importReport) close() error {
+	if r.w == nil {
+		return nil
+	}
+	err := r.w.Flush()
+	if cerr := r.file.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("--report %s: %w", r.file.Name(), err)
+	}
+	return nil
+}
+
+// describeImport is the summary line: "✓ accounts: 1000 lines, 950 created, 50 skipped".
+func describeImport(what string, s service.ImportSummary, dryRun bool) string {
+	var parts []string
+	for _, r := range []string{
+		service.ResultCreated, service.ResultWouldCreate, service.ResultUpdated, service.ResultWouldUpdate,
+		service.ResultAttached, service.ResultWouldAttach, service.ResultSkipped,
+	} {
+		if n := s.Counts[r]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, r))
+		}
+	}
+	mark := "✓"
+	if n := s.Counts[service.ResultError]; n > 0 {
+		mark = "!"
+		parts = append(parts, fmt.Sprintf("%d bad, not imported", n))
+	}
+	if len(parts) == 0 {
+		parts = []string{"nothing to do"}
+	}
+	head := fmt.Sprintf("%s %s: %d %s", mark, what, s.Lines, plural(s.Lines, "line", "lines"))
+	if dryRun {
+		head = fmt.Sprintf("%s dry run, nothing written; %s: %d %s", mark, what, s.Lines, plural(s.Lines, "line", "lines"))
+	}
+	return head + ", " + strings.Join(parts, ", ")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

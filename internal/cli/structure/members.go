@@ -1,0 +1,91 @@
+package structure
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/profil-cli/profil/internal/cli/cmdutil"
+	"github.com/profil-cli/profil/internal/cli/view"
+	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/output"
+)
+
+// MembersOptions are the inputs of `structure members`.
+type MembersOptions struct {
+	Ref             domain.StructureRef
+	WithoutProfiles bool
+}
+
+// NewCmdMembers builds `structure members`: the user list of a structure.
+func NewCmdMembers(f *cmdutil.Factory, runF func(context.Context, *MembersOptions) error) *cobra.Command {
+	var withoutProfiles bool
+	cmd := &cobra.Command{
+		Use:   "members ID|SIRET [--without-profiles]",
+		Short: "List the people attached to a structure, with their rights",
+		Long: `List the active members of a structure: name, e-mail, function, phone, the référent (★),
+the employers, and the rights each one holds. A member who holds no right besides the automatic
+PARCOURS PRO bénéficiaire is shown as "waiting" (in yellow): the référent has rights to assign.
+--without-profiles lists only them.
+
+The members of the structure and the gestionnaires may read the list. In JSON, YAML and CSV
+each row has the fields email, last_name, first_name, function, phone, structure_id, siret,
+structure_name, referent, employer and profiles (joined with "|" in CSV).`,
+		Example: `  profil structure members "732 829 320 00074"
+  profil structure members 12 --without-profiles
+  profil structure members 12 -o csv > membres.csv`,
+		Args: cmdutil.ExactArgs(1, "the structure's id or SIRET"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ref, err := domain.ParseStructureRef(args[0])
+			if err != nil {
+				return err
+			}
+			opts := &MembersOptions{Ref: ref, WithoutProfiles: withoutProfiles}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return membersRun(cmd.Context(), f, opts)
+		},
+	}
+	cmd.Flags().BoolVar(&withoutProfiles, "without-profiles", false, "only the members still waiting for rights")
+	return cmd
+}
+
+func membersRun(ctx context.Context, f *cmdutil.Factory, opts *MembersOptions) error {
+	svc, err := f.Service(ctx)
+	if err != nil {
+		return err
+	}
+	actor, err := f.Actor(ctx)
+	if err != nil {
+		return err
+	}
+	ms, st, err := svc.Members(ctx, actor, opts.Ref, opts.WithoutProfiles)
+	if err != nil {
+		return err
+	}
+	cfg, err := f.Config()
+	if err != nil {
+		return err
+	}
+	if cfg.Quiet {
+		for _, m := range ms {
+			fmt.Fprintln(f.IO.Out, m.User.Email)
+		}
+		return nil
+	}
+	format, err := f.Format()
+	if err != nil {
+		return err
+	}
+	if format == output.Table && len(ms) == 0 {
+		if opts.WithoutProfiles {
+			f.Stderrf("nobody in %s waits for rights\n", st.Name)
+		} else {
+			f.Stderrf("%s has no member yet\n", st.Name)
+		}
+		return nil
+	}
+	return output.Print(f.IO, format, view.Members(ms), view.MemberColumns)
+}

@@ -1,0 +1,83 @@
+package token
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/profil-cli/profil/internal/cli/cmdutil"
+	"github.com/profil-cli/profil/internal/output"
+)
+
+// ListOptions are the inputs of `token list`.
+type ListOptions struct {
+	// ActiveOnly hides revoked and expired tokens.
+	ActiveOnly bool
+}
+
+// NewCmdList builds `token list`. runF replaces the run function in tests.
+func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *ListOptions) error) *cobra.Command {
+	opts := &ListOptions{}
+	cmd := &cobra.Command{
+		Use:     "list",
+		Aliases: []string{"ls"},
+		Short:   "List your API tokens, with their last use",
+		Long: `List your API tokens, oldest first: name, scope, when each was created, expires and was
+last used, and its status (active, expired or revoked). The tokens themselves are never
+shown again. -q prints only the ids.`,
+		Example: `  profil token list
+  profil token list --active
+  profil token list -o json | jq -r '.[] | select(.status == "expired") | .id'`,
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return listRun(cmd.Context(), f, opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.ActiveOnly, "active", false, "only the tokens that still work")
+	return cmd
+}
+
+func listRun(ctx context.Context, f *cmdutil.Factory, opts *ListOptions) error {
+	svc, err := f.Service(ctx)
+	if err != nil {
+		return err
+	}
+	actor, err := f.Actor(ctx)
+	if err != nil {
+		return err
+	}
+	ts, err := svc.ListTokens(ctx, actor)
+	if err != nil {
+		return err
+	}
+	all := Tokens(ts, now(f))
+	items := all[:0:0]
+	for _, t := range all {
+		if !opts.ActiveOnly || t.Status == StatusActive {
+			items = append(items, t)
+		}
+	}
+	cfg, err := f.Config()
+	if err != nil {
+		return err
+	}
+	if cfg.Quiet {
+		for _, t := range items {
+			fmt.Fprintln(f.IO.Out, t.ID)
+		}
+		return nil
+	}
+	format, err := f.Format()
+	if err != nil {
+		return err
+	}
+	if format == output.Table && len(items) == 0 {
+		f.Stderrf("no API token to show: create one with `profil token create --name NAME`\n")
+		return nil
+	}
+	return output.Print(f.IO, format, items, Columns)
+}

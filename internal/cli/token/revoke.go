@@ -1,0 +1,87 @@
+package token
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/profil-cli/profil/internal/cli/cmdutil"
+	"github.com/profil-cli/profil/internal/output"
+	"github.com/profil-cli/profil/internal/prompt"
+)
+
+// RevokeOptions are the inputs of `token revoke`.
+type RevokeOptions struct{ ID int64 }
+
+// NewCmdRevoke builds `token revoke`. runF replaces the run function in tests.
+func NewCmdRevoke(f *cmdutil.Factory, runF func(context.Context, *RevokeOptions) error) *cobra.Command {
+	return &cobra.Command{
+		Use:   "revoke ID",
+		Short: "Revoke an API token: the scripts that use it stop at once",
+		Long: `Revoke an API token by its id (see ` + "`profil token list`" + `). It stops working at once and
+cannot be brought back: create a new one instead. You may revoke your own tokens; a
+gestionnaire may revoke anyone's. On a terminal you are asked to confirm, unless --yes.`,
+		Example: `  profil token revoke 3
+  profil token revoke 3 --yes`,
+		Args: cmdutil.ExactArgs(1, "a token id"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID(args[0])
+			if err != nil {
+				return err
+			}
+			opts := &RevokeOptions{ID: id}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return revokeRun(cmd.Context(), f, opts)
+		},
+	}
+}
+
+func revokeRun(ctx context.Context, f *cmdutil.Factory, opts *RevokeOptions) error {
+	svc, err := f.Service(ctx)
+	if err != nil {
+		return err
+	}
+	actor, err := f.Actor(ctx)
+	if err != nil {
+		return err
+	}
+	if f.CanPrompt() {
+		// Name the token before asking; this also refuses unknown ids and other people's
+		// tokens before any question.
+		t, err := svc.APIToken(ctx, actor, opts.ID)
+		if err != nil {
+			return err
+		}
+		q := fmt.Sprintf("Revoke API token %d (%s)? Scripts that use it will stop working.", t.ID, t.Name)
+		if t.UserID != actor.UserID {
+			q = fmt.Sprintf("Revoke API token %d (%s), which is not yours? Scripts that use it will stop working.", t.ID, t.Name)
+		}
+		ok, err := f.Prompter.Confirm(q, false)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return prompt.ErrCancelled
+		}
+	}
+	t, err := svc.RevokeAPIToken(ctx, actor, opts.ID)
+	if err != nil {
+		return err
+	}
+	cfg, err := f.Config()
+	if err != nil {
+		return err
+	}
+	if cfg.Quiet {
+		return nil
+	}
+	f.Stderrf("✓ revoked API token %d (%s)\n", t.ID, t.Name)
+	format, err := f.Format()
+	if err != nil || format == output.Table {
+		return err
+	}
+	return output.PrintOne(f.IO, format, FromToken(t, now(f)), Detail)
+}

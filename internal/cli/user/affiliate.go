@@ -1,0 +1,60 @@
+package user
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/profil-cli/profil/internal/cli/cmdutil"
+	"github.com/profil-cli/profil/internal/domain"
+)
+
+// AffiliateOptions are the inputs of `user affiliate`.
+type AffiliateOptions struct {
+	Structure domain.StructureRef
+	User      string // empty: yourself
+}
+
+// NewCmdAffiliate builds `user affiliate`: an existing account asks to join one more structure.
+func NewCmdAffiliate(f *cmdutil.Factory, runF func(context.Context, *AffiliateOptions) error) *cobra.Command {
+	var structure, user string
+	cmd := &cobra.Command{
+		Use:   "affiliate --structure ID|SIRET [--user EMAIL]",
+		Short: "Ask to join one more structure (affiliation request)",
+		Long: `Ask for your account to be attached to one more structure. The référent of that structure
+decides, or the gestionnaires when it has none; the answer is mailed. A gestionnaire may ask on
+behalf of someone with --user. Your pending requests: ` + "`profil request list --mine`" + `.`,
+		Example: `  profil user affiliate --structure "443 061 841 00047"
+  profil user affiliate --structure 12 --user claire.martin@horizons.fr     # gestionnaires`,
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ref, err := parseStructure(structure, "the structure to join")
+			if err != nil {
+				return err
+			}
+			opts := &AffiliateOptions{Structure: ref, User: strings.TrimSpace(user)}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			ctx := cmd.Context()
+			svc, err := f.Service(ctx)
+			if err != nil {
+				return err
+			}
+			actor, err := f.Actor(ctx)
+			if err != nil {
+				return err
+			}
+			r, err := svc.Affiliate(ctx, actor, opts.Structure, opts.User)
+			if err != nil {
+				return err
+			}
+			return printRequest(f, r, fmt.Sprintf("✓ request %d sent: %s asks to join %s; the answer is mailed", r.ID, r.UserEmail, r.StructureName))
+		},
+	}
+	cmd.Flags().StringVar(&structure, "structure", "", "the structure to join: its id or SIRET")
+	cmd.Flags().StringVar(&user, "user", "", "the person to attach (gestionnaires; default: yourself)")
+	return cmd
+}

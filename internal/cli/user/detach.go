@@ -1,0 +1,111 @@
+package user
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/profil-cli/profil/internal/cli/cmdutil"
+	"github.com/profil-cli/profil/internal/service"
+)
+
+// DetachOptions are the inputs of `user detach`.
+type DetachOptions struct {
+	Input service.DetachInput
+}
+
+// NewCmdDetach builds `user detach`.
+func NewCmdDetach(f *cmdutil.Factory, runF func(context.Context, *DetachOptions) error) *cobra.Command {
+	var structure, newReferent string
+	var noReferent bool
+	cmd := &cobra.Command{
+		Use:   "detach EMAIL --structure ID|SIRET [--new-referent EMAIL | --no-referent]",
+		Short: "End a person's membership of a structure (référent, gestionnaires)",
+		Long: `Detach a person from one structure: the membership ends (it is kept for history), the rights
+held there are revoked, and the person is told by mail. Their other structures are untouched.
+
+The référent of the structure detaches its members, but not themself: only a gestionnaire can.
+When the person leaving is the référent, a gestionnaire names the next one with --new-referent
+(an active member), or passes --no-referent to leave the structure without one.
+
+On a terminal the command asks for confirmation; --yes skips the question, and so does running
+without a terminal.`,
+		Example: `  profil user detach paul.leroy@horizons.fr --structure "443 061 841 00047"
+  profil user detach claire.martin@horizons.fr --structure 12 --new-referent paul.leroy@horizons.fr
+  profil --yes user detach claire.martin@horizons.fr --structure 12 --no-referent`,
+		Args: cmdutil.ExactArgs(1, "the e-mail of the person to detach"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ref, err := parseStructure(structure, "the structure to detach the person from")
+			if err != nil {
+				return err
+			}
+			newReferent = strings.TrimSpace(newReferent)
+			if noReferent && newReferent != "" {
+				return cmdutil.FlagErrorf("give either --new-referent or --no-referent, not both")
+			}
+			if cmd.Flags().Changed("new-referent") && newReferent == "" {
+				return cmdutil.FlagErrorf("--new-referent needs the e-mail of a member of the structure")
+			}
+			opts := &DetachOptions{Input: service.DetachInput{
+				Email: strings.TrimSpace(args[0]), Structure: ref, NewReferent: newReferent, LeaveNoReferent: noReferent,
+			}}
+			if strings.TrimSpace(opts.Input.Email) == "" {
+				return cmdutil.FlagErrorf("missing the e-mail of the person to detach")
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return detachRun(cmd.Context(), f, opts)
+		},
+	}
+	cmd.Flags().StringVar(&structure, "structure", "", "the structure to leave: its id or SIRET")
+	cmd.Flags().StringVar(&newReferent, "new-referent", "", "when the person is the référent: the member who takes over")
+	cmd.Flags().BoolVar(&noReferent, "no-referent", false, "when the person is the référent: leave the structure without one")
+	return cmd
+}
+
+func detachRun(ctx context.Context, f *cmdutil.Factory, opts *DetachOptions) error {
+	svc, err := f.Service(ctx)
+	if err != nil {
+		return err
+	}
+	actor, err := f.Actor(ctx)
+	if err != nil {
+		return err
+	}
+	// Only a gestionnaire may detach themself: the others are refused without a question.
+	self := !actor.Manager && strings.EqualFold(opts.Input.Email, actor.Email)
+	if f.CanPrompt() && !self {
+		// Name the structure in the question; this also refuses anonymous actors before asking.
+		st, err := svc.Structure(ctx, actor, opts.Input.Structure)
+		if err != nil {
+			return err
+		}
+		q := fmt.Sprintf("Detach %s from %s? Their rights there are revoked", opts.Input.Email, st.Name)
+		if opts.Input.NewReferent != "" {
+			q += fmt.Sprintf(" and %s becomes the référent", opts.Input.NewReferent)
+		}
+		if err := confirm(f, q+"."); err != nil {
+			return err
+		}
+	}
+	u, st, err := svc.Detach(ctx, actor, opts.Input)
+	if err != nil {
+		return err
+	}
+	next := opts.Input.NewReferent
+	switch {
+	case next != "" && strings.EqualFold(st.ReferentEmail, next):
+		f.Stderrf("✓ %s detached from %s; %s is now its référent\n", u.Email, st.Name, st.ReferentEmail)
+	case opts.Input.LeaveNoReferent && st.ReferentEmail == "":
+		f.Stderrf("✓ %s detached from %s, which has no référent now\n", u.Email, st.Name)
+	default:
+		f.Stderrf("✓ %s detached from %s\n", u.Email, st.Name)
+		if next != "" {
+			f.Stderrf("  --new-referent not used: %s was not the référent\n", u.Email)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,100 @@
+package user
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/profil-cli/profil/internal/cli/cmdutil"
+	"github.com/profil-cli/profil/internal/cli/view"
+	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/output"
+	"github.com/profil-cli/profil/internal/service"
+)
+
+// ShowOptions are the inputs of `user show`.
+type ShowOptions struct {
+	Email string // empty: yourself
+}
+
+// NewCmdShow builds `user show`.
+func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *ShowOptions) error) *cobra.Command {
+	return &cobra.Command{
+		Use:   "show [EMAIL]",
+		Short: "Show an account, its structures and its rights (default: yours)",
+		Long: `Show an account: names, function, phone, status, and each structure it belongs to with the
+rights held there (★: référent). You may see your own account; the référent of one of the
+person's structures and the gestionnaires may see theirs.`,
+		Example: `  profil user show
+  profil user show claire.martin@horizons.fr -o json`,
+		Args: maxOneArg("an e-mail"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts := &ShowOptions{}
+			if len(args) == 1 {
+				opts.Email = strings.TrimSpace(args[0])
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			ctx := cmd.Context()
+			svc, err := f.Service(ctx)
+			if err != nil {
+				return err
+			}
+			actor, err := f.Actor(ctx)
+			if err != nil {
+				return err
+			}
+			d, err := svc.User(ctx, actor, opts.Email)
+			if err != nil {
+				return err
+			}
+			return printUser(f, d, "")
+		},
+	}
+}
+
+// printUser prints an account with its structures, or only its e-mail with --quiet.
+func printUser(f *cmdutil.Factory, d service.UserDetail, done string) error {
+	if quiet(f) {
+		fmt.Fprintln(f.IO.Out, d.User.Email)
+		return nil
+	}
+	if done != "" {
+		f.Stderrf("%s\n", done)
+	}
+	format, err := f.Format()
+	if err != nil {
+		return err
+	}
+	u := view.UserFromDetail(d.User, d.Memberships)
+	return output.PrintOne(f.IO, format, u, userColumns(u))
+}
+
+// userColumns is view.UserDetail with what a person asks about next: the rights held in each
+// structure, and, when so, that the password must be changed.
+func userColumns(u view.User) []output.Column[view.User] {
+	cols := append([]output.Column[view.User]{}, view.UserDetail...)
+	if len(u.Structures) > 0 {
+		cols = append(cols, output.Column[view.User]{Header: "Rights", Value: func(u view.User) string {
+			lines := make([]string, 0, len(u.Structures))
+			for _, m := range u.Structures {
+				rights := "waiting for rights"
+				if slices.ContainsFunc(m.Profiles, func(p string) bool { return p != domain.ProfileBeneficiary }) {
+					rights = strings.Join(m.Profiles, ", ")
+				}
+				lines = append(lines, m.Name+": "+rights)
+			}
+			return strings.Join(lines, "\n")
+		}})
+	}
+	if u.MustChangePassword {
+		cols = append(cols, output.Column[view.User]{Header: "Password", Value: func(view.User) string {
+			return "to change at the next sign-in"
+		}})
+	}
+	return cols
+}

@@ -1,0 +1,94 @@
+package user
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/profil-cli/profil/internal/cli/cmdutil"
+	"github.com/profil-cli/profil/internal/service"
+)
+
+// UpdateOptions are the inputs of `user update`.
+type UpdateOptions struct {
+	Email  string // the account to change; empty: yours
+	Update service.UserUpdate
+}
+
+// NewCmdUpdate builds `user update`.
+func NewCmdUpdate(f *cmdutil.Factory, runF func(context.Context, *UpdateOptions) error) *cobra.Command {
+	var email, phone, function, lastName, firstName string
+	cmd := &cobra.Command{
+		Use:   "update [EMAIL] --phone … | --email … | --function … | --last-name … | --first-name …",
+		Short: "Change an account: e-mail, phone, function (default: yours)",
+		Long: `Change only the fields given. Everyone changes their own e-mail, phone and function ("mon
+compte"); a gestionnaire changes any account, names included. An empty value clears an optional
+field (--phone ""). A new e-mail becomes the login from then on.`,
+		Example: `  profil user update --phone "05 56 00 00 00" --function "Responsable formation"
+  profil user update --email claire.martin@nouvelle-adresse.fr
+  profil user update claire.martin@horizons.fr --last-name Martin-Durand     # gestionnaires`,
+		Args: maxOneArg("an e-mail"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts := &UpdateOptions{}
+			if len(args) == 1 {
+				opts.Email = strings.TrimSpace(args[0])
+			}
+			fl := cmd.Flags()
+			set := func(flag string, dst **string, v string) {
+				if fl.Changed(flag) {
+					*dst = &v
+				}
+			}
+			set("email", &opts.Update.Email, email)
+			set("phone", &opts.Update.Phone, phone)
+			set("function", &opts.Update.Function, function)
+			set("last-name", &opts.Update.LastName, lastName)
+			set("first-name", &opts.Update.FirstName, firstName)
+			if opts.Update == (service.UserUpdate{}) {
+				return cmdutil.FlagErrorf("nothing to change: give at least one of --email, --phone, --function, --last-name, --first-name")
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return updateRun(cmd.Context(), f, opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&email, "email", "", "new e-mail address (the login from then on)")
+	fl.StringVar(&phone, "phone", "", `new phone number ("" clears it)`)
+	fl.StringVar(&function, "function", "", "new function in the structure")
+	fl.StringVar(&lastName, "last-name", "", "new last name (gestionnaires)")
+	fl.StringVar(&firstName, "first-name", "", "new first name (gestionnaires)")
+	return cmd
+}
+
+func updateRun(ctx context.Context, f *cmdutil.Factory, opts *UpdateOptions) error {
+	svc, err := f.Service(ctx)
+	if err != nil {
+		return err
+	}
+	actor, err := f.Actor(ctx)
+	if err != nil {
+		return err
+	}
+	u, err := svc.UpdateUser(ctx, actor, opts.Email, opts.Update)
+	if err != nil {
+		return err
+	}
+	done := fmt.Sprintf("✓ updated account %s", u.Email)
+	before := opts.Email
+	if before == "" {
+		before = actor.Email
+	}
+	if !strings.EqualFold(before, u.Email) {
+		done = fmt.Sprintf("✓ updated account %s: its login is now %s", before, u.Email)
+	}
+	d, err := svc.User(ctx, actor, u.Email)
+	if err != nil {
+		// Changed, but not readable back (cannot happen for oneself or a gestionnaire).
+		d = service.UserDetail{User: u}
+	}
+	return printUser(f, d, done)
+}

@@ -1,0 +1,154 @@
+// Package user holds `profil user`: registering an account, showing and changing it, its
+// password, and the memberships of people in structures (affiliate, detach, list).
+package user
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/profil-cli/profil/internal/cli/cmdutil"
+	"github.com/profil-cli/profil/internal/cli/view"
+	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/output"
+	"github.com/profil-cli/profil/internal/prompt"
+)
+
+// NewCmd builds `profil user` and its verbs.
+func NewCmd(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:     "user",
+		Aliases: []string{"users"},
+		Short:   "Register accounts, change them, and attach people to structures",
+		Long: `A user is a person, known by their e-mail address (case does not matter). An account is
+created by a request to join one structure (` + "`user register`" + `, no sign-in needed); each
+further structure is an affiliation request (` + "`user affiliate`" + `). The référent of the
+structure, or a gestionnaire, decides them with ` + "`profil request approve`" + `.
+
+Everyone changes their own e-mail, phone, function and password; gestionnaires change any
+account and reset passwords; the référent of a structure detaches its members.`,
+		Example: `  profil user register --email claire.martin@horizons.fr --last-name Martin --first-name Claire \
+      --structure "443 061 841 00047"
+  profil user show
+  profil user update --phone "05 56 00 00 00"
+  profil user list --structure 12 --without-profiles`,
+		Args: cmdutil.NoArgs,
+	}
+	cmd.AddCommand(NewCmdRegister(f, nil), NewCmdShow(f, nil), NewCmdUpdate(f, nil), NewCmdPasswd(f, nil),
+		NewCmdResetPassword(f, nil), NewCmdAffiliate(f, nil), NewCmdDetach(f, nil), NewCmdList(f, nil),
+		NewCmdImport(f, nil))
+	return cmd
+}
+
+// maxOneArg accepts an optional positional argument.
+func maxOneArg(what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) > 1 {
+			return cmdutil.FlagErrorf("too many arguments (%d): %s takes at most %s", len(args), cmd.CommandPath(), what)
+		}
+		return nil
+	}
+}
+
+// parseStructure reads the value of --structure; an empty one is a usage error naming the flag.
+func parseStructure(value, why string) (domain.StructureRef, error) {
+	if strings.TrimSpace(value) == "" {
+		return domain.StructureRef{}, cmdutil.FlagErrorf("--structure is required: %s (its id or SIRET)", why)
+	}
+	return domain.ParseStructureRef(value)
+}
+
+func now(f *cmdutil.Factory) time.Time {
+	if f.Now != nil {
+		return f.Now()
+	}
+	return time.Now()
+}
+
+func quiet(f *cmdutil.Factory) bool {
+	cfg, err := f.Config()
+	return err == nil && cfg.Quiet
+}
+
+// printRequest prints a request just made, or only its id with --quiet; done goes to stderr.
+func printRequest(f *cmdutil.Factory, r domain.Request, done ...string) error {
+	if quiet(f) {
+		fmt.Fprintln(f.IO.Out, r.ID)
+		return nil
+	}
+	for _, line := range done {
+		f.Stderrf("%s\n", line)
+	}
+	format, err := f.Format()
+	if err != nil {
+		return err
+	}
+	return output.PrintOne(f.IO, format, view.FromRequest(r, now(f)), view.RequestDetail)
+}
+
+// printMembers prints a user list; with --quiet only the e-mails, one a line. An empty list
+// prints nothing in a table and says so on stderr.
+func printMembers(f *cmdutil.Factory, ms []domain.Member, empty string) error {
+	if quiet(f) {
+		for _, m := range ms {
+			fmt.Fprintln(f.IO.Out, m.User.Email)
+		}
+		return nil
+	}
+	format, err := f.Format()
+	if err != nil {
+		return err
+	}
+	if format == output.Table && len(ms) == 0 {
+		f.Stderrf("%s\n", empty)
+		return nil
+	}
+	return output.Print(f.IO, format, view.Members(ms), view.MemberColumns)
+}
+
+// confirm asks a yes/no question on a terminal; without one (or with --yes) it lets the
+// command proceed. A "no" cancels the command.
+func confirm(f *cmdutil.Factory, question string) error {
+	if !f.CanPrompt() {
+		return nil
+	}
+	ok, err := f.Prompter.Confirm(question, false)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return prompt.ErrCancelled
+	}
+	return nil
+}
+
+// maxAttempts bounds how many times a question is asked again after an invalid answer.
+const maxAttempts = 5
+
+// ask asks for a value on the terminal until check accepts it.
+func ask(f *cmdutil.Factory, question string, check func(string) error) (string, error) {
+	var lastErr error
+	for range maxAttempts {
+		v, err := f.Prompter.Input(question, "")
+		if err != nil {
+			return "", err
+		}
+		v = strings.TrimSpace(v)
+		if lastErr = check(v); lastErr == nil {
+			return v, nil
+		}
+		fmt.Fprintf(f.IO.ErrOut, "  %v\n", lastErr)
+	}
+	return "", lastErr
+}
+
+func required(field string) func(string) error {
+	return func(v string) error {
+		if v == "" {
+			return domain.Invalid(field, "", "is required")
+		}
+		return nil
+	}
+}
