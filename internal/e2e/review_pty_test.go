@@ -1,0 +1,278 @@
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// tmuxRequired makes a missing tmux a failure rather than a skip (CI sets it).
+const tmuxRequired = "PROFIL_TEST_TMUX_REQUIRED"
+
+// tmuxWait bounds each wait for the screen to show something.
+const tmuxWait = 15 * time.Second
+
+// screen is one tmux server of its own (its own socket), with a single window running one
+// command in a real pseudo-terminal that the test types into and reads back.
+type screen struct {
+	t      *testing.T
+	socket string // the path of the server's socket
+	env    []string
+}
+
+// requireTmux skips t when tmux is missing, or fails it when PROFIL_TEST_TMUX_REQUIRED is set.
+func requireTmux(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if v := os.Getenv(tmuxRequired); v != "" && v != "0" {
+			t.Fatalf("tmux is not installed and %s is set: apt-get install -y tmux", tmuxRequired)
+		}
+		t.Skip("tmux is not installed (apt-get install -y tmux): `request review` is not tested on a real terminal")
+	}
+}
+
+// newScreen starts a tmux server on a socket of its own, running script in a 200×50 window,
+// and kills it when t ends. It needs no terminal: the session is detached.
+func newScreen(t *testing.T, script string) *screen {
+	t.Helper()
+	env := slices.DeleteFunc(os.Environ(), func(kv string) bool {
+		name, _, _ := strings.Cut(kv, "=")
+		return slices.Contains([]string{"TMUX", "TMUX_PANE", "LANG", "LC_ALL", "LC_CTYPE"}, name)
+	})
+	// A socket of its own, in a short folder (socket paths are limited to about 100 bytes):
+	// nothing is shared with another tmux, and nothing is left behind.
+	sockDir, err := os.MkdirTemp("", "tmux-profil-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &screen{t: t, socket: filepath.Join(sockDir, "socket"), env: append(env, "LANG=C.UTF-8")}
+	t.Cleanup(func() {
+		_, _ = s.tmux("kill-server")
+		os.RemoveAll(sockDir)
+	})
+	if out, err := s.tmux("-f", "/dev/null", "new-session", "-d", "-s", "review", "-x", "200", "-y", "50", script); err != nil {
+		t.Fatalf("tmux new-session: %v\n%s", err, out)
+	}
+	return s
+}
+
+func (s *screen) tmux(args ...string) (string, error) {
+	cmd := exec.Command("tmux", append([]string{"-u", "-S", s.socket}, args...)...)
+	cmd.Env = s.env
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+// keys sends tmux key names (Down, Enter, Space…).
+func (s *screen) keys(keys ...string) {
+	s.t.Helper()
+	if out, err := s.tmux(append([]string{"send-keys", "-t", "review"}, keys...)...); err != nil {
+		s.t.Fatalf("tmux send-keys %q: %v\n%s", keys, err, out)
+	}
+}
+
+// typeText types text literally, as a person would.
+func (s *screen) typeText(text string) {
+	s.t.Helper()
+	if out, err := s.tmux("send-keys", "-t", "review", "-l", text); err != nil {
+		s.t.Fatalf("tmux send-keys -l %q: %v\n%s", text, err, out)
+	}
+}
+
+// capture returns the visible screen, wrapped lines joined; with history, everything printed.
+func (s *screen) capture(history bool) string {
+	args := []string{"capture-pane", "-p", "-J", "-t", "review"}
+	if history {
+		args = append(args, "-S", "-")
+	}
+	out, err := s.tmux(args...)
+	if err != nil {
+		return "(capture-pane failed: " + err.Error() + ")\n" + out
+	}
+	if history {
+		out = strings.TrimRight(out, "\n") + "\n"
+	}
+	return out
+}
+
+// waitFor polls the screen until ok accepts it; what is shown after the last occurrence of
+// from (the whole screen if from is "") is what ok sees. It fails with the whole session.
+func (s *screen) waitFor(what, from string, ok func(string) bool) {
+	s.t.Helper()
+	deadline := time.Now().Add(tmuxWait)
+	for {
+		shown := s.capture(false)
+		found := true
+		if from != "" {
+			i := strings.LastIndex(shown, from)
+			if found = i >= 0; found {
+				shown = shown[i+len(from):]
+			}
+		}
+		if found && ok(shown) {
+			// survey draws a prompt before switching the terminal to raw mode: give it a moment.
+			time.Sleep(50 * time.Millisecond)
+			return
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("after %s the terminal does not show %s; it shows:\n%s", tmuxWait, what, s.capture(true))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// waitText waits until the lines after from contain every part.
+func (s *screen) waitText(from string, parts ...string) {
+	s.t.Helper()
+	s.waitFor(fmt.Sprintf("%q after %q", parts, from), from, func(shown string) bool {
+		for _, p := range parts {
+			if !strings.Contains(shown, p) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+// TestReviewOnARealTerminal runs `profil request review` in a pseudo-terminal (tmux) on the
+// demo database, approves the first request with two profiles chosen with the arrow keys and
+// Space, rejects the second with a typed reason, quits, and checks the database.
+func TestReviewOnARealTerminal(t *testing.T) {
+	requireTmux(t)
+	start := time.Now()
+	dir := t.TempDir()
+	h := newHome(t, filepath.Join(dir, "profil.db"))
+	h.must("", "demo")
+
+	type request struct {
+		ID        int64  `json:"id"`
+		Kind      string `json:"kind"`
+		Status    string `json:"status"`
+		UserEmail string `json:"user_email"`
+		Reason    string `json:"reason"`
+	}
+	list := func(args ...string) []request {
+		t.Helper()
+		var rs []request
+		out := h.must("", append([]string{"request", "list", "-o", "json"}, args...)...)
+		if err := json.Unmarshal([]byte(out), &rs); err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		return rs
+	}
+	queue := list()
+	if len(queue) != 4 || queue[0].Kind != "account" || queue[1].Kind != "account" {
+		t.Fatalf("the demo queue changed: %+v", queue)
+	}
+	approve, reject := queue[0], queue[1]
+	const reason = "Personne inconnue du GRETA, adresse à vérifier"
+
+	// The command runs with an environment of its own: no CI variable (which forbids prompts).
+	exitFile := filepath.Join(dir, "exit")
+	var script strings.Builder
+	script.WriteString("#!/bin/sh\nenv -i")
+	for _, kv := range append(slices.Clone(h.env), "TERM=screen") {
+		script.WriteString(" " + shellQuote(kv))
+	}
+	fmt.Fprintf(&script, " %s request review\necho $? > %s\nexec sleep 3600\n", shellQuote(binary), shellQuote(exitFile))
+	scriptPath := filepath.Join(dir, "review.sh")
+	if err := os.WriteFile(scriptPath, []byte(script.String()), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	s := newScreen(t, scriptPath)
+
+	// 1. Approve with profiles: rafael.of-general and parcourspro.employer.
+	ask := func(r request) string { return fmt.Sprintf("Request %d — your decision?", r.ID) }
+	s.waitText("", fmt.Sprintf("[1/4] Request %d · account", approve.ID), approve.UserEmail)
+	s.waitText(ask(approve), "> Approve\n")
+	s.keys("Down")
+	s.waitText(ask(approve), "> Approve with profiles…")
+	s.keys("Enter")
+	s.waitText("Profiles to grant in AFPA Bordeaux Bègles", "> [ ]  rafael.of-catalogue", "[ ]  parcourspro.provider")
+	s.keys("Down", "Down")
+	s.waitText("Profiles to grant in AFPA Bordeaux Bègles", "> [ ]  rafael.of-general")
+	s.keys("Space")
+	s.waitText("Profiles to grant in AFPA Bordeaux Bègles", "> [x]  rafael.of-general")
+	s.keys("Down", "Space")
+	s.waitText("Profiles to grant in AFPA Bordeaux Bègles", "> [x]  parcourspro.employer")
+	s.keys("Enter")
+	s.waitText("", fmt.Sprintf("✓ approved request %d (%s → AFPA Bordeaux Bègles) with rafael.of-general, parcourspro.employer", approve.ID, approve.UserEmail))
+
+	// 2. Reject with a reason typed on the keyboard.
+	s.waitText(fmt.Sprintf("[2/4] Request %d", reject.ID), reject.UserEmail)
+	s.waitText(ask(reject), "> Approve\n")
+	s.keys("Down", "Down")
+	s.waitText(ask(reject), "> Reject…")
+	s.keys("Enter")
+	why := fmt.Sprintf("Why reject request %d?", reject.ID)
+	s.waitText("", why)
+	s.typeText(reason)
+	s.waitText(why, reason)
+	s.keys("Enter")
+	s.waitText("", fmt.Sprintf("✓ rejected request %d (%s → GRETA Sud Aquitaine)", reject.ID, reject.UserEmail))
+
+	// 3. Quit on the third.
+	s.waitText(ask(queue[2]), "> Approve\n")
+	s.keys("Down", "Down", "Down", "Down")
+	s.waitText(ask(queue[2]), "> Quit")
+	s.keys("Enter")
+	s.waitText("", "Summary: approved 1, rejected 1, skipped 0, errors 0 (2 not reviewed)")
+	deadline := time.Now().Add(tmuxWait)
+	var code []byte
+	for {
+		var err error
+		if code, err = os.ReadFile(exitFile); err == nil && len(code) > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("profil request review did not exit; the terminal shows:\n%s", s.capture(true))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if got := strings.TrimSpace(string(code)); got != "0" {
+		t.Fatalf("exit %s; the terminal shows:\n%s", got, s.capture(true))
+	}
+
+	// The database holds the decisions, the reason and the profiles.
+	byID := map[int64]request{}
+	for _, r := range list("--all") {
+		byID[r.ID] = r
+	}
+	if r := byID[approve.ID]; r.Status != "approved" {
+		t.Errorf("request %d is %s, want approved", r.ID, r.Status)
+	}
+	if r := byID[reject.ID]; r.Status != "rejected" || r.Reason != reason {
+		t.Errorf("request %d is %s with reason %q, want rejected with %q", r.ID, r.Status, r.Reason, reason)
+	}
+	for _, r := range queue[2:] {
+		if byID[r.ID].Status != "pending" {
+			t.Errorf("request %d is %s, want it still pending", r.ID, byID[r.ID].Status)
+		}
+	}
+	var user struct {
+		Structures []struct {
+			Name     string   `json:"name"`
+			Profiles []string `json:"profiles"`
+		} `json:"structures"`
+	}
+	out := h.must("", "user", "show", approve.UserEmail, "-o", "json")
+	if err := json.Unmarshal([]byte(out), &user); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if len(user.Structures) != 1 {
+		t.Fatalf("%s is in %d structures, want 1:\n%s", approve.UserEmail, len(user.Structures), out)
+	}
+	held := slices.Sorted(slices.Values(user.Structures[0].Profiles))
+	if want := []string{"parcourspro.beneficiary", "parcourspro.employer", "rafael.of-general"}; !slices.Equal(held, want) {
+		t.Errorf("%s holds %q, want %q", approve.UserEmail, held, want)
+	}
+	t.Logf("review on a real terminal: %s", time.Since(start).Round(time.Millisecond))
+}
