@@ -22,7 +22,7 @@ const adminPassword = "mot de passe du gestionnaire"
 // seed creates a gestionnaire (signed in for h), then structures without référent and pending
 // account requests, perStructure for each, straight through the store. It returns the request
 // ids by structure.
-func seed(t *testing.T, h *home, structures, perStructure int) map[int64][]int64 {
+func seed(t testing.TB, h *home, structures, perStructure int) map[int64][]int64 {
 	t.Helper()
 	h.must(adminPassword+"\n", "init", "--admin-email", "gestion@cap-metiers.fr", "--admin-name", "Camille Gestion", "--password-stdin")
 	ctx := context.Background()

@@ -35,12 +35,12 @@ func TestMain(m *testing.M) {
 
 // home is an isolated user environment for the processes of one test.
 type home struct {
-	t   *testing.T
+	t   testing.TB
 	env []string
 	db  string
 }
 
-func newHome(t *testing.T, dsn string) *home {
+func newHome(t testing.TB, dsn string) *home {
 	dir := t.TempDir()
 	env := []string{
 		"HOME=" + dir, "XDG_CONFIG_HOME=" + filepath.Join(dir, "config"), "XDG_DATA_HOME=" + filepath.Join(dir, "data"),

@@ -16,14 +16,14 @@ import (
 )
 
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	ctx     context.Context
 	db      *sqlstore.DB
 	svc     *service.Service
 	manager domain.Actor
 }
 
-func newEnv(t *testing.T, dsn string) *env {
+func newEnv(t testing.TB, dsn string) *env {
 	t.Helper()
 	ctx := context.Background()
 	db, err := sqlstore.Open(ctx, dsn, sqlstore.Options{})

@@ -290,6 +290,87 @@ func (s *Service) Decide(ctx context.Context, actor domain.Actor, id int64, in D
 	return out, err
 }
 
+// DecideBatchSize is how many requests one transaction of DecideMany decides: large enough
+// that 10,000 decisions cost a few commits, small enough that other deciders wait
+// milliseconds for the write lock, not the whole run.
+const DecideBatchSize = 500
+
+// Decision is the result of one request of a bulk decision.
+type Decision struct {
+	ID      int64
+	Outcome Outcome
+	Err     error // nil when decided (or, in a dry run, decidable)
+}
+
+// DecideMany decides the requests ids (repeats count once) in order, in transactions of at
+// most DecideBatchSize requests. Each request is decided or refused on its own: one that fails
+// leaves the others of its batch decided. report receives the results of each batch once its
+// transaction has committed (in a dry run, rolled back), so what it is told is what the
+// database holds. The error is what stopped the run (a cancelled context, a failed commit);
+// the batches reported before it stay decided.
+func (s *Service) DecideMany(ctx context.Context, actor domain.Actor, ids []int64, in DecideInput, report func([]Decision)) error {
+	if err := domain.RequireSignedIn(actor); err != nil {
+		return err
+	}
+	ids = distinct(ids)
+	for start := 0; start < len(ids); start += DecideBatchSize {
+		batch := ids[start:min(start+DecideBatchSize, len(ids))]
+		var results []Decision
+		err := s.store.Update(ctx, func(tx store.Tx) error {
+			results = make([]Decision, 0, len(batch)) // again from scratch if the batch is retried
+			if err := tx.LockRequests(ctx, batch); err != nil {
+				return err
+			}
+			for _, id := range batch {
+				var out Outcome
+				err := tx.Savepoint(ctx, func() error {
+					var err error
+					out, err = decide(ctx, tx, actor, id, in)
+					return err
+				})
+				if err != nil && (ctx.Err() != nil || !isItemError(err)) {
+					return err
+				}
+				out.DryRun = in.DryRun && err == nil
+				results = append(results, Decision{ID: id, Outcome: out, Err: err})
+			}
+			if in.DryRun {
+				return errDryRun
+			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, errDryRun) {
+			return err
+		}
+		report(results)
+	}
+	return nil
+}
+
+// isItemError tells the failures of one request (not found, not allowed, already decided, a
+// rule) from those that stop a bulk decision (the database, the context).
+func isItemError(err error) bool {
+	for _, sentinel := range []error{domain.ErrNotFound, domain.ErrForbidden, domain.ErrConflict, domain.ErrInvalid} {
+		if errors.Is(err, sentinel) {
+			return true
+		}
+	}
+	return false
+}
+
+// distinct returns ids without repeats, in their first order.
+func distinct(ids []int64) []int64 {
+	seen := make(map[int64]bool, len(ids))
+	out := make([]int64, 0, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
 func decide(ctx context.Context, tx store.Tx, actor domain.Actor, id int64, in DecideInput) (Outcome, error) {
 	r, err := tx.RequestForUpdate(ctx, id)
 	if err != nil {

@@ -27,6 +27,11 @@ type Store interface {
 // time.
 type Tx interface {
 	Now() time.Time
+	// Savepoint runs fn so that, if it fails, what it wrote is undone and the transaction goes
+	// on: bulk work decides many items in one transaction, each succeeding or failing alone.
+	// A failure that dooms the whole transaction (a deadlock) is returned as it is, and the
+	// caller must give up the transaction.
+	Savepoint(ctx context.Context, fn func() error) error
 
 	CreateStructure(ctx context.Context, s *domain.Structure) error
 	UpdateStructure(ctx context.Context, s *domain.Structure) error
@@ -82,6 +87,11 @@ type Tx interface {
 	// RequestForUpdate loads a request and, on PostgreSQL, locks its row until the
 	// transaction ends, so two deciders never both see it pending.
 	RequestForUpdate(ctx context.Context, id int64) (domain.Request, error)
+	// LockRequests locks the requests ids and the structures they are for until the
+	// transaction ends: the structures first, then the requests, each in ascending id order,
+	// so that concurrent bulk decisions queue instead of deadlocking. SQLite write
+	// transactions are serial already: there it does nothing.
+	LockRequests(ctx context.Context, ids []int64) error
 	RequestByID(ctx context.Context, id int64) (domain.Request, error)
 	// DecideRequest records the decision only if the request is still pending; otherwise
 	// it returns ErrConflict.

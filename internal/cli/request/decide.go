@@ -3,7 +3,6 @@ package request
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -184,29 +183,29 @@ func decideRun(ctx context.Context, f *cmdutil.Factory, opts *DecideOptions) err
 	if err != nil {
 		return err
 	}
-	progress := output.NewProgress(f.IO, string(opts.Input.Decision), int64(len(opts.IDs)))
+	progress := output.NewProgress(f.IO, string(opts.Input.Decision), int64(len(distinctIDs(opts.IDs))))
 	results := make([]view.BulkResult, 0, len(opts.IDs))
 	codes := make([]int, 0, len(opts.IDs))
-	seen := map[int64]bool{}
-	for _, id := range opts.IDs {
-		if seen[id] {
-			continue // the same id twice in a list is one decision
-		}
-		seen[id] = true
-		out, err := svc.Decide(ctx, actor, id, opts.Input)
-		progress.Increment(1)
-		res := view.BulkResult{ID: id, Result: resultWord(opts.Input.Decision, out, err)}
-		code := cmdutil.ExitCode(err)
-		if err != nil {
-			if errors.Is(err, context.Canceled) {
-				return err
+	err = svc.DecideMany(ctx, actor, opts.IDs, opts.Input, func(batch []service.Decision) {
+		progress.Increment(int64(len(batch)))
+		for _, d := range batch {
+			res := view.BulkResult{ID: d.ID, Result: resultWord(opts.Input.Decision, d.Outcome, d.Err)}
+			if d.Err != nil {
+				res.Error = d.Err.Error()
+			} else if !cfg.Quiet && format == output.Table {
+				f.Stderrf("%s\n", describe(d.Outcome))
 			}
-			res.Error = err.Error()
-		} else if !cfg.Quiet && format == output.Table {
-			f.Stderrf("%s\n", describe(out))
+			results = append(results, res)
+			codes = append(codes, cmdutil.ExitCode(d.Err))
 		}
-		results = append(results, res)
-		codes = append(codes, code)
+	})
+	if err != nil {
+		progress.Done()
+		if len(results) > 0 {
+			// What was decided before the stop is decided: say which.
+			_ = output.Print(f.IO, format, results, view.BulkColumns)
+		}
+		return err
 	}
 	progress.Done()
 	worst := cmdutil.Worst(codes...)

@@ -47,7 +47,7 @@ var _ store.Store = (*DB)(nil)
 // IMMEDIATE so a writing transaction holds the lock from its first statement (no deadlock
 // upgrade from reader to writer).
 const sqlitePragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
-	"&_pragma=synchronous(NORMAL)&_txlock=immediate&_time_format=sqlite"
+	"&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_txlock=immediate&_time_format=sqlite"
 
 // Open connects to the database named by raw (see ParseTarget). A SQLite file and its folder
 // are created on first use and its schema is upgraded at once; a PostgreSQL schema is only
@@ -132,13 +132,30 @@ func (d *DB) SQL() *sql.DB { return d.db }
 // Close releases the pool.
 func (d *DB) Close() error { return d.db.Close() }
 
-// Update runs fn in one read-write transaction.
+// updateAttempts is how many times Update runs a transaction that PostgreSQL aborted to break
+// a deadlock or a serialization conflict: nothing of it was kept, so running it again is safe.
+const updateAttempts = 5
+
+// Update runs fn in one read-write transaction. A transaction the database aborted to break a
+// deadlock is run again from the start, up to updateAttempts times.
 func (d *DB) Update(ctx context.Context, fn func(store.Tx) error) error {
+	for attempt := 1; ; attempt++ {
+		err := d.update(ctx, fn)
+		if attempt == updateAttempts || !errors.As(err, new(*retryError)) || ctx.Err() != nil {
+			return err
+		}
+	}
+}
+
+func (d *DB) update(ctx context.Context, fn func(store.Tx) error) error {
 	sqlTx, err := d.db.BeginTx(ctx, nil)
 	if err != nil {
 		return d.target.scrub(fmt.Errorf("begin transaction: %w", err))
 	}
 	t := &tx{d: d, q: sqlTx, now: d.clock()}
+	if d.target.Dialect == SQLite {
+		t.stmts = map[string]*sql.Stmt{} // pgx caches prepared statements on its own
+	}
 	if err := fn(t); err != nil {
 		_ = sqlTx.Rollback()
 		return err
@@ -147,6 +164,30 @@ func (d *DB) Update(ctx context.Context, fn func(store.Tx) error) error {
 		return d.target.scrub(fmt.Errorf("commit: %w", mapErr(err)))
 	}
 	return nil
+}
+
+// Savepoint runs fn inside a savepoint of the transaction: if fn fails, its writes are undone
+// and the transaction can go on, unless the failure aborted the whole transaction.
+func (t *tx) Savepoint(ctx context.Context, fn func() error) error {
+	if t.readOnly {
+		return fn()
+	}
+	if _, err := t.exec(ctx, `SAVEPOINT item`); err != nil {
+		return fmt.Errorf("savepoint: %w", err)
+	}
+	ferr := fn()
+	if ferr != nil {
+		if errors.As(ferr, new(*retryError)) {
+			return ferr
+		}
+		if _, err := t.exec(ctx, `ROLLBACK TO SAVEPOINT item`); err != nil {
+			return fmt.Errorf("roll back to savepoint: %w (after %w)", err, ferr)
+		}
+	}
+	if _, err := t.exec(ctx, `RELEASE SAVEPOINT item`); err != nil {
+		return fmt.Errorf("release savepoint: %w", err)
+	}
+	return ferr
 }
 
 // View runs fn outside any write lock: reads go straight to the pool, which WAL (SQLite) and
@@ -173,22 +214,59 @@ type tx struct {
 	q        querier
 	now      time.Time
 	readOnly bool
+	// catalogue is read once per transaction: only migrations change it.
+	catalogue domain.Catalogue
+	// stmts holds the statements prepared in this SQLite transaction, by text: a bulk use
+	// case runs the same few statements thousands of times, and parsing them again each
+	// time would be most of its cost. Commit and rollback close them.
+	stmts map[string]*sql.Stmt
+}
+
+// stmt returns query prepared in the transaction, nil when statements are not cached here or
+// the preparation failed (the caller then runs the query text, and gets the error from it).
+func (t *tx) stmt(ctx context.Context, query string) *sql.Stmt {
+	if t.stmts == nil {
+		return nil
+	}
+	if st, ok := t.stmts[query]; ok {
+		return st
+	}
+	st, err := t.prepare(ctx, query)
+	if err != nil {
+		return nil
+	}
+	t.stmts[query] = st
+	return st
 }
 
 func (t *tx) Now() time.Time { return t.now }
 
 func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	res, err := t.q.ExecContext(ctx, t.d.rebind(query), args...)
+	query = t.d.rebind(query)
+	if st := t.stmt(ctx, query); st != nil {
+		res, err := st.ExecContext(ctx, args...)
+		return res, mapErr(err)
+	}
+	res, err := t.q.ExecContext(ctx, query, args...)
 	return res, mapErr(err)
 }
 
 func (t *tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	rows, err := t.q.QueryContext(ctx, t.d.rebind(query), args...)
+	query = t.d.rebind(query)
+	if st := t.stmt(ctx, query); st != nil {
+		rows, err := st.QueryContext(ctx, args...)
+		return rows, mapErr(err)
+	}
+	rows, err := t.q.QueryContext(ctx, query, args...)
 	return rows, mapErr(err)
 }
 
 func (t *tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return t.q.QueryRowContext(ctx, t.d.rebind(query), args...)
+	query = t.d.rebind(query)
+	if st := t.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return t.q.QueryRowContext(ctx, query, args...)
 }
 
 // insert runs an INSERT … RETURNING id and returns the id.
@@ -237,8 +315,13 @@ func mapErr(err error) error {
 		return domain.ErrNotFound
 	}
 	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
-		return &uniqueError{constraint: pgErr.ConstraintName, err: err}
+	if errors.As(err, &pgErr) {
+		switch pgErr.Code {
+		case "23505":
+			return &uniqueError{constraint: pgErr.ConstraintName, err: err}
+		case "40P01", "40001": // deadlock_detected, serialization_failure
+			return &retryError{err: err}
+		}
 	}
 	var sqErr *sqlite.Error
 	if errors.As(err, &sqErr) {
@@ -249,6 +332,13 @@ func mapErr(err error) error {
 	}
 	return err
 }
+
+// retryError is a transaction the database aborted to break a deadlock or a serialization
+// conflict; Update runs it again.
+type retryError struct{ err error }
+
+func (e *retryError) Error() string { return "the database aborted the transaction: " + e.err.Error() }
+func (e *retryError) Unwrap() error { return e.err }
 
 // uniqueError is a unique-constraint violation. It is a conflict (exit 5); the service usually
 // checks first and says more, this is the backstop under races.

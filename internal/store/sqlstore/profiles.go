@@ -8,6 +8,17 @@ import (
 )
 
 func (t *tx) Catalogue(ctx context.Context) (domain.Catalogue, error) {
+	if t.catalogue != nil {
+		return t.catalogue, nil
+	}
+	cat, err := t.readCatalogue(ctx)
+	if err == nil && !t.readOnly {
+		t.catalogue = cat
+	}
+	return cat, err
+}
+
+func (t *tx) readCatalogue(ctx context.Context) (domain.Catalogue, error) {
 	rows, err := t.query(ctx, `SELECT code, application, label, family, exclusive, required_kind, automatic, removable
 		FROM profiles ORDER BY position, code`)
 	if err != nil {

@@ -126,6 +126,20 @@ func (t *tx) RequestForUpdate(ctx context.Context, id int64) (domain.Request, er
 	return t.RequestByID(ctx, id)
 }
 
+func (t *tx) LockRequests(ctx context.Context, ids []int64) error {
+	if t.d.Dialect() != Postgres || t.readOnly || len(ids) == 0 {
+		return nil
+	}
+	if _, err := t.exec(ctx, `SELECT id FROM structures WHERE id IN
+		(SELECT structure_id FROM requests WHERE id = ANY($1)) ORDER BY id FOR UPDATE`, ids); err != nil {
+		return fmt.Errorf("lock the structures of requests: %w", err)
+	}
+	if _, err := t.exec(ctx, `SELECT id FROM requests WHERE id = ANY($1) ORDER BY id FOR UPDATE`, ids); err != nil {
+		return fmt.Errorf("lock requests: %w", err)
+	}
+	return nil
+}
+
 func (t *tx) DecideRequest(ctx context.Context, r *domain.Request) error {
 	now := t.now
 	res, err := t.exec(ctx, `UPDATE requests SET status = $1, decided_at = $2, decided_by = $3, reason = $4
