@@ -117,10 +117,10 @@ func TestSeedFlowThroughTheCommandLine(t *testing.T) {
 			subjects[m.To] = append(subjects[m.To], m.Subject)
 		}
 		for to, want := range map[string][]string{
-			"direction@lp-moulin.fr":   {"Demande de référencement reçue", "Structure référencée"},
-			"anne.martin@lp-moulin.fr": {"Demande reçue", "Compte validé", "en attente", "Fin de rattachement"},
-			"paul.durand@lp-moulin.fr": {"Demande reçue", "Compte validé", "Vous êtes référent"},
-			admin:                      {"en attente"},
+			"direction@lp-moulin.fr":   {"Structure request received", "Structure referenced"},
+			"anne.martin@lp-moulin.fr": {"Request received", "Account approved", "request waiting", "End of affiliation"},
+			"paul.durand@lp-moulin.fr": {"Request received", "Account approved", "You are the référent"},
+			admin:                      {"request waiting"},
 		} {
 			for _, w := range want {
 				if !slices.ContainsFunc(subjects[to], func(s string) bool { return strings.Contains(s, w) }) {

@@ -23,6 +23,7 @@ import (
 	"github.com/profil-cli/profil/internal/cli/structure"
 	"github.com/profil-cli/profil/internal/cli/token"
 	"github.com/profil-cli/profil/internal/cli/user"
+	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/iostreams"
 	"github.com/profil-cli/profil/internal/prompt"
 )
@@ -61,7 +62,7 @@ database (--db postgres://…).`,
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return cmdutil.FlagErrorf("%v (see `%s --help`)", err, cmd.CommandPath())
+		return cmdutil.FlagErrorf("usage.see_help", err, cmd.CommandPath())
 	})
 
 	pf := root.PersistentFlags()
@@ -129,14 +130,19 @@ func refuseUnknownVerbs(cmd *cobra.Command) {
 			if len(args) == 0 {
 				return cmd.Help()
 			}
-			hint := ""
 			if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
-				hint = fmt.Sprintf("; did you mean %q?", s[0])
+				return unknownVerbError{cmdutil.FlagErrorf("usage.unknown_verb_hint", args[0], cmd.CommandPath(), s[0], cmd.CommandPath())}
 			}
-			return cmdutil.FlagErrorf("unknown command %q for %q%s (see `%s --help`)", args[0], cmd.CommandPath(), hint, cmd.CommandPath())
+			return unknownVerbError{cmdutil.FlagErrorf("usage.unknown_verb", args[0], cmd.CommandPath(), cmd.CommandPath())}
 		}
 	}
 }
+
+// unknownVerbError is the usage error of a mistyped verb, which is followed by the way to the
+// list of verbs.
+type unknownVerbError struct{ error }
+
+func (e unknownVerbError) Unwrap() error { return e.error }
 
 func newCmdVersion(f *cmdutil.Factory) *cobra.Command {
 	return &cobra.Command{
@@ -165,8 +171,10 @@ func Main(ctx context.Context, args []string) int {
 	return Run(ctx, f, args)
 }
 
-// Run executes the command tree on f; tests call it with in-memory streams.
+// Run executes the command tree on f; tests call it with in-memory streams. Messages are in
+// the language of the locale (LC_ALL, LC_MESSAGES, LANG).
 func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
+	i18n.SetLang(i18n.FromEnv(os.Getenv))
 	defer f.Close()
 	root := NewRootCmd(f)
 	root.SetArgs(args)
@@ -183,11 +191,12 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	switch {
 	case errors.As(err, &silent):
 	case errors.Is(err, prompt.ErrCancelled):
-		fmt.Fprintln(f.IO.ErrOut, "cancelled")
+		fmt.Fprintln(f.IO.ErrOut, i18n.T("prompt.cancelled"))
 	default:
 		fmt.Fprintf(f.IO.ErrOut, "profil: %v\n", err)
-		if code == cmdutil.ExitUsage && cmd != nil && strings.Contains(err.Error(), "unknown command") {
-			fmt.Fprintf(f.IO.ErrOut, "Run '%s --help' for usage.\n", cmd.CommandPath())
+		var unknownVerb unknownVerbError
+		if code == cmdutil.ExitUsage && cmd != nil && (errors.As(err, &unknownVerb) || strings.Contains(err.Error(), "unknown command")) {
+			fmt.Fprintln(f.IO.ErrOut, i18n.T("usage.run_help", cmd.CommandPath()))
 		}
 	}
 	return code

@@ -23,11 +23,11 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
-	"fmt"
 	"io"
 	"strings"
 
 	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/i18n"
 )
 
 // Column is one column a caller reads.
@@ -73,9 +73,9 @@ func NewReader(r io.Reader, cols []Column) (*Reader, error) {
 	header, err := cr.Read()
 	switch {
 	case errors.Is(err, io.EOF):
-		return nil, domain.Errorf(domain.ErrInvalid, "the file is empty: the first line must name the columns (%s)", rd.names(true))
+		return nil, domain.Errorf(domain.ErrInvalid, "csv.empty", rd.names(true))
 	case err != nil:
-		return nil, domain.Errorf(domain.ErrInvalid, "the header cannot be read: %v", lineless(err))
+		return nil, domain.Errorf(domain.ErrInvalid, "csv.bad_header", lineless(err))
 	}
 	rd.headerLine, _ = cr.FieldPos(0)
 	if err := rd.mapHeader(header); err != nil {
@@ -150,7 +150,7 @@ func (rd *Reader) mapHeader(header []string) error {
 			continue // unknown columns are ignored
 		}
 		if prev := rd.pos[i]; prev >= 0 {
-			return domain.Errorf(domain.ErrInvalid, "line %d: columns %q and %q both give %s: keep one",
+			return domain.Errorf(domain.ErrInvalid, "csv.duplicate_column",
 				rd.headerLine, cleanCell(header[prev]), cleanCell(h), rd.cols[i].Name)
 		}
 		rd.pos[i] = p
@@ -162,12 +162,10 @@ func (rd *Reader) mapHeader(header []string) error {
 		}
 	}
 	if len(missing) > 0 {
-		what := "column"
-		if len(missing) > 1 {
-			what = "columns"
+		if len(missing) == 1 {
+			return domain.Errorf(domain.ErrInvalid, "csv.missing_column", rd.headerLine, missing[0], rd.names(false), rd.comma)
 		}
-		return domain.Errorf(domain.ErrInvalid, "line %d: missing %s %s (the header must name the columns: %s; separator %q)",
-			rd.headerLine, what, strings.Join(missing, ", "), rd.names(false), rd.comma)
+		return domain.Errorf(domain.ErrInvalid, "csv.missing_columns", rd.headerLine, strings.Join(missing, ", "), rd.names(false), rd.comma)
 	}
 	return nil
 }
@@ -207,7 +205,7 @@ type LineError struct {
 	Err  error
 }
 
-func (e *LineError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e.Err) }
+func (e *LineError) Error() string { return i18n.T("csv.line", e.Line, e.Err) }
 
 // Unwrap makes errors.Is(err, domain.ErrInvalid) true.
 func (e *LineError) Unwrap() error { return domain.ErrInvalid }

@@ -36,7 +36,7 @@ func (a Actor) Label() string {
 // RequireSignedIn refuses anonymous actors with a hint.
 func RequireSignedIn(a Actor) error {
 	if a.IsAnonymous() {
-		return Errorf(ErrForbidden, "not signed in: run `profil login` (or pass --token)")
+		return Errorf(ErrForbidden, "auth.not_signed_in")
 	}
 	return nil
 }

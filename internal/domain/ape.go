@@ -6,7 +6,7 @@ import (
 	"unicode"
 )
 
-const reasonAPE = "must look like 85.59A (NAF rév. 2)"
+const reasonAPE = "ape.shape"
 
 // apeLabels are the words people copy along with the code from a Kbis, an INSEE notice or a
 // spreadsheet header ("APE 85.59A", "code NAF 85.59 A"). They are removed before the code

@@ -1,9 +1,10 @@
 package domain
 
 import (
-	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/profil-cli/profil/internal/i18n"
 )
 
 // Profile codes the rules of the guides name outside the catalogue's data.
@@ -63,7 +64,7 @@ func (c Catalogue) Automatic() []string {
 func (c Catalogue) Known(codes []string) error {
 	for _, code := range codes {
 		if _, ok := c.Lookup(code); !ok {
-			return Invalid("profile", code, "unknown profile code: see `profil profile catalog`")
+			return Invalid("profile", code, "profile.unknown")
 		}
 	}
 	return nil
@@ -74,16 +75,16 @@ func (c Catalogue) Known(codes []string) error {
 func (c Catalogue) CheckGrant(st Structure, held []string, code string) error {
 	p, ok := c.Lookup(code)
 	if !ok {
-		return Invalid("profile", code, "unknown profile code: see `profil profile catalog`")
+		return Invalid("profile", code, "profile.unknown")
 	}
 	if p.RequiredKind != "" && !st.HasKind(p.RequiredKind) {
-		return Errorf(ErrConflict, "%s needs a structure of kind %s; %s is %s", code, p.RequiredKind, st.Name, kindsText(st.Kinds))
+		return Errorf(ErrConflict, "profile.needs_kind", code, p.RequiredKind, st.Name, kindsText(st.Kinds))
 	}
 	if p.Exclusive && p.Family != "" {
 		for _, h := range held {
 			other, ok := c.Lookup(h)
 			if ok && h != code && other.Family == p.Family && other.Exclusive {
-				return Errorf(ErrConflict, "one %s profile per user and structure: %s already holds the place (revoke it first)", p.Family, h)
+				return Errorf(ErrConflict, "profile.exclusive", p.Family, h)
 			}
 		}
 	}
@@ -94,10 +95,10 @@ func (c Catalogue) CheckGrant(st Structure, held []string, code string) error {
 func (c Catalogue) CheckRevoke(code string) error {
 	p, ok := c.Lookup(code)
 	if !ok {
-		return Invalid("profile", code, "unknown profile code: see `profil profile catalog`")
+		return Invalid("profile", code, "profile.unknown")
 	}
 	if !p.Removable {
-		return Errorf(ErrConflict, "%s cannot be removed: it comes with every membership", code)
+		return Errorf(ErrConflict, "profile.not_removable", code)
 	}
 	return nil
 }
@@ -116,11 +117,11 @@ func (c Catalogue) Breaking(st Structure, held []string) []string {
 
 func kindsText(kinds []Kind) string {
 	if len(kinds) == 0 {
-		return "of no kind"
+		return i18n.T("profile.kinds_none")
 	}
 	parts := make([]string, len(kinds))
 	for i, k := range kinds {
 		parts[i] = string(k)
 	}
-	return fmt.Sprintf("%s only", strings.Join(parts, ", "))
+	return i18n.T("profile.kinds_only", strings.Join(parts, ", "))
 }

@@ -1,8 +1,9 @@
 package domain
 
 import (
-	"fmt"
 	"strings"
+
+	"github.com/profil-cli/profil/internal/i18n"
 )
 
 // Length limits of RFC 5321 (the path limit of 256 minus the angle brackets).
@@ -21,30 +22,30 @@ const (
 // addresses, and mail sent to them would bounce.
 func NormalizeEmail(s string) (string, error) {
 	addr := strings.TrimSpace(s)
-	fail := func(reason string) (string, error) { return "", Invalid("email", s, reason) }
+	fail := func(reason string) (string, error) { return "", &FieldError{Field: "email", Value: s, Reason: reason} }
 
 	switch {
 	case addr == "":
-		return fail("must be an address like name@example.fr")
+		return fail(i18n.T("email.empty"))
 	case len(addr) >= len("mailto:") && strings.EqualFold(addr[:len("mailto:")], "mailto:"):
-		return fail("must be the address alone, without mailto:")
+		return fail(i18n.T("email.mailto"))
 	case strings.ContainsAny(addr, "<>\""):
-		return fail("must be the address alone, without a display name or quotes")
+		return fail(i18n.T("email.display_name"))
 	}
 	// Checked before lower-casing: strings.ToLower turns the Kelvin sign into 'k'.
 	for i := 0; i < len(addr); i++ {
 		if addr[i] >= 0x80 {
-			return fail("must use ASCII characters only")
+			return fail(i18n.T("email.ascii"))
 		}
 	}
 	if len(addr) > maxEmailLen {
-		return fail("must be at most 254 characters")
+		return fail(i18n.T("email.too_long"))
 	}
 	addr = strings.ToLower(addr)
 
 	local, domain, ok := strings.Cut(addr, "@")
 	if !ok || strings.Contains(domain, "@") {
-		return fail("must contain exactly one @")
+		return fail(i18n.T("email.one_at"))
 	}
 	if reason := checkEmailLocal(local); reason != "" {
 		return fail(reason)
@@ -59,21 +60,21 @@ func NormalizeEmail(s string) (string, error) {
 func checkEmailLocal(local string) string {
 	switch {
 	case local == "":
-		return "must have a name before the @"
+		return i18n.T("email.local_empty")
 	case len(local) > maxEmailLocalLen:
-		return "must have at most 64 characters before the @"
+		return i18n.T("email.local_too_long")
 	case local[0] == '.' || local[len(local)-1] == '.' || strings.Contains(local, ".."):
-		return "must not start or end with a dot, or have two dots in a row, before the @"
+		return i18n.T("email.local_dots")
 	}
 	for i := 0; i < len(local); i++ {
 		switch c := local[i]; {
 		case isEmailLocalChar(c):
 		case c == ' ' || c == '\t':
-			return "must not contain spaces"
+			return i18n.T("email.spaces")
 		case c < ' ' || c == 0x7f:
-			return "must not contain control characters"
+			return i18n.T("email.control")
 		default:
-			return fmt.Sprintf("must not contain %q before the @", rune(c))
+			return i18n.T("email.local_char", rune(c))
 		}
 	}
 	return ""
@@ -81,7 +82,7 @@ func checkEmailLocal(local string) string {
 
 // checkEmailDomain returns why the part after the @ is not a plausible host name, or "".
 func checkEmailDomain(domain string) string {
-	const want = "must end with a domain name like example.fr after the @"
+	want := i18n.T("email.domain")
 	labels := strings.Split(domain, ".")
 	if len(labels) < 2 {
 		return want

@@ -5,7 +5,8 @@ package domain
 
 import (
 	"errors"
-	"fmt"
+
+	"github.com/profil-cli/profil/internal/i18n"
 )
 
 // Sentinel errors. The command line maps each one to its exit code in one place; everything
@@ -25,28 +26,30 @@ var (
 type FieldError struct {
 	Field  string // the flag or column name users see, e.g. "siret"
 	Value  string // the value as typed, for the message; empty when it must not be echoed
-	Reason string // what is wrong and, when possible, what is expected
+	Reason string // what is wrong and, when possible, what is expected, in the current language
 }
 
 func (e *FieldError) Error() string {
 	if e.Value == "" {
-		return fmt.Sprintf("%s: %s", e.Field, e.Reason)
+		return i18n.T("field.error", e.Field, e.Reason)
 	}
-	return fmt.Sprintf("%s %q: %s", e.Field, e.Value, e.Reason)
+	return i18n.T("field.error_value", e.Field, e.Value, e.Reason)
 }
 
 // Unwrap makes errors.Is(err, ErrInvalid) true.
 func (e *FieldError) Unwrap() error { return ErrInvalid }
 
-// Invalid returns a *FieldError for field with the value as typed and the reason.
-func Invalid(field, value, reason string) error {
-	return &FieldError{Field: field, Value: value, Reason: reason}
+// Invalid returns a *FieldError for field with the value as typed and the reason: the message
+// reason of the catalogue (package i18n), formatted with args.
+func Invalid(field, value, reason string, args ...any) error {
+	return &FieldError{Field: field, Value: value, Reason: i18n.T(reason, args...)}
 }
 
-// Errorf wraps a sentinel with a message: Errorf(ErrConflict, "request %d already %s", id, s).
-// The message is what users read; the sentinel decides the exit code.
-func Errorf(sentinel error, format string, args ...any) error {
-	return &kindError{kind: sentinel, msg: fmt.Sprintf(format, args...)}
+// Errorf wraps a sentinel with a message of the catalogue (package i18n), formatted with args:
+// Errorf(ErrConflict, "request.already_decided", id, status, when). The message is what users
+// read; the sentinel decides the exit code.
+func Errorf(sentinel error, key string, args ...any) error {
+	return &kindError{kind: sentinel, msg: i18n.T(key, args...)}
 }
 
 type kindError struct {

@@ -1,6 +1,10 @@
 package domain
 
-import "time"
+import (
+	"time"
+
+	"github.com/profil-cli/profil/internal/i18n"
+)
 
 // MailStatus is where a message of the outbox stands.
 type MailStatus string
@@ -30,8 +34,9 @@ type Mail struct {
 	Sensitive bool
 }
 
-// WipedBody replaces the body of a sensitive message once it is delivered.
-const WipedBody = "(contenu effacé après l'envoi : il contenait un mot de passe provisoire)"
+// WipedBody replaces the body of a sensitive message once it is delivered, in the language
+// of the sender.
+func WipedBody() string { return i18n.T("mail.wiped") }
 
 // MailRetryDelay is the back-off after a failed delivery: 1 min, 5 min, 30 min, 2 h, then 6 h.
 func MailRetryDelay(attempts int) time.Duration {

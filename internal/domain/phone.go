@@ -7,7 +7,7 @@ import (
 	"github.com/nyaruka/phonenumbers"
 )
 
-const reasonPhone = "not a valid phone number"
+const reasonPhone = "phone.invalid"
 
 // maxE164Digits is the most digits an international number may have (ITU-T E.164). The
 // metadata of some countries, Germany for one, accepts longer numbers, which could not be

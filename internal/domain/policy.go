@@ -3,6 +3,8 @@ package domain
 import (
 	"fmt"
 	"sort"
+
+	"github.com/profil-cli/profil/internal/i18n"
 )
 
 // Who may do what: ONE table. Every use case asks Authorize, inside its transaction, with what
@@ -41,21 +43,21 @@ const (
 	TokenManage       Action = "token.manage"
 )
 
-// Who is the kind of actor a rule lets through. Gestionnaires pass every rule but Anyone's
+// Who is the kind of actor a rule lets through, as the key of its description in messages. Gestionnaires pass every rule but Anyone's
 // (which everybody passes).
 type Who string
 
 // The kinds of actor, from the widest to the narrowest.
 const (
-	Anyone      Who = "anyone, signed in or not"
-	SignedIn    Who = "any signed-in user"
-	Members     Who = "members of the structure"
-	Self        Who = "the person themself"
-	SelfOrRef   Who = "the person themself, or the référent of one of their structures"
-	Referent    Who = "the référent of the structure"
-	RefOfKind   Who = "the référent of the structure, for account and affiliation requests only"
-	Managers    Who = "gestionnaires only"
-	PasswordSes Who = "a user signed in with a password (not an API token)"
+	Anyone      Who = "who.anyone"
+	SignedIn    Who = "who.signed_in"
+	Members     Who = "who.members"
+	Self        Who = "who.self"
+	SelfOrRef   Who = "who.self_or_referent"
+	Referent    Who = "who.referent"
+	RefOfKind   Who = "who.referent_of_kind"
+	Managers    Who = "who.managers"
+	PasswordSes Who = "who.password_session"
 )
 
 // Rule is one row of the policy: who may, and whether the action changes anything (a read-only
@@ -63,37 +65,37 @@ const (
 type Rule struct {
 	Who     Who
 	Mutates bool
-	Summary string // "create a structure", for messages
+	Summary string // the message key of what the action does ("create a structure"), for messages
 }
 
 // Policy is the table. Gestionnaires may do everything signed-in users may.
 var Policy = map[Action]Rule{
-	StructureRead:     {SignedIn, false, "read structures"},
-	StructureCreate:   {Managers, true, "create a structure"},
-	StructureUpdate:   {Managers, true, "change a structure"},
-	StructureAdhesion: {Managers, true, "record an adhesion"},
-	StructureAsk:      {Anyone, true, "ask for a structure to be referenced"},
-	UserRegister:      {Anyone, true, "ask for an account"},
-	UserRead:          {SelfOrRef, false, "see this account"},
-	UserEdit:          {Self, true, "change this account"},
-	UserPassword:      {Self, true, "change a password"},
-	UserResetPassword: {Managers, true, "reset a password"},
-	UserList:          {Managers, false, "list the users of every structure"},
-	AffiliationAsk:    {Self, true, "ask to join a structure"},
-	RequestRead:       {SignedIn, false, "read requests"},
-	RequestShow:       {RefOfKind, false, "see this request"},
-	RequestDecide:     {RefOfKind, true, "decide this request"},
-	MembersRead:       {Members, false, "see the members of this structure"},
-	MemberDetach:      {Referent, true, "detach a member"},
-	ReferentHandOver:  {Referent, true, "hand over the référent role"},
-	ProfileGrant:      {Referent, true, "grant or revoke profiles"},
-	CatalogueRead:     {Anyone, false, "read the catalogue"},
-	Export:            {Referent, false, "export the users of this structure"},
-	Import:            {Managers, true, "import"},
-	AuditRead:         {SignedIn, false, "read the audit trail"},
-	MailRead:          {Managers, false, "read the mail outbox"},
-	MailSend:          {Managers, true, "send the mail outbox"},
-	TokenManage:       {PasswordSes, true, "manage API tokens"},
+	StructureRead:     {SignedIn, false, "policy.structure_read"},
+	StructureCreate:   {Managers, true, "policy.structure_create"},
+	StructureUpdate:   {Managers, true, "policy.structure_update"},
+	StructureAdhesion: {Managers, true, "policy.structure_adhesion"},
+	StructureAsk:      {Anyone, true, "policy.structure_ask"},
+	UserRegister:      {Anyone, true, "policy.user_register"},
+	UserRead:          {SelfOrRef, false, "policy.user_read"},
+	UserEdit:          {Self, true, "policy.user_edit"},
+	UserPassword:      {Self, true, "policy.user_password"},
+	UserResetPassword: {Managers, true, "policy.user_reset_password"},
+	UserList:          {Managers, false, "policy.user_list"},
+	AffiliationAsk:    {Self, true, "policy.affiliation_ask"},
+	RequestRead:       {SignedIn, false, "policy.request_read"},
+	RequestShow:       {RefOfKind, false, "policy.request_show"},
+	RequestDecide:     {RefOfKind, true, "policy.request_decide"},
+	MembersRead:       {Members, false, "policy.members_read"},
+	MemberDetach:      {Referent, true, "policy.member_detach"},
+	ReferentHandOver:  {Referent, true, "policy.referent_hand_over"},
+	ProfileGrant:      {Referent, true, "policy.profile_grant"},
+	CatalogueRead:     {Anyone, false, "policy.catalogue_read"},
+	Export:            {Referent, false, "policy.export"},
+	Import:            {Managers, true, "policy.import"},
+	AuditRead:         {SignedIn, false, "policy.audit_read"},
+	MailRead:          {Managers, false, "policy.mail_read"},
+	MailSend:          {Managers, true, "policy.mail_send"},
+	TokenManage:       {PasswordSes, true, "policy.token_manage"},
 }
 
 // Subject is what an action is about, as the use case loaded it.
@@ -115,13 +117,13 @@ func Authorize(a Actor, act Action, s Subject) error {
 	}
 	// A read-only token changes nothing, not even what anybody may ask for.
 	if rule.Mutates && a.Scope == ScopeRead {
-		return Errorf(ErrForbidden, "this API token is read-only: it may not %s", rule.Summary)
+		return Errorf(ErrForbidden, "policy.read_only_token", i18n.T(rule.Summary))
 	}
 	if rule.Who == Anyone {
 		return nil
 	}
 	if a.IsAnonymous() {
-		return Errorf(ErrForbidden, "not signed in: run `profil login` (or pass --token)")
+		return Errorf(ErrForbidden, "auth.not_signed_in")
 	}
 	if a.Manager && rule.Who != PasswordSes && rule.Who != Self {
 		return nil
@@ -143,29 +145,29 @@ func Authorize(a Actor, act Action, s Subject) error {
 		if !allowed && s.Request != nil {
 			switch {
 			case s.Request.Kind == RequestStructure:
-				return Errorf(ErrForbidden, "only a gestionnaire may %s: request %d is a structure to reference", rule.Summary, s.Request.ID)
+				return Errorf(ErrForbidden, "policy.structure_request", i18n.T(rule.Summary), s.Request.ID)
 			case s.Role.ReferentID == 0:
-				return Errorf(ErrForbidden, "request %d is for a structure without référent: only a gestionnaire may %s", s.Request.ID, rule.Summary)
+				return Errorf(ErrForbidden, "policy.no_referent", s.Request.ID, i18n.T(rule.Summary))
 			}
-			return Errorf(ErrForbidden, "only the référent of the structure or a gestionnaire may %s (request %d)", rule.Summary, s.Request.ID)
+			return Errorf(ErrForbidden, "policy.referent_request", i18n.T(rule.Summary), s.Request.ID)
 		}
 	case PasswordSes:
 		allowed = a.TokenID == 0
 		if !allowed {
-			return Errorf(ErrForbidden, "an API token may not %s: sign in with your password", rule.Summary)
+			return Errorf(ErrForbidden, "policy.password_session", i18n.T(rule.Summary))
 		}
 	}
 	if allowed {
 		return nil
 	}
-	return Errorf(ErrForbidden, "only %s may %s", whoText(rule.Who), rule.Summary)
+	return Errorf(ErrForbidden, "policy.only", whoText(rule.Who), i18n.T(rule.Summary))
 }
 
 func whoText(w Who) string {
 	if w == Managers {
-		return "a gestionnaire"
+		return i18n.T("who.a_manager")
 	}
-	return string(w) + " or a gestionnaire"
+	return i18n.T("who.or_manager", i18n.T(string(w)))
 }
 
 // PolicyRows lists the table sorted by action, for documentation and tests.
@@ -211,7 +213,7 @@ func CanDetach(a Actor, target int64, role StructureRole) error {
 		return err
 	}
 	if !a.Manager && target == a.UserID {
-		return Errorf(ErrForbidden, "a référent cannot detach their own account: ask a gestionnaire")
+		return Errorf(ErrForbidden, "policy.referent_self_detach")
 	}
 	return nil
 }

@@ -3,9 +3,9 @@ package domain
 import "unicode"
 
 const (
-	reasonPostalShape = "must be 5 digits, e.g. 33600"
-	reasonPostal00    = "must not start with 00 (no French postal code does)"
-	reasonNoDept      = "does not belong to a French department or overseas collectivity"
+	reasonPostalShape = "postal_code.shape"
+	reasonPostal00    = "postal_code.starts_00"
+	reasonNoDept      = "postal_code.no_department"
 )
 
 // NormalizePostalCode returns a French postal code as its 5 digits, with any spaces removed

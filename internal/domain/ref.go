@@ -16,7 +16,7 @@ type StructureRef struct {
 func ParseStructureRef(s string) (StructureRef, error) {
 	t := strings.TrimSpace(s)
 	if t == "" {
-		return StructureRef{}, Invalid("structure", s, "is required: give its id or SIRET")
+		return StructureRef{}, Invalid("structure", s, "structure_ref.empty")
 	}
 	if digits, ok := IsDigitsPrefix(t); ok && len(digits) == 14 {
 		siret, err := NormalizeSIRET(digits)
@@ -27,7 +27,7 @@ func ParseStructureRef(s string) (StructureRef, error) {
 	}
 	id, err := strconv.ParseInt(strings.TrimPrefix(t, "#"), 10, 64)
 	if err != nil || id <= 0 {
-		return StructureRef{}, Invalid("structure", s, "must be an id (42) or a 14-digit SIRET")
+		return StructureRef{}, Invalid("structure", s, "structure_ref.shape")
 	}
 	return StructureRef{ID: id}, nil
 }

@@ -1,9 +1,10 @@
 package domain
 
 import (
-	"fmt"
 	"strings"
 	"time"
+
+	"github.com/profil-cli/profil/internal/i18n"
 )
 
 // RequestKind is what a request asks for.
@@ -22,7 +23,20 @@ func ParseRequestKind(s string) (RequestKind, error) {
 	case RequestStructure, RequestAccount, RequestAffiliation:
 		return k, nil
 	}
-	return "", Invalid("kind", s, "must be structure, account or affiliation")
+	return "", Invalid("kind", s, "request.kind_invalid")
+}
+
+// Text is the kind as words of the current language: "account", or "création de compte".
+func (k RequestKind) Text() string {
+	switch k {
+	case RequestStructure:
+		return i18n.T("request.kind_structure")
+	case RequestAccount:
+		return i18n.T("request.kind_account")
+	case RequestAffiliation:
+		return i18n.T("request.kind_affiliation")
+	}
+	return string(k)
 }
 
 // RequestStatus is where a request stands. Pending is the only state that may change, once.
@@ -41,7 +55,20 @@ func ParseRequestStatus(s string) (RequestStatus, error) {
 	case StatusPending, StatusApproved, StatusRejected:
 		return st, nil
 	}
-	return "", Invalid("status", s, "must be pending, approved or rejected")
+	return "", Invalid("status", s, "request.status_invalid")
+}
+
+// Text is the status as a word of the current language: "approved", or "acceptée".
+func (s RequestStatus) Text() string {
+	switch s {
+	case StatusPending:
+		return i18n.T("request.status_pending")
+	case StatusApproved:
+		return i18n.T("request.status_approved")
+	case StatusRejected:
+		return i18n.T("request.status_rejected")
+	}
+	return string(s)
 }
 
 // Request is one request in the queue. For a structure request, Structure holds the structure
@@ -81,14 +108,13 @@ const (
 // rejected, and a rejection needs a reason the person will read.
 func (r Request) CheckDecidable(d Decision, reason string) error {
 	if r.Status != StatusPending {
-		when := ""
 		if r.DecidedAt != nil {
-			when = " on " + r.DecidedAt.UTC().Format("2006-01-02 15:04")
+			return Errorf(ErrConflict, "request.already_decided_on", r.ID, r.Status.Text(), r.DecidedAt.UTC().Format("2006-01-02 15:04"))
 		}
-		return Errorf(ErrConflict, "request %d is already %s%s", r.ID, r.Status, when)
+		return Errorf(ErrConflict, "request.already_decided", r.ID, r.Status.Text())
 	}
 	if d == Reject && strings.TrimSpace(reason) == "" {
-		return Invalid("reason", "", "is required to reject a request: the person will read it")
+		return Invalid("reason", "", "request.reason_required")
 	}
 	return nil
 }
@@ -102,11 +128,11 @@ func (r Request) Waited(now time.Time) string {
 	d := end.Sub(r.CreatedAt)
 	switch {
 	case d >= 48*time.Hour:
-		return fmt.Sprintf("%d d", int(d.Hours()/24))
+		return i18n.T("waited.days", int(d.Hours()/24))
 	case d >= time.Hour:
-		return fmt.Sprintf("%d h", int(d.Hours()))
+		return i18n.T("waited.hours", int(d.Hours()))
 	case d >= time.Minute:
-		return fmt.Sprintf("%d min", int(d.Minutes()))
+		return i18n.T("waited.minutes", int(d.Minutes()))
 	}
-	return "just now"
+	return i18n.T("waited.now")
 }

@@ -7,9 +7,9 @@ import (
 
 // Reasons shared by the SIRET and SIREN validators, so that the messages stay identical.
 const (
-	reasonSIRETShape = "must be 14 digits"
-	reasonSIRENShape = "must be 9 digits"
-	reasonChecksum   = "checksum does not match (check for a typo)"
+	reasonSIRETShape = "siret.shape"
+	reasonSIRENShape = "siren.shape"
+	reasonChecksum   = "siret.checksum"
 )
 
 // laPosteSIREN is the SIREN of La Poste. It has more establishments than a Luhn key leaves

@@ -3,6 +3,8 @@ package domain
 import (
 	"errors"
 	"testing"
+
+	"github.com/profil-cli/profil/internal/i18n"
 )
 
 // assertFieldError fails t unless err is a *FieldError for field, with a reason, that
@@ -73,7 +75,7 @@ func TestNormalizeSIRET(t *testing.T) {
 				t.Fatalf("NormalizeSIRET(%q) = %q, want an error", tt.in, got)
 			}
 			fe := assertFieldError(t, err, "siret")
-			if fe.Reason != tt.reason || fe.Value != tt.in {
+			if fe.Reason != i18n.T(tt.reason) || fe.Value != tt.in {
 				t.Errorf("error = %+v, want value %q and reason %q", fe, tt.in, tt.reason)
 			}
 		})
@@ -170,7 +172,7 @@ func TestNormalizeSIREN(t *testing.T) {
 			t.Errorf("NormalizeSIREN(%q) = %q, want an error", tt.in, got)
 			continue
 		}
-		if fe := assertFieldError(t, err, "siren"); fe.Reason != tt.reason {
+		if fe := assertFieldError(t, err, "siren"); fe.Reason != i18n.T(tt.reason) {
 			t.Errorf("NormalizeSIREN(%q) reason = %q, want %q", tt.in, fe.Reason, tt.reason)
 		}
 	}

@@ -31,7 +31,7 @@ func ParseKind(s string) (Kind, error) {
 	case "employer", "employeur":
 		return KindEmployer, nil
 	}
-	return "", Invalid("kind", s, "must be one of training-org, prescriber, employer")
+	return "", Invalid("kind", s, "structure.kind_invalid")
 }
 
 // ParseKinds parses a list such as "training-org|employer" or "of,employeur"; duplicates are
@@ -188,13 +188,13 @@ func (in StructureInput) Apply(s *Structure) error {
 // dénomination, adresse").
 func ValidateStructure(s Structure) error {
 	if s.Name == "" {
-		return Invalid("name", "", "is required")
+		return Invalid("name", "", "field.required")
 	}
 	if len([]rune(s.Name)) > 200 {
-		return Invalid("name", "", "is longer than 200 characters")
+		return Invalid("name", "", "structure.name_too_long")
 	}
 	if s.SIRET == "" && s.Address == "" {
-		return Invalid("address", "", "is required when the structure has no SIRET")
+		return Invalid("address", "", "structure.address_required")
 	}
 	return nil
 }
@@ -204,7 +204,7 @@ func ValidateAdhesionYear(y int) error {
 	if y == 0 || (y >= 2000 && y <= 2100) {
 		return nil
 	}
-	return Invalid("year", fmt.Sprint(y), "must be a year such as 2026")
+	return Invalid("year", fmt.Sprint(y), "structure.year_invalid")
 }
 
 // cleanText trims and collapses inner white space, so "  Cap   Métiers " is stored as typed

@@ -28,17 +28,17 @@ type Token struct {
 // Usable reports whether the token may act at now: not revoked, not expired.
 func (t Token) Usable(now time.Time) error {
 	if t.RevokedAt != nil {
-		return Errorf(ErrForbidden, "this %s was revoked: sign in again", t.describe())
+		if t.Kind == TokenAPI {
+			return Errorf(ErrForbidden, "token.revoked")
+		}
+		return Errorf(ErrForbidden, "session.revoked")
 	}
 	if t.ExpiresAt != nil && !now.Before(*t.ExpiresAt) {
-		return Errorf(ErrForbidden, "this %s expired on %s: sign in again", t.describe(), t.ExpiresAt.UTC().Format(time.RFC3339))
+		at := t.ExpiresAt.UTC().Format(time.RFC3339)
+		if t.Kind == TokenAPI {
+			return Errorf(ErrForbidden, "token.expired", at)
+		}
+		return Errorf(ErrForbidden, "session.expired", at)
 	}
 	return nil
-}
-
-func (t Token) describe() string {
-	if t.Kind == TokenAPI {
-		return "API token"
-	}
-	return "session"
 }

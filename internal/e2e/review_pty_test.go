@@ -43,7 +43,7 @@ func newScreen(t *testing.T, script string) *screen {
 	t.Helper()
 	env := slices.DeleteFunc(os.Environ(), func(kv string) bool {
 		name, _, _ := strings.Cut(kv, "=")
-		return slices.Contains([]string{"TMUX", "TMUX_PANE", "LANG", "LC_ALL", "LC_CTYPE"}, name)
+		return slices.Contains([]string{"TMUX", "TMUX_PANE", "LANG", "LC_ALL", "LC_CTYPE", "LC_MESSAGES"}, name)
 	})
 	// A socket of its own, in a short folder (socket paths are limited to about 100 bytes):
 	// nothing is shared with another tmux, and nothing is left behind.

@@ -6,12 +6,13 @@ package mail
 import (
 	"crypto/tls"
 	"errors"
-	"fmt"
 	"net"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/profil-cli/profil/internal/i18n"
 )
 
 // Security is how the connection to the SMTP server is protected.
@@ -64,7 +65,7 @@ func ParseSMTPURL(raw string) (Config, error) {
 	var cfg Config
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
-		return cfg, errors.New("empty SMTP URL: expected smtp://host:port or smtps://host")
+		return cfg, errors.New(i18n.T("smtp.empty"))
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -73,7 +74,7 @@ func ParseSMTPURL(raw string) (Config, error) {
 		if errors.As(err, &urlErr) {
 			err = urlErr.Err
 		}
-		return cfg, fmt.Errorf("invalid SMTP URL: %v", err)
+		return cfg, errors.New(i18n.T("smtp.invalid", err))
 	}
 	switch strings.ToLower(u.Scheme) {
 	case "smtp":
@@ -81,21 +82,21 @@ func ParseSMTPURL(raw string) (Config, error) {
 	case "smtps":
 		cfg.Port, cfg.Security = DefaultTLSPort, ImplicitTLS
 	case "":
-		return cfg, errors.New("invalid SMTP URL: missing scheme, expected smtp://host:port or smtps://host")
+		return cfg, errors.New(i18n.T("smtp.no_scheme"))
 	default:
-		return cfg, fmt.Errorf("invalid SMTP URL: scheme %q, expected smtp:// or smtps://", u.Scheme)
+		return cfg, errors.New(i18n.T("smtp.bad_scheme", u.Scheme))
 	}
 	if u.Opaque != "" || (u.Path != "" && u.Path != "/") || u.Fragment != "" {
-		return cfg, errors.New("invalid SMTP URL: expected scheme://[user[:password]@]host[:port][?starttls=…] and nothing more")
+		return cfg, errors.New(i18n.T("smtp.extra"))
 	}
 	cfg.Host = u.Hostname()
 	if cfg.Host == "" {
-		return cfg, errors.New("invalid SMTP URL: missing host")
+		return cfg, errors.New(i18n.T("smtp.no_host"))
 	}
 	if p := u.Port(); p != "" {
 		n, err := strconv.Atoi(p)
 		if err != nil || n < 1 || n > 65535 {
-			return cfg, fmt.Errorf("invalid SMTP URL: port %q, expected 1 to 65535", p)
+			return cfg, errors.New(i18n.T("smtp.bad_port", p))
 		}
 		cfg.Port = n
 	}
@@ -103,27 +104,27 @@ func ParseSMTPURL(raw string) (Config, error) {
 		cfg.Username = u.User.Username()
 		cfg.Password, _ = u.User.Password()
 		if cfg.Username == "" {
-			return cfg, errors.New("invalid SMTP URL: a password without a user name")
+			return cfg, errors.New(i18n.T("smtp.password_no_user"))
 		}
 		if cfg.Password == "" {
-			return cfg, fmt.Errorf("invalid SMTP URL: user %q has no password (smtp://user:password@host)", cfg.Username)
+			return cfg, errors.New(i18n.T("smtp.user_no_password", cfg.Username))
 		}
 	}
 	for key, values := range u.Query() {
 		if key != "starttls" {
-			return cfg, fmt.Errorf("invalid SMTP URL: unknown parameter %q (only starttls=required|opportunistic|none)", key)
+			return cfg, errors.New(i18n.T("smtp.unknown_param", key))
 		}
 		if cfg.Security == ImplicitTLS {
-			return cfg, errors.New("invalid SMTP URL: smtps:// is encrypted from the start; starttls applies to smtp:// only")
+			return cfg, errors.New(i18n.T("smtp.starttls_smtps"))
 		}
 		if len(values) != 1 {
-			return cfg, errors.New("invalid SMTP URL: starttls given more than once")
+			return cfg, errors.New(i18n.T("smtp.starttls_twice"))
 		}
 		switch s := Security(strings.ToLower(values[0])); s {
 		case STARTTLSRequired, STARTTLSOpportunistic, NoTLS:
 			cfg.Security = s
 		default:
-			return cfg, fmt.Errorf("invalid SMTP URL: starttls=%q, expected required, opportunistic or none", values[0])
+			return cfg, errors.New(i18n.T("smtp.bad_starttls", values[0]))
 		}
 	}
 	return cfg, nil

@@ -13,6 +13,7 @@ import (
 	"github.com/wneessen/go-mail/smtp"
 
 	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/i18n"
 )
 
 // DefaultFrom is the sender of the messages when none is configured.
@@ -39,7 +40,7 @@ func NewSender(cfg Config, from string) (*Sender, error) {
 	}
 	addr, err := netmail.ParseAddress(from)
 	if err != nil {
-		return nil, fmt.Errorf("invalid From address %q: %v", from, err)
+		return nil, errors.New(i18n.T("smtp.bad_from", from, err))
 	}
 	if cfg.Host == "" {
 		return nil, errors.New("no SMTP server host")
@@ -154,7 +155,7 @@ func (s *Sender) connect(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		s.dialErr = fmt.Errorf("connect to SMTP server %s: %w", s.cfg.Redacted(), err)
+		s.dialErr = i18n.Errorf("smtp.connect_failed", s.cfg.Redacted(), err)
 		return s.dialErr
 	}
 	s.conn = conn
@@ -177,7 +178,7 @@ func (s *Sender) message(m domain.Mail) (*gomail.Msg, error) {
 		gomail.WithNoDefaultUserAgent())
 	msg.FromMailAddress(s.from)
 	if err := msg.To(m.To); err != nil {
-		return nil, fmt.Errorf("invalid recipient %q: %w", m.To, err)
+		return nil, i18n.Errorf("smtp.bad_recipient", m.To, err)
 	}
 	msg.Subject(m.Subject)
 	msg.SetDate()

@@ -9,6 +9,7 @@ package output
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"reflect"
@@ -16,6 +17,7 @@ import (
 	"github.com/jedib0t/go-pretty/v6/text"
 	"gopkg.in/yaml.v3"
 
+	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/iostreams"
 )
 
@@ -38,7 +40,7 @@ func ParseFormat(s string) (Format, error) {
 	case "", Table, JSON, YAML, CSV:
 		return f, nil
 	}
-	return "", fmt.Errorf("--output %q: must be one of table, json, yaml, csv", s)
+	return "", errors.New(i18n.T("output_flag.invalid", s))
 }
 
 // Column describes one column of a table for people. Machine formats ignore

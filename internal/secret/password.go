@@ -19,6 +19,8 @@ import (
 
 	"golang.org/x/crypto/argon2"
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/profil-cli/profil/internal/i18n"
 )
 
 // Params are the argon2id cost parameters. They are encoded in every PHC
@@ -260,27 +262,27 @@ func decodeB64(s string) ([]byte, error) {
 // valid UTF-8, at most 1024 bytes and at least 12 characters after NFC
 // normalisation, and not a single repeated character. Length is the only
 // composition rule, following current NIST and OWASP guidance. The error
-// message is plain English describing the requirement, meant to be shown to
-// the user.
+// message describes the requirement in the current language (package i18n),
+// meant to be shown to the user.
 func ValidatePasswordStrength(password string) error {
 	// NFC shrinks text by at most a factor of 3 (Hangul jamo), so anything
 	// this long is over the limit without spending time normalising it.
 	if len(password) > 4*maxPasswordBytes {
-		return fmt.Errorf("password must be at most %d bytes long", maxPasswordBytes)
+		return errors.New(i18n.T("password.too_long", maxPasswordBytes))
 	}
 	if !utf8.ValidString(password) {
-		return errors.New("password must be valid UTF-8 text")
+		return errors.New(i18n.T("password.utf8"))
 	}
 	pw := norm.NFC.String(password)
 	if len(pw) > maxPasswordBytes {
-		return fmt.Errorf("password must be at most %d bytes long", maxPasswordBytes)
+		return errors.New(i18n.T("password.too_long", maxPasswordBytes))
 	}
 	if utf8.RuneCountInString(pw) < minPasswordRunes {
-		return fmt.Errorf("password must be at least %d characters long", minPasswordRunes)
+		return errors.New(i18n.T("password.too_short", minPasswordRunes))
 	}
 	first, _ := utf8.DecodeRuneInString(pw)
 	if strings.Trim(pw, string(first)) == "" {
-		return errors.New("password must not consist of a single repeated character")
+		return errors.New(i18n.T("password.repeated"))
 	}
 	return nil
 }

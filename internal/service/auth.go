@@ -33,7 +33,7 @@ func (s *Service) Bootstrap(ctx context.Context, in BootstrapInput) (domain.User
 		return domain.User{}, err
 	}
 	if strings.TrimSpace(in.LastName) == "" && strings.TrimSpace(in.FirstName) == "" {
-		return domain.User{}, domain.Invalid("admin-name", "", "is required")
+		return domain.User{}, domain.Invalid("admin-name", "", "field.required")
 	}
 	if err := secret.ValidatePasswordStrength(in.Password); err != nil {
 		return domain.User{}, domain.Invalid("password", "", err.Error())
@@ -52,7 +52,7 @@ func (s *Service) Bootstrap(ctx context.Context, in BootstrapInput) (domain.User
 			return err
 		}
 		if n > 0 {
-			return domain.Errorf(domain.ErrConflict, "this database already has a gestionnaire: sign in with `profil login`")
+			return domain.Errorf(domain.ErrConflict, "auth.already_bootstrapped")
 		}
 		if err := tx.CreateUser(ctx, &u); err != nil {
 			return err
@@ -65,7 +65,7 @@ func (s *Service) Bootstrap(ctx context.Context, in BootstrapInput) (domain.User
 
 // errBadCredentials is the same for an unknown e-mail and a wrong password, so the answer does
 // not tell which accounts exist.
-var errBadCredentials = domain.Errorf(domain.ErrForbidden, "wrong e-mail or password")
+func errBadCredentials() error { return domain.Errorf(domain.ErrForbidden, "auth.bad_credentials") }
 
 // Login checks an e-mail and password and opens a session. It returns the session token, to be
 // kept by the caller (only its hash is stored).
@@ -81,7 +81,7 @@ func (s *Service) Login(ctx context.Context, email, password string) (string, do
 	})
 	if errors.Is(err, domain.ErrNotFound) {
 		secret.DummyVerify(password)
-		return "", domain.User{}, errBadCredentials
+		return "", domain.User{}, errBadCredentials()
 	}
 	if err != nil {
 		return "", domain.User{}, err
@@ -94,7 +94,7 @@ func (s *Service) Login(ctx context.Context, email, password string) (string, do
 		return "", domain.User{}, fmt.Errorf("check password of %s: %w", u.Email, err)
 	}
 	if !ok {
-		return "", domain.User{}, errBadCredentials
+		return "", domain.User{}, errBadCredentials()
 	}
 	if err := accountCanSignIn(u); err != nil {
 		return "", domain.User{}, err
@@ -151,7 +151,7 @@ func (s *Service) firstSignIn(ctx context.Context, u domain.User) error {
 	if err != nil {
 		return err
 	}
-	return domain.Errorf(domain.ErrForbidden, "first sign-in of %s: a temporary password was just sent by mail; sign in with it, then change it", u.Email)
+	return domain.Errorf(domain.ErrForbidden, "auth.temporary_sent", u.Email)
 }
 
 // accountCanSignIn explains why a known account may not act.
@@ -160,11 +160,11 @@ func accountCanSignIn(u domain.User) error {
 	case domain.UserActive:
 		return nil
 	case domain.UserPending:
-		return domain.Errorf(domain.ErrForbidden, "the account %s is waiting for its request to be approved", u.Email)
+		return domain.Errorf(domain.ErrForbidden, "auth.account_pending", u.Email)
 	case domain.UserRefused:
-		return domain.Errorf(domain.ErrForbidden, "the account request of %s was refused", u.Email)
+		return domain.Errorf(domain.ErrForbidden, "auth.account_refused", u.Email)
 	}
-	return domain.Errorf(domain.ErrForbidden, "the account %s is disabled", u.Email)
+	return domain.Errorf(domain.ErrForbidden, "auth.account_disabled", u.Email)
 }
 
 // Authenticate turns a session or API token into the actor it stands for.
@@ -177,7 +177,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (domain.Actor,
 		var err error
 		t, err = tx.TokenByHash(ctx, secret.HashToken(strings.TrimSpace(token)))
 		if errors.Is(err, domain.ErrNotFound) {
-			return domain.Errorf(domain.ErrForbidden, "unknown or revoked token: sign in with `profil login`")
+			return domain.Errorf(domain.ErrForbidden, "auth.unknown_token")
 		}
 		if err != nil {
 			return err

@@ -33,7 +33,7 @@ type ExportSummary struct {
 func (s *Service) ExportMembers(ctx context.Context, actor domain.Actor, scope ExportScope, fn func(domain.Member) error) (ExportSummary, error) {
 	var sum ExportSummary
 	if (scope.Structure == nil) == !scope.All {
-		return sum, domain.Invalid("structure", "", "name one structure, or export them all")
+		return sum, domain.Invalid("structure", "", "export.scope_required")
 	}
 	count := func(m domain.Member) error {
 		if err := fn(m); err != nil {
@@ -48,7 +48,7 @@ func (s *Service) ExportMembers(ctx context.Context, actor domain.Actor, scope E
 			if actor.IsAnonymous() {
 				return sum, err
 			}
-			return sum, domain.Errorf(domain.ErrForbidden, "only a gestionnaire may export the users of every structure; a référent exports those of their structure with --structure")
+			return sum, domain.Errorf(domain.ErrForbidden, "export.all_managers_only")
 		}
 		err = s.store.View(ctx, func(tx store.Tx) error {
 			return tx.EachMember(ctx, store.MemberQuery{}, count)

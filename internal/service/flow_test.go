@@ -142,7 +142,7 @@ func TestSeedFlow(t *testing.T) {
 		if err != nil || st.Name != "Lycée professionnel Jean Moulin" || out.Request.StructureID != st.ID {
 			t.Fatalf("approved structure request: %+v, %v", st, err)
 		}
-		if !hasSubject(mailsTo(e.mails(), "direction@lp-moulin.fr"), "Structure référencée") {
+		if !hasSubject(mailsTo(e.mails(), "direction@lp-moulin.fr"), "Structure referenced") {
 			t.Error("the requester got no mail saying the structure is referenced")
 		}
 		// Decided twice: conflict.
@@ -154,7 +154,7 @@ func TestSeedFlow(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if subj := mailsTo(e.mails(), "gestion@cap-metiers.fr"); !hasSubject(subj, "en attente") {
+		if subj := mailsTo(e.mails(), "gestion@cap-metiers.fr"); !hasSubject(subj, "request waiting") {
 			t.Errorf("gestionnaires were not told a request waits: %q", subj)
 		}
 		_, _, err = e.svc.Register(ctx, domain.Anonymous, service.RegisterInput{Email: "anne.martin@lp-moulin.fr", LastName: "M", FirstName: "A", Structure: sref})
@@ -176,7 +176,7 @@ func TestSeedFlow(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if subj := mailsTo(e.mails(), anne.Email); !hasSubject(subj, "en attente") {
+		if subj := mailsTo(e.mails(), anne.Email); !hasSubject(subj, "request waiting") {
 			t.Errorf("the référent was not told a request waits: %q", subj)
 		}
 		out, err = e.svc.Decide(ctx, anne, r2.ID, service.DecideInput{Decision: domain.Approve, Profiles: []string{"rafael.of-general"}})
@@ -204,11 +204,11 @@ func TestSeedFlow(t *testing.T) {
 		if _, err = e.svc.Decide(ctx, anne, r3.ID, service.DecideInput{Decision: domain.Reject, Reason: "Inconnue au lycée"}); err != nil {
 			t.Fatal(err)
 		}
-		if subj := mailsTo(e.mails(), "zoe@lp-moulin.fr"); !hasSubject(subj, "refusée") {
+		if subj := mailsTo(e.mails(), "zoe@lp-moulin.fr"); !hasSubject(subj, "rejected") {
 			t.Errorf("the refused person got %q, want a refusal", subj)
 		}
 		for _, m := range e.mails() {
-			if m.To == "zoe@lp-moulin.fr" && strings.Contains(m.Subject, "refusée") && !strings.Contains(m.Body, "Inconnue au lycée") {
+			if m.To == "zoe@lp-moulin.fr" && strings.Contains(m.Subject, "rejected") && !strings.Contains(m.Body, "Inconnue au lycée") {
 				t.Error("the refusal mail does not give the reason")
 			}
 		}
@@ -323,8 +323,8 @@ func TestFirstSignInMailsTemporaryPassword(t *testing.T) {
 		wantErr(t, err, domain.ErrForbidden, "temporary password was just sent")
 		var temp string
 		for _, m := range e.mails() {
-			if m.To == "a@essai.fr" && strings.Contains(m.Body, "provisoire a été créé") {
-				temp = strings.TrimSpace(strings.SplitN(strings.SplitN(m.Body, "pour votre compte : ", 2)[1], "\n", 2)[0])
+			if m.To == "a@essai.fr" && strings.Contains(m.Body, "temporary password has been created") {
+				temp = strings.TrimSpace(strings.SplitN(strings.SplitN(m.Body, "for your account: ", 2)[1], "\n", 2)[0])
 			}
 		}
 		if temp == "" {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/profil-cli/profil/internal/csvin"
 	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/store"
 )
 
@@ -103,7 +104,7 @@ type LineError struct {
 	Reason string
 }
 
-func (e *LineError) Error() string { return fmt.Sprintf("line %d, %s", e.Line, e.Detail()) }
+func (e *LineError) Error() string { return i18n.T("import.line_error", e.Line, e.Detail()) }
 
 // Detail is the message without the line number: `column phone: "05 56" is not a valid phone
 // number`.
@@ -111,14 +112,15 @@ func (e *LineError) Detail() string {
 	if e.Column == "" {
 		return e.Reason
 	}
-	return "column " + e.Column + ": " + phrase(e.Value, e.Reason)
+	return i18n.T("import.column", e.Column, phrase(e.Value, e.Reason))
 }
 
 // Unwrap makes errors.Is(err, domain.ErrInvalid) true.
 func (e *LineError) Unwrap() error { return domain.ErrInvalid }
 
 // phrase joins a value and the validators' reason into a sentence: "x" is not…, "x" must…,
-// or "x": reason.
+// or "x": reason. Which reasons read as a predicate depends on the language, so the catalogue
+// lists their first words.
 func phrase(value, reason string) string {
 	if value == "" {
 		return reason
@@ -127,12 +129,22 @@ func phrase(value, reason string) string {
 		value = string([]rune(value)[:60]) + "…"
 	}
 	switch {
-	case strings.HasPrefix(reason, "not "):
-		return fmt.Sprintf("%q is %s", value, reason)
-	case strings.HasPrefix(reason, "must ") || strings.HasPrefix(reason, "is ") || strings.HasPrefix(reason, "appears "):
-		return fmt.Sprintf("%q %s", value, reason)
+	case startsWithAny(reason, i18n.T("import.phrase_is_starts")):
+		return i18n.T("import.phrase_is", value, reason)
+	case startsWithAny(reason, i18n.T("import.phrase_predicate_starts")):
+		return i18n.T("import.phrase_predicate", value, reason)
 	}
-	return fmt.Sprintf("%q: %s", value, reason)
+	return i18n.T("import.phrase_colon", value, reason)
+}
+
+// startsWithAny reports whether s starts with one of the "|"-separated prefixes.
+func startsWithAny(s, prefixes string) bool {
+	for _, p := range strings.Split(prefixes, "|") {
+		if p != "" && strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // lineError turns a validator's error into the error of a line, the field named by the column
@@ -163,27 +175,20 @@ type ImportError struct {
 
 func (e *ImportError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d of %d lines %s invalid; nothing was imported (correct %s, or pass --skip-invalid to import the other lines):",
-		e.Count, e.Lines, plural(e.Count, "is", "are"), plural(e.Count, "it", "them"))
+	b.WriteString(i18n.N(e.Count, "import.refused", e.Count, e.Lines))
 	for _, r := range e.Bad {
 		b.WriteString("\n  ")
 		b.WriteString(r.Err.Error())
 	}
 	if more := e.Count - len(e.Bad); more > 0 {
-		fmt.Fprintf(&b, "\n  and %d more", more)
+		b.WriteString("\n  ")
+		b.WriteString(i18n.T("import.and_more", more))
 	}
 	return b.String()
 }
 
 // Unwrap makes errors.Is(err, domain.ErrInvalid) true.
 func (e *ImportError) Unwrap() error { return domain.ErrInvalid }
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
 
 // importRow is the part every kind of row shares: its line, its key and its fate.
 type importRow struct {
@@ -262,7 +267,7 @@ func (r *run[R]) batches(write func(batch []R) error) error {
 				if r.opts.DryRun {
 					return err
 				}
-				return fmt.Errorf("lines %d to %d: %w (the lines before were imported: run the same import again to finish)", first, last, err)
+				return i18n.Errorf("import.batch_failed", first, last, err)
 			}
 			done += len(batch)
 			if r.opts.OnProgress != nil {
@@ -299,11 +304,11 @@ func readRows[R row](rd *csvin.Reader, r *run[R], parse func(csvin.Record) R, br
 		if errors.As(err, &le) {
 			x := broken(le.Line)
 			r.rows = append(r.rows, x)
-			r.refuse(x, &LineError{Line: le.Line, Reason: "not well-formed CSV: " + le.Err.Error()})
+			r.refuse(x, &LineError{Line: le.Line, Reason: i18n.T("import.bad_csv", le.Err.Error())})
 			continue
 		}
 		if err != nil {
-			return fmt.Errorf("read the file: %w", err)
+			return i18n.Errorf("import.read_failed", err)
 		}
 		r.rows = append(r.rows, parse(rec))
 	}
@@ -354,7 +359,7 @@ func (s *Service) ImportUsers(ctx context.Context, actor domain.Actor, r io.Read
 		return ImportSummary{}, err
 	}
 	if !slices.Contains(importSources, opts.Source) {
-		return ImportSummary{}, domain.Invalid("source", opts.Source, "must be one of "+strings.Join(importSources, ", "))
+		return ImportSummary{}, domain.Invalid("source", opts.Source, "import.source_invalid", strings.Join(importSources, ", "))
 	}
 	rd, err := csvin.NewReader(r, UserImportColumns)
 	if err != nil {
@@ -372,7 +377,7 @@ func (s *Service) ImportUsers(ctx context.Context, actor domain.Actor, r io.Read
 		x.key = x.user.Email
 		if first, dup := firstLine[x.user.Email]; dup {
 			run.refuse(x, &LineError{Line: rec.Line, Column: "email", Value: x.user.Email,
-				Reason: fmt.Sprintf("appears again: first on line %d", first)})
+				Reason: i18n.T("import.duplicate", first)})
 			return x
 		}
 		firstLine[x.user.Email] = rec.Line
@@ -418,7 +423,7 @@ func (s *Service) ImportUsers(ctx context.Context, actor domain.Actor, r io.Read
 		st, ok := structures[x.siret]
 		if !ok {
 			run.refuse(x, &LineError{Line: x.line, Column: "siret", Value: x.siret,
-				Reason: "is not the SIRET of a known structure (import the structures first: `profil structure import`)"})
+				Reason: i18n.T("import.unknown_siret")})
 			continue
 		}
 		x.structure = st.ID
@@ -480,17 +485,17 @@ func (x *userRow) parse(rec csvin.Record, phones phoneCache, source string) erro
 	u := domain.User{Email: email, LastName: clean(rec.Get(ucLastName)), FirstName: clean(rec.Get(ucFirstName)),
 		Function: clean(rec.Get(ucFunction)), Status: domain.UserActive, Source: source}
 	if u.LastName == "" {
-		return domain.Invalid("last_name", "", "is required")
+		return domain.Invalid("last_name", "", "field.required")
 	}
 	if u.FirstName == "" {
-		return domain.Invalid("first_name", "", "is required")
+		return domain.Invalid("first_name", "", "field.required")
 	}
 	if u.Phone, err = phones.normalize(rec.Get(ucPhone)); err != nil {
 		return err
 	}
 	raw := rec.Get(ucSIRET)
 	if raw == "" {
-		return domain.Invalid("siret", "", "is required: the structure the account belongs to")
+		return domain.Invalid("siret", "", "import.siret_required")
 	}
 	if x.siret, err = domain.NormalizeSIRET(raw); err != nil {
 		return err
@@ -705,11 +710,11 @@ func (s *Service) ImportStructures(ctx context.Context, actor domain.Actor, r io
 			k, column = "\x00"+x.match, "name"
 		}
 		if first, dup := firstLine[k]; dup {
-			what := "appears again: first on line %d"
+			reason := i18n.T("import.duplicate", first)
 			if column == "name" {
-				what = "appears again with the same address and postal code, without SIRET: first on line %d"
+				reason = i18n.T("import.duplicate_no_siret", first)
 			}
-			run.refuse(x, &LineError{Line: rec.Line, Column: column, Value: x.key, Reason: fmt.Sprintf(what, first)})
+			run.refuse(x, &LineError{Line: rec.Line, Column: column, Value: x.key, Reason: reason})
 			return x
 		}
 		firstLine[k] = rec.Line
@@ -796,7 +801,7 @@ func parseYesNo(s string) (bool, error) {
 	case "false", "faux", "non", "no", "0":
 		return false, nil
 	}
-	return false, errors.New("must be true or false (oui/non, 1/0)")
+	return false, errors.New(i18n.T("import.yes_no"))
 }
 
 // planStructures decides from the database what each row of a batch does. It returns the
@@ -847,7 +852,7 @@ func planStructures(ctx context.Context, tx store.Tx, batch []*structureRow) (cr
 			in.Kinds = &kinds
 		}
 		if err := in.Apply(&after); err != nil {
-			return nil, nil, fmt.Errorf("line %d: %w", x.line, err)
+			return nil, nil, i18n.Errorf("import.line", x.line, err)
 		}
 		if sameStructure(before, after) {
 			x.result = ResultSkipped

@@ -2,109 +2,104 @@ package service
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/store"
 )
 
-// The messages people receive, in French: they are the portal's users. Each is written to the
-// outbox in the transaction of the event it announces.
+// The messages people receive, in the language of the command that writes them (package
+// i18n): they are the portal's users. Each is written to the outbox in the transaction of the
+// event it announces.
 
 func enqueue(ctx context.Context, tx store.Tx, to, subject string, lines ...string) error {
 	return tx.EnqueueMail(ctx, &domain.Mail{To: to, Subject: subject, Body: body(lines)})
 }
 
 func body(lines []string) string {
-	return strings.Join(lines, "\n") + "\n\n-- \nCe message vous est envoyé par les comptes services. Merci de ne pas y répondre.\n"
+	return strings.Join(lines, "\n") + "\n\n-- \n" + i18n.T("mail.footer") + "\n"
 }
 
 func greeting(u domain.User) string {
 	if n := u.FullName(); n != "" {
-		return "Bonjour " + n + ","
+		return i18n.T("mail.hello_name", n)
 	}
-	return "Bonjour,"
+	return i18n.T("mail.hello")
 }
 
 func mailStructureRequestReceived(ctx context.Context, tx store.Tx, to string, s domain.Structure) error {
-	return enqueue(ctx, tx, to, "Demande de référencement reçue : "+s.Name,
-		"Bonjour,", "",
-		fmt.Sprintf("Votre demande de référencement de la structure « %s » a bien été reçue.", s.Name),
-		"Les gestionnaires la traitent sous 24 à 48 h ; vous recevrez leur réponse par mail.")
+	return enqueue(ctx, tx, to, i18n.T("mail.structure_request_received.subject", s.Name),
+		i18n.T("mail.hello"), "",
+		i18n.T("mail.structure_request_received.body", s.Name))
 }
 
 func mailStructureRequestDecided(ctx context.Context, tx store.Tx, to string, s domain.Structure, approved bool, reason string) error {
 	if approved {
-		return enqueue(ctx, tx, to, "Structure référencée : "+s.Name,
-			"Bonjour,", "",
-			fmt.Sprintf("La structure « %s » est maintenant enregistrée (%s).", s.Name, s.Label()),
-			"Vous pouvez reprendre la création de votre compte utilisateur en la choisissant dans la liste.")
+		return enqueue(ctx, tx, to, i18n.T("mail.structure_request_approved.subject", s.Name),
+			i18n.T("mail.hello"), "",
+			i18n.T("mail.structure_request_approved.body", s.Name, s.Label()))
 	}
-	return enqueue(ctx, tx, to, "Demande de référencement refusée : "+s.Name,
-		"Bonjour,", "",
-		fmt.Sprintf("Votre demande de référencement de la structure « %s » a été refusée.", s.Name),
-		"Motif : "+reason)
+	return enqueue(ctx, tx, to, i18n.T("mail.structure_request_rejected.subject", s.Name),
+		i18n.T("mail.hello"), "",
+		i18n.T("mail.structure_request_rejected.body", s.Name),
+		i18n.T("mail.reason", reason))
 }
 
 func mailRequestReceived(ctx context.Context, tx store.Tx, u domain.User, s domain.Structure, kind domain.RequestKind) error {
-	what := "de création de compte"
+	text := i18n.T("mail.account_request_received.body", s.Name)
 	if kind == domain.RequestAffiliation {
-		what = "d'affiliation"
+		text = i18n.T("mail.affiliation_request_received.body", s.Name)
 	}
-	return enqueue(ctx, tx, u.Email, "Demande reçue : "+s.Name,
-		greeting(u), "",
-		fmt.Sprintf("Votre demande %s pour la structure « %s » a bien été reçue.", what, s.Name),
-		"Elle sera validée par le ou la référent·e de la structure, ou par les gestionnaires si elle n'en a pas encore.",
-		"Vous serez informé·e de la décision par mail.")
+	return enqueue(ctx, tx, u.Email, i18n.T("mail.request_received.subject", s.Name),
+		greeting(u), "", text,
+		i18n.T("mail.request_received.next"))
 }
 
 func mailRequestWaiting(ctx context.Context, tx store.Tx, to string, r domain.Request, u domain.User, s domain.Structure) error {
-	what := "création de compte"
+	subject := i18n.T("mail.account_request_waiting.subject", s.Name)
 	if r.Kind == domain.RequestAffiliation {
-		what = "affiliation"
+		subject = i18n.T("mail.affiliation_request_waiting.subject", s.Name)
 	}
-	return enqueue(ctx, tx, to, fmt.Sprintf("Demande de %s en attente : %s", what, s.Name),
-		"Bonjour,", "",
-		fmt.Sprintf("%s <%s> demande à rejoindre la structure « %s » (demande n° %d).", u.FullName(), u.Email, s.Name, r.ID),
-		fmt.Sprintf("Pour la traiter : profil request approve %d  ou  profil request reject %d --reason \"…\"", r.ID, r.ID))
+	return enqueue(ctx, tx, to, subject,
+		i18n.T("mail.hello"), "",
+		i18n.T("mail.request_waiting.body", u.FullName(), u.Email, s.Name, r.ID),
+		i18n.T("mail.request_waiting.how", r.ID, r.ID))
 }
 
 func mailRequestDecided(ctx context.Context, tx store.Tx, u domain.User, s domain.Structure, r domain.Request, referent bool) error {
 	if r.Status == domain.StatusRejected {
-		return enqueue(ctx, tx, u.Email, "Demande refusée : "+s.Name,
+		return enqueue(ctx, tx, u.Email, i18n.T("mail.request_rejected.subject", s.Name),
 			greeting(u), "",
-			fmt.Sprintf("Votre demande de rattachement à la structure « %s » a été refusée.", s.Name),
-			"Motif : "+r.Reason)
+			i18n.T("mail.request_rejected.body", s.Name),
+			i18n.T("mail.reason", r.Reason))
 	}
 	lines := []string{greeting(u), "",
-		fmt.Sprintf("Votre compte est rattaché à la structure « %s ».", s.Name),
-		"Votre identifiant est votre adresse mail : " + u.Email}
+		i18n.T("mail.request_approved.body", s.Name),
+		i18n.T("mail.request_approved.login", u.Email)}
 	if u.PasswordHash == "" {
-		lines = append(lines, "À votre première connexion, un mot de passe provisoire vous sera envoyé par mail.")
+		lines = append(lines, i18n.T("mail.request_approved.no_password"))
 	}
 	if referent {
-		lines = append(lines, "", "Vous êtes le ou la référent·e de la structure : vous confirmerez désormais les demandes de compte et attribuerez les droits.")
+		lines = append(lines, "", i18n.T("mail.request_approved.referent"))
 	}
-	return enqueue(ctx, tx, u.Email, "Compte validé : "+s.Name, lines...)
+	return enqueue(ctx, tx, u.Email, i18n.T("mail.request_approved.subject", s.Name), lines...)
 }
 
 func mailReferentReceived(ctx context.Context, tx store.Tx, u domain.User, s domain.Structure) error {
-	return enqueue(ctx, tx, u.Email, "Vous êtes référent·e de "+s.Name,
+	return enqueue(ctx, tx, u.Email, i18n.T("mail.referent.subject", s.Name),
 		greeting(u), "",
-		fmt.Sprintf("Le rôle de référent·e de la structure « %s » vous a été attribué.", s.Name),
-		"Vous confirmez les demandes de compte, attribuez les droits et signalez les changements de la structure.")
+		i18n.T("mail.referent.body", s.Name))
 }
 
 func mailDetached(ctx context.Context, tx store.Tx, u domain.User, s domain.Structure) error {
-	return enqueue(ctx, tx, u.Email, "Fin de rattachement : "+s.Name,
+	return enqueue(ctx, tx, u.Email, i18n.T("mail.detached.subject", s.Name),
 		greeting(u), "",
-		fmt.Sprintf("Votre compte n'est plus rattaché à la structure « %s ».", s.Name))
+		i18n.T("mail.detached.body", s.Name))
 }
 
 func mailPasswordReset(ctx context.Context, tx store.Tx, u domain.User, temp string) error {
-	return tx.EnqueueMail(ctx, &domain.Mail{To: u.Email, Subject: "Votre nouveau mot de passe", Sensitive: true, Body: body([]string{
+	return tx.EnqueueMail(ctx, &domain.Mail{To: u.Email, Subject: i18n.T("mail.password_reset.subject"), Sensitive: true, Body: body([]string{
 		greeting(u), "",
-		"Un mot de passe provisoire a été créé pour votre compte : " + temp,
-		"Il vous sera demandé de le changer à la prochaine connexion."})})
+		i18n.T("mail.password_reset.body", temp)})})
 }

@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/store"
@@ -36,15 +35,15 @@ func (s *Service) SetReferent(ctx context.Context, actor domain.Actor, ref domai
 		}
 		m, err := tx.ActiveMembership(ctx, u.ID, st.ID)
 		if errors.Is(err, domain.ErrNotFound) {
-			return domain.Errorf(domain.ErrConflict, "%s is not an active member of %s: the référent must be one", u.Email, st.Name)
+			return domain.Errorf(domain.ErrConflict, "referent.not_member", u.Email, st.Name)
 		} else if err != nil {
 			return err
 		}
 		if u.Status != domain.UserActive {
-			return domain.Errorf(domain.ErrConflict, "the account %s is not active", u.Email)
+			return domain.Errorf(domain.ErrConflict, "referent.account_inactive", u.Email)
 		}
 		if m.Referent {
-			return domain.Errorf(domain.ErrConflict, "%s is already the référent of %s", u.Email, st.Name)
+			return domain.Errorf(domain.ErrConflict, "referent.already", u.Email, st.Name)
 		}
 		previous := ""
 		if old, err := tx.Referent(ctx, st.ID); err == nil {
@@ -105,14 +104,14 @@ func (s *Service) Detach(ctx context.Context, actor domain.Actor, in DetachInput
 		}
 		m, err := tx.ActiveMembership(ctx, u.ID, st.ID)
 		if errors.Is(err, domain.ErrNotFound) {
-			return domain.Errorf(domain.ErrNotFound, "%s is not a member of %s", u.Email, st.Name)
+			return domain.Errorf(domain.ErrNotFound, "member.not_member", u.Email, st.Name)
 		} else if err != nil {
 			return err
 		}
 		details := map[string]any{}
 		var next domain.User
 		if !m.Referent && in.NewReferent != "" {
-			return domain.Invalid("new-referent", in.NewReferent, fmt.Sprintf("only needed when the référent leaves; %s is not the référent of %s", u.Email, st.Name))
+			return domain.Invalid("new-referent", in.NewReferent, "detach.new_referent_unneeded", u.Email, st.Name)
 		}
 		if m.Referent {
 			switch {
@@ -121,10 +120,10 @@ func (s *Service) Detach(ctx context.Context, actor domain.Actor, in DetachInput
 					return err
 				}
 				if next.ID == u.ID {
-					return domain.Invalid("new-referent", in.NewReferent, "must be another member than the one leaving")
+					return domain.Invalid("new-referent", in.NewReferent, "detach.new_referent_same")
 				}
 			case !in.LeaveNoReferent:
-				return domain.Errorf(domain.ErrConflict, "%s is the référent of %s: name the next one with --new-referent, or pass --no-referent to leave the structure without one", u.Email, st.Name)
+				return domain.Errorf(domain.ErrConflict, "detach.referent_leaving", u.Email, st.Name)
 			}
 		}
 		if err := tx.RevokeAllGrants(ctx, m.ID, actor.UserID); err != nil {
@@ -136,7 +135,7 @@ func (s *Service) Detach(ctx context.Context, actor domain.Actor, in DetachInput
 		if next.ID != 0 {
 			nm, err := tx.ActiveMembership(ctx, next.ID, st.ID)
 			if errors.Is(err, domain.ErrNotFound) {
-				return domain.Errorf(domain.ErrConflict, "%s is not an active member of %s: the référent must be one", next.Email, st.Name)
+				return domain.Errorf(domain.ErrConflict, "referent.not_member", next.Email, st.Name)
 			} else if err != nil {
 				return err
 			}

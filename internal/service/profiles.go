@@ -3,10 +3,10 @@ package service
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 
 	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/store"
 )
 
@@ -70,7 +70,7 @@ func memberOf(ctx context.Context, tx store.Tx, actor domain.Actor, email string
 	}
 	m, err := tx.ActiveMembership(ctx, u.ID, st.ID)
 	if errors.Is(err, domain.ErrNotFound) {
-		return u, st, m, domain.Errorf(domain.ErrNotFound, "%s is not a member of %s", u.Email, st.Name)
+		return u, st, m, domain.Errorf(domain.ErrNotFound, "member.not_member", u.Email, st.Name)
 	}
 	return u, st, m, err
 }
@@ -171,11 +171,11 @@ func checkKindsKeepGrants(ctx context.Context, tx store.Tx, st domain.Structure)
 	var breaking []string
 	for _, m := range members {
 		for _, code := range cat.Breaking(st, m.Profiles) {
-			breaking = append(breaking, fmt.Sprintf("%s of %s", code, m.User.Email))
+			breaking = append(breaking, i18n.T("profile.grant_of", code, m.User.Email))
 		}
 	}
 	if len(breaking) > 0 {
-		return domain.Errorf(domain.ErrConflict, "the new kinds of %s would break these grants; revoke them first: %v", st.Name, breaking)
+		return domain.Errorf(domain.ErrConflict, "structure.kinds_break_grants", st.Name, breaking)
 	}
 	return nil
 }

@@ -127,7 +127,7 @@ func ensureSIRETFree(ctx context.Context, tx store.Tx, siret string, self int64)
 	case err != nil:
 		return err
 	case other.ID != self:
-		return domain.Errorf(domain.ErrConflict, "SIRET %s is already structure #%d %q", siret, other.ID, other.Name)
+		return domain.Errorf(domain.ErrConflict, "structure.siret_taken", siret, other.ID, other.Name)
 	}
 	return nil
 }

@@ -39,18 +39,18 @@ func ParseTokenScope(s string) (string, error) {
 	case ScopeRead:
 		return ScopeRead, nil
 	}
-	return "", domain.Invalid("scope", s, `must be "read" (read-only), or empty for all your rights`)
+	return "", domain.Invalid("scope", s, "token.scope_invalid")
 }
 
 func validTokenName(name string) (string, error) {
 	name = strings.TrimSpace(name)
 	switch {
 	case name == "":
-		return "", domain.Invalid("name", "", "is required: say what the token is for, e.g. cron-export")
+		return "", domain.Invalid("name", "", "token.name_required")
 	case utf8.RuneCountInString(name) > maxTokenNameLen:
-		return "", domain.Invalid("name", name, "is too long (64 characters at most)")
+		return "", domain.Invalid("name", name, "token.name_too_long")
 	case strings.IndexFunc(name, unicode.IsControl) >= 0:
-		return "", domain.Invalid("name", "", "must not contain control characters")
+		return "", domain.Invalid("name", "", "token.name_control")
 	}
 	return name, nil
 }
@@ -68,7 +68,7 @@ func (s *Service) CreateAPIToken(ctx context.Context, actor domain.Actor, name s
 		return "", domain.Token{}, err
 	}
 	if ttl < 0 {
-		return "", domain.Token{}, domain.Invalid("expires", ttl.String(), "must be positive, or 0 for a token that never expires")
+		return "", domain.Token{}, domain.Invalid("expires", ttl.String(), "token.ttl_negative")
 	}
 	if scope, err = ParseTokenScope(scope); err != nil {
 		return "", domain.Token{}, err
@@ -85,7 +85,7 @@ func (s *Service) CreateAPIToken(ctx context.Context, actor domain.Actor, name s
 		}
 		for _, e := range existing {
 			if e.RevokedAt == nil && strings.EqualFold(e.Name, name) {
-				return domain.Errorf(domain.ErrConflict, "you already have an API token named %q (id %d): choose another name, or revoke it first with `profil token revoke %d`", e.Name, e.ID, e.ID)
+				return domain.Errorf(domain.ErrConflict, "token.name_taken", e.Name, e.ID, e.ID)
 			}
 		}
 		if ttl > 0 {
@@ -147,7 +147,7 @@ func (s *Service) RevokeAPIToken(ctx context.Context, actor domain.Actor, id int
 			return err
 		}
 		if t.RevokedAt != nil {
-			return domain.Errorf(domain.ErrConflict, "API token %d (%s) was already revoked on %s", t.ID, t.Name, t.RevokedAt.UTC().Format(time.RFC3339))
+			return domain.Errorf(domain.ErrConflict, "token.already_revoked", t.ID, t.Name, t.RevokedAt.UTC().Format(time.RFC3339))
 		}
 		if err := tx.RevokeToken(ctx, t.ID); err != nil {
 			return err
@@ -175,13 +175,13 @@ func (s *Service) RevokeAPIToken(ctx context.Context, actor domain.Actor, id int
 func apiTokenFor(ctx context.Context, tx store.Tx, actor domain.Actor, id int64) (domain.Token, error) {
 	t, err := tx.TokenByID(ctx, id)
 	if errors.Is(err, domain.ErrNotFound) || (err == nil && t.Kind != domain.TokenAPI) {
-		return domain.Token{}, domain.Errorf(domain.ErrNotFound, "API token %d not found (see `profil token list`)", id)
+		return domain.Token{}, domain.Errorf(domain.ErrNotFound, "token.not_found", id)
 	}
 	if err != nil {
 		return domain.Token{}, err
 	}
 	if t.UserID != actor.UserID && !actor.Manager {
-		return domain.Token{}, domain.Errorf(domain.ErrForbidden, "API token %d is not yours: only its owner or a gestionnaire may revoke it", id)
+		return domain.Token{}, domain.Errorf(domain.ErrForbidden, "token.not_yours", id)
 	}
 	return t, nil
 }

@@ -80,7 +80,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor domain.Actor, email stri
 			}
 			if e != u.Email {
 				if _, err := tx.UserByEmail(ctx, e); err == nil {
-					return domain.Errorf(domain.ErrConflict, "another account already uses %s", e)
+					return domain.Errorf(domain.ErrConflict, "user.email_taken", e)
 				}
 			}
 			u.Email = e
@@ -95,7 +95,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor domain.Actor, email stri
 		}
 		if in.LastName != nil || in.FirstName != nil {
 			if !actor.Manager {
-				return domain.Errorf(domain.ErrForbidden, "only a gestionnaire may change a name")
+				return domain.Errorf(domain.ErrForbidden, "user.name_managers_only")
 			}
 			if in.LastName != nil {
 				u.LastName = clean(*in.LastName)
@@ -138,7 +138,7 @@ func (s *Service) ChangePassword(ctx context.Context, actor domain.Actor, old, n
 		}
 		ok, err := secret.VerifyPassword(u.PasswordHash, old)
 		if err != nil || !ok {
-			return domain.Errorf(domain.ErrForbidden, "the current password is wrong")
+			return domain.Errorf(domain.ErrForbidden, "user.wrong_password")
 		}
 		u.PasswordHash, u.MustChangePassword = hash, false
 		if err := tx.UpdateUser(ctx, &u); err != nil {
@@ -275,7 +275,7 @@ func (s *Service) Audit(ctx context.Context, actor domain.Actor, q store.AuditQu
 		}
 		if !actor.Manager {
 			if q.ActorID != 0 && q.ActorID != actor.UserID {
-				return domain.Errorf(domain.ErrForbidden, "only a gestionnaire may read the decisions of others")
+				return domain.Errorf(domain.ErrForbidden, "audit.decisions_of_others")
 			}
 			q.ActorID = actor.UserID
 		}

@@ -75,16 +75,16 @@ time (2026-11-23T08:00:00Z), or a time ago: 30min, 24h, 7d, 2w.
 			opts.Actor = strings.TrimSpace(opts.Actor)
 			opts.Action = strings.ToLower(strings.TrimSpace(opts.Action))
 			if opts.Mine && opts.Actor != "" {
-				return cmdutil.FlagErrorf("give either --actor or --mine, not both")
+				return cmdutil.FlagErrorf("audit.actor_and_mine")
 			}
 			if opts.Decisions && opts.Action != "" {
-				return cmdutil.FlagErrorf("give either --action or --decisions, not both")
+				return cmdutil.FlagErrorf("audit.action_and_decisions")
 			}
 			if opts.Limit < 0 {
-				return cmdutil.FlagErrorf("--limit must be 0 (all) or more")
+				return cmdutil.FlagErrorf("search.limit_invalid")
 			}
 			if opts.Action != "" && !actionPattern.MatchString(opts.Action) {
-				return domain.Invalid("action", opts.Action, `must be an action such as request.approve, or a family ending with a dot such as "request."`)
+				return domain.Invalid("action", opts.Action, "audit.action_invalid")
 			}
 			if cmd.Flags().Changed("structure") {
 				ref, err := domain.ParseStructureRef(structure)
@@ -164,7 +164,7 @@ func listRun(ctx context.Context, f *cmdutil.Factory, opts *ListOptions) error {
 		return err
 	}
 	if format == output.Table && len(events) == 0 {
-		f.Stderrf("no audit event matches\n")
+		f.Say("audit.empty")
 		return nil
 	}
 	return output.Print(f.IO, format, view.AuditEvents(events), view.AuditColumns)

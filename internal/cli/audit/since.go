@@ -35,7 +35,7 @@ var relativeUnits = map[string]time.Duration{
 func ParseSince(s string, now time.Time) (time.Time, error) {
 	v := strings.TrimSpace(s)
 	if v == "" {
-		return time.Time{}, domain.Invalid("since", s, "is empty: give a date (2026-11-23, 23/11/2026) or a time ago (7d, 24h)")
+		return time.Time{}, domain.Invalid("since", s, "since.empty")
 	}
 	if t, ok := parseRelative(v, now); ok {
 		return t, nil
@@ -45,7 +45,7 @@ func ParseSince(s string, now time.Time) (time.Time, error) {
 			return t, nil
 		}
 	}
-	return time.Time{}, domain.Invalid("since", s, "must be a date (2026-11-23, 23/11/2026, 2026-11-23T08:00:00Z) or a time ago (30min, 24h, 7d, 2w)")
+	return time.Time{}, domain.Invalid("since", s, "since.invalid")
 }
 
 func parseRelative(v string, now time.Time) (time.Time, bool) {

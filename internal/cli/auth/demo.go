@@ -3,12 +3,12 @@ package auth
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
 	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/service"
 )
 
@@ -51,13 +51,13 @@ func demoRun(ctx context.Context, f *cmdutil.Factory) error {
 	token, u, err := svc.Login(ctx, DemoEmail, DemoPassword)
 	if err != nil {
 		if !created {
-			return domain.Errorf(domain.ErrConflict, "this database already holds other data: run the demo on another file, e.g. `profil --db /tmp/demo.db demo`")
+			return domain.Errorf(domain.ErrConflict, "demo.not_empty")
 		}
 		return err
 	}
 	if created {
 		if err := demoData(ctx, svc, domain.Actor{UserID: u.ID, Email: u.Email, Manager: true}); err != nil {
-			return fmt.Errorf("demo: %w", err)
+			return i18n.Errorf("demo.failed", err)
 		}
 	}
 	if err := saveSession(f, u.Email, token); err != nil {
@@ -65,13 +65,13 @@ func demoRun(ctx context.Context, f *cmdutil.Factory) error {
 	}
 	target, _ := f.Target()
 	if created {
-		f.Stderrf("✓ demo database ready at %s\n", target.Redacted())
+		f.Say("demo.ready", target.Redacted())
 	} else {
-		f.Stderrf("✓ demo database already there at %s\n", target.Redacted())
+		f.Say("demo.already", target.Redacted())
 	}
-	f.Stderrf("✓ signed in as %s (password %s)\n", DemoEmail, DemoPassword)
-	f.Stderrf("  the référente of AFPA Bordeaux Bègles is %s, same password\n\n", DemoReferentEmail)
-	f.Stderrf("Try:\n  profil structure search \"cap metiers\"\n  profil request list\n  profil structure members %s\n", demoAFPA)
+	f.Say("demo.signed_in", DemoEmail, DemoPassword)
+	f.Say("demo.referent", DemoReferentEmail)
+	f.Say("demo.try", demoAFPA)
 	return nil
 }
 

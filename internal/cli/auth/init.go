@@ -33,10 +33,10 @@ migrations that are missing. On PostgreSQL it holds an advisory lock while it mi
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.AdminEmail == "" && (opts.AdminName != "" || opts.PasswordStdin) {
-				return cmdutil.FlagErrorf("--admin-name and --password-stdin go with --admin-email")
+				return cmdutil.FlagErrorf("init.flags_without_email")
 			}
 			if opts.AdminEmail != "" && strings.TrimSpace(opts.AdminName) == "" {
-				return cmdutil.FlagErrorf("--admin-name is required with --admin-email")
+				return cmdutil.FlagErrorf("init.name_required")
 			}
 			return initRun(cmd.Context(), f, opts)
 		},
@@ -65,13 +65,13 @@ func initRun(ctx context.Context, f *cmdutil.Factory, opts *InitOptions) error {
 		return err
 	}
 	for _, m := range applied {
-		f.Stderrf("applied %s\n", m.Name)
+		f.Say("db.applied", m.Name)
 	}
 	v, err := db.SchemaVersion(ctx)
 	if err != nil {
 		return err
 	}
-	f.Stderrf("✓ database %s ready (schema version %d)\n", db.Target().Redacted(), v)
+	f.Say("init.ready", db.Target().Redacted(), v)
 	if opts.AdminEmail == "" {
 		return nil
 	}
@@ -91,7 +91,7 @@ func initRun(ctx context.Context, f *cmdutil.Factory, opts *InitOptions) error {
 	if err := saveSession(f, u.Email, token); err != nil {
 		return err
 	}
-	f.Stderrf("✓ created gestionnaire %s and signed in\n", u.Email)
+	f.Say("init.admin_created", u.Email)
 	if cfg, _ := f.Config(); cfg != nil && cfg.Quiet {
 		fmt.Fprintln(f.IO.Out, u.ID)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
 	"github.com/profil-cli/profil/internal/cli/view"
 	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/output"
 )
 
@@ -46,10 +47,10 @@ func loginRun(ctx context.Context, f *cmdutil.Factory, opts *LoginOptions) error
 	email := strings.TrimSpace(opts.Email)
 	if email == "" {
 		if !f.CanPrompt() {
-			return cmdutil.FlagErrorf("--email is required when nothing may prompt")
+			return cmdutil.FlagErrorf("login.email_required")
 		}
 		var err error
-		if email, err = f.Prompter.Input("E-mail", ""); err != nil {
+		if email, err = f.Prompter.Input(i18n.T("login.ask_email"), ""); err != nil {
 			return err
 		}
 	}
@@ -68,9 +69,9 @@ func loginRun(ctx context.Context, f *cmdutil.Factory, opts *LoginOptions) error
 	if err := saveSession(f, u.Email, token); err != nil {
 		return err
 	}
-	f.Stderrf("✓ signed in as %s\n", u.Email)
+	f.Say("login.done", u.Email)
 	if u.MustChangePassword {
-		f.Stderrf("! your password is temporary: change it now with `profil user passwd`\n")
+		f.Say("login.temporary")
 	}
 	return nil
 }
@@ -95,19 +96,19 @@ func readPassword(f *cmdutil.Factory, fromStdin, confirm bool) (string, error) {
 		return cmdutil.ReadSecretStdin(f.IO)
 	}
 	if !f.CanPrompt() {
-		return "", cmdutil.FlagErrorf("--password-stdin is required when nothing may prompt")
+		return "", cmdutil.FlagErrorf("login.password_stdin_required")
 	}
-	pw, err := f.Prompter.Password("Password")
+	pw, err := f.Prompter.Password(i18n.T("login.ask_password"))
 	if err != nil {
 		return "", err
 	}
 	if confirm {
-		again, err := f.Prompter.Password("Password again")
+		again, err := f.Prompter.Password(i18n.T("register.ask_password_again"))
 		if err != nil {
 			return "", err
 		}
 		if again != pw {
-			return "", domain.Invalid("password", "", "the two passwords differ")
+			return "", domain.Invalid("password", "", "password.differ")
 		}
 	}
 	return pw, nil
@@ -133,7 +134,7 @@ func NewCmdLogout(f *cmdutil.Factory) *cobra.Command {
 			}
 			s, ok := creds.Get(key)
 			if !ok {
-				f.Stderrf("not signed in\n")
+				f.Say("logout.not_signed_in")
 				return nil
 			}
 			svc, err := f.Service(ctx)
@@ -146,7 +147,7 @@ func NewCmdLogout(f *cmdutil.Factory) *cobra.Command {
 			if err := creds.Delete(key); err != nil {
 				return err
 			}
-			f.Stderrf("✓ signed out %s\n", s.Email)
+			f.Say("logout.done", s.Email)
 			return nil
 		},
 	}
@@ -179,13 +180,13 @@ func NewCmdWhoami(f *cmdutil.Factory) *cobra.Command {
 				return err
 			}
 			if format == output.Table {
-				role := "member"
+				role := i18n.T("whoami.member")
 				if u.Manager {
-					role = "gestionnaire"
+					role = i18n.T("whoami.manager")
 				}
 				via := ""
 				if actor.TokenName != "" {
-					via = fmt.Sprintf(" (token %s)", actor.TokenName)
+					via = i18n.T("whoami.via_token", actor.TokenName)
 				}
 				fmt.Fprintf(f.IO.Out, "%s <%s>, %s%s\n", u.FullName(), u.Email, role, via)
 				return nil

@@ -63,8 +63,10 @@ type Env struct {
 }
 
 // NewEnv gives t fresh HOME, XDG_CONFIG_HOME and XDG_DATA_HOME folders and clears every
-// variable profil reads (PROFIL_*, NO_COLOR, CI), restored when t ends. Tests that use it
-// cannot run in parallel (t.Setenv).
+// variable profil reads (PROFIL_*, NO_COLOR, CI, and the locale: LC_ALL, LC_MESSAGES, LANG, so
+// that messages are in English whatever the machine's locale), restored when t ends. A test
+// that wants French sets the locale after NewEnv: t.Setenv("LANG", "fr_FR.UTF-8"). Tests that
+// use it cannot run in parallel (t.Setenv).
 func NewEnv(t testing.TB) Env {
 	t.Helper()
 	root := t.TempDir()
@@ -81,7 +83,7 @@ func NewEnv(t testing.TB) Env {
 	t.Setenv("HOME", env.Home)
 	t.Setenv("XDG_CONFIG_HOME", env.ConfigHome)
 	t.Setenv("XDG_DATA_HOME", env.DataHome)
-	for _, name := range []string{"PROFIL_DB", "PROFIL_CONFIG", "PROFIL_OUTPUT", "PROFIL_TOKEN", "PROFIL_SMTP", "PROFIL_MAIL_FROM", "NO_COLOR", "CI"} {
+	for _, name := range []string{"PROFIL_DB", "PROFIL_CONFIG", "PROFIL_OUTPUT", "PROFIL_TOKEN", "PROFIL_SMTP", "PROFIL_MAIL_FROM", "NO_COLOR", "CI", "LC_ALL", "LC_MESSAGES", "LANG"} {
 		t.Setenv(name, "")
 		os.Unsetenv(name)
 	}

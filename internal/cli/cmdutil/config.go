@@ -2,13 +2,14 @@ package cmdutil
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
+
+	"github.com/profil-cli/profil/internal/i18n"
 )
 
 // Config is the resolved configuration: flag > PROFIL_* environment > config file > default.
@@ -29,7 +30,7 @@ func ConfigDir() (string, error) {
 	if dir == "" {
 		home, err := os.UserHomeDir()
 		if err != nil {
-			return "", fmt.Errorf("no home folder for the configuration: %w", err)
+			return "", i18n.Errorf("config.no_home", err)
 		}
 		dir = filepath.Join(home, ".config")
 	}
@@ -74,7 +75,7 @@ func LoadConfig(flags *pflag.FlagSet) (*Config, error) {
 		case errors.As(err, &pathErr) && errors.Is(err, fs.ErrNotExist) && !explicit:
 			// no config file is fine unless one was named
 		default:
-			return nil, FlagErrorf("--config %s: %v", file, err)
+			return nil, FlagErrorf("config.error", file, err)
 		}
 	}
 	cfg.DB = v.GetString("db")

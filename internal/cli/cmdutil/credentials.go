@@ -3,10 +3,11 @@ package cmdutil
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/profil-cli/profil/internal/i18n"
 )
 
 // Credentials are the session tokens of this person, one per database, kept in
@@ -39,10 +40,10 @@ func LoadCredentials() (*Credentials, error) {
 		return c, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read credentials: %w", err)
+		return nil, i18n.Errorf("credentials.read", err)
 	}
 	if err := json.Unmarshal(b, &c.data); err != nil {
-		return nil, fmt.Errorf("read credentials %s: %w (delete it and sign in again)", c.path, err)
+		return nil, i18n.Errorf("credentials.corrupt", c.path, err)
 	}
 	if c.data.Sessions == nil {
 		c.data.Sessions = map[string]Session{}
@@ -77,7 +78,7 @@ func (c *Credentials) Delete(db string) error {
 // save writes the file atomically, readable by its owner only.
 func (c *Credentials) save() error {
 	if err := os.MkdirAll(filepath.Dir(c.path), 0o700); err != nil {
-		return fmt.Errorf("save credentials: %w", err)
+		return i18n.Errorf("credentials.save", err)
 	}
 	b, err := json.MarshalIndent(c.data, "", "  ")
 	if err != nil {
@@ -85,7 +86,7 @@ func (c *Credentials) save() error {
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(c.path), ".credentials-*")
 	if err != nil {
-		return fmt.Errorf("save credentials: %w", err)
+		return i18n.Errorf("credentials.save", err)
 	}
 	defer os.Remove(tmp.Name())
 	if err := tmp.Chmod(0o600); err != nil {

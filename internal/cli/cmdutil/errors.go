@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/prompt"
 )
 
@@ -28,9 +29,10 @@ type FlagError struct{ err error }
 func (e *FlagError) Error() string { return e.err.Error() }
 func (e *FlagError) Unwrap() error { return e.err }
 
-// FlagErrorf builds a FlagError.
-func FlagErrorf(format string, args ...any) error {
-	return &FlagError{err: fmt.Errorf(format, args...)}
+// FlagErrorf builds a FlagError from the message key of the catalogue (package i18n),
+// formatted with args.
+func FlagErrorf(key string, args ...any) error {
+	return &FlagError{err: i18n.Errorf(key, args...)}
 }
 
 // SilentError has already been reported (for example a bulk command printed one line per

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/iostreams"
 	"github.com/profil-cli/profil/internal/output"
 	"github.com/profil-cli/profil/internal/prompt"
@@ -201,13 +202,13 @@ func (f *Factory) Actor(ctx context.Context) (domain.Actor, error) {
 		actor, err = svc.Authenticate(ctx, token)
 		if err != nil {
 			if fromSession && errors.Is(err, domain.ErrForbidden) {
-				return domain.Anonymous, fmt.Errorf("your stored session no longer works (%w); run `profil login`", err)
+				return domain.Anonymous, i18n.Errorf("auth.session_broken", err)
 			}
 			return domain.Anonymous, err
 		}
 	}
 	if actor.MustChangePassword && !f.AllowTemporaryPassword {
-		return domain.Anonymous, domain.Errorf(domain.ErrForbidden, "your password is temporary: change it first with `profil user passwd`")
+		return domain.Anonymous, domain.Errorf(domain.ErrForbidden, "auth.temporary_password")
 	}
 	f.actor = &actor
 	return actor, nil
@@ -246,7 +247,7 @@ func ReadSecretStdin(ios *iostreams.IOStreams) (string, error) {
 			}
 			buf = append(buf, one[0])
 			if len(buf) > 4096 {
-				return "", FlagErrorf("--password-stdin: the first line is too long")
+				return "", FlagErrorf("password_stdin.too_long")
 			}
 		}
 		if err != nil {
@@ -255,12 +256,22 @@ func ReadSecretStdin(ios *iostreams.IOStreams) (string, error) {
 	}
 	s := strings.TrimRight(string(buf), "\r")
 	if s == "" {
-		return "", FlagErrorf("--password-stdin: standard input is empty")
+		return "", FlagErrorf("password_stdin.empty")
 	}
 	return s, nil
 }
 
-// Stderrf writes a message for people on stderr, unless --quiet.
+// Say writes the message key of the catalogue (package i18n), formatted with args, and a new
+// line on stderr, unless --quiet. It is how commands tell people what they did.
+func (f *Factory) Say(key string, args ...any) {
+	if cfg, err := f.Config(); err == nil && cfg.Quiet {
+		return
+	}
+	fmt.Fprintln(f.IO.ErrOut, i18n.T(key, args...))
+}
+
+// Stderrf writes a message for people on stderr, unless --quiet, as formatted; messages
+// come from the catalogue: see Say.
 func (f *Factory) Stderrf(format string, args ...any) {
 	if cfg, err := f.Config(); err == nil && cfg.Quiet {
 		return

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
+	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/output"
 	"github.com/profil-cli/profil/internal/store/sqlstore"
 )
@@ -44,16 +45,16 @@ func newCmdMigrate(f *cmdutil.Factory) *cobra.Command {
 				return err
 			}
 			for _, m := range applied {
-				f.Stderrf("applied %s (%s)\n", m.Name, m.Duration.Round(1e6))
+				f.Say("db.applied_in", m.Name, m.Duration.Round(1e6))
 			}
 			v, err := db.SchemaVersion(ctx)
 			if err != nil {
 				return err
 			}
 			if len(applied) == 0 {
-				f.Stderrf("✓ schema already up to date (version %d)\n", v)
+				f.Say("db.up_to_date", v)
 			} else {
-				f.Stderrf("✓ schema at version %d\n", v)
+				f.Say("db.migrated", v)
 			}
 			return nil
 		},
@@ -85,8 +86,8 @@ func newCmdStatus(f *cmdutil.Factory) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(f.IO.ErrOut, "database %s: schema version %d, profil expects %d\n",
-					db.Target().Redacted(), v, sqlstore.LatestVersion(db.Dialect()))
+				fmt.Fprintln(f.IO.ErrOut, i18n.T("db.status",
+					db.Target().Redacted(), v, sqlstore.LatestVersion(db.Dialect())))
 			}
 			return output.Print(f.IO, format, st, []output.Column[sqlstore.MigrationStatus]{
 				{Header: "VERSION", Value: func(m sqlstore.MigrationStatus) string { return strconv.FormatInt(m.Version, 10) }},
@@ -142,7 +143,7 @@ Exits 1 when a check fails.`,
 			}
 			for _, c := range res {
 				if !c.OK {
-					return fmt.Errorf("database check failed: %s (%s)", c.Check, c.Detail)
+					return i18n.Errorf("db.check_failed", c.Check, c.Detail)
 				}
 			}
 			return nil

@@ -2,9 +2,10 @@ package export
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/profil-cli/profil/internal/i18n"
 )
 
 // fileMode is the mode of an export file: it holds personal data (names, e-mails, phones), so
@@ -24,7 +25,7 @@ type atomicFile struct {
 // createAtomic starts writing path.
 func createAtomic(path string) (*atomicFile, error) {
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return nil, fmt.Errorf("--output %s is a folder: name the file to write", path)
+		return nil, i18n.Errorf("export.output_folder", path)
 	}
 	dir, base := filepath.Split(path)
 	if dir == "" {
@@ -32,12 +33,12 @@ func createAtomic(path string) (*atomicFile, error) {
 	}
 	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
 	if err != nil {
-		return nil, fmt.Errorf("--output %s: %w", path, unwrapPath(err))
+		return nil, i18n.Errorf("export.output_error", path, unwrapPath(err))
 	}
 	if err := tmp.Chmod(fileMode); err != nil && !errors.Is(err, errors.ErrUnsupported) {
 		tmp.Close()
 		os.Remove(tmp.Name())
-		return nil, fmt.Errorf("--output %s: %w", path, err)
+		return nil, i18n.Errorf("export.output_error", path, err)
 	}
 	return &atomicFile{File: tmp, path: path}, nil
 }
@@ -58,7 +59,7 @@ func (a *atomicFile) Commit() error {
 	a.done = true
 	if err != nil {
 		os.Remove(a.Name())
-		return fmt.Errorf("--output %s: %w", a.path, err)
+		return i18n.Errorf("export.output_error", a.path, err)
 	}
 	syncDir(filepath.Dir(a.path))
 	return nil
@@ -91,7 +92,7 @@ func syncDir(dir string) {
 func unwrapPath(err error) error {
 	var pe *os.PathError
 	if errors.As(err, &pe) {
-		return fmt.Errorf("cannot write in %s: %w", filepath.Dir(pe.Path), pe.Err)
+		return i18n.Errorf("export.cannot_write_in", filepath.Dir(pe.Path), pe.Err)
 	}
 	return err
 }

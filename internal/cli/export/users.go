@@ -2,7 +2,6 @@ package export
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"os"
 	"os/signal"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
 	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/output"
 	"github.com/profil-cli/profil/internal/service"
 )
@@ -94,10 +94,10 @@ structure does not exist; 4 when you may not export it; 6 for a malformed SIRET.
 			fs := cmd.Flags()
 			switch {
 			case fs.Changed("structure") && all:
-				return cmdutil.FlagErrorf("give either --structure or --all, not both")
+				return cmdutil.FlagErrorf("export.structure_and_all")
 			case fs.Changed("structure"):
 				if strings.TrimSpace(structure) == "" {
-					return cmdutil.FlagErrorf("--structure is empty: give the id or SIRET of the structure to export")
+					return cmdutil.FlagErrorf("export.structure_empty")
 				}
 				ref, err := domain.ParseStructureRef(structure)
 				if err != nil {
@@ -105,7 +105,7 @@ structure does not exist; 4 when you may not export it; 6 for a malformed SIRET.
 				}
 				opts.Structure = &ref
 			case !all:
-				return cmdutil.FlagErrorf("name what to export: --structure ID|SIRET, or --all (gestionnaires) for every structure (see `%s --help`)", cmd.CommandPath())
+				return cmdutil.FlagErrorf("export.what", cmd.CommandPath())
 			}
 			cfg, err := f.Config()
 			if err != nil {
@@ -149,11 +149,11 @@ func resolveFormat(formatSet bool, format string, oSet bool, o, configured strin
 		switch v := norm(format); v {
 		case FormatCSV, FormatJSON:
 			if excel && v == FormatJSON {
-				return "", cmdutil.FlagErrorf("--excel writes CSV: drop --format json, or --excel")
+				return "", cmdutil.FlagErrorf("export.excel_json")
 			}
 			return v, nil
 		}
-		return "", cmdutil.FlagErrorf("--format %q: must be csv or json", format)
+		return "", cmdutil.FlagErrorf("export.format_invalid", format)
 	case excel:
 		return FormatCSV, nil
 	case oSet:
@@ -161,7 +161,7 @@ func resolveFormat(formatSet bool, format string, oSet bool, o, configured strin
 		case FormatCSV, FormatJSON:
 			return v, nil
 		}
-		return "", cmdutil.FlagErrorf("-o %q: export users writes csv or json (see --format)", o)
+		return "", cmdutil.FlagErrorf("export.output_format_invalid", o)
 	}
 	if v := norm(configured); v == FormatCSV || v == FormatJSON {
 		return v, nil
@@ -209,18 +209,18 @@ func usersRun(ctx context.Context, f *cmdutil.Factory, opts *UsersOptions) error
 	// The bar goes to stderr, and only when it does not mix with rows printed on a terminal.
 	var bar *output.Progress
 	if !cfg.Quiet && (toFile || !f.IO.IsStdoutTTY()) {
-		bar = output.NewProgress(f.IO, "Exporting members", 0)
+		bar = output.NewProgress(f.IO, i18n.T("export.progress"), 0)
 	}
 	sum, err := svc.ExportMembers(ctx, actor, service.ExportScope{Structure: opts.Structure, All: opts.All}, func(m domain.Member) error {
 		if err := w.Write(NewRow(m)); err != nil {
-			return fmt.Errorf("write the export: %w", err)
+			return i18n.Errorf("export.write_failed", err)
 		}
 		bar.Increment(1)
 		return nil
 	})
 	if err == nil {
 		if err = w.Close(); err != nil {
-			err = fmt.Errorf("write the export: %w", err)
+			err = i18n.Errorf("export.write_failed", err)
 		}
 	}
 	if err == nil && dest != nil {
@@ -230,14 +230,11 @@ func usersRun(ctx context.Context, f *cmdutil.Factory, opts *UsersOptions) error
 	if err != nil {
 		return err
 	}
-	noun := "members"
-	if sum.Members == 1 {
-		noun = "member"
-	}
+	members := i18n.N(sum.Members, "export.members", sum.Members)
 	if toFile {
-		f.Stderrf("✓ exported %d %s to %s\n", sum.Members, noun, opts.File)
+		f.Say("export.done_file", members, opts.File)
 	} else {
-		f.Stderrf("✓ exported %d %s\n", sum.Members, noun)
+		f.Say("export.done", members)
 	}
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
 	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/mail"
 	"github.com/profil-cli/profil/internal/output"
 	"github.com/profil-cli/profil/internal/service"
@@ -111,9 +112,9 @@ func listRun(ctx context.Context, f *cmdutil.Factory, opts *ListOptions) error {
 	}
 	if format == output.Table && len(ms) == 0 {
 		if opts.PendingOnly {
-			f.Stderrf("no message waiting to be sent\n")
+			f.Say("mail_list.none_pending")
 		} else {
-			f.Stderrf("the outbox is empty\n")
+			f.Say("mail_list.empty")
 		}
 		return nil
 	}
@@ -159,7 +160,7 @@ The sender is --from, else $` + EnvMailFrom + `, else the key "` + KeyMailFrom +
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if batch < 1 {
-				return cmdutil.FlagErrorf("--batch must be 1 or more")
+				return cmdutil.FlagErrorf("mail_send.batch_invalid")
 			}
 			settings, err := loadSettings(f)
 			if err != nil {
@@ -168,15 +169,15 @@ The sender is --from, else $` + EnvMailFrom + `, else the key "` + KeyMailFrom +
 			opts := &SendOptions{Batch: batch}
 			raw, source := pick(cmd.Flags().Changed("smtp"), smtpURL, "--smtp", EnvSMTP, settings, KeySMTP)
 			if raw == "" {
-				return cmdutil.FlagErrorf("no SMTP server: pass --smtp smtp://host:port (or set %s)", EnvSMTP)
+				return cmdutil.FlagErrorf("mail_send.no_smtp", EnvSMTP)
 			}
 			if opts.SMTP, err = mail.ParseSMTPURL(raw); err != nil {
-				return cmdutil.FlagErrorf("%s: %v", source, err)
+				return cmdutil.FlagErrorf("mail_send.setting_error", source, err)
 			}
 			opts.From, source = pick(cmd.Flags().Changed("from"), from, "--from", EnvMailFrom, settings, KeyMailFrom)
 			// Check the address now: a usage error, before anything is claimed.
 			if _, err := mail.NewSender(opts.SMTP, opts.From); err != nil {
-				return cmdutil.FlagErrorf("%s: %v", source, err)
+				return cmdutil.FlagErrorf("mail_send.setting_error", source, err)
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -208,7 +209,7 @@ func loadSettings(f *cmdutil.Factory) (settings, error) {
 	v.SetConfigFile(cfg.File)
 	v.SetConfigType("yaml")
 	if err := v.ReadInConfig(); err != nil {
-		return settings{}, cmdutil.FlagErrorf("--config %s: %v", cfg.File, err)
+		return settings{}, cmdutil.FlagErrorf("config.error", cfg.File, err)
 	}
 	return settings{v: v, file: cfg.File}, nil
 }
@@ -224,7 +225,7 @@ func pick(changed bool, flagValue, flagName, env string, s settings, key string)
 	}
 	if s.v != nil {
 		if v := s.v.GetString(key); v != "" {
-			return v, fmt.Sprintf("%s in %s", key, s.file)
+			return v, i18n.T("mail_send.setting_in_file", key, s.file)
 		}
 	}
 	return "", flagName
@@ -250,7 +251,7 @@ func sendRun(ctx context.Context, f *cmdutil.Factory, opts *SendOptions) error {
 	report, runErr := svc.DeliverMail(ctx, actor, sender.Deliver, opts.Batch)
 	if err := sender.Close(); err != nil && runErr == nil && report.Sent > 0 {
 		// Every message was already accepted; a failed goodbye changes nothing.
-		f.Stderrf("note: closing the SMTP connection: %v\n", err)
+		f.Say("mail_send.close_failed", err)
 	}
 	if format != output.Table {
 		if err := output.Print(f.IO, format, Results(report.Results), nil); err != nil {
@@ -260,19 +261,19 @@ func sendRun(ctx context.Context, f *cmdutil.Factory, opts *SendOptions) error {
 	for _, r := range report.Results {
 		if !r.Sent {
 			// Failures are shown even with --quiet: the run did not fully succeed.
-			fmt.Fprintf(f.IO.ErrOut, "✗ #%d to %s: %s (attempt %d; next try %s)\n",
-				r.ID, r.To, r.Error, r.Attempts, r.NextTry.UTC().Format("2006-01-02 15:04Z"))
+			fmt.Fprintln(f.IO.ErrOut, i18n.T("mail_send.failed_one",
+				r.ID, r.To, r.Error, r.Attempts, r.NextTry.UTC().Format("2006-01-02 15:04Z")))
 		}
 	}
 	if runErr != nil {
 		if len(report.Results) > 0 {
-			fmt.Fprintf(f.IO.ErrOut, "stopped after sent %d, failed %d\n", report.Sent, report.Failed)
+			fmt.Fprintln(f.IO.ErrOut, i18n.T("mail_send.stopped", report.Sent, report.Failed))
 		}
 		return runErr
 	}
-	f.Stderrf("✓ sent %d, failed %d\n", report.Sent, report.Failed)
+	f.Say("mail_send.done", report.Sent, report.Failed)
 	if report.Remaining > 0 {
-		f.Stderrf("%d still in the outbox (`profil mail list --pending`)\n", report.Remaining)
+		f.Say("mail_send.remaining", report.Remaining)
 	}
 	if report.Failed > 0 {
 		return &cmdutil.SilentError{Code: cmdutil.ExitError}

@@ -128,10 +128,10 @@ func newCmdChange(f *cmdutil.Factory, grant bool) *cobra.Command {
 left as it is. A profile that breaks a rule of the catalogue refuses the whole change (exit 5)
 and says which rule and which profile holds the place; an unknown code is exit 6.`,
 		Example: example,
-		Args:    cmdutil.MinimumArgs(2, "an e-mail and at least one profile code"),
+		Args:    cmdutil.MinimumArgs(2, "args.email_profiles"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if structure == "" {
-				return cmdutil.FlagErrorf("--structure is required: profiles are held in one structure")
+				return cmdutil.FlagErrorf("profile.structure_required")
 			}
 			ref, err := domain.ParseStructureRef(structure)
 			if err != nil {
@@ -193,11 +193,15 @@ func changeRun(ctx context.Context, f *cmdutil.Factory, opts *ChangeOptions, gra
 		rows[i] = Change{Email: email, Code: r.Code, Result: word, Changed: r.Changed}
 		switch word {
 		case "granted":
-			f.Stderrf("✓ granted %s to %s\n", r.Code, email)
+			f.Say("profile.granted", r.Code, email)
 		case "revoked":
-			f.Stderrf("✓ revoked %s from %s\n", r.Code, email)
+			f.Say("profile.revoked", r.Code, email)
 		default:
-			f.Stderrf("- %s: %s, nothing changed\n", r.Code, strings.ReplaceAll(word, "-", " "))
+			if grant {
+				f.Say("profile.already_held", r.Code)
+			} else {
+				f.Say("profile.not_held_unchanged", r.Code)
+			}
 		}
 	}
 	format, err := f.Format()
@@ -236,7 +240,7 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 				return err
 			}
 			if format == output.Table && len(ms) == 0 {
-				f.Stderrf("no structure, so no profile\n")
+				f.Say("profile.no_structure")
 				return nil
 			}
 			return output.Print(f.IO, format, view.Members(ms), []output.Column[view.Member]{

@@ -2,7 +2,6 @@ package referent
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -10,6 +9,7 @@ import (
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
 	"github.com/profil-cli/profil/internal/cli/view"
 	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/output"
 	"github.com/profil-cli/profil/internal/prompt"
 )
@@ -39,11 +39,11 @@ without a terminal.`,
 			user = strings.TrimSpace(user)
 			switch {
 			case strings.TrimSpace(structure) == "" && user == "":
-				return cmdutil.FlagErrorf("--structure and --user are required: the structure (id or SIRET) and its new référent (e-mail)")
+				return cmdutil.FlagErrorf("referent_set.flags_required")
 			case strings.TrimSpace(structure) == "":
-				return cmdutil.FlagErrorf("--structure is required: the structure (id or SIRET)")
+				return cmdutil.FlagErrorf("referent_set.structure_required")
 			case user == "":
-				return cmdutil.FlagErrorf("--user is required: the e-mail of the new référent")
+				return cmdutil.FlagErrorf("referent_set.user_required")
 			}
 			ref, err := domain.ParseStructureRef(structure)
 			if err != nil {
@@ -77,9 +77,9 @@ func setRun(ctx context.Context, f *cmdutil.Factory, opts *SetOptions) error {
 		if err != nil {
 			return err
 		}
-		q := fmt.Sprintf("Make %s the référent of %s?", opts.User, st.Name)
+		q := i18n.T("referent_set.confirm", opts.User, st.Name)
 		if st.ReferentEmail != "" && !strings.EqualFold(st.ReferentEmail, opts.User) {
-			q = fmt.Sprintf("Make %s the référent of %s instead of %s?", opts.User, st.Name, st.ReferentEmail)
+			q = i18n.T("referent_set.confirm_instead", opts.User, st.Name, st.ReferentEmail)
 		}
 		ok, err := f.Prompter.Confirm(q, false)
 		if err != nil {
@@ -100,7 +100,7 @@ func setRun(ctx context.Context, f *cmdutil.Factory, opts *SetOptions) error {
 	if cfg.Quiet {
 		return nil
 	}
-	f.Stderrf("✓ %s is now the référent of %s\n", u.Email, st.Name)
+	f.Say("referent_set.done", u.Email, st.Name)
 	format, err := f.Format()
 	if err != nil {
 		return err

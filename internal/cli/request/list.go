@@ -55,7 +55,7 @@ the requests you made; --decided-by me the decisions you took. Pending requests 
 			}
 			switch {
 			case status != "" && all:
-				return cmdutil.FlagErrorf("give either --status or --all, not both")
+				return cmdutil.FlagErrorf("request_list.status_and_all")
 			case status != "":
 				st, err := domain.ParseRequestStatus(status)
 				if err != nil {
@@ -140,7 +140,7 @@ func listRun(ctx context.Context, f *cmdutil.Factory, opts *ListOptions) error {
 		return err
 	}
 	if format == output.Table && len(rs) == 0 {
-		f.Stderrf("no request to show\n")
+		f.Say("request_list.empty")
 		return nil
 	}
 	return output.Print(f.IO, format, view.Requests(rs, now(f)), view.RequestColumns)
@@ -162,7 +162,7 @@ func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *ShowOptions) err
 		Use:     "show ID",
 		Short:   "Show one request",
 		Example: "  profil request show 42\n  profil request show 42 -o json",
-		Args:    cmdutil.ExactArgs(1, "a request id"),
+		Args:    cmdutil.ExactArgs(1, "args.request_id"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := parseID(args[0])
 			if err != nil {
@@ -197,7 +197,7 @@ func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *ShowOptions) err
 func parseID(s string) (int64, error) {
 	id, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || id <= 0 {
-		return 0, domain.Invalid("id", s, "must be a request number such as 42")
+		return 0, domain.Invalid("id", s, "request.id_invalid")
 	}
 	return id, nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
 	"github.com/profil-cli/profil/internal/cli/view"
 	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/output"
 	"github.com/profil-cli/profil/internal/prompt"
 	"github.com/profil-cli/profil/internal/service"
@@ -47,8 +48,7 @@ approve|reject" instead.`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !f.CanPrompt() {
-				return cmdutil.FlagErrorf("request review asks questions and needs a terminal (no --yes, no CI); " +
-					"in scripts, use `profil request list` and `profil request approve|reject`")
+				return cmdutil.FlagErrorf("review.needs_terminal")
 			}
 			opts := &ReviewOptions{}
 			if kind != "" {
@@ -91,12 +91,13 @@ const (
 	actQuit
 )
 
+// reviewActionLabels are the message keys of the answers.
 var reviewActionLabels = map[reviewAction]string{
-	actApprove:             "Approve",
-	actApproveWithProfiles: "Approve with profiles…",
-	actReject:              "Reject…",
-	actSkip:                "Skip",
-	actQuit:                "Quit",
+	actApprove:             "review.action_approve",
+	actApproveWithProfiles: "review.action_approve_profiles",
+	actReject:              "review.action_reject",
+	actSkip:                "review.action_skip",
+	actQuit:                "review.action_quit",
 }
 
 // errQuit ends the walk at the user's request.
@@ -146,13 +147,13 @@ func reviewRun(ctx context.Context, f *cmdutil.Factory, opts *ReviewOptions) err
 	}
 	rv := &reviewer{ctx: ctx, svc: svc, actor: actor, p: f.Prompter, w: f.IO.ErrOut, now: now(f)}
 	if len(queue) == 0 {
-		fmt.Fprintln(rv.w, "no request waits for you")
+		fmt.Fprintln(rv.w, i18n.T("review.empty"))
 		return rv.printResults(f, format)
 	}
 	if rv.cat, err = svc.Catalogue(ctx, actor); err != nil {
 		return err
 	}
-	fmt.Fprintf(rv.w, "%s, oldest first. Quit or Ctrl-C stops; decisions already taken stay.\n", plural(len(queue), "request waits", "requests wait")+" for you")
+	fmt.Fprintln(rv.w, i18n.N(len(queue), "review.intro", len(queue)))
 
 	done := 0
 	var stop error
@@ -171,11 +172,11 @@ func reviewRun(ctx context.Context, f *cmdutil.Factory, opts *ReviewOptions) err
 		stop = prompt.ErrCancelled
 	}
 
-	summary := fmt.Sprintf("approved %d, rejected %d, skipped %d, errors %d", rv.approved, rv.rejected, rv.skipped, rv.failed)
+	summary := i18n.T("review.summary", rv.approved, rv.rejected, rv.skipped, rv.failed)
 	if left := len(queue) - done; left > 0 {
-		summary += fmt.Sprintf(" (%d not reviewed)", left)
+		summary = i18n.T("review.summary_left", rv.approved, rv.rejected, rv.skipped, rv.failed, left)
 	}
-	fmt.Fprintf(rv.w, "\nSummary: %s\n", summary)
+	fmt.Fprintf(rv.w, "\n%s\n", summary)
 	if err := rv.printResults(f, format); err != nil {
 		return err
 	}
@@ -217,11 +218,11 @@ func (rv *reviewer) review(queued domain.Request, pos, total int) error {
 		return nil
 	}
 	if r.Status != domain.StatusPending {
-		by := ""
 		if r.DecidedByEmail != "" {
-			by = " by " + r.DecidedByEmail
+			fmt.Fprintf(rv.w, "\n%s\n", i18n.T("review.decided_meanwhile_by", pos, total, r.ID, r.Status.Text(), r.DecidedByEmail))
+		} else {
+			fmt.Fprintf(rv.w, "\n%s\n", i18n.T("review.decided_meanwhile", pos, total, r.ID, r.Status.Text()))
 		}
-		fmt.Fprintf(rv.w, "\n[%d/%d] request %d was %s meanwhile%s: skipped\n", pos, total, r.ID, r.Status, by)
 		rv.record(r.ID, "skipped", "")
 		rv.skipped++
 		return nil
@@ -237,10 +238,10 @@ func (rv *reviewer) review(queued domain.Request, pos, total int) error {
 	}
 	labels := make([]string, len(actions))
 	for i, a := range actions {
-		labels[i] = reviewActionLabels[a]
+		labels[i] = i18n.T(reviewActionLabels[a])
 	}
 	for {
-		i, err := rv.p.Select(fmt.Sprintf("Request %d — your decision?", r.ID), labels, 0)
+		i, err := rv.p.Select(i18n.T("review.ask_decision", r.ID), labels, 0)
 		if err != nil {
 			return err
 		}
@@ -263,7 +264,7 @@ func (rv *reviewer) review(queued domain.Request, pos, total int) error {
 			}
 			return rv.decide(r, service.DecideInput{Decision: domain.Reject, Reason: reason})
 		case actSkip:
-			fmt.Fprintf(rv.w, "– skipped request %d\n", r.ID)
+			fmt.Fprintln(rv.w, i18n.T("review.skipped", r.ID))
 			rv.record(r.ID, "skipped", "")
 			rv.skipped++
 			return nil
@@ -289,58 +290,64 @@ func (rv *reviewer) structureOf(r domain.Request) (domain.Structure, bool) {
 // showCard prints what a decider needs to know about one request.
 func (rv *reviewer) showCard(r domain.Request, st domain.Structure, loaded bool, pos, total int) {
 	w := rv.w
-	line := func(label, value string) { fmt.Fprintf(w, "  %-11s %s\n", label, value) }
-	fmt.Fprintf(w, "\n[%d/%d] Request %d · %s · waiting %s\n", pos, total, r.ID, r.Kind, r.Waited(rv.now))
+	// label is a message key; "" continues the line above.
+	line := func(label, value string) {
+		if label != "" {
+			label = i18n.T(label)
+		}
+		fmt.Fprintf(w, "  %-11s %s\n", label, value)
+	}
+	fmt.Fprintf(w, "\n%s\n", i18n.T("review.card_title", pos, total, r.ID, r.Kind.Text(), r.Waited(rv.now)))
 
 	who, others, note := rv.person(r)
 	if r.Kind == domain.RequestStructure {
-		line("Asked by", who)
+		line("review.card_asked_by", who)
 		name := st.Name
 		if st.Acronym != "" {
 			name += " (" + st.Acronym + ")"
 		}
-		line("Structure", name)
-		line("SIRET", orDash(view.FormatSIRET(st.SIRET)))
-		line("Address", orDash(strings.TrimSpace(strings.Join(nonEmpty(st.Address, strings.TrimSpace(st.PostalCode+" "+st.City)), ", "))))
-		line("Kinds", orDash(kindList(st.Kinds)))
+		line("review.card_structure", name)
+		line("review.card_siret", orDash(view.FormatSIRET(st.SIRET)))
+		line("review.card_address", orDash(strings.TrimSpace(strings.Join(nonEmpty(st.Address, strings.TrimSpace(st.PostalCode+" "+st.City)), ", "))))
+		line("review.card_kinds", orDash(kindList(st.Kinds)))
 		if st.APE != "" {
-			line("APE", st.APE)
+			line("review.card_ape", st.APE)
 		}
 		if st.Ministry {
-			line("Ministry", "yes")
+			line("review.card_ministry", i18n.T("review.yes"))
 		}
 		return
 	}
 
-	line("Who", who)
-	line("Structure", structureText(st.Name, st.SIRET))
+	line("review.card_who", who)
+	line("review.card_structure", structureText(st.Name, st.SIRET))
 	if st.ReferentEmail != "" {
-		line("Référent", st.ReferentEmail)
+		line("review.card_referent", st.ReferentEmail)
 	} else if loaded {
-		line("Référent", "none yet: approving makes this person its référent")
+		line("review.card_referent", i18n.T("review.no_referent_yet"))
 	}
 	switch {
 	case note != "":
-		line("Also in", note)
+		line("review.card_also_in", note)
 	case len(others) == 0 && r.Kind == domain.RequestAccount:
-		line("Also in", "no other structure (new account)")
+		line("review.card_also_in", i18n.T("review.no_other_structure_new"))
 	case len(others) == 0:
-		line("Also in", "no other structure")
+		line("review.card_also_in", i18n.T("review.no_other_structure"))
 	default:
 		for i, m := range others {
 			label := ""
 			if i == 0 {
-				label = "Also in"
+				label = "review.card_also_in"
 			}
 			text := structureText(m.StructureName, m.SIRET)
 			if m.Referent {
-				text += " — référent"
+				text = i18n.T("review.is_referent", text)
 			}
 			line(label, text)
 		}
 	}
 	if len(r.Profiles) > 0 {
-		line("Asked for", strings.Join(r.Profiles, ", "))
+		line("review.card_asked_for", strings.Join(r.Profiles, ", "))
 	}
 }
 
@@ -353,7 +360,7 @@ func (rv *reviewer) person(r domain.Request) (who string, others []domain.Member
 		email = r.RequesterEmail
 	}
 	if r.UserID == 0 {
-		return email + " (no account)", nil, ""
+		return i18n.T("review.no_account", email), nil, ""
 	}
 	d, err := rv.svc.User(rv.ctx, rv.actor, email)
 	if err != nil {
@@ -361,9 +368,9 @@ func (rv *reviewer) person(r domain.Request) (who string, others []domain.Member
 			if r.Kind == domain.RequestAccount {
 				return email, nil, "" // a new account has no other structure
 			}
-			return email, nil, "not shown: you may not see this person's other structures"
+			return email, nil, i18n.T("review.others_forbidden")
 		}
-		return email, nil, "not shown: " + err.Error()
+		return email, nil, i18n.T("review.others_error", err)
 	}
 	name := strings.TrimSpace(d.User.FirstName + " " + d.User.LastName)
 	who = email
@@ -374,7 +381,7 @@ func (rv *reviewer) person(r domain.Request) (who string, others []domain.Member
 		who += ", " + d.User.Function
 	}
 	if d.User.Status != "" && d.User.Status != domain.UserActive {
-		who += fmt.Sprintf(" (account %s)", d.User.Status)
+		who += i18n.T("review.account_status", d.User.Status)
 	}
 	for _, m := range d.Memberships {
 		if m.StructureID != r.StructureID {
@@ -401,16 +408,16 @@ func (rv *reviewer) pickProfiles(r domain.Request, st domain.Structure) ([]strin
 		options = append(options, p.Code+" — "+p.Label)
 	}
 	if len(codes) == 0 {
-		fmt.Fprintf(rv.w, "no profile can be granted in %s: choose another action\n", st.Name)
+		fmt.Fprintln(rv.w, i18n.T("review.no_profile_possible", st.Name))
 		return nil, nil
 	}
 	for {
-		picked, err := rv.p.MultiSelect("Profiles to grant in "+st.Name, options, defaults)
+		picked, err := rv.p.MultiSelect(i18n.T("review.ask_profiles", st.Name), options, defaults)
 		if err != nil {
 			return nil, err
 		}
 		if len(picked) == 0 {
-			fmt.Fprintln(rv.w, "no profile checked (Space checks one): back to the choices")
+			fmt.Fprintln(rv.w, i18n.T("review.no_profile_checked"))
 			return nil, nil
 		}
 		chosen := make([]string, len(picked))
@@ -418,7 +425,7 @@ func (rv *reviewer) pickProfiles(r domain.Request, st domain.Structure) ([]strin
 			chosen[i] = codes[idx]
 		}
 		if err := checkProfiles(rv.cat, st, chosen); err != nil {
-			fmt.Fprintf(rv.w, "✗ %v: choose again\n", err)
+			fmt.Fprintln(rv.w, i18n.T("review.choose_again", err))
 			defaults = picked
 			continue
 		}
@@ -432,7 +439,7 @@ func checkProfiles(cat domain.Catalogue, st domain.Structure, codes []string) er
 		pa, _ := cat.Lookup(a)
 		for _, b := range codes[:i] {
 			if pb, _ := cat.Lookup(b); pa.Exclusive && pb.Exclusive && pa.Family != "" && pa.Family == pb.Family {
-				return fmt.Errorf("%s and %s are both %s profiles, and a person holds only one per structure", b, a, pa.Family)
+				return errors.New(i18n.T("review.profiles_exclusive", b, a, pa.Family))
 			}
 		}
 	}
@@ -449,14 +456,14 @@ func checkProfiles(cat domain.Catalogue, st domain.Structure, codes []string) er
 // askReason asks why a request is rejected; the person reads it, so it may not be empty.
 func (rv *reviewer) askReason(r domain.Request) (string, error) {
 	for {
-		reason, err := rv.p.Input(fmt.Sprintf("Why reject request %d? (the person will read it)", r.ID), "")
+		reason, err := rv.p.Input(i18n.T("review.ask_reason", r.ID), "")
 		if err != nil {
 			return "", err
 		}
 		if reason = strings.TrimSpace(reason); reason != "" {
 			return reason, nil
 		}
-		fmt.Fprintln(rv.w, "a reason is required to reject: the person will read it")
+		fmt.Fprintln(rv.w, i18n.T("review.reason_required"))
 	}
 }
 
@@ -479,21 +486,22 @@ func (rv *reviewer) decide(r domain.Request, in service.DecideInput) error {
 		where = r.StructureName
 	}
 	verb := "approved"
+	msg := i18n.T("review.approved", r.ID, who, where)
 	if in.Decision == domain.Reject {
 		verb = "rejected"
+		msg = i18n.T("review.rejected", r.ID, who, where)
 		rv.rejected++
 	} else {
 		rv.approved++
 	}
-	msg := fmt.Sprintf("✓ %s request %d (%s → %s)", verb, r.ID, who, where)
 	if len(in.Profiles) > 0 {
-		msg += " with " + strings.Join(in.Profiles, ", ")
+		msg += i18n.T("review.with_profiles", strings.Join(in.Profiles, ", "))
 	}
 	if out.Referent {
-		msg += "; now its référent"
+		msg += i18n.T("review.now_referent")
 	}
 	if r.Kind == domain.RequestStructure && in.Decision == domain.Approve {
-		msg += "; structure created"
+		msg += i18n.T("review.structure_created")
 	}
 	fmt.Fprintln(rv.w, msg)
 	rv.record(r.ID, verb, "")
@@ -501,7 +509,7 @@ func (rv *reviewer) decide(r domain.Request, in service.DecideInput) error {
 }
 
 func (rv *reviewer) fail(r domain.Request, err error) {
-	fmt.Fprintf(rv.w, "✗ request %d: %v\n", r.ID, err)
+	fmt.Fprintln(rv.w, i18n.T("review.failed", r.ID, err))
 	rv.failed++
 	rv.record(r.ID, "error", err.Error())
 	rv.codes = append(rv.codes, cmdutil.ExitCode(err))
@@ -541,11 +549,4 @@ func orDash(s string) string {
 		return "—"
 	}
 	return s
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }

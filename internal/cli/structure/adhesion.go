@@ -2,12 +2,12 @@ package structure
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
 	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/i18n"
 )
 
 // AdhesionOptions are the inputs of `structure adhesion`.
@@ -28,7 +28,7 @@ func NewCmdAdhesion(f *cmdutil.Factory, runF func(context.Context, *AdhesionOpti
 		Long: `Record the year a structure is a member (adhérent) of Cap Métiers: its staff can then
 register to training actions. --remove clears it.`,
 		Example: "  profil structure adhesion \"732 829 320 00074\" --year 2026\n  profil structure adhesion 12 --remove",
-		Args:    cmdutil.ExactArgs(1, "the structure's id or SIRET"),
+		Args:    cmdutil.ExactArgs(1, "args.structure_ref"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ref, err := domain.ParseStructureRef(args[0])
 			if err != nil {
@@ -36,15 +36,15 @@ register to training actions. --remove clears it.`,
 			}
 			switch {
 			case remove && cmd.Flags().Changed("year"):
-				return cmdutil.FlagErrorf("give either --year or --remove, not both")
+				return cmdutil.FlagErrorf("adhesion.year_and_remove")
 			case !remove && !cmd.Flags().Changed("year"):
-				return cmdutil.FlagErrorf("--year is required (or --remove)")
+				return cmdutil.FlagErrorf("adhesion.year_required")
 			}
 			opts := &AdhesionOptions{Ref: ref, Year: year}
 			if remove {
 				opts.Year = 0
 			} else if year == 0 {
-				return domain.Invalid("year", "0", "must be a year such as 2026")
+				return domain.Invalid("year", "0", "structure.year_invalid")
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -62,9 +62,9 @@ register to training actions. --remove clears it.`,
 			if err != nil {
 				return err
 			}
-			msg := fmt.Sprintf("✓ %s: adhesion %d recorded\n", s.Name, s.AdhesionYear)
+			msg := i18n.T("adhesion.recorded", s.Name, s.AdhesionYear)
 			if opts.Year == 0 {
-				msg = fmt.Sprintf("✓ %s: adhesion removed\n", s.Name)
+				msg = i18n.T("adhesion.removed", s.Name)
 			}
 			return printStructure(f, s, msg)
 		},

@@ -10,6 +10,7 @@ import (
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
 	"github.com/profil-cli/profil/internal/cli/view"
 	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/output"
 )
 
@@ -41,7 +42,7 @@ With --yes or without a terminal, a missing --name is an error.`,
 				return err
 			}
 			if in.Name == nil && !f.CanPrompt() {
-				return cmdutil.FlagErrorf("--name is required (nothing may prompt here: no terminal, or --yes)")
+				return cmdutil.FlagErrorf("structure.name_flag_required")
 			}
 			opts := &CreateOptions{Input: in}
 			if runF != nil {
@@ -73,7 +74,7 @@ func createRun(ctx context.Context, f *cmdutil.Factory, opts *CreateOptions) err
 	if err != nil {
 		return err
 	}
-	return printStructure(f, s, fmt.Sprintf("✓ created structure #%d %s\n", s.ID, s.Name))
+	return printStructure(f, s, i18n.T("structure.created", s.ID, s.Name))
 }
 
 // createAttempts is how many times a question is asked before an invalid answer is the error.
@@ -97,7 +98,7 @@ func askCreateFields(f *cmdutil.Factory, in *domain.StructureInput) error {
 		}
 	}
 	if blankField(in.Name) {
-		name, err := askValid(f, "Name of the structure (raison sociale)", func(v string) error {
+		name, err := askValid(f, i18n.T("structure.ask_name"), func(v string) error {
 			// The name rules of a whole structure; the placeholder SIRET keeps the address
 			// out of this check.
 			return domain.ValidateStructure(domain.Structure{Name: v, SIRET: "-"})
@@ -108,9 +109,9 @@ func askCreateFields(f *cmdutil.Factory, in *domain.StructureInput) error {
 		in.Name = &name
 	}
 	if siret == "" && blankField(in.Address) {
-		address, err := askValid(f, "Address (a structure without SIRET needs one)", func(v string) error {
+		address, err := askValid(f, i18n.T("structure.ask_address"), func(v string) error {
 			if v == "" {
-				return domain.Invalid("address", "", "is required when the structure has no SIRET")
+				return domain.Invalid("address", "", "structure.address_required")
 			}
 			return nil
 		})
@@ -142,7 +143,8 @@ func askValid(f *cmdutil.Factory, question string, check func(string) error) (st
 
 func blankField(v *string) bool { return v == nil || strings.TrimSpace(*v) == "" }
 
-// printStructure prints one structure in the format asked, or only its id with --quiet.
+// printStructure prints one structure in the format asked, or only its id with --quiet; done,
+// when not empty, is the line that says what was done.
 func printStructure(f *cmdutil.Factory, s domain.Structure, done string) error {
 	cfg, err := f.Config()
 	if err != nil {
@@ -153,7 +155,7 @@ func printStructure(f *cmdutil.Factory, s domain.Structure, done string) error {
 		return nil
 	}
 	if done != "" {
-		f.Stderrf("%s", done)
+		fmt.Fprintln(f.IO.ErrOut, done)
 	}
 	format, err := f.Format()
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
 	"github.com/profil-cli/profil/internal/cli/view"
 	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/output"
 	"github.com/profil-cli/profil/internal/service"
 )
@@ -82,13 +83,13 @@ members first. Each update is in the audit trail like ` + "`structure update`" +
 		Example: `  profil structure import sirene-nouvelle-aquitaine.csv --dry-run
   profil structure import structures.csv --skip-invalid --report resultat.csv
   profil structure import structures.csv -o json | jq '.[] | select(.result == "error")'`,
-		Args: cmdutil.ExactArgs(1, "the CSV file to import ('-' for standard input)"),
+		Args: cmdutil.ExactArgs(1, "args.csv_file"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.File = args[0]
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
-			return RunImport(cmd.Context(), f, opts, "structures", (*service.Service).ImportStructures)
+			return RunImport(cmd.Context(), f, opts, "import.what_structures", (*service.Service).ImportStructures)
 		},
 	}
 	ImportFlags(cmd, opts)
@@ -100,10 +101,11 @@ type Importer func(s *service.Service, ctx context.Context, actor domain.Actor, 
 
 // RunImport runs an import for a command: the file, the progress bars, the report, the
 // results in the format asked for, a summary on stderr, and the exit code (6 when a line was
-// bad, as for every bulk command). what names the things imported in messages ("accounts").
+// bad, as for every bulk command). what is the message key of the things imported
+// ("import.what_accounts").
 func RunImport(ctx context.Context, f *cmdutil.Factory, opts *ImportOptions, what string, importer Importer) error {
 	if opts.BatchSize < 1 {
-		return cmdutil.FlagErrorf("--batch-size must be at least 1")
+		return cmdutil.FlagErrorf("import.batch_size_invalid")
 	}
 	in, size, err := openImportFile(f, opts.File)
 	if err != nil {
@@ -140,7 +142,7 @@ func RunImport(ctx context.Context, f *cmdutil.Factory, opts *ImportOptions, wha
 		writeBar *output.Progress
 		written  int
 	)
-	readBar := output.NewProgress(f.IO, "checking "+filepath.Base(opts.File), size)
+	readBar := output.NewProgress(f.IO, i18n.T("import.progress_checking", filepath.Base(opts.File)), size)
 	so.OnResult = func(r service.LineResult) {
 		res := view.BulkResult{Line: r.Line, Result: r.Result}
 		if r.Err != nil {
@@ -158,9 +160,9 @@ func RunImport(ctx context.Context, f *cmdutil.Factory, opts *ImportOptions, wha
 	so.OnProgress = func(done, total int) {
 		if writeBar == nil {
 			readBar.Done()
-			title := "importing " + what
+			title := i18n.T("import.progress_writing", i18n.T(what))
 			if so.DryRun {
-				title = "dry run"
+				title = i18n.T("import.progress_dry_run")
 			}
 			writeBar = output.NewProgress(f.IO, title, int64(total))
 		}
@@ -190,7 +192,7 @@ func RunImport(ctx context.Context, f *cmdutil.Factory, opts *ImportOptions, wha
 		if perr := output.Print(f.IO, format, results, view.BulkColumns); perr != nil {
 			return perr
 		}
-		f.Stderrf("%s\n", describeImport(what, summary, so.DryRun))
+		fmt.Fprintln(f.IO.ErrOut, describeImport(i18n.T(what), summary, so.DryRun))
 	}
 	if err != nil {
 		return err
@@ -210,7 +212,7 @@ func openImportFile(f *cmdutil.Factory, path string) (io.ReadCloser, int64, erro
 	file, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, 0, domain.Errorf(domain.ErrNotFound, "%s: no such file", path)
+			return nil, 0, domain.Errorf(domain.ErrNotFound, "file.not_found", path)
 		}
 		return nil, 0, err
 	}
@@ -245,7 +247,7 @@ func newImportReport(path string) (*importReport, error) {
 	}
 	file, err := os.Create(path)
 	if err != nil {
-		return nil, fmt.Errorf("--report: %w", err)
+		return nil, i18n.Errorf("import.report_create", err)
 	}
 	r := &importReport{file: file, w: output.NewCSVWriter(file, output.CSVOptions{})}
 	_ = r.w.Write([]string{"line", "key", "result", "error"})
@@ -267,7 +269,7 @@ func (r *importReport) close() error {
 		err = cerr
 	}
 	if err != nil {
-		return fmt.Errorf("--report %s: %w", r.file.Name(), err)
+		return i18n.Errorf("import.report_write", r.file.Name(), err)
 	}
 	return nil
 }
@@ -280,27 +282,41 @@ func describeImport(what string, s service.ImportSummary, dryRun bool) string {
 		service.ResultAttached, service.ResultWouldAttach, service.ResultSkipped,
 	} {
 		if n := s.Counts[r]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n, r))
+			parts = append(parts, i18n.T("import.count", n, resultText(r)))
 		}
 	}
 	mark := "✓"
 	if n := s.Counts[service.ResultError]; n > 0 {
 		mark = "!"
-		parts = append(parts, fmt.Sprintf("%d bad, not imported", n))
+		parts = append(parts, i18n.T("import.count_bad", n))
 	}
 	if len(parts) == 0 {
-		parts = []string{"nothing to do"}
+		parts = []string{i18n.T("import.nothing_to_do")}
 	}
-	head := fmt.Sprintf("%s %s: %d %s", mark, what, s.Lines, plural(s.Lines, "line", "lines"))
+	head := i18n.T("import.summary", mark, what, i18n.N(s.Lines, "import.lines", s.Lines))
 	if dryRun {
-		head = fmt.Sprintf("%s dry run, nothing written; %s: %d %s", mark, what, s.Lines, plural(s.Lines, "line", "lines"))
+		head = i18n.T("import.summary_dry_run", mark, what, i18n.N(s.Lines, "import.lines", s.Lines))
 	}
 	return head + ", " + strings.Join(parts, ", ")
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
+// resultText is a result of an import line as a word of the current language.
+func resultText(r string) string {
+	switch r {
+	case service.ResultCreated:
+		return i18n.T("import.result_created")
+	case service.ResultWouldCreate:
+		return i18n.T("import.result_would_create")
+	case service.ResultUpdated:
+		return i18n.T("import.result_updated")
+	case service.ResultWouldUpdate:
+		return i18n.T("import.result_would_update")
+	case service.ResultAttached:
+		return i18n.T("import.result_attached")
+	case service.ResultWouldAttach:
+		return i18n.T("import.result_would_attach")
+	case service.ResultSkipped:
+		return i18n.T("import.result_skipped")
 	}
-	return many
+	return r
 }

@@ -35,7 +35,7 @@ structure_name, referent, employer and profiles (joined with "|" in CSV).`,
 		Example: `  profil structure members "732 829 320 00074"
   profil structure members 12 --without-profiles
   profil structure members 12 -o csv > membres.csv`,
-		Args: cmdutil.ExactArgs(1, "the structure's id or SIRET"),
+		Args: cmdutil.ExactArgs(1, "args.structure_ref"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ref, err := domain.ParseStructureRef(args[0])
 			if err != nil {
@@ -81,9 +81,9 @@ func membersRun(ctx context.Context, f *cmdutil.Factory, opts *MembersOptions) e
 	}
 	if format == output.Table && len(ms) == 0 {
 		if opts.WithoutProfiles {
-			f.Stderrf("nobody in %s waits for rights\n", st.Name)
+			f.Say("members.none_waiting", st.Name)
 		} else {
-			f.Stderrf("%s has no member yet\n", st.Name)
+			f.Say("members.none", st.Name)
 		}
 		return nil
 	}

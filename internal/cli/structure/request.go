@@ -11,6 +11,7 @@ import (
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
 	"github.com/profil-cli/profil/internal/cli/view"
 	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/output"
 )
 
@@ -41,14 +42,14 @@ and an address; a SIRET already known, or already asked for, is refused.`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if cmd.Flags().Changed("adhesion-year") {
-				return cmdutil.FlagErrorf("--adhesion-year is recorded by the gestionnaires (`profil structure adhesion`), not asked for in a request")
+				return cmdutil.FlagErrorf("structure_request.adhesion_year")
 			}
 			in, err := ff.input(cmd.Flags())
 			if err != nil {
 				return err
 			}
 			if in.Name == nil && !f.CanPrompt() {
-				return cmdutil.FlagErrorf("--name is required when nothing may prompt")
+				return cmdutil.FlagErrorf("structure_request.name_required")
 			}
 			opts := &RequestOptions{Input: in, RequesterEmail: strings.TrimSpace(requester)}
 			if runF != nil {
@@ -66,7 +67,7 @@ and an address; a SIRET already known, or already asked for, is refused.`,
 
 func requestRun(ctx context.Context, f *cmdutil.Factory, opts *RequestOptions) error {
 	if opts.Input.Name == nil {
-		name, err := f.Prompter.Input("Name of the structure (raison sociale)", "")
+		name, err := f.Prompter.Input(i18n.T("structure.ask_name"), "")
 		if err != nil {
 			return err
 		}
@@ -82,9 +83,9 @@ func requestRun(ctx context.Context, f *cmdutil.Factory, opts *RequestOptions) e
 	}
 	if opts.RequesterEmail == "" && actor.IsAnonymous() {
 		if !f.CanPrompt() {
-			return cmdutil.FlagErrorf("--requester-email is required when you are not signed in: the answer is mailed there")
+			return cmdutil.FlagErrorf("structure_request.email_required")
 		}
-		if opts.RequesterEmail, err = f.Prompter.Input("Your e-mail (the answer is mailed there)", ""); err != nil {
+		if opts.RequesterEmail, err = f.Prompter.Input(i18n.T("structure_request.ask_email"), ""); err != nil {
 			return err
 		}
 	}
@@ -107,7 +108,7 @@ func requestRun(ctx context.Context, f *cmdutil.Factory, opts *RequestOptions) e
 		fmt.Fprintln(f.IO.Out, r.ID)
 		return nil
 	}
-	f.Stderrf("✓ request %d sent: the gestionnaires answer by mail within 24–48 h\n", r.ID)
+	f.Say("structure_request.sent", r.ID)
 	format, err := f.Format()
 	if err != nil {
 		return err

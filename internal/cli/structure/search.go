@@ -35,7 +35,7 @@ func (ff *filterFlags) register(cmd *cobra.Command, defaultLimit int) {
 func (ff *filterFlags) query(text string) (store.StructureQuery, error) {
 	q := store.StructureQuery{Text: text, Department: strings.ToUpper(strings.TrimSpace(ff.department)), Limit: ff.limit}
 	if ff.limit < 0 {
-		return q, cmdutil.FlagErrorf("--limit must be 0 (all) or more")
+		return q, cmdutil.FlagErrorf("search.limit_invalid")
 	}
 	if ff.kind != "" {
 		k, err := domain.ParseKind(ff.kind)
@@ -61,7 +61,7 @@ first, then names that start with the query, then the rest.`,
   profil structure search greta --department 64
   profil structure search "356 000 000"
   profil structure search afpa --kind training-org -o json`,
-		Args: cmdutil.MinimumArgs(1, "a search text"),
+		Args: cmdutil.MinimumArgs(1, "args.search_text"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			q, err := ff.query(strings.Join(args, " "))
 			if err != nil {
@@ -131,7 +131,7 @@ func searchRun(ctx context.Context, f *cmdutil.Factory, opts *SearchOptions) err
 		return err
 	}
 	if format == output.Table && len(found) == 0 {
-		f.Stderrf("no structure matches; ask for it to be referenced with `profil structure request`\n")
+		f.Say("search.no_match")
 		return nil
 	}
 	return output.Print(f.IO, format, view.Structures(found), view.StructureColumns)

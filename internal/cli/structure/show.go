@@ -20,7 +20,7 @@ func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *ShowOptions) err
 		Use:     "show ID|SIRET",
 		Short:   "Show one structure",
 		Example: "  profil structure show 12\n  profil structure show \"732 829 320 00074\" -o json",
-		Args:    cmdutil.ExactArgs(1, "the structure's id or SIRET"),
+		Args:    cmdutil.ExactArgs(1, "args.structure_ref"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ref, err := domain.ParseStructureRef(args[0])
 			if err != nil {

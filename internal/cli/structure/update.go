@@ -2,12 +2,12 @@ package structure
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
 	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/i18n"
 )
 
 // UpdateOptions are the inputs of `structure update`.
@@ -26,7 +26,7 @@ func NewCmdUpdate(f *cmdutil.Factory, runF func(context.Context, *UpdateOptions)
 structure that has no SIRET). Référents report changes; gestionnaires apply them.`,
 		Example: `  profil structure update 12 --city Mérignac --postal-code 33700
   profil structure update "732 829 320 00074" --kind training-org,employer`,
-		Args: cmdutil.ExactArgs(1, "the structure's id or SIRET"),
+		Args: cmdutil.ExactArgs(1, "args.structure_ref"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ref, err := domain.ParseStructureRef(args[0])
 			if err != nil {
@@ -37,7 +37,7 @@ structure that has no SIRET). Référents report changes; gestionnaires apply th
 				return err
 			}
 			if in == (domain.StructureInput{}) {
-				return cmdutil.FlagErrorf("nothing to change: give at least one field flag (see `profil structure update --help`)")
+				return cmdutil.FlagErrorf("structure.update_nothing")
 			}
 			opts := &UpdateOptions{Ref: ref, Input: in}
 			if runF != nil {
@@ -56,7 +56,7 @@ structure that has no SIRET). Référents report changes; gestionnaires apply th
 			if err != nil {
 				return err
 			}
-			return printStructure(f, s, fmt.Sprintf("✓ updated structure #%d %s\n", s.ID, s.Name))
+			return printStructure(f, s, i18n.T("structure.updated", s.ID, s.Name))
 		},
 	}
 	ff.register(cmd.Flags())

@@ -43,7 +43,7 @@ Sign in with your password first (profil login): a token cannot create tokens.`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !cmd.Flags().Changed("name") {
-				return cmdutil.FlagErrorf("--name is required: say what the token is for, e.g. --name cron-export")
+				return cmdutil.FlagErrorf("token_create.name_required")
 			}
 			ttl, err := ParseExpires(expires)
 			if err != nil {
@@ -98,12 +98,12 @@ func createRun(ctx context.Context, f *cmdutil.Factory, opts *CreateOptions) err
 		return err
 	}
 	v := FromToken(t, now(f))
-	expires := "never expires"
 	if v.ExpiresAt != nil {
-		expires = "expires " + v.ExpiresAt.Format(tableTime)
+		f.Say("token_create.done_expires", t.ID, t.Name, v.Scope, v.ExpiresAt.Format(tableTime))
+	} else {
+		f.Say("token_create.done_never", t.ID, t.Name, v.Scope)
 	}
-	f.Stderrf("✓ created API token %d %q (scope %s, %s)\n", t.ID, t.Name, v.Scope, expires)
-	f.Stderrf("! copy it now: it will not be shown again. Scripts pass it in PROFIL_TOKEN or with --token.\n")
+	f.Say("token_create.copy_now")
 	if format == output.Table {
 		_, err := fmt.Fprintln(f.IO.Out, secret)
 		return err

@@ -24,9 +24,9 @@ func ParseExpires(s string) (time.Duration, error) {
 	case "0", "never", "none":
 		return 0, nil
 	case "":
-		return 0, domain.Invalid("expires", s, "is empty: give a lifetime such as 90d, 2w or 12h, or never")
+		return 0, domain.Invalid("expires", s, "expires.empty")
 	}
-	invalid := domain.Invalid("expires", s, "must be a lifetime such as 90d, 2w, 12h or 30m, or never")
+	invalid := domain.Invalid("expires", s, "expires.invalid")
 	var d time.Duration
 	if unit := v[len(v)-1]; unit == 'd' || unit == 'w' {
 		n, err := strconv.ParseInt(v[:len(v)-1], 10, 64)
@@ -38,7 +38,7 @@ func ParseExpires(s string) (time.Duration, error) {
 			per = 7 * day
 		}
 		if n > int64(maxTTL/per) {
-			return 0, domain.Invalid("expires", s, "is more than 10 years: use never for a token that does not expire")
+			return 0, domain.Invalid("expires", s, "expires.too_long")
 		}
 		d = time.Duration(n) * per
 	} else {
@@ -51,9 +51,9 @@ func ParseExpires(s string) (time.Duration, error) {
 	case d < 0:
 		return 0, invalid
 	case d == 0:
-		return 0, domain.Invalid("expires", s, "is zero: give a lifetime such as 90d, or never")
+		return 0, domain.Invalid("expires", s, "expires.zero")
 	case d > maxTTL:
-		return 0, domain.Invalid("expires", s, "is more than 10 years: use never for a token that does not expire")
+		return 0, domain.Invalid("expires", s, "expires.too_long")
 	}
 	return d, nil
 }

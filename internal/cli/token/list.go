@@ -76,7 +76,7 @@ func listRun(ctx context.Context, f *cmdutil.Factory, opts *ListOptions) error {
 		return err
 	}
 	if format == output.Table && len(items) == 0 {
-		f.Stderrf("no API token to show: create one with `profil token create --name NAME`\n")
+		f.Say("token_list.empty")
 		return nil
 	}
 	return output.Print(f.IO, format, items, Columns)

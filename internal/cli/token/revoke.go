@@ -2,11 +2,11 @@ package token
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
+	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/output"
 	"github.com/profil-cli/profil/internal/prompt"
 )
@@ -24,7 +24,7 @@ cannot be brought back: create a new one instead. You may revoke your own tokens
 gestionnaire may revoke anyone's. On a terminal you are asked to confirm, unless --yes.`,
 		Example: `  profil token revoke 3
   profil token revoke 3 --yes`,
-		Args: cmdutil.ExactArgs(1, "a token id"),
+		Args: cmdutil.ExactArgs(1, "args.token_id"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := parseID(args[0])
 			if err != nil {
@@ -55,9 +55,9 @@ func revokeRun(ctx context.Context, f *cmdutil.Factory, opts *RevokeOptions) err
 		if err != nil {
 			return err
 		}
-		q := fmt.Sprintf("Revoke API token %d (%s)? Scripts that use it will stop working.", t.ID, t.Name)
+		q := i18n.T("token_revoke.confirm", t.ID, t.Name)
 		if t.UserID != actor.UserID {
-			q = fmt.Sprintf("Revoke API token %d (%s), which is not yours? Scripts that use it will stop working.", t.ID, t.Name)
+			q = i18n.T("token_revoke.confirm_other", t.ID, t.Name)
 		}
 		ok, err := f.Prompter.Confirm(q, false)
 		if err != nil {
@@ -78,7 +78,7 @@ func revokeRun(ctx context.Context, f *cmdutil.Factory, opts *RevokeOptions) err
 	if cfg.Quiet {
 		return nil
 	}
-	f.Stderrf("✓ revoked API token %d (%s)\n", t.ID, t.Name)
+	f.Say("token_revoke.done", t.ID, t.Name)
 	format, err := f.Format()
 	if err != nil || format == output.Table {
 		return err

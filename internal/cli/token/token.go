@@ -46,7 +46,7 @@ func now(f *cmdutil.Factory) time.Time {
 func parseID(s string) (int64, error) {
 	id, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || id <= 0 {
-		return 0, domain.Invalid("id", s, "must be a token number such as 3 (see `profil token list`)")
+		return 0, domain.Invalid("id", s, "token.id_invalid")
 	}
 	return id, nil
 }

@@ -2,13 +2,13 @@ package user
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
 	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/i18n"
 )
 
 // AffiliateOptions are the inputs of `user affiliate`.
@@ -30,7 +30,7 @@ behalf of someone with --user. Your pending requests: ` + "`profil request list 
   profil user affiliate --structure 12 --user claire.martin@horizons.fr     # gestionnaires`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ref, err := parseStructure(structure, "the structure to join")
+			ref, err := parseStructure(structure, "structure_flag.to_join")
 			if err != nil {
 				return err
 			}
@@ -51,7 +51,7 @@ behalf of someone with --user. Your pending requests: ` + "`profil request list 
 			if err != nil {
 				return err
 			}
-			return printRequest(f, r, fmt.Sprintf("✓ request %d sent: %s asks to join %s; the answer is mailed", r.ID, r.UserEmail, r.StructureName))
+			return printRequest(f, r, i18n.T("affiliate.sent", r.ID, r.UserEmail, r.StructureName))
 		},
 	}
 	cmd.Flags().StringVar(&structure, "structure", "", "the structure to join: its id or SIRET")

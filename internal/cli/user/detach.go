@@ -2,12 +2,12 @@ package user
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
+	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/service"
 )
 
@@ -35,24 +35,24 @@ without a terminal.`,
 		Example: `  profil user detach paul.leroy@horizons.fr --structure "443 061 841 00047"
   profil user detach claire.martin@horizons.fr --structure 12 --new-referent paul.leroy@horizons.fr
   profil --yes user detach claire.martin@horizons.fr --structure 12 --no-referent`,
-		Args: cmdutil.ExactArgs(1, "the e-mail of the person to detach"),
+		Args: cmdutil.ExactArgs(1, "args.detach_email"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ref, err := parseStructure(structure, "the structure to detach the person from")
+			ref, err := parseStructure(structure, "structure_flag.to_detach_from")
 			if err != nil {
 				return err
 			}
 			newReferent = strings.TrimSpace(newReferent)
 			if noReferent && newReferent != "" {
-				return cmdutil.FlagErrorf("give either --new-referent or --no-referent, not both")
+				return cmdutil.FlagErrorf("detach.both_flags")
 			}
 			if cmd.Flags().Changed("new-referent") && newReferent == "" {
-				return cmdutil.FlagErrorf("--new-referent needs the e-mail of a member of the structure")
+				return cmdutil.FlagErrorf("detach.new_referent_empty")
 			}
 			opts := &DetachOptions{Input: service.DetachInput{
 				Email: strings.TrimSpace(args[0]), Structure: ref, NewReferent: newReferent, LeaveNoReferent: noReferent,
 			}}
 			if strings.TrimSpace(opts.Input.Email) == "" {
-				return cmdutil.FlagErrorf("missing the e-mail of the person to detach")
+				return cmdutil.FlagErrorf("detach.email_missing")
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -83,11 +83,11 @@ func detachRun(ctx context.Context, f *cmdutil.Factory, opts *DetachOptions) err
 		if err != nil {
 			return err
 		}
-		q := fmt.Sprintf("Detach %s from %s? Their rights there are revoked", opts.Input.Email, st.Name)
+		q := i18n.T("detach.confirm", opts.Input.Email, st.Name)
 		if opts.Input.NewReferent != "" {
-			q += fmt.Sprintf(" and %s becomes the référent", opts.Input.NewReferent)
+			q = i18n.T("detach.confirm_new_referent", opts.Input.Email, st.Name, opts.Input.NewReferent)
 		}
-		if err := confirm(f, q+"."); err != nil {
+		if err := confirm(f, q); err != nil {
 			return err
 		}
 	}
@@ -98,13 +98,13 @@ func detachRun(ctx context.Context, f *cmdutil.Factory, opts *DetachOptions) err
 	next := opts.Input.NewReferent
 	switch {
 	case next != "" && strings.EqualFold(st.ReferentEmail, next):
-		f.Stderrf("✓ %s detached from %s; %s is now its référent\n", u.Email, st.Name, st.ReferentEmail)
+		f.Say("detach.done_new_referent", u.Email, st.Name, st.ReferentEmail)
 	case opts.Input.LeaveNoReferent && st.ReferentEmail == "":
-		f.Stderrf("✓ %s detached from %s, which has no référent now\n", u.Email, st.Name)
+		f.Say("detach.done_no_referent", u.Email, st.Name)
 	default:
-		f.Stderrf("✓ %s detached from %s\n", u.Email, st.Name)
+		f.Say("detach.done", u.Email, st.Name)
 		if next != "" {
-			f.Stderrf("  --new-referent not used: %s was not the référent\n", u.Email)
+			f.Say("detach.new_referent_unused", u.Email)
 		}
 	}
 	return nil

@@ -38,21 +38,21 @@ e-mail or phone number are bad lines.
 		Example: `  profil user import --source synapse comptes-synapse.csv --dry-run
   profil user import --source prisme prisme.csv --skip-invalid --report prisme-resultat.csv
   profil user import --source synapse comptes.csv -o json | jq -r '.[] | select(.result == "error") | .line'`,
-		Args: cmdutil.ExactArgs(1, "the CSV file to import ('-' for standard input)"),
+		Args: cmdutil.ExactArgs(1, "args.csv_file"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.File = args[0]
 			opts.Source = strings.ToLower(strings.TrimSpace(opts.Source))
 			switch opts.Source {
 			case "synapse", "prisme":
 			case "":
-				return cmdutil.FlagErrorf("--source is required: synapse or prisme, the base the accounts come from")
+				return cmdutil.FlagErrorf("user_import.source_required")
 			default:
-				return cmdutil.FlagErrorf("--source %q: must be synapse or prisme", opts.Source)
+				return cmdutil.FlagErrorf("user_import.source_invalid", opts.Source)
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
-			return structure.RunImport(cmd.Context(), f, opts, "accounts", (*service.Service).ImportUsers)
+			return structure.RunImport(cmd.Context(), f, opts, "import.what_accounts", (*service.Service).ImportUsers)
 		},
 	}
 	cmd.Flags().StringVar(&opts.Source, "source", "", "the base the accounts come from: synapse or prisme")

@@ -7,6 +7,7 @@ import (
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
 	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/i18n"
 )
 
 // ListOptions are the inputs of `user list`.
@@ -37,7 +38,7 @@ gestionnaires only. -o csv gives the same fields as -o json, profiles joined wit
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts := &ListOptions{WithoutProfiles: withoutProfiles}
 			if cmd.Flags().Changed("structure") {
-				ref, err := parseStructure(structure, "the structure whose members to list")
+				ref, err := parseStructure(structure, "structure_flag.to_list")
 				if err != nil {
 					return err
 				}
@@ -59,12 +60,14 @@ gestionnaires only. -o csv gives the same fields as -o json, profiles joined wit
 			if err != nil {
 				return err
 			}
-			empty := "no member"
-			if opts.WithoutProfiles {
-				empty = "nobody waits for rights"
-			}
-			if opts.Structure != nil {
-				empty += " in structure " + opts.Structure.String()
+			empty := i18n.T("user_list.empty")
+			switch {
+			case opts.WithoutProfiles && opts.Structure != nil:
+				empty = i18n.T("user_list.none_waiting_in", opts.Structure.String())
+			case opts.WithoutProfiles:
+				empty = i18n.T("user_list.none_waiting")
+			case opts.Structure != nil:
+				empty = i18n.T("user_list.empty_in", opts.Structure.String())
 			}
 			return printMembers(f, ms, empty)
 		},

@@ -11,6 +11,7 @@ import (
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
 	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/secret"
 )
 
@@ -34,7 +35,7 @@ at least 12 characters.`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !opts.PasswordStdin && !f.CanPrompt() {
-				return cmdutil.FlagErrorf("--password-stdin is required when nothing may prompt (two lines: the current password, then the new one)")
+				return cmdutil.FlagErrorf("passwd.stdin_required")
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -70,7 +71,7 @@ func passwdRun(ctx context.Context, f *cmdutil.Factory, opts *PasswdOptions) err
 	if err := svc.ChangePassword(ctx, actor, current, next); err != nil {
 		return err
 	}
-	f.Stderrf("✓ password changed for %s\n", actor.Email)
+	f.Say("passwd.done", actor.Email)
 	return nil
 }
 
@@ -86,21 +87,21 @@ func readTwoSecrets(r io.Reader) (current, next string, err error) {
 		lines = append(lines, strings.TrimRight(sc.Text(), "\r"))
 	}
 	if err := sc.Err(); err != nil {
-		return "", "", cmdutil.FlagErrorf("--password-stdin: %v", err)
+		return "", "", cmdutil.FlagErrorf("passwd.stdin_error", err)
 	}
 	if len(lines) < 2 || lines[0] == "" || lines[1] == "" {
-		return "", "", cmdutil.FlagErrorf("--password-stdin: give two lines: the current password, then the new one")
+		return "", "", cmdutil.FlagErrorf("passwd.stdin_two_lines")
 	}
 	return lines[0], lines[1], nil
 }
 
 // askPasswords asks for the current password, then the new one twice.
 func askPasswords(f *cmdutil.Factory) (current, next string, err error) {
-	if current, err = f.Prompter.Password("Current password"); err != nil {
+	if current, err = f.Prompter.Password(i18n.T("passwd.ask_current")); err != nil {
 		return "", "", err
 	}
 	for attempt := 1; ; attempt++ {
-		if next, err = f.Prompter.Password("New password"); err != nil {
+		if next, err = f.Prompter.Password(i18n.T("passwd.ask_new")); err != nil {
 			return "", "", err
 		}
 		err = secret.ValidatePasswordStrength(next)
@@ -112,12 +113,12 @@ func askPasswords(f *cmdutil.Factory) (current, next string, err error) {
 		}
 		fmt.Fprintf(f.IO.ErrOut, "  %v\n", err)
 	}
-	again, err := f.Prompter.Password("New password again")
+	again, err := f.Prompter.Password(i18n.T("passwd.ask_new_again"))
 	if err != nil {
 		return "", "", err
 	}
 	if again != next {
-		return "", "", domain.Invalid("password", "", "the two passwords differ")
+		return "", "", domain.Invalid("password", "", "password.differ")
 	}
 	return current, next, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
 	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/secret"
 	"github.com/profil-cli/profil/internal/service"
 )
@@ -57,8 +58,10 @@ Structure not in the list? Ask for it with ` + "`profil structure request`" + `.
 				}
 			}
 			if len(missing) > 0 && !f.CanPrompt() {
-				return cmdutil.FlagErrorf("missing %s: pass %s as %s (nothing may prompt here: no terminal, or --yes)",
-					strings.Join(missing, ", "), plural(len(missing), "it", "them"), plural(len(missing), "a flag", "flags"))
+				if len(missing) == 1 {
+					return cmdutil.FlagErrorf("register.missing_one", missing[0])
+				}
+				return cmdutil.FlagErrorf("register.missing_many", strings.Join(missing, ", "))
 			}
 			if strings.TrimSpace(structure) != "" {
 				ref, err := domain.ParseStructureRef(structure)
@@ -84,13 +87,6 @@ Structure not in the list? Ask for it with ` + "`profil structure request`" + `.
 	return cmd
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
-
 func registerRun(ctx context.Context, f *cmdutil.Factory, opts *RegisterOptions) error {
 	if err := askMissing(f, opts); err != nil {
 		return err
@@ -114,9 +110,9 @@ func registerRun(ctx context.Context, f *cmdutil.Factory, opts *RegisterOptions)
 	if err != nil {
 		return err
 	}
-	done := []string{fmt.Sprintf("✓ request %d sent: %s asks to join %s; the answer is mailed to %s", r.ID, u.Email, r.StructureName, u.Email)}
+	done := []string{i18n.T("register.sent", r.ID, u.Email, r.StructureName, u.Email)}
 	if password == "" {
-		done = append(done, fmt.Sprintf("  no password given: a temporary one will be mailed to %s when the request is approved", u.Email))
+		done = append(done, i18n.T("register.no_password", u.Email))
 	}
 	return printRequest(f, r, done...)
 }
@@ -125,7 +121,7 @@ func registerRun(ctx context.Context, f *cmdutil.Factory, opts *RegisterOptions)
 func askMissing(f *cmdutil.Factory, opts *RegisterOptions) error {
 	var err error
 	if opts.Email == "" {
-		if opts.Email, err = ask(f, "E-mail (your login)", func(v string) error {
+		if opts.Email, err = ask(f, i18n.T("register.ask_email"), func(v string) error {
 			_, err := domain.NormalizeEmail(v)
 			return err
 		}); err != nil {
@@ -133,18 +129,18 @@ func askMissing(f *cmdutil.Factory, opts *RegisterOptions) error {
 		}
 	}
 	if opts.LastName == "" {
-		if opts.LastName, err = ask(f, "Last name", required("last-name")); err != nil {
+		if opts.LastName, err = ask(f, i18n.T("register.ask_last_name"), required("last-name")); err != nil {
 			return err
 		}
 	}
 	if opts.FirstName == "" {
-		if opts.FirstName, err = ask(f, "First name", required("first-name")); err != nil {
+		if opts.FirstName, err = ask(f, i18n.T("register.ask_first_name"), required("first-name")); err != nil {
 			return err
 		}
 	}
 	if opts.Structure == nil {
 		var ref domain.StructureRef
-		if _, err = ask(f, "Structure to join (id or SIRET)", func(v string) error {
+		if _, err = ask(f, i18n.T("register.ask_structure"), func(v string) error {
 			ref, err = domain.ParseStructureRef(v)
 			return err
 		}); err != nil {
@@ -167,7 +163,7 @@ func newPassword(f *cmdutil.Factory, fromStdin bool) (string, error) {
 	var pw string
 	for attempt := 1; ; attempt++ {
 		var err error
-		if pw, err = f.Prompter.Password("Password (empty: a temporary one is mailed at approval)"); err != nil {
+		if pw, err = f.Prompter.Password(i18n.T("register.ask_password")); err != nil {
 			return "", err
 		}
 		if pw == "" {
@@ -182,12 +178,12 @@ func newPassword(f *cmdutil.Factory, fromStdin bool) (string, error) {
 		}
 		fmt.Fprintf(f.IO.ErrOut, "  %v\n", err)
 	}
-	again, err := f.Prompter.Password("Password again")
+	again, err := f.Prompter.Password(i18n.T("register.ask_password_again"))
 	if err != nil {
 		return "", err
 	}
 	if again != pw {
-		return "", domain.Invalid("password", "", "the two passwords differ")
+		return "", domain.Invalid("password", "", "password.differ")
 	}
 	return pw, nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
+	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/output"
 )
 
@@ -34,7 +35,7 @@ sign-in. The old password stops working at once.
 -o json prints {"email", "temporary_password"}; --quiet prints the password alone.`,
 		Example: `  profil user reset-password claire.martin@horizons.fr
   profil user reset-password claire.martin@horizons.fr -o json`,
-		Args: cmdutil.ExactArgs(1, "the e-mail of the account"),
+		Args: cmdutil.ExactArgs(1, "args.account_email"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts := &ResetPasswordOptions{Email: strings.TrimSpace(args[0])}
 			if runF != nil {
@@ -57,13 +58,13 @@ sign-in. The old password stops working at once.
 				fmt.Fprintln(f.IO.Out, temp)
 				return nil
 			}
-			f.Stderrf("✓ temporary password mailed to %s; it must be changed at the next sign-in\n", u.Email)
+			f.Say("reset_password.done", u.Email)
 			format, err := f.Format()
 			if err != nil {
 				return err
 			}
 			if format == output.Table {
-				fmt.Fprintf(f.IO.Out, "temporary password: %s\n", temp)
+				fmt.Fprintln(f.IO.Out, i18n.T("reset_password.table", temp))
 				return nil
 			}
 			return output.PrintOne(f.IO, format, TemporaryPassword{Email: u.Email, TemporaryPassword: temp}, nil)

@@ -30,7 +30,7 @@ rights held there (★: référent). You may see your own account; the référen
 person's structures and the gestionnaires may see theirs.`,
 		Example: `  profil user show
   profil user show claire.martin@horizons.fr -o json`,
-		Args: maxOneArg("an e-mail"),
+		Args: maxOneArg("args.an_email"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts := &ShowOptions{}
 			if len(args) == 1 {
@@ -64,7 +64,7 @@ func printUser(f *cmdutil.Factory, d service.UserDetail, done string) error {
 		return nil
 	}
 	if done != "" {
-		f.Stderrf("%s\n", done)
+		fmt.Fprintln(f.IO.ErrOut, done)
 	}
 	format, err := f.Format()
 	if err != nil {

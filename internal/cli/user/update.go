@@ -2,12 +2,12 @@ package user
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
+	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/service"
 )
 
@@ -29,7 +29,7 @@ field (--phone ""). A new e-mail becomes the login from then on.`,
 		Example: `  profil user update --phone "05 56 00 00 00" --function "Responsable formation"
   profil user update --email claire.martin@nouvelle-adresse.fr
   profil user update claire.martin@horizons.fr --last-name Martin-Durand     # gestionnaires`,
-		Args: maxOneArg("an e-mail"),
+		Args: maxOneArg("args.an_email"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts := &UpdateOptions{}
 			if len(args) == 1 {
@@ -47,7 +47,7 @@ field (--phone ""). A new e-mail becomes the login from then on.`,
 			set("last-name", &opts.Update.LastName, lastName)
 			set("first-name", &opts.Update.FirstName, firstName)
 			if opts.Update == (service.UserUpdate{}) {
-				return cmdutil.FlagErrorf("nothing to change: give at least one of --email, --phone, --function, --last-name, --first-name")
+				return cmdutil.FlagErrorf("user_update.nothing")
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -77,13 +77,13 @@ func updateRun(ctx context.Context, f *cmdutil.Factory, opts *UpdateOptions) err
 	if err != nil {
 		return err
 	}
-	done := fmt.Sprintf("✓ updated account %s", u.Email)
+	done := i18n.T("user_update.done", u.Email)
 	before := opts.Email
 	if before == "" {
 		before = actor.Email
 	}
 	if !strings.EqualFold(before, u.Email) {
-		done = fmt.Sprintf("✓ updated account %s: its login is now %s", before, u.Email)
+		done = i18n.T("user_update.done_new_login", before, u.Email)
 	}
 	d, err := svc.User(ctx, actor, u.Email)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
 	"github.com/profil-cli/profil/internal/cli/view"
 	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/output"
 	"github.com/profil-cli/profil/internal/prompt"
 )
@@ -42,20 +43,21 @@ account and reset passwords; the référent of a structure detaches its members.
 	return cmd
 }
 
-// maxOneArg accepts an optional positional argument.
+// maxOneArg accepts an optional positional argument; what is the message key that names it.
 func maxOneArg(what string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) > 1 {
-			return cmdutil.FlagErrorf("too many arguments (%d): %s takes at most %s", len(args), cmd.CommandPath(), what)
+			return cmdutil.FlagErrorf("args.too_many_at_most", len(args), cmd.CommandPath(), i18n.T(what))
 		}
 		return nil
 	}
 }
 
-// parseStructure reads the value of --structure; an empty one is a usage error naming the flag.
+// parseStructure reads the value of --structure; an empty one is a usage error naming the flag
+// and why it is needed (a message key).
 func parseStructure(value, why string) (domain.StructureRef, error) {
 	if strings.TrimSpace(value) == "" {
-		return domain.StructureRef{}, cmdutil.FlagErrorf("--structure is required: %s (its id or SIRET)", why)
+		return domain.StructureRef{}, cmdutil.FlagErrorf("structure_flag.required", i18n.T(why))
 	}
 	return domain.ParseStructureRef(value)
 }
@@ -79,7 +81,7 @@ func printRequest(f *cmdutil.Factory, r domain.Request, done ...string) error {
 		return nil
 	}
 	for _, line := range done {
-		f.Stderrf("%s\n", line)
+		fmt.Fprintln(f.IO.ErrOut, line)
 	}
 	format, err := f.Format()
 	if err != nil {
@@ -102,7 +104,7 @@ func printMembers(f *cmdutil.Factory, ms []domain.Member, empty string) error {
 		return err
 	}
 	if format == output.Table && len(ms) == 0 {
-		f.Stderrf("%s\n", empty)
+		fmt.Fprintln(f.IO.ErrOut, empty)
 		return nil
 	}
 	return output.Print(f.IO, format, view.Members(ms), view.MemberColumns)
@@ -147,7 +149,7 @@ func ask(f *cmdutil.Factory, question string, check func(string) error) (string,
 func required(field string) func(string) error {
 	return func(v string) error {
 		if v == "" {
-			return domain.Invalid(field, "", "is required")
+			return domain.Invalid(field, "", "field.required")
 		}
 		return nil
 	}

@@ -2,12 +2,13 @@ package sqlstore
 
 import (
 	"errors"
-	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/profil-cli/profil/internal/i18n"
 )
 
 // Dialects.
@@ -33,7 +34,7 @@ func DefaultSQLitePath() (string, error) {
 	if dir == "" {
 		home, err := os.UserHomeDir()
 		if err != nil {
-			return "", fmt.Errorf("no --db given and no home folder to keep the default database in: %w", err)
+			return "", i18n.Errorf("db_flag.no_home", err)
 		}
 		dir = filepath.Join(home, ".local", "share")
 	}
@@ -55,7 +56,7 @@ func ParseTarget(raw string) (Target, error) {
 		u, err := url.Parse(raw)
 		if err != nil {
 			// url.Parse errors quote the input: do not let the password through.
-			return Target{}, errors.New("--db: not a valid postgres:// URL")
+			return Target{}, errors.New(i18n.T("db_flag.bad_postgres_url"))
 		}
 		pw, _ := u.User.Password()
 		return Target{Dialect: Postgres, DSN: raw, password: pw}, nil
@@ -66,16 +67,16 @@ func ParseTarget(raw string) (Target, error) {
 			rest = rest[:i]
 		}
 		if rest == "" {
-			return Target{}, errors.New("--db: a sqlite: URL needs a file path, e.g. sqlite:///var/lib/profil/profil.db")
+			return Target{}, errors.New(i18n.T("db_flag.sqlite_no_path"))
 		}
 		return Target{Dialect: SQLite, Path: rest}, nil
 	case keyValueDSN.MatchString(raw):
 		// "host=… password=…" is a libpq connection string, not a file name: refuse it
 		// without quoting it (it may hold a password).
-		return Target{}, errors.New("--db: key=value connection strings are not supported: use postgres://user@host:5432/dbname")
+		return Target{}, errors.New(i18n.T("db_flag.key_value"))
 	case strings.Contains(raw, "://"):
 		scheme := raw[:strings.Index(raw, "://")]
-		return Target{}, fmt.Errorf("--db: unsupported scheme %q: use a file path, sqlite:PATH or postgres://…", scheme)
+		return Target{}, errors.New(i18n.T("db_flag.bad_scheme", scheme))
 	}
 	return Target{Dialect: SQLite, Path: raw}, nil
 }

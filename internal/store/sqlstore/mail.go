@@ -94,7 +94,7 @@ func (t *tx) MarkMailSent(ctx context.Context, id int64) error {
 	// A delivered temporary password does not stay readable in the database.
 	res, err := t.exec(ctx, `UPDATE mail_outbox SET status = 'sent', sent_at = $1, claimed_until = NULL,
 		last_error = '', body = CASE WHEN sensitive THEN $3 ELSE body END
-		WHERE id = $2 AND status = 'sending'`, t.now, id, domain.WipedBody)
+		WHERE id = $2 AND status = 'sending'`, t.now, id, domain.WipedBody())
 	if err != nil {
 		return fmt.Errorf("mark mail #%d sent: %w", id, err)
 	}
@@ -125,9 +125,9 @@ func (t *tx) mailMarked(ctx context.Context, res interface{ RowsAffected() (int6
 	}
 	var status string
 	if err := t.queryRow(ctx, `SELECT status FROM mail_outbox WHERE id = $1`, id).Scan(&status); err != nil {
-		return notFound(mapErr(err), "mail #%d", id)
+		return notFound(mapErr(err), "notfound.mail", id)
 	}
-	return domain.Errorf(domain.ErrConflict, "mail #%d is %s, not being sent", id, status)
+	return domain.Errorf(domain.ErrConflict, "mail.not_sending", id, status)
 }
 
 func (t *tx) mails(ctx context.Context, what, query string, args ...any) ([]domain.Mail, error) {

@@ -21,7 +21,7 @@ func (t *tx) LockStructure(ctx context.Context, id int64) (domain.Structure, err
 	if t.d.Dialect() == Postgres && !t.readOnly {
 		var got int64
 		if err := t.queryRow(ctx, `SELECT id FROM structures WHERE id = $1 FOR UPDATE`, id).Scan(&got); err != nil {
-			return domain.Structure{}, notFound(mapErr(err), "structure #%d", id)
+			return domain.Structure{}, notFound(mapErr(err), "notfound.structure", id)
 		}
 	}
 	return t.StructureByID(ctx, id)
@@ -55,13 +55,13 @@ func (t *tx) AddMembership(ctx context.Context, m *domain.Membership) error {
 func (t *tx) ActiveMembership(ctx context.Context, userID, structureID int64) (domain.Membership, error) {
 	m, err := scanMembership(t.queryRow(ctx, `SELECT `+membershipColumns+` FROM memberships
 		WHERE user_id = $1 AND structure_id = $2 AND ended_at IS NULL`+t.forUpdate(), userID, structureID))
-	return m, notFound(err, "membership of user #%d in structure #%d", userID, structureID)
+	return m, notFound(err, "notfound.membership", userID, structureID)
 }
 
 func (t *tx) Referent(ctx context.Context, structureID int64) (domain.Membership, error) {
 	m, err := scanMembership(t.queryRow(ctx, `SELECT `+membershipColumns+` FROM memberships
 		WHERE structure_id = $1 AND referent = TRUE AND ended_at IS NULL`, structureID))
-	return m, notFound(err, "référent of structure #%d", structureID)
+	return m, notFound(err, "notfound.referent", structureID)
 }
 
 func (t *tx) SetReferent(ctx context.Context, membershipID int64, referent bool) error {
@@ -69,7 +69,7 @@ func (t *tx) SetReferent(ctx context.Context, membershipID int64, referent bool)
 	if err != nil {
 		return fmt.Errorf("set référent: %w", err)
 	}
-	return affectedOne(res, "membership", membershipID)
+	return affectedOne(res, "notfound.membership_id", membershipID)
 }
 
 func (t *tx) EndMembership(ctx context.Context, membershipID int64) error {
@@ -77,7 +77,7 @@ func (t *tx) EndMembership(ctx context.Context, membershipID int64) error {
 	if err != nil {
 		return fmt.Errorf("detach: %w", err)
 	}
-	return affectedOne(res, "membership", membershipID)
+	return affectedOne(res, "notfound.membership_id", membershipID)
 }
 
 // ListMembers reads active memberships with their user, structure and profiles in two
@@ -162,7 +162,7 @@ func (t *tx) RevokeGrant(ctx context.Context, membershipID int64, code string, b
 		return fmt.Errorf("revoke %s: %w", code, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return domain.Errorf(domain.ErrNotFound, "profile %s is not held", code)
+		return domain.Errorf(domain.ErrNotFound, "profile.not_held", code)
 	}
 	return nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/pressly/goose/v3/lock"
 
 	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/store/migrations"
 )
 
@@ -95,13 +96,21 @@ func (d *DB) CheckSchema(ctx context.Context) error {
 	latest := LatestVersion(d.target.Dialect)
 	switch {
 	case v < latest:
-		return fmt.Errorf("%w: it is at version %d, this profil needs %d: run `profil db migrate` (or `profil init`)",
-			ErrSchemaBehind, v, latest)
+		return &schemaBehindError{version: v, latest: latest}
 	case v > latest:
-		return domain.Errorf(domain.ErrConflict, "database schema is at version %d, newer than this profil knows (%d): upgrade profil", v, latest)
+		return domain.Errorf(domain.ErrConflict, "schema.ahead", v, latest)
 	}
 	return nil
 }
+
+// schemaBehindError is ErrSchemaBehind with the versions and the way out.
+type schemaBehindError struct{ version, latest int64 }
+
+func (e *schemaBehindError) Error() string {
+	return i18n.T("schema.behind", e.version, e.latest)
+}
+
+func (e *schemaBehindError) Is(target error) bool { return target == ErrSchemaBehind }
 
 // MigrationResult is one migration applied.
 type MigrationResult struct {

@@ -113,14 +113,14 @@ func (t *tx) CreateRequest(ctx context.Context, r *domain.Request) error {
 
 func (t *tx) RequestByID(ctx context.Context, id int64) (domain.Request, error) {
 	r, err := scanRequest(t.queryRow(ctx, requestSelect+` WHERE r.id = $1`, id))
-	return r, notFound(err, "request %d", id)
+	return r, notFound(err, "notfound.request", id)
 }
 
 func (t *tx) RequestForUpdate(ctx context.Context, id int64) (domain.Request, error) {
 	if t.d.Dialect() == Postgres && !t.readOnly {
 		var got int64
 		if err := t.queryRow(ctx, `SELECT id FROM requests WHERE id = $1 FOR UPDATE`, id).Scan(&got); err != nil {
-			return domain.Request{}, notFound(mapErr(err), "request %d", id)
+			return domain.Request{}, notFound(mapErr(err), "notfound.request", id)
 		}
 	}
 	return t.RequestByID(ctx, id)
@@ -150,7 +150,7 @@ func (t *tx) DecideRequest(ctx context.Context, r *domain.Request) error {
 	if n, err := res.RowsAffected(); err != nil {
 		return err
 	} else if n == 0 {
-		return domain.Errorf(domain.ErrConflict, "request %d is already decided", r.ID)
+		return domain.Errorf(domain.ErrConflict, "request.already_decided_race", r.ID)
 	}
 	r.DecidedAt = &now
 	return nil
@@ -161,7 +161,7 @@ func (t *tx) SetRequestStructure(ctx context.Context, requestID, structureID int
 	if err != nil {
 		return err
 	}
-	return affectedOne(res, "request", requestID)
+	return affectedOne(res, "notfound.request", requestID)
 }
 
 func (t *tx) ListRequests(ctx context.Context, q store.RequestQuery) ([]domain.Request, error) {

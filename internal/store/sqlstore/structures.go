@@ -89,13 +89,13 @@ func (t *tx) UpdateStructure(ctx context.Context, s *domain.Structure) error {
 	if err != nil {
 		return fmt.Errorf("update structure %d: %w", s.ID, err)
 	}
-	return affectedOne(res, "structure", s.ID)
+	return affectedOne(res, "notfound.structure", s.ID)
 }
 
 func (t *tx) StructureByID(ctx context.Context, id int64) (domain.Structure, error) {
 	s, err := scanStructure(t.queryRow(ctx, `SELECT `+structureColumns+` FROM structures s WHERE s.id = $1`, id))
 	if err != nil {
-		return s, notFound(err, "structure #%d", id)
+		return s, notFound(err, "notfound.structure", id)
 	}
 	return s, nil
 }
@@ -103,7 +103,7 @@ func (t *tx) StructureByID(ctx context.Context, id int64) (domain.Structure, err
 func (t *tx) StructureBySIRET(ctx context.Context, siret string) (domain.Structure, error) {
 	s, err := scanStructure(t.queryRow(ctx, `SELECT `+structureColumns+` FROM structures s WHERE s.siret = $1`, siret))
 	if err != nil {
-		return s, notFound(err, "structure with SIRET %s", siret)
+		return s, notFound(err, "notfound.structure_siret", siret)
 	}
 	return s, nil
 }
@@ -193,22 +193,24 @@ func (t *tx) SearchStructures(ctx context.Context, q store.StructureQuery) ([]do
 	return out, mapErr(rows.Err())
 }
 
-// affectedOne turns "no row updated" into ErrNotFound.
-func affectedOne(res sql.Result, what string, id int64) error {
+// affectedOne turns "no row updated" into ErrNotFound, with the message key (of package i18n)
+// that names what was looked for by its id.
+func affectedOne(res sql.Result, key string, id int64) error {
 	n, err := res.RowsAffected()
 	if err != nil {
 		return err
 	}
 	if n == 0 {
-		return domain.Errorf(domain.ErrNotFound, "%s #%d not found", what, id)
+		return domain.Errorf(domain.ErrNotFound, key, id)
 	}
 	return nil
 }
 
-// notFound gives ErrNotFound a message naming what was looked for.
-func notFound(err error, format string, args ...any) error {
+// notFound gives ErrNotFound a message naming what was looked for: the message key of
+// package i18n, formatted with args.
+func notFound(err error, key string, args ...any) error {
 	if err == domain.ErrNotFound {
-		return domain.Errorf(domain.ErrNotFound, format+" not found", args...)
+		return domain.Errorf(domain.ErrNotFound, key, args...)
 	}
 	return err
 }

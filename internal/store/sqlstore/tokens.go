@@ -39,7 +39,7 @@ func (t *tx) CreateToken(ctx context.Context, tok *domain.Token) error {
 func (t *tx) TokenByHash(ctx context.Context, hash string) (domain.Token, error) {
 	tok, err := scanToken(t.queryRow(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE token_hash = $1`, hash))
 	if err != nil {
-		return tok, notFound(err, "token")
+		return tok, notFound(err, "notfound.token")
 	}
 	return tok, nil
 }
@@ -47,7 +47,7 @@ func (t *tx) TokenByHash(ctx context.Context, hash string) (domain.Token, error)
 func (t *tx) TokenByID(ctx context.Context, id int64) (domain.Token, error) {
 	tok, err := scanToken(t.queryRow(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE id = $1`, id))
 	if err != nil {
-		return tok, notFound(err, "token #%d", id)
+		return tok, notFound(err, "notfound.token_id", id)
 	}
 	return tok, nil
 }
@@ -88,5 +88,5 @@ func (t *tx) RevokeToken(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	return affectedOne(res, "token", id)
+	return affectedOne(res, "notfound.token_id", id)
 }

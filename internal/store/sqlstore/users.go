@@ -54,13 +54,13 @@ func (t *tx) UpdateUser(ctx context.Context, u *domain.User) error {
 	if err != nil {
 		return fmt.Errorf("update user %s: %w", u.Email, err)
 	}
-	return affectedOne(res, "user", u.ID)
+	return affectedOne(res, "notfound.user_id", u.ID)
 }
 
 func (t *tx) UserByID(ctx context.Context, id int64) (domain.User, error) {
 	u, err := scanUser(t.queryRow(ctx, `SELECT `+userColumns+` FROM users u WHERE u.id = $1`, id))
 	if err != nil {
-		return u, notFound(err, "user #%d", id)
+		return u, notFound(err, "notfound.user_id", id)
 	}
 	return u, nil
 }
@@ -68,7 +68,7 @@ func (t *tx) UserByID(ctx context.Context, id int64) (domain.User, error) {
 func (t *tx) UserByEmail(ctx context.Context, email string) (domain.User, error) {
 	u, err := scanUser(t.queryRow(ctx, `SELECT `+userColumns+` FROM users u WHERE u.email = $1`, email))
 	if err != nil {
-		return u, notFound(err, "user %s", email)
+		return u, notFound(err, "notfound.user", email)
 	}
 	return u, nil
 }

@@ -1,0 +1,139 @@
+// Package i18n holds what profil says to people in each of its languages: one catalogue of
+// messages (catalogue.go), English and French, and the language of the process, chosen once
+// at start-up from the locale. It imports nothing internal, so that every layer, domain
+// included, builds its messages from it.
+//
+//	i18n.SetLang(i18n.FromEnv(os.Getenv)) // once, in cli.Run
+//	i18n.T("structure.created", id, name)  // "✓ created structure #3 …" or "✓ structure n° 3 … créée"
+//
+// A message is a printf format; both languages of one message give each argument the same
+// verb (a test checks it), a translation taking them in another order with %[2]s. Keys are
+// "area.what", lower case; tests check that every key the code uses is in the catalogue and
+// that every message of the catalogue is used.
+package i18n
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+)
+
+// Lang is a language profil speaks.
+type Lang string
+
+// The languages of the catalogue. English is the default.
+const (
+	English Lang = "en"
+	French  Lang = "fr"
+)
+
+// Langs lists every language of the catalogue.
+var Langs = []Lang{English, French}
+
+var current atomic.Value // Lang
+
+// SetLang makes l the language of every message from now on.
+func SetLang(l Lang) {
+	if l != French {
+		l = English
+	}
+	current.Store(l)
+}
+
+// Current is the language messages are written in.
+func Current() Lang {
+	if l, ok := current.Load().(Lang); ok {
+		return l
+	}
+	return English
+}
+
+// FromEnv chooses the language from the locale, as POSIX programs do: the first of LC_ALL,
+// LC_MESSAGES and LANG that is set and not empty names it. "fr", "fr_FR.UTF-8" or
+// "fr_CA@euro" is French; anything else ("C", "POSIX", "en_US.UTF-8", nothing) is English.
+func FromEnv(getenv func(string) string) Lang {
+	for _, name := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if v := getenv(name); v != "" {
+			return ParseLocale(v)
+		}
+	}
+	return English
+}
+
+// ParseLocale reads a locale name such as "fr_FR.UTF-8" and returns its language.
+func ParseLocale(locale string) Lang {
+	lang, _, _ := strings.Cut(locale, ".")
+	lang, _, _ = strings.Cut(lang, "@")
+	lang, _, _ = strings.Cut(lang, "_")
+	lang, _, _ = strings.Cut(lang, "-")
+	if strings.EqualFold(lang, "fr") {
+		return French
+	}
+	return English
+}
+
+// T returns the message key in the current language, formatted with args.
+func T(key string, args ...any) string { return In(Current(), key, args...) }
+
+// In returns the message key in language l, formatted with args. A message without
+// arguments is returned as written. A key the catalogue does not know (a test keeps this
+// from happening) is taken as the English text itself (see lookup).
+func In(l Lang, key string, args ...any) string {
+	text := lookup(l, key)
+	if len(args) == 0 {
+		return text
+	}
+	return fmt.Sprintf(text, args...)
+}
+
+// N returns the message key for the count n, formatted with args: the message key+".one"
+// when n is singular in the current language (1 in English; 0 and 1 in French), else
+// key+".other".
+func N(n int, key string, args ...any) string {
+	l := Current()
+	if n == 1 || (l == French && n == 0) {
+		return In(l, key+".one", args...)
+	}
+	return In(l, key+".other", args...)
+}
+
+// Errorf returns an error whose text is the message key in the current language, formatted
+// with args as fmt.Errorf does: a %w verb wraps its argument.
+func Errorf(key string, args ...any) error {
+	return fmt.Errorf(lookup(Current(), key), args...)
+}
+
+// Has reports whether the catalogue knows key.
+func Has(key string) bool {
+	_, ok := catalogue[key]
+	return ok
+}
+
+// lookup returns the text of key in language l. Code not yet written with keys names a
+// message by its English text, as gettext does: such a text is translated when a message of
+// the catalogue has it, and is returned as it is otherwise.
+func lookup(l Lang, key string) string {
+	m, ok := catalogue[key]
+	if !ok {
+		if m, ok = byEnglish()[key]; !ok {
+			return key
+		}
+	}
+	if l == French {
+		return m.fr
+	}
+	return m.en
+}
+
+// byEnglish indexes the catalogue by English text.
+var byEnglish = sync.OnceValue(func() map[string]message {
+	out := make(map[string]message, len(catalogue))
+	for _, m := range catalogue {
+		out[m.en] = m
+	}
+	return out
+})
+
+// message is one entry of the catalogue, in every language.
+type message struct{ en, fr string }
