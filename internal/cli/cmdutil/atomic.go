@@ -1,0 +1,99 @@
+package cmdutil
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// PrivateFileMode is the mode of the files profil writes for people (exports, import
+// reports): they hold personal data (names, e-mails, phones), so only their owner reads them,
+// whatever the umask.
+const PrivateFileMode = 0o600
+
+// AtomicFile is a file that appears whole or not at all: rows go to a hidden temporary file
+// in the destination's folder (same file system, so the final rename is atomic), which
+// replaces the destination only after everything is written and synced. Until then, an
+// existing file at the destination is left as it was.
+type AtomicFile struct {
+	*os.File
+	flag string
+	path string
+	done bool
+}
+
+// CreateAtomic starts writing path, the value of flag ("--output"), which error messages name.
+func CreateAtomic(flag, path string) (*AtomicFile, error) {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("%s %s is a folder: name the file to write", flag, path)
+	}
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", flag, path, unwrapPath(err))
+	}
+	if err := tmp.Chmod(PrivateFileMode); err != nil && !errors.Is(err, errors.ErrUnsupported) {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return nil, fmt.Errorf("%s %s: %w", flag, path, err)
+	}
+	return &AtomicFile{File: tmp, flag: flag, path: path}, nil
+}
+
+// Commit syncs the temporary file and renames it over the destination. On failure the
+// temporary file is removed.
+func (a *AtomicFile) Commit() error {
+	if a.done {
+		return fmt.Errorf("%s %s: already closed", a.flag, a.path)
+	}
+	err := a.Sync()
+	if cerr := a.File.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(a.Name(), a.path)
+	}
+	a.done = true
+	if err != nil {
+		os.Remove(a.Name())
+		return fmt.Errorf("%s %s: %w", a.flag, a.path, err)
+	}
+	syncDir(filepath.Dir(a.path))
+	return nil
+}
+
+// Abort removes the temporary file; the destination is untouched. It does nothing after
+// Commit, so it can be deferred.
+func (a *AtomicFile) Abort() {
+	if a.done {
+		return
+	}
+	a.done = true
+	a.File.Close()
+	os.Remove(a.Name())
+}
+
+// syncDir makes the rename itself durable: a crash right after the export does not bring the
+// old file back. Not every system can sync a folder (Windows cannot); that is not an error.
+func syncDir(dir string) {
+	d, err := os.Open(dir)
+	if err != nil {
+		return
+	}
+	_ = d.Sync()
+	d.Close()
+}
+
+// unwrapPath drops the temporary name from "open DIR/.x.tmp-123: permission denied": the
+// user named the destination, not the temporary file.
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("cannot write in %s: %w", filepath.Dir(pe.Path), pe.Err)
+	}
+	return err
+}
