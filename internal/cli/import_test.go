@@ -62,10 +62,10 @@ func (w *importWorld) count(t *testing.T, query string) int {
 }
 
 // results runs an import with -o json and returns its per-line results.
-func (w *importWorld) results(t *testing.T, code int, args ...string) ([]view.BulkResult, clitest.Result) {
+func (w *importWorld) results(t *testing.T, code int, args ...string) ([]view.LineResult, clitest.Result) {
 	t.Helper()
 	r := clitest.Run(t, w.env, append(args, "-o", "json")...).Want(t, code)
-	var out []view.BulkResult
+	var out []view.LineResult
 	if err := json.Unmarshal([]byte(r.Stdout), &out); err != nil {
 		t.Fatalf("%v\n%s", err, r)
 	}
@@ -73,7 +73,7 @@ func (w *importWorld) results(t *testing.T, code int, args ...string) ([]view.Bu
 }
 
 // byResult counts results by their result.
-func byResult(rs []view.BulkResult) map[string]int {
+func byResult(rs []view.LineResult) map[string]int {
 	out := map[string]int{}
 	for _, r := range rs {
 		out[r.Result]++
@@ -81,7 +81,7 @@ func byResult(rs []view.BulkResult) map[string]int {
 	return out
 }
 
-func wantCounts(t *testing.T, rs []view.BulkResult, want map[string]int) {
+func wantCounts(t *testing.T, rs []view.LineResult, want map[string]int) {
 	t.Helper()
 	got := byResult(rs)
 	for k, v := range want {
@@ -283,6 +283,16 @@ func TestUserImport(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer f.Close()
+		if fi, _ := f.Stat(); fi.Mode().Perm() != 0o600 {
+			t.Errorf("the report holds e-mails and is readable by others: mode %v", fi.Mode().Perm())
+		}
+		// Someone who may not import does not overwrite a report.
+		anonymous := clitest.NewEnv(t)
+		anonymous.DB = dsn
+		clitest.Run(t, anonymous, "user", "import", "--source", "prisme", importSample("users-broken.csv"), "--report", report).Want(t, cmdutil.ExitForbidden)
+		if b, _ := os.ReadFile(report); !strings.HasPrefix(string(b), "line,key,result,error\n2,romane") {
+			t.Errorf("a refused import changed the report:\n%s", b)
+		}
 		lines, err := csv.NewReader(f).ReadAll()
 		if err != nil || len(lines) != 10 || !slices.Equal(lines[0], []string{"line", "key", "result", "error"}) ||
 			!slices.Equal(lines[1], []string{"2", "romane.chevalier@horizons.example", "created", ""}) ||
@@ -355,4 +365,39 @@ func wantOutput(t *testing.T, r clitest.Result, want ...string) {
 			t.Errorf("output lacks %q:\n%s", w, r)
 		}
 	}
+}
+
+// A legacy base lists a person once per structure, saved by French Excel (Windows-1252, ';'):
+// the person is created once and attached to both; the same structure twice is a bad line; a
+// re-run after a référent detached the person does not attach them again.
+func TestUserImportOnePersonTwoStructures(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		w := newImportWorld(t, dsn)
+		clitest.Must(t, w.env, "structure", "import", importSample("structures.csv"))
+		file := filepath.Join(t.TempDir(), "excel.csv")
+		excel := "courriel;nom;pr\xe9nom;siret\r\n" +
+			"helene.dupre@x.example;Dupr\xe9;H\xe9l\xe8ne;" + importGRETA + "\r\n" +
+			"helene.dupre@x.example;Dupr\xe9;H\xe9l\xe8ne;" + importHorizons + "\r\n"
+		writeFile(t, file, excel+"helene.dupre@x.example;Dupr\xe9;H\xe9l\xe8ne;"+importGRETA+"\r\n")
+		rs, _ := w.results(t, cmdutil.ExitInvalid, "user", "import", "--source", "prisme", file)
+		if len(rs) != 1 || rs[0].Line != 4 || !strings.Contains(rs[0].Error, "same structure: first on line 2") {
+			t.Fatalf("the same person twice for one structure: %+v", rs)
+		}
+		writeFile(t, file, excel)
+		rs, _ = w.results(t, cmdutil.ExitOK, "user", "import", "--source", "prisme", file)
+		if len(rs) != 2 || rs[0].Result != "created" || rs[1].Result != "attached" {
+			t.Fatalf("one person, two structures: %+v", rs)
+		}
+		if n := w.count(t, "SELECT COUNT(*) FROM users u JOIN memberships m ON m.user_id = u.id WHERE u.email = 'helene.dupre@x.example' AND u.first_name = 'Hélène' AND u.last_name = 'Dupré' AND m.ended_at IS NULL"); n != 2 {
+			t.Fatalf("Hélène Dupré has %d memberships under her accented name, want 2", n)
+		}
+		clitest.Must(t, w.env, "user", "detach", "helene.dupre@x.example", "--structure", importHorizons, "--yes")
+		rs, _ = w.results(t, cmdutil.ExitOK, "user", "import", "--source", "prisme", file)
+		if len(rs) != 2 || rs[0].Result != "skipped" || rs[1].Result != "skipped" {
+			t.Errorf("a re-run after a detachment: %+v, want both skipped", rs)
+		}
+		if n := w.count(t, "SELECT COUNT(*) FROM users u JOIN memberships m ON m.user_id = u.id WHERE u.email = 'helene.dupre@x.example' AND m.ended_at IS NULL"); n != 1 {
+			t.Errorf("%d active memberships after the re-run, want 1: the detachment stays", n)
+		}
+	})
 }

@@ -9,6 +9,10 @@
 // "Téléphone"). Unknown columns are ignored; a missing required column is an error that names
 // it.
 //
+// Text is UTF-8; a cell that is not (a file saved by Excel as "CSV (séparateur: point-virgule)"
+// is Windows-1252) is read as Windows-1252, so "Hélène" arrives as "Hélène" whichever way the
+// file was saved. A NUL byte makes the line bad.
+//
 // Every cell is trimmed, and one leading apostrophe is removed: spreadsheets and profil's own
 // exports put it in front of cells that must stay text ("'+33…", "'=…"). Lines whose cells are
 // all empty are skipped. Each record carries the physical line it starts on (the header is
@@ -25,6 +29,9 @@ import (
 	"errors"
 	"io"
 	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
 
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/i18n"
@@ -47,6 +54,14 @@ type Reader struct {
 	pos        []int // position of each column in the file's records, -1 when absent
 	headerLine int
 	comma      rune
+	// ahead is a record read to find out whether a quote error ran to the end of the file.
+	ahead *aheadRecord
+}
+
+type aheadRecord struct {
+	fields []string
+	line   int
+	err    error
 }
 
 // bom is the UTF-8 byte order mark Excel writes at the start of "CSV UTF-8" files.
@@ -67,7 +82,6 @@ func NewReader(r io.Reader, cols []Column) (*Reader, error) {
 	cr := csv.NewReader(br)
 	cr.Comma = comma
 	cr.FieldsPerRecord = -1 // short lines read as empty cells, long ones keep their extra cells
-	cr.ReuseRecord = true
 
 	rd := &Reader{cr: cr, cols: cols, comma: comma}
 	header, err := cr.Read()
@@ -145,6 +159,9 @@ func (rd *Reader) mapHeader(header []string) error {
 		}
 	}
 	for p, h := range header {
+		if t, err := text(h); err == nil {
+			h = t
+		}
 		i, ok := byKey[key(cleanCell(h))]
 		if !ok {
 			continue // unknown columns are ignored
@@ -215,15 +232,24 @@ func (e *LineError) Unwrap() error { return domain.ErrInvalid }
 // Other errors come from the underlying reader.
 func (rd *Reader) Read() (Record, error) {
 	for {
-		fields, err := rd.cr.Read()
+		fields, line, err := rd.next()
 		if err != nil {
 			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return Record{}, &LineError{Line: pe.StartLine, Err: lineless(err)}
+			if !errors.As(err, &pe) {
+				return Record{}, err
 			}
-			return Record{}, err
+			if errors.Is(pe.Err, csv.ErrQuote) {
+				// A quote never closed swallows every line after it into one cell: when the
+				// error ran to the end of the file, nothing after it was read, and the file
+				// as a whole is refused rather than its end silently lost.
+				ahead, aline, aerr := rd.next()
+				if errors.Is(aerr, io.EOF) {
+					return Record{}, domain.Errorf(domain.ErrInvalid, "csv.quote_never_closed", pe.StartLine)
+				}
+				rd.ahead = &aheadRecord{fields: ahead, line: aline, err: aerr}
+			}
+			return Record{}, &LineError{Line: pe.StartLine, Err: lineless(err)}
 		}
-		line, _ := rd.cr.FieldPos(0)
 		rec := Record{Line: line, cells: make([]string, len(rd.cols))}
 		empty := true
 		for _, f := range fields {
@@ -237,11 +263,41 @@ func (rd *Reader) Read() (Record, error) {
 		}
 		for i, p := range rd.pos {
 			if p >= 0 && p < len(fields) {
-				rec.cells[i] = cleanCell(fields[p])
+				cell, err := text(fields[p])
+				if err != nil {
+					return Record{}, &LineError{Line: line, Err: err}
+				}
+				rec.cells[i] = cleanCell(cell)
 			}
 		}
 		return rec, nil
 	}
+}
+
+// next returns the next record of the CSV reader with the line it starts on, or the record
+// read ahead.
+func (rd *Reader) next() ([]string, int, error) {
+	if a := rd.ahead; a != nil {
+		rd.ahead = nil
+		return a.fields, a.line, a.err
+	}
+	fields, err := rd.cr.Read()
+	if err != nil {
+		return nil, 0, err
+	}
+	line, _ := rd.cr.FieldPos(0)
+	return fields, line, nil
+}
+
+// text returns the cell as UTF-8: as it is when it is, decoded from Windows-1252 otherwise.
+func text(cell string) (string, error) {
+	if strings.IndexByte(cell, 0) >= 0 {
+		return "", i18n.Errorf("csv.nul") // no text file has one
+	}
+	if utf8.ValidString(cell) {
+		return cell, nil
+	}
+	return charmap.Windows1252.NewDecoder().String(cell)
 }
 
 // cleanCell trims a cell and removes one leading apostrophe, the mark spreadsheets and

@@ -252,3 +252,61 @@ func (c *countingSource) Read(p []byte) (int, error) {
 	c.served += k
 	return k, nil
 }
+
+// A file saved by French Excel as "CSV (séparateur: point-virgule)" is Windows-1252: its
+// accents arrive as UTF-8, in the header and in the cells.
+func TestReaderWindows1252(t *testing.T) {
+	in := "courriel;nom;t\xe9l\xe9phone\r\nh@x.fr;H\xe9l\xe8ne C\x9cur;05 56\r\nz@x.fr;Zo\xc3\xa9;\r\n"
+	rows, rd := readAll(t, in)
+	if !rd.Has(colPhone) {
+		t.Error("the header téléphone in Windows-1252 was not recognised")
+	}
+	if len(rows) != 2 || rows[0].last != "Hélène Cœur" || rows[0].phone != "05 56" || rows[1].last != "Zoé" {
+		t.Errorf("rows %+v", rows)
+	}
+}
+
+// A NUL byte makes its line bad; the next lines are read.
+func TestReaderNUL(t *testing.T) {
+	rd, err := NewReader(strings.NewReader("email,last_name\na@x.fr,Ma\x00rtin\nb@x.fr,Durand\n"), testCols)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = rd.Read()
+	var le *LineError
+	if !errors.As(err, &le) || le.Line != 2 {
+		t.Fatalf("a NUL byte: %v, want a bad line 2", err)
+	}
+	if rec, err := rd.Read(); err != nil || rec.Get(colLast) != "Durand" {
+		t.Fatalf("the line after: %+v, %v", rec, err)
+	}
+}
+
+// A quote never closed would swallow the rest of the file into one cell: the file is refused,
+// naming the line where the quote opens, instead of losing its end.
+func TestReaderQuoteNeverClosed(t *testing.T) {
+	in := "email,last_name\na@x.fr,Martin\nq1@x.fr,\"Un\nq2@x.fr,Deux\nq3@x.fr,Trois\n"
+	rd, err := NewReader(strings.NewReader(in), testCols)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec, err := rd.Read(); err != nil || rec.Line != 2 {
+		t.Fatalf("first line: %+v, %v", rec, err)
+	}
+	_, err = rd.Read()
+	var le *LineError
+	if errors.As(err, &le) || !errors.Is(err, domain.ErrInvalid) || !strings.Contains(err.Error(), "line 3: a quote") {
+		t.Fatalf("a quote never closed: %v, want the file refused at line 3", err)
+	}
+	// A quote error that does not reach the end stays a bad line, and reading goes on.
+	rd, err = NewReader(strings.NewReader("email,last_name\nq1@x.fr,\"Un\"x\nq2@x.fr,Deux\n"), testCols)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rd.Read(); !errors.As(err, &le) || le.Line != 2 {
+		t.Fatalf("a stray quote: %v, want bad line 2", err)
+	}
+	if rec, err := rd.Read(); err != nil || rec.Get(colLast) != "Deux" {
+		t.Fatalf("after a stray quote: %+v, %v", rec, err)
+	}
+}

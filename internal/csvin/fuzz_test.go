@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/profil-cli/profil/internal/domain"
 )
@@ -48,6 +49,9 @@ func FuzzReader(f *testing.F) {
 				}
 				continue
 			}
+			if errors.Is(err, domain.ErrInvalid) {
+				return // the whole file refused: a quote never closed
+			}
 			if err != nil {
 				t.Fatalf("unexpected error %v", err)
 			}
@@ -59,6 +63,9 @@ func FuzzReader(f *testing.F) {
 				t.Fatalf("%d cells for %d columns", len(rec.cells), len(testCols))
 			}
 			for i, c := range rec.cells {
+				if !utf8.ValidString(c) || strings.IndexByte(c, 0) >= 0 {
+					t.Fatalf("cell %d %q is not UTF-8 text", i, c)
+				}
 				if c != strings.TrimSpace(c) {
 					t.Fatalf("cell %d %q is not trimmed", i, c)
 				}

@@ -224,6 +224,11 @@ var catalogue = map[string]message{
 		"line %d: missing columns %s (the header must name the columns: %s; separator %q)",
 		"ligne %d : il manque les colonnes %s (l'en-tête doit nommer les colonnes : %s ; séparateur %q)"},
 	"csv.line": {"line %d: %v", "ligne %d : %v"},
+	"csv.quote_never_closed": {
+		"line %d: a quote (\") opens a cell and is never closed, so the rest of the file was read as one cell: close or remove it",
+		"ligne %d : un guillemet (\") ouvre une cellule sans jamais la fermer, et la suite du fichier a été lue comme une seule cellule : fermez-le ou retirez-le",
+	},
+	"csv.nul": {"a cell holds a NUL byte: is this a text file?", "une cellule contient un octet NUL : est-ce bien un fichier texte ?"},
 
 	"import.line_error": {"line %d, %s", "ligne %d, %s"},
 	"import.line":       {"line %d: %w", "ligne %d : %w"},
@@ -248,7 +253,7 @@ var catalogue = map[string]message{
 	"import.bad_csv":        {"not well-formed CSV: %s", "CSV mal formé : %s"},
 	"import.read_failed":    {"read the file: %w", "lecture du fichier : %w"},
 	"import.source_invalid": {"must be one of %s", "doit être l'une des sources %s"},
-	"import.duplicate":      {"appears again: first on line %d", "apparaît une deuxième fois : déjà ligne %d"},
+	"import.duplicate":      {"appears again for the same structure: first on line %d", "apparaît une deuxième fois pour la même structure : déjà ligne %d"},
 	"import.duplicate_no_siret": {
 		"appears again with the same address and postal code, without SIRET: first on line %d",
 		"apparaît une deuxième fois avec la même adresse et le même code postal, sans SIRET : déjà ligne %d"},
@@ -423,7 +428,6 @@ var catalogue = map[string]message{
 	"import.progress_writing":    {"importing %s", "import des %s"},
 	"import.progress_dry_run":    {"dry run", "essai à blanc"},
 	"import.report_create":       {"--report: %w", "--report : %w"},
-	"import.report_write":        {"--report %s: %w", "--report %s : %w"},
 	"import.what_structures":     {"structures", "structures"},
 	"import.what_accounts":       {"accounts", "comptes"},
 	"import.summary":             {"%s %s: %s", "%s %s : %s"},
@@ -601,8 +605,9 @@ var catalogue = map[string]message{
 	"since.invalid": {
 		"must be a date (2026-11-23, 23/11/2026, 2026-11-23T08:00:00Z) or a time ago (30min, 24h, 7d, 2w)",
 		"doit être une date (2026-11-23, 23/11/2026, 2026-11-23T08:00:00Z) ou une durée écoulée (30min, 24h, 7d, 2w)"},
-	"export.output_folder":     {"--output %s is a folder: name the file to write", "--output %s est un dossier : nommez le fichier à écrire"},
-	"export.output_error":      {"--output %s: %w", "--output %s : %w"},
+	"export.output_folder":     {"%s %s is a folder: name the file to write", "%s %s est un dossier : nommez le fichier à écrire"},
+	"export.output_error":      {"%s %s: %w", "%s %s : %w"},
+	"export.output_closed":     {"%s %s: already closed", "%s %s : déjà fermé"},
 	"export.cannot_write_in":   {"cannot write in %s: %w", "impossible d'écrire dans %s : %w"},
 	"export.structure_and_all": {"give either --structure or --all, not both", "donnez --structure ou --all, pas les deux"},
 	"export.structure_empty": {

@@ -375,12 +375,15 @@ func (s *Service) ImportUsers(ctx context.Context, actor domain.Actor, r io.Read
 			return x
 		}
 		x.key = x.user.Email
-		if first, dup := firstLine[x.user.Email]; dup {
+		// A person may be listed once per structure (a legacy base, or an export of every
+		// member); the same person twice for one structure is a mistake in the file.
+		pair := x.user.Email + " " + x.siret
+		if first, dup := firstLine[pair]; dup {
 			run.refuse(x, &LineError{Line: rec.Line, Column: "email", Value: x.user.Email,
 				Reason: i18n.T("import.duplicate", first)})
 			return x
 		}
-		firstLine[x.user.Email] = rec.Line
+		firstLine[pair] = rec.Line
 		return x
 	}, func(line int) *userRow { return &userRow{importRow: importRow{line: line}} })
 	if err != nil {
@@ -534,9 +537,10 @@ func classifyUsers(ctx context.Context, tx store.Tx, batch []*userRow) error {
 			existing = append(existing, x.userID)
 		}
 	}
+	// A member, or a former member: an import never undoes a detachment.
 	member := map[[2]int64]bool{}
 	if len(existing) > 0 {
-		ms, err := tx.ActiveMembershipsOf(ctx, existing)
+		ms, err := tx.MembershipsOf(ctx, existing)
 		if err != nil {
 			return err
 		}

@@ -180,8 +180,12 @@ func (s *Service) Members(ctx context.Context, actor domain.Actor, ref domain.St
 		if err := domain.CanSeeMembers(actor, role); err != nil {
 			return err
 		}
+		cat, err := tx.Catalogue(ctx)
+		if err != nil {
+			return err
+		}
 		out, err = tx.ListMembers(ctx, store.MemberQuery{StructureID: st.ID, WithoutProfiles: withoutProfiles,
-			IgnoreProfiles: []string{domain.ProfileBeneficiary}})
+			IgnoreProfiles: cat.Automatic()})
 		return err
 	})
 	return out, st, err

@@ -54,6 +54,11 @@ type GrantResult struct {
 // manage it.
 func memberOf(ctx context.Context, tx store.Tx, actor domain.Actor, email string, ref domain.StructureRef, action domain.Action) (domain.User, domain.Structure, domain.Membership, error) {
 	st, err := structureByRef(ctx, tx, ref)
+	if err == nil {
+		// Locked until the end: its kinds and its référent cannot change under the rules
+		// checked here.
+		st, err = tx.LockStructure(ctx, st.ID)
+	}
 	if err != nil {
 		return domain.User{}, st, domain.Membership{}, err
 	}

@@ -492,7 +492,7 @@ func approveMembership(ctx context.Context, tx store.Tx, actor domain.Actor, u *
 	if err != nil {
 		return false, err
 	}
-	if err := grantAll(ctx, tx, actor, cat, st, m.ID, nil, append(cat.Automatic(), profiles...)); err != nil {
+	if err := grantAll(ctx, tx, actor, cat, st, m.ID, nil, append(automaticProfiles(cat, st), profiles...)); err != nil {
 		return false, err
 	}
 	if m.Referent {

@@ -42,6 +42,11 @@ func (s *Service) UpdateStructure(ctx context.Context, actor domain.Actor, ref d
 		if st, err = structureByRef(ctx, tx, ref); err != nil {
 			return err
 		}
+		// Lock it: a grant or an approval running at the same time must see the new kinds,
+		// or be seen by the check of the grants below.
+		if st, err = tx.LockStructure(ctx, st.ID); err != nil {
+			return err
+		}
 		before := st
 		if err := in.Apply(&st); err != nil {
 			return err

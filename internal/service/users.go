@@ -192,8 +192,11 @@ func (s *Service) ListMembersOf(ctx context.Context, actor domain.Actor, ref *do
 	}
 	var out []domain.Member
 	err := s.store.View(ctx, func(tx store.Tx) error {
-		var err error
-		out, err = tx.ListMembers(ctx, store.MemberQuery{WithoutProfiles: withoutProfiles, IgnoreProfiles: []string{domain.ProfileBeneficiary}})
+		cat, err := tx.Catalogue(ctx)
+		if err != nil {
+			return err
+		}
+		out, err = tx.ListMembers(ctx, store.MemberQuery{WithoutProfiles: withoutProfiles, IgnoreProfiles: cat.Automatic()})
 		return err
 	})
 	return out, err

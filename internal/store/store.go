@@ -118,8 +118,8 @@ type Tx interface {
 	InsertStructures(ctx context.Context, ss []domain.Structure) error
 	// UserIDsByEmail maps those of emails (stored spelling) that have an account to its id.
 	UserIDsByEmail(ctx context.Context, emails []string) (map[string]int64, error)
-	// ActiveMembershipsOf lists the active memberships of the users given, in no order.
-	ActiveMembershipsOf(ctx context.Context, userIDs []int64) ([]domain.Membership, error)
+	// MembershipsOf lists the memberships of the users given, active and ended, in no order.
+	MembershipsOf(ctx context.Context, userIDs []int64) ([]domain.Membership, error)
 	// InsertUsers creates accounts in bulk, setting the ID and times of each one created; one
 	// whose e-mail has an account already (created by a concurrent writer) is left out with ID 0.
 	InsertUsers(ctx context.Context, us []domain.User) error

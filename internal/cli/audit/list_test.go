@@ -22,13 +22,13 @@ const (
 )
 
 type event struct {
-	ID          int64  `json:"id"`
-	At          string `json:"at"`
-	Actor       string `json:"actor"`
-	Action      string `json:"action"`
-	StructureID *int64 `json:"structure_id"`
-	Target      string `json:"target"`
-	Details     string `json:"details"`
+	ID          int64          `json:"id"`
+	At          string         `json:"at"`
+	Actor       string         `json:"actor"`
+	Action      string         `json:"action"`
+	StructureID *int64         `json:"structure_id"`
+	Target      string         `json:"target"`
+	Details     map[string]any `json:"details"`
 }
 
 func TestAuditList(t *testing.T) {
@@ -115,6 +115,8 @@ func TestAuditList(t *testing.T) {
 		mine := list(claire, "--mine", "--decisions")
 		if len(mine) != 1 || mine[0].Action != "request.reject" || mine[0].Target != paul || mine[0].Actor != claire {
 			t.Errorf("claire's decisions = %+v", mine)
+		} else if mine[0].Details["reason"] != "Inconnu" {
+			t.Errorf("the details of a rejection are an object with its reason: %#v", mine[0].Details)
 		}
 		if es := list(claire, "--mine", "--action", "request."); len(es) != 2 || es[0].Action != "request.create" {
 			t.Errorf("claire's request events = %+v", es)

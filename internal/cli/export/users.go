@@ -186,14 +186,14 @@ func usersRun(ctx context.Context, f *cmdutil.Factory, opts *UsersOptions) error
 
 	var (
 		out  io.Writer = f.IO.Out
-		dest *atomicFile
+		dest *cmdutil.AtomicFile
 	)
 	if toFile {
 		// A cron job stopped by SIGTERM removes its temporary file too (main handles Ctrl-C).
 		var stop context.CancelFunc
 		ctx, stop = signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 		defer stop()
-		if dest, err = createAtomic(opts.File); err != nil {
+		if dest, err = cmdutil.CreateAtomic("--output", opts.File); err != nil {
 			return err
 		}
 		defer dest.Abort() // nothing once committed

@@ -138,13 +138,13 @@ func RunImport(ctx context.Context, f *cmdutil.Factory, opts *ImportOptions, wha
 		so.File = filepath.Base(opts.File)
 	}
 	var (
-		results  []view.BulkResult
+		results  []view.LineResult
 		writeBar *output.Progress
 		written  int
 	)
 	readBar := output.NewProgress(f.IO, i18n.T("import.progress_checking", filepath.Base(opts.File)), size)
 	so.OnResult = func(r service.LineResult) {
-		res := view.BulkResult{Line: r.Line, Result: r.Result}
+		res := view.LineResult{Line: r.Line, Result: r.Result}
 		if r.Err != nil {
 			res.Error = r.Err.Error()
 			var le *service.LineError
@@ -172,7 +172,7 @@ func RunImport(ctx context.Context, f *cmdutil.Factory, opts *ImportOptions, wha
 	summary, err := importer(svc, ctx, actor, &countingReader{r: in, bar: readBar}, so)
 	readBar.Done()
 	writeBar.Done()
-	if rerr := report.close(); rerr != nil && err == nil {
+	if rerr := report.close(err == nil || summary.Lines > 0); rerr != nil && err == nil {
 		err = rerr
 	}
 	var refused *service.ImportError
@@ -180,7 +180,7 @@ func RunImport(ctx context.Context, f *cmdutil.Factory, opts *ImportOptions, wha
 	case errors.As(err, &refused):
 		// The message lists the bad lines; programs also get them as results.
 		if !cfg.Quiet && format != output.Table {
-			if perr := output.Print(f.IO, format, results, view.BulkColumns); perr != nil {
+			if perr := output.Print(f.IO, format, results, view.LineColumns); perr != nil {
 				return perr
 			}
 		}
@@ -189,7 +189,7 @@ func RunImport(ctx context.Context, f *cmdutil.Factory, opts *ImportOptions, wha
 		return err
 	}
 	if !cfg.Quiet {
-		if perr := output.Print(f.IO, format, results, view.BulkColumns); perr != nil {
+		if perr := output.Print(f.IO, format, results, view.LineColumns); perr != nil {
 			return perr
 		}
 		fmt.Fprintln(f.IO.ErrOut, describeImport(i18n.T(what), summary, so.DryRun))
@@ -235,9 +235,11 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// importReport writes the result of every line to the file of --report.
+// importReport writes the result of every line to the file of --report. The file appears
+// once the import has looked at the file (readable by its owner only: it holds e-mails); an
+// import refused before that, for want of rights say, leaves an existing report as it was.
 type importReport struct {
-	file *os.File
+	file *cmdutil.AtomicFile
 	w    *output.CSVWriter
 }
 
@@ -245,9 +247,9 @@ func newImportReport(path string) (*importReport, error) {
 	if path == "" {
 		return &importReport{}, nil
 	}
-	file, err := os.Create(path)
+	file, err := cmdutil.CreateAtomic("--report", path)
 	if err != nil {
-		return nil, i18n.Errorf("import.report_create", err)
+		return nil, err
 	}
 	r := &importReport{file: file, w: output.NewCSVWriter(file, output.CSVOptions{})}
 	_ = r.w.Write([]string{"line", "key", "result", "error"})
@@ -260,18 +262,20 @@ func (r *importReport) add(line int, key, result, errText string) {
 	}
 }
 
-func (r *importReport) close() error {
+// close writes the report when keep is true, and drops it otherwise.
+func (r *importReport) close(keep bool) error {
 	if r.w == nil {
 		return nil
 	}
-	err := r.w.Flush()
-	if cerr := r.file.Close(); err == nil {
-		err = cerr
+	if !keep {
+		r.file.Abort()
+		return nil
 	}
-	if err != nil {
-		return i18n.Errorf("import.report_write", r.file.Name(), err)
+	if err := r.w.Flush(); err != nil {
+		r.file.Abort()
+		return i18n.Errorf("import.report_create", err)
 	}
-	return nil
+	return r.file.Commit()
 }
 
 // describeImport is the summary line: "✓ accounts: 1000 lines, 950 created, 50 skipped".

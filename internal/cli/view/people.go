@@ -1,6 +1,7 @@
 package view
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
@@ -157,20 +158,32 @@ var RequestDetail = []output.Column[Request]{
 
 // AuditEvent is the JSON shape of an audit event.
 type AuditEvent struct {
-	ID          int64     `json:"id"`
-	At          time.Time `json:"at"`
-	Actor       string    `json:"actor"`
-	Action      string    `json:"action"`
-	StructureID *int64    `json:"structure_id"`
-	Target      string    `json:"target"`
-	Details     string    `json:"details"`
+	ID          int64           `json:"id"`
+	At          time.Time       `json:"at"`
+	Actor       string          `json:"actor"`
+	Action      string          `json:"action"`
+	StructureID *int64          `json:"structure_id"`
+	Target      string          `json:"target"`
+	Details     json.RawMessage `json:"details"` // an object, as recorded; null when none
+}
+
+// auditDetails is the JSON of an event's details: the object recorded, null when there is none.
+func auditDetails(d string) json.RawMessage {
+	switch {
+	case d == "":
+		return json.RawMessage("null")
+	case json.Valid([]byte(d)):
+		return json.RawMessage(d)
+	}
+	b, _ := json.Marshal(d) // not JSON: kept as a string
+	return b
 }
 
 // AuditEvents converts a list, never nil.
 func AuditEvents(es []domain.AuditEvent) []AuditEvent {
 	out := make([]AuditEvent, len(es))
 	for i, e := range es {
-		out[i] = AuditEvent{ID: e.ID, At: e.At.UTC(), Actor: e.Actor, Action: e.Action, Target: e.Target, Details: e.Details}
+		out[i] = AuditEvent{ID: e.ID, At: e.At.UTC(), Actor: e.Actor, Action: e.Action, Target: e.Target, Details: auditDetails(e.Details)}
 		if e.StructureID != 0 {
 			id := e.StructureID
 			out[i].StructureID = &id
@@ -186,32 +199,49 @@ var AuditColumns = []output.Column[AuditEvent]{
 	{Header: "ACTOR", Value: func(e AuditEvent) string { return e.Actor }},
 	{Header: "ACTION", Value: func(e AuditEvent) string { return e.Action }},
 	{Header: "TARGET", Value: func(e AuditEvent) string { return e.Target }},
-	{Header: "DETAILS", Value: func(e AuditEvent) string { return e.Details }},
+	{Header: "DETAILS", Value: func(e AuditEvent) string {
+		if string(e.Details) == "null" {
+			return ""
+		}
+		return string(e.Details)
+	}},
 }
 
-// BulkResult is the outcome of one item of a bulk command.
+// BulkResult is the outcome of one request of a bulk decision.
 type BulkResult struct {
-	ID     int64  `json:"id,omitempty"`
-	Line   int    `json:"line,omitempty"`
+	ID     int64  `json:"id"`
 	Result string `json:"result"`
 	Error  string `json:"error"`
 }
 
+// resultColor shows errors in red, the rest in green.
+func resultColor(result string) text.Colors {
+	if result == "error" {
+		return text.Colors{text.FgRed}
+	}
+	return text.Colors{text.FgGreen}
+}
+
 // BulkColumns prints bulk results for people.
 var BulkColumns = []output.Column[BulkResult]{
-	{Header: "ID", Value: func(r BulkResult) string {
-		if r.Line != 0 {
-			return "line " + strconv.Itoa(r.Line)
-		}
-		return strconv.FormatInt(r.ID, 10)
-	}},
-	{Header: "RESULT", Value: func(r BulkResult) string { return r.Result }, Color: func(r BulkResult) text.Colors {
-		if r.Result == "error" {
-			return text.Colors{text.FgRed}
-		}
-		return text.Colors{text.FgGreen}
-	}},
+	{Header: "ID", Value: func(r BulkResult) string { return strconv.FormatInt(r.ID, 10) }},
+	{Header: "RESULT", Value: func(r BulkResult) string { return r.Result }, Color: func(r BulkResult) text.Colors { return resultColor(r.Result) }},
 	{Header: "ERROR", Value: func(r BulkResult) string { return r.Error }},
+}
+
+// LineResult is the outcome of one line of an imported file; lines are numbered as an
+// editor shows them, the header being line 1.
+type LineResult struct {
+	Line   int    `json:"line"`
+	Result string `json:"result"`
+	Error  string `json:"error"`
+}
+
+// LineColumns prints the results of an import for people.
+var LineColumns = []output.Column[LineResult]{
+	{Header: "LINE", Value: func(r LineResult) string { return strconv.Itoa(r.Line) }},
+	{Header: "RESULT", Value: func(r LineResult) string { return r.Result }, Color: func(r LineResult) text.Colors { return resultColor(r.Result) }},
+	{Header: "ERROR", Value: func(r LineResult) string { return r.Error }},
 }
 
 // UserFromDetail builds the user JSON with its structures.

@@ -77,9 +77,9 @@ func (t *tx) UserIDsByEmail(ctx context.Context, emails []string) (map[string]in
 	return out, nil
 }
 
-func (t *tx) ActiveMembershipsOf(ctx context.Context, userIDs []int64) ([]domain.Membership, error) {
+func (t *tx) MembershipsOf(ctx context.Context, userIDs []int64) ([]domain.Membership, error) {
 	out := []domain.Membership{}
-	err := inKeys(ctx, t, `SELECT `+membershipColumns+` FROM memberships WHERE ended_at IS NULL AND %s`, "user_id", userIDs,
+	err := inKeys(ctx, t, `SELECT `+membershipColumns+` FROM memberships WHERE %s`, "user_id", userIDs,
 		func(rows *sql.Rows) error {
 			m, err := scanMembership(rows)
 			if err != nil {

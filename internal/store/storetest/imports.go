@@ -176,17 +176,29 @@ func testInsertUsersMembershipsGrants(t *testing.T, st store.Store) {
 		return tx.InsertGrants(ctx, []int64{ms[0].ID}, []string{domain.ProfileBeneficiary}, 0)
 	})
 	view(t, st, func(tx store.Tx) error {
-		got, err := tx.ActiveMembershipsOf(ctx, []int64{us[0].ID, existing.ID, 999999})
+		got, err := tx.MembershipsOf(ctx, []int64{us[0].ID, existing.ID, 999999})
 		if err != nil {
 			return err
 		}
 		if len(got) != 2 {
-			t.Errorf("ActiveMembershipsOf = %+v", got)
+			t.Errorf("MembershipsOf = %+v", got)
 		}
 		for _, m := range got {
 			if m.StructureID != s.ID || m.Referent || !m.Active() {
 				t.Errorf("membership %+v", m)
 			}
+		}
+		return nil
+	})
+	// An ended membership is still listed, as ended.
+	update(t, st, func(tx store.Tx) error { return tx.EndMembership(ctx, ms[1].ID) })
+	view(t, st, func(tx store.Tx) error {
+		got, err := tx.MembershipsOf(ctx, []int64{existing.ID})
+		if err != nil {
+			return err
+		}
+		if len(got) != 1 || got[0].ID != ms[1].ID || got[0].Active() {
+			t.Errorf("MembershipsOf after the membership ended = %+v", got)
 		}
 		held, err := tx.Grants(ctx, ms[0].ID)
 		if err != nil {
@@ -199,8 +211,8 @@ func testInsertUsersMembershipsGrants(t *testing.T, st store.Store) {
 		if err != nil {
 			return err
 		}
-		if len(members) != 3 {
-			t.Errorf("%d members, want 3", len(members))
+		if len(members) != 2 {
+			t.Errorf("%d members, want 2 (3 attached, 1 ended)", len(members))
 		}
 		return nil
 	})
@@ -270,12 +282,12 @@ func testBulkManyRows(t *testing.T, st store.Store) {
 		for _, id := range ids {
 			userIDs = append(userIDs, id)
 		}
-		ms, err := tx.ActiveMembershipsOf(ctx, userIDs)
+		ms, err := tx.MembershipsOf(ctx, userIDs)
 		if err != nil {
 			return err
 		}
 		if len(ms) != n {
-			t.Errorf("ActiveMembershipsOf found %d of %d", len(ms), n)
+			t.Errorf("MembershipsOf found %d of %d", len(ms), n)
 		}
 		members, err := tx.ListMembers(ctx, store.MemberQuery{StructureID: s.ID, WithoutProfiles: true})
 		if err != nil {

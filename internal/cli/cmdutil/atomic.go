@@ -1,4 +1,4 @@
-package export
+package cmdutil
 
 import (
 	"errors"
@@ -8,24 +8,26 @@ import (
 	"github.com/profil-cli/profil/internal/i18n"
 )
 
-// fileMode is the mode of an export file: it holds personal data (names, e-mails, phones), so
-// only its owner reads it, whatever the umask.
-const fileMode = 0o600
+// PrivateFileMode is the mode of the files profil writes for people (exports, import
+// reports): they hold personal data (names, e-mails, phones), so only their owner reads them,
+// whatever the umask.
+const PrivateFileMode = 0o600
 
-// atomicFile is a file that appears whole or not at all: rows go to a hidden temporary file
+// AtomicFile is a file that appears whole or not at all: rows go to a hidden temporary file
 // in the destination's folder (same file system, so the final rename is atomic), which
 // replaces the destination only after everything is written and synced. Until then, an
 // existing file at the destination is left as it was.
-type atomicFile struct {
+type AtomicFile struct {
 	*os.File
+	flag string
 	path string
 	done bool
 }
 
-// createAtomic starts writing path.
-func createAtomic(path string) (*atomicFile, error) {
+// CreateAtomic starts writing path, the value of flag ("--output"), which error messages name.
+func CreateAtomic(flag, path string) (*AtomicFile, error) {
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return nil, i18n.Errorf("export.output_folder", path)
+		return nil, i18n.Errorf("export.output_folder", flag, path)
 	}
 	dir, base := filepath.Split(path)
 	if dir == "" {
@@ -33,21 +35,21 @@ func createAtomic(path string) (*atomicFile, error) {
 	}
 	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
 	if err != nil {
-		return nil, i18n.Errorf("export.output_error", path, unwrapPath(err))
+		return nil, i18n.Errorf("export.output_error", flag, path, unwrapPath(err))
 	}
-	if err := tmp.Chmod(fileMode); err != nil && !errors.Is(err, errors.ErrUnsupported) {
+	if err := tmp.Chmod(PrivateFileMode); err != nil && !errors.Is(err, errors.ErrUnsupported) {
 		tmp.Close()
 		os.Remove(tmp.Name())
-		return nil, i18n.Errorf("export.output_error", path, err)
+		return nil, i18n.Errorf("export.output_error", flag, path, err)
 	}
-	return &atomicFile{File: tmp, path: path}, nil
+	return &AtomicFile{File: tmp, flag: flag, path: path}, nil
 }
 
 // Commit syncs the temporary file and renames it over the destination. On failure the
 // temporary file is removed.
-func (a *atomicFile) Commit() error {
+func (a *AtomicFile) Commit() error {
 	if a.done {
-		return errors.New("export file already closed")
+		return i18n.Errorf("export.output_closed", a.flag, a.path)
 	}
 	err := a.Sync()
 	if cerr := a.File.Close(); err == nil {
@@ -59,7 +61,7 @@ func (a *atomicFile) Commit() error {
 	a.done = true
 	if err != nil {
 		os.Remove(a.Name())
-		return i18n.Errorf("export.output_error", a.path, err)
+		return i18n.Errorf("export.output_error", a.flag, a.path, err)
 	}
 	syncDir(filepath.Dir(a.path))
 	return nil
@@ -67,7 +69,7 @@ func (a *atomicFile) Commit() error {
 
 // Abort removes the temporary file; the destination is untouched. It does nothing after
 // Commit, so it can be deferred.
-func (a *atomicFile) Abort() {
+func (a *AtomicFile) Abort() {
 	if a.done {
 		return
 	}
