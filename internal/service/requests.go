@@ -39,7 +39,7 @@ func (s *Service) RequestStructure(ctx context.Context, actor domain.Actor, in d
 			}
 			for _, p := range pending {
 				if p.Structure.SIRET == st.SIRET {
-					return domain.Errorf(domain.ErrConflict, "SIRET %s is already asked for by request %d, pending", st.SIRET, p.ID)
+					return domain.Errorf(domain.ErrConflict, "structure_request.siret_pending", st.SIRET, p.ID)
 				}
 			}
 		}
@@ -58,7 +58,7 @@ func (s *Service) RequestStructure(ctx context.Context, actor domain.Actor, in d
 func requesterOf(actor domain.Actor, typed string) (string, error) {
 	if strings.TrimSpace(typed) == "" {
 		if actor.IsAnonymous() {
-			return "", domain.Invalid("requester-email", "", "is required: the answer is sent there")
+			return "", domain.Invalid("requester-email", "", "structure_request.requester_email_required")
 		}
 		return actor.Email, nil
 	}
@@ -89,7 +89,7 @@ func (s *Service) Register(ctx context.Context, actor domain.Actor, in RegisterI
 			return err
 		}
 		if _, err := tx.UserByEmail(ctx, u.Email); err == nil {
-			return domain.Errorf(domain.ErrConflict, "an account already exists for %s: sign in and ask to join with `profil user affiliate --structure %s`", u.Email, in.Structure)
+			return domain.Errorf(domain.ErrConflict, "register.account_exists", u.Email, in.Structure)
 		} else if !errors.Is(err, domain.ErrNotFound) {
 			return err
 		}
@@ -124,10 +124,10 @@ func newUser(in RegisterInput) (domain.User, error) {
 	}
 	u := domain.User{Email: email, LastName: clean(in.LastName), FirstName: clean(in.FirstName), Function: clean(in.Function), Status: domain.UserPending}
 	if u.LastName == "" {
-		return u, domain.Invalid("last-name", "", "is required")
+		return u, domain.Invalid("last-name", "", "field.required")
 	}
 	if u.FirstName == "" {
-		return u, domain.Invalid("first-name", "", "is required")
+		return u, domain.Invalid("first-name", "", "field.required")
 	}
 	if u.Phone, err = domain.NormalizePhone(in.Phone); err != nil {
 		return u, err
@@ -198,14 +198,14 @@ func (s *Service) Affiliate(ctx context.Context, actor domain.Actor, ref domain.
 			return err
 		}
 		if _, err := tx.ActiveMembership(ctx, u.ID, st.ID); err == nil {
-			return domain.Errorf(domain.ErrConflict, "%s is already a member of %s", u.Email, st.Name)
+			return domain.Errorf(domain.ErrConflict, "member.already", u.Email, st.Name)
 		} else if !errors.Is(err, domain.ErrNotFound) {
 			return err
 		}
 		r = domain.Request{Kind: domain.RequestAffiliation, UserID: u.ID, RequesterEmail: u.Email, StructureID: st.ID}
 		if err := tx.CreateRequest(ctx, &r); err != nil {
 			if errors.Is(err, domain.ErrConflict) {
-				return domain.Errorf(domain.ErrConflict, "%s already has a pending request for %s", u.Email, st.Name)
+				return domain.Errorf(domain.ErrConflict, "request.already_pending", u.Email, st.Name)
 			}
 			return err
 		}
@@ -472,7 +472,7 @@ func decideStructureRequest(ctx context.Context, tx store.Tx, actor domain.Actor
 func approveMembership(ctx context.Context, tx store.Tx, actor domain.Actor, u *domain.User, st domain.Structure, role domain.StructureRole, profiles []string, r domain.Request) (referent bool, err error) {
 	if u.Status != domain.UserActive {
 		if u.Status == domain.UserDisabled {
-			return false, domain.Errorf(domain.ErrConflict, "the account %s is disabled", u.Email)
+			return false, domain.Errorf(domain.ErrConflict, "auth.account_disabled", u.Email)
 		}
 		u.Status = domain.UserActive
 		if err := tx.UpdateUser(ctx, u); err != nil {
@@ -480,7 +480,7 @@ func approveMembership(ctx context.Context, tx store.Tx, actor domain.Actor, u *
 		}
 	}
 	if _, err := tx.ActiveMembership(ctx, u.ID, st.ID); err == nil {
-		return false, domain.Errorf(domain.ErrConflict, "%s is already a member of %s", u.Email, st.Name)
+		return false, domain.Errorf(domain.ErrConflict, "member.already", u.Email, st.Name)
 	} else if !errors.Is(err, domain.ErrNotFound) {
 		return false, err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
 	"github.com/profil-cli/profil/internal/cli/view"
 	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/output"
 	"github.com/profil-cli/profil/internal/prompt"
 	"github.com/profil-cli/profil/internal/service"
@@ -65,7 +66,7 @@ code of its items. --dry-run checks everything and changes nothing.` + long,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts := &DecideOptions{All: all, Input: service.DecideInput{Decision: decision, Reason: reason, Profiles: profiles, DryRun: dryRun}}
 			if decision == domain.Reject && strings.TrimSpace(reason) == "" && !f.CanPrompt() {
-				return cmdutil.FlagErrorf("--reason is required to reject: the person will read it")
+				return cmdutil.FlagErrorf("decide.reason_required")
 			}
 			if structure != "" {
 				ref, err := domain.ParseStructureRef(structure)
@@ -76,11 +77,11 @@ code of its items. --dry-run checks everything and changes nothing.` + long,
 			}
 			switch {
 			case all && opts.Structure == nil:
-				return cmdutil.FlagErrorf("--all needs --structure: decide every pending request of one structure")
+				return cmdutil.FlagErrorf("decide.all_needs_structure")
 			case all && len(args) > 0:
-				return cmdutil.FlagErrorf("give request ids or --all, not both")
+				return cmdutil.FlagErrorf("decide.ids_and_all")
 			case !all && len(args) == 0:
-				return cmdutil.FlagErrorf("missing request ids: give them as arguments, '-' for standard input, or --all --structure S")
+				return cmdutil.FlagErrorf("decide.ids_missing")
 			}
 			for _, a := range args {
 				if a == "-" {
@@ -130,16 +131,16 @@ func readIDs(r io.Reader) ([]int64, error) {
 		for _, tok := range strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\t' }) {
 			id, err := parseID(strings.TrimSpace(tok))
 			if err != nil {
-				return nil, fmt.Errorf("standard input line %d: %w", line, err)
+				return nil, i18n.Errorf("decide.stdin_line", line, err)
 			}
 			ids = append(ids, id)
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read request ids: %w", err)
+		return nil, i18n.Errorf("decide.stdin_read", err)
 	}
 	if len(ids) == 0 {
-		return nil, cmdutil.FlagErrorf("no request id on standard input")
+		return nil, cmdutil.FlagErrorf("decide.stdin_empty")
 	}
 	return ids, nil
 }
@@ -166,7 +167,7 @@ func decideRun(ctx context.Context, f *cmdutil.Factory, opts *DecideOptions) err
 			opts.IDs = append(opts.IDs, r.ID)
 		}
 		if len(opts.IDs) == 0 {
-			f.Stderrf("no pending request for %s\n", st.Name)
+			f.Say("decide.none_pending", st.Name)
 			return nil
 		}
 	}
@@ -183,7 +184,11 @@ func decideRun(ctx context.Context, f *cmdutil.Factory, opts *DecideOptions) err
 	if err != nil {
 		return err
 	}
-	progress := output.NewProgress(f.IO, string(opts.Input.Decision), int64(len(distinctIDs(opts.IDs))))
+	title := i18n.T("decide.progress_approve")
+	if opts.Input.Decision == domain.Reject {
+		title = i18n.T("decide.progress_reject")
+	}
+	progress := output.NewProgress(f.IO, title, int64(len(distinctIDs(opts.IDs))))
 	results := make([]view.BulkResult, 0, len(opts.IDs))
 	codes := make([]int, 0, len(opts.IDs))
 	err = svc.DecideMany(ctx, actor, opts.IDs, opts.Input, func(batch []service.Decision) {
@@ -239,14 +244,14 @@ func askReject(f *cmdutil.Factory, opts *DecideOptions) error {
 		var err error
 		for attempt := 1; ; attempt++ {
 			var v string
-			if v, err = f.Prompter.Input("Reason of the rejection (the person will read it)", ""); err != nil {
+			if v, err = f.Prompter.Input(i18n.T("decide.ask_reason"), ""); err != nil {
 				return err
 			}
 			if v = strings.TrimSpace(v); v != "" {
 				opts.Input.Reason = v
 				break
 			}
-			err = domain.Invalid("reason", "", "is required to reject: the person will read it")
+			err = domain.Invalid("reason", "", "decide.reason_required_short")
 			if attempt == rejectAttempts {
 				return err
 			}
@@ -257,11 +262,7 @@ func askReject(f *cmdutil.Factory, opts *DecideOptions) error {
 		return nil
 	}
 	n := len(distinctIDs(opts.IDs))
-	question := "Reject 1 request? The person will be told by mail"
-	if n > 1 {
-		question = fmt.Sprintf("Reject %d requests? The %d people will be told by mail", n, n)
-	}
-	ok, err := f.Prompter.Confirm(question, false)
+	ok, err := f.Prompter.Confirm(i18n.N(n, "decide.confirm_reject", n), false)
 	if err != nil {
 		return err
 	}
@@ -300,19 +301,23 @@ func resultWord(d domain.Decision, out service.Outcome, err error) string {
 
 func describe(out service.Outcome) string {
 	r := out.Request
-	verb := "approved"
-	if r.Status == domain.StatusRejected {
-		verb = "rejected"
+	kind := i18n.T("request.kind_" + string(r.Kind)) // structure, account, affiliation
+	var s string
+	switch rejected := r.Status == domain.StatusRejected; {
+	case out.DryRun && rejected:
+		s = i18n.T("decide.done_rejected_dry_run", r.ID, kind, r.StructureName)
+	case out.DryRun:
+		s = i18n.T("decide.done_approved_dry_run", r.ID, kind, r.StructureName)
+	case rejected:
+		s = i18n.T("decide.done_rejected", r.ID, kind, r.StructureName)
+	default:
+		s = i18n.T("decide.done_approved", r.ID, kind, r.StructureName)
 	}
-	if out.DryRun {
-		verb = "would be " + verb
-	}
-	s := fmt.Sprintf("✓ request %d %s: %s %s", r.ID, verb, r.Kind, r.StructureName)
 	if r.Kind != domain.RequestStructure {
 		s += " — " + r.UserEmail
 	}
 	if out.Referent {
-		s += " (becomes référent)"
+		s += i18n.T("decide.becomes_referent")
 	}
 	return s
 }
