@@ -47,7 +47,7 @@ var _ store.Store = (*DB)(nil)
 // IMMEDIATE so a writing transaction holds the lock from its first statement (no deadlock
 // upgrade from reader to writer).
 const sqlitePragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
-	"&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_txlock=immediate&_time_format=sqlite"
+	"&_pragma=synchronous(NORMAL)&_txlock=immediate&_time_format=sqlite"
 
 // Open connects to the database named by raw (see ParseTarget). A SQLite file and its folder
 // are created on first use and its schema is upgraded at once; a PostgreSQL schema is only
@@ -172,6 +172,14 @@ func (t *tx) Savepoint(ctx context.Context, fn func() error) error {
 	if t.readOnly {
 		return fn()
 	}
+	if t.d.Dialect() == SQLite && !t.savepoints {
+		// The undo journal of each savepoint is a temporary file unless temporary storage is
+		// in memory; a bulk decision opens hundreds. Not set for every connection: a large
+		// export would then sort in memory. SQLite refuses the change once the temporary
+		// database is open, which only costs the speed-up.
+		t.savepoints = true
+		_, _ = t.q.ExecContext(ctx, `PRAGMA temp_store = MEMORY`)
+	}
 	if _, err := t.exec(ctx, `SAVEPOINT item`); err != nil {
 		return fmt.Errorf("savepoint: %w", err)
 	}
@@ -220,6 +228,8 @@ type tx struct {
 	// case runs the same few statements thousands of times, and parsing them again each
 	// time would be most of its cost. Commit and rollback close them.
 	stmts map[string]*sql.Stmt
+	// savepoints is set once the transaction has used a savepoint.
+	savepoints bool
 }
 
 // stmt returns query prepared in the transaction, nil when statements are not cached here or
