@@ -2,7 +2,10 @@ package domain
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"testing"
+
+	"github.com/nyaruka/phonenumbers"
 
 	"github.com/profil-cli/profil/internal/i18n"
 )
@@ -140,4 +143,33 @@ func ExampleNormalizePhone() {
 	// +590590123456 <nil>
 	// +3225551212 <nil>
 	//  phone "05 56": not a valid phone number
+}
+
+// The fast path for metropolitan numbers shows every valid one as the phone library does.
+func TestFormatMetropolitanAgreesWithTheLibrary(t *testing.T) {
+	r := rand.New(rand.NewPCG(33, 1))
+	checked := 0
+	for range 20000 {
+		e164 := fmt.Sprintf("+33%d%08d", 1+r.IntN(9), r.IntN(100_000_000))
+		n, err := phonenumbers.Parse(e164, "FR")
+		if err != nil || !phonenumbers.IsValidNumber(n) {
+			continue
+		}
+		checked++
+		want := phonenumbers.Format(n, phonenumbers.NATIONAL)
+		if fast, ok := formatMetropolitan(e164); ok && fast != want {
+			t.Fatalf("%s: fast path %q, library %q", e164, fast, want)
+		}
+		if got := FormatPhoneNational(e164); got != want {
+			t.Fatalf("FormatPhoneNational(%s) = %q, library %q", e164, got, want)
+		}
+	}
+	if checked < 5000 {
+		t.Fatalf("only %d valid numbers checked", checked)
+	}
+	for _, in := range []string{"+3312345678", "+330123456789", "+33 12345678", "+3312345678x", "+590590123456", "+33800123456"} {
+		if s, ok := formatMetropolitan(in); ok {
+			t.Errorf("formatMetropolitan(%q) = %q, want no fast path", in, s)
+		}
+	}
 }

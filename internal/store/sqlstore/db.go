@@ -8,7 +8,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -87,7 +86,11 @@ func open(ctx context.Context, t Target, opt Options) (*DB, error) {
 			db.SetMaxOpenConns(1) // every connection would see its own empty database
 		}
 	case Postgres:
-		db, err = sql.Open("pgx", withCustomPlans(t.DSN))
+		// PostgreSQL plans a prepared statement for its actual values for its first five runs;
+		// a command runs a search once, so a pattern such as "%ab%" never gets a generic plan.
+		// (Forcing custom plans for the whole session made PostgreSQL re-plan its foreign-key
+		// checks on every inserted row: imports and approvals ran 1.5 to 2 times slower.)
+		db, err = sql.Open("pgx", t.DSN)
 	default:
 		err = fmt.Errorf("unknown database dialect %q", t.Dialect)
 	}
@@ -103,21 +106,6 @@ func open(ctx context.Context, t Target, opt Options) (*DB, error) {
 		now = time.Now
 	}
 	return &DB{db: db, target: t, now: now}, nil
-}
-
-// withCustomPlans asks PostgreSQL to plan every search with its actual pattern: a plan cached
-// for "%ab%" would scan the whole trigram index for every later query.
-func withCustomPlans(dsn string) string {
-	u, err := url.Parse(dsn)
-	if err != nil {
-		return dsn
-	}
-	q := u.Query()
-	if !q.Has("plan_cache_mode") {
-		q.Set("plan_cache_mode", "force_custom_plan")
-		u.RawQuery = q.Encode()
-	}
-	return u.String()
 }
 
 // Dialect is "sqlite" or "postgres".

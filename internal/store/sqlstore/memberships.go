@@ -58,9 +58,13 @@ func (t *tx) ActiveMembership(ctx context.Context, userID, structureID int64) (d
 	return m, notFound(err, "notfound.membership", userID, structureID)
 }
 
+// referentQuery finds the référent of a structure through memberships_one_referent: its
+// condition must read as the index's predicate does, "referent = TRUE", for SQLite to use it.
+const referentQuery = `SELECT ` + membershipColumns + ` FROM memberships
+		WHERE structure_id = $1 AND referent = TRUE AND ended_at IS NULL`
+
 func (t *tx) Referent(ctx context.Context, structureID int64) (domain.Membership, error) {
-	m, err := scanMembership(t.queryRow(ctx, `SELECT `+membershipColumns+` FROM memberships
-		WHERE structure_id = $1 AND referent = TRUE AND ended_at IS NULL`, structureID))
+	m, err := scanMembership(t.queryRow(ctx, referentQuery, structureID))
 	return m, notFound(err, "notfound.referent", structureID)
 }
 
