@@ -295,3 +295,34 @@ func TestRequestRejectConfirmsOnTerminal(t *testing.T) {
 		t.Errorf("request %s is %s, want rejected", c, status(c))
 	}
 }
+
+// On a terminal, `profile revoke` confirms before taking rights away; "no" cancels and the
+// profile stays. --yes is not asked.
+func TestProfileRevokeConfirmsOnTerminal(t *testing.T) {
+	env := clitest.NewEnv(t)
+	env.DB = testdb.SQLite(t)
+	clitest.SignIn(t, env)
+	clitest.Must(t, env, "structure", "create", "--name", "Horizons Emploi", "--siret", "443 061 841 00047")
+	id := strings.TrimSpace(clitest.Must(t, env, "-q", "user", "register", "--email", "claire.martin@horizons.fr",
+		"--last-name", "Martin", "--first-name", "Claire", "--structure", "443 061 841 00047").Stdout)
+	clitest.Must(t, env, "request", "approve", id)
+	clitest.Must(t, env, "profile", "grant", "claire.martin@horizons.fr", "parcourspro.employer", "--structure", "443 061 841 00047")
+	held := func() bool {
+		r := clitest.Must(t, env, "profile", "list", "claire.martin@horizons.fr", "-o", "json")
+		return strings.Contains(r.Stdout, "parcourspro.employer")
+	}
+
+	p := prompt.NewScripted(prompt.AnswerConfirm(false))
+	clitest.Run(t, terminal(env, p), "profile", "revoke", "claire.martin@horizons.fr", "parcourspro.employer", "--structure", "443 061 841 00047").Want(t, cmdutil.ExitError)
+	if got := p.Asked(); len(got) != 1 || !strings.Contains(got[0], "parcourspro.employer") || !strings.Contains(got[0], "claire.martin@horizons.fr") {
+		t.Errorf("asked %q, want one confirmation naming the profile and the person", got)
+	}
+	if !held() {
+		t.Fatal("a cancelled revoke took the profile away")
+	}
+	q := &refusingPrompter{t: t, args: []string{"profile", "revoke", "--yes"}}
+	clitest.Must(t, terminal(env, q), "profile", "revoke", "claire.martin@horizons.fr", "parcourspro.employer", "--structure", "443 061 841 00047", "--yes")
+	if held() {
+		t.Error("the revoke with --yes left the profile")
+	}
+}

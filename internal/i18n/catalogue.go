@@ -519,6 +519,7 @@ var catalogue = map[string]message{
 	"request_list.empty":          {"no request to show", "aucune demande à afficher"},
 	"request.id_invalid":          {"must be a request number such as 42", "doit être un numéro de demande comme 42"},
 	"profile.structure_required":  {"--structure is required: profiles are held in one structure", "--structure est obligatoire : les profils sont attribués dans une structure"},
+	"profile.confirm_revoke":      {"Take %s away from %s? They lose these rights at once", "Retirer %s à %s ? Ces droits sont perdus aussitôt"},
 	"profile.granted":             {"✓ granted %s to %s", "✓ %s attribué à %s"},
 	"profile.revoked":             {"✓ revoked %s from %s", "✓ %s retiré à %s"},
 	"profile.already_held":        {"- %s: already held, nothing changed", "- %s : déjà attribué, rien n'a changé"},

@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/profil-cli/profil/internal/i18n"
+	"github.com/profil-cli/profil/internal/prompt"
+
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
@@ -181,6 +184,9 @@ func changeRun(ctx context.Context, f *cmdutil.Factory, opts *ChangeOptions, gra
 	if grant {
 		res, err = svc.Grant(ctx, actor, opts.Email, opts.Structure, opts.Codes)
 	} else {
+		if err := confirmRevoke(f, opts); err != nil {
+			return err
+		}
 		res, err = svc.Revoke(ctx, actor, opts.Email, opts.Structure, opts.Codes)
 	}
 	if err != nil {
@@ -250,4 +256,20 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 			})
 		},
 	}
+}
+
+// confirmRevoke asks, on a terminal and without --yes, before rights are taken away: the
+// person loses them in the application at once. A "no" cancels.
+func confirmRevoke(f *cmdutil.Factory, opts *ChangeOptions) error {
+	if !f.CanPrompt() {
+		return nil
+	}
+	ok, err := f.Prompter.Confirm(i18n.T("profile.confirm_revoke", strings.Join(opts.Codes, ", "), opts.Email), false)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return prompt.ErrCancelled
+	}
+	return nil
 }
