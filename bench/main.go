@@ -1,0 +1,494 @@
+// Command bench measures profil on generated data of a real portal's size (by default
+// 1,000,000 accounts over 100,000 structures) and sets each figure next to the same work done
+// by the engine's own client, sqlite3 or psql:
+//
+//   - importing the legacy accounts file (`profil user import`) against loading the same CSV
+//     into a table with the same indexes (`sqlite3 .import`, `psql \copy … from`);
+//   - exporting every member (`profil export users --all`) against the same join written to CSV
+//     by the client (`sqlite3 -csv`, `psql \copy (…) to`), and the export's peak memory;
+//   - a cold `profil user show EMAIL` process against the client doing the same lookup;
+//   - approving 10,000 pending requests in one command;
+//   - the cost per row of the import and the export at full size against a small scale.
+//
+// profil is built from this tree and run as a user runs it, one process per command, with its
+// own home folder. Run from the root of the module:
+//
+//	go run ./bench                                        # full size, SQLite and PostgreSQL
+//	go run ./bench -users 100000 -structures 10000        # a quick run
+//	go run ./bench -engine sqlite
+//
+// The table is printed and written as Markdown to bench/out/results.md.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+)
+
+type config struct {
+	users, structures int
+	small             int
+	approvals         int
+	showRuns          int
+	repeats           int
+	engine            string
+	out               string
+	work              string
+	pg                string
+	profil            string
+	keep              bool
+	quietWait         time.Duration
+}
+
+func main() {
+	var c config
+	flag.IntVar(&c.users, "users", 1_000_000, "accounts imported and exported at full size")
+	flag.IntVar(&c.structures, "structures", 100_000, "structures at full size")
+	flag.IntVar(&c.small, "small-users", 10_000, "accounts at the small scale the per-row cost is compared with (structures in proportion)")
+	flag.IntVar(&c.approvals, "approvals", 10_000, "pending requests approved by one command")
+	flag.IntVar(&c.showRuns, "show-runs", 20, "cold `user show` processes timed (the median is kept)")
+	flag.IntVar(&c.repeats, "repeats", 3, "runs of each small-scale measure (the median is kept)")
+	flag.StringVar(&c.engine, "engine", "both", "sqlite, postgres or both")
+	flag.StringVar(&c.out, "out", "bench/out", "folder of results.md")
+	flag.StringVar(&c.work, "work", "", "folder of the generated files and SQLite databases (default: a new temporary folder, removed at the end)")
+	flag.StringVar(&c.pg, "pg", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable", "DSN of a PostgreSQL maintenance database; the benchmark creates and drops its own databases")
+	flag.StringVar(&c.profil, "profil", "", "the profil binary to measure (default: built from ./cmd/profil)")
+	flag.BoolVar(&c.keep, "keep", false, "keep the work folder and the PostgreSQL databases")
+	flag.DurationVar(&c.quietWait, "quiet-wait", 2*time.Minute, "before each measure, wait at most this long for the machine to be idle")
+	flag.Parse()
+	if err := c.check(); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	err := run(ctx, c)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func (c config) check() error {
+	switch {
+	case c.engine != "sqlite" && c.engine != "postgres" && c.engine != "both":
+		return fmt.Errorf("-engine %q: sqlite, postgres or both", c.engine)
+	case c.users < 1 || c.structures < 1 || c.small < 1:
+		return errors.New("-users, -structures and -small-users must be at least 1")
+	case c.small > c.users:
+		return errors.New("-small-users is larger than -users")
+	case c.structures > c.users:
+		return errors.New("more structures than accounts")
+	case c.approvals < 1 || c.showRuns < 1 || c.repeats < 1:
+		return errors.New("-approvals, -show-runs and -repeats must be at least 1")
+	}
+	return nil
+}
+
+// bench is one run: its configuration, files and results.
+type bench struct {
+	config
+	started   time.Time
+	bin       string
+	dir       string
+	full      *dataset
+	smallData *dataset
+	rows      []row
+	versions  []string
+	// measures counts the measures; busyStarts those started on a machine that other
+	// processes kept busy.
+	measures, busyStarts int
+}
+
+func run(ctx context.Context, c config) error {
+	b := &bench{config: c, started: time.Now()}
+	dir := c.work
+	if dir == "" {
+		var err error
+		if dir, err = os.MkdirTemp("", "profil-bench-"); err != nil {
+			return err
+		}
+		if !c.keep {
+			defer os.RemoveAll(dir)
+		}
+	} else if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	b.dir = dir
+	if err := os.MkdirAll(c.out, 0o755); err != nil {
+		return err
+	}
+
+	b.bin = c.profil
+	if b.bin == "" {
+		b.bin = filepath.Join(dir, "profil")
+		logf("building profil")
+		build := exec.CommandContext(ctx, "go", "build", "-o", b.bin, "./cmd/profil")
+		build.Stdout, build.Stderr = os.Stderr, os.Stderr
+		if err := build.Run(); err != nil {
+			return fmt.Errorf("build profil (run the benchmark from the root of the module): %w", err)
+		}
+	}
+	if v, err := (job{name: b.bin, args: []string{"version"}}).output(ctx); err == nil {
+		b.versions = append(b.versions, strings.TrimSpace(v))
+	}
+
+	var engines []engine
+	if c.engine == "sqlite" || c.engine == "both" {
+		client, err := exec.LookPath("sqlite3")
+		if err != nil {
+			return fmt.Errorf("the sqlite3 client is needed for the reference figures: %w", err)
+		}
+		engines = append(engines, &sqliteEngine{client: client, dir: dir})
+	}
+	if c.engine == "postgres" || c.engine == "both" {
+		client, err := exec.LookPath("psql")
+		if err != nil {
+			return fmt.Errorf("the psql client is needed for the reference figures: %w", err)
+		}
+		engines = append(engines, &postgresEngine{client: client, admin: c.pg, prefix: fmt.Sprintf("profil_bench_%d", os.Getpid())})
+	}
+
+	logf("generating %s accounts over %s structures, and %s at the small scale", count(c.users), count(c.structures), count(c.small))
+	var err error
+	if b.full, err = writeDataset(dir, "full", c.structures, c.users, 2*c.approvals, c.showRuns); err != nil {
+		return err
+	}
+	smallStructures := max(1, int(int64(c.structures)*int64(c.small)/int64(c.users)))
+	if b.smallData, err = writeDataset(dir, "small", smallStructures, c.small, 0, 0); err != nil {
+		return err
+	}
+
+	for _, e := range engines {
+		b.versions = append(b.versions, e.clientVersion(ctx))
+		err := b.measureEngine(ctx, e)
+		e.close(context.WithoutCancel(ctx), c.keep)
+		if err != nil {
+			return fmt.Errorf("%s: %w", e.name(), err)
+		}
+	}
+	return b.report()
+}
+
+// measureEngine runs every measure on one engine.
+func (b *bench) measureEngine(ctx context.Context, e engine) error {
+	eng := e.name()
+	sqlite := eng == "SQLite"
+
+	// The small scale, for the cost per row: a new database per import.
+	logf("[%s] small scale: %s accounts over %s structures, %d runs", eng, count(b.small), count(b.smallData.structures), b.repeats)
+	var smallImports, smallExports []measurement
+	for r := range b.repeats {
+		dsn, err := e.newDatabase(ctx, fmt.Sprintf("small%d", r))
+		if err != nil {
+			return err
+		}
+		p, err := b.newProfil(dsn, fmt.Sprintf("home-%s-small%d", strings.ToLower(eng), r))
+		if err != nil {
+			return err
+		}
+		if err := p.initialise(ctx, !sqlite); err != nil {
+			return err
+		}
+		if _, err := p.run(ctx, "", "structure", "import", b.smallData.structuresCSV); err != nil {
+			return err
+		}
+		b.waitQuiet(ctx)
+		m, err := p.run(ctx, "", "user", "import", "--source", "synapse", b.smallData.usersCSV)
+		if err != nil {
+			return err
+		}
+		smallImports = append(smallImports, m)
+		exportFile := filepath.Join(b.dir, "small-export.csv")
+		b.waitQuiet(ctx)
+		if m, err = p.job("", exportFile, "export", "users", "--all").run(ctx); err != nil {
+			return err
+		}
+		if err := expectLines(exportFile, b.small+1); err != nil {
+			return err
+		}
+		smallExports = append(smallExports, m)
+	}
+	smallImport, smallExport := median(smallImports), median(smallExports)
+
+	// Full size.
+	dsn, err := e.newDatabase(ctx, "full")
+	if err != nil {
+		return err
+	}
+	p, err := b.newProfil(dsn, "home-"+strings.ToLower(eng)+"-full")
+	if err != nil {
+		return err
+	}
+	if err := p.initialise(ctx, !sqlite); err != nil {
+		return err
+	}
+	logf("[%s] importing %s structures", eng, count(b.structures))
+	b.waitQuiet(ctx)
+	structImport, err := p.run(ctx, "", "structure", "import", b.full.structuresCSV)
+	if err != nil {
+		return err
+	}
+	logf("[%s]   %s", eng, seconds(structImport.wall))
+	rowsDSN, err := e.snapshot(ctx, dsn, "rows")
+	if err != nil {
+		return err
+	}
+
+	logf("[%s] importing %s accounts with profil", eng, count(b.users))
+	b.waitQuiet(ctx)
+	imp, err := p.job("", "", "user", "import", "--source", "synapse", b.full.usersCSV).withRSS().run(ctx)
+	if err != nil {
+		return err
+	}
+	if n, err := e.count(ctx, dsn, "SELECT count(*) FROM memberships"); err != nil {
+		return err
+	} else if n != b.users {
+		return fmt.Errorf("profil imported %d memberships of %d", n, b.users)
+	}
+	logf("[%s]   %s, peak RSS %s", eng, seconds(imp.wall), megabytes(imp.maxRSS))
+	logf("[%s] the same file with the client", eng)
+	b.waitQuiet(ctx)
+	refImp, loaded, err := e.refImport(ctx, dsn, b.full.usersCSV)
+	if err != nil {
+		return err
+	}
+	if loaded != b.users {
+		return fmt.Errorf("the reference loaded %d accounts of %d", loaded, b.users)
+	}
+	logf("[%s]   %s", eng, seconds(refImp.wall))
+	logf("[%s] the rows profil writes (accounts, memberships, profiles) with SQL", eng)
+	b.waitQuiet(ctx)
+	refRows, err := e.refImportRows(ctx, rowsDSN, b.full.usersCSV)
+	if err != nil {
+		return err
+	}
+	logf("[%s]   %s", eng, seconds(refRows.wall))
+	for _, table := range []string{"memberships", "grants"} {
+		n, err := e.count(ctx, rowsDSN, "SELECT count(*) FROM "+table)
+		if err != nil {
+			return err
+		}
+		if n != b.users {
+			return fmt.Errorf("the reference wrote %d rows of %s for %d accounts", n, table, b.users)
+		}
+	}
+	if err := e.drop(ctx, rowsDSN); err != nil {
+		return err
+	}
+
+	logf("[%s] exporting %s members with profil", eng, count(b.users))
+	exportFile := filepath.Join(b.dir, "full-export.csv")
+	b.waitQuiet(ctx)
+	exp, err := p.job("", exportFile, "export", "users", "--all").withRSS().run(ctx)
+	if err != nil {
+		return err
+	}
+	if err := expectLines(exportFile, b.users+1); err != nil {
+		return err
+	}
+	logf("[%s]   %s, peak RSS %s", eng, seconds(exp.wall), megabytes(exp.maxRSS))
+	logf("[%s] the same join with the client", eng)
+	refExportFile := filepath.Join(b.dir, "full-export-reference.csv")
+	b.waitQuiet(ctx)
+	refExp, err := e.refExport(ctx, dsn, refExportFile)
+	if err != nil {
+		return err
+	}
+	if err := expectLines(refExportFile, b.users+1); err != nil {
+		return err
+	}
+	logf("[%s]   %s, peak RSS %s", eng, seconds(refExp.wall), megabytes(refExp.maxRSS))
+	_ = os.Remove(exportFile)
+	_ = os.Remove(refExportFile)
+
+	logf("[%s] %d cold `user show` processes, and as many lookups with the client", eng, b.showRuns)
+	show, refShow, err := b.measureShow(ctx, p, e, dsn)
+	if err != nil {
+		return err
+	}
+	logf("[%s]   median %s against %s", eng, millis(show.wall), millis(refShow.wall))
+
+	approvals, err := b.measureApprovals(ctx, p, dsn, eng)
+	if err != nil {
+		return err
+	}
+
+	// The table.
+	importTarget, exportTarget := 1.5, 1.3
+	if !sqlite {
+		importTarget, exportTarget = 1.2, 1.1
+	}
+	b.rows = append(b.rows,
+		ratioRow("import "+count(b.users)+" accounts", eng, imp.wall, refImp.wall, importTarget, seconds),
+		row{measure: "import, reference writing the same rows", engine: eng, profil: seconds(imp.wall), reference: seconds(refRows.wall),
+			ratio: times(float64(imp.wall) / float64(refRows.wall)), target: "—", met: "—"},
+		ratioRow("export "+count(b.users)+" members", eng, exp.wall, refExp.wall, exportTarget, seconds),
+		row{measure: "export peak RSS", engine: eng, profil: megabytes(exp.maxRSS), reference: megabytes(refExp.maxRSS),
+			target: "≤ 64 MB", met: verdict(float64(exp.maxRSS) <= 64<<20)},
+		ratioRow(fmt.Sprintf("cold user show (median of %d)", b.showRuns), eng, show.wall, refShow.wall, 2.5, millis),
+	)
+	for _, a := range approvals {
+		r := row{measure: a.what, engine: eng, profil: seconds(a.m.wall), reference: "—", target: "—", met: "—"}
+		if sqlite {
+			r.target, r.met = "≤ 1 s", verdict(a.m.wall <= time.Second)
+		}
+		b.rows = append(b.rows, r)
+	}
+	b.rows = append(b.rows,
+		perRowRow("import per row, "+short(b.users)+" vs "+short(b.small), eng, imp.wall, b.users, smallImport.wall, b.small),
+		perRowRow("export per row, "+short(b.users)+" vs "+short(b.small), eng, exp.wall, b.users, smallExport.wall, b.small),
+		row{measure: "import peak RSS", engine: eng, profil: megabytes(imp.maxRSS), reference: megabytes(refImp.maxRSS), target: "—", met: "—"},
+		row{measure: "structure import " + count(b.structures), engine: eng, profil: seconds(structImport.wall), reference: "—", target: "—", met: "—"},
+	)
+	return nil
+}
+
+func (b *bench) newProfil(dsn, home string) (*profil, error) {
+	return newProfil(b.bin, filepath.Join(b.dir, home), dsn)
+}
+
+// measureShow times cold `user show` processes and the client's lookups, alternately, on
+// the same addresses, after one unmeasured run of each.
+func (b *bench) measureShow(ctx context.Context, p *profil, e engine, dsn string) (measurement, measurement, error) {
+	emails := b.full.lookups
+	if _, err := p.run(ctx, "", "user", "show", emails[0]); err != nil {
+		return measurement{}, measurement{}, err
+	}
+	if _, err := e.refShow(dsn, emails[0]).run(ctx); err != nil {
+		return measurement{}, measurement{}, err
+	}
+	var own, ref []measurement
+	b.waitQuiet(ctx)
+	for i := range b.showRuns {
+		email := emails[i%len(emails)]
+		m, err := p.run(ctx, "", "user", "show", email)
+		if err != nil {
+			return measurement{}, measurement{}, err
+		}
+		own = append(own, m)
+		if m, err = e.refShow(dsn, email).run(ctx); err != nil {
+			return measurement{}, measurement{}, err
+		}
+		ref = append(ref, m)
+	}
+	return median(own), median(ref), nil
+}
+
+type approval struct {
+	what string
+	m    measurement
+}
+
+// measureApprovals times two bulk approvals by the gestionnaire: request ids on standard
+// input, spread over structures without référent (the first approved in each becomes it), and
+// --all --structure on one structure.
+func (b *bench) measureApprovals(ctx context.Context, p *profil, dsn, eng string) ([]approval, error) {
+	ids, err := structureIDs(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	n := b.approvals
+	perStructure := 10
+	spreadOver := max(1, min(len(ids)-1, n/perStructure))
+	step := max(1, len(ids)/spreadOver)
+	var chosen []int64
+	for i := 0; i < len(ids) && len(chosen) < spreadOver; i += step {
+		chosen = append(chosen, ids[i])
+	}
+	one := ids[len(ids)-1] // not among chosen when step is 1
+	if step > 1 {
+		one = ids[step/2]
+	}
+
+	logf("[%s] approving %s requests of %s structures, ids on standard input", eng, count(n), count(len(chosen)))
+	reqs, err := addAccountRequests(ctx, dsn, b.full.applicants[:n], chosen)
+	if err != nil {
+		return nil, err
+	}
+	var stdin strings.Builder
+	for _, id := range reqs {
+		fmt.Fprintln(&stdin, id)
+	}
+	b.waitQuiet(ctx)
+	stdinRun, err := p.run(ctx, stdin.String(), "request", "approve", "-", "--yes")
+	if err != nil {
+		return nil, err
+	}
+	if err := expectApproved(ctx, dsn, reqs); err != nil {
+		return nil, err
+	}
+	logf("[%s]   %s", eng, seconds(stdinRun.wall))
+
+	logf("[%s] approving %s requests of one structure with --all --structure", eng, count(n))
+	reqs, err = addAccountRequests(ctx, dsn, b.full.applicants[n:2*n], []int64{one})
+	if err != nil {
+		return nil, err
+	}
+	b.waitQuiet(ctx)
+	allRun, err := p.run(ctx, "", "request", "approve", "--all", "--structure", fmt.Sprint(one), "--yes")
+	if err != nil {
+		return nil, err
+	}
+	if err := expectApproved(ctx, dsn, reqs); err != nil {
+		return nil, err
+	}
+	logf("[%s]   %s", eng, seconds(allRun.wall))
+	return []approval{
+		{fmt.Sprintf("approve %s requests (ids on stdin, %s structures)", count(n), count(len(chosen))), stdinRun},
+		{fmt.Sprintf("approve %s requests (--all --structure)", count(n)), allRun},
+	}, nil
+}
+
+func expectApproved(ctx context.Context, dsn string, ids []int64) error {
+	n, err := countApproved(ctx, dsn, ids)
+	if err != nil {
+		return err
+	}
+	if n != len(ids) {
+		return fmt.Errorf("%d requests of %d approved", n, len(ids))
+	}
+	return nil
+}
+
+func expectLines(path string, want int) error {
+	n, err := countLines(path)
+	if err != nil {
+		return err
+	}
+	if n != want {
+		return fmt.Errorf("%s: %d lines, want %d", filepath.Base(path), n, want)
+	}
+	return nil
+}
+
+func logf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "%s  %s\n", time.Now().Format("15:04:05"), fmt.Sprintf(format, args...))
+}
+
+// machine describes where the figures were measured.
+func machine() string {
+	model := ""
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+				model = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	s := fmt.Sprintf("%d cores", runtime.NumCPU())
+	if model != "" {
+		s = model + ", " + s
+	}
+	return s + ", " + runtime.GOOS + "/" + runtime.GOARCH + ", " + runtime.Version()
+}

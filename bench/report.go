@@ -1,0 +1,167 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jedib0t/go-pretty/v6/table"
+	"github.com/jedib0t/go-pretty/v6/text"
+)
+
+// row is one line of the results: a figure of profil, the same work by the reference client,
+// their ratio and the target.
+type row struct {
+	measure, engine   string
+	profil, reference string
+	ratio             string
+	target, met       string
+}
+
+// ratioRow compares two times against a largest ratio.
+func ratioRow(measure, engine string, own, ref time.Duration, target float64, format func(time.Duration) string) row {
+	r := float64(own) / float64(ref)
+	return row{measure: measure, engine: engine, profil: format(own), reference: format(ref),
+		ratio: times(r), target: "≤ " + times(target), met: verdict(r <= target)}
+}
+
+// perRowRow compares the cost per row at full size ("profil") with the small scale
+// ("reference").
+func perRowRow(measure, engine string, big time.Duration, bigRows int, small time.Duration, smallRows int) row {
+	perBig := float64(big) / float64(bigRows)
+	perSmall := float64(small) / float64(smallRows)
+	r := perBig / perSmall
+	return row{measure: measure, engine: engine, profil: micros(perBig) + "/row", reference: micros(perSmall) + "/row",
+		ratio: times(r), target: "≤ 1.3×", met: verdict(r <= 1.3)}
+}
+
+func verdict(ok bool) string {
+	if ok {
+		return "yes"
+	}
+	return "no"
+}
+
+func times(r float64) string { return strconv.FormatFloat(r, 'f', 2, 64) + "×" }
+
+func seconds(d time.Duration) string {
+	if d < time.Second {
+		return millis(d)
+	}
+	return strconv.FormatFloat(d.Seconds(), 'f', 2, 64) + " s"
+}
+
+func millis(d time.Duration) string {
+	return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 1, 64) + " ms"
+}
+
+func micros(ns float64) string { return strconv.FormatFloat(ns/1000, 'f', 1, 64) + " µs" }
+
+func megabytes(b int64) string {
+	if b == 0 {
+		return "?"
+	}
+	return strconv.FormatFloat(float64(b)/(1<<20), 'f', 1, 64) + " MB"
+}
+
+// count writes n with thousands separated by commas: 1,000,000.
+func count(n int) string {
+	s := strconv.Itoa(n)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// short writes n as 10k or 1M.
+func short(n int) string {
+	switch {
+	case n >= 1_000_000 && n%1_000_000 == 0:
+		return strconv.Itoa(n/1_000_000) + "M"
+	case n >= 1000 && n%1000 == 0:
+		return strconv.Itoa(n/1000) + "k"
+	}
+	return count(n)
+}
+
+func (b *bench) table() table.Writer {
+	t := table.NewWriter()
+	t.AppendHeader(table.Row{"measure", "engine", "profil", "reference", "ratio", "target", "met"})
+	for _, r := range b.rows {
+		if r.ratio == "" {
+			r.ratio = "—"
+		}
+		t.AppendRow(table.Row{r.measure, r.engine, r.profil, r.reference, r.ratio, r.target, r.met})
+	}
+	right := []int{3, 4, 5}
+	var cfg []table.ColumnConfig
+	for _, n := range right {
+		cfg = append(cfg, table.ColumnConfig{Number: n, Align: text.AlignRight})
+	}
+	t.SetColumnConfigs(cfg)
+	return t
+}
+
+// command is the command line that reproduces this run.
+func (b *bench) command() string {
+	return strings.TrimSpace("go run ./bench " + strings.Join(os.Args[1:], " "))
+}
+
+// notes explain the table, for the terminal and the README.
+func (b *bench) notes() []string {
+	return []string{
+		fmt.Sprintf("Measured with `%s` on %s, %s (%s), in %s.", b.command(), b.started.Format("2006-01-02"),
+			machine(), strings.Join(b.versions, "; "), time.Since(b.started).Round(time.Second)),
+		fmt.Sprintf("Data: %s accounts over %s structures from `internal/gen` (French names with accents, valid SIRETs), "+
+			"a few large structures and many small ones; each profil command is a separate process, signed in as a gestionnaire.",
+			count(b.users), count(b.structures)),
+		"Reference: the client does the same work: import, `sqlite3 .import` (same pragmas as profil's import: WAL, " +
+			"synchronous NORMAL, 256 MiB cache) or `psql \\copy … from` of the same CSV into a table with the indexes of " +
+			"`users` (profil also writes the memberships, profiles and audit events); export, `sqlite3 -csv` or " +
+			"`psql \\copy (…) to` of the query of `export users --all`; user show, the client reading the account, its " +
+			"structures and profiles by e-mail.",
+		fmt.Sprintf("Per-row rows: profil's time per row at %s (profil column) and at %s accounts over %s structures "+
+			"(reference column; median of %d runs, each on a new database); times include the process start.",
+			short(b.users), count(b.small), count(b.smallData.structures), b.repeats),
+		"Approvals: pending account requests written with SQL, then one `profil request approve` process, timed.",
+		b.quietNote(),
+	}
+}
+
+func (b *bench) report() error {
+	t := b.table()
+	fmt.Println()
+	fmt.Println(t.Render())
+	fmt.Println()
+	for _, n := range b.notes() {
+		fmt.Println(n)
+	}
+	var md strings.Builder
+	md.WriteString(t.RenderMarkdown())
+	md.WriteString("\n\n")
+	for _, n := range b.notes() {
+		md.WriteString(n + "\n\n")
+	}
+	path := filepath.Join(b.out, "results.md")
+	if err := os.WriteFile(path, []byte(md.String()), 0o644); err != nil {
+		return err
+	}
+	fmt.Println()
+	fmt.Println("written to", path)
+	return nil
+}
+
+func (b *bench) quietNote() string {
+	if b.busyStarts == 0 {
+		return fmt.Sprintf("Each of the %d measures started on an idle machine.", b.measures)
+	}
+	return fmt.Sprintf("%d of %d measures started while other processes kept the machine busy (after waiting %s): "+
+		"their times are inflated.", b.busyStarts, b.measures, b.quietWait)
+}
