@@ -312,7 +312,7 @@ func (s *Service) DecideMany(ctx context.Context, actor domain.Actor, ids []int6
 	if err := domain.RequireSignedIn(actor); err != nil {
 		return err
 	}
-	ids = distinct(ids)
+	ids = DistinctIDs(ids)
 	for start := 0; start < len(ids); start += DecideBatchSize {
 		batch := ids[start:min(start+DecideBatchSize, len(ids))]
 		var results []Decision
@@ -358,8 +358,9 @@ func isItemError(err error) bool {
 	return false
 }
 
-// distinct returns ids without repeats, in their first order.
-func distinct(ids []int64) []int64 {
+// DistinctIDs returns ids without repeats, in their first order: a bulk decision decides an
+// id given twice once.
+func DistinctIDs(ids []int64) []int64 {
 	seen := make(map[int64]bool, len(ids))
 	out := make([]int64, 0, len(ids))
 	for _, id := range ids {

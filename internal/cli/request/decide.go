@@ -188,7 +188,7 @@ func decideRun(ctx context.Context, f *cmdutil.Factory, opts *DecideOptions) err
 	if opts.Input.Decision == domain.Reject {
 		title = i18n.T("decide.progress_reject")
 	}
-	progress := output.NewProgress(f.IO, title, int64(len(distinctIDs(opts.IDs))))
+	progress := output.NewProgress(f.IO, title, int64(len(service.DistinctIDs(opts.IDs))))
 	results := make([]view.BulkResult, 0, len(opts.IDs))
 	codes := make([]int, 0, len(opts.IDs))
 	err = svc.DecideMany(ctx, actor, opts.IDs, opts.Input, func(batch []service.Decision) {
@@ -261,7 +261,7 @@ func askReject(f *cmdutil.Factory, opts *DecideOptions) error {
 	if opts.Input.DryRun {
 		return nil
 	}
-	n := len(distinctIDs(opts.IDs))
+	n := len(service.DistinctIDs(opts.IDs))
 	ok, err := f.Prompter.Confirm(i18n.N(n, "decide.confirm_reject", n), false)
 	if err != nil {
 		return err
@@ -270,19 +270,6 @@ func askReject(f *cmdutil.Factory, opts *DecideOptions) error {
 		return prompt.ErrCancelled
 	}
 	return nil
-}
-
-// distinctIDs returns ids without repeats, in their first order.
-func distinctIDs(ids []int64) []int64 {
-	seen := make(map[int64]bool, len(ids))
-	out := make([]int64, 0, len(ids))
-	for _, id := range ids {
-		if !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
-	}
-	return out
 }
 
 func resultWord(d domain.Decision, out service.Outcome, err error) string {
