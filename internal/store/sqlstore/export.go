@@ -55,13 +55,14 @@ func (t *tx) profilesAggregate() string {
 // EachMember is ListMembers as a stream: ONE query, the profiles of each membership
 // aggregated in a correlated subquery, read row by row. Memory stays the same whatever the
 // number of rows: the driver holds one row at a time (the engine sorts on its side), and
-// nothing here keeps a row once fn has returned. The password hash is not read.
+// nothing here keeps a row once fn has returned. The password hash and the account's own
+// timestamps are not read.
 func (t *tx) EachMember(ctx context.Context, q store.MemberQuery, fn func(domain.Member) error) error {
 	where, args := memberFilter(q)
 	rows, err := t.query(ctx, `SELECT m.id, m.structure_id, COALESCE(s.siret, ''), s.name, m.referent, m.created_at,
 		`+t.profilesAggregate()+`,
 		u.id, u.email, u.last_name, u.first_name, u.function, u.phone, u.status, u.manager,
-		u.must_change_password, u.source, u.created_at, u.updated_at
+		u.must_change_password, u.source
 		FROM memberships m JOIN users u ON u.id = m.user_id JOIN structures s ON s.id = m.structure_id
 		WHERE `+where+` ORDER BY s.name_folded, s.id, u.last_name, u.first_name, u.id`, args...)
 	if err != nil {
@@ -69,13 +70,13 @@ func (t *tx) EachMember(ctx context.Context, q store.MemberQuery, fn func(domain
 	}
 	defer rows.Close()
 	var (
-		m                       domain.Member
-		profiles, status        string
-		since, created, updated nullTime
+		m                domain.Member
+		profiles, status string
+		since            nullTime
 	)
 	dest := []any{&m.MembershipID, &m.StructureID, &m.SIRET, &m.StructureName, &m.Referent, &since, &profiles,
 		&m.User.ID, &m.User.Email, &m.User.LastName, &m.User.FirstName, &m.User.Function, &m.User.Phone,
-		&status, &m.User.Manager, &m.User.MustChangePassword, &m.User.Source, &created, &updated}
+		&status, &m.User.Manager, &m.User.MustChangePassword, &m.User.Source}
 	for rows.Next() {
 		// The driver may have the next rows at hand already: an interrupted export stops here,
 		// not when its buffer runs dry.
@@ -88,7 +89,6 @@ func (t *tx) EachMember(ctx context.Context, q store.MemberQuery, fn func(domain
 		}
 		m.Since = since.Time
 		m.User.Status = domain.UserStatus(status)
-		m.User.CreatedAt, m.User.UpdatedAt = created.Time, updated.Time
 		m.Profiles = []string{}
 		if profiles != "" {
 			m.Profiles = strings.Split(profiles, profileSeparator)
