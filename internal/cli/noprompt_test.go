@@ -320,7 +320,11 @@ func TestProfileRevokeConfirmsOnTerminal(t *testing.T) {
 	if !held() {
 		t.Fatal("a cancelled revoke took the profile away")
 	}
-	q := &refusingPrompter{t: t, args: []string{"profile", "revoke", "--yes"}}
+	// Nothing to take away, or a refused revoke: no question, the answer or the error.
+	q := &refusingPrompter{t: t, args: []string{"profile", "revoke", "rafael.of-general"}}
+	clitest.Must(t, terminal(env, q), "profile", "revoke", "claire.martin@horizons.fr", "rafael.of-general", "--structure", "443 061 841 00047")
+	clitest.Run(t, terminal(env, q), "profile", "revoke", "nobody@horizons.fr", "parcourspro.employer", "--structure", "443 061 841 00047").Want(t, cmdutil.ExitNotFound)
+	q = &refusingPrompter{t: t, args: []string{"profile", "revoke", "--yes"}}
 	clitest.Must(t, terminal(env, q), "profile", "revoke", "claire.martin@horizons.fr", "parcourspro.employer", "--structure", "443 061 841 00047", "--yes")
 	if held() {
 		t.Error("the revoke with --yes left the profile")

@@ -238,10 +238,10 @@ func (rd *Reader) Read() (Record, error) {
 			if !errors.As(err, &pe) {
 				return Record{}, err
 			}
-			if errors.Is(pe.Err, csv.ErrQuote) {
+			if errors.Is(pe.Err, csv.ErrQuote) && pe.Line > pe.StartLine {
 				// A quote never closed swallows every line after it into one cell: when the
-				// error ran to the end of the file, nothing after it was read, and the file
-				// as a whole is refused rather than its end silently lost.
+				// error spans lines and ran to the end of the file, nothing after it was
+				// read, and the file as a whole is refused rather than its end silently lost.
 				ahead, aline, aerr := rd.next()
 				if errors.Is(aerr, io.EOF) {
 					return Record{}, domain.Errorf(domain.ErrInvalid, "csv.quote_never_closed", pe.StartLine)

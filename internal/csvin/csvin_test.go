@@ -309,4 +309,15 @@ func TestReaderQuoteNeverClosed(t *testing.T) {
 	if rec, err := rd.Read(); err != nil || rec.Get(colLast) != "Deux" {
 		t.Fatalf("after a stray quote: %+v, %v", rec, err)
 	}
+	// A stray quote on the last line is a bad line too, not a file refused.
+	rd, err = NewReader(strings.NewReader("email,last_name\nq2@x.fr,Deux\nq1@x.fr,\"Un\"x\n"), testCols)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec, err := rd.Read(); err != nil || rec.Get(colLast) != "Deux" {
+		t.Fatalf("first line: %+v, %v", rec, err)
+	}
+	if _, err := rd.Read(); !errors.As(err, &le) || le.Line != 3 {
+		t.Fatalf("a stray quote on the last line: %v, want bad line 3", err)
+	}
 }

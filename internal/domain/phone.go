@@ -96,8 +96,10 @@ func e164(s string, n *phonenumbers.PhoneNumber) (string, error) {
 // valid number is returned unchanged, so that nothing stored is ever hidden.
 //
 // Metropolitan numbers (+33 and nine digits), nearly every number stored, are grouped here
-// without the phone library, which costs more than the rest of an export's row: the result is
-// the library's (a test compares them).
+// without the phone library, which costs more than the rest of an export's row. For a valid
+// number the result is the library's (a test compares them); stored numbers were validated
+// on input, so this path does not check again, and a +33 number outside the plan is grouped
+// the same way instead of being returned as it is.
 func FormatPhoneNational(e164 string) string {
 	if e164 == "" {
 		return ""

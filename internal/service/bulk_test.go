@@ -3,6 +3,7 @@ package service_test
 import (
 	"errors"
 	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/profil-cli/profil/internal/domain"
@@ -108,6 +109,56 @@ func TestDecideManyInBatches(t *testing.T) {
 		}
 		if approved != len(ids) || len(e.audit("request.approve")) != len(ids) || len(e.audit("referent.set")) != 1 {
 			t.Errorf("approved %d of %d, %d audit events, %d référents", approved, len(ids), len(e.audit("request.approve")), len(e.audit("referent.set")))
+		}
+	})
+}
+
+// A bulk decision and single decisions of the same requests at the same time, in opposite
+// orders, each decide every request once and neither stops on a deadlock: every decider locks
+// requests before structures.
+func TestDecideManyAlongsideSingleDecisions(t *testing.T) {
+	testEach(t, func(t *testing.T, e *env) {
+		var ids []int64
+		for i := range 30 {
+			_, rs := e.register(fmt.Sprintf("Structure %02d", i), domain.KindTrainingOrg, 4)
+			ids = append(ids, rs...)
+		}
+		approved := map[int64]int{}
+		var mu sync.Mutex
+		done := make(chan error, 1)
+		go func() {
+			done <- e.svc.DecideMany(e.ctx, e.manager, ids, service.DecideInput{Decision: domain.Approve}, func(ds []service.Decision) {
+				mu.Lock()
+				defer mu.Unlock()
+				for _, d := range ds {
+					if d.Err == nil {
+						approved[d.ID]++
+					} else if !errors.Is(d.Err, domain.ErrConflict) {
+						t.Errorf("bulk, request %d: %v", d.ID, d.Err)
+					}
+				}
+			})
+		}()
+		for i := len(ids) - 1; i >= 0; i-- {
+			_, err := e.svc.Decide(e.ctx, e.manager, ids[i], service.DecideInput{Decision: domain.Approve})
+			mu.Lock()
+			if err == nil {
+				approved[ids[i]]++
+			} else if !errors.Is(err, domain.ErrConflict) {
+				t.Errorf("single, request %d: %v", ids[i], err)
+			}
+			mu.Unlock()
+		}
+		if err := <-done; err != nil {
+			t.Fatalf("the bulk decision stopped: %v", err)
+		}
+		for _, id := range ids {
+			if approved[id] != 1 {
+				t.Errorf("request %d approved %d times", id, approved[id])
+			}
+		}
+		if n := len(e.audit("referent.set")); n != 30 {
+			t.Errorf("%d référents for 30 structures", n)
 		}
 	})
 }

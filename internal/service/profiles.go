@@ -119,8 +119,20 @@ func (s *Service) Grant(ctx context.Context, actor domain.Actor, email string, r
 // Revoke takes profiles away from a member. Revoking what is not held changes nothing and says
 // so; the automatic bénéficiaire profile cannot be removed.
 func (s *Service) Revoke(ctx context.Context, actor domain.Actor, email string, ref domain.StructureRef, codes []string) ([]GrantResult, error) {
+	return s.revoke(ctx, actor, email, ref, codes, false)
+}
+
+// RevokeWouldChange runs the checks of Revoke and says whether it would take anything away,
+// changing nothing: a command asks for confirmation only then.
+func (s *Service) RevokeWouldChange(ctx context.Context, actor domain.Actor, email string, ref domain.StructureRef, codes []string) (bool, error) {
+	out, err := s.revoke(ctx, actor, email, ref, codes, true)
+	return slices.ContainsFunc(out, func(r GrantResult) bool { return r.Changed }), err
+}
+
+func (s *Service) revoke(ctx context.Context, actor domain.Actor, email string, ref domain.StructureRef, codes []string, dryRun bool) ([]GrantResult, error) {
 	var out []GrantResult
 	err := s.store.Update(ctx, func(tx store.Tx) error {
+		out = nil
 		u, st, m, err := memberOf(ctx, tx, actor, email, ref, domain.ProfileGrant)
 		if err != nil {
 			return err
@@ -148,11 +160,17 @@ func (s *Service) Revoke(ctx context.Context, actor domain.Actor, email string, 
 			revoked = append(revoked, code)
 			out = append(out, GrantResult{Code: code, Changed: true})
 		}
+		if dryRun {
+			return errDryRun
+		}
 		if len(revoked) == 0 {
 			return nil
 		}
 		return audit(ctx, tx, actor, "profile.revoke", st.ID, u.Email, map[string]any{"profiles": revoked})
 	})
+	if errors.Is(err, errDryRun) {
+		err = nil
+	}
 	return out, err
 }
 

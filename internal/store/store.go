@@ -89,8 +89,9 @@ type Tx interface {
 	// transaction ends, so two deciders never both see it pending.
 	RequestForUpdate(ctx context.Context, id int64) (domain.Request, error)
 	// LockRequests locks the requests ids and the structures they are for until the
-	// transaction ends: the structures first, then the requests, each in ascending id order,
-	// so that concurrent bulk decisions queue instead of deadlocking. SQLite write
+	// transaction ends: the requests first, then the structures, each in ascending id order,
+	// the order a single decision takes them in, so that concurrent deciders queue instead of
+	// deadlocking. SQLite write
 	// transactions are serial already: there it does nothing.
 	LockRequests(ctx context.Context, ids []int64) error
 	RequestByID(ctx context.Context, id int64) (domain.Request, error)

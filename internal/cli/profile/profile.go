@@ -184,7 +184,7 @@ func changeRun(ctx context.Context, f *cmdutil.Factory, opts *ChangeOptions, gra
 	if grant {
 		res, err = svc.Grant(ctx, actor, opts.Email, opts.Structure, opts.Codes)
 	} else {
-		if err := confirmRevoke(f, opts); err != nil {
+		if err := confirmRevoke(ctx, f, svc, actor, opts); err != nil {
 			return err
 		}
 		res, err = svc.Revoke(ctx, actor, opts.Email, opts.Structure, opts.Codes)
@@ -259,10 +259,14 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 }
 
 // confirmRevoke asks, on a terminal and without --yes, before rights are taken away: the
-// person loses them in the application at once. A "no" cancels.
-func confirmRevoke(f *cmdutil.Factory, opts *ChangeOptions) error {
+// person loses them in the application at once. A "no" cancels. Nothing is asked when the
+// revoke would be refused (its error comes first) or would change nothing.
+func confirmRevoke(ctx context.Context, f *cmdutil.Factory, svc *service.Service, actor domain.Actor, opts *ChangeOptions) error {
 	if !f.CanPrompt() {
 		return nil
+	}
+	if change, err := svc.RevokeWouldChange(ctx, actor, opts.Email, opts.Structure, opts.Codes); err != nil || !change {
+		return err
 	}
 	ok, err := f.Prompter.Confirm(i18n.T("profile.confirm_revoke", strings.Join(opts.Codes, ", "), opts.Email), false)
 	if err != nil {

@@ -204,26 +204,22 @@ func decideRun(ctx context.Context, f *cmdutil.Factory, opts *DecideOptions) err
 			codes = append(codes, cmdutil.ExitCode(d.Err))
 		}
 	})
-	if err != nil {
-		progress.Done()
-		if len(results) > 0 {
-			// What was decided before the stop is decided: say which.
-			_ = output.Print(f.IO, format, results, view.BulkColumns)
-		}
-		return err
-	}
 	progress.Done()
-	worst := cmdutil.Worst(codes...)
+	// What was decided before a stop is decided: it is printed as a complete run's results
+	// are, then the error that stopped the run.
 	if cfg.Quiet {
 		for _, r := range results {
 			if r.Error == "" {
 				fmt.Fprintln(f.IO.Out, r.ID)
 			}
 		}
-	} else if err := output.Print(f.IO, format, results, view.BulkColumns); err != nil {
+	} else if perr := output.Print(f.IO, format, results, view.BulkColumns); perr != nil && err == nil {
+		err = perr
+	}
+	if err != nil {
 		return err
 	}
-	if worst != cmdutil.ExitOK {
+	if worst := cmdutil.Worst(codes...); worst != cmdutil.ExitOK {
 		return &cmdutil.SilentError{Code: worst}
 	}
 	return nil

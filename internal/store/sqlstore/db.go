@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -129,8 +130,15 @@ const updateAttempts = 5
 func (d *DB) Update(ctx context.Context, fn func(store.Tx) error) error {
 	for attempt := 1; ; attempt++ {
 		err := d.update(ctx, fn)
-		if attempt == updateAttempts || !errors.As(err, new(*retryError)) || ctx.Err() != nil {
+		if attempt == updateAttempts || !errors.As(err, new(*retryError)) {
 			return err
+		}
+		// Let the other transaction finish before trying again: a random pause, longer at
+		// each attempt, so that two retries do not collide again.
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(attempt) * time.Duration(5+rand.IntN(20)) * time.Millisecond):
 		}
 	}
 }
@@ -162,9 +170,10 @@ func (t *tx) Savepoint(ctx context.Context, fn func() error) error {
 	}
 	if t.d.Dialect() == SQLite && !t.savepoints {
 		// The undo journal of each savepoint is a temporary file unless temporary storage is
-		// in memory; a bulk decision opens hundreds. Not set for every connection: a large
-		// export would then sort in memory. SQLite refuses the change once the temporary
-		// database is open, which only costs the speed-up.
+		// in memory; a bulk decision opens hundreds. Not in the DSN, for every command: a
+		// large export would then sort in memory. It stays set on this connection for the
+		// rest of the process, which runs one use case. SQLite refuses the change once the
+		// temporary database is open, which only costs the speed-up.
 		t.savepoints = true
 		_, _ = t.q.ExecContext(ctx, `PRAGMA temp_store = MEMORY`)
 	}
