@@ -2,7 +2,6 @@ package audit
 
 import (
 	"context"
-	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -13,7 +12,6 @@ import (
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
 	"github.com/profil-cli/profil/internal/cli/view"
 	"github.com/profil-cli/profil/internal/domain"
-	"github.com/profil-cli/profil/internal/output"
 	"github.com/profil-cli/profil/internal/store"
 )
 
@@ -149,25 +147,7 @@ func listRun(ctx context.Context, f *cmdutil.Factory, opts *ListOptions) error {
 	if opts.Limit > 0 && len(events) > opts.Limit {
 		events = events[len(events)-opts.Limit:]
 	}
-	cfg, err := f.Config()
-	if err != nil {
-		return err
-	}
-	if cfg.Quiet {
-		for _, e := range events {
-			fmt.Fprintln(f.IO.Out, e.ID)
-		}
-		return nil
-	}
-	format, err := f.Format()
-	if err != nil {
-		return err
-	}
-	if format == output.Table && len(events) == 0 {
-		f.Say("audit.empty")
-		return nil
-	}
-	return output.Print(f.IO, format, view.AuditEvents(events), view.AuditColumns)
+	return cmdutil.PrintList(f, events, func(e domain.AuditEvent) int64 { return e.ID }, "audit.empty", view.AuditEvents, view.AuditColumns)
 }
 
 func now(f *cmdutil.Factory) time.Time {

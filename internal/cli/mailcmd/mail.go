@@ -96,29 +96,11 @@ func listRun(ctx context.Context, f *cmdutil.Factory, opts *ListOptions) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := f.Config()
-	if err != nil {
-		return err
+	empty := "mail_list.empty"
+	if opts.PendingOnly {
+		empty = "mail_list.none_pending"
 	}
-	if cfg.Quiet {
-		for _, m := range ms {
-			fmt.Fprintln(f.IO.Out, m.ID)
-		}
-		return nil
-	}
-	format, err := f.Format()
-	if err != nil {
-		return err
-	}
-	if format == output.Table && len(ms) == 0 {
-		if opts.PendingOnly {
-			f.Say("mail_list.none_pending")
-		} else {
-			f.Say("mail_list.empty")
-		}
-		return nil
-	}
-	return output.Print(f.IO, format, Mails(ms), MailColumns)
+	return cmdutil.PrintList(f, ms, func(m domain.Mail) int64 { return m.ID }, empty, Mails, MailColumns)
 }
 
 // SendOptions are the inputs of `mail send`.

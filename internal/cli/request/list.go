@@ -2,7 +2,6 @@ package request
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"time"
 
@@ -125,25 +124,8 @@ func listRun(ctx context.Context, f *cmdutil.Factory, opts *ListOptions) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := f.Config()
-	if err != nil {
-		return err
-	}
-	if cfg.Quiet {
-		for _, r := range rs {
-			fmt.Fprintln(f.IO.Out, r.ID)
-		}
-		return nil
-	}
-	format, err := f.Format()
-	if err != nil {
-		return err
-	}
-	if format == output.Table && len(rs) == 0 {
-		f.Say("request_list.empty")
-		return nil
-	}
-	return output.Print(f.IO, format, view.Requests(rs, now(f)), view.RequestColumns)
+	rows := func(rs []domain.Request) []view.Request { return view.Requests(rs, now(f)) }
+	return cmdutil.PrintList(f, rs, func(r domain.Request) int64 { return r.ID }, "request_list.empty", rows, view.RequestColumns)
 }
 
 func now(f *cmdutil.Factory) time.Time {

@@ -2,7 +2,6 @@ package structure
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -10,7 +9,6 @@ import (
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
 	"github.com/profil-cli/profil/internal/cli/view"
 	"github.com/profil-cli/profil/internal/domain"
-	"github.com/profil-cli/profil/internal/output"
 	"github.com/profil-cli/profil/internal/store"
 )
 
@@ -116,23 +114,5 @@ func searchRun(ctx context.Context, f *cmdutil.Factory, opts *SearchOptions) err
 	if err != nil {
 		return err
 	}
-	cfg, err := f.Config()
-	if err != nil {
-		return err
-	}
-	if cfg.Quiet {
-		for _, s := range found {
-			fmt.Fprintln(f.IO.Out, s.ID)
-		}
-		return nil
-	}
-	format, err := f.Format()
-	if err != nil {
-		return err
-	}
-	if format == output.Table && len(found) == 0 {
-		f.Say("search.no_match")
-		return nil
-	}
-	return output.Print(f.IO, format, view.Structures(found), view.StructureColumns)
+	return cmdutil.PrintList(f, found, func(s domain.Structure) int64 { return s.ID }, "search.no_match", view.Structures, view.StructureColumns)
 }
