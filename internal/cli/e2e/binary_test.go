@@ -5,11 +5,13 @@ package e2e_test
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -186,5 +188,40 @@ func TestBinaryNoPromptWithoutTerminal(t *testing.T) {
 				t.Errorf("printed on stdout: %q", r.stdout)
 			}
 		})
+	}
+}
+
+// A cron job: no terminal, no sign-in of its own, only PROFIL_TOKEN (a read-only API token) and
+// PROFIL_DB; it prints a structure's members as CSV.
+func TestBinaryCronMembersWithToken(t *testing.T) {
+	h := newHome(t)
+	if r := h.run(t, 60*time.Second, nil, "demo"); r.code != 0 {
+		t.Fatalf("profil demo:\n%s", r)
+	}
+	r := h.run(t, 30*time.Second, nil, "token", "create", "--name", "cron-membres", "--scope", "read", "-q")
+	token := strings.TrimSpace(r.stdout)
+	if r.code != 0 || !strings.HasPrefix(token, "prf_") {
+		t.Fatalf("token create:\n%s", r)
+	}
+	cron := newHome(t) // another user, never signed in
+	cron.env = append(cron.env, "PROFIL_TOKEN="+token, "PROFIL_DB="+filepath.Join(h.dir, "data", "profil", "profil.db"))
+	r = cron.run(t, 30*time.Second, nil, "structure", "members", "824 228 142 01072", "-o", "csv")
+	if r.code != 0 {
+		t.Fatalf("structure members -o csv with PROFIL_TOKEN:\n%s", r)
+	}
+	rows, err := csv.NewReader(strings.NewReader(r.stdout)).ReadAll()
+	if err != nil || len(rows) < 2 || !slices.Contains(rows[0], "email") {
+		t.Fatalf("not a CSV of members (%v):\n%s", err, r)
+	}
+	col := slices.Index(rows[0], "email")
+	if !slices.ContainsFunc(rows[1:], func(row []string) bool { return row[col] == "anne.martin@afpa-demo.fr" }) {
+		t.Errorf("the référente is not among the members:\n%s", r.stdout)
+	}
+	if r.stderr != "" {
+		t.Errorf("a cron job's run wrote on stderr: %q", r.stderr)
+	}
+	// The same token may not change anything: read-only.
+	if r = cron.run(t, 30*time.Second, nil, "request", "approve", "5"); r.code != 4 {
+		t.Errorf("a read-only token approved a request:\n%s", r)
 	}
 }
