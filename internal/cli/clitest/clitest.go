@@ -21,8 +21,10 @@ import (
 
 	"github.com/profil-cli/profil/internal/cli"
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
+	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/iostreams"
 	"github.com/profil-cli/profil/internal/prompt"
+	"github.com/profil-cli/profil/internal/service"
 )
 
 // The gestionnaire SignIn creates.
@@ -192,3 +194,18 @@ func Demo(t testing.TB, env Env) Result {
 
 // FixedNow is a clock stopped at 2026-03-14 09:30:00 UTC, for output that shows timestamps.
 func FixedNow() time.Time { return time.Date(2026, time.March, 14, 9, 30, 0, 0, time.UTC) }
+
+// Session signs email in through the service, as `profil login` does, and returns the session
+// token (for --token) and the actor it authenticates as.
+func Session(t testing.TB, svc *service.Service, email, password string) (string, domain.Actor) {
+	t.Helper()
+	token, _, err := svc.Login(context.Background(), email, password)
+	if err != nil {
+		t.Fatalf("login %s: %v", email, err)
+	}
+	a, err := svc.Authenticate(context.Background(), token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return token, a
+}

@@ -73,15 +73,8 @@ func newWorld(t *testing.T, dsn string) *world {
 
 func (w *world) signIn(t *testing.T, email string) domain.Actor {
 	t.Helper()
-	token, _, err := w.svc.Login(context.Background(), email, password)
-	if err != nil {
-		t.Fatalf("login %s: %v", email, err)
-	}
+	token, a := clitest.Session(t, w.svc, email, password)
 	w.tokens[email] = token
-	a, err := w.svc.Authenticate(context.Background(), token)
-	if err != nil {
-		t.Fatal(err)
-	}
 	return a
 }
 

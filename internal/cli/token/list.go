@@ -2,12 +2,10 @@ package token
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
-	"github.com/profil-cli/profil/internal/output"
 )
 
 // ListOptions are the inputs of `token list`.
@@ -61,23 +59,5 @@ func listRun(ctx context.Context, f *cmdutil.Factory, opts *ListOptions) error {
 			items = append(items, t)
 		}
 	}
-	cfg, err := f.Config()
-	if err != nil {
-		return err
-	}
-	if cfg.Quiet {
-		for _, t := range items {
-			fmt.Fprintln(f.IO.Out, t.ID)
-		}
-		return nil
-	}
-	format, err := f.Format()
-	if err != nil {
-		return err
-	}
-	if format == output.Table && len(items) == 0 {
-		f.Say("token_list.empty")
-		return nil
-	}
-	return output.Print(f.IO, format, items, Columns)
+	return cmdutil.PrintList(f, items, func(t Token) int64 { return t.ID }, "token_list.empty", func(ts []Token) []Token { return ts }, Columns)
 }
