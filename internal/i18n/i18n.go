@@ -1,7 +1,7 @@
 // Package i18n holds what profil says to people in each of its languages: one catalogue of
-// messages (catalogue.go), English and French, and the language of the process, chosen once
-// at start-up from the locale. It imports nothing internal, so that every layer, domain
-// included, builds its messages from it.
+// messages (catalogue.go, and catalogue_*.go by topic), English and French, and the language
+// of the process, chosen once at start-up from the locale. It imports nothing internal, so
+// that every layer, domain included, builds its messages from it.
 //
 //	i18n.SetLang(i18n.FromEnv(os.Getenv)) // once, in cli.Run
 //	i18n.T("structure.created", id, name)  // "✓ created structure #3 …" or "✓ structure n° 3 … créée"
@@ -137,3 +137,14 @@ var byEnglish = sync.OnceValue(func() map[string]message {
 
 // message is one entry of the catalogue, in every language.
 type message struct{ en, fr string }
+
+// add puts the messages of one topic file (catalogue_*.go) into the catalogue. A key given
+// twice is a programming error, caught by every test run.
+func add(messages map[string]message) {
+	for k, m := range messages {
+		if _, dup := catalogue[k]; dup {
+			panic("i18n: message key given twice: " + k)
+		}
+		catalogue[k] = m
+	}
+}

@@ -95,17 +95,28 @@ func postgresAdmin() (string, error) {
 func prepare(base string) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	// Test packages run in parallel processes: an advisory lock makes the one-time set-up
+	// (database, extension) happen once instead of racing on the catalogue's unique keys.
 	db, err := sql.Open("pgx", base)
 	if err != nil {
 		return "", err
 	}
 	defer db.Close()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return "", fmt.Errorf("reach PostgreSQL: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(7215001)`); err != nil {
+		return "", fmt.Errorf("reach PostgreSQL: %w", err)
+	}
+	defer func() { _, _ = conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock(7215001)`) }()
 	var exists bool
-	if err := db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'profil_test')`).Scan(&exists); err != nil {
+	if err := conn.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'profil_test')`).Scan(&exists); err != nil {
 		return "", fmt.Errorf("reach PostgreSQL: %w", err)
 	}
 	if !exists {
-		if _, err := db.ExecContext(ctx, `CREATE DATABASE profil_test`); err != nil && !strings.Contains(err.Error(), "already exists") {
+		if _, err := conn.ExecContext(ctx, `CREATE DATABASE profil_test`); err != nil && !strings.Contains(err.Error(), "already exists") {
 			return "", fmt.Errorf("create database profil_test: %w", err)
 		}
 	}
@@ -119,7 +130,8 @@ func prepare(base string) (string, error) {
 		return "", err
 	}
 	defer testDB.Close()
-	// In public, once: every test schema finds it through its search_path.
+	// In public, once: every test schema finds it through its search_path. The lock taken
+	// above is held in the other database, which is enough: only this function installs it.
 	if _, err := testDB.ExecContext(ctx, `CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public`); err != nil {
 		return "", fmt.Errorf("install pg_trgm: %w", err)
 	}
