@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/profil-cli/profil/internal/testenv"
 )
 
 // tmuxRequired makes a missing tmux a failure rather than a skip (CI sets it).
@@ -29,12 +31,7 @@ type screen struct {
 // requireTmux skips t when tmux is missing, or fails it when PROFIL_TEST_TMUX_REQUIRED is set.
 func requireTmux(t *testing.T) {
 	t.Helper()
-	if _, err := exec.LookPath("tmux"); err != nil {
-		if v := os.Getenv(tmuxRequired); v != "" && v != "0" {
-			t.Fatalf("tmux is not installed and %s is set: apt-get install -y tmux", tmuxRequired)
-		}
-		t.Skip("tmux is not installed (apt-get install -y tmux): `request review` is not tested on a real terminal")
-	}
+	testenv.Tool(t, "tmux", "`request review` is tested on a real terminal (apt-get install -y tmux)", tmuxRequired)
 }
 
 // newScreen starts a tmux server on a socket of its own, running script in a 200×50 window,

@@ -22,21 +22,25 @@ func GoldenPath(t testing.TB, name string) string {
 }
 
 // Golden compares got with testdata/golden/NAME byte for byte. With UPDATE_GOLDEN=1 it writes
-// got there instead.
+// got there instead and, when that changed the file, fails the test: a rewritten golden file is
+// reviewed and committed, and only the next run passes.
 func Golden(t testing.TB, name string, got []byte) {
 	t.Helper()
 	path := GoldenPath(t, name)
+	want, err := os.ReadFile(path)
 	if v := os.Getenv(UpdateGoldenEnv); v != "" && v != "0" {
+		if err == nil && bytes.Equal(got, want) {
+			return
+		}
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
 		}
 		if err := os.WriteFile(path, got, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		t.Logf("golden file %s written", path)
+		t.Errorf("golden file %s rewritten: review the diff, commit it, and run the tests again without %s", path, UpdateGoldenEnv)
 		return
 	}
-	want, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatalf("golden file: %v (run with %s=1 to create it)", err, UpdateGoldenEnv)
 	}

@@ -15,6 +15,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/profil-cli/profil/internal/testenv"
 )
 
 const regenerate = "run `go run ./cmd/gendocs` at the root of the repository and commit man/ and completions/"
@@ -150,10 +152,7 @@ func TestManPageRenders(t *testing.T) {
 	if _, err := os.Stat(page); err != nil {
 		t.Fatalf("%v: %s", err, regenerate)
 	}
-	manPath, err := exec.LookPath("man")
-	if err != nil {
-		t.Skip("man is not installed: not checking that man/profil.1 renders")
-	}
+	manPath := testenv.Tool(t, "man", "man/profil.1 must render")
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, manPath, "-P", "cat", "-l", page)

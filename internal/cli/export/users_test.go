@@ -21,6 +21,7 @@ import (
 	"github.com/profil-cli/profil/internal/service"
 	"github.com/profil-cli/profil/internal/store/sqlstore"
 	"github.com/profil-cli/profil/internal/testdb"
+	"github.com/profil-cli/profil/internal/testenv"
 )
 
 const (
@@ -137,10 +138,7 @@ func (w *world) id() string { return strconv.FormatInt(w.st.ID, 10) }
 // would pass for this dialect. It returns the records, header first.
 func readCSVWithPython(t *testing.T, path, delimiter string) [][]string {
 	t.Helper()
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 is not installed: the export cannot be read back by an independent CSV reader")
-	}
+	py := testenv.Tool(t, "python3", "the export is read back by an independent CSV reader")
 	const script = `
 import csv, json, sys
 with open(sys.argv[1], newline='', encoding='utf-8-sig') as f:
