@@ -237,7 +237,13 @@ func TestSenderReconnectsAfterIdleTimeout(t *testing.T) {
 	if err := s.Deliver(ctx, mails[0]); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(800 * time.Millisecond) // the server hangs up on the idle session
+	// The server hangs up on the idle session; wait until it has.
+	for deadline := time.Now().Add(10 * time.Second); srv.Closed() < 1; {
+		if time.Now().After(deadline) {
+			t.Fatal("the server never closed the idle session")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	if err := s.Deliver(ctx, mails[1]); err != nil {
 		t.Fatalf("after the server closed the idle connection: %v", err)
 	}

@@ -96,11 +96,12 @@ type Server struct {
 	// RootCAs trusts the server's certificate (StartTLS, ImplicitTLS).
 	RootCAs *x509.CertPool
 
-	opt   Options
-	srv   *smtp.Server
-	mu    sync.Mutex
-	msgs  []Message
-	conns int
+	opt    Options
+	srv    *smtp.Server
+	mu     sync.Mutex
+	msgs   []Message
+	conns  int
+	closed int
 }
 
 // NewServer starts a server on 127.0.0.1 on a free port.
@@ -176,6 +177,13 @@ func (s *Server) Connections() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.conns
+}
+
+// Closed is how many SMTP sessions have ended, by the client or by the server's timeout.
+func (s *Server) Closed() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closed
 }
 
 // NewSession implements smtp.Backend.
@@ -261,7 +269,12 @@ func (ss *session) Data(r io.Reader) error {
 
 func (ss *session) Reset() { ss.from, ss.to = "", nil }
 
-func (ss *session) Logout() error { return nil }
+func (ss *session) Logout() error {
+	ss.srv.mu.Lock()
+	ss.srv.closed++
+	ss.srv.mu.Unlock()
+	return nil
+}
 
 // Decode parses a message as a mail client reads it: the Subject decoded from RFC 2047
 // encoded words, the body from its Content-Transfer-Encoding. Only single-part text
