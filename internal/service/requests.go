@@ -418,7 +418,7 @@ func decide(ctx context.Context, tx store.Tx, actor domain.Actor, id int64, in D
 		out.Request = r
 		return out, audit(ctx, tx, actor, "request."+string(in.Decision), r.StructureID, fmt.Sprintf("request %d", r.ID), details)
 	}
-	u, err := tx.UserByID(ctx, r.UserID)
+	u, err := tx.UserForUpdate(ctx, r.UserID) // activated or refused below
 	if err != nil {
 		return out, err
 	}

@@ -15,6 +15,13 @@ import (
 type Store interface {
 	// Update runs fn in a read-write transaction, committed if fn returns nil. On SQLite the
 	// write lock is taken at BEGIN, so concurrent writers queue instead of failing mid-way.
+	//
+	// fn may run more than once: when PostgreSQL aborts the transaction to break a deadlock or
+	// a serialization conflict (at any statement, or at COMMIT), everything it wrote is rolled
+	// back, its audit events and mails included, and Update runs fn again from the start in a
+	// new transaction. So fn must not keep state outside its transaction, except variables it
+	// sets afresh at its start (results it appends to, counters, flags): what the caller reads
+	// after Update returns must come from the attempt that committed, and nothing else.
 	Update(ctx context.Context, fn func(Tx) error) error
 	// View runs fn for reading only.
 	View(ctx context.Context, fn func(Tx) error) error
@@ -42,8 +49,18 @@ type Tx interface {
 	CreateUser(ctx context.Context, u *domain.User) error
 	UpdateUser(ctx context.Context, u *domain.User) error
 	UserByID(ctx context.Context, id int64) (domain.User, error)
+	// UserForUpdate loads an account and, on PostgreSQL, locks its row until the transaction
+	// ends (SQLite write transactions are serial already). A use case that reads an account
+	// and writes it back loads it this way, so that two such changes queue instead of one
+	// overwriting the other. Locks are taken requests first, then structures, then accounts.
+	UserForUpdate(ctx context.Context, id int64) (domain.User, error)
 	UserByEmail(ctx context.Context, email string) (domain.User, error)
 	CountManagers(ctx context.Context) (int, error)
+	// LockBootstrap serialises the creation of the first gestionnaire: on PostgreSQL it takes
+	// a transaction-level advisory lock of the schema, held until the transaction ends, so two
+	// `profil init` at once never both see an empty database (SQLite write transactions are
+	// serial already).
+	LockBootstrap(ctx context.Context) error
 	// ManagerEmails lists the e-mails of active gestionnaires, to tell them of new requests.
 	ManagerEmails(ctx context.Context) ([]string, error)
 	ListUsers(ctx context.Context, q UserQuery) ([]domain.User, error)
@@ -63,6 +80,9 @@ type Tx interface {
 	// PostgreSQL it takes the structure's row lock until the transaction ends (SQLite
 	// transactions are serial already). It returns the structure as it is once locked.
 	LockStructure(ctx context.Context, id int64) (domain.Structure, error)
+	// LockStructures locks the structures ids in ascending id order until the transaction ends
+	// (PostgreSQL; nothing on SQLite): a bulk change locks what it is about to rewrite.
+	LockStructures(ctx context.Context, ids []int64) error
 	AddMembership(ctx context.Context, m *domain.Membership) error
 	ActiveMembership(ctx context.Context, userID, structureID int64) (domain.Membership, error)
 	// Referent returns the active référent membership of a structure, ErrNotFound if none.
@@ -88,11 +108,11 @@ type Tx interface {
 	// RequestForUpdate loads a request and, on PostgreSQL, locks its row until the
 	// transaction ends, so two deciders never both see it pending.
 	RequestForUpdate(ctx context.Context, id int64) (domain.Request, error)
-	// LockRequests locks the requests ids and the structures they are for until the
-	// transaction ends: the requests first, then the structures, each in ascending id order,
-	// the order a single decision takes them in, so that concurrent deciders queue instead of
-	// deadlocking. SQLite write
-	// transactions are serial already: there it does nothing.
+	// LockRequests locks the requests ids, the structures they are for and the accounts of
+	// their people until the transaction ends: the requests first, then the structures, then
+	// the accounts, each in ascending id order, the order a single decision takes them in, so
+	// that concurrent deciders queue instead of deadlocking. SQLite write transactions are
+	// serial already: there it does nothing.
 	LockRequests(ctx context.Context, ids []int64) error
 	RequestByID(ctx context.Context, id int64) (domain.Request, error)
 	// DecideRequest records the decision only if the request is still pending; otherwise
