@@ -217,7 +217,10 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 		if err != nil || t.RevokedAt != nil {
 			return err
 		}
-		return tx.RevokeToken(ctx, t.ID)
+		if err := tx.RevokeToken(ctx, t.ID); !errors.Is(err, domain.ErrNotFound) {
+			return err
+		}
+		return nil // revoked by a concurrent sign-out since it was read
 	})
 }
 
