@@ -126,7 +126,9 @@ func (d *DB) Close() error { return d.db.Close() }
 const updateAttempts = 5
 
 // Update runs fn in one read-write transaction. A transaction the database aborted to break a
-// deadlock is run again from the start, up to updateAttempts times.
+// deadlock or a serialization conflict, at any statement or at its commit, is rolled back and
+// run again from the start, up to updateAttempts times: fn must be safe to run again (see
+// store.Store.Update).
 func (d *DB) Update(ctx context.Context, fn func(store.Tx) error) error {
 	for attempt := 1; ; attempt++ {
 		err := d.update(ctx, fn)
