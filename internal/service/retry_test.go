@@ -1,6 +1,8 @@
 package service_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -8,6 +10,7 @@ import (
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/service"
 	"github.com/profil-cli/profil/internal/store"
+	"github.com/profil-cli/profil/internal/store/sqlstore"
 	"github.com/profil-cli/profil/internal/testdb"
 )
 
@@ -63,6 +66,26 @@ func (f failOnce) run(t *testing.T, action string, want int, fn func() error) {
 	}
 	if drawn < 2 {
 		t.Errorf("%s: no audit event was written after the failed commit (probe at %d)", action, drawn)
+	}
+}
+
+// expectSessions checks how many sessions of the user are open.
+func (e *env) expectSessions(t *testing.T, userID int64, want int) {
+	t.Helper()
+	open := 0
+	if err := e.db.View(e.ctx, func(tx store.Tx) error {
+		ts, err := tx.ListTokens(e.ctx, userID, domain.TokenSession)
+		for _, t := range ts {
+			if t.RevokedAt == nil {
+				open++
+			}
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if open != want {
+		t.Errorf("%d sessions open, want %d", open, want)
 	}
 }
 
@@ -245,9 +268,51 @@ func TestUseCasesRunAgainAfterSerializationFailure(t *testing.T) {
 		t.Errorf("user import after a retry: counts %v, %d lines reported; want 2 created, 2 lines", sum.Counts, len(lines))
 	}
 
+	f.run(t, domain.ActionStructureUpdate, 1, func() error {
+		kinds := []domain.Kind{domain.KindTrainingOrg, domain.KindEmployer}
+		s, err := e.svc.UpdateStructure(ctx, e.manager, ref, domain.StructureInput{Kinds: &kinds, City: str("Pessac")})
+		if err == nil && (len(s.Kinds) != 2 || s.City != "Pessac") {
+			err = fmt.Errorf("structure after update: %+v", s)
+		}
+		return err
+	})
+
+	// A first sign-in mails one temporary password; signing in with it opens one session,
+	// the one whose token is returned.
+	f.run(t, "user.first-sign-in", 1, func() error {
+		_, _, err := e.svc.Login(ctx, "r3@retry.fr", "anything")
+		if errors.Is(err, domain.ErrForbidden) && strings.Contains(err.Error(), "temporary password") {
+			return nil
+		}
+		return fmt.Errorf("first sign-in: %v", err)
+	})
+	var temp string
+	for _, m := range e.mails() {
+		if m.To == "r3@retry.fr" && strings.Contains(m.Body, "for your account: ") {
+			if temp != "" {
+				t.Fatal("two temporary passwords mailed for one first sign-in")
+			}
+			temp = strings.TrimSpace(strings.SplitN(strings.SplitN(m.Body, "for your account: ", 2)[1], "\n", 2)[0])
+		}
+	}
+	var session string
+	f.run(t, domain.ActionSessionCreate, 1, func() (err error) {
+		session, _, err = e.svc.Login(ctx, "r3@retry.fr", temp)
+		return err
+	})
+	r3 := e.actor("r3@retry.fr")
+	e.expectSessions(t, r3.UserID, 1)
+	a, err := e.svc.Authenticate(ctx, session)
+	if err != nil {
+		t.Fatalf("the session returned after a retried sign-in does not work: %v", err)
+	}
+	f.run(t, "user.password", 1, func() error {
+		return e.svc.ChangePassword(ctx, a, temp, "un nouveau mot de passe")
+	})
+
 	// The outbox holds one attempt's mails.
-	if n := e.mailCount("r3@retry.fr"); n != 4 {
-		t.Errorf("%d mails to r3 (request received, approved, référent, affiliation waiting), want 4", n)
+	if n := e.mailCount("r3@retry.fr"); n != 5 {
+		t.Errorf("%d mails to r3 (request received, approved, référent, affiliation waiting, temporary password), want 5", n)
 	}
 	var users int
 	if err := e.db.View(ctx, func(tx store.Tx) error {
@@ -256,5 +321,32 @@ func TestUseCasesRunAgainAfterSerializationFailure(t *testing.T) {
 		return err
 	}); err != nil || users != 1+4+2 {
 		t.Errorf("%d accounts, want 7 (gestionnaire, 4 registered, 2 imported): %v", users, err)
+	}
+}
+
+// The first gestionnaire, created once even when its transaction runs twice.
+func TestBootstrapRunsAgainAfterSerializationFailure(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlstore.Open(ctx, testdb.Postgres(t), sqlstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, ctx: ctx, db: db, svc: service.New(db)}
+	f := newFailOnce(t, e)
+	var u domain.User
+	f.run(t, domain.ActionUserCreate, 1, func() (err error) {
+		u, err = e.svc.Bootstrap(ctx, service.BootstrapInput{Email: "gestion@cap-metiers.fr", LastName: "Gestion", Password: "un mot de passe solide"})
+		return err
+	})
+	var managers int
+	if err := db.SQL().QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE manager`).Scan(&managers); err != nil {
+		t.Fatal(err)
+	}
+	if managers != 1 || u.ID == 0 {
+		t.Errorf("%d gestionnaires, returned %+v; want 1, with its id", managers, u)
 	}
 }
