@@ -48,7 +48,7 @@ func (s *Service) Bootstrap(ctx context.Context, in BootstrapInput) (domain.User
 	}
 	err = s.store.Update(ctx, func(tx store.Tx) error {
 		// Two `profil init` at once: the second waits here, then sees the first's gestionnaire.
-		if err := tx.LockBootstrap(ctx); err != nil {
+		if err := tx.LockName(ctx, "first gestionnaire"); err != nil {
 			return err
 		}
 		n, err := tx.CountManagers(ctx)

@@ -161,3 +161,31 @@ func TestConcurrentSignOuts(t *testing.T) {
 		}
 	})
 }
+
+// Several requests to reference one SIRET at once: one is recorded, the others are told it
+// is pending already.
+func TestConcurrentStructureRequestsForOneSIRET(t *testing.T) {
+	testEach(t, func(t *testing.T, e *env) {
+		slowWrites(t, e, "INSERT", "audit_events")
+		created := 0
+		for i, err := range together(6, func(i int) error {
+			_, err := e.svc.RequestStructure(e.ctx, domain.Anonymous, domain.StructureInput{SIRET: str("73282932000074"),
+				Name: str("Cap Métiers"), Address: str("1 rue X")}, fmt.Sprintf("demande%d@x.fr", i))
+			return err
+		}) {
+			switch {
+			case err == nil:
+				created++
+			case !errors.Is(err, domain.ErrConflict):
+				t.Errorf("request %d: %v, want success or a conflict", i, err)
+			}
+		}
+		pending, err := e.svc.ListRequests(e.ctx, e.manager, service.RequestFilter{Query: store.RequestQuery{Kind: domain.RequestStructure}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if created != 1 || len(pending) != 1 {
+			t.Errorf("%d requests succeeded, %d recorded; want 1 and 1", created, len(pending))
+		}
+	})
+}

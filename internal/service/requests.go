@@ -29,6 +29,12 @@ func (s *Service) RequestStructure(ctx context.Context, actor domain.Actor, in d
 	r := domain.Request{Kind: domain.RequestStructure, UserID: actor.UserID, RequesterEmail: email, Structure: st,
 		UserEmail: email, StructureName: st.Name, SIRET: st.SIRET}
 	err = s.store.Update(ctx, func(tx store.Tx) error {
+		if st.SIRET != "" {
+			// Two requests for one SIRET at once: the second waits, then sees the first.
+			if err := tx.LockName(ctx, "structure request "+st.SIRET); err != nil {
+				return err
+			}
+		}
 		if err := ensureSIRETFree(ctx, tx, st.SIRET, 0); err != nil {
 			return err
 		}

@@ -34,6 +34,12 @@ type Store interface {
 // time.
 type Tx interface {
 	Now() time.Time
+	// LockName serialises the transactions that check then create something no row stands
+	// for yet (the first gestionnaire, a pending request for a SIRET): it holds a lock on name
+	// until the transaction ends, so that the second one waits, then sees what the first
+	// created. On PostgreSQL it is a transaction-level advisory lock keyed by the schema and
+	// name; SQLite write transactions are serial already, and there it does nothing.
+	LockName(ctx context.Context, name string) error
 	// Savepoint runs fn so that, if it fails, what it wrote is undone and the transaction goes
 	// on: bulk work decides many items in one transaction, each succeeding or failing alone.
 	// A failure that dooms the whole transaction (a deadlock) is returned as it is, and the
@@ -56,11 +62,6 @@ type Tx interface {
 	UserForUpdate(ctx context.Context, id int64) (domain.User, error)
 	UserByEmail(ctx context.Context, email string) (domain.User, error)
 	CountManagers(ctx context.Context) (int, error)
-	// LockBootstrap serialises the creation of the first gestionnaire: on PostgreSQL it takes
-	// a transaction-level advisory lock of the schema, held until the transaction ends, so two
-	// `profil init` at once never both see an empty database (SQLite write transactions are
-	// serial already).
-	LockBootstrap(ctx context.Context) error
 	// ManagerEmails lists the e-mails of active gestionnaires, to tell them of new requests.
 	ManagerEmails(ctx context.Context) ([]string, error)
 	ListUsers(ctx context.Context, q UserQuery) ([]domain.User, error)

@@ -250,6 +250,19 @@ func (t *tx) stmt(ctx context.Context, query string) *sql.Stmt {
 
 func (t *tx) Now() time.Time { return t.now }
 
+// LockName takes a transaction-level advisory lock on PostgreSQL. The schema is part of the
+// key, so that databases side by side in one PostgreSQL database (a schema each) do not wait
+// on each other; hashtext may give two names one key, which only makes them wait in turn.
+func (t *tx) LockName(ctx context.Context, name string) error {
+	if t.d.Dialect() != Postgres || t.readOnly {
+		return nil
+	}
+	if _, err := t.exec(ctx, `SELECT pg_advisory_xact_lock(hashtext(current_schema() || ' ' || $1))`, name); err != nil {
+		return fmt.Errorf("lock %s: %w", name, err)
+	}
+	return nil
+}
+
 func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	query = t.d.rebind(query)
 	if st := t.stmt(ctx, query); st != nil {

@@ -73,20 +73,6 @@ func (t *tx) UserForUpdate(ctx context.Context, id int64) (domain.User, error) {
 	return u, nil
 }
 
-// bootstrapLock names the advisory lock of LockBootstrap; the schema is part of the key, so
-// databases side by side in one PostgreSQL database (one schema each) do not wait on each other.
-const bootstrapLock = `SELECT pg_advisory_xact_lock(hashtext('profil.bootstrap ' || current_schema()))`
-
-func (t *tx) LockBootstrap(ctx context.Context) error {
-	if t.d.Dialect() != Postgres || t.readOnly {
-		return nil
-	}
-	if _, err := t.exec(ctx, bootstrapLock); err != nil {
-		return fmt.Errorf("lock the creation of the first gestionnaire: %w", err)
-	}
-	return nil
-}
-
 func (t *tx) UserByEmail(ctx context.Context, email string) (domain.User, error) {
 	u, err := scanUser(t.queryRow(ctx, `SELECT `+userColumns+` FROM users u WHERE u.email = $1`, email))
 	if err != nil {

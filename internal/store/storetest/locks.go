@@ -22,7 +22,7 @@ func RunLocks(t *testing.T, newStore NewStore) {
 		{"UserForUpdate", testUserForUpdate},
 		{"UserForUpdateKeepsEveryChange", testUserForUpdateKeepsEveryChange},
 		{"LockStructuresKeepsEveryChange", testLockStructuresKeepsEveryChange},
-		{"LockBootstrapMakesOneGestionnaire", testLockBootstrapMakesOneGestionnaire},
+		{"LockNameMakesOneGestionnaire", testLockNameMakesOneGestionnaire},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -167,14 +167,14 @@ func testLockStructuresKeepsEveryChange(t *testing.T, st store.Store) {
 }
 
 // Several first gestionnaires created at once, each after checking that there is none: one.
-func testLockBootstrapMakesOneGestionnaire(t *testing.T, st store.Store) {
+func testLockNameMakesOneGestionnaire(t *testing.T, st store.Store) {
 	ctx := context.Background()
 	const n = 8
 	created := make([]bool, n)
 	err := concurrently(n, func(i int) error {
 		return st.Update(ctx, func(tx store.Tx) error {
 			created[i] = false // this closure may run again
-			if err := tx.LockBootstrap(ctx); err != nil {
+			if err := tx.LockName(ctx, "first gestionnaire"); err != nil {
 				return err
 			}
 			count, err := tx.CountManagers(ctx)
