@@ -47,12 +47,17 @@ type Tx interface {
 	Savepoint(ctx context.Context, fn func() error) error
 
 	CreateStructure(ctx context.Context, s *domain.Structure) error
+	// UpdateStructure writes every column of the structure: load it with LockStructure (or
+	// lock it with LockStructures and read it again) in the same transaction first, or a change
+	// committed meanwhile is written over.
 	UpdateStructure(ctx context.Context, s *domain.Structure) error
 	StructureByID(ctx context.Context, id int64) (domain.Structure, error)
 	StructureBySIRET(ctx context.Context, siret string) (domain.Structure, error)
 	SearchStructures(ctx context.Context, q StructureQuery) ([]domain.Structure, error)
 
 	CreateUser(ctx context.Context, u *domain.User) error
+	// UpdateUser writes every column of the account: load it with UserForUpdate in the same
+	// transaction first, or a change committed meanwhile is written over.
 	UpdateUser(ctx context.Context, u *domain.User) error
 	UserByID(ctx context.Context, id int64) (domain.User, error)
 	// UserForUpdate loads an account and, on PostgreSQL, locks its row until the transaction
