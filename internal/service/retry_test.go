@@ -310,6 +310,16 @@ func TestUseCasesRunAgainAfterSerializationFailure(t *testing.T) {
 		return e.svc.ChangePassword(ctx, a, temp, "un nouveau mot de passe")
 	})
 
+	// An export reads outside any transaction and records itself once.
+	f.run(t, string(domain.Export), 1, func() error {
+		rows := 0
+		sum, err := e.svc.ExportMembers(ctx, e.manager, service.ExportScope{Structure: &ref}, func(domain.Member) error { rows++; return nil })
+		if err == nil && (sum.Members != rows || rows == 0) {
+			err = fmt.Errorf("export summary says %d members, %d rows handed out", sum.Members, rows)
+		}
+		return err
+	})
+
 	// The outbox holds one attempt's mails.
 	if n := e.mailCount("r3@retry.fr"); n != 5 {
 		t.Errorf("%d mails to r3 (request received, approved, référent, affiliation waiting, temporary password), want 5", n)
