@@ -47,6 +47,10 @@ func (s *Service) Bootstrap(ctx context.Context, in BootstrapInput) (domain.User
 		Status: domain.UserActive, Manager: true, PasswordHash: hash,
 	}
 	err = s.store.Update(ctx, func(tx store.Tx) error {
+		// Two `profil init` at once: the second waits here, then sees the first's gestionnaire.
+		if err := tx.LockName(ctx, "first gestionnaire"); err != nil {
+			return err
+		}
 		n, err := tx.CountManagers(ctx)
 		if err != nil {
 			return err
@@ -132,7 +136,7 @@ func (s *Service) firstSignIn(ctx context.Context, u domain.User) error {
 		return err
 	}
 	err = s.store.Update(ctx, func(tx store.Tx) error {
-		cur, err := tx.UserByID(ctx, u.ID)
+		cur, err := tx.UserForUpdate(ctx, u.ID)
 		if err != nil {
 			return err
 		}
@@ -213,7 +217,10 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 		if err != nil || t.RevokedAt != nil {
 			return err
 		}
-		return tx.RevokeToken(ctx, t.ID)
+		if err := tx.RevokeToken(ctx, t.ID); !errors.Is(err, domain.ErrNotFound) {
+			return err
+		}
+		return nil // revoked by a concurrent sign-out since it was read
 	})
 }
 

@@ -451,12 +451,13 @@ func (s *Service) ImportUsers(ctx context.Context, actor domain.Actor, r io.Read
 				return nil
 			})
 		}
+		first := insertFirst // read, never set, by the transaction: it may run twice
+		var existed bool
 		err := s.store.Update(ctx, func(tx store.Tx) error {
-			existed, err := writeUsers(ctx, tx, actor, batch, automatic, insertFirst)
-			if err != nil {
+			var err error
+			if existed, err = writeUsers(ctx, tx, actor, batch, automatic, first); err != nil {
 				return err
 			}
-			insertFirst = !existed
 			counts := map[string]int{}
 			for _, x := range batch {
 				counts[x.result]++
@@ -473,8 +474,10 @@ func (s *Service) ImportUsers(ctx context.Context, actor domain.Actor, r io.Read
 			for _, x := range batch {
 				x.result = "" // not written: reported by nobody
 			}
+			return err
 		}
-		return err
+		insertFirst = !existed
+		return nil
 	})
 	return run.summary, err
 }
@@ -882,6 +885,27 @@ func writeStructures(ctx context.Context, tx store.Tx, actor domain.Actor, batch
 	create, updates, err := planStructures(ctx, tx, batch)
 	if err != nil {
 		return err
+	}
+	// Lock the structures to rewrite, then plan again from what they hold once locked: a
+	// change committed meanwhile (kinds, adhesion) is kept, not overwritten by the old row.
+	locked := map[int64]bool{}
+	for {
+		var ids []int64
+		for _, u := range updates {
+			if !locked[u.before.ID] {
+				ids = append(ids, u.before.ID)
+				locked[u.before.ID] = true
+			}
+		}
+		if len(ids) == 0 {
+			break
+		}
+		if err := tx.LockStructures(ctx, ids); err != nil {
+			return err
+		}
+		if create, updates, err = planStructures(ctx, tx, batch); err != nil {
+			return err
+		}
 	}
 	ss := make([]domain.Structure, len(create))
 	for i, x := range create {

@@ -85,6 +85,7 @@ func memberOf(ctx context.Context, tx store.Tx, actor domain.Actor, email string
 func (s *Service) Grant(ctx context.Context, actor domain.Actor, email string, ref domain.StructureRef, codes []string) ([]GrantResult, error) {
 	var out []GrantResult
 	err := s.store.Update(ctx, func(tx store.Tx) error {
+		out = nil // again from scratch if the transaction is run again
 		u, st, m, err := memberOf(ctx, tx, actor, email, ref, domain.ProfileGrant)
 		if err != nil {
 			return err
@@ -132,7 +133,7 @@ func (s *Service) RevokeWouldChange(ctx context.Context, actor domain.Actor, ema
 func (s *Service) revoke(ctx context.Context, actor domain.Actor, email string, ref domain.StructureRef, codes []string, dryRun bool) ([]GrantResult, error) {
 	var out []GrantResult
 	err := s.store.Update(ctx, func(tx store.Tx) error {
-		out = nil
+		out = nil // again from scratch if the transaction is run again
 		u, st, m, err := memberOf(ctx, tx, actor, email, ref, domain.ProfileGrant)
 		if err != nil {
 			return err

@@ -29,6 +29,12 @@ func (s *Service) RequestStructure(ctx context.Context, actor domain.Actor, in d
 	r := domain.Request{Kind: domain.RequestStructure, UserID: actor.UserID, RequesterEmail: email, Structure: st,
 		UserEmail: email, StructureName: st.Name, SIRET: st.SIRET}
 	err = s.store.Update(ctx, func(tx store.Tx) error {
+		if st.SIRET != "" {
+			// Two requests for one SIRET at once: the second waits, then sees the first.
+			if err := tx.LockName(ctx, "structure request "+st.SIRET); err != nil {
+				return err
+			}
+		}
 		if err := ensureSIRETFree(ctx, tx, st.SIRET, 0); err != nil {
 			return err
 		}
@@ -418,7 +424,7 @@ func decide(ctx context.Context, tx store.Tx, actor domain.Actor, id int64, in D
 		out.Request = r
 		return out, audit(ctx, tx, actor, "request."+string(in.Decision), r.StructureID, fmt.Sprintf("request %d", r.ID), details)
 	}
-	u, err := tx.UserByID(ctx, r.UserID)
+	u, err := tx.UserForUpdate(ctx, r.UserID) // activated or refused below
 	if err != nil {
 		return out, err
 	}

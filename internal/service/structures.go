@@ -82,6 +82,10 @@ func (s *Service) SetAdhesion(ctx context.Context, actor domain.Actor, ref domai
 		if st, err = structureByRef(ctx, tx, ref); err != nil {
 			return err
 		}
+		// Locked and read again: a change of its kinds running meanwhile is not overwritten.
+		if st, err = tx.LockStructure(ctx, st.ID); err != nil {
+			return err
+		}
 		prev := st.AdhesionYear
 		st.AdhesionYear = year
 		if err := tx.UpdateStructure(ctx, &st); err != nil {

@@ -72,6 +72,10 @@ func (s *Service) UpdateUser(ctx context.Context, actor domain.Actor, email stri
 		if err := domain.CanEditUser(actor, u.ID); err != nil {
 			return err
 		}
+		// Locked, and read again: a password change running meanwhile is not overwritten.
+		if u, err = tx.UserForUpdate(ctx, u.ID); err != nil {
+			return err
+		}
 		before := u
 		if in.Email != nil {
 			e, err := domain.NormalizeEmail(*in.Email)
@@ -132,7 +136,7 @@ func (s *Service) ChangePassword(ctx context.Context, actor domain.Actor, old, n
 		return err
 	}
 	return s.store.Update(ctx, func(tx store.Tx) error {
-		u, err := tx.UserByID(ctx, actor.UserID)
+		u, err := tx.UserForUpdate(ctx, actor.UserID)
 		if err != nil {
 			return err
 		}
@@ -166,6 +170,9 @@ func (s *Service) ResetPassword(ctx context.Context, actor domain.Actor, email s
 	err = s.store.Update(ctx, func(tx store.Tx) error {
 		var err error
 		if u, err = userOrSelf(ctx, tx, actor, email); err != nil {
+			return err
+		}
+		if u, err = tx.UserForUpdate(ctx, u.ID); err != nil {
 			return err
 		}
 		u.PasswordHash, u.MustChangePassword = hash, true

@@ -15,6 +15,13 @@ import (
 type Store interface {
 	// Update runs fn in a read-write transaction, committed if fn returns nil. On SQLite the
 	// write lock is taken at BEGIN, so concurrent writers queue instead of failing mid-way.
+	//
+	// fn may run more than once: when PostgreSQL aborts the transaction to break a deadlock or
+	// a serialization conflict (at any statement, or at COMMIT), everything it wrote is rolled
+	// back, its audit events and mails included, and Update runs fn again from the start in a
+	// new transaction. So fn must not keep state outside its transaction, except variables it
+	// sets afresh at its start (results it appends to, counters, flags): what the caller reads
+	// after Update returns must come from the attempt that committed, and nothing else.
 	Update(ctx context.Context, fn func(Tx) error) error
 	// View runs fn for reading only.
 	View(ctx context.Context, fn func(Tx) error) error
@@ -27,6 +34,12 @@ type Store interface {
 // time.
 type Tx interface {
 	Now() time.Time
+	// LockName serialises the transactions that check then create something no row stands
+	// for yet (the first gestionnaire, a pending request for a SIRET): it holds a lock on name
+	// until the transaction ends, so that the second one waits, then sees what the first
+	// created. On PostgreSQL it is a transaction-level advisory lock keyed by the schema and
+	// name; SQLite write transactions are serial already, and there it does nothing.
+	LockName(ctx context.Context, name string) error
 	// Savepoint runs fn so that, if it fails, what it wrote is undone and the transaction goes
 	// on: bulk work decides many items in one transaction, each succeeding or failing alone.
 	// A failure that dooms the whole transaction (a deadlock) is returned as it is, and the
@@ -34,14 +47,24 @@ type Tx interface {
 	Savepoint(ctx context.Context, fn func() error) error
 
 	CreateStructure(ctx context.Context, s *domain.Structure) error
+	// UpdateStructure writes every column of the structure: load it with LockStructure (or
+	// lock it with LockStructures and read it again) in the same transaction first, or a change
+	// committed meanwhile is written over.
 	UpdateStructure(ctx context.Context, s *domain.Structure) error
 	StructureByID(ctx context.Context, id int64) (domain.Structure, error)
 	StructureBySIRET(ctx context.Context, siret string) (domain.Structure, error)
 	SearchStructures(ctx context.Context, q StructureQuery) ([]domain.Structure, error)
 
 	CreateUser(ctx context.Context, u *domain.User) error
+	// UpdateUser writes every column of the account: load it with UserForUpdate in the same
+	// transaction first, or a change committed meanwhile is written over.
 	UpdateUser(ctx context.Context, u *domain.User) error
 	UserByID(ctx context.Context, id int64) (domain.User, error)
+	// UserForUpdate loads an account and, on PostgreSQL, locks its row until the transaction
+	// ends (SQLite write transactions are serial already). A use case that reads an account
+	// and writes it back loads it this way, so that two such changes queue instead of one
+	// overwriting the other. Locks are taken requests first, then structures, then accounts.
+	UserForUpdate(ctx context.Context, id int64) (domain.User, error)
 	UserByEmail(ctx context.Context, email string) (domain.User, error)
 	CountManagers(ctx context.Context) (int, error)
 	// ManagerEmails lists the e-mails of active gestionnaires, to tell them of new requests.
@@ -63,6 +86,9 @@ type Tx interface {
 	// PostgreSQL it takes the structure's row lock until the transaction ends (SQLite
 	// transactions are serial already). It returns the structure as it is once locked.
 	LockStructure(ctx context.Context, id int64) (domain.Structure, error)
+	// LockStructures locks the structures ids in ascending id order until the transaction ends
+	// (PostgreSQL; nothing on SQLite): a bulk change locks what it is about to rewrite.
+	LockStructures(ctx context.Context, ids []int64) error
 	AddMembership(ctx context.Context, m *domain.Membership) error
 	ActiveMembership(ctx context.Context, userID, structureID int64) (domain.Membership, error)
 	// Referent returns the active référent membership of a structure, ErrNotFound if none.
@@ -88,11 +114,11 @@ type Tx interface {
 	// RequestForUpdate loads a request and, on PostgreSQL, locks its row until the
 	// transaction ends, so two deciders never both see it pending.
 	RequestForUpdate(ctx context.Context, id int64) (domain.Request, error)
-	// LockRequests locks the requests ids and the structures they are for until the
-	// transaction ends: the requests first, then the structures, each in ascending id order,
-	// the order a single decision takes them in, so that concurrent deciders queue instead of
-	// deadlocking. SQLite write
-	// transactions are serial already: there it does nothing.
+	// LockRequests locks the requests ids, the structures they are for and the accounts of
+	// their people until the transaction ends: the requests first, then the structures, then
+	// the accounts, each in ascending id order, the order a single decision takes them in, so
+	// that concurrent deciders queue instead of deadlocking. SQLite write transactions are
+	// serial already: there it does nothing.
 	LockRequests(ctx context.Context, ids []int64) error
 	RequestByID(ctx context.Context, id int64) (domain.Request, error)
 	// DecideRequest records the decision only if the request is still pending; otherwise

@@ -26,7 +26,10 @@ func NewCmdInit(f *cmdutil.Factory) *cobra.Command {
 		Short: "Create or upgrade the database; create the first gestionnaire",
 		Long: `Create the database (or bring an existing one up to date) and, with --admin-email, create
 its first gestionnaire and sign in as them. Running it again is harmless: it only applies
-migrations that are missing. On PostgreSQL it holds an advisory lock while it migrates.`,
+migrations that are missing. On PostgreSQL it holds an advisory lock while it migrates.
+With --admin-email on a database that has a gestionnaire already (one created by another
+init running at the same moment included), it applies the migrations, creates nobody and
+exits with 5 (conflict).`,
 		Example: `  profil init --admin-email jeanne.durand@cap-metiers.fr --admin-name "Jeanne Durand"
   printf '%s\n' "$PASSWORD" | profil --db postgres://profil@db/profil init \
       --admin-email jeanne.durand@cap-metiers.fr --admin-name "Jeanne Durand" --password-stdin`,

@@ -126,7 +126,9 @@ func (d *DB) Close() error { return d.db.Close() }
 const updateAttempts = 5
 
 // Update runs fn in one read-write transaction. A transaction the database aborted to break a
-// deadlock is run again from the start, up to updateAttempts times.
+// deadlock or a serialization conflict, at any statement or at its commit, is rolled back and
+// run again from the start, up to updateAttempts times: fn must be safe to run again (see
+// store.Store.Update).
 func (d *DB) Update(ctx context.Context, fn func(store.Tx) error) error {
 	for attempt := 1; ; attempt++ {
 		err := d.update(ctx, fn)
@@ -247,6 +249,19 @@ func (t *tx) stmt(ctx context.Context, query string) *sql.Stmt {
 }
 
 func (t *tx) Now() time.Time { return t.now }
+
+// LockName takes a transaction-level advisory lock on PostgreSQL. The schema is part of the
+// key, so that databases side by side in one PostgreSQL database (a schema each) do not wait
+// on each other; hashtext may give two names one key, which only makes them wait in turn.
+func (t *tx) LockName(ctx context.Context, name string) error {
+	if t.d.Dialect() != Postgres || t.readOnly {
+		return nil
+	}
+	if _, err := t.exec(ctx, `SELECT pg_advisory_xact_lock(hashtext(current_schema() || ' ' || $1))`, name); err != nil {
+		return fmt.Errorf("lock %s: %w", name, err)
+	}
+	return nil
+}
 
 func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	query = t.d.rebind(query)

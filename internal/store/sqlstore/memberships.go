@@ -27,6 +27,16 @@ func (t *tx) LockStructure(ctx context.Context, id int64) (domain.Structure, err
 	return t.StructureByID(ctx, id)
 }
 
+func (t *tx) LockStructures(ctx context.Context, ids []int64) error {
+	if t.d.Dialect() != Postgres || t.readOnly || len(ids) == 0 {
+		return nil
+	}
+	if _, err := t.exec(ctx, `SELECT id FROM structures WHERE id = ANY($1) ORDER BY id FOR UPDATE`, ids); err != nil {
+		return fmt.Errorf("lock structures: %w", err)
+	}
+	return nil
+}
+
 func scanMembership(sc interface{ Scan(...any) error }) (domain.Membership, error) {
 	var (
 		m            domain.Membership

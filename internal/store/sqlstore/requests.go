@@ -130,14 +130,20 @@ func (t *tx) LockRequests(ctx context.Context, ids []int64) error {
 	if t.d.Dialect() != Postgres || t.readOnly || len(ids) == 0 {
 		return nil
 	}
-	// Requests first, as a single decision does (RequestForUpdate, then LockStructure): every
-	// decider takes request locks before structure locks, each kind in id order.
+	// Requests first, as a single decision does (RequestForUpdate, LockStructure, then
+	// UserForUpdate): every decider takes request locks before structure locks before account
+	// locks, each kind in id order.
 	if _, err := t.exec(ctx, `SELECT id FROM requests WHERE id = ANY($1) ORDER BY id FOR UPDATE`, ids); err != nil {
 		return fmt.Errorf("lock requests: %w", err)
 	}
 	if _, err := t.exec(ctx, `SELECT id FROM structures WHERE id IN
 		(SELECT structure_id FROM requests WHERE id = ANY($1)) ORDER BY id FOR UPDATE`, ids); err != nil {
 		return fmt.Errorf("lock the structures of requests: %w", err)
+	}
+	// Then the accounts a decision activates or refuses (UserForUpdate).
+	if _, err := t.exec(ctx, `SELECT id FROM users WHERE id IN
+		(SELECT user_id FROM requests WHERE id = ANY($1)) ORDER BY id FOR UPDATE`, ids); err != nil {
+		return fmt.Errorf("lock the accounts of requests: %w", err)
 	}
 	return nil
 }

@@ -65,6 +65,14 @@ func (t *tx) UserByID(ctx context.Context, id int64) (domain.User, error) {
 	return u, nil
 }
 
+func (t *tx) UserForUpdate(ctx context.Context, id int64) (domain.User, error) {
+	u, err := scanUser(t.queryRow(ctx, `SELECT `+userColumns+` FROM users u WHERE u.id = $1`+t.forUpdate(), id))
+	if err != nil {
+		return u, notFound(err, "notfound.user_id", id)
+	}
+	return u, nil
+}
+
 func (t *tx) UserByEmail(ctx context.Context, email string) (domain.User, error) {
 	u, err := scanUser(t.queryRow(ctx, `SELECT `+userColumns+` FROM users u WHERE u.email = $1`, email))
 	if err != nil {
