@@ -91,6 +91,11 @@ func userColumns(u view.User) []output.Column[view.User] {
 			return strings.Join(lines, "\n")
 		}})
 	}
+	if u.LockedUntil != nil {
+		cols = append(cols, output.Column[view.User]{Header: "Locked until", Value: func(u view.User) string {
+			return u.LockedUntil.Format("2006-01-02 15:04Z")
+		}})
+	}
 	if u.MustChangePassword {
 		cols = append(cols, output.Column[view.User]{Header: "Password", Value: func(view.User) string {
 			return "to change at the next sign-in"
