@@ -22,7 +22,7 @@ func NewCmdDisable(f *cmdutil.Factory, runF func(context.Context, *DisableOption
 	var noReferent bool
 	cmd := &cobra.Command{
 		Use:   "disable EMAIL [--reason TEXT] [--new-referent EMAIL | --no-referent]",
-		Short: "Close an account: no more sign-in, sessions and API tokens ended (gestionnaires)",
+		Short: "Close an account: no sign-in, its sessions and tokens end (gestionnaires)",
 		Long: `Disable an account: the person can no longer sign in, and every session and API token of
 the account stops working at once (they stay ended when the account is enabled again). The
 memberships and rights are kept, for ` + "`profil user enable`" + `. The reason is kept in the audit trail.

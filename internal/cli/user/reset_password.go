@@ -27,7 +27,7 @@ type ResetResult struct {
 func NewCmdResetPassword(f *cmdutil.Factory, runF func(context.Context, *ResetPasswordOptions) error) *cobra.Command {
 	return &cobra.Command{
 		Use:   "reset-password EMAIL",
-		Short: "Take an account's password away; a temporary one is mailed to the person (gestionnaires)",
+		Short: "End a password; a temporary one is mailed to the person (gestionnaires)",
 		Long: `Reset the password of an account: it stops working at once, and every session and API token
 of the account ends. A temporary password is mailed to the person: it is made when
 ` + "`profil mail send`" + ` sends the message, so that nobody but the person ever reads it (not
