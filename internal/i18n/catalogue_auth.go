@@ -47,8 +47,8 @@ func init() {
 			"✓ password of %s reset (%d sessions and API tokens ended); a temporary password will be made and mailed by the next `profil mail send`",
 			"✓ mot de passe de %s réinitialisé (%d sessions et jetons d'API arrêtés) ; un mot de passe provisoire sera créé et envoyé au prochain `profil mail send`"},
 		"reset_password.not_queued": {
-			"✓ password of %s reset (%d sessions and API tokens ended); a temporary-password mail was queued less than 15 minutes ago: the person gets a new one by signing in after that",
-			"✓ mot de passe de %s réinitialisé (%d sessions et jetons d'API arrêtés) ; un mail de mot de passe provisoire a été mis en file il y a moins de 15 minutes : la personne en recevra un nouveau en se connectant ensuite"},
+			"✓ password of %s reset (%d sessions and API tokens ended); no new mail: one that will carry a temporary password still waits in the outbox, or the account is not active",
+			"✓ mot de passe de %s réinitialisé (%d sessions et jetons d'API arrêtés) ; pas de nouveau mail : un mail qui portera un mot de passe provisoire attend encore dans la file, ou le compte n'est pas actif"},
 		"mail_send.skipped_one": {
 			"  #%d to %s not sent: the account is no longer active, so no temporary password was made",
 			"  n° %d pour %s non envoyé : le compte n'est plus actif, aucun mot de passe provisoire n'a été créé"},

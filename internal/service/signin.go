@@ -116,7 +116,7 @@ func (s *Service) Login(ctx context.Context, email, password string) (string, do
 		case domain.SignInNoPassword:
 			refusal = errSignInRefused()
 			if cur.Status == domain.UserActive {
-				queued, err := s.queueTemporaryPassword(ctx, tx, domain.Anonymous, &cur)
+				queued, err := s.queueTemporaryPassword(ctx, tx, domain.Anonymous, &cur, true)
 				if err != nil {
 					return err
 				}
@@ -148,13 +148,24 @@ func signInFailed(ctx context.Context, tx store.Tx, email string, outcome domain
 }
 
 // queueTemporaryPassword queues the mail that will carry a temporary password for u, unless
-// one was queued less than domain.TemporaryMailInterval ago; it reports whether it queued one.
-// The message holds no secret: the password is generated when it is sent (DeliverMail). u is
-// updated and saved.
-func (s *Service) queueTemporaryPassword(ctx context.Context, tx store.Tx, actor domain.Actor, u *domain.User) (bool, error) {
+// one is still waiting to be sent (it will carry the password), or, when asked from a sign-in
+// attempt (limited), one was queued less than domain.TemporaryMailInterval ago; it reports
+// whether it queued one. A gestionnaire's reset is not limited in time: it is audited, and a
+// person may need it right after a mail. The message holds no secret: the password is
+// generated when it is sent (DeliverMail). u is updated and saved.
+func (s *Service) queueTemporaryPassword(ctx context.Context, tx store.Tx, actor domain.Actor, u *domain.User, limited bool) (bool, error) {
 	now := tx.Now()
-	if !u.MayMailTemporaryPassword(now) {
+	if limited && !u.MayMailTemporaryPassword(now) {
 		return false, nil
+	}
+	pending, err := tx.ListMail(ctx, store.MailQuery{PendingOnly: true})
+	if err != nil {
+		return false, err
+	}
+	for _, m := range pending {
+		if m.SecretFor == u.ID {
+			return false, nil
+		}
 	}
 	u.TemporaryMailAt = &now
 	if err := tx.UpdateUser(ctx, u); err != nil {

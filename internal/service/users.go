@@ -161,7 +161,7 @@ func (s *Service) ChangePassword(ctx context.Context, actor domain.Actor, old, n
 // ResetResult is what ResetPassword did.
 type ResetResult struct {
 	User          domain.User
-	Mailed        bool // a temporary-password mail was queued (false: one was queued less than 15 min ago)
+	Mailed        bool // a temporary-password mail was queued (false: one still waits to be sent, or the account is not active)
 	TokensRevoked int
 }
 
@@ -182,7 +182,7 @@ func (s *Service) ResetPassword(ctx context.Context, actor domain.Actor, email s
 		u.PasswordHash, u.MustChangePassword, u.PasswordExpiresAt = "", true, nil
 		u.Unlock() // the gestionnaire vouches for the person
 		if u.Status == domain.UserActive {
-			if res.Mailed, err = s.queueTemporaryPassword(ctx, tx, actor, &u); err != nil {
+			if res.Mailed, err = s.queueTemporaryPassword(ctx, tx, actor, &u, false); err != nil {
 				return err
 			}
 		}

@@ -32,8 +32,8 @@ func NewCmdResetPassword(f *cmdutil.Factory, runF func(context.Context, *ResetPa
 of the account ends. A temporary password is mailed to the person: it is made when
 ` + "`profil mail send`" + ` sends the message, so that nobody but the person ever reads it (not
 you, not ` + "`mail list`" + `, not the database). It signs in once, within 72 hours, and must then
-be changed. At most one such mail goes to an account every 15 minutes; after that, the person
-gets a new one by trying to sign in.
+be changed. While such a mail waits in the outbox, a new reset queues no other one. When it
+has expired, the person gets a new one by trying to sign in (at most one every 15 minutes).
 
 -o json prints {"email", "mailed", "tokens_revoked"}; --quiet prints nothing.`,
 		Example: `  profil user reset-password claire.martin@horizons.fr
