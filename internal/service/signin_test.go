@@ -397,15 +397,6 @@ func TestLockout(t *testing.T) {
 	})
 }
 
-func TestLockDurationDoublesUpToADay(t *testing.T) {
-	want := []time.Duration{15 * time.Minute, 30 * time.Minute, time.Hour, 2 * time.Hour, 4 * time.Hour, 8 * time.Hour, 16 * time.Hour, 24 * time.Hour, 24 * time.Hour}
-	for i, d := range want {
-		if got := domain.LockDuration(i + 1); got != d {
-			t.Errorf("lock %d lasts %v, want %v", i+1, got, d)
-		}
-	}
-}
-
 func TestSignInRefusalIsUniform(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, dsn string) {
 		w := newSignWorld(t, dsn)
