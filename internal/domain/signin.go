@@ -59,6 +59,7 @@ type SignInOutcome string
 const (
 	SignInOK            SignInOutcome = "ok"
 	SignInUnknown       SignInOutcome = "unknown_account"
+	SignInInvalidEmail  SignInOutcome = "invalid_email" // not an e-mail address: kept without the text typed
 	SignInLocked        SignInOutcome = "locked"
 	SignInNoPassword    SignInOutcome = "no_usable_password" // none yet, or a temporary one used or expired
 	SignInWrongPassword SignInOutcome = "wrong_password"

@@ -42,6 +42,12 @@ func errSignInRefused() error { return domain.Errorf(domain.ErrForbidden, "auth.
 func (s *Service) Login(ctx context.Context, email, password string) (string, domain.User, error) {
 	email, err := domain.NormalizeEmail(email)
 	if err != nil {
+		// Audited too, without what was typed: it may be a password typed in the wrong field.
+		if aerr := s.store.Update(ctx, func(tx store.Tx) error {
+			return signInFailed(ctx, tx, "", domain.SignInInvalidEmail, nil)
+		}); aerr != nil {
+			return "", domain.User{}, aerr
+		}
 		return "", domain.User{}, err
 	}
 	var u domain.User
@@ -74,7 +80,7 @@ func (s *Service) Login(ctx context.Context, email, password string) (string, do
 			refusal = errSignInRefused()
 			return signInFailed(ctx, tx, email, domain.SignInUnknown, nil)
 		}
-		cur, err := tx.UserByID(ctx, u.ID)
+		cur, err := tx.UserForUpdate(ctx, u.ID)
 		if errors.Is(err, domain.ErrNotFound) {
 			refusal = errSignInRefused()
 			return signInFailed(ctx, tx, email, domain.SignInUnknown, nil)
@@ -193,7 +199,7 @@ func (s *Service) issueTemporaryPassword(ctx context.Context, actor domain.Actor
 	issued := false
 	err = s.store.Update(ctx, func(tx store.Tx) error {
 		issued = false
-		u, err := tx.UserByID(ctx, m.SecretFor)
+		u, err := tx.UserForUpdate(ctx, m.SecretFor)
 		if errors.Is(err, domain.ErrNotFound) {
 			return nil
 		} else if err != nil {
@@ -222,13 +228,18 @@ func (s *Service) issueTemporaryPassword(ctx context.Context, actor domain.Actor
 	return temp, nil
 }
 
-// userByEmailForAdmin loads the account a gestionnaire names.
+// userByEmailForAdmin loads the account a gestionnaire names, its row locked until the
+// transaction ends.
 func userByEmailForAdmin(ctx context.Context, tx store.Tx, email string) (domain.User, error) {
 	e, err := domain.NormalizeEmail(email)
 	if err != nil {
 		return domain.User{}, err
 	}
-	return tx.UserByEmail(ctx, e)
+	u, err := tx.UserByEmail(ctx, e)
+	if err != nil {
+		return u, err
+	}
+	return tx.UserForUpdate(ctx, u.ID)
 }
 
 // DisableInput names the account to disable, why, and what happens to the référent role of the

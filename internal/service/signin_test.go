@@ -631,3 +631,52 @@ func TestDisableReferentWithoutSuccessor(t *testing.T) {
 		}
 	})
 }
+
+func TestConcurrentFailuresAllCount(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		w := newSignWorld(t, dsn)
+		const lea = "lea.bernard@horizons.fr"
+		w.account(lea, signPassword)
+		const attempts = 2 * domain.MaxFailedSignIns
+		var wg sync.WaitGroup
+		errs := make(chan error, attempts)
+		for range attempts {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, _, err := w.svc.Login(w.ctx, lea, wrongTyped)
+				errs <- err
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if !errors.Is(err, domain.ErrForbidden) {
+				t.Fatalf("a concurrent wrong sign-in: %v", err)
+			}
+		}
+		if u := w.user(lea); !u.LockedAt(w.clock()) || u.LockCount != 1 {
+			t.Fatalf("after %d concurrent failures: locked until %v, %d locks; want locked once", attempts, u.LockedUntil, u.LockCount)
+		}
+		if n := len(w.audit(service.ActionSignInFailed)); n != attempts {
+			t.Errorf("%d failures audited, want %d", n, attempts)
+		}
+	})
+}
+
+func TestInvalidEmailIsAuditedWithoutTheText(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		w := newSignWorld(t, dsn)
+		_, _, err := w.svc.Login(w.ctx, "mon mot de passe secret", wrongTyped)
+		if !errors.Is(err, domain.ErrInvalid) {
+			t.Fatalf("a sign-in with no e-mail address: %v", err)
+		}
+		ev := w.audit(service.ActionSignInFailed)
+		if len(ev) != 1 || ev[0].Target != "" || !strings.Contains(ev[0].Details, "invalid_email") {
+			t.Fatalf("audit: %+v", ev)
+		}
+		if found := w.rawSecrets("mon mot de passe secret", wrongTyped); len(found) > 0 {
+			t.Fatalf("what was typed is in the database: %q", found)
+		}
+	})
+}

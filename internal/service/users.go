@@ -133,7 +133,7 @@ func (s *Service) ChangePassword(ctx context.Context, actor domain.Actor, old, n
 		return err
 	}
 	return s.store.Update(ctx, func(tx store.Tx) error {
-		u, err := tx.UserByID(ctx, actor.UserID)
+		u, err := tx.UserForUpdate(ctx, actor.UserID)
 		if err != nil {
 			return err
 		}
@@ -177,6 +177,9 @@ func (s *Service) ResetPassword(ctx context.Context, actor domain.Actor, email s
 		res = ResetResult{}
 		u, err := userOrSelf(ctx, tx, actor, email)
 		if err != nil {
+			return err
+		}
+		if u, err = tx.UserForUpdate(ctx, u.ID); err != nil {
 			return err
 		}
 		u.PasswordHash, u.MustChangePassword, u.PasswordExpiresAt = "", true, nil

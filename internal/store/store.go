@@ -43,6 +43,9 @@ type Tx interface {
 	UpdateUser(ctx context.Context, u *domain.User) error
 	UserByID(ctx context.Context, id int64) (domain.User, error)
 	UserByEmail(ctx context.Context, email string) (domain.User, error)
+	// UserForUpdate loads an account and, on PostgreSQL, locks its row until the transaction
+	// ends: sign-in counters and password changes are read-modify-writes.
+	UserForUpdate(ctx context.Context, id int64) (domain.User, error)
 	CountManagers(ctx context.Context) (int, error)
 	// ManagerEmails lists the e-mails of active gestionnaires, to tell them of new requests.
 	ManagerEmails(ctx context.Context) ([]string, error)

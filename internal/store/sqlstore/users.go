@@ -78,6 +78,18 @@ func (t *tx) UserByID(ctx context.Context, id int64) (domain.User, error) {
 	return u, nil
 }
 
+// UserForUpdate loads an account and, on PostgreSQL, locks its row until the transaction ends,
+// so that concurrent sign-ins count every failure (SQLite write transactions are serial).
+func (t *tx) UserForUpdate(ctx context.Context, id int64) (domain.User, error) {
+	if t.d.Dialect() == Postgres && !t.readOnly {
+		var got int64
+		if err := t.queryRow(ctx, `SELECT id FROM users WHERE id = $1 FOR UPDATE`, id).Scan(&got); err != nil {
+			return domain.User{}, notFound(mapErr(err), "notfound.user_id", id)
+		}
+	}
+	return t.UserByID(ctx, id)
+}
+
 func (t *tx) UserByEmail(ctx context.Context, email string) (domain.User, error) {
 	u, err := scanUser(t.queryRow(ctx, `SELECT `+userColumns+` FROM users u WHERE u.email = $1`, email))
 	if err != nil {
