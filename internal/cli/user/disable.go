@@ -72,7 +72,9 @@ func disableRun(ctx context.Context, f *cmdutil.Factory, opts *DisableOptions) e
 	if err != nil {
 		return err
 	}
-	if f.CanPrompt() && actor.Manager {
+	// Those who may not disable this account are refused without a question first.
+	self := strings.EqualFold(opts.Input.Email, actor.Email)
+	if f.CanPrompt() && actor.Manager && !self && !actor.MustChangePassword {
 		if err := confirm(f, i18n.T("disable.confirm", opts.Input.Email)); err != nil {
 			return err
 		}
