@@ -10,6 +10,11 @@ func init() {
 			"A temporary password has been created for your account: %s\nIt works for one sign-in, within %d hours; you will then be asked to change it with `profil user passwd`.\nIf you did not ask for it, you may ignore this message: your account stays as it was.",
 			"Un mot de passe provisoire a été créé pour votre compte : %s\nIl permet une seule connexion, dans les %d heures ; il vous sera alors demandé de le changer avec `profil user passwd`.\nSi vous ne l'avez pas demandé, ignorez ce message : votre compte reste tel qu'il était."},
 
+		"mail.password_changed.subject": {"Your password was changed", "Votre mot de passe a été changé"},
+		"mail.password_changed.body": {
+			"The password of your account was just changed, and your other sessions were ended.\nIf you did not change it, tell your structure's référent or the gestionnaires at once.",
+			"Le mot de passe de votre compte vient d'être changé, et vos autres sessions ont été fermées.\nSi ce n'est pas vous qui l'avez changé, prévenez sans attendre la personne référente de votre structure ou les gestionnaires."},
+
 		"policy.user_disable": {"disable an account", "désactiver un compte"},
 		"policy.user_enable":  {"enable an account", "réactiver un compte"},
 		"policy.user_unlock":  {"unlock an account", "déverrouiller un compte"},

@@ -107,3 +107,9 @@ func mailTemporaryPassword(ctx context.Context, tx store.Tx, u domain.User, ttl 
 		Body: body([]string{greeting(u), "",
 			i18n.T("mail.temporary_password.body", domain.TemporaryPasswordPlaceholder, int(ttl.Hours()))})})
 }
+
+func mailPasswordChanged(ctx context.Context, tx store.Tx, u domain.User) error {
+	return enqueue(ctx, tx, u.Email, i18n.T("mail.password_changed.subject"),
+		greeting(u), "",
+		i18n.T("mail.password_changed.body"))
+}

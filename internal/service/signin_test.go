@@ -453,6 +453,11 @@ func TestPasswordChangeEndsOtherSessions(t *testing.T) {
 		}
 		w.refused(claire, signPassword)
 		w.login(claire, "un autre mot de passe")
+		// The person is told, in case it was not them.
+		w.send()
+		if bodies := w.delivered[claire]; len(bodies) != 1 || !strings.Contains(bodies[0], "password of your account was just changed") {
+			t.Errorf("messages to %s: %q", claire, bodies)
+		}
 	})
 }
 

@@ -153,6 +153,10 @@ func (s *Service) ChangePassword(ctx context.Context, actor domain.Actor, old, n
 		if err != nil {
 			return err
 		}
+		// The person hears of it, so that a change they did not make does not go unseen.
+		if err := mailPasswordChanged(ctx, tx, u); err != nil {
+			return err
+		}
 		return audit(ctx, tx, actor, ActionPasswordChange, 0, u.Email,
 			map[string]any{"was_temporary": wasTemporary, "sessions_ended": ended})
 	})
