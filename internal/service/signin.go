@@ -94,11 +94,15 @@ func (s *Service) Login(ctx context.Context, email, password string) (string, do
 		details := map[string]any{}
 		switch outcome {
 		case domain.SignInOK:
+			exp := now.Add(s.SessionTTL)
+			// A session opened with a temporary password lasts no longer than the password.
+			if cur.MustChangePassword && cur.PasswordExpiresAt != nil && cur.PasswordExpiresAt.Before(exp) {
+				exp = *cur.PasswordExpiresAt
+			}
 			cur.RecordSignIn(now)
 			if err := tx.UpdateUser(ctx, &cur); err != nil {
 				return err
 			}
-			exp := now.Add(s.SessionTTL)
 			t := domain.Token{UserID: cur.ID, Kind: domain.TokenSession, Hash: secret.HashToken(token), ExpiresAt: &exp}
 			if err := tx.CreateToken(ctx, &t); err != nil {
 				return err

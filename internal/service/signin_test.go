@@ -322,8 +322,14 @@ func TestTemporaryPasswordExpires(t *testing.T) {
 		}
 		w.refused(paul, temp)
 		w.advance(domain.DefaultTemporaryPasswordTTL - time.Second)
-		if _, a := w.login(paul, next); !a.MustChangePassword {
+		session, a := w.login(paul, next)
+		if !a.MustChangePassword {
 			t.Fatal("the new temporary password gave a full session")
+		}
+		// The session it opened ends with the temporary password.
+		w.advance(time.Second)
+		if _, err := w.svc.Authenticate(w.ctx, session); !errors.Is(err, domain.ErrForbidden) {
+			t.Fatalf("a session opened with a temporary password outlived it: %v", err)
 		}
 	})
 }

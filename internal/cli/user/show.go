@@ -71,6 +71,9 @@ func printUser(f *cmdutil.Factory, d service.UserDetail, done string) error {
 		return err
 	}
 	u := view.UserFromDetail(d.User, d.Memberships)
+	if u.LockedUntil != nil && !now(f).Before(*u.LockedUntil) {
+		u.LockedUntil = nil // a lock that is over is no lock
+	}
 	return output.PrintOne(f.IO, format, u, userColumns(u))
 }
 

@@ -117,7 +117,7 @@ type User struct {
 	Status             string           `json:"status"`
 	Manager            bool             `json:"manager"`
 	MustChangePassword bool             `json:"must_change_password"`
-	LockedUntil        *time.Time       `json:"locked_until"` // end of the last lock; null when none
+	LockedUntil        *time.Time       `json:"locked_until"` // until when the account is locked
 	LastLoginAt        *time.Time       `json:"last_login_at"`
 	Structures         []UserMembership `json:"structures"`
 }
