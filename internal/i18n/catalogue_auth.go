@@ -55,7 +55,7 @@ func init() {
 			"✓ password of %s reset (%d sessions and API tokens ended); no new mail: one that will carry a temporary password still waits in the outbox, or the account is not active",
 			"✓ mot de passe de %s réinitialisé (%d sessions et jetons d'API arrêtés) ; pas de nouveau mail : un mail qui portera un mot de passe provisoire attend encore dans la file, ou le compte n'est pas actif"},
 		"mail_send.skipped_one": {
-			"  #%d to %s not sent: the account is no longer active, so no temporary password was made",
-			"  n° %d pour %s non envoyé : le compte n'est plus actif, aucun mot de passe provisoire n'a été créé"},
+			"  #%d to %s not sent: the account is no longer active or no longer at this address, so no temporary password was made",
+			"  n° %d pour %s non envoyé : le compte n'est plus actif ou plus à cette adresse, aucun mot de passe provisoire n'a été créé"},
 	})
 }

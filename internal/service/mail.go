@@ -27,7 +27,8 @@ type MailResult struct {
 	To      string
 	Subject string
 	Sent    bool
-	// Skipped: a temporary-password message for an account that is gone or no longer active;
+	// Skipped: a temporary-password message for an account that is gone, no longer active or
+	// no longer at the message's address;
 	// no password was made, nothing was sent, and the message left the queue.
 	Skipped  bool
 	Error    string    // why the delivery failed, empty when sent

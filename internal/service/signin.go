@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/secret"
@@ -190,7 +191,8 @@ func (s *Service) queueTemporaryPassword(ctx context.Context, tx store.Tx, actor
 // issueTemporaryPassword generates the temporary password a message m carries, stores its hash
 // with its expiry on the account, ends every session and API token of the account, and
 // returns the password, to be put in the body in memory only. It returns "" when the account
-// is gone or no longer active: the message is then not sent.
+// is gone, no longer active, or no longer at the address the message goes to: the message is
+// then not sent.
 func (s *Service) issueTemporaryPassword(ctx context.Context, actor domain.Actor, m domain.Mail) (string, error) {
 	temp, err := secret.NewTemporaryPassword()
 	if err != nil {
@@ -209,9 +211,15 @@ func (s *Service) issueTemporaryPassword(ctx context.Context, actor domain.Actor
 		} else if err != nil {
 			return err
 		}
-		if u.Status != domain.UserActive {
+		switch {
+		case u.Status != domain.UserActive:
 			return audit(ctx, tx, actor, ActionTemporaryIssued, 0, u.Email,
 				map[string]any{"mail": m.ID, "issued": false, "status": string(u.Status)})
+		case !strings.EqualFold(u.Email, m.To):
+			// The address changed since the message was queued: the old one may be someone
+			// else's now. The person gets a new message by signing in again.
+			return audit(ctx, tx, actor, ActionTemporaryIssued, 0, u.Email,
+				map[string]any{"mail": m.ID, "issued": false, "address_changed": true})
 		}
 		exp := tx.Now().Add(s.TemporaryPasswordTTL)
 		u.PasswordHash, u.MustChangePassword, u.PasswordExpiresAt = hash, true, &exp

@@ -528,6 +528,21 @@ func TestTemporaryPasswordNotMadeForInactiveAccount(t *testing.T) {
 		if u := w.user(paul); u.PasswordHash != "" {
 			t.Fatal("a temporary password was made for a disabled account")
 		}
+
+		// Nor for an account whose address changed since: the old one may be someone else's.
+		const lea = "lea.bernard@horizons.fr"
+		w.account(lea, "")
+		w.refused(lea, "x")
+		if _, err := w.svc.UpdateUser(w.ctx, w.manager, lea, service.UserUpdate{Email: str("lea.bernard@nouvelle.fr")}); err != nil {
+			t.Fatal(err)
+		}
+		rep = w.send()
+		if rep.Skipped != 1 || len(w.delivered[lea]) != 0 {
+			t.Fatalf("report %+v: want the message to the old address skipped", rep)
+		}
+		if u := w.user("lea.bernard@nouvelle.fr"); u.PasswordHash != "" {
+			t.Fatal("a temporary password was made for a message to an old address")
+		}
 	})
 }
 

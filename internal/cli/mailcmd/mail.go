@@ -328,7 +328,7 @@ type Result struct {
 	ID            int64      `json:"id"`
 	To            string     `json:"to"`
 	Subject       string     `json:"subject"`
-	Result        string     `json:"result"` // sent, failed, or skipped (a temporary password for an account no longer active)
+	Result        string     `json:"result"` // sent, failed, or skipped (a temporary password for an account no longer active, or no longer at that address)
 	Error         string     `json:"error"`
 	Attempts      int        `json:"attempts"`
 	NextAttemptAt *time.Time `json:"next_attempt_at"`
