@@ -200,4 +200,18 @@ func TestBinaryTemporaryPasswordAndLockout(t *testing.T) {
 	want(t, gest.run(t, 30*time.Second, nil, "user", "reset-password", lucie), 0, "profil mail send")
 	want(t, phone.run(t, 30*time.Second, nil, "user", "show"), 4)
 	want(t, login(phone, newer), 4, refusal)
+
+	// Disabled before the message went: no password is made, the message is dropped.
+	want(t, gest.run(t, 30*time.Second, nil, "user", "disable", lucie), 0)
+	r = gest.run(t, 60*time.Second, nil, "mail", "send", "--smtp", srv.URL(), "-o", "json")
+	want(t, r, 0, "not sent")
+	withPassword := 0
+	for _, m := range srv.Messages() {
+		if temporaryInMail.MatchString(m.Body) {
+			withPassword++
+		}
+	}
+	if !strings.Contains(r.stdout, `"result": "skipped"`) || withPassword != 1 {
+		t.Fatalf("mail send for a disabled account (%d messages with a password):\n%s", withPassword, r)
+	}
 }
