@@ -15,6 +15,11 @@ func init() {
 			"The password of your account was just changed, and your other sessions were ended.\nIf you did not change it, tell your structure's référent or the gestionnaires at once.",
 			"Le mot de passe de votre compte vient d'être changé, et vos autres sessions ont été fermées.\nSi ce n'est pas vous qui l'avez changé, prévenez sans attendre la personne référente de votre structure ou les gestionnaires."},
 
+		"mail.account_locked.subject": {"Your account is locked for a while", "Votre compte est verrouillé pour un temps"},
+		"mail.account_locked.body": {
+			"After %d wrong passwords in a row, your account refuses every sign-in until %s.\nIf these attempts were not yours, someone may be guessing your password: tell your structure's référent or the gestionnaires. A gestionnaire can also unlock the account at once.",
+			"Après %d mots de passe erronés à la suite, votre compte refuse toute connexion jusqu'au %s.\nSi ces tentatives ne viennent pas de vous, quelqu'un cherche peut-être votre mot de passe : prévenez la personne référente de votre structure ou les gestionnaires. Un gestionnaire peut aussi déverrouiller le compte sans attendre."},
+
 		"policy.user_disable": {"disable an account", "désactiver un compte"},
 		"policy.user_enable":  {"enable an account", "réactiver un compte"},
 		"policy.user_unlock":  {"unlock an account", "déverrouiller un compte"},

@@ -113,3 +113,9 @@ func mailPasswordChanged(ctx context.Context, tx store.Tx, u domain.User) error 
 		greeting(u), "",
 		i18n.T("mail.password_changed.body"))
 }
+
+func mailAccountLocked(ctx context.Context, tx store.Tx, u domain.User) error {
+	return enqueue(ctx, tx, u.Email, i18n.T("mail.account_locked.subject"),
+		greeting(u), "",
+		i18n.T("mail.account_locked.body", domain.MaxFailedSignIns, u.LockedUntil.UTC().Format("2006-01-02 15:04 UTC")))
+}

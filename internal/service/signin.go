@@ -119,6 +119,12 @@ func (s *Service) Login(ctx context.Context, email, password string) (string, do
 					map[string]any{"until": cur.LockedUntil.UTC(), "lock": cur.LockCount}); err != nil {
 					return err
 				}
+				// The person hears of it: the guesses may not be theirs.
+				if cur.Status == domain.UserActive {
+					if err := mailAccountLocked(ctx, tx, cur); err != nil {
+						return err
+					}
+				}
 			}
 			details["failed_in_a_row"] = cur.FailedLogins
 			if err := tx.UpdateUser(ctx, &cur); err != nil {

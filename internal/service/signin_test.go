@@ -397,6 +397,11 @@ func TestLockout(t *testing.T) {
 		if n := len(w.audit(service.ActionUserLocked)); n != 2 {
 			t.Errorf("%d locks audited, want 2", n)
 		}
+		// Each lock is told to the person.
+		w.send()
+		if bodies := w.delivered[lea]; len(bodies) != 2 || !strings.Contains(bodies[0], "5 wrong passwords in a row") {
+			t.Errorf("messages to %s: %q", lea, bodies)
+		}
 		if n := len(w.audit(service.ActionUserUnlock)); n != 1 {
 			t.Errorf("%d unlocks audited, want 1", n)
 		}
