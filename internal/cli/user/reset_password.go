@@ -37,7 +37,7 @@ has expired, the person gets a new one by trying to sign in (at most one every 1
 
 -o json prints {"email", "mailed", "tokens_revoked"}; --quiet prints nothing.`,
 		Example: `  profil user reset-password claire.martin@horizons.fr
-  profil user reset-password claire.martin@horizons.fr && profil mail send`,
+  profil user reset-password claire.martin@horizons.fr && profil mail send   # PROFIL_SMTP set`,
 		Args: cmdutil.ExactArgs(1, "args.account_email"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts := &ResetPasswordOptions{Email: strings.TrimSpace(args[0])}
