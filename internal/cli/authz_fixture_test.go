@@ -352,6 +352,14 @@ func (w *authzWorld) userState(email string) string {
 	})
 }
 
+// accountState is whether an account may sign in: its status and lock.
+func (w *authzWorld) accountState(email string) string {
+	return w.read(func(tx store.Tx) (string, error) {
+		u, err := tx.UserByEmail(w.ctx, email)
+		return fmt.Sprintf("status=%s locked-until=%v lock-count=%d", u.Status, u.LockedUntil, u.LockCount), err
+	})
+}
+
 func (w *authzWorld) userCount() string {
 	return w.read(func(tx store.Tx) (string, error) {
 		us, err := tx.ListUsers(w.ctx, store.UserQuery{})

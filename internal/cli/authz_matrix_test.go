@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -199,6 +200,30 @@ func matrixRows() []matrixRow {
 			target := w.memberOf(w.a)
 			return matrixCell{args: []string{"user", "reset-password", target.Email},
 				state: func() string { return w.userState(target.Email) }}
+		}},
+		{name: "user disable", path: "user disable", allow: allowManagers, cell: func(w *authzWorld, a *matrixActor) matrixCell {
+			target := w.memberOf(w.a)
+			return matrixCell{args: []string{"user", "disable", target.Email, "--reason", "matrice"},
+				state: func() string { return w.accountState(target.Email) }}
+		}},
+		{name: "user enable", path: "user enable", allow: allowManagers, cell: func(w *authzWorld, a *matrixActor) matrixCell {
+			target := w.memberOf(w.a)
+			w.update(func(tx store.Tx) error {
+				target.Status = domain.UserDisabled
+				return tx.UpdateUser(w.ctx, &target)
+			})
+			return matrixCell{args: []string{"user", "enable", target.Email},
+				state: func() string { return w.accountState(target.Email) }}
+		}},
+		{name: "user unlock", path: "user unlock", allow: allowManagers, cell: func(w *authzWorld, a *matrixActor) matrixCell {
+			target := w.memberOf(w.a)
+			w.update(func(tx store.Tx) error {
+				until := tx.Now().Add(time.Hour)
+				target.LockedUntil, target.LockCount = &until, 1
+				return tx.UpdateUser(w.ctx, &target)
+			})
+			return matrixCell{args: []string{"user", "unlock", target.Email},
+				state: func() string { return w.accountState(target.Email) }}
 		}},
 		{name: "user affiliate (oneself)", path: "user affiliate", allow: allowSignedIn, cell: func(w *authzWorld, a *matrixActor) matrixCell {
 			st := w.structure()

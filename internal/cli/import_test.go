@@ -300,11 +300,12 @@ func TestUserImport(t *testing.T) {
 			t.Errorf("report (%v):\n%q", err, lines)
 		}
 
-		// A legacy account signs in: the first attempt mails a temporary password.
+		// A legacy account signs in: the first attempt queues a temporary password, with the
+		// answer every failed sign-in gets.
 		env := w.env
 		env.Stdin = "mon ancien mot de passe\n"
 		r = clitest.Run(t, env, "login", "--email", "lucie.moreau@cap-metiers.example", "--password-stdin").Want(t, cmdutil.ExitForbidden)
-		wantOutput(t, r, "temporary password")
+		wantOutput(t, r, "gets a temporary one by mail")
 		env.Stdin = clitest.AdminPassword + "\n" // back to the gestionnaire
 		clitest.Must(t, env, "login", "--email", clitest.AdminEmail, "--password-stdin")
 		var mails []struct {

@@ -13,6 +13,9 @@ type Actor struct {
 	// MustChangePassword: signed in with a temporary password, which must be changed before
 	// anything else.
 	MustChangePassword bool
+	// SessionID is the sign-in session used, 0 for an API token or anonymous: a password
+	// change ends the other sessions and keeps this one.
+	SessionID int64
 }
 
 // Anonymous is the actor of commands run without signing in.

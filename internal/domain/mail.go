@@ -32,6 +32,10 @@ type Mail struct {
 	SentAt        *time.Time
 	// Sensitive: the body holds a secret (a temporary password) and is wiped once delivered.
 	Sensitive bool
+	// SecretFor is the account whose temporary password the message carries (0: none). The
+	// body holds TemporaryPasswordPlaceholder instead: the password is generated, and its hash
+	// stored, only when the message is sent, and put in the body in memory only.
+	SecretFor int64
 }
 
 // WipedBody replaces the body of a sensitive message once it is delivered, in the language

@@ -26,6 +26,9 @@ const (
 	UserPassword      Action = "user.passwd"
 	UserResetPassword Action = "user.reset-password"
 	UserList          Action = "user.list-all" // every membership of every structure
+	UserDisable       Action = "user.disable"
+	UserEnable        Action = "user.enable"
+	UserUnlock        Action = "user.unlock"
 	AffiliationAsk    Action = "user.affiliate"
 	RequestRead       Action = "request.read"   // list: each sees what they may decide, or their own
 	RequestShow       Action = "request.show"   // one request, to whoever may decide it
@@ -81,6 +84,9 @@ var Policy = map[Action]Rule{
 	UserPassword:      {Self, true, "policy.user_password"},
 	UserResetPassword: {Managers, true, "policy.user_reset_password"},
 	UserList:          {Managers, false, "policy.user_list"},
+	UserDisable:       {Managers, true, "policy.user_disable"},
+	UserEnable:        {Managers, true, "policy.user_enable"},
+	UserUnlock:        {Managers, true, "policy.user_unlock"},
 	AffiliationAsk:    {Self, true, "policy.affiliation_ask"},
 	RequestRead:       {SignedIn, false, "policy.request_read"},
 	RequestShow:       {RefOfKind, false, "policy.request_show"},
@@ -114,6 +120,11 @@ func Authorize(a Actor, act Action, s Subject) error {
 	rule, ok := Policy[act]
 	if !ok {
 		return fmt.Errorf("no policy for action %q", act) // a programming error: fail closed
+	}
+	// Signed in with a temporary password: nothing but changing it (whoami and logout need no
+	// rule).
+	if a.MustChangePassword && act != UserPassword {
+		return Errorf(ErrForbidden, "auth.temporary_password")
 	}
 	// A read-only token changes nothing, not even what anybody may ask for.
 	if rule.Mutates && a.Scope == ScopeRead {

@@ -29,6 +29,19 @@ type User struct {
 	Source             string // "", "synapse", "prisme": where a legacy account came from
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
+	// FailedLogins counts the failed sign-ins in a row since the last success or lock.
+	FailedLogins int
+	// LockCount counts the locks in a row: each one lasts twice the previous one.
+	LockCount int
+	// LockedUntil: no sign-in is even tried before this time.
+	LockedUntil *time.Time
+	// LastLoginAt is the last successful sign-in.
+	LastLoginAt *time.Time
+	// PasswordExpiresAt is when a temporary password (MustChangePassword) stops signing in; a
+	// sign-in with it sets it to that moment, so that it works once.
+	PasswordExpiresAt *time.Time
+	// TemporaryMailAt is when the last temporary-password mail was queued.
+	TemporaryMailAt *time.Time
 }
 
 // FullName is "Prénom NOM" as French administrations write it.

@@ -156,10 +156,6 @@ var catalogue = map[string]message{
 	"auth.already_bootstrapped": {
 		"this database already has a gestionnaire: sign in with `profil login`",
 		"cette base a déjà un gestionnaire : connectez-vous avec `profil login`"},
-	"auth.bad_credentials": {"wrong e-mail or password", "adresse mail ou mot de passe incorrect"},
-	"auth.temporary_sent": {
-		"first sign-in of %s: a temporary password was just sent by mail; sign in with it, then change it",
-		"première connexion de %s : un mot de passe provisoire vient d'être envoyé par mail ; connectez-vous avec, puis changez-le"},
 	"auth.account_pending":  {"the account %s is waiting for its request to be approved", "le compte %s attend que sa demande soit acceptée"},
 	"auth.account_refused":  {"the account request of %s was refused", "la demande de création de compte de %s a été refusée"},
 	"auth.account_disabled": {"the account %s is disabled", "le compte %s est désactivé"},
@@ -320,9 +316,6 @@ var catalogue = map[string]message{
 	"mail.detached.subject":       {"End of affiliation: %s", "Fin de rattachement : %s"},
 	"mail.detached.body":          {"Your account is no longer attached to the structure “%s”.", "Votre compte n'est plus rattaché à la structure « %s »."},
 	"mail.password_reset.subject": {"Your new password", "Votre nouveau mot de passe"},
-	"mail.password_reset.body": {
-		"A temporary password has been created for your account: %s\nYou will be asked to change it at your next sign-in.",
-		"Un mot de passe provisoire a été créé pour votre compte : %s\nIl vous sera demandé de le changer à la prochaine connexion."},
 	"mail.wiped": {
 		"(content wiped once sent: it held a temporary password)",
 		"(contenu effacé après l'envoi : il contenait un mot de passe provisoire)"},
@@ -500,10 +493,6 @@ var catalogue = map[string]message{
 	"register.ask_structure":      {"Structure to join (id or SIRET)", "Structure à rejoindre (numéro ou SIRET)"},
 	"register.ask_password":       {"Password (empty: a temporary one is mailed at approval)", "Mot de passe (vide : un mot de passe provisoire sera envoyé à l'acceptation)"},
 	"register.ask_password_again": {"Password again", "Mot de passe, une deuxième fois"},
-	"reset_password.done": {
-		"✓ temporary password mailed to %s; it must be changed at the next sign-in",
-		"✓ mot de passe provisoire envoyé à %s ; il devra être changé à la prochaine connexion"},
-	"reset_password.table": {"temporary password: %s", "mot de passe provisoire : %s"},
 	"user_update.nothing": {
 		"nothing to change: give at least one of --email, --phone, --function, --last-name, --first-name",
 		"rien à modifier : donnez au moins une des options --email, --phone, --function, --last-name, --first-name"},

@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/profil-cli/profil/internal/domain"
@@ -65,97 +64,6 @@ func (s *Service) Bootstrap(ctx context.Context, in BootstrapInput) (domain.User
 		return audit(ctx, tx, actor, domain.ActionUserCreate, 0, u.Email, map[string]any{"manager": true, "bootstrap": true})
 	})
 	return u, err
-}
-
-// errBadCredentials is the same for an unknown e-mail and a wrong password, so the answer does
-// not tell which accounts exist.
-func errBadCredentials() error { return domain.Errorf(domain.ErrForbidden, "auth.bad_credentials") }
-
-// Login checks an e-mail and password and opens a session. It returns the session token, to be
-// kept by the caller (only its hash is stored).
-func (s *Service) Login(ctx context.Context, email, password string) (string, domain.User, error) {
-	email, err := domain.NormalizeEmail(email)
-	if err != nil {
-		return "", domain.User{}, err
-	}
-	var u domain.User
-	err = s.store.View(ctx, func(tx store.Tx) error {
-		u, err = tx.UserByEmail(ctx, email)
-		return err
-	})
-	if errors.Is(err, domain.ErrNotFound) {
-		secret.DummyVerify(password)
-		return "", domain.User{}, errBadCredentials()
-	}
-	if err != nil {
-		return "", domain.User{}, err
-	}
-	if u.PasswordHash == "" {
-		return "", domain.User{}, s.firstSignIn(ctx, u)
-	}
-	ok, err := secret.VerifyPassword(u.PasswordHash, password)
-	if err != nil {
-		return "", domain.User{}, fmt.Errorf("check password of %s: %w", u.Email, err)
-	}
-	if !ok {
-		return "", domain.User{}, errBadCredentials()
-	}
-	if err := accountCanSignIn(u); err != nil {
-		return "", domain.User{}, err
-	}
-	token, err := secret.NewToken(SessionPrefix)
-	if err != nil {
-		return "", domain.User{}, err
-	}
-	err = s.store.Update(ctx, func(tx store.Tx) error {
-		exp := tx.Now().Add(s.SessionTTL)
-		t := domain.Token{UserID: u.ID, Kind: domain.TokenSession, Hash: secret.HashToken(token), ExpiresAt: &exp}
-		if err := tx.CreateToken(ctx, &t); err != nil {
-			return err
-		}
-		return audit(ctx, tx, actorOf(u, domain.Token{}), domain.ActionSessionCreate, 0, u.Email, nil)
-	})
-	if err != nil {
-		return "", domain.User{}, err
-	}
-	return token, u, nil
-}
-
-// firstSignIn answers the first sign-in of an account that has no password yet (imported from
-// a legacy base, or approved without one): a temporary password is mailed, as the guides say.
-func (s *Service) firstSignIn(ctx context.Context, u domain.User) error {
-	if err := accountCanSignIn(u); err != nil {
-		return err
-	}
-	temp, err := secret.NewTemporaryPassword()
-	if err != nil {
-		return err
-	}
-	hash, err := secret.HashPassword(temp)
-	if err != nil {
-		return err
-	}
-	err = s.store.Update(ctx, func(tx store.Tx) error {
-		cur, err := tx.UserForUpdate(ctx, u.ID)
-		if err != nil {
-			return err
-		}
-		if cur.PasswordHash != "" {
-			return nil // a concurrent first sign-in already did it
-		}
-		cur.PasswordHash, cur.MustChangePassword = hash, true
-		if err := tx.UpdateUser(ctx, &cur); err != nil {
-			return err
-		}
-		if err := mailPasswordReset(ctx, tx, cur, temp); err != nil {
-			return err
-		}
-		return audit(ctx, tx, actorOf(cur, domain.Token{}), "user.first-sign-in", 0, cur.Email, nil)
-	})
-	if err != nil {
-		return err
-	}
-	return domain.Errorf(domain.ErrForbidden, "auth.temporary_sent", u.Email)
 }
 
 // accountCanSignIn explains why a known account may not act.
@@ -240,8 +148,11 @@ func (s *Service) Me(ctx context.Context, actor domain.Actor) (domain.User, erro
 
 func actorOf(u domain.User, t domain.Token) domain.Actor {
 	a := domain.Actor{UserID: u.ID, Email: u.Email, Manager: u.Manager, MustChangePassword: u.MustChangePassword}
-	if t.Kind == domain.TokenAPI {
+	switch t.Kind {
+	case domain.TokenAPI:
 		a.TokenID, a.TokenName, a.Scope = t.ID, t.Name, t.Scope
+	case domain.TokenSession:
+		a.SessionID = t.ID
 	}
 	return a
 }

@@ -308,43 +308,4 @@ func TestDryRunChangesNothing(t *testing.T) {
 	})
 }
 
-func TestFirstSignInMailsTemporaryPassword(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, dsn string) {
-		e := newEnv(t, dsn)
-		st, _ := e.svc.CreateStructure(e.ctx, e.manager, domain.StructureInput{Name: str("Essai"), Address: str("x")})
-		r, _, err := e.svc.Register(e.ctx, domain.Anonymous, service.RegisterInput{Email: "a@essai.fr", LastName: "A", FirstName: "B", Structure: domain.StructureRef{ID: st.ID}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := e.svc.Decide(e.ctx, e.manager, r.ID, service.DecideInput{Decision: domain.Approve}); err != nil {
-			t.Fatal(err)
-		}
-		_, _, err = e.svc.Login(e.ctx, "a@essai.fr", "anything at all")
-		wantErr(t, err, domain.ErrForbidden, "temporary password was just sent")
-		var temp string
-		for _, m := range e.mails() {
-			if m.To == "a@essai.fr" && strings.Contains(m.Body, "temporary password has been created") {
-				temp = strings.TrimSpace(strings.SplitN(strings.SplitN(m.Body, "for your account: ", 2)[1], "\n", 2)[0])
-			}
-		}
-		if temp == "" {
-			t.Fatal("no temporary password mailed")
-		}
-		token, u, err := e.svc.Login(e.ctx, "a@essai.fr", temp)
-		if err != nil || !u.MustChangePassword {
-			t.Fatalf("sign-in with the temporary password: must change=%v err=%v", u.MustChangePassword, err)
-		}
-		a, err := e.svc.Authenticate(e.ctx, token)
-		if err != nil || !a.MustChangePassword {
-			t.Fatalf("actor of a temporary password: %+v %v", a, err)
-		}
-		if err := e.svc.ChangePassword(e.ctx, a, temp, "un nouveau mot de passe"); err != nil {
-			t.Fatal(err)
-		}
-		if a, _ = e.svc.Authenticate(e.ctx, token); a.MustChangePassword {
-			t.Error("still must change the password after changing it")
-		}
-	})
-}
-
 var _ = time.Second

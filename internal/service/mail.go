@@ -23,10 +23,14 @@ const mailErrorMax = 1000
 
 // MailResult is what became of one message in a DeliverMail run.
 type MailResult struct {
-	ID       int64
-	To       string
-	Subject  string
-	Sent     bool
+	ID      int64
+	To      string
+	Subject string
+	Sent    bool
+	// Skipped: a temporary-password message for an account that is gone, no longer active or
+	// no longer at the message's address;
+	// no password was made, nothing was sent, and the message left the queue.
+	Skipped  bool
 	Error    string    // why the delivery failed, empty when sent
 	Attempts int       // failed attempts so far, this one included
 	NextTry  time.Time // when a failed message will be tried again
@@ -36,21 +40,25 @@ type MailResult struct {
 type MailReport struct {
 	Sent      int
 	Failed    int
+	Skipped   int
 	Remaining int // messages not sent yet after the run: failed ones waiting to be retried, others not due
 	Results   []MailResult
 }
 
 // ListMail returns the outbox, oldest first; pendingOnly keeps the messages not sent yet.
-// Only gestionnaires read it: messages carry temporary passwords.
+// Only gestionnaires read it, and each reading is audited: messages are about people. No
+// message holds a secret: a temporary password is generated when its message is sent.
 func (s *Service) ListMail(ctx context.Context, actor domain.Actor, pendingOnly bool) ([]domain.Mail, error) {
 	if err := domain.Authorize(actor, domain.MailRead, domain.Subject{}); err != nil {
 		return nil, err
 	}
 	var out []domain.Mail
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.Update(ctx, func(tx store.Tx) error {
 		var err error
-		out, err = tx.ListMail(ctx, store.MailQuery{PendingOnly: pendingOnly})
-		return err
+		if out, err = tx.ListMail(ctx, store.MailQuery{PendingOnly: pendingOnly}); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, ActionMailListRead, 0, "", map[string]any{"pending_only": pendingOnly, "messages": len(out)})
 	})
 	return out, err
 }
@@ -93,14 +101,17 @@ func (s *Service) DeliverMail(ctx context.Context, actor domain.Actor, deliver f
 			if err := ctx.Err(); err != nil {
 				return report, err
 			}
-			res, err := s.deliverMailOne(ctx, m, deliver)
+			res, err := s.deliverMailOne(ctx, actor, m, deliver)
 			if err != nil {
 				return report, err
 			}
 			report.Results = append(report.Results, res)
-			if res.Sent {
+			switch {
+			case res.Sent:
 				report.Sent++
-			} else {
+			case res.Skipped:
+				report.Skipped++
+			default:
 				report.Failed++
 			}
 		}
@@ -116,8 +127,29 @@ func (s *Service) DeliverMail(ctx context.Context, actor domain.Actor, deliver f
 // deliverMailOne delivers m (no transaction is open meanwhile) and records the outcome. The record
 // is written even if ctx ended during the delivery: a message the server accepted must not
 // be sent again.
-func (s *Service) deliverMailOne(ctx context.Context, m domain.Mail, deliver func(context.Context, domain.Mail) error) (MailResult, error) {
+//
+// A message that carries a temporary password gets it here: generated, its hash stored on the
+// account (ending the account's sessions and tokens) in a transaction of its own, and put in
+// the body in memory only. A failed delivery leaves an unknown password on the account, and
+// the next attempt makes a new one.
+func (s *Service) deliverMailOne(ctx context.Context, actor domain.Actor, m domain.Mail, deliver func(context.Context, domain.Mail) error) (MailResult, error) {
 	res := MailResult{ID: m.ID, To: m.To, Subject: m.Subject, Attempts: m.Attempts}
+	if m.SecretFor != 0 {
+		temp, err := s.issueTemporaryPassword(ctx, actor, m)
+		if err != nil {
+			return res, err
+		}
+		if temp == "" {
+			res.Skipped = true
+			record := context.WithoutCancel(ctx)
+			err := s.store.Update(record, func(tx store.Tx) error { return tx.MarkMailSent(record, m.ID) })
+			if err != nil && !errors.Is(err, domain.ErrConflict) {
+				return res, err
+			}
+			return res, nil
+		}
+		m.Body = strings.ReplaceAll(m.Body, domain.TemporaryPasswordPlaceholder, temp)
+	}
 	deliveryErr := deliver(ctx, m)
 	record := context.WithoutCancel(ctx)
 	err := s.store.Update(record, func(tx store.Tx) error {

@@ -425,6 +425,12 @@ func TestListMailPending(t *testing.T) {
 	mails := outboxEnqueue(t, st, outboxFrenchMails()...)
 	svc := service.New(st)
 	ctx := context.Background()
+	// Reading the outbox is audited: the reader is a real account.
+	u, err := svc.Bootstrap(ctx, service.BootstrapInput{Email: outboxManager.Email, LastName: "Durand", Password: "un mot de passe solide"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	outboxManager := domain.Actor{UserID: u.ID, Email: u.Email, Manager: true}
 	fail := errors.New("452 4.2.2 mailbox full")
 	deliver := func(_ context.Context, m domain.Mail) error {
 		if m.ID == mails[1].ID {
@@ -442,6 +448,10 @@ func TestListMailPending(t *testing.T) {
 	pending, err := svc.ListMail(ctx, outboxManager, true)
 	if err != nil || len(pending) != 1 || pending[0].ID != mails[1].ID || pending[0].LastError != fail.Error() {
 		t.Fatalf("ListMail pending: %+v, %v; want message %d with its error", pending, err, mails[1].ID)
+	}
+	events, err := svc.Audit(ctx, outboxManager, store.AuditQuery{Action: service.ActionMailListRead}, "", nil)
+	if err != nil || len(events) != 2 || events[0].Actor != outboxManager.Email {
+		t.Fatalf("reading the outbox twice left %d audit events (%v), want 2 naming the reader", len(events), err)
 	}
 }
 

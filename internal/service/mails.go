@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/i18n"
@@ -98,8 +99,23 @@ func mailDetached(ctx context.Context, tx store.Tx, u domain.User, s domain.Stru
 		i18n.T("mail.detached.body", s.Name))
 }
 
-func mailPasswordReset(ctx context.Context, tx store.Tx, u domain.User, temp string) error {
-	return tx.EnqueueMail(ctx, &domain.Mail{To: u.Email, Subject: i18n.T("mail.password_reset.subject"), Sensitive: true, Body: body([]string{
+// mailTemporaryPassword queues the message that carries a temporary password for u. The body
+// holds domain.TemporaryPasswordPlaceholder: the password itself is generated when the message
+// is sent, and never stored readable.
+func mailTemporaryPassword(ctx context.Context, tx store.Tx, u domain.User, ttl time.Duration) error {
+	return tx.EnqueueMail(ctx, &domain.Mail{To: u.Email, Subject: i18n.T("mail.password_reset.subject"), Sensitive: true, SecretFor: u.ID,
+		Body: body([]string{greeting(u), "",
+			i18n.T("mail.temporary_password.body", domain.TemporaryPasswordPlaceholder, int(ttl.Hours()))})})
+}
+
+func mailPasswordChanged(ctx context.Context, tx store.Tx, u domain.User) error {
+	return enqueue(ctx, tx, u.Email, i18n.T("mail.password_changed.subject"),
 		greeting(u), "",
-		i18n.T("mail.password_reset.body", temp)})})
+		i18n.T("mail.password_changed.body"))
+}
+
+func mailAccountLocked(ctx context.Context, tx store.Tx, u domain.User) error {
+	return enqueue(ctx, tx, u.Email, i18n.T("mail.account_locked.subject"),
+		greeting(u), "",
+		i18n.T("mail.account_locked.body", domain.MaxFailedSignIns, u.LockedUntil.UTC().Format("2006-01-02 15:04 UTC")))
 }

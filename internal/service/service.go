@@ -17,11 +17,13 @@ type Service struct {
 	store store.Store
 	// SessionTTL is how long a sign-in lasts.
 	SessionTTL time.Duration
+	// TemporaryPasswordTTL is how long a mailed temporary password signs in (once).
+	TemporaryPasswordTTL time.Duration
 }
 
 // New returns the service over st.
 func New(st store.Store) *Service {
-	return &Service{store: st, SessionTTL: 30 * 24 * time.Hour}
+	return &Service{store: st, SessionTTL: 30 * 24 * time.Hour, TemporaryPasswordTTL: domain.DefaultTemporaryPasswordTTL}
 }
 
 // audit writes one audit event in tx. details is marshalled to a JSON object.

@@ -123,7 +123,8 @@ func (s *Service) UpdateUser(ctx context.Context, actor domain.Actor, email stri
 	return u, err
 }
 
-// ChangePassword sets the actor's own password after checking the old one.
+// ChangePassword sets the actor's own password after checking the old one (or the temporary
+// one the session was opened with), and ends every other session of the account.
 func (s *Service) ChangePassword(ctx context.Context, actor domain.Actor, old, new string) error {
 	if err := domain.Authorize(actor, domain.UserPassword, domain.Subject{TargetUser: actor.UserID}); err != nil {
 		return err
@@ -140,51 +141,73 @@ func (s *Service) ChangePassword(ctx context.Context, actor domain.Actor, old, n
 		if err != nil {
 			return err
 		}
+		if u.PasswordHash == "" {
+			return domain.Errorf(domain.ErrForbidden, "user.wrong_password")
+		}
 		ok, err := secret.VerifyPassword(u.PasswordHash, old)
 		if err != nil || !ok {
 			return domain.Errorf(domain.ErrForbidden, "user.wrong_password")
 		}
-		u.PasswordHash, u.MustChangePassword = hash, false
+		wasTemporary := u.MustChangePassword
+		u.PasswordHash, u.MustChangePassword, u.PasswordExpiresAt = hash, false, nil
 		if err := tx.UpdateUser(ctx, &u); err != nil {
 			return err
 		}
-		return audit(ctx, tx, actor, "user.password", 0, u.Email, nil)
+		ended, err := tx.RevokeTokensOf(ctx, u.ID, domain.TokenSession, actor.SessionID)
+		if err != nil {
+			return err
+		}
+		// The person hears of it, so that a change they did not make does not go unseen.
+		if err := mailPasswordChanged(ctx, tx, u); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, ActionPasswordChange, 0, u.Email,
+			map[string]any{"was_temporary": wasTemporary, "sessions_ended": ended})
 	})
 }
 
-// ResetPassword gives an account a temporary password, mailed to the person, to be changed at
-// the next sign-in (gestionnaires).
-func (s *Service) ResetPassword(ctx context.Context, actor domain.Actor, email string) (domain.User, string, error) {
+// ResetResult is what ResetPassword did.
+type ResetResult struct {
+	User          domain.User
+	Mailed        bool // a temporary-password mail was queued (false: one still waits to be sent, or the account is not active)
+	TokensRevoked int
+}
+
+// ResetPassword takes an account's password away (gestionnaires): it stops working at once,
+// every session and API token of the account ends, and a temporary password will be mailed
+// to the person, generated when the message is sent, so that nobody else ever reads it.
+func (s *Service) ResetPassword(ctx context.Context, actor domain.Actor, email string) (ResetResult, error) {
+	var res ResetResult
 	if err := domain.Authorize(actor, domain.UserResetPassword, domain.Subject{}); err != nil {
-		return domain.User{}, "", err
+		return res, err
 	}
-	temp, err := secret.NewTemporaryPassword()
-	if err != nil {
-		return domain.User{}, "", err
-	}
-	hash, err := secret.HashPassword(temp)
-	if err != nil {
-		return domain.User{}, "", err
-	}
-	var u domain.User
-	err = s.store.Update(ctx, func(tx store.Tx) error {
-		var err error
-		if u, err = userOrSelf(ctx, tx, actor, email); err != nil {
+	err := s.store.Update(ctx, func(tx store.Tx) error {
+		res = ResetResult{}
+		u, err := userOrSelf(ctx, tx, actor, email)
+		if err != nil {
 			return err
 		}
 		if u, err = tx.UserForUpdate(ctx, u.ID); err != nil {
 			return err
 		}
-		u.PasswordHash, u.MustChangePassword = hash, true
+		u.PasswordHash, u.MustChangePassword, u.PasswordExpiresAt = "", true, nil
+		u.Unlock() // the gestionnaire vouches for the person
+		if u.Status == domain.UserActive {
+			if res.Mailed, err = s.queueTemporaryPassword(ctx, tx, actor, &u, false); err != nil {
+				return err
+			}
+		}
 		if err := tx.UpdateUser(ctx, &u); err != nil {
 			return err
 		}
-		if err := mailPasswordReset(ctx, tx, u, temp); err != nil {
+		if res.TokensRevoked, err = tx.RevokeTokensOf(ctx, u.ID, "", 0); err != nil {
 			return err
 		}
-		return audit(ctx, tx, actor, "user.reset-password", 0, u.Email, nil)
+		res.User = u
+		return audit(ctx, tx, actor, ActionPasswordReset, 0, u.Email,
+			map[string]any{"mailed": res.Mailed, "tokens_revoked": res.TokensRevoked})
 	})
-	return u, temp, err
+	return res, err
 }
 
 // ListMembersOf lists active memberships: of one structure (its members and gestionnaires may),

@@ -78,6 +78,9 @@ type Tx interface {
 	// ListTokens lists the tokens of one user, oldest first; an empty kind lists every kind.
 	ListTokens(ctx context.Context, userID int64, kind domain.TokenKind) ([]domain.Token, error)
 	TokenByID(ctx context.Context, id int64) (domain.Token, error)
+	// RevokeTokensOf revokes the live tokens of a user: of one kind ("" for every kind), all
+	// but keep (0 keeps none). It returns how many it revoked.
+	RevokeTokensOf(ctx context.Context, userID int64, kind domain.TokenKind, keep int64) (int, error)
 
 	AppendAudit(ctx context.Context, e *domain.AuditEvent) error
 	ListAudit(ctx context.Context, q AuditQuery) ([]domain.AuditEvent, error)

@@ -66,6 +66,8 @@ func loginRun(ctx context.Context, f *cmdutil.Factory, opts *LoginOptions) error
 	if err != nil {
 		return err
 	}
+	// The session this one replaces on this machine ends: nothing keeps its token any more.
+	endStoredSession(ctx, f)
 	if err := saveSession(f, u.Email, token); err != nil {
 		return err
 	}
@@ -74,6 +76,24 @@ func loginRun(ctx context.Context, f *cmdutil.Factory, opts *LoginOptions) error
 		f.Say("login.temporary")
 	}
 	return nil
+}
+
+// endStoredSession revokes the session kept for the current database, if any; a session
+// already gone is no error.
+func endStoredSession(ctx context.Context, f *cmdutil.Factory) {
+	creds, err := f.Credentials()
+	if err != nil {
+		return
+	}
+	key, err := f.SessionKey()
+	if err != nil {
+		return
+	}
+	if old, ok := creds.Get(key); ok && old.Token != "" {
+		if svc, err := f.Service(ctx); err == nil {
+			_ = svc.Logout(ctx, old.Token)
+		}
+	}
 }
 
 // saveSession keeps the token for the current database.

@@ -42,7 +42,9 @@ the waiting messages over SMTP; run it from cron. A message the server refuses i
 1 min, 5 min, 30 min, 2 h, then every 6 h. Several senders may run at once, on one machine or
 several: each message goes out once.
 
-Only gestionnaires read and send the outbox: messages may carry temporary passwords.`,
+Only gestionnaires read and send the outbox, and every reading is audited. No message holds a
+secret: a temporary password is made when its message is sent, and the body is wiped once
+delivered.`,
 		Example: `  profil mail list --pending
   profil mail send --smtp "smtp://relay:$SMTP_PASSWORD@smtp.example.fr:587?starttls=required"
   # crontab, with PROFIL_SMTP and PROFIL_TOKEN (a gestionnaire's API token) set:
@@ -241,6 +243,10 @@ func sendRun(ctx context.Context, f *cmdutil.Factory, opts *SendOptions) error {
 		}
 	}
 	for _, r := range report.Results {
+		if r.Skipped {
+			f.Say("mail_send.skipped_one", r.ID, r.To)
+			continue
+		}
 		if !r.Sent {
 			// Failures are shown even with --quiet: the run did not fully succeed.
 			fmt.Fprintln(f.IO.ErrOut, i18n.T("mail_send.failed_one",
@@ -322,7 +328,7 @@ type Result struct {
 	ID            int64      `json:"id"`
 	To            string     `json:"to"`
 	Subject       string     `json:"subject"`
-	Result        string     `json:"result"` // sent or failed
+	Result        string     `json:"result"` // sent, failed, or skipped (a temporary password for an account no longer active, or no longer at that address)
 	Error         string     `json:"error"`
 	Attempts      int        `json:"attempts"`
 	NextAttemptAt *time.Time `json:"next_attempt_at"`
@@ -333,7 +339,10 @@ func Results(rs []service.MailResult) []Result {
 	out := make([]Result, len(rs))
 	for i, r := range rs {
 		out[i] = Result{ID: r.ID, To: r.To, Subject: r.Subject, Result: "sent", Error: r.Error, Attempts: r.Attempts}
-		if !r.Sent {
+		switch {
+		case r.Skipped:
+			out[i].Result = "skipped"
+		case !r.Sent:
 			out[i].Result = "failed"
 			out[i].NextAttemptAt = utc(&r.NextTry)
 		}

@@ -3,6 +3,7 @@ package user_test
 import (
 	"context"
 	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -79,6 +80,8 @@ func TestShowAndUpdate(t *testing.T) {
 	})
 }
 
+var temporaryPassword = regexp.MustCompile(`[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}`)
+
 func TestPasswordCommands(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, dsn string) {
 		w := newWorld(t, dsn)
@@ -107,24 +110,30 @@ func TestPasswordCommands(t *testing.T) {
 		env.Stdin = password + "\n" + newPassword + "\n"
 		w.runIn(t, env, "", "user", "passwd", "--password-stdin").Want(t, cmdutil.ExitForbidden)
 
-		// A gestionnaire resets it: printed for them, mailed to the person.
+		// A gestionnaire resets it: the person's sessions end, and a temporary password is
+		// mailed to them, made when the message is sent: the gestionnaire never sees it.
 		w.run(t, claire, "user", "reset-password", claire).Want(t, cmdutil.ExitForbidden)
 		r = w.run(t, adminEmail, "user", "reset-password", strings.ToUpper(claire), "-o", "json").Want(t, cmdutil.ExitOK)
 		var reset struct {
-			Email             string `json:"email"`
-			TemporaryPassword string `json:"temporary_password"`
+			Email  string `json:"email"`
+			Mailed bool   `json:"mailed"`
 		}
-		if err := json.Unmarshal([]byte(r.Stdout), &reset); err != nil || reset.Email != claire || reset.TemporaryPassword == "" {
+		if err := json.Unmarshal([]byte(r.Stdout), &reset); err != nil || reset.Email != claire || !reset.Mailed {
 			t.Fatalf("reset-password -o json: %+v, %v\n%s", reset, err, r)
 		}
-		wantIn(t, r, "mailed to "+claire)
-		if _, _, err := w.svc.Login(ctx, claire, reset.TemporaryPassword); err != nil {
-			t.Errorf("the temporary password does not sign in: %v", err)
+		if temporaryPassword.MatchString(r.Output()) {
+			t.Fatalf("reset-password shows a password:\n%s", r)
+		}
+		wantIn(t, r, "profil mail send")
+		w.run(t, claire, "user", "show").Want(t, cmdutil.ExitForbidden)
+		if _, _, err := w.svc.Login(ctx, claire, newPassword); err == nil {
+			t.Error("the old password still signs in after a reset")
 		}
 		r = w.run(t, adminEmail, "user", "reset-password", claire).Want(t, cmdutil.ExitOK)
-		if !strings.HasPrefix(r.Stdout, "temporary password: ") {
-			t.Errorf("table output should show the temporary password: %q", r.Stdout)
+		if r.Stdout != "" {
+			t.Errorf("reset-password printed on stdout: %q", r.Stdout)
 		}
+		wantIn(t, r, "still waits in the outbox")
 		u := decodeUser(t, w.run(t, adminEmail, "user", "show", claire, "-o", "json").Want(t, cmdutil.ExitOK).Stdout)
 		if !u.MustChangePassword {
 			t.Error("after a reset the password must be changed at the next sign-in")

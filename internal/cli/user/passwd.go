@@ -29,10 +29,16 @@ func NewCmdPasswd(f *cmdutil.Factory, runF func(context.Context, *PasswdOptions)
 		Long: `Change your own password: the current one (or the temporary one you were mailed), then the
 new one, twice. On a terminal they are asked without echo; scripts give both on standard input
 with --password-stdin, one a line: the current password, then the new one. A new password has
-at least 12 characters.`,
+at least 12 characters. Your other sessions end; this one goes on.
+
+Signed in with a temporary password, this is the command to run first: nothing else works
+until the password is changed (but whoami and logout).`,
 		Example: `  profil user passwd
   printf '%s\n%s\n' "$OLD" "$NEW" | profil user passwd --password-stdin`,
 		Args: cmdutil.NoArgs,
+		// Signed in with a temporary password, this is the one command (with whoami and
+		// logout) that runs: it is how the temporary password is replaced.
+		Annotations: map[string]string{cmdutil.AnnotationTemporaryPassword: "yes"},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !opts.PasswordStdin && !f.CanPrompt() {
 				return cmdutil.FlagErrorf("passwd.stdin_required")

@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
-	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/output"
 )
 
@@ -17,24 +16,28 @@ type ResetPasswordOptions struct {
 	Email string
 }
 
-// TemporaryPassword is what `user reset-password` prints.
-type TemporaryPassword struct {
-	Email             string `json:"email"`
-	TemporaryPassword string `json:"temporary_password"`
+// ResetResult is what `user reset-password` prints.
+type ResetResult struct {
+	Email         string `json:"email"`
+	Mailed        bool   `json:"mailed"`
+	TokensRevoked int    `json:"tokens_revoked"`
 }
 
 // NewCmdResetPassword builds `user reset-password`.
 func NewCmdResetPassword(f *cmdutil.Factory, runF func(context.Context, *ResetPasswordOptions) error) *cobra.Command {
 	return &cobra.Command{
 		Use:   "reset-password EMAIL",
-		Short: "Give an account a temporary password, mailed to the person (gestionnaires)",
-		Long: `Replace the password of an account with a temporary one. It is mailed to the person and
-printed, so that you can read it to them on the phone; they must change it at their next
-sign-in. The old password stops working at once.
+		Short: "End a password; a temporary one is mailed to the person (gestionnaires)",
+		Long: `Reset the password of an account: it stops working at once, and every session and API token
+of the account ends. A temporary password is mailed to the person: it is made when
+` + "`profil mail send`" + ` sends the message, so that nobody but the person ever reads it (not
+you, not ` + "`mail list`" + `, not the database). It signs in once, within 72 hours, and must then
+be changed. While such a mail waits in the outbox, a new reset queues no other one. When it
+has expired, the person gets a new one by trying to sign in (at most one every 15 minutes).
 
--o json prints {"email", "temporary_password"}; --quiet prints the password alone.`,
+-o json prints {"email", "mailed", "tokens_revoked"}; --quiet prints nothing.`,
 		Example: `  profil user reset-password claire.martin@horizons.fr
-  profil user reset-password claire.martin@horizons.fr -o json`,
+  profil user reset-password claire.martin@horizons.fr && profil mail send   # PROFIL_SMTP set`,
 		Args: cmdutil.ExactArgs(1, "args.account_email"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts := &ResetPasswordOptions{Email: strings.TrimSpace(args[0])}
@@ -50,24 +53,30 @@ sign-in. The old password stops working at once.
 			if err != nil {
 				return err
 			}
-			u, temp, err := svc.ResetPassword(ctx, actor, opts.Email)
+			res, err := svc.ResetPassword(ctx, actor, opts.Email)
 			if err != nil {
 				return err
 			}
 			if quiet(f) {
-				fmt.Fprintln(f.IO.Out, temp)
 				return nil
 			}
-			f.Say("reset_password.done", u.Email)
+			if res.Mailed {
+				f.Say("reset_password.queued", res.User.Email, res.TokensRevoked)
+			} else {
+				f.Say("reset_password.not_queued", res.User.Email, res.TokensRevoked)
+			}
 			format, err := f.Format()
 			if err != nil {
 				return err
 			}
 			if format == output.Table {
-				fmt.Fprintln(f.IO.Out, i18n.T("reset_password.table", temp))
 				return nil
 			}
-			return output.PrintOne(f.IO, format, TemporaryPassword{Email: u.Email, TemporaryPassword: temp}, nil)
+			out := ResetResult{Email: res.User.Email, Mailed: res.Mailed, TokensRevoked: res.TokensRevoked}
+			if err := output.PrintOne(f.IO, format, out, nil); err != nil {
+				return fmt.Errorf("print: %w", err)
+			}
+			return nil
 		},
 	}
 }

@@ -71,6 +71,9 @@ func printUser(f *cmdutil.Factory, d service.UserDetail, done string) error {
 		return err
 	}
 	u := view.UserFromDetail(d.User, d.Memberships)
+	if u.LockedUntil != nil && !now(f).Before(*u.LockedUntil) {
+		u.LockedUntil = nil // a lock that is over is no lock
+	}
 	return output.PrintOne(f.IO, format, u, userColumns(u))
 }
 
@@ -89,6 +92,11 @@ func userColumns(u view.User) []output.Column[view.User] {
 				lines = append(lines, m.Name+": "+rights)
 			}
 			return strings.Join(lines, "\n")
+		}})
+	}
+	if u.LockedUntil != nil {
+		cols = append(cols, output.Column[view.User]{Header: "Locked until", Value: func(u view.User) string {
+			return u.LockedUntil.Format("2006-01-02 15:04Z")
 		}})
 	}
 	if u.MustChangePassword {

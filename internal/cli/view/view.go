@@ -117,6 +117,8 @@ type User struct {
 	Status             string           `json:"status"`
 	Manager            bool             `json:"manager"`
 	MustChangePassword bool             `json:"must_change_password"`
+	LockedUntil        *time.Time       `json:"locked_until"` // until when the account is locked
+	LastLoginAt        *time.Time       `json:"last_login_at"`
 	Structures         []UserMembership `json:"structures"`
 }
 
@@ -135,7 +137,17 @@ func FromUser(u domain.User) User {
 		ID: u.ID, Email: u.Email, LastName: u.LastName, FirstName: u.FirstName, Function: u.Function,
 		Phone: domain.FormatPhoneNational(u.Phone), Status: string(u.Status), Manager: u.Manager,
 		MustChangePassword: u.MustChangePassword, Structures: []UserMembership{},
+		LockedUntil: utcPtr(u.LockedUntil), LastLoginAt: utcPtr(u.LastLoginAt),
 	}
+}
+
+// utcPtr is t in UTC, or nil.
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil || t.IsZero() {
+		return nil
+	}
+	v := t.UTC().Truncate(time.Second)
+	return &v
 }
 
 // UserDetail is the vertical view of a user.

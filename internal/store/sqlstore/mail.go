@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"sort"
@@ -12,7 +13,7 @@ import (
 )
 
 const mailColumns = `id, created_at, to_addr, subject, body, status, attempts, next_attempt_at, claimed_until,
-	last_error, sent_at`
+	last_error, sent_at, sensitive, secret_user_id`
 
 func scanMail(sc interface{ Scan(...any) error }) (domain.Mail, error) {
 	var (
@@ -20,15 +21,17 @@ func scanMail(sc interface{ Scan(...any) error }) (domain.Mail, error) {
 		status               string
 		created, next        nullTime
 		claimedUntil, sentAt nullTime
+		secretFor            sql.NullInt64
 	)
 	err := sc.Scan(&m.ID, &created, &m.To, &m.Subject, &m.Body, &status, &m.Attempts, &next, &claimedUntil,
-		&m.LastError, &sentAt)
+		&m.LastError, &sentAt, &m.Sensitive, &secretFor)
 	if err != nil {
 		return m, mapErr(err)
 	}
 	m.Status = domain.MailStatus(status)
 	m.CreatedAt, m.NextAttemptAt = created.Time, next.Time
 	m.ClaimedUntil, m.SentAt = claimedUntil.Ptr(), sentAt.Ptr()
+	m.SecretFor = secretFor.Int64
 	return m, nil
 }
 
@@ -36,8 +39,8 @@ func (t *tx) EnqueueMail(ctx context.Context, m *domain.Mail) error {
 	m.CreatedAt, m.NextAttemptAt = t.now, t.now
 	m.Status, m.Attempts, m.LastError, m.ClaimedUntil, m.SentAt = domain.MailPending, 0, "", nil, nil
 	id, err := t.insert(ctx, `INSERT INTO mail_outbox (created_at, to_addr, subject, body, status, attempts,
-		next_attempt_at, last_error, sensitive) VALUES ($1, $2, $3, $4, $5, 0, $6, '', $7)`,
-		t.now, m.To, m.Subject, m.Body, string(domain.MailPending), t.now, m.Sensitive)
+		next_attempt_at, last_error, sensitive, secret_user_id) VALUES ($1, $2, $3, $4, $5, 0, $6, '', $7, $8)`,
+		t.now, m.To, m.Subject, m.Body, string(domain.MailPending), t.now, m.Sensitive || m.SecretFor != 0, nullInt(m.SecretFor))
 	if err != nil {
 		return fmt.Errorf("queue mail to %s: %w", m.To, err)
 	}

@@ -33,6 +33,7 @@ func TestConformance(t *testing.T) {
 			storetest.RunCatalogue(t, func(t *testing.T) store.Store { return openMigrated(t, e.DSN(t)) })
 			storetest.RunMail(t, func(t *testing.T) store.Store { return openMigrated(t, e.DSN(t)) })
 			storetest.RunTokens(t, func(t *testing.T) store.Store { return openMigrated(t, e.DSN(t)) })
+			storetest.RunSignIn(t, func(t *testing.T) store.Store { return openMigrated(t, e.DSN(t)) })
 			storetest.RunImports(t, func(t *testing.T) store.Store { return openMigrated(t, e.DSN(t)) })
 			storetest.RunExport(t, func(t *testing.T) store.Store { return openMigrated(t, e.DSN(t)) })
 			storetest.RunLocks(t, func(t *testing.T) store.Store { return openMigrated(t, e.DSN(t)) })

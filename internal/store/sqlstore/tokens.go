@@ -90,3 +90,15 @@ func (t *tx) RevokeToken(ctx context.Context, id int64) error {
 	}
 	return affectedOne(res, "notfound.token_id", id)
 }
+
+// RevokeTokensOf revokes the live tokens of a user: of one kind ("" for every kind), all but
+// keep (0 keeps none). It returns how many it revoked.
+func (t *tx) RevokeTokensOf(ctx context.Context, userID int64, kind domain.TokenKind, keep int64) (int, error) {
+	res, err := t.exec(ctx, `UPDATE tokens SET revoked_at = $1
+		WHERE user_id = $2 AND revoked_at IS NULL AND ($3 = '' OR kind = $3) AND id <> $4`, t.now, userID, string(kind), keep)
+	if err != nil {
+		return 0, fmt.Errorf("revoke the tokens of user #%d: %w", userID, err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}

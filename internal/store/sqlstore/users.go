@@ -10,7 +10,8 @@ import (
 )
 
 const userColumns = `u.id, u.email, u.last_name, u.first_name, u.function, u.phone, u.status, u.manager,
-	u.password_hash, u.must_change_password, u.source, u.created_at, u.updated_at`
+	u.password_hash, u.must_change_password, u.source, u.created_at, u.updated_at,
+	u.failed_logins, u.lock_count, u.locked_until, u.last_login_at, u.password_expires_at, u.temporary_mail_at`
 
 func scanUser(sc interface{ Scan(...any) error }) (domain.User, error) {
 	var (
@@ -18,12 +19,18 @@ func scanUser(sc interface{ Scan(...any) error }) (domain.User, error) {
 		hash             sql.NullString
 		status           string
 		created, updated nullTime
+		lockedUntil      nullTime
+		lastLogin        nullTime
+		expires, mailAt  nullTime
 	)
 	err := sc.Scan(&u.ID, &u.Email, &u.LastName, &u.FirstName, &u.Function, &u.Phone, &status, &u.Manager,
-		&hash, &u.MustChangePassword, &u.Source, &created, &updated)
+		&hash, &u.MustChangePassword, &u.Source, &created, &updated,
+		&u.FailedLogins, &u.LockCount, &lockedUntil, &lastLogin, &expires, &mailAt)
 	if err != nil {
 		return u, mapErr(err)
 	}
+	u.LockedUntil, u.LastLoginAt = lockedUntil.Ptr(), lastLogin.Ptr()
+	u.PasswordExpiresAt, u.TemporaryMailAt = expires.Ptr(), mailAt.Ptr()
 	u.Status = domain.UserStatus(status)
 	u.PasswordHash = hash.String
 	u.CreatedAt, u.UpdatedAt = created.Time, updated.Time
@@ -33,10 +40,13 @@ func scanUser(sc interface{ Scan(...any) error }) (domain.User, error) {
 func (t *tx) CreateUser(ctx context.Context, u *domain.User) error {
 	u.CreatedAt, u.UpdatedAt = t.now, t.now
 	id, err := t.insert(ctx, `INSERT INTO users (email, last_name, first_name, function, phone, status, manager,
-		password_hash, must_change_password, source, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		password_hash, must_change_password, source, created_at, updated_at,
+		failed_logins, lock_count, locked_until, last_login_at, password_expires_at, temporary_mail_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
 		u.Email, u.LastName, u.FirstName, u.Function, u.Phone, string(u.Status), u.Manager,
-		nullText(u.PasswordHash), u.MustChangePassword, u.Source, t.now, t.now)
+		nullText(u.PasswordHash), u.MustChangePassword, u.Source, t.now, t.now,
+		u.FailedLogins, u.LockCount, timePtr(u.LockedUntil), timePtr(u.LastLoginAt), timePtr(u.PasswordExpiresAt),
+		timePtr(u.TemporaryMailAt))
 	if err != nil {
 		return fmt.Errorf("create user %s: %w", u.Email, err)
 	}
@@ -48,9 +58,12 @@ func (t *tx) UpdateUser(ctx context.Context, u *domain.User) error {
 	u.UpdatedAt = t.now
 	res, err := t.exec(ctx, `UPDATE users SET email = $1, last_name = $2, first_name = $3, function = $4,
 		phone = $5, status = $6, manager = $7, password_hash = $8, must_change_password = $9, source = $10,
-		updated_at = $11 WHERE id = $12`,
+		updated_at = $11, failed_logins = $13, lock_count = $14, locked_until = $15, last_login_at = $16,
+		password_expires_at = $17, temporary_mail_at = $18 WHERE id = $12`,
 		u.Email, u.LastName, u.FirstName, u.Function, u.Phone, string(u.Status), u.Manager,
-		nullText(u.PasswordHash), u.MustChangePassword, u.Source, t.now, u.ID)
+		nullText(u.PasswordHash), u.MustChangePassword, u.Source, t.now, u.ID,
+		u.FailedLogins, u.LockCount, timePtr(u.LockedUntil), timePtr(u.LastLoginAt), timePtr(u.PasswordExpiresAt),
+		timePtr(u.TemporaryMailAt))
 	if err != nil {
 		return fmt.Errorf("update user %s: %w", u.Email, err)
 	}
@@ -65,6 +78,8 @@ func (t *tx) UserByID(ctx context.Context, id int64) (domain.User, error) {
 	return u, nil
 }
 
+// UserForUpdate loads an account and, on PostgreSQL, locks its row until the transaction ends
+// (SQLite write transactions are serial): every read-modify-write of an account starts here.
 func (t *tx) UserForUpdate(ctx context.Context, id int64) (domain.User, error) {
 	u, err := scanUser(t.queryRow(ctx, `SELECT `+userColumns+` FROM users u WHERE u.id = $1`+t.forUpdate(), id))
 	if err != nil {
