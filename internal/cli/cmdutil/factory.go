@@ -267,7 +267,8 @@ func (f *Factory) Say(key string, args ...any) {
 	if cfg, err := f.Config(); err == nil && cfg.Quiet {
 		return
 	}
-	fmt.Fprintln(f.IO.ErrOut, i18n.T(key, args...))
+	// What people typed is escaped (names stored before control characters were refused).
+	fmt.Fprintln(f.IO.ErrOut, i18n.T(key, output.EscapeArgs(args)...))
 }
 
 // Stderrf writes a message for people on stderr, unless --quiet, as formatted; messages
@@ -276,5 +277,5 @@ func (f *Factory) Stderrf(format string, args ...any) {
 	if cfg, err := f.Config(); err == nil && cfg.Quiet {
 		return
 	}
-	fmt.Fprintf(f.IO.ErrOut, format, args...)
+	fmt.Fprintf(f.IO.ErrOut, format, output.EscapeArgs(args)...)
 }
