@@ -91,6 +91,7 @@ database (--db postgres://…).`,
 			f.IO.SetNeverPrompt(true)
 		}
 		f.AllowTemporaryPassword = cmd.Annotations[cmdutil.AnnotationTemporaryPassword] == "yes"
+		f.CreatesDatabase = cmd.Annotations[cmdutil.AnnotationCreatesDatabase] == "yes"
 		_, err = f.Format()
 		return err
 	}

@@ -32,28 +32,17 @@ func HasControl(s string) bool {
 
 // CheckText refuses free text typed by people (names, functions, addresses, reasons,
 // comments, token names) that holds a control or bidirectional character: it would be
-// printed to the terminals of the gestionnaires who read it. field is the flag or column
-// name of the message (exit 6). A line break is refused too; CheckMultiline allows it.
+// printed to the terminals of the gestionnaires who read it. Tabs and line breaks are white
+// space, not controls, here: names collapse them into one space, reasons keep them. field is
+// the flag or column name of the message (exit 6); the value is not echoed, it is what must
+// not reach a terminal.
 func CheckText(field, value string) error {
-	return checkText(field, value, false)
-}
-
-// CheckMultiline is CheckText for text that may span lines (a comment): line feeds and tabs
-// are allowed, every other control character is not.
-func CheckMultiline(field, value string) error {
-	return checkText(field, value, true)
-}
-
-func checkText(field, value string, multiline bool) error {
 	for _, r := range value {
-		if multiline && (r == '\n' || r == '\t' || r == '\r') {
-			continue
-		}
-		if r == utf8.RuneError {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r':
+		case r == utf8.RuneError:
 			return Invalid(field, "", "text.bad_utf8")
-		}
-		if IsControlRune(r) {
-			// The value is not echoed: it is what must not reach a terminal.
+		case IsControlRune(r):
 			return Invalid(field, "", "text.control", EscapeRune(r))
 		}
 	}

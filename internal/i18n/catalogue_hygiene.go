@@ -12,5 +12,25 @@ func init() {
 			"is not valid UTF-8 text",
 			"n'est pas un texte UTF-8 valide",
 		},
+		"db.busy": {
+			"the database is busy: another profil is writing to it; try again in a moment (exit 7: cron jobs may retry)",
+			"la base de données est occupée : un autre profil y écrit ; réessayez dans un instant (code 7 : une tâche cron peut réessayer)",
+		},
+		"db.read_only": {
+			"the database file is read-only for you (its permissions, or a read-only copy or mount): this command changes it",
+			"le fichier de la base de données est en lecture seule pour vous (ses droits, ou une copie ou un montage en lecture seule) : cette commande le modifie",
+		},
+		"db.missing": {
+			"no database at %s: the file or its folder does not exist. Check --db or PROFIL_DB, or create the database with `profil init`",
+			"pas de base de données à %s : le fichier ou son dossier n'existe pas. Vérifiez --db ou PROFIL_DB, ou créez la base avec `profil init`",
+		},
+		"db.readable_by_others": {
+			"warning: the database %s can be read by other users of this machine (mode %s) and holds password hashes: chmod 600 %s",
+			"attention : la base de données %s est lisible par les autres utilisateurs de cette machine (droits %s) et contient des empreintes de mots de passe : chmod 600 %s",
+		},
+		"interrupt.signal": {
+			"interrupted (%s): stopped before the end; what was not committed is unchanged",
+			"interrompu (%s) : arrêté avant la fin ; ce qui n'était pas enregistré est inchangé",
+		},
 	})
 }

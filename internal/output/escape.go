@@ -1,6 +1,7 @@
 package output
 
 import (
+	"io"
 	"strings"
 	"unicode/utf8"
 
@@ -94,3 +95,20 @@ type escapedError struct{ err error }
 
 func (e *escapedError) Error() string { return Escape(e.err.Error()) }
 func (e *escapedError) Unwrap() error { return e.err }
+
+// EscapeWriter returns a writer that escapes what is written to w (see Escape). Each Write
+// must hold whole characters, as every fmt.Fprint call does.
+func EscapeWriter(w io.Writer) io.Writer { return escapeWriter{w} }
+
+type escapeWriter struct{ w io.Writer }
+
+func (e escapeWriter) Write(p []byte) (int, error) {
+	s := string(p)
+	if !needsEscape(s, true) {
+		return e.w.Write(p)
+	}
+	if _, err := io.WriteString(e.w, Escape(s)); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}

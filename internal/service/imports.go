@@ -485,6 +485,9 @@ func (x *userRow) parse(rec csvin.Record, phones phoneCache, source string) erro
 	if err != nil {
 		return err
 	}
+	if err := domain.CheckTexts("last_name", rec.Get(ucLastName), "first_name", rec.Get(ucFirstName), "function", rec.Get(ucFunction)); err != nil {
+		return err
+	}
 	u := domain.User{Email: email, LastName: clean(rec.Get(ucLastName)), FirstName: clean(rec.Get(ucFirstName)),
 		Function: clean(rec.Get(ucFunction)), Status: domain.UserActive, Source: source}
 	if u.LastName == "" {

@@ -81,7 +81,7 @@ func printRequest(f *cmdutil.Factory, r domain.Request, done ...string) error {
 		return nil
 	}
 	for _, line := range done {
-		fmt.Fprintln(f.IO.ErrOut, line)
+		fmt.Fprintln(f.IO.ErrOut, output.Escape(line))
 	}
 	format, err := f.Format()
 	if err != nil {
