@@ -28,6 +28,30 @@ func init() {
 			"warning: the database %s can be read by other users of this machine (mode %s) and holds password hashes: chmod 600 %s",
 			"attention : la base de données %s est lisible par les autres utilisateurs de cette machine (droits %s) et contient des empreintes de mots de passe : chmod 600 %s",
 		},
+		"decide.interrupted": {
+			"interrupted: %d of %d requests decided; the rest are untouched (run the command again for them)",
+			"interrompu : %d demandes sur %d traitées ; les autres sont intactes (relancez la commande pour elles)",
+		},
+		"decide.interrupted_dry_run": {
+			"interrupted: %d of %d requests checked; nothing was changed (--dry-run)",
+			"interrompu : %d demandes sur %d vérifiées ; rien n'a été modifié (--dry-run)",
+		},
+		"import.interrupted": {
+			"interrupted: %d of %d lines written; the rest of the file is untouched: run the same command again to complete it",
+			"interrompu : %d lignes sur %d écrites ; le reste du fichier est intact : relancez la même commande pour le terminer",
+		},
+		"import.interrupted_checking": {
+			"interrupted while the file was being checked: nothing was written",
+			"interrompu pendant la vérification du fichier : rien n'a été écrit",
+		},
+		"import.interrupted_dry_run": {
+			"interrupted: nothing was changed (--dry-run)",
+			"interrompu : rien n'a été modifié (--dry-run)",
+		},
+		"smtp.values_hidden": {
+			" (values not shown: the URL holds a user name or password; write their special characters @ : / ? # and the percent sign percent-encoded, @ as %40)",
+			" (valeurs non affichées : l'URL contient un nom d'utilisateur ou un mot de passe ; écrivez-en les caractères spéciaux @ : / ? # et le signe pour cent encodés, @ en %40)",
+		},
 		"interrupt.signal": {
 			"interrupted (%s): stopped before the end; what was not committed is unchanged",
 			"interrompu (%s) : arrêté avant la fin ; ce qui n'était pas enregistré est inchangé",
