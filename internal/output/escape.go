@@ -1,6 +1,7 @@
 package output
 
 import (
+	"fmt"
 	"io"
 	"strings"
 	"unicode/utf8"
@@ -108,6 +109,31 @@ func (e escapeWriter) Write(p []byte) (int, error) {
 		return e.w.Write(p)
 	}
 	if _, err := io.WriteString(e.w, Escape(s)); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// jsonControlWriter writes JSON text with the control characters encoding/json leaves raw (DEL,
+// C1 controls, bidi controls) as \u escapes. They can only occur inside JSON strings, where the
+// escape means the same character. Each Write is a whole encoded value.
+type jsonControlWriter struct{ w io.Writer }
+
+func (j jsonControlWriter) Write(p []byte) (int, error) {
+	s := string(p)
+	if !needsEscape(s, true) {
+		return j.w.Write(p)
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 16)
+	for _, r := range s {
+		if r != '\n' && r != '\t' && domain.IsControlRune(r) {
+			fmt.Fprintf(&b, `\u%04x`, r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	if _, err := io.WriteString(j.w, b.String()); err != nil {
 		return 0, err
 	}
 	return len(p), nil

@@ -136,9 +136,12 @@ func nonNil[T any](items []T) []T {
 }
 
 // writeJSON indents by two spaces and leaves <, > and & alone: the output
-// is read by people and jq, never embedded in HTML.
+// is read by people and jq, never embedded in HTML. Control characters are
+// \u escapes, bidi controls and C1 included (encoding/json writes those raw),
+// so that the JSON shown in a terminal cannot act on it; a JSON reader gets
+// the same strings.
 func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	enc := json.NewEncoder(jsonControlWriter{w})
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
