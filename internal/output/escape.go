@@ -138,3 +138,25 @@ func (j jsonControlWriter) Write(p []byte) (int, error) {
 	}
 	return len(p), nil
 }
+
+func isBidi(r rune) bool { return (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) }
+
+func hasBidi(s string) bool { return strings.IndexFunc(s, isBidi) >= 0 }
+
+// escapeBidi writes the bidi controls of YAML text as \u escapes. blockStyle has put every
+// scalar holding one in double quotes, where the escape means the same character.
+func escapeBidi(s string) string {
+	if !hasBidi(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 16)
+	for _, r := range s {
+		if isBidi(r) {
+			fmt.Fprintf(&b, `\u%04x`, r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

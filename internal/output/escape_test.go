@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/profil-cli/profil/internal/iostreams"
 )
 
@@ -72,5 +74,33 @@ func TestCSVNeverCarriesRawControls(t *testing.T) {
 	want := "Élodie\\x1b[31m,\\u202egpj.exe,\"deux\nlignes\",Gaël\n"
 	if buf.String() != want {
 		t.Errorf("csv = %q, want %q", buf.String(), want)
+	}
+}
+
+func TestJSONAndYAMLEscapeControls(t *testing.T) {
+	for _, f := range []Format{JSON, YAML} {
+		ios, _, out, _ := iostreams.Test()
+		items := []request{{ID: "1", Agent: "Jeanne\x1b[2J \u202eDurand \u009b del\x7f", Status: "ok", Reason: "r"}}
+		if err := Print(ios, f, items, requestColumns()); err != nil {
+			t.Fatal(err)
+		}
+		if strings.ContainsAny(out.String(), "\x1b\u202e\u009b\x7f") {
+			t.Errorf("%s printed a control character raw: %q", f, out.String())
+		}
+	}
+}
+
+func TestYAMLRoundTripsEscapedControls(t *testing.T) {
+	ios, _, out, _ := iostreams.Test()
+	agent := "Facture\u202efdp.exe"
+	if err := Print(ios, YAML, []request{{ID: "1", Agent: agent, Status: "ok", Reason: "r"}}, requestColumns()); err != nil {
+		t.Fatal(err)
+	}
+	var back []map[string]string
+	if err := yaml.Unmarshal([]byte(out.String()), &back); err != nil {
+		t.Fatal(err)
+	}
+	if len(back) != 1 || back[0]["Agent"] != agent {
+		t.Errorf("YAML reads back as %q, want %q:\n%s", back, agent, out.String())
 	}
 }
