@@ -213,3 +213,30 @@ func TestMissingDatabaseIsNotCreated(t *testing.T) {
 		t.Errorf("a warning on a 0600 database:\n%s", r)
 	}
 }
+
+// An import line with a control character is a bad line naming the column; nothing of the
+// file is written.
+func TestImportRefusesControlCharacters(t *testing.T) {
+	env := clitest.NewEnv(t)
+	env.DB = testdb.SQLite(t)
+	clitest.SignIn(t, env)
+	siret := domain.MakeSIRET("52184631", "0001")
+	clitest.Must(t, env, "structure", "create", "--name", "Horizons Emploi", "--siret", siret)
+	env.Stdin = "email,last_name,first_name,function,phone,siret\n" +
+		"paul.leroy@horizons.fr,Leroy,Paul,,," + siret + "\n" +
+		"lea.bernard@horizons.fr,Bernard\x1b[8m,Léa,,," + siret + "\n" +
+		"claire.martin@horizons.fr,Martin,Claire,CIP\u202e,," + siret + "\n"
+	r := clitest.Run(t, env, "user", "import", "--source", "synapse", "-").Want(t, cmdutil.ExitInvalid)
+	for _, want := range []string{"line 3, column last_name", "line 4, column function", "control character"} {
+		if !strings.Contains(r.Stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r)
+		}
+	}
+	if strings.ContainsAny(r.Output(), "\x1b\u202e") {
+		t.Errorf("the refusal printed a control character raw:\n%q", r.Output())
+	}
+	env.Stdin = ""
+	if r := clitest.Must(t, env, "user", "list", "--structure", siret, "-o", "json"); strings.Contains(r.Stdout, "paul.leroy") {
+		t.Errorf("a refused file was partly imported:\n%s", r.Stdout)
+	}
+}

@@ -119,6 +119,9 @@ func open(ctx context.Context, t Target, opt Options) (*DB, error) {
 	}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
+		if err := mapErr(err); errors.Is(err, domain.ErrUnavailable) {
+			return nil, err // locked by another process past the busy timeout
+		}
 		return nil, t.scrub(fmt.Errorf("connect to database %s: %w", t.Redacted(), err))
 	}
 	now := opt.Now
