@@ -49,8 +49,8 @@ func init() {
 			"interrompu : rien n'a été modifié (--dry-run)",
 		},
 		"smtp.values_hidden": {
-			" (values not shown: the URL holds a user name or password; write their special characters @ : / ? # and the percent sign percent-encoded, @ as %40)",
-			" (valeurs non affichées : l'URL contient un nom d'utilisateur ou un mot de passe ; écrivez-en les caractères spéciaux @ : / ? # et le signe pour cent encodés, @ en %40)",
+			" (values not shown: the URL holds a user name or password; percent-encode their special characters @ : / ? # and the percent sign, as in a web address)",
+			" (valeurs non affichées : l'URL contient un nom d'utilisateur ou un mot de passe ; encodez-en les caractères spéciaux @ : / ? # et le signe pour cent comme dans une adresse web)",
 		},
 		"interrupt.signal": {
 			"interrupted (%s): stopped before the end; what was not committed is unchanged",
