@@ -116,7 +116,7 @@ func confirm(f *cmdutil.Factory, question string) error {
 	if !f.CanPrompt() {
 		return nil
 	}
-	ok, err := f.Prompter.Confirm(question, false)
+	ok, err := f.Prompter.Confirm(output.Escape(question), false) // it may name people
 	if err != nil {
 		return err
 	}
