@@ -97,7 +97,7 @@ func TestYAMLRoundTripsEscapedControls(t *testing.T) {
 		t.Fatal(err)
 	}
 	var back []map[string]string
-	if err := yaml.Unmarshal([]byte(out.String()), &back); err != nil {
+	if err := yaml.Unmarshal(out.Bytes(), &back); err != nil {
 		t.Fatal(err)
 	}
 	if len(back) != 1 || back[0]["Agent"] != agent {

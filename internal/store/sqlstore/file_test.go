@@ -12,6 +12,7 @@ import (
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/store"
 	"github.com/profil-cli/profil/internal/store/sqlstore"
+	"github.com/profil-cli/profil/internal/testdb"
 )
 
 // The SQLite file holds password hashes: it is created for its owner only, its folder too,
@@ -111,5 +112,39 @@ func TestTryUpdateDoesNotWait(t *testing.T) {
 	var timeout int
 	if err := db.SQL().QueryRowContext(ctx, `PRAGMA busy_timeout`).Scan(&timeout); err != nil || timeout != 10000 {
 		t.Errorf("busy_timeout after TryUpdate = %d (%v), want 10000", timeout, err)
+	}
+}
+
+// On PostgreSQL, TryUpdate waits at most a moment for a row another transaction holds, then
+// gives up, where Update would wait for that transaction to end.
+func TestTryUpdateDoesNotWaitOnPostgres(t *testing.T) {
+	ctx := context.Background()
+	db := openMigrated(t, testdb.Postgres(t))
+	var st domain.Structure
+	err := db.Update(ctx, func(tx store.Tx) error {
+		st = domain.Structure{Name: "Cap Métiers", Address: "1 rue X"}
+		return tx.CreateStructure(ctx, &st)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	holder, err := db.SQL().BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Rollback()
+	if _, err := holder.ExecContext(ctx, `SELECT id FROM structures WHERE id = $1 FOR UPDATE`, st.ID); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	err = db.TryUpdate(ctx, func(tx store.Tx) error {
+		_, err := tx.LockStructure(ctx, st.ID)
+		return err
+	})
+	if err == nil {
+		t.Error("TryUpdate took a row another transaction holds")
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("TryUpdate waited %v for the row", d)
 	}
 }
