@@ -66,3 +66,19 @@ func TestEscapeRune(t *testing.T) {
 		}
 	}
 }
+
+func TestStructureInputRefusesControlCharacters(t *testing.T) {
+	ok, evil := "Cap Métiers", "Cap\x1b[2J Métiers"
+	for field, in := range map[string]StructureInput{
+		"name":    {Name: &evil},
+		"acronym": {Name: &ok, Acronym: &evil},
+		"address": {Name: &ok, Address: &evil},
+		"city":    {Name: &ok, City: &evil},
+	} {
+		var s Structure
+		err := in.Apply(&s)
+		if !errors.Is(err, ErrInvalid) || !strings.HasPrefix(err.Error(), field+":") {
+			t.Errorf("Apply with a control character in %s = %v, want the field refused", field, err)
+		}
+	}
+}
