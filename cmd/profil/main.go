@@ -4,13 +4,15 @@ package main
 import (
 	"context"
 	"os"
-	"os/signal"
 
 	"github.com/profil-cli/profil/internal/cli"
+	"github.com/profil-cli/profil/internal/cli/cmdutil"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// Ctrl-C and SIGTERM cancel the context: commands stop between two transactions and say
+	// what they did (exit 130 / 143).
+	ctx, stop := cmdutil.SignalContext(context.Background())
 	code := cli.Main(ctx, os.Args[1:])
 	stop()
 	os.Exit(code)

@@ -76,7 +76,7 @@ func newAuthzWorld(t *testing.T, dsn, hash string) *authzWorld {
 	env.DB = dsn
 	env.Now = clitest.FixedNow
 	env.Width = 250
-	clitest.Must(t, env, "db", "migrate")
+	clitest.Must(t, env, "init")
 	db, err := sqlstore.Open(ctx, dsn, sqlstore.Options{Now: clitest.FixedNow})
 	if err != nil {
 		t.Fatal(err)

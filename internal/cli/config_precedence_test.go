@@ -193,7 +193,7 @@ func TestConfigFileErrors(t *testing.T) {
 	t.Setenv("PROFIL_CONFIG", "")
 
 	// No config.yaml at all: defaults, exit 0.
-	clitest.Must(t, env, "db", "status")
+	clitest.Must(t, env, "init")
 
 	// A broken default file is reported, naming it, and is not silently ignored.
 	env.WriteConfig(t, "db: [unclosed\n")

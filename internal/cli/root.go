@@ -25,6 +25,7 @@ import (
 	"github.com/profil-cli/profil/internal/cli/user"
 	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/iostreams"
+	"github.com/profil-cli/profil/internal/output"
 	"github.com/profil-cli/profil/internal/prompt"
 )
 
@@ -90,6 +91,7 @@ database (--db postgres://…).`,
 			f.IO.SetNeverPrompt(true)
 		}
 		f.AllowTemporaryPassword = cmd.Annotations[cmdutil.AnnotationTemporaryPassword] == "yes"
+		f.CreatesDatabase = cmd.Annotations[cmdutil.AnnotationCreatesDatabase] == "yes"
 		_, err = f.Format()
 		return err
 	}
@@ -182,6 +184,18 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	if err == nil {
 		return cmdutil.ExitOK
 	}
+	if sig := cmdutil.SignalOf(ctx); sig != nil {
+		// Stopped by Ctrl-C or SIGTERM: whatever the database or the context said when the
+		// signal cut them off ("context canceled"), say it was interrupted and, when the
+		// command knows, what it had done.
+		var interrupted *cmdutil.InterruptedError
+		if errors.As(err, &interrupted) {
+			fmt.Fprintf(f.IO.ErrOut, "profil: %s\n", output.Escape(interrupted.Error()))
+		} else {
+			fmt.Fprintf(f.IO.ErrOut, "profil: %s\n", sig.Error())
+		}
+		return sig.Code()
+	}
 	code := cmdutil.ExitCode(err)
 	// cobra's own argument errors ("unknown command", "accepts 1 arg") are usage errors.
 	if code == cmdutil.ExitError && isCobraUsageError(err) {
@@ -193,7 +207,8 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	case errors.Is(err, prompt.ErrCancelled):
 		fmt.Fprintln(f.IO.ErrOut, i18n.T("prompt.cancelled"))
 	default:
-		fmt.Fprintf(f.IO.ErrOut, "profil: %v\n", err)
+		// Errors may quote what people typed, stored before control characters were refused.
+		fmt.Fprintf(f.IO.ErrOut, "profil: %s\n", output.Escape(err.Error()))
 		var unknownVerb unknownVerbError
 		if code == cmdutil.ExitUsage && cmd != nil && (errors.As(err, &unknownVerb) || strings.Contains(err.Error(), "unknown command")) {
 			fmt.Fprintln(f.IO.ErrOut, i18n.T("usage.run_help", cmd.CommandPath()))

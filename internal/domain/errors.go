@@ -20,6 +20,9 @@ var (
 	ErrConflict = errors.New("conflict")
 	// ErrInvalid: bad input; the message names the field or line (exit 6).
 	ErrInvalid = errors.New("invalid input")
+	// ErrUnavailable: the database is busy (another profil is writing) or a server does not
+	// answer; trying again later may succeed (exit 7).
+	ErrUnavailable = errors.New("temporarily unavailable")
 )
 
 // FieldError is invalid input in one named field. It unwraps to ErrInvalid.

@@ -119,6 +119,16 @@ type StructureInput struct {
 // Apply validates in and writes it over s, normalising every field (SIRET without spaces, APE as
 // 85.59A, département derived from the postal code). It returns the first invalid field.
 func (in StructureInput) Apply(s *Structure) error {
+	for _, f := range []struct {
+		field string
+		value *string
+	}{{"name", in.Name}, {"acronym", in.Acronym}, {"address", in.Address}, {"city", in.City}} {
+		if f.value != nil {
+			if err := CheckText(f.field, *f.value); err != nil {
+				return err
+			}
+		}
+	}
 	if in.SIRET != nil {
 		if strings.TrimSpace(*in.SIRET) == "" {
 			s.SIRET = ""

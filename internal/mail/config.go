@@ -8,6 +8,7 @@ import (
 	"errors"
 	"net"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -59,9 +60,45 @@ type Config struct {
 // or smtps://[user[:password]@]host[:port]. The port defaults to 25 for smtp:// and 465 for
 // smtps:// (implicit TLS); submission on 587 is smtp://…:587?starttls=required. Without
 // ?starttls=, smtp:// upgrades the connection when the server offers it (opportunistic).
-// User and password are URL-encoded (an @ in a user name is %40). Errors never repeat the
-// password.
+// User and password are URL-encoded (an @ in a user name is %40). Errors never repeat any
+// part of the user name or password, whatever is wrong with the URL.
 func ParseSMTPURL(raw string) (Config, error) {
+	cfg, err := parseSMTPURL(raw)
+	if err != nil && hasUserinfo(raw) {
+		// A special character left unencoded in a password (/ ? # : %) moves the rest of it
+		// into the host, the port, the path or the query, which the messages quote: with a
+		// user name or password in the URL, they quote nothing.
+		return Config{}, errors.New(hiddenValue.ReplaceAllString(err.Error(), `"xxxxx"`) + i18n.T("smtp.values_hidden"))
+	}
+	return cfg, err
+}
+
+// hasUserinfo reports whether an SMTP URL may hold a user name or password: an @ anywhere
+// after the scheme, or an authority that does not end with a numeric port (smtp://user:pw
+// with the host forgotten).
+func hasUserinfo(raw string) bool {
+	_, rest, ok := strings.Cut(strings.TrimSpace(raw), "://")
+	if !ok {
+		return strings.Contains(raw, "@")
+	}
+	if strings.Contains(rest, "@") {
+		return true
+	}
+	authority := rest
+	if i := strings.IndexAny(authority, "/?#"); i >= 0 {
+		authority = authority[:i]
+	}
+	if i := strings.LastIndex(authority, ":"); i >= 0 && !strings.HasSuffix(authority, "]") {
+		_, err := strconv.Atoi(authority[i+1:])
+		return err != nil
+	}
+	return false
+}
+
+// hiddenValue is a value quoted in a message, by %q or by net/url: "…" with escapes.
+var hiddenValue = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
+
+func parseSMTPURL(raw string) (Config, error) {
 	var cfg Config
 	raw = strings.TrimSpace(raw)
 	if raw == "" {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/profil-cli/profil/internal/i18n"
 )
 
 func TestParseSMTPURL(t *testing.T) {
@@ -89,4 +91,57 @@ func TestParseSMTPURLErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A malformed SMTP URL never shows any part of its user name or password, whatever is wrong:
+// an unencoded special character moves part of the password into the host, the port, the
+// path or the query, which net/url and the checks would otherwise quote.
+func TestParseSMTPURLNeverShowsUserinfo(t *testing.T) {
+	const user, password = "qzxuser", "K7s3cr3tW"
+	urls := []string{
+		"smtp://" + user + ":" + password + "@mail.example.fr:abc",
+		"smtp://" + user + ":" + password + "@mail.example.fr:70000",
+		"smtp://" + user + ":" + password + "@mail.example.fr:0",
+		"smtp://" + user + ":K7s%zz3cr3tW@mail.example.fr",
+		"smtp://" + user + ":K7s/3cr3tW@mail.example.fr",
+		"smtp://" + user + ":K7s?3cr3tW@mail.example.fr",
+		"smtp://" + user + ":K7s#3cr3tW@mail.example.fr",
+		"smtp://" + user + ":K7s 3cr3tW@mail.example.fr",
+		"smtp://" + user + ":K7s:3cr3tW@mail.example.fr:25x",
+		"smtp://" + user + ":12345/K7s3cr3tW@mail.example.fr",
+		"smtp://" + user + ":99999/K7s3cr3tW@mail.example.fr",
+		"smtp://" + user + ":123?K7s3cr3tW@mail.example.fr",
+		"smtp://" + user + ":123?starttls=K7s3cr3tW@mail.example.fr",
+		"smtp://" + user + ":" + password + "@",
+		"smtp://" + user + ":" + password + "@:25",
+		"smtp://" + user + ":" + password + "@mail example.fr",
+		"smtp://" + user + ":" + password + "@mail.example.fr/inbox",
+		"smtp://" + user + ":" + password + "@mail.example.fr?tls=" + password,
+		"smtp://" + user + ":" + password + "@mail.example.fr?starttls=" + password,
+		"smtp://" + user + "@mail.example.fr",
+		"smtp://" + user + ":" + password,
+		"smtp://" + user + ":" + password + "/x",
+		"smtp//" + user + ":" + password + "@mail.example.fr",
+		user + ":" + password + "@mail.example.fr",
+		"ftp://" + user + ":" + password + "@mail.example.fr",
+		"smtp://" + user + ":" + password + "@[::1",
+		"smtp://" + user + ":" + password + "\x7f@mail.example.fr",
+	}
+	secrets := []string{user, password, "K7s", "3cr3tW", "qzx"}
+	for _, lang := range i18n.Langs {
+		i18n.SetLang(lang)
+		for _, raw := range urls {
+			_, err := ParseSMTPURL(raw)
+			if err == nil {
+				t.Errorf("ParseSMTPURL(%q) accepted it", raw)
+				continue
+			}
+			for _, s := range secrets {
+				if strings.Contains(err.Error(), s) {
+					t.Errorf("[%s] ParseSMTPURL(%q): %q shows %q", lang, raw, err, s)
+				}
+			}
+		}
+	}
+	i18n.SetLang(i18n.English)
 }

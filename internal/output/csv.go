@@ -60,6 +60,11 @@ func (c *CSVWriter) Write(record []string) error {
 		if i > 0 {
 			c.w.WriteByte(c.comma)
 		}
+		if hasRawControl(cell) {
+			// Text stored before control characters were refused: a CSV file is read
+			// with cat and less too, so it never carries an ESC or a bidi override raw.
+			cell = Escape(strings.ReplaceAll(cell, "\r\n", "\n"))
+		}
 		// Same result as NeutralizeCell, without allocating a new string.
 		prefixed := needsPrefix(cell)
 		quoted := c.needsQuotes(cell, prefixed)
@@ -145,6 +150,27 @@ func (c *CSVWriter) writeEscaped(cell string) {
 		}
 		cell = cell[i+1:]
 	}
+}
+
+// hasRawControl reports, in one pass over the bytes, whether cell may hold a character that
+// Escape renders (line breaks and tabs excepted): a C0 control, DEL, a C1 control (UTF-8
+// C2 80–C2 9F), a bidi control (E2 80 AA–AE, E2 81 A6–A9), or a byte that is not UTF-8.
+func hasRawControl(cell string) bool {
+	for i := 0; i < len(cell); i++ {
+		b := cell[i]
+		switch {
+		case b < 0x20:
+			if b != '\t' && b != '\n' && b != '\r' {
+				return true
+			}
+		case b == 0x7f:
+			return true
+		case b >= 0x80:
+			// The first byte past ASCII starts a rune: decode from there.
+			return needsEscape(cell[i:], true)
+		}
+	}
+	return false
 }
 
 // NeutralizeCell protects spreadsheet users against CSV injection (OWASP):

@@ -136,9 +136,12 @@ func nonNil[T any](items []T) []T {
 }
 
 // writeJSON indents by two spaces and leaves <, > and & alone: the output
-// is read by people and jq, never embedded in HTML.
+// is read by people and jq, never embedded in HTML. Control characters are
+// \u escapes, bidi controls and C1 included (encoding/json writes those raw),
+// so that the JSON shown in a terminal cannot act on it; a JSON reader gets
+// the same strings.
 func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	enc := json.NewEncoder(jsonControlWriter{w})
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
@@ -149,7 +152,8 @@ func writeJSON(w io.Writer, v any) error {
 // JSON text parses into a yaml.Node, which is then re-encoded in block style.
 func writeYAML(w io.Writer, v any) error {
 	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+	// Control characters as \u escapes: the YAML parser refuses them raw.
+	enc := json.NewEncoder(jsonControlWriter{&buf})
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
 		return err
@@ -159,12 +163,18 @@ func writeYAML(w io.Writer, v any) error {
 		return fmt.Errorf("yaml output: %w", err)
 	}
 	blockStyle(&doc)
-	ye := yaml.NewEncoder(w)
+	// Encoded whole first: the encoder flushes in pieces that may cut a character in two.
+	var text bytes.Buffer
+	ye := yaml.NewEncoder(&text)
 	ye.SetIndent(2)
 	if err := ye.Encode(&doc); err != nil {
 		return err
 	}
-	return ye.Close()
+	if err := ye.Close(); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, escapeBidi(text.String()))
+	return err
 }
 
 // blockStyle drops the flow style and quotes that the nodes inherited from
@@ -175,6 +185,11 @@ func blockStyle(n *yaml.Node) {
 	n.Style = 0
 	if (n.Kind == yaml.SequenceNode || n.Kind == yaml.MappingNode) && len(n.Content) == 0 {
 		n.Style = yaml.FlowStyle
+	}
+	if n.Kind == yaml.ScalarNode && hasBidi(n.Value) {
+		// The encoder escapes other control characters itself; a bidi control it writes
+		// raw, so the scalar is double-quoted and yamlBidiWriter escapes it there.
+		n.Style = yaml.DoubleQuotedStyle
 	}
 	for _, c := range n.Content {
 		blockStyle(c)

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode"
 
 	"github.com/jedib0t/go-pretty/v6/table"
 	"github.com/jedib0t/go-pretty/v6/text"
@@ -191,39 +190,23 @@ func paint(enabled bool, colors text.Colors, s string) string {
 	return text.Escape(s, colors.EscapeSeq())
 }
 
-// oneLine keeps a table cell on one line and strips control characters, so
-// that data cannot move the cursor or change colours of the terminal.
+// oneLine keeps a table cell on one line and renders control characters
+// visibly (see Escape), so that data cannot move the cursor, change colours of
+// the terminal or reorder the text.
 func oneLine(s string) string {
-	return sanitize(s, false)
+	if !needsEscape(s, false) {
+		return s
+	}
+	return EscapeLine(breaksToSpaces.Replace(s))
 }
 
 // multiLine is oneLine for values shown on their own, which keep their line
 // breaks.
 func multiLine(s string) string {
-	return sanitize(s, true)
-}
-
-func sanitize(s string, keepNewlines bool) string {
-	clean := true
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			clean = false
-			break
-		}
-	}
-	if clean {
+	if !needsEscape(s, true) {
 		return s
 	}
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\n' && keepNewlines:
-			return r
-		case r == '\n' || r == '\t' || r == '\r':
-			return ' '
-		case unicode.IsControl(r):
-			return -1
-		}
-		return r
-	}, s)
+	return Escape(strings.NewReplacer("\r\n", "\n", "\r", " ", "\t", " ").Replace(s))
 }
+
+var breaksToSpaces = strings.NewReplacer("\r\n", " ", "\n", " ", "\t", " ", "\r", " ")

@@ -110,14 +110,17 @@ func TestTableColor(t *testing.T) {
 
 func TestTableSanitizesCells(t *testing.T) {
 	ios, _, out, _ := iostreams.Test()
-	items := []request{{ID: "1", Agent: "evil\x1b[31m\nname\ttab", Status: "ok", Reason: "r"}}
+	items := []request{{ID: "1", Agent: "evil\x1b[31m\nname\ttab\u202egpj.exe", Status: "ok", Reason: "r"}}
 	if err := Print(ios, Table, items, requestColumns()); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(out.String(), "\x1b") {
 		t.Errorf("escape sequence from data reached the terminal: %q", out.String())
 	}
-	if !strings.Contains(out.String(), "evil[31m name tab") {
+	if strings.Contains(out.String(), "\u202e") {
+		t.Errorf("bidi override from data reached the terminal: %q", out.String())
+	}
+	if !strings.Contains(out.String(), `evil\x1b[31m name tab\u202egpj.exe`) {
 		t.Errorf("cell not kept on one line: %q", out.String())
 	}
 }

@@ -31,6 +31,9 @@ func (s *Service) Bootstrap(ctx context.Context, in BootstrapInput) (domain.User
 	if err != nil {
 		return domain.User{}, err
 	}
+	if err := domain.CheckText("admin-name", in.FirstName+" "+in.LastName); err != nil {
+		return domain.User{}, err
+	}
 	if strings.TrimSpace(in.LastName) == "" && strings.TrimSpace(in.FirstName) == "" {
 		return domain.User{}, domain.Invalid("admin-name", "", "field.required")
 	}
@@ -107,10 +110,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (domain.Actor,
 		return domain.Anonymous, err
 	}
 	if t.Kind == domain.TokenAPI {
-		// "token list" shows when each token was last used.
-		if err := s.store.Update(ctx, func(tx store.Tx) error { return tx.TouchToken(ctx, t.ID) }); err != nil {
-			return domain.Anonymous, err
-		}
+		s.touchToken(ctx, t.ID)
 	}
 	return actorOf(u, t), nil
 }
@@ -155,4 +155,21 @@ func actorOf(u domain.User, t domain.Token) domain.Actor {
 		a.SessionID = t.ID
 	}
 	return a
+}
+
+// tryUpdater is a store that can run a transaction without waiting for a lock (sqlstore.DB).
+type tryUpdater interface {
+	TryUpdate(ctx context.Context, fn func(store.Tx) error) error
+}
+
+// touchToken records the use of an API token, for "token list". It never fails nor delays the
+// command: a database busy with another process's write, or read-only, skips it (the next use
+// records it).
+func (s *Service) touchToken(ctx context.Context, id int64) {
+	touch := func(tx store.Tx) error { return tx.TouchToken(ctx, id) }
+	if t, ok := s.store.(tryUpdater); ok {
+		_ = t.TryUpdate(ctx, touch)
+		return
+	}
+	_ = s.store.Update(ctx, touch)
 }

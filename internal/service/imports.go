@@ -293,9 +293,13 @@ func (r *run[R]) batches(write func(batch []R) error) error {
 }
 
 // readRows reads every record of the file, calling parse for each, and keeps the rows in file
-// order. A line that is not well-formed CSV becomes a refused row made by broken.
-func readRows[R row](rd *csvin.Reader, r *run[R], parse func(csvin.Record) R, broken func(line int) R) error {
-	for {
+// order. A line that is not well-formed CSV becomes a refused row made by broken. It stops when
+// ctx is cancelled (Ctrl-C while a large file is checked).
+func readRows[R row](ctx context.Context, rd *csvin.Reader, r *run[R], parse func(csvin.Record) R, broken func(line int) R) error {
+	for n := 1; ; n++ {
+		if n%1024 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
 		rec, err := rd.Read()
 		if errors.Is(err, io.EOF) {
 			return nil
@@ -368,7 +372,7 @@ func (s *Service) ImportUsers(ctx context.Context, actor domain.Actor, r io.Read
 	run := newRun[*userRow](opts)
 	phones := phoneCache{}
 	firstLine := map[string]int{}
-	err = readRows(rd, run, func(rec csvin.Record) *userRow {
+	err = readRows(ctx, rd, run, func(rec csvin.Record) *userRow {
 		x := &userRow{importRow: importRow{line: rec.Line, key: rec.Get(ucEmail)}}
 		if err := x.parse(rec, phones, opts.Source); err != nil {
 			run.refuse(x, lineError(rec.Line, err, userColumns))
@@ -486,6 +490,9 @@ func (s *Service) ImportUsers(ctx context.Context, actor domain.Actor, r io.Read
 func (x *userRow) parse(rec csvin.Record, phones phoneCache, source string) error {
 	email, err := domain.NormalizeEmail(rec.Get(ucEmail))
 	if err != nil {
+		return err
+	}
+	if err := domain.CheckTexts("last_name", rec.Get(ucLastName), "first_name", rec.Get(ucFirstName), "function", rec.Get(ucFunction)); err != nil {
 		return err
 	}
 	u := domain.User{Email: email, LastName: clean(rec.Get(ucLastName)), FirstName: clean(rec.Get(ucFirstName)),
@@ -703,7 +710,7 @@ func (s *Service) ImportStructures(ctx context.Context, actor domain.Actor, r io
 	}
 	run := newRun[*structureRow](opts)
 	firstLine := map[string]int{}
-	err = readRows(rd, run, func(rec csvin.Record) *structureRow {
+	err = readRows(ctx, rd, run, func(rec csvin.Record) *structureRow {
 		x := &structureRow{importRow: importRow{line: rec.Line, key: rec.Get(scSIRET)}}
 		if x.key == "" {
 			x.key = rec.Get(scName)

@@ -128,6 +128,9 @@ func newUser(in RegisterInput) (domain.User, error) {
 	if err != nil {
 		return domain.User{}, err
 	}
+	if err := domain.CheckTexts("last-name", in.LastName, "first-name", in.FirstName, "function", in.Function); err != nil {
+		return domain.User{}, err
+	}
 	u := domain.User{Email: email, LastName: clean(in.LastName), FirstName: clean(in.FirstName), Function: clean(in.Function), Status: domain.UserPending}
 	if u.LastName == "" {
 		return u, domain.Invalid("last-name", "", "field.required")
@@ -281,6 +284,9 @@ func (s *Service) Decide(ctx context.Context, actor domain.Actor, id int64, in D
 	if err := domain.RequireSignedIn(actor); err != nil {
 		return out, err
 	}
+	if err := domain.CheckText("reason", in.Reason); err != nil {
+		return out, err
+	}
 	err := s.store.Update(ctx, func(tx store.Tx) error {
 		var err error
 		out, err = decide(ctx, tx, actor, id, in)
@@ -316,6 +322,9 @@ type Decision struct {
 // the batches reported before it stay decided.
 func (s *Service) DecideMany(ctx context.Context, actor domain.Actor, ids []int64, in DecideInput, report func([]Decision)) error {
 	if err := domain.RequireSignedIn(actor); err != nil {
+		return err
+	}
+	if err := domain.CheckText("reason", in.Reason); err != nil {
 		return err
 	}
 	ids = DistinctIDs(ids)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/profil-cli/profil/internal/domain"
@@ -49,7 +48,7 @@ func validTokenName(name string) (string, error) {
 		return "", domain.Invalid("name", "", "token.name_required")
 	case utf8.RuneCountInString(name) > maxTokenNameLen:
 		return "", domain.Invalid("name", name, "token.name_too_long")
-	case strings.IndexFunc(name, unicode.IsControl) >= 0:
+	case domain.HasControl(name):
 		return "", domain.Invalid("name", "", "token.name_control")
 	}
 	return name, nil

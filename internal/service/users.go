@@ -94,6 +94,16 @@ func (s *Service) UpdateUser(ctx context.Context, actor domain.Actor, email stri
 				return err
 			}
 		}
+		for _, f := range []struct {
+			field string
+			value *string
+		}{{"function", in.Function}, {"last-name", in.LastName}, {"first-name", in.FirstName}} {
+			if f.value != nil {
+				if err := domain.CheckText(f.field, *f.value); err != nil {
+					return err
+				}
+			}
+		}
 		if in.Function != nil {
 			u.Function = clean(*in.Function)
 		}

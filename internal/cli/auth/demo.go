@@ -29,7 +29,8 @@ again signs you in again and changes nothing. It refuses a database that holds o
 		Example: `  profil demo
   profil structure search "cap metiers"
   profil --db /tmp/essai.db demo`,
-		Args: cmdutil.NoArgs,
+		Args:        cmdutil.NoArgs,
+		Annotations: map[string]string{cmdutil.AnnotationCreatesDatabase: "yes"},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return demoRun(cmd.Context(), f)
 		},

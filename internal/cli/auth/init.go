@@ -33,7 +33,8 @@ exits with 5 (conflict).`,
 		Example: `  profil init --admin-email jeanne.durand@cap-metiers.fr --admin-name "Jeanne Durand"
   printf '%s\n' "$PASSWORD" | profil --db postgres://profil@db/profil init \
       --admin-email jeanne.durand@cap-metiers.fr --admin-name "Jeanne Durand" --password-stdin`,
-		Args: cmdutil.NoArgs,
+		Args:        cmdutil.NoArgs,
+		Annotations: map[string]string{cmdutil.AnnotationCreatesDatabase: "yes"},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.AdminEmail == "" && (opts.AdminName != "" || opts.PasswordStdin) {
 				return cmdutil.FlagErrorf("init.flags_without_email")

@@ -208,7 +208,7 @@ func NewCmdWhoami(f *cmdutil.Factory) *cobra.Command {
 				if actor.TokenName != "" {
 					via = i18n.T("whoami.via_token", actor.TokenName)
 				}
-				fmt.Fprintf(f.IO.Out, "%s <%s>, %s%s\n", u.FullName(), u.Email, role, via)
+				fmt.Fprintln(f.IO.Out, output.Escape(fmt.Sprintf("%s <%s>, %s%s", u.FullName(), u.Email, role, via)))
 				return nil
 			}
 			return output.PrintOne(f.IO, format, view.FromUser(u), view.UserDetail)

@@ -185,10 +185,11 @@ func SignIn(t testing.TB, env Env) Result {
 }
 
 // Demo fills env.DB (or the default database) with `profil demo`, signed in as its
-// gestionnaire. The schema is migrated first, as a shared PostgreSQL database needs.
+// gestionnaire. The database is made first with `profil init`, as a shared PostgreSQL
+// database needs its schema.
 func Demo(t testing.TB, env Env) Result {
 	t.Helper()
-	Must(t, env, "db", "migrate")
+	Must(t, env, "init")
 	return Must(t, env, "demo")
 }
 

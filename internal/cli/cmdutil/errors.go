@@ -20,6 +20,13 @@ const (
 	ExitForbidden = 4
 	ExitConflict  = 5
 	ExitInvalid   = 6
+	// ExitUnavailable: the database is busy or a server does not answer; try again later
+	// (cron jobs may retry on it).
+	ExitUnavailable = 7
+	// ExitInterrupted and ExitTerminated: stopped by SIGINT (Ctrl-C) or SIGTERM, 128 + the
+	// signal's number, as a shell reports a process killed by it.
+	ExitInterrupted = 130
+	ExitTerminated  = 143
 )
 
 // FlagError is a usage error: unknown flag, missing argument, a value that cannot be asked
@@ -45,11 +52,14 @@ func (e *SilentError) Error() string { return fmt.Sprintf("exit status %d", e.Co
 func ExitCode(err error) int {
 	var silent *SilentError
 	var flagErr *FlagError
+	var sig *Signal
 	switch {
 	case err == nil:
 		return ExitOK
 	case errors.As(err, &silent):
 		return silent.Code
+	case errors.As(err, &sig):
+		return sig.Code()
 	case errors.As(err, &flagErr):
 		return ExitUsage
 	case errors.Is(err, domain.ErrNotFound):
@@ -60,6 +70,8 @@ func ExitCode(err error) int {
 		return ExitConflict
 	case errors.Is(err, domain.ErrInvalid):
 		return ExitInvalid
+	case errors.Is(err, domain.ErrUnavailable):
+		return ExitUnavailable
 	case errors.Is(err, prompt.ErrCancelled):
 		return ExitError
 	}

@@ -32,6 +32,9 @@ type Factory struct {
 	// AllowTemporaryPassword is set for the commands a person signed in with a temporary
 	// password may still run (user passwd, whoami, logout).
 	AllowTemporaryPassword bool
+	// CreatesDatabase is set for the commands that create a SQLite database that does not
+	// exist (init, demo); every other command refuses a missing file and names it.
+	CreatesDatabase bool
 
 	cfg   *Config
 	db    *sqlstore.DB
@@ -112,9 +115,15 @@ func (f *Factory) OpenDB(ctx context.Context, noMigrate bool) (*sqlstore.DB, err
 	if err != nil {
 		return nil, err
 	}
-	db, err := sqlstore.Open(ctx, raw, sqlstore.Options{Now: f.Now, NoMigrate: noMigrate})
+	db, err := sqlstore.Open(ctx, raw, sqlstore.Options{Now: f.Now, NoMigrate: noMigrate, MustExist: !f.CreatesDatabase})
 	if err != nil {
 		return nil, err
+	}
+	if t := db.Target(); t.Dialect == sqlstore.SQLite && t.Path != ":memory:" {
+		// Not silenced by --quiet: the file holds password hashes.
+		if perm := sqlstore.ReadableByOthers(t.Path); perm != 0 {
+			fmt.Fprintln(f.IO.ErrOut, i18n.T("db.readable_by_others", output.Escape(t.Path), fmt.Sprintf("%04o", perm), output.Escape(t.Path)))
+		}
 	}
 	f.db = db
 	return db, nil
@@ -214,6 +223,10 @@ func (f *Factory) Actor(ctx context.Context) (domain.Actor, error) {
 	return actor, nil
 }
 
+// AnnotationCreatesDatabase marks a command that creates a SQLite database that does not exist
+// yet (init, demo).
+const AnnotationCreatesDatabase = "profil/creates-database"
+
 // AnnotationTemporaryPassword marks a command that may run before a temporary password is
 // changed.
 const AnnotationTemporaryPassword = "profil/temporary-password"
@@ -267,7 +280,8 @@ func (f *Factory) Say(key string, args ...any) {
 	if cfg, err := f.Config(); err == nil && cfg.Quiet {
 		return
 	}
-	fmt.Fprintln(f.IO.ErrOut, i18n.T(key, args...))
+	// What people typed is escaped (names stored before control characters were refused).
+	fmt.Fprintln(f.IO.ErrOut, i18n.T(key, output.EscapeArgs(args)...))
 }
 
 // Stderrf writes a message for people on stderr, unless --quiet, as formatted; messages
@@ -276,5 +290,5 @@ func (f *Factory) Stderrf(format string, args ...any) {
 	if cfg, err := f.Config(); err == nil && cfg.Quiet {
 		return
 	}
-	fmt.Fprintf(f.IO.ErrOut, format, args...)
+	fmt.Fprintf(f.IO.ErrOut, format, output.EscapeArgs(args)...)
 }

@@ -185,7 +185,7 @@ func TestMailSendFailureExits1(t *testing.T) {
 func TestMailNotSignedIn(t *testing.T) {
 	env := clitest.NewEnv(t)
 	env.DB = testdb.SQLite(t)
-	clitest.Must(t, env, "db", "migrate")
+	clitest.Must(t, env, "init")
 	run(t, env, "mail", "list").Want(t, cmdutil.ExitForbidden)
 	run(t, env, "mail", "send", "--smtp", "smtp://127.0.0.1:1?starttls=none").Want(t, cmdutil.ExitForbidden)
 }

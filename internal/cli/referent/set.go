@@ -81,7 +81,7 @@ func setRun(ctx context.Context, f *cmdutil.Factory, opts *SetOptions) error {
 		if st.ReferentEmail != "" && !strings.EqualFold(st.ReferentEmail, opts.User) {
 			q = i18n.T("referent_set.confirm_instead", opts.User, st.Name, st.ReferentEmail)
 		}
-		ok, err := f.Prompter.Confirm(q, false)
+		ok, err := f.Prompter.Confirm(output.Escape(q), false) // stored names, escaped
 		if err != nil {
 			return err
 		}

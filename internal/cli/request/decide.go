@@ -217,6 +217,21 @@ func decideRun(ctx context.Context, f *cmdutil.Factory, opts *DecideOptions) err
 		err = perr
 	}
 	if err != nil {
+		// Ctrl-C or SIGTERM: the batches committed stay decided, the others are untouched.
+		decided := 0
+		for _, r := range results {
+			if r.Error == "" {
+				decided++
+			}
+		}
+		total := len(service.DistinctIDs(opts.IDs))
+		key := "decide.interrupted"
+		if opts.Input.DryRun {
+			key = "decide.interrupted_dry_run"
+		}
+		if ierr := cmdutil.Interrupted(ctx, key, decided, total); ierr != nil {
+			return ierr
+		}
 		return err
 	}
 	if worst := cmdutil.Worst(codes...); worst != cmdutil.ExitOK {

@@ -145,7 +145,8 @@ func reviewRun(ctx context.Context, f *cmdutil.Factory, opts *ReviewOptions) err
 	if err != nil {
 		return err
 	}
-	rv := &reviewer{ctx: ctx, svc: svc, actor: actor, p: f.Prompter, w: f.IO.ErrOut, now: now(f)}
+	// Cards show what requesters typed: control characters are written visibly.
+	rv := &reviewer{ctx: ctx, svc: svc, actor: actor, p: f.Prompter, w: output.EscapeWriter(f.IO.ErrOut), now: now(f)}
 	if len(queue) == 0 {
 		fmt.Fprintln(rv.w, i18n.T("review.empty"))
 		return rv.printResults(f, format)
@@ -412,7 +413,7 @@ func (rv *reviewer) pickProfiles(r domain.Request, st domain.Structure) ([]strin
 		return nil, nil
 	}
 	for {
-		picked, err := rv.p.MultiSelect(i18n.T("review.ask_profiles", st.Name), options, defaults)
+		picked, err := rv.p.MultiSelect(i18n.T("review.ask_profiles", output.Escape(st.Name)), options, defaults)
 		if err != nil {
 			return nil, err
 		}

@@ -155,7 +155,7 @@ func printStructure(f *cmdutil.Factory, s domain.Structure, done string) error {
 		return nil
 	}
 	if done != "" {
-		fmt.Fprintln(f.IO.ErrOut, done)
+		fmt.Fprintln(f.IO.ErrOut, output.Escape(done))
 	}
 	format, err := f.Format()
 	if err != nil {

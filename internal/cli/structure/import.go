@@ -141,6 +141,7 @@ func RunImport(ctx context.Context, f *cmdutil.Factory, opts *ImportOptions, wha
 		results  []view.LineResult
 		writeBar *output.Progress
 		written  int
+		toWrite  int
 	)
 	readBar := output.NewProgress(f.IO, i18n.T("import.progress_checking", filepath.Base(opts.File)), size)
 	so.OnResult = func(r service.LineResult) {
@@ -167,13 +168,29 @@ func RunImport(ctx context.Context, f *cmdutil.Factory, opts *ImportOptions, wha
 			writeBar = output.NewProgress(f.IO, title, int64(total))
 		}
 		writeBar.Increment(int64(done - written))
-		written = done
+		written, toWrite = done, total
 	}
 	summary, err := importer(svc, ctx, actor, &countingReader{r: in, bar: readBar}, so)
 	readBar.Done()
 	writeBar.Done()
 	if rerr := report.close(err == nil || summary.Lines > 0); rerr != nil && err == nil {
 		err = rerr
+	}
+	if err != nil {
+		// Ctrl-C or SIGTERM: the batches committed stay, the rest of the file is untouched
+		// and the same command completes it.
+		var ierr error
+		switch {
+		case so.DryRun:
+			ierr = cmdutil.Interrupted(ctx, "import.interrupted_dry_run")
+		case toWrite == 0:
+			ierr = cmdutil.Interrupted(ctx, "import.interrupted_checking")
+		default:
+			ierr = cmdutil.Interrupted(ctx, "import.interrupted", written, toWrite)
+		}
+		if ierr != nil {
+			return ierr
+		}
 	}
 	var refused *service.ImportError
 	switch {

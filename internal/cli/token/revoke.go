@@ -59,7 +59,7 @@ func revokeRun(ctx context.Context, f *cmdutil.Factory, opts *RevokeOptions) err
 		if t.UserID != actor.UserID {
 			q = i18n.T("token_revoke.confirm_other", t.ID, t.Name)
 		}
-		ok, err := f.Prompter.Confirm(q, false)
+		ok, err := f.Prompter.Confirm(output.Escape(q), false) // a stored name, escaped
 		if err != nil {
 			return err
 		}

@@ -64,7 +64,7 @@ func printUser(f *cmdutil.Factory, d service.UserDetail, done string) error {
 		return nil
 	}
 	if done != "" {
-		fmt.Fprintln(f.IO.ErrOut, done)
+		fmt.Fprintln(f.IO.ErrOut, output.Escape(done))
 	}
 	format, err := f.Format()
 	if err != nil {

@@ -81,7 +81,7 @@ func printRequest(f *cmdutil.Factory, r domain.Request, done ...string) error {
 		return nil
 	}
 	for _, line := range done {
-		fmt.Fprintln(f.IO.ErrOut, line)
+		fmt.Fprintln(f.IO.ErrOut, output.Escape(line))
 	}
 	format, err := f.Format()
 	if err != nil {
@@ -116,7 +116,7 @@ func confirm(f *cmdutil.Factory, question string) error {
 	if !f.CanPrompt() {
 		return nil
 	}
-	ok, err := f.Prompter.Confirm(question, false)
+	ok, err := f.Prompter.Confirm(output.Escape(question), false) // it may name people
 	if err != nil {
 		return err
 	}

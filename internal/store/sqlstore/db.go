@@ -8,11 +8,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -21,6 +23,7 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/store"
 )
 
@@ -30,6 +33,10 @@ type Options struct {
 	Now func() time.Time
 	// NoMigrate opens a SQLite database without upgrading its schema (db status, db check).
 	NoMigrate bool
+	// MustExist refuses a SQLite file that does not exist (a *MissingError) instead of
+	// creating it: only `profil init` and `profil demo` create a database, so that a mistyped
+	// --db names the mistake instead of leaving an empty database behind.
+	MustExist bool
 }
 
 // DB is a store.Store over one database.
@@ -49,8 +56,12 @@ var _ store.Store = (*DB)(nil)
 const sqlitePragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
 	"&_pragma=synchronous(NORMAL)&_txlock=immediate&_time_format=sqlite"
 
+// sqliteReadOnlyPragmas are sqlitePragmas without what writes.
+const sqliteReadOnlyPragmas = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_time_format=sqlite"
+
 // Open connects to the database named by raw (see ParseTarget). A SQLite file and its folder
-// are created on first use and its schema is upgraded at once; a PostgreSQL schema is only
+// are created on first use (unless opt.MustExist), readable by their owner only (0600 file,
+// -wal and -shm alike, in a 0700 folder), and its schema is upgraded at once; a PostgreSQL schema is only
 // checked: it must be brought up to date with `profil db migrate`.
 func Open(ctx context.Context, raw string, opt Options) (*DB, error) {
 	t, err := ParseTarget(raw)
@@ -77,12 +88,20 @@ func open(ctx context.Context, t Target, opt Options) (*DB, error) {
 	)
 	switch t.Dialect {
 	case SQLite:
+		dsn := "file:" + t.Path + "?" + sqlitePragmas
 		if t.Path != ":memory:" {
-			if err := os.MkdirAll(filepath.Dir(t.Path), 0o700); err != nil {
-				return nil, fmt.Errorf("create the database folder: %w", err)
+			readOnly, err := prepareSQLiteFile(t.Path, opt.MustExist)
+			if err != nil {
+				return nil, err
+			}
+			if readOnly {
+				// A file this user may not write (a copy for reports, a read-only mount):
+				// open it read-only, without asking for WAL, which is a write. Reads work;
+				// a write fails with SQLite's "attempt to write a readonly database".
+				dsn = "file:" + t.Path + "?mode=ro&" + sqliteReadOnlyPragmas
 			}
 		}
-		db, err = sql.Open("sqlite", "file:"+t.Path+"?"+sqlitePragmas)
+		db, err = sql.Open("sqlite", dsn)
 		if err == nil && t.Path == ":memory:" {
 			db.SetMaxOpenConns(1) // every connection would see its own empty database
 		}
@@ -100,6 +119,9 @@ func open(ctx context.Context, t Target, opt Options) (*DB, error) {
 	}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
+		if err := mapErr(err); errors.Is(err, domain.ErrUnavailable) {
+			return nil, err // locked by another process past the busy timeout
+		}
 		return nil, t.scrub(fmt.Errorf("connect to database %s: %w", t.Redacted(), err))
 	}
 	now := opt.Now
@@ -148,6 +170,9 @@ func (d *DB) Update(ctx context.Context, fn func(store.Tx) error) error {
 func (d *DB) update(ctx context.Context, fn func(store.Tx) error) error {
 	sqlTx, err := d.db.BeginTx(ctx, nil)
 	if err != nil {
+		if err := mapErr(err); errors.Is(err, domain.ErrUnavailable) {
+			return err
+		}
 		return d.target.scrub(fmt.Errorf("begin transaction: %w", err))
 	}
 	t := &tx{d: d, q: sqlTx, now: d.clock()}
@@ -159,9 +184,47 @@ func (d *DB) update(ctx context.Context, fn func(store.Tx) error) error {
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {
+		if err := mapErr(err); errors.Is(err, domain.ErrUnavailable) {
+			return err
+		}
 		return d.target.scrub(fmt.Errorf("commit: %w", mapErr(err)))
 	}
 	return nil
+}
+
+// TryUpdate runs fn in one read-write transaction only if the database lets it start at once:
+// on SQLite it does not wait for another process's write lock (busy timeout 0), on
+// PostgreSQL it waits at most 100 ms for a row lock. It is for writes a command may skip,
+// such as a token's last use: a command must not fail, nor wait 10 s, because of them.
+// A busy database returns a *BusyError (ErrUnavailable) at once.
+func (d *DB) TryUpdate(ctx context.Context, fn func(store.Tx) error) error {
+	conn, err := d.db.Conn(ctx)
+	if err != nil {
+		return mapErr(err)
+	}
+	defer conn.Close()
+	if d.target.Dialect == SQLite {
+		if _, err := conn.ExecContext(ctx, `PRAGMA busy_timeout = 0`); err != nil {
+			return mapErr(err)
+		}
+		// The connection goes back to the pool: it waits its turn again for what follows.
+		defer func() { _, _ = conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA busy_timeout = 10000`) }()
+	}
+	sqlTx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return mapErr(err)
+	}
+	if d.target.Dialect == Postgres {
+		if _, err := sqlTx.ExecContext(ctx, `SET LOCAL lock_timeout = '100ms'`); err != nil {
+			_ = sqlTx.Rollback()
+			return mapErr(err)
+		}
+	}
+	if err := fn(&tx{d: d, q: sqlTx, now: d.clock()}); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
+	return mapErr(sqlTx.Commit())
 }
 
 // Savepoint runs fn inside a savepoint of the transaction: if fn fails, its writes are undone
@@ -347,12 +410,81 @@ func mapErr(err error) error {
 	}
 	var sqErr *sqlite.Error
 	if errors.As(err, &sqErr) {
-		switch sqErr.Code() {
-		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+		switch code := sqErr.Code(); {
+		case code == sqlite3.SQLITE_CONSTRAINT_UNIQUE, code == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
 			return &uniqueError{err: err}
+		case code&0xff == sqlite3.SQLITE_BUSY:
+			return &BusyError{err: err}
+		case code&0xff == sqlite3.SQLITE_READONLY:
+			return &readOnlyError{err: err}
 		}
 	}
 	return err
+}
+
+// BusyError is a SQLite database that stayed locked by another process past the busy timeout
+// (10 s): another profil is writing. It is ErrUnavailable (exit 7): trying again later
+// succeeds, so cron jobs may retry on it.
+type BusyError struct{ err error }
+
+func (e *BusyError) Error() string        { return i18n.T("db.busy") }
+func (e *BusyError) Is(target error) bool { return target == domain.ErrUnavailable }
+func (e *BusyError) Unwrap() error        { return e.err }
+
+// readOnlyError is a write to a SQLite file this user may only read.
+type readOnlyError struct{ err error }
+
+func (e *readOnlyError) Error() string { return i18n.T("db.read_only") }
+func (e *readOnlyError) Unwrap() error { return e.err }
+
+// MissingError is a SQLite file that does not exist, opened by a command that does not create
+// databases (exit 1).
+type MissingError struct{ Path string }
+
+func (e *MissingError) Error() string { return i18n.T("db.missing", e.Path) }
+
+// prepareSQLiteFile checks that the SQLite file exists, or creates it (and its folder) for
+// its owner only. SQLite gives the -wal and -shm files it creates the mode of the database
+// file. A file that others may read is left as it is: Open's caller warns (ReadableByOthers).
+// It reports whether the file exists but this user may not write it.
+func prepareSQLiteFile(path string, mustExist bool) (readOnly bool, err error) {
+	_, err = os.Stat(path)
+	switch {
+	case err == nil:
+		f, err := os.OpenFile(path, os.O_RDWR, 0)
+		if err != nil {
+			return errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS), nil
+		}
+		return false, f.Close()
+	case !errors.Is(err, fs.ErrNotExist):
+		return false, fmt.Errorf("open the database %s: %w", path, err)
+	case mustExist:
+		return false, &MissingError{Path: path}
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return false, fmt.Errorf("create the database folder: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return false, nil // another process created it meanwhile
+	}
+	if err != nil {
+		return false, fmt.Errorf("create the database: %w", err)
+	}
+	return false, f.Close()
+}
+
+// ReadableByOthers returns the permissions of a SQLite file that people other than its owner
+// may read or write (it holds password hashes), 0 when it is private or not a file.
+func ReadableByOthers(path string) fs.FileMode {
+	st, err := os.Stat(path)
+	if err != nil || !st.Mode().IsRegular() {
+		return 0
+	}
+	if perm := st.Mode().Perm(); perm&0o077 != 0 {
+		return perm
+	}
+	return 0
 }
 
 // retryError is a transaction the database aborted to break a deadlock or a serialization
