@@ -341,7 +341,9 @@ func (s *Service) DecideMany(ctx context.Context, actor domain.Actor, ids []int6
 				var ok bool
 				if results, ok, err = decideSet(ctx, tx, actor, batch, in); err != nil {
 					return err
-				} else if !ok {
+				} else if ok {
+					s.setBatches.Add(1)
+				} else {
 					results = nil
 				}
 			}

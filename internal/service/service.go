@@ -6,6 +6,7 @@ package service
 import (
 	"context"
 	"encoding/json"
+	"sync/atomic"
 	"time"
 
 	"github.com/profil-cli/profil/internal/domain"
@@ -22,6 +23,8 @@ type Service struct {
 	// setBased decides the batches of a bulk decision with a few statements each (decideSet);
 	// without it, request by request (decideEach).
 	setBased bool
+	// setBatches counts the batches decided set-based, for the tests.
+	setBatches atomic.Int64
 }
 
 // New returns the service over st.
