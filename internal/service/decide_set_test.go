@@ -1,6 +1,7 @@
 package service_test
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"regexp"
@@ -230,4 +231,46 @@ func diffLines(got, want string) string {
 		}
 	}
 	return b.String()
+}
+
+// conflictingAudits is the database with one fault: a bulk write of audit events writes them,
+// then fails as a unique constraint would under a race.
+type conflictingAudits struct{ store.Store }
+
+func (s conflictingAudits) Update(ctx context.Context, fn func(store.Tx) error) error {
+	return s.Store.Update(ctx, func(tx store.Tx) error { return fn(conflictingAuditsTx{tx}) })
+}
+
+type conflictingAuditsTx struct{ store.Tx }
+
+func (t conflictingAuditsTx) AppendAudits(ctx context.Context, es []domain.AuditEvent) error {
+	if err := t.Tx.AppendAudits(ctx, es); err != nil {
+		return err
+	}
+	return fmt.Errorf("write audit events: %w", domain.ErrConflict)
+}
+
+// When a set write fails, what the batch wrote is taken back and the batch is decided request
+// by request in the same transaction: the database ends as if it had been so from the start.
+func TestDecideManyFallsBackWhenASetWriteFails(t *testing.T) {
+	for _, eng := range testdb.Engines(t) {
+		t.Run(eng.Name, func(t *testing.T) {
+			sequential, faulty := newEnv(t, eng.DSN(t)), newEnv(t, eng.DSN(t))
+			service.DecideRequestByRequest(sequential.svc)
+			faulty.svc = service.New(conflictingAudits{faulty.db})
+			var said [2][]string
+			for i, e := range []*env{sequential, faulty} {
+				said[i] = e.decideWorld(e.decisionWorld(3), 3)
+			}
+			if n := service.SetBasedBatches(faulty.svc); n != 0 {
+				t.Fatalf("%d batches decided set-based through a failing write", n)
+			}
+			if got, want := strings.Join(said[1], "\n"), strings.Join(said[0], "\n"); got != want {
+				t.Errorf("the decisions said otherwise:\n%s", diffLines(got, want))
+			}
+			if got, want := faulty.snapshot(), sequential.snapshot(); got != want {
+				t.Errorf("the databases differ:\n%s", diffLines(got, want))
+			}
+		})
+	}
 }
