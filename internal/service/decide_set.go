@@ -67,7 +67,7 @@ func decideSet(ctx context.Context, tx store.Tx, actor domain.Actor, batch []int
 // loadPlan reads what the decisions of batch look at. It returns nil when the batch holds a
 // structure request, which creates a structure: those are decided one by one.
 func loadPlan(ctx context.Context, tx store.Tx, actor domain.Actor, batch []int64) (*planTx, error) {
-	reqs, err := tx.ListRequests(ctx, store.RequestQuery{IDs: batch})
+	reqs, err := tx.RequestsByID(ctx, batch)
 	if err != nil {
 		return nil, err
 	}

@@ -163,6 +163,9 @@ type Tx interface {
 
 	// Bulk decisions: a batch of requests read with a few queries and written with one
 	// statement per table.
+	// RequestsByID loads the requests ids as RequestByID does, in no order; an unknown id is
+	// left out.
+	RequestsByID(ctx context.Context, ids []int64) ([]domain.Request, error)
 	// StructuresByID loads the structures ids, in no order; an unknown id is left out.
 	StructuresByID(ctx context.Context, ids []int64) ([]domain.Structure, error)
 	// UsersByID loads the accounts ids, in no order; an unknown id is left out.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/profil-cli/profil/internal/domain"
@@ -11,6 +12,21 @@ import (
 
 // Set-based reads and writes of a bulk decision: a batch of requests is read with a few
 // queries and written with one statement per table, whatever its size.
+
+func (t *tx) RequestsByID(ctx context.Context, ids []int64) ([]domain.Request, error) {
+	out := []domain.Request{}
+	err := inKeys(ctx, t, requestSelect+` WHERE %s`, "r.id", ids, func(rows *sql.Rows) error {
+		r, err := scanRequest(rows)
+		if err == nil {
+			out = append(out, r)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("look up requests: %w", err)
+	}
+	return out, nil
+}
 
 func (t *tx) StructuresByID(ctx context.Context, ids []int64) ([]domain.Structure, error) {
 	out := []domain.Structure{}
@@ -160,9 +176,12 @@ func (t *tx) EnqueueMails(ctx context.Context, ms []domain.Mail) error {
 	return nil
 }
 
+// numbered matches the numbered parameters of a statement.
+var numbered = regexp.MustCompile(`\$[0-9]+`)
+
 // execKeys runs a statement whose "%s" is replaced by a condition that column is one of keys,
-// after the arguments args ($1…): once with "= ANY(…)" on PostgreSQL, once per chunk of keys
-// on SQLite. It returns the number of rows written.
+// after the arguments args ($1, $2, … each once and in that order): once with "= ANY(…)" on
+// PostgreSQL, once per chunk of keys on SQLite. It returns the number of rows written.
 func (t *tx) execKeys(ctx context.Context, query, column string, keys []int64, args ...any) (int, error) {
 	if len(keys) == 0 {
 		return 0, t.bulkWritable()
@@ -174,16 +193,18 @@ func (t *tx) execKeys(ctx context.Context, query, column string, keys []int64, a
 		n, err := t.execCount(ctx, fmt.Sprintf(query, fmt.Sprintf("%s = ANY($%d)", column, len(args)+1)), append(args, keys)...)
 		return int(n), err
 	}
+	// SQLite: anonymous parameters only (see insertSQLite), the $n of query being in order.
+	query = numbered.ReplaceAllString(query, "?")
 	total := 0
+	all := make([]any, 0, len(args)+lookupChunk)
 	for start := 0; start < len(keys); start += lookupChunk {
 		chunk := keys[start:min(start+lookupChunk, len(keys))]
-		all := append([]any(nil), args...)
-		ph := make([]string, len(chunk))
-		for i, k := range chunk {
+		all = append(all[:0], args...)
+		for _, k := range chunk {
 			all = append(all, k)
-			ph[i] = fmt.Sprintf("$%d", len(all))
 		}
-		n, err := t.execCount(ctx, fmt.Sprintf(query, column+" IN ("+strings.Join(ph, ", ")+")"), all...)
+		list := strings.Repeat("?, ", len(chunk)-1) + "?"
+		n, err := t.execCount(ctx, fmt.Sprintf(query, column+" IN ("+list+")"), all...)
 		if err != nil {
 			return total, err
 		}
