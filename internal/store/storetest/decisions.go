@@ -60,7 +60,7 @@ func decisionRows(t *testing.T, st store.Store) ([]domain.Structure, []domain.Us
 
 func testDecisionLookups(t *testing.T, st store.Store) {
 	ctx := context.Background()
-	ss, us, _ := decisionRows(t, st)
+	ss, us, rs := decisionRows(t, st)
 	// Structure 0 has a référent; structure 1 had one, who left; structure 2 has a member only.
 	update(t, st, func(tx store.Tx) error {
 		ms := []domain.Membership{{UserID: us[0].ID, StructureID: ss[0].ID, Referent: true},
@@ -98,6 +98,27 @@ func testDecisionLookups(t *testing.T, st store.Store) {
 		for _, u := range gotU {
 			if want := us[slices.Index(userIDs, u.ID)]; u.Email != want.Email || u.Status != want.Status {
 				t.Errorf("account %d read back as %s %s, want %s %s", u.ID, u.Email, u.Status, want.Email, want.Status)
+			}
+		}
+		var requestIDs []int64
+		for _, r := range rs {
+			requestIDs = append(requestIDs, r.ID)
+		}
+		gotR, err := tx.RequestsByID(ctx, append(requestIDs, unknown))
+		if err != nil {
+			return err
+		}
+		if len(gotR) != len(rs) {
+			t.Errorf("RequestsByID found %d of %d", len(gotR), len(rs))
+		}
+		for _, r := range gotR {
+			i := slices.Index(requestIDs, r.ID)
+			one, err := tx.RequestByID(ctx, r.ID)
+			if err != nil {
+				return err
+			}
+			if r.UserEmail != us[i].Email || r.StructureName != ss[i].Name || fmt.Sprint(r) != fmt.Sprint(one) {
+				t.Errorf("request %d read back as %+v, RequestByID reads %+v", r.ID, r, one)
 			}
 		}
 		refs, err := tx.Referents(ctx, structureIDs)
