@@ -197,8 +197,9 @@ func TestDecideManySetBasedAgreesWithRequestByRequest(t *testing.T) {
 				for i, e := range []*env{sequential, setBased} {
 					said[i] = e.decideWorld(e.decisionWorld(seed), seed)
 				}
-				if service.SetBasedBatches(setBased.svc) == 0 || service.SetBasedBatches(sequential.svc) != 0 {
-					t.Fatalf("batches decided set-based: %d and %d, want some and none",
+				// Five bulk decisions of one batch each.
+				if service.SetBasedBatches(setBased.svc) != 5 || service.SetBasedBatches(sequential.svc) != 0 {
+					t.Fatalf("batches decided set-based: %d and %d, want 5 and none",
 						service.SetBasedBatches(setBased.svc), service.SetBasedBatches(sequential.svc))
 				}
 				if got, want := strings.Join(said[1], "\n"), strings.Join(said[0], "\n"); got != want {
@@ -273,4 +274,35 @@ func TestDecideManyFallsBackWhenASetWriteFails(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A batch that holds a structure request, which creates a structure, is decided request by
+// request, all of it.
+func TestDecideManyWithAStructureRequest(t *testing.T) {
+	testEach(t, func(t *testing.T, e *env) {
+		_, ids := e.register("Organisme D", domain.KindTrainingOrg, 2)
+		sr, err := e.svc.RequestStructure(e.ctx, domain.Anonymous, domain.StructureInput{SIRET: str("73282932000074"),
+			Name: str("Cap Métiers"), Address: str("102 av. de Canéjan"), Kinds: &[]domain.Kind{domain.KindTrainingOrg}}, "demande@x.fr")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []service.Decision
+		err = e.svc.DecideMany(e.ctx, e.manager, []int64{ids[0], sr.ID, ids[1]}, service.DecideInput{Decision: domain.Approve},
+			func(ds []service.Decision) { got = append(got, ds...) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 3 || got[0].Err != nil || got[1].Err != nil || got[2].Err != nil {
+			t.Fatalf("results %+v, want three approvals", got)
+		}
+		if !got[0].Outcome.Referent || got[2].Outcome.Referent || got[1].Outcome.Request.StructureID == 0 {
+			t.Errorf("référents %v %v, structure created %d", got[0].Outcome.Referent, got[2].Outcome.Referent, got[1].Outcome.Request.StructureID)
+		}
+		if n := service.SetBasedBatches(e.svc); n != 0 {
+			t.Errorf("%d batches decided set-based, want none", n)
+		}
+		if n := len(e.audit("request.approve")); n != 3 {
+			t.Errorf("%d request.approve audit events, want 3", n)
+		}
+	})
 }
