@@ -90,7 +90,10 @@ database (--db postgres://…).`,
 			f.IO.SetNeverPrompt(true)
 		}
 		f.AllowTemporaryPassword = cmd.Annotations[cmdutil.AnnotationTemporaryPassword] == "yes"
-		_, err = f.Format()
+		if _, err = f.Format(); err != nil && cmd.Flags().Lookup("file") != nil {
+			// -o names a format everywhere; a command that writes a file takes it with -f.
+			return cmdutil.FlagErrorf("output.not_a_format_file", cfg.Output, cfg.Output)
+		}
 		return err
 	}
 
