@@ -7,5 +7,22 @@ func init() {
 		"output.not_a_format_file": {
 			"-o/--output %q is the output format (table, json, yaml, csv): to write a file, use -f/--file %s",
 			"-o/--output %q est le format de sortie (table, json, yaml, csv) : pour écrire un fichier, utilisez -f/--file %s"},
+		"demo.needs_force": {
+			"%s is not a SQLite file: the demo creates a gestionnaire whose password is published; run `profil demo --force` if this database is only for trying profil",
+			"%s n'est pas un fichier SQLite : la démo crée un gestionnaire dont le mot de passe est publié ; lancez `profil demo --force` si cette base ne sert qu'à essayer profil"},
+		"demo.try_as": {
+			"Try:\n  %[1]s structure search \"cap metiers\"\n  %[1]s request list\n  %[1]s structure members \"%[2]s\"",
+			"Essayez :\n  %[1]s structure search \"cap metiers\"\n  %[1]s request list\n  %[1]s structure members \"%[2]s\""},
+		"demo.install": {
+			"(profil is not installed: `go install ./cmd/profil` puts it in $(go env GOPATH)/bin, then type `profil …`)",
+			"(profil n'est pas installé : `go install ./cmd/profil` le place dans $(go env GOPATH)/bin, tapez ensuite `profil …`)"},
+		"structure.siren_not_found": {
+			"no structure has the SIREN %s (see `profil structure search`)",
+			"aucune structure n'a le SIREN %s (voyez `profil structure search`)"},
+		"structure.siren_several": {
+			"the SIREN %s has %d establishments, give the SIRET of one: %s",
+			"le SIREN %s a %d établissements, donnez le SIRET de l'un d'eux : %s"},
+		"structure_ref.shape_siren": {"must be an id (42), a 14-digit SIRET or a 9-digit SIREN", "doit être un numéro (42), un SIRET de 14 chiffres ou un SIREN de 9 chiffres"},
+		"policy.structure_public":   {"see the public fields of structures", "consulter les champs publics des structures"},
 	})
 }

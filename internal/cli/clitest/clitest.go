@@ -185,10 +185,12 @@ func SignIn(t testing.TB, env Env) Result {
 }
 
 // Demo fills env.DB (or the default database) with `profil demo`, signed in as its
-// gestionnaire. The schema is migrated first, as a shared PostgreSQL database needs.
+// gestionnaire; on PostgreSQL with --force, which prepares the database as a SQLite file is.
 func Demo(t testing.TB, env Env) Result {
 	t.Helper()
-	Must(t, env, "db", "migrate")
+	if strings.HasPrefix(env.DB, "postgres") {
+		return Must(t, env, "demo", "--force")
+	}
 	return Must(t, env, "demo")
 }
 
