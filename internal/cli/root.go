@@ -61,9 +61,7 @@ database (--db postgres://…).`,
 	root.SetIn(f.IO.In)
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)
-	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return cmdutil.FlagErrorf("usage.see_help", err, cmd.CommandPath())
-	})
+	root.SetFlagErrorFunc(flagError)
 
 	pf := root.PersistentFlags()
 	pf.String("db", "", "database: a file path, sqlite:PATH, or postgres://… (env PROFIL_DB; default $XDG_DATA_HOME/profil/profil.db)")
@@ -200,6 +198,9 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 		var unknownVerb unknownVerbError
 		if code == cmdutil.ExitUsage && cmd != nil && (errors.As(err, &unknownVerb) || strings.Contains(err.Error(), "unknown command")) {
 			fmt.Fprintln(f.IO.ErrOut, i18n.T("usage.run_help", cmd.CommandPath()))
+		}
+		if hint := singleDashHint(cmd, args); hint != "" && code == cmdutil.ExitUsage {
+			fmt.Fprintln(f.IO.ErrOut, hint)
 		}
 	}
 	return code

@@ -24,5 +24,11 @@ func init() {
 			"le SIREN %s a %d établissements, donnez le SIRET de l'un d'eux : %s"},
 		"structure_ref.shape_siren": {"must be an id (42), a 14-digit SIRET or a 9-digit SIREN", "doit être un numéro (42), un SIRET de 14 chiffres ou un SIREN de 9 chiffres"},
 		"policy.structure_public":   {"see the public fields of structures", "consulter les champs publics des structures"},
+		"usage.unknown_flag_hint": {
+			"unknown flag %s; did you mean %s? (see `%s --help`)",
+			"option %s inconnue ; vouliez-vous dire %s ? (voyez `%s --help`)"},
+		"usage.single_dash": {
+			"%s: a long flag takes two dashes: %s",
+			"%s : une option longue prend deux tirets : %s"},
 	})
 }
