@@ -71,6 +71,7 @@ database (--db postgres://…).`,
 	pf.Bool("yes", false, "never prompt: fail where an answer is missing (scripts, cron)")
 	pf.Bool("no-color", false, "no colour (also when NO_COLOR is set)")
 	pf.BoolP("quiet", "q", false, "print only ids, or nothing, on success")
+	pf.Bool("verbose", false, "with an error, also print the system's or the database driver's own error (env PROFIL_VERBOSE)")
 	f.Flags = pf
 	_ = root.RegisterFlagCompletionFunc("output", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return []string{"table", "json", "yaml", "csv"}, cobra.ShellCompDirectiveNoFileComp
@@ -185,7 +186,8 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	}
 	code := cmdutil.ExitCode(err)
 	// cobra's own argument errors ("unknown command", "accepts 1 arg") are usage errors.
-	if code == cmdutil.ExitError && isCobraUsageError(err) {
+	var detailed *cmdutil.DetailError
+	if code == cmdutil.ExitError && !errors.As(err, &detailed) && isCobraUsageError(err) {
 		code = cmdutil.ExitUsage
 	}
 	var silent *cmdutil.SilentError
@@ -195,6 +197,11 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 		fmt.Fprintln(f.IO.ErrOut, i18n.T("prompt.cancelled"))
 	default:
 		fmt.Fprintf(f.IO.ErrOut, "profil: %v\n", err)
+		if errors.As(err, &detailed) && detailed.Detail != nil {
+			if cfg, cerr := f.Config(); cerr == nil && cfg.Verbose {
+				fmt.Fprintln(f.IO.ErrOut, i18n.T("error.detail", detailed.Detail))
+			}
+		}
 		var unknownVerb unknownVerbError
 		if code == cmdutil.ExitUsage && cmd != nil && (errors.As(err, &unknownVerb) || strings.Contains(err.Error(), "unknown command")) {
 			fmt.Fprintln(f.IO.ErrOut, i18n.T("usage.run_help", cmd.CommandPath()))

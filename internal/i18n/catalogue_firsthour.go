@@ -30,5 +30,26 @@ func init() {
 		"usage.single_dash": {
 			"%s: a long flag takes two dashes: %s",
 			"%s : une option longue prend deux tirets : %s"},
+		"csv.is_excel": {
+			"this is an Excel workbook, not a CSV file: in Excel, choose File > Save As, type \"CSV (séparateur: point-virgule) (*.csv)\" (\"CSV (Comma delimited)\" in an English Excel), and import the .csv file",
+			"c'est un classeur Excel, pas un fichier CSV : dans Excel, choisissez Fichier > Enregistrer sous, type « CSV (séparateur: point-virgule) (*.csv) », et importez le fichier .csv"},
+		"csv.is_ods": {
+			"this is an OpenDocument spreadsheet (LibreOffice Calc), not a CSV file: choose File > Save As, type \"Text CSV (.csv)\", separator \";\", character set UTF-8, and import the .csv file",
+			"c'est un classeur OpenDocument (LibreOffice Calc), pas un fichier CSV : choisissez Fichier > Enregistrer sous, type « Texte CSV (.csv) », séparateur « ; », jeu de caractères UTF-8, et importez le fichier .csv"},
+		"error.detail": {"  detail: %v", "  détail : %v"},
+		"db.cannot_open_file": {
+			"cannot open the database file %s: check that its folder exists and that you may write in it (--verbose tells why)",
+			"impossible d'ouvrir le fichier de base %s : vérifiez que son dossier existe et que vous pouvez y écrire (--verbose dit pourquoi)"},
+		"db.refused": {
+			"the PostgreSQL server at %s refused the connection: %s; check the user, password and database name of --db (or PROFIL_DB)",
+			"le serveur PostgreSQL %s a refusé la connexion : %s ; vérifiez l'utilisateur, le mot de passe et le nom de base de --db (ou PROFIL_DB)"},
+		"db.unreachable": {
+			"cannot reach the PostgreSQL server at %s: check that it runs and accepts connections there, and the host and port of --db (or PROFIL_DB); --verbose tells why",
+			"impossible de joindre le serveur PostgreSQL %s : vérifiez qu'il tourne et y accepte les connexions, et l'hôte et le port de --db (ou PROFIL_DB) ; --verbose dit pourquoi"},
+		"file.is_folder": {"%s is a folder: name the CSV file to import", "%s est un dossier : nommez le fichier CSV à importer"},
+		"file.not_readable": {
+			"%s cannot be read: you have no permission to read it; check its owner and mode (ls -l)",
+			"%s ne peut pas être lu : vous n'avez pas le droit de le lire ; vérifiez son propriétaire et ses droits (ls -l)"},
+		"file.cannot_open": {"cannot open %s (--verbose tells why)", "impossible d'ouvrir %s (--verbose dit pourquoi)"},
 	})
 }
