@@ -52,7 +52,7 @@ It works on an embedded SQLite file by default (nothing to set up) or on a share
 database (--db postgres://…).`,
 		Example: `  profil demo                              # try it: a demo database, signed in as its gestionnaire
   profil structure search "cap metiers"
-  profil structure show "732 829 320 00074" -o json`,
+  profil structure show "183 300 011 00016" -o json`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		Version:       Version,

@@ -51,5 +51,8 @@ func init() {
 			"%s cannot be read: you have no permission to read it; check its owner and mode (ls -l)",
 			"%s ne peut pas être lu : vous n'avez pas le droit de le lire ; vérifiez son propriétaire et ses droits (ls -l)"},
 		"file.cannot_open": {"cannot open %s (--verbose tells why)", "impossible d'ouvrir %s (--verbose dit pourquoi)"},
+		"register.structure_pending": {
+			"%s (SIRET %s) is not referenced yet: its request %d waits for a gestionnaire's decision; register once it is approved",
+			"%s (SIRET %s) n'est pas encore référencée : sa demande n° %d attend la décision d'un gestionnaire ; inscrivez-vous une fois qu'elle est acceptée"},
 	})
 }

@@ -37,7 +37,7 @@ func NewCmdDecide(f *cmdutil.Factory, verb string, runF func(context.Context, *D
 	short := "Approve requests: create the structure, or attach the person"
 	example := `  profil request approve 42
   profil request approve 42 43 44 --profile rafael.prescriber-1
-  profil request approve --all --structure "732 829 320 00074" --dry-run
+  profil request approve --all --structure "824 228 142 01072" --dry-run
   profil request list -q | profil request approve -`
 	long := ""
 	if verb == "reject" {

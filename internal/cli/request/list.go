@@ -37,7 +37,7 @@ request; a référent sees the account and affiliation requests of their structu
 the requests you made; --decided-by me the decisions you took. Pending requests only, unless
 --status or --all says otherwise.`,
 		Example: `  profil request list
-  profil request list --kind account --structure "732 829 320 00074"
+  profil request list --kind account --structure "824 228 142 01072"
   profil request list --mine --all
   profil request list --decided-by me --all`,
 		Args: cmdutil.NoArgs,

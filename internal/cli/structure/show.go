@@ -17,9 +17,10 @@ type ShowOptions struct {
 // NewCmdShow builds `structure show`.
 func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *ShowOptions) error) *cobra.Command {
 	return &cobra.Command{
-		Use:     "show ID|SIRET",
+		Use:     "show ID|SIRET|SIREN",
+		Long:    "Show one structure, named by its id, its SIRET, or its SIREN when the company has one establishment\n(with several, the SIRETs to choose from are listed, exit 5). Signed out, only the public fields show:\nname, acronym, SIRET, city, département and kinds.",
 		Short:   "Show one structure",
-		Example: "  profil structure show 12\n  profil structure show \"732 829 320 00074\" -o json",
+		Example: "  profil structure show 12\n  profil structure show \"824 228 142 01072\" -o json\n  profil structure show 824228142   # a SIREN: the company's one establishment",
 		Args:    cmdutil.ExactArgs(1, "args.structure_ref"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ref, err := domain.ParseStructureRef(args[0])
