@@ -57,6 +57,9 @@ type Tx interface {
 	TokenByID(ctx context.Context, id int64) (domain.Token, error)
 
 	AppendAudit(ctx context.Context, e *domain.AuditEvent) error
+	// AppendAudits writes many events at the transaction's time in a few set-based statements
+	// (imports: one event per person attached and per structure created).
+	AppendAudits(ctx context.Context, es []domain.AuditEvent) error
 	ListAudit(ctx context.Context, q AuditQuery) ([]domain.AuditEvent, error)
 
 	// LockStructure serialises the decisions that touch one structure's référent: on
