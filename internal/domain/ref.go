@@ -3,6 +3,7 @@ package domain
 import (
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // StructureRef is how people name a structure on the command line: its SIRET (with or without
@@ -12,10 +13,14 @@ type StructureRef struct {
 	ID    int64
 	SIRET string
 	SIREN string
+	// Name is a structure's name or acronym, as search shows it (accents and case do not
+	// matter): it names the structure when no other has that name.
+	Name string
 }
 
-// ParseStructureRef reads "42", "#42", a 14-digit SIRET such as "732 829 320 00074" or a
-// 9-digit SIREN such as "732 829 320" (ids are never 9 digits long without their "#").
+// ParseStructureRef reads "42", "#42", a 14-digit SIRET such as "732 829 320 00074", a
+// 9-digit SIREN such as "732 829 320" (ids are never 9 digits long without their "#"), or,
+// when it holds a letter, a structure's name or acronym ("AFPA Bordeaux Bègles").
 func ParseStructureRef(s string) (StructureRef, error) {
 	t := strings.TrimSpace(s)
 	if t == "" {
@@ -35,6 +40,9 @@ func ParseStructureRef(s string) (StructureRef, error) {
 		}
 		return StructureRef{SIREN: siren}, nil
 	}
+	if hasLetter(t) {
+		return StructureRef{Name: t}, nil
+	}
 	id, err := strconv.ParseInt(strings.TrimPrefix(t, "#"), 10, 64)
 	if err != nil || id <= 0 {
 		return StructureRef{}, Invalid("structure", s, "structure_ref.shape_siren")
@@ -49,5 +57,17 @@ func (r StructureRef) String() string {
 	if r.SIREN != "" {
 		return r.SIREN
 	}
+	if r.Name != "" {
+		return r.Name
+	}
 	return strconv.FormatInt(r.ID, 10)
+}
+
+func hasLetter(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return false
 }

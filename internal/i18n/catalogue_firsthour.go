@@ -22,7 +22,7 @@ func init() {
 		"structure.siren_several": {
 			"the SIREN %s has %d establishments, give the SIRET of one: %s",
 			"le SIREN %s a %d établissements, donnez le SIRET de l'un d'eux : %s"},
-		"structure_ref.shape_siren": {"must be an id (42), a 14-digit SIRET or a 9-digit SIREN", "doit être un numéro (42), un SIRET de 14 chiffres ou un SIREN de 9 chiffres"},
+		"structure_ref.shape_siren": {"must be an id (42), a 14-digit SIRET, a 9-digit SIREN or a name", "doit être un numéro (42), un SIRET de 14 chiffres, un SIREN de 9 chiffres ou un nom"},
 		"policy.structure_public":   {"see the public fields of structures", "consulter les champs publics des structures"},
 		"usage.unknown_flag_hint": {
 			"unknown flag %s; did you mean %s? (see `%s --help`)",
@@ -54,5 +54,11 @@ func init() {
 		"register.structure_pending": {
 			"%s (SIRET %s) is not referenced yet: its request %d waits for a gestionnaire's decision; register once it is approved",
 			"%s (SIRET %s) n'est pas encore référencée : sa demande n° %d attend la décision d'un gestionnaire ; inscrivez-vous une fois qu'elle est acceptée"},
+		"structure.name_not_found": {
+			"no structure is named %q (see `profil structure search %q`)",
+			"aucune structure ne s'appelle %q (voyez `profil structure search %q`)"},
+		"structure.name_several": {
+			"%d structures are named %q, give the SIRET or the id of one: %s",
+			"%d structures s'appellent %q, donnez le SIRET ou le numéro de l'une d'elles : %s"},
 	})
 }

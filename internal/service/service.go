@@ -51,7 +51,52 @@ func structureByRef(ctx context.Context, tx store.Tx, ref domain.StructureRef) (
 	if ref.SIREN != "" {
 		return structureBySIREN(ctx, tx, ref.SIREN)
 	}
+	if ref.Name != "" {
+		return structureByName(ctx, tx, ref.Name)
+	}
 	return tx.StructureByID(ctx, ref.ID)
+}
+
+// structureByName is the one structure whose name or acronym is name, accents and case aside;
+// several are a conflict that lists them, so that the person picks a SIRET.
+func structureByName(ctx context.Context, tx store.Tx, name string) (domain.Structure, error) {
+	found, err := tx.SearchStructures(ctx, store.StructureQuery{Text: name, Limit: 200})
+	if err != nil {
+		return domain.Structure{}, err
+	}
+	want := domain.Fold(name)
+	var same []domain.Structure
+	for _, st := range found {
+		if domain.Fold(st.Name) == want {
+			same = append(same, st)
+		}
+	}
+	if len(same) == 0 { // no name: an acronym
+		for _, st := range found {
+			if st.Acronym != "" && domain.Fold(st.Acronym) == want {
+				same = append(same, st)
+			}
+		}
+	}
+	switch len(same) {
+	case 0:
+		return domain.Structure{}, domain.Errorf(domain.ErrNotFound, "structure.name_not_found", name, name)
+	case 1:
+		return same[0], nil
+	}
+	names := make([]string, 0, len(same))
+	for i, st := range same {
+		if i == 10 {
+			names = append(names, "…")
+			break
+		}
+		ref := groupDigits(st.SIRET)
+		if ref == "" {
+			ref = fmt.Sprintf("#%d", st.ID)
+		}
+		names = append(names, fmt.Sprintf("%s %s (%s)", ref, st.Name, st.City))
+	}
+	return domain.Structure{}, domain.Errorf(domain.ErrConflict, "structure.name_several", len(same), name, strings.Join(names, "; "))
 }
 
 // structureBySIREN is the one establishment of the company siren; several are a conflict that

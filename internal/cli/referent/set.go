@@ -58,6 +58,8 @@ without a terminal.`,
 	}
 	cmd.Flags().StringVar(&structure, "structure", "", "the structure: its id or SIRET")
 	cmd.Flags().StringVar(&user, "user", "", "the e-mail of the member who becomes référent")
+	_ = cmd.RegisterFlagCompletionFunc("structure", f.CompleteStructures())
+	_ = cmd.RegisterFlagCompletionFunc("user", f.CompleteMemberEmails())
 	return cmd
 }
 

@@ -114,7 +114,7 @@ code of its items. --dry-run checks everything and changes nothing.` + long,
 	cmd.ValidArgsFunction = f.CompletePendingRequests()
 	_ = cmd.RegisterFlagCompletionFunc("structure", f.CompleteStructures())
 	if decision == domain.Approve {
-		_ = cmd.RegisterFlagCompletionFunc("profile", f.CompleteProfiles())
+		_ = cmd.RegisterFlagCompletionFunc("profile", f.CompleteAllowedProfiles(cmdutil.StructureOfRequests))
 	}
 	return cmd
 }

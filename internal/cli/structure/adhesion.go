@@ -71,5 +71,6 @@ register to training actions. --remove clears it.`,
 	}
 	cmd.Flags().IntVar(&year, "year", 0, "year of the adhesion, e.g. 2026")
 	cmd.Flags().BoolVar(&remove, "remove", false, "remove the adhesion")
+	cmd.ValidArgsFunction = cmdutil.FirstArg(f.CompleteStructures())
 	return cmd
 }

@@ -49,6 +49,7 @@ structure_name, referent, employer and profiles (joined with "|" in CSV).`,
 		},
 	}
 	cmd.Flags().BoolVar(&withoutProfiles, "without-profiles", false, "only the members still waiting for rights")
+	cmd.ValidArgsFunction = cmdutil.FirstArg(f.CompleteStructures())
 	return cmd
 }
 

@@ -16,7 +16,7 @@ type ShowOptions struct {
 
 // NewCmdShow builds `structure show`.
 func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *ShowOptions) error) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:     "show ID|SIRET|SIREN",
 		Long:    "Show one structure, named by its id, its SIRET, or its SIREN when the company has one establishment\n(with several, the SIRETs to choose from are listed, exit 5). Signed out, only the public fields show:\nname, acronym, SIRET, city, département and kinds.",
 		Short:   "Show one structure",
@@ -47,4 +47,6 @@ func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *ShowOptions) err
 			return printStructure(f, s, "")
 		},
 	}
+	cmd.ValidArgsFunction = cmdutil.FirstArg(f.CompleteStructures())
+	return cmd
 }

@@ -61,5 +61,6 @@ structure that has no SIRET). Référents report changes; gestionnaires apply th
 	}
 	ff.register(cmd.Flags())
 	_ = cmd.RegisterFlagCompletionFunc("kind", completeKinds)
+	cmd.ValidArgsFunction = cmdutil.FirstArg(f.CompleteStructures())
 	return cmd
 }

@@ -55,6 +55,7 @@ behalf of someone with --user. Your pending requests: ` + "`profil request list 
 		},
 	}
 	cmd.Flags().StringVar(&structure, "structure", "", "the structure to join: its id or SIRET")
+	_ = cmd.RegisterFlagCompletionFunc("structure", f.CompleteStructures())
 	cmd.Flags().StringVar(&user, "user", "", "the person to attach (gestionnaires; default: yourself)")
 	return cmd
 }

@@ -73,6 +73,7 @@ gestionnaires only. -o csv gives the same fields as -o json, profiles joined wit
 		},
 	}
 	cmd.Flags().StringVar(&structure, "structure", "", "only the members of this structure (id or SIRET)")
+	_ = cmd.RegisterFlagCompletionFunc("structure", f.CompleteStructures())
 	cmd.Flags().BoolVar(&withoutProfiles, "without-profiles", false, "only the people still waiting for rights")
 	return cmd
 }
