@@ -207,3 +207,29 @@ func TestStructureArgumentSIREN(t *testing.T) {
 		t.Errorf("#id stays an id:\n%s", r)
 	}
 }
+
+// A structure may be named by its name or acronym, accents and case aside; a name several
+// structures share lists them (exit 5), a name none has is not found (exit 3). English, French.
+func TestStructureArgumentName(t *testing.T) {
+	env := demoEnv(t, testdb.SQLite(t))
+	for _, ref := range []string{"afpa bordeaux begles", "AFPA BORDEAUX BÈGLES", "afpa"} {
+		if r := clitest.Must(t, env, "structure", "show", ref, "-o", "json"); !strings.Contains(r.Stdout, `"name": "`+afpa+`"`) {
+			t.Errorf("show %q: want AFPA:\n%s", ref, r)
+		}
+	}
+	clitest.Must(t, env, "structure", "create", "--name", "GRETA Sud Aquitaine", "--address", "1 rue de Pau", "--postal-code", "64000", "--city", "Pau")
+	for _, tt := range []struct{ lang, several, none string }{
+		{"C", `2 structures are named "greta sud aquitaine", give the SIRET or the id of one: 196 400 014 00268 GRETA Sud Aquitaine (Bayonne); #11 GRETA Sud Aquitaine (Pau)`,
+			`no structure is named "lycée inconnu" (see ` + "`profil structure search \"lycée inconnu\"`)"},
+		{"fr_FR.UTF-8", `2 structures s'appellent "greta sud aquitaine", donnez le SIRET ou le numéro de l'une d'elles`,
+			`aucune structure ne s'appelle "lycée inconnu"`},
+	} {
+		t.Setenv("LANG", tt.lang)
+		if r := clitest.Run(t, env, "structure", "members", "greta sud aquitaine").Want(t, 5); !strings.Contains(r.Stderr, tt.several) {
+			t.Errorf("%s: a shared name, want %q:\n%s", tt.lang, tt.several, r)
+		}
+		if r := clitest.Run(t, env, "structure", "show", "lycée inconnu").Want(t, 3); !strings.Contains(r.Stderr, tt.none) {
+			t.Errorf("%s: an unknown name, want %q:\n%s", tt.lang, tt.none, r)
+		}
+	}
+}
