@@ -50,3 +50,17 @@ func TestDemoOnSQLiteNeedsNoForce(t *testing.T) {
 		t.Errorf("the hint should quote a SIRET of the demo:\n%s", r)
 	}
 }
+
+// --force never turns a shared database that holds other data into a demo.
+func TestDemoForceRefusesADatabaseInUse(t *testing.T) {
+	env := clitest.NewEnv(t)
+	env.DB = testdb.Postgres(t)
+	clitest.SignIn(t, env)
+	r := clitest.Run(t, env, "demo", "--force").Want(t, cmdutil.ExitConflict)
+	if !strings.Contains(r.Stderr, "already holds other data") {
+		t.Errorf("demo --force on a database in use:\n%s", r)
+	}
+	if r := clitest.Must(t, env, "structure", "list", "-o", "json"); strings.TrimSpace(r.Stdout) != "[]" {
+		t.Errorf("demo --force wrote into a database in use:\n%s", r)
+	}
+}

@@ -55,17 +55,24 @@ func demoRun(ctx context.Context, f *cmdutil.Factory, force bool) error {
 		if !force {
 			return cmdutil.FlagErrorf("demo.needs_force", target.Redacted())
 		}
-		// A fresh PostgreSQL database is prepared as a SQLite file is when opened.
+		// A fresh PostgreSQL database is prepared as a SQLite file is when opened. A database
+		// that has a schema already is not upgraded by a demo: that is `profil db migrate`.
 		db, err := f.OpenDB(ctx, true)
 		if err != nil {
 			return err
 		}
-		applied, err := db.Migrate(ctx)
+		v, err := db.SchemaVersion(ctx)
 		if err != nil {
 			return err
 		}
-		for _, m := range applied {
-			f.Say("db.applied", m.Name)
+		if v == 0 {
+			applied, err := db.Migrate(ctx)
+			if err != nil {
+				return err
+			}
+			for _, m := range applied {
+				f.Say("db.applied", m.Name)
+			}
 		}
 	}
 	svc, err := f.Service(ctx)
