@@ -25,12 +25,24 @@ func TestGoRunDemoHintsNameGoRun(t *testing.T) {
 	if err != nil {
 		t.Skip("no go command")
 	}
+	if testing.Short() {
+		t.Skip("go run builds profil again: not in -short")
+	}
+	// The fresh home must not hide the module and build caches of this machine.
+	goenv, err := exec.Command(gobin, "env", "GOMODCACHE", "GOCACHE", "GOPATH").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	caches := strings.Split(strings.TrimSpace(string(goenv)), "\n")
+	if len(caches) != 3 {
+		t.Fatalf("go env: %q", goenv)
+	}
 	h := newHome(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, gobin, "run", "./cmd/profil", "--db", filepath.Join(h.dir, "demo.db"), "demo")
 	cmd.Dir = root
-	cmd.Env = append(os.Environ(), h.env...)
+	cmd.Env = append(append(os.Environ(), h.env...), "GOMODCACHE="+caches[0], "GOCACHE="+caches[1], "GOPATH="+caches[2], "GOPROXY=off")
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	if err := cmd.Run(); err != nil {
