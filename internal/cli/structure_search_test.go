@@ -154,7 +154,8 @@ func TestAnonymousStructureSearchShowsPublicFields(t *testing.T) {
 			t.Errorf("anonymous search shows the référente:\n%s", r)
 		}
 		r = clitest.Must(t, env, "structure", "show", "824 228 142")
-		if !strings.Contains(r.Stdout, afpa) || strings.Contains(r.Stdout, "anne.martin") || strings.Contains(r.Stdout, "Mendès") {
+		if !strings.Contains(r.Stdout, afpa) || !strings.Contains(r.Stdout, "Bègles") || strings.Contains(r.Stdout, "anne.martin") ||
+			strings.Contains(r.Stdout, "Mendès") || strings.Contains(r.Stdout, "Address") || strings.Contains(r.Stdout, "Référent") {
 			t.Errorf("anonymous show by SIREN: want the public fields only:\n%s", r)
 		}
 		if names := searchNames(t, env, "structure", "list"); len(names) != 10 {
