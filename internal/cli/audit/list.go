@@ -65,7 +65,7 @@ time (2026-11-23T08:00:00Z), or a time ago: 30min, 24h, 7d, 2w.
 --action takes an action (request.approve) or, ending with a dot, a family (request.).
 --limit keeps the most recent events (default 100; 0 for all).`,
 		Example: `  profil audit list --mine --decisions
-  profil audit list --structure "443 061 841 00047" --since 30d
+  profil audit list --structure "824 228 142 01072" --since 30d
   profil audit list --actor claire.martin@horizons.fr --since 01/01/2026 -o csv > actions.csv
   profil audit list --action referent.set --limit 0 -o json`,
 		Args: cmdutil.NoArgs,

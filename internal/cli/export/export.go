@@ -19,7 +19,7 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 every structure, with their rights. Exports are meant for cron jobs as well as people: rows are
 streamed (memory stays flat with a million members) and a file named by --file is replaced
 only once the export is complete.`,
-		Example: `  profil export users --structure "443 061 841 00047" --excel --file membres.csv
+		Example: `  profil export users --structure "824 228 142 01072" --excel --file membres.csv
   profil export users --all -o json --file /var/exports/users.json`,
 		Args: cmdutil.NoArgs,
 	}

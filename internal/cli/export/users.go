@@ -82,7 +82,7 @@ is recorded in the audit trail (action export.users).
 Exit status: 2 without --structure or --all, or with an unknown format; 3 when the
 structure does not exist; 4 when you may not export it; 6 for a malformed SIRET.`,
 		Example: `  # A référent's list of their structure, for Excel
-  profil export users --structure "443 061 841 00047" --excel --file membres.csv
+  profil export users --structure "824 228 142 01072" --excel --file membres.csv
 
   # Nightly export of every structure by a gestionnaire's read-only token (cron)
   PROFIL_TOKEN=… profil export users --all -o json -f /var/exports/users.json -q

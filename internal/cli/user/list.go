@@ -31,7 +31,7 @@ bénéficiaire is shown as "waiting" (in yellow); --without-profiles lists only 
 With --structure, the list of one structure, as ` + "`profil structure members`" + ` shows it (its
 members and the gestionnaires may read it). Without, every membership of every structure:
 gestionnaires only. -o csv gives the same fields as -o json, profiles joined with "|".`,
-		Example: `  profil user list --structure "443 061 841 00047"
+		Example: `  profil user list --structure "824 228 142 01072"
   profil user list --without-profiles                 # gestionnaires: everyone waiting for rights
   profil user list -o csv > comptes.csv`,
 		Args: cmdutil.NoArgs,

@@ -40,7 +40,7 @@ a missing value is an error that names its flag.
 Already have an account? Ask to join one more structure with ` + "`profil user affiliate`" + `.
 Structure not in the list? Ask for it with ` + "`profil structure request`" + `.`,
 		Example: `  profil user register --email claire.martin@horizons.fr --last-name Martin --first-name Claire \
-      --function "Chargée de formation" --phone "05 56 00 00 00" --structure "443 061 841 00047"
+      --function "Chargée de formation" --phone "05 56 00 00 00" --structure "824 228 142 01072"
   printf '%s\n' "$PASSWORD" | profil user register --email claire.martin@horizons.fr \
       --last-name Martin --first-name Claire --structure 12 --password-stdin
   profil user register          # on a terminal: asks for each value`,
