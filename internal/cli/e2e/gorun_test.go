@@ -58,6 +58,21 @@ func TestGoRunDemoHintsNameGoRun(t *testing.T) {
 		}
 	}
 
+	// In French too.
+	cmd = exec.CommandContext(ctx, gobin, "run", "./cmd/profil", "--db", filepath.Join(h.dir, "demo-fr.db"), "demo")
+	cmd.Dir = root
+	cmd.Env = append(append(os.Environ(), h.env...), "GOMODCACHE="+caches[0], "GOCACHE="+caches[1], "GOPATH="+caches[2], "GOPROXY=off", "LC_ALL=fr_FR.UTF-8")
+	errOut.Reset()
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("go run ./cmd/profil demo (fr): %v\n%s", err, errOut.String())
+	}
+	for _, want := range []string{"Essayez :\n  go run ./cmd/profil structure search", "profil n'est pas installé : `go install ./cmd/profil`"} {
+		if !strings.Contains(errOut.String(), want) {
+			t.Errorf("go run demo, in French: want %q:\n%s", want, errOut.String())
+		}
+	}
+
 	r := h.run(t, 60*time.Second, nil, "--db", filepath.Join(h.dir, "other.db"), "demo")
 	if r.code != 0 || !strings.Contains(r.stderr, "  profil structure search") || strings.Contains(r.stderr, "go run") {
 		t.Errorf("the built binary's hints say profil:\n%s", r)
