@@ -115,3 +115,19 @@ func TestRefusedConnectionInOwnWords(t *testing.T) {
 		t.Errorf("a missing database:\n%s", r)
 	}
 }
+
+// A folder given as the configuration file is said so, in English and in French.
+func TestConfigFolderInOwnWords(t *testing.T) {
+	env := clitest.NewEnv(t)
+	dir := t.TempDir()
+	for _, tt := range []struct{ lang, want string }{
+		{"C", "profil: --config " + dir + " is a folder: name the configuration file (config.yaml)"},
+		{"fr_FR.UTF-8", "profil: --config " + dir + " est un dossier : nommez le fichier de configuration (config.yaml)"},
+	} {
+		t.Setenv("LANG", tt.lang)
+		r := clitest.Run(t, env, "--config", dir, "structure", "list").Want(t, cmdutil.ExitUsage)
+		if !strings.Contains(r.Stderr, tt.want) || strings.Contains(r.Stderr, "is a directory") {
+			t.Errorf("%s: want %q:\n%s", tt.lang, tt.want, r)
+		}
+	}
+}

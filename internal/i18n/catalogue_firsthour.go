@@ -60,5 +60,11 @@ func init() {
 		"structure.name_several": {
 			"%d structures are named %q, give the SIRET or the id of one: %s",
 			"%d structures s'appellent %q, donnez le SIRET ou le numéro de l'une d'elles : %s"},
+		"config.is_folder": {
+			"--config %s is a folder: name the configuration file (config.yaml)",
+			"--config %s est un dossier : nommez le fichier de configuration (config.yaml)"},
+		"config.not_readable": {
+			"the configuration file %s cannot be read: you have no permission to read it; check its owner and mode (ls -l)",
+			"le fichier de configuration %s ne peut pas être lu : vous n'avez pas le droit de le lire ; vérifiez son propriétaire et ses droits (ls -l)"},
 	})
 }

@@ -66,6 +66,9 @@ func LoadConfig(flags *pflag.FlagSet) (*Config, error) {
 	}
 	cfg := &Config{}
 	if file != "" {
+		if st, err := os.Stat(file); err == nil && st.IsDir() {
+			return nil, FlagErrorf("config.is_folder", file)
+		}
 		v.SetConfigFile(file)
 		v.SetConfigType("yaml")
 		err := v.ReadInConfig()
@@ -75,6 +78,8 @@ func LoadConfig(flags *pflag.FlagSet) (*Config, error) {
 			cfg.File = file
 		case errors.As(err, &pathErr) && errors.Is(err, fs.ErrNotExist) && !explicit:
 			// no config file is fine unless one was named
+		case errors.Is(err, fs.ErrPermission):
+			return nil, &DetailError{Err: i18n.Errorf("config.not_readable", file), Detail: err}
 		default:
 			return nil, FlagErrorf("config.error", file, err)
 		}
