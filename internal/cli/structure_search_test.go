@@ -158,6 +158,9 @@ func TestAnonymousStructureSearchShowsPublicFields(t *testing.T) {
 			strings.Contains(r.Stdout, "Mendès") || strings.Contains(r.Stdout, "Address") || strings.Contains(r.Stdout, "Référent") {
 			t.Errorf("anonymous show by SIREN: want the public fields only:\n%s", r)
 		}
+		if r := clitest.Must(t, env, "structure", "search", "afpa"); !strings.Contains(r.Stdout, afpa) || strings.Contains(r.Stdout, "RÉFÉRENT") {
+			t.Errorf("anonymous search, the table: no référent column:\n%s", r)
+		}
 		if names := searchNames(t, env, "structure", "list"); len(names) != 10 {
 			t.Errorf("anonymous list: %d structures, want the 10 of the demo", len(names))
 		}
