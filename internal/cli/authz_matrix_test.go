@@ -112,13 +112,13 @@ func matrixRows() []matrixRow {
 			}},
 
 		// Reads.
-		{name: "structure list", path: "structure list", allow: readSignedIn, cell: func(w *authzWorld, a *matrixActor) matrixCell {
+		{name: "structure list", path: "structure list", allow: readAnyone, note: "anonymous: the public fields only (no address, APE, adhesion, référent; never members)", cell: func(w *authzWorld, a *matrixActor) matrixCell {
 			return matrixCell{args: json("structure", "list")}
 		}},
-		{name: "structure search", path: "structure search", allow: readSignedIn, cell: func(w *authzWorld, a *matrixActor) matrixCell {
+		{name: "structure search", path: "structure search", allow: readAnyone, note: "anonymous: the public fields only (no address, APE, adhesion, référent; never members)", cell: func(w *authzWorld, a *matrixActor) matrixCell {
 			return matrixCell{args: json("structure", "search", "horizons")}
 		}},
-		{name: "structure show", path: "structure show", allow: readSignedIn, cell: func(w *authzWorld, a *matrixActor) matrixCell {
+		{name: "structure show", path: "structure show", allow: readAnyone, note: "anonymous: the public fields only (no address, APE, adhesion, référent; never members)", cell: func(w *authzWorld, a *matrixActor) matrixCell {
 			return matrixCell{args: json("structure", "show", matrixID(w.a.ID))}
 		}},
 		{name: "structure members", path: "structure members", allow: readMembers, cell: func(w *authzWorld, a *matrixActor) matrixCell {

@@ -89,7 +89,7 @@ func TestFrenchLocale(t *testing.T) {
 		t.Errorf("body = %q", got.Body)
 	}
 	wantIn(t, clitest.Run(t, env, "request", "approve", "1").Want(t, cmdutil.ExitOK), "✓")
-	if r := clitest.Run(t, env, "request", "reject", "1", "--reason", "doublon").Want(t, cmdutil.ExitConflict); !strings.Contains(r.Stdout, "la demande n° 1 a déjà été acceptée le ") {
+	if r := clitest.Run(t, env, "request", "reject", "1", "--reason", "doublon").Want(t, cmdutil.ExitConflict); !strings.Contains(r.Stderr, "profil: la demande n° 1 a déjà été acceptée le ") || r.Stdout != "" {
 		t.Errorf("a second decision:\n%s", r)
 	}
 

@@ -49,7 +49,6 @@ var catalogue = map[string]message{
 	"siret.checksum": {"checksum does not match (check for a typo)", "la clé de contrôle ne correspond pas (vérifiez la saisie)"},
 
 	"structure_ref.empty": {"is required: give its id or SIRET", "est obligatoire : donnez son numéro ou son SIRET"},
-	"structure_ref.shape": {"must be an id (42) or a 14-digit SIRET", "doit être un numéro (42) ou un SIRET de 14 chiffres"},
 
 	"structure.kind_invalid":     {"must be one of training-org, prescriber, employer", "doit être training-org, prescriber ou employer"},
 	"structure.name_too_long":    {"is longer than 200 characters", "dépasse 200 caractères"},
@@ -557,9 +556,6 @@ var catalogue = map[string]message{
 	"demo.referent": {
 		"  the référente of AFPA Bordeaux Bègles is %s, same password\n",
 		"  la référente de l'AFPA Bordeaux Bègles est %s, même mot de passe\n"},
-	"demo.try": {
-		"Try:\n  profil structure search \"cap metiers\"\n  profil request list\n  profil structure members %s",
-		"Essayez :\n  profil structure search \"cap metiers\"\n  profil request list\n  profil structure members %s"},
 	"init.flags_without_email":      {"--admin-name and --password-stdin go with --admin-email", "--admin-name et --password-stdin vont avec --admin-email"},
 	"init.name_required":            {"--admin-name is required with --admin-email", "--admin-name est obligatoire avec --admin-email"},
 	"init.ready":                    {"✓ database %s ready (schema version %d)", "✓ base %s prête (schéma en version %d)"},

@@ -83,6 +83,9 @@ type Tx interface {
 	RevokeTokensOf(ctx context.Context, userID int64, kind domain.TokenKind, keep int64) (int, error)
 
 	AppendAudit(ctx context.Context, e *domain.AuditEvent) error
+	// AppendAudits writes many events at the transaction's time in a few set-based statements
+	// (imports: one event per person attached and per structure created).
+	AppendAudits(ctx context.Context, es []domain.AuditEvent) error
 	ListAudit(ctx context.Context, q AuditQuery) ([]domain.AuditEvent, error)
 
 	// LockStructure serialises the decisions that touch one structure's référent: on

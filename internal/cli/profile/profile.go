@@ -158,7 +158,7 @@ and says which rule and which profile holds the place; an unknown code is exit 6
 		if len(args) == 0 {
 			return f.CompleteMemberEmails()(c, args, toComplete)
 		}
-		return f.CompleteProfiles()(c, args, toComplete)
+		return f.CompleteAllowedProfiles(cmdutil.StructureFlag)(c, args, toComplete)
 	}
 	return cmd
 }

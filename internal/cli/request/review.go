@@ -44,7 +44,7 @@ review needs a terminal. Scripts use "profil request list" and "profil request
 approve|reject" instead.`,
 		Example: `  profil request review
   profil request review --kind account
-  profil request review --structure "732 829 320 00074"`,
+  profil request review --structure "824 228 142 01072"`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !f.CanPrompt() {

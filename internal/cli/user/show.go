@@ -22,7 +22,7 @@ type ShowOptions struct {
 
 // NewCmdShow builds `user show`.
 func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *ShowOptions) error) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "show [EMAIL]",
 		Short: "Show an account, its structures and its rights (default: yours)",
 		Long: `Show an account: names, function, phone, status, and each structure it belongs to with the
@@ -55,6 +55,8 @@ person's structures and the gestionnaires may see theirs.`,
 			return printUser(f, d, "")
 		},
 	}
+	cmd.ValidArgsFunction = cmdutil.FirstArg(f.CompleteMemberEmails())
+	return cmd
 }
 
 // printUser prints an account with its structures, or only its e-mail with --quiet.

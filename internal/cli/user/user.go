@@ -31,7 +31,7 @@ structure, or a gestionnaire, decides them with ` + "`profil request approve`" +
 Everyone changes their own e-mail, phone, function and password; gestionnaires change any
 account and reset passwords; the référent of a structure detaches its members.`,
 		Example: `  profil user register --email claire.martin@horizons.fr --last-name Martin --first-name Claire \
-      --structure "443 061 841 00047"
+      --structure "824 228 142 01072"
   profil user show
   profil user update --phone "05 56 00 00 00"
   profil user list --structure 12 --without-profiles`,
