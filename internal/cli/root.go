@@ -20,6 +20,7 @@ import (
 	"github.com/profil-cli/profil/internal/cli/profile"
 	"github.com/profil-cli/profil/internal/cli/referent"
 	"github.com/profil-cli/profil/internal/cli/request"
+	"github.com/profil-cli/profil/internal/cli/settings"
 	"github.com/profil-cli/profil/internal/cli/structure"
 	"github.com/profil-cli/profil/internal/cli/token"
 	"github.com/profil-cli/profil/internal/cli/user"
@@ -111,7 +112,7 @@ database (--db postgres://…).`,
 	add(groupPeople, user.NewCmd(f), referent.NewCmd(f), audit.NewCmd(f))
 	add(groupPeople, export.NewCmd(f))
 	add(groupAccess, auth.NewCmdLogin(f), auth.NewCmdLogout(f), auth.NewCmdWhoami(f), token.NewCmd(f))
-	add(groupSetup, auth.NewCmdInit(f), auth.NewCmdDemo(f), dbcmd.NewCmd(f), mailcmd.NewCmd(f), newCmdVersion(f))
+	add(groupSetup, auth.NewCmdInit(f), auth.NewCmdDemo(f), dbcmd.NewCmd(f), mailcmd.NewCmd(f), settings.NewCmd(f), newCmdVersion(f))
 	refuseUnknownVerbs(root)
 	root.SetHelpCommandGroupID(groupSetup)
 	root.SetCompletionCommandGroupID(groupSetup)

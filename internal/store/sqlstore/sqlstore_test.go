@@ -35,6 +35,7 @@ func TestConformance(t *testing.T) {
 			storetest.RunTokens(t, func(t *testing.T) store.Store { return openMigrated(t, e.DSN(t)) })
 			storetest.RunImports(t, func(t *testing.T) store.Store { return openMigrated(t, e.DSN(t)) })
 			storetest.RunExport(t, func(t *testing.T) store.Store { return openMigrated(t, e.DSN(t)) })
+			storetest.RunSettings(t, func(t *testing.T) store.Store { return openMigrated(t, e.DSN(t)) })
 		})
 	}
 }
