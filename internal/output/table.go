@@ -9,6 +9,7 @@ import (
 	"github.com/jedib0t/go-pretty/v6/table"
 	"github.com/jedib0t/go-pretty/v6/text"
 
+	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/iostreams"
 )
 
@@ -30,7 +31,7 @@ func writeTable[T any](ios *iostreams.IOStreams, items []T, cols []Column[T]) er
 	}
 	header := make([]string, len(cols))
 	for i, c := range cols {
-		header[i] = oneLine(strings.ToUpper(c.Header))
+		header[i] = oneLine(strings.ToUpper(i18n.Label(c.Header)))
 	}
 	cells := make([][]string, len(items))
 	for r, item := range items {
@@ -90,23 +91,35 @@ func writeVertical[T any](ios *iostreams.IOStreams, item T, cols []Column[T]) er
 		return errors.New("table output needs at least one column")
 	}
 	color := ios.ColorEnabled()
+	labels := make([]string, len(cols))
 	labelWidth := 0
-	for _, c := range cols {
-		labelWidth = max(labelWidth, text.StringWidthWithoutEscSequences(c.Header)+1)
+	for i, c := range cols {
+		labels[i] = cardLabel(c.Header)
+		labelWidth = max(labelWidth, text.StringWidthWithoutEscSequences(labels[i]))
 	}
 	t := newTable()
-	for _, c := range cols {
+	for i, c := range cols {
 		value := multiLine(c.Value(item))
 		if color && c.Color != nil {
 			value = paint(true, c.Color(item), value)
 		}
-		t.AppendRow(table.Row{paint(color, text.Colors{text.Bold}, oneLine(c.Header)+":"), value})
+		t.AppendRow(table.Row{paint(color, text.Colors{text.Bold}, labels[i]), value})
 	}
 	if room := ios.TerminalWidth() - labelWidth - len(columnGap); room >= minColumnWidth {
 		t.SetColumnConfigs([]table.ColumnConfig{{Number: 2, WidthMax: room, WidthMaxEnforcer: text.WrapSoft}})
 	}
 	_, err := fmt.Fprintln(ios.Out, t.Render())
 	return err
+}
+
+// cardLabel is the label of a card line in the person's language, with its colon: "Name:",
+// or "Nom\u00a0:" in French.
+func cardLabel(header string) string {
+	l := oneLine(i18n.Label(header))
+	if i18n.Current() == i18n.French {
+		return l + "\u00a0:"
+	}
+	return l + ":"
 }
 
 // newTable returns a go-pretty table styled like gh and kubectl: no borders,

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
+	"github.com/profil-cli/profil/internal/cli/view"
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/mail"
@@ -312,9 +313,9 @@ var MailColumns = []output.Column[Mail]{
 	{Header: "ID", Value: func(m Mail) string { return strconv.FormatInt(m.ID, 10) }},
 	{Header: "TO", Value: func(m Mail) string { return m.To }},
 	{Header: "SUBJECT", Value: func(m Mail) string { return m.Subject }},
-	{Header: "STATUS", Value: func(m Mail) string { return m.Status }},
+	{Header: "STATUS", Value: func(m Mail) string { return i18n.Value(m.Status) }},
 	{Header: "ATTEMPTS", Value: func(m Mail) string { return strconv.Itoa(m.Attempts) }},
-	{Header: "CREATED", Value: func(m Mail) string { return m.CreatedAt.Format("2006-01-02 15:04Z") }},
+	{Header: "CREATED", Value: func(m Mail) string { return view.PeopleTime(m.CreatedAt) }},
 }
 
 // Result is the JSON shape of what `mail send` did with one message (a bulk result).

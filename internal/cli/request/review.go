@@ -381,7 +381,7 @@ func (rv *reviewer) person(r domain.Request) (who string, others []domain.Member
 		who += ", " + d.User.Function
 	}
 	if d.User.Status != "" && d.User.Status != domain.UserActive {
-		who += i18n.T("review.account_status", d.User.Status)
+		who += i18n.T("review.account_status", i18n.Value(string(d.User.Status)))
 	}
 	for _, m := range d.Memberships {
 		if m.StructureID != r.StructureID {
@@ -529,7 +529,7 @@ func structureText(name, siret string) string {
 func kindList(kinds []domain.Kind) string {
 	parts := make([]string, len(kinds))
 	for i, k := range kinds {
-		parts[i] = string(k)
+		parts[i] = i18n.Value(string(k))
 	}
 	return strings.Join(parts, ", ")
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/jedib0t/go-pretty/v6/text"
 
 	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/output"
 )
 
@@ -69,7 +70,7 @@ var MemberColumns = []output.Column[Member]{
 	{Header: "PHONE", Value: func(m Member) string { return m.Phone }},
 	{Header: "STRUCTURE", Value: func(m Member) string { return m.StructureName }},
 	{Header: "RÉF.", Value: func(m Member) string { return mark(m.Referent, "★") }},
-	{Header: "EMPL.", Value: func(m Member) string { return mark(m.Employer, "employer") }},
+	{Header: "EMPL.", Value: func(m Member) string { return mark(m.Employer, i18n.Value("employer")) }},
 	{Header: "RIGHTS", Value: func(m Member) string {
 		if !m.HasRights() {
 			return "waiting"
@@ -135,8 +136,8 @@ func Requests(rs []domain.Request, now time.Time) []Request {
 // RequestColumns is the queue for people.
 var RequestColumns = []output.Column[Request]{
 	{Header: "ID", Value: func(r Request) string { return strconv.FormatInt(r.ID, 10) }, Keep: true},
-	{Header: "KIND", Value: func(r Request) string { return r.Kind }},
-	{Header: "STATUS", Value: func(r Request) string { return r.Status }},
+	{Header: "KIND", Value: func(r Request) string { return i18n.Value(r.Kind) }},
+	{Header: "STATUS", Value: func(r Request) string { return i18n.Value(r.Status) }},
 	{Header: "WHO", Value: func(r Request) string { return r.UserEmail }},
 	{Header: "STRUCTURE", Value: func(r Request) string { return r.StructureName }},
 	{Header: "SIRET", Value: func(r Request) string { return FormatSIRET(r.SIRET) }},
@@ -147,11 +148,11 @@ var RequestColumns = []output.Column[Request]{
 // RequestDetail is the vertical view of a request.
 var RequestDetail = []output.Column[Request]{
 	{Header: "Request", Value: func(r Request) string { return strconv.FormatInt(r.ID, 10) }},
-	{Header: "Kind", Value: func(r Request) string { return r.Kind }},
-	{Header: "Status", Value: func(r Request) string { return r.Status }},
+	{Header: "Kind", Value: func(r Request) string { return i18n.Value(r.Kind) }},
+	{Header: "Status", Value: func(r Request) string { return i18n.Value(r.Status) }},
 	{Header: "Who", Value: func(r Request) string { return r.UserEmail }},
 	{Header: "Structure", Value: func(r Request) string { return strings.TrimSpace(r.StructureName + " " + FormatSIRET(r.SIRET)) }},
-	{Header: "Asked", Value: func(r Request) string { return r.CreatedAt.Format("2006-01-02 15:04Z") + " (" + r.Waited + ")" }},
+	{Header: "Asked", Value: func(r Request) string { return PeopleTime(r.CreatedAt) + " (" + r.Waited + ")" }},
 	{Header: "Decided by", Value: func(r Request) string { return r.DecidedBy }},
 	{Header: "Reason", Value: func(r Request) string { return r.Reason }},
 }
@@ -195,7 +196,7 @@ func AuditEvents(es []domain.AuditEvent) []AuditEvent {
 // AuditColumns is the audit trail for people.
 var AuditColumns = []output.Column[AuditEvent]{
 	{Header: "ID", Value: func(e AuditEvent) string { return strconv.FormatInt(e.ID, 10) }},
-	{Header: "AT", Value: func(e AuditEvent) string { return e.At.Format("2006-01-02 15:04:05Z") }},
+	{Header: "AT", Value: func(e AuditEvent) string { return PeopleTime(e.At) }},
 	{Header: "ACTOR", Value: func(e AuditEvent) string { return e.Actor }},
 	{Header: "ACTION", Value: func(e AuditEvent) string { return e.Action }},
 	{Header: "TARGET", Value: func(e AuditEvent) string { return e.Target }},
@@ -225,7 +226,7 @@ func resultColor(result string) text.Colors {
 // BulkColumns prints bulk results for people.
 var BulkColumns = []output.Column[BulkResult]{
 	{Header: "ID", Value: func(r BulkResult) string { return strconv.FormatInt(r.ID, 10) }},
-	{Header: "RESULT", Value: func(r BulkResult) string { return r.Result }, Color: func(r BulkResult) text.Colors { return resultColor(r.Result) }},
+	{Header: "RESULT", Value: func(r BulkResult) string { return i18n.Value(r.Result) }, Color: func(r BulkResult) text.Colors { return resultColor(r.Result) }},
 	{Header: "ERROR", Value: func(r BulkResult) string { return r.Error }},
 }
 
@@ -240,7 +241,7 @@ type LineResult struct {
 // LineColumns prints the results of an import for people.
 var LineColumns = []output.Column[LineResult]{
 	{Header: "LINE", Value: func(r LineResult) string { return strconv.Itoa(r.Line) }},
-	{Header: "RESULT", Value: func(r LineResult) string { return r.Result }, Color: func(r LineResult) text.Colors { return resultColor(r.Result) }},
+	{Header: "RESULT", Value: func(r LineResult) string { return i18n.Value(r.Result) }, Color: func(r LineResult) text.Colors { return resultColor(r.Result) }},
 	{Header: "ERROR", Value: func(r LineResult) string { return r.Error }},
 }
 
