@@ -32,6 +32,12 @@ func TestParseSince(t *testing.T) {
 		{"2w", now.Add(-14 * 24 * time.Hour)},
 		{"7D", now.Add(-7 * 24 * time.Hour)},
 		{"0d", now},
+		// As people write them in French.
+		{"7j", now.Add(-7 * 24 * time.Hour)},
+		{"2sem", now.Add(-14 * 24 * time.Hour)},
+		{"3mois", time.Date(2025, time.December, 14, 9, 30, 0, 0, time.UTC)},
+		{"3mo", time.Date(2025, time.December, 14, 9, 30, 0, 0, time.UTC)},
+		{"1 mois", time.Date(2026, time.February, 14, 9, 30, 0, 0, time.UTC)},
 	} {
 		got, err := audit.ParseSince(tt.in, now)
 		if err != nil {
@@ -42,7 +48,7 @@ func TestParseSince(t *testing.T) {
 			t.Errorf("ParseSince(%q) = %v, want %v", tt.in, got, tt.want)
 		}
 	}
-	for _, bad := range []string{"", "yesterday", "7", "d", "7y", "-7d", "31/02/2026", "2026-13-01", "11/23/2026", "7 days"} {
+	for _, bad := range []string{"", "yesterday", "7", "d", "7y", "-7d", "31/02/2026", "2026-13-01", "11/23/2026", "7 days", "7jours", "3m", "99999mois"} {
 		_, err := audit.ParseSince(bad, now)
 		var fe *domain.FieldError
 		if !errors.As(err, &fe) || fe.Field != "since" || !errors.Is(err, domain.ErrInvalid) {
