@@ -3,6 +3,7 @@ package output
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -19,7 +20,9 @@ const (
 	// minColumnWidth is the narrowest a column is truncated to; below it a
 	// cell no longer hints at its content and the table may overflow instead.
 	minColumnWidth = 5
-	ellipsis       = "…"
+	// minWrapWidth is the narrowest a wrapped column (Column.Wrap) is made.
+	minWrapWidth = 20
+	ellipsis     = "…"
 )
 
 // writeTable renders items as an aligned table with upper-case headers and
@@ -29,6 +32,7 @@ func writeTable[T any](ios *iostreams.IOStreams, items []T, cols []Column[T]) er
 	if len(cols) == 0 {
 		return errors.New("table output needs at least one column")
 	}
+	cols = dropOptional(ios.TerminalWidth(), items, cols)
 	header := make([]string, len(cols))
 	for i, c := range cols {
 		header[i] = oneLine(strings.ToUpper(i18n.Label(c.Header)))
@@ -46,7 +50,7 @@ func writeTable[T any](ios *iostreams.IOStreams, items []T, cols []Column[T]) er
 	var free []int
 	room := ios.TerminalWidth()
 	for i, c := range cols {
-		if c.Keep {
+		if c.Keep && !c.Wrap {
 			room -= widths[i] + len(columnGap)
 		} else {
 			free = append(free, widths[i])
@@ -55,24 +59,38 @@ func writeTable[T any](ios *iostreams.IOStreams, items []T, cols []Column[T]) er
 	fitted := fitWidths(free, room, len(columnGap))
 	limits := make([]int, len(cols))
 	for i, c := range cols {
-		if c.Keep {
+		if c.Keep && !c.Wrap {
 			limits[i] = widths[i]
 		} else {
 			limits[i], fitted = fitted[0], fitted[1:]
 		}
 	}
+	fitWrapped(cols, cells, widths, limits, ios.TerminalWidth())
 	color := ios.ColorEnabled()
 
 	t := newTable()
+	var configs []table.ColumnConfig
+	for i, c := range cols {
+		if c.Wrap && limits[i] < widths[i] {
+			configs = append(configs, table.ColumnConfig{Number: i + 1, WidthMax: limits[i], WidthMaxEnforcer: text.WrapSoft})
+		}
+	}
+	t.SetColumnConfigs(configs)
+	cut := func(i int, s string) string {
+		if cols[i].Wrap {
+			return s
+		}
+		return text.Snip(s, limits[i], ellipsis)
+	}
 	hrow := make(table.Row, len(cols))
 	for i, h := range header {
-		hrow[i] = paint(color, text.Colors{text.Bold}, text.Snip(h, limits[i], ellipsis))
+		hrow[i] = paint(color, text.Colors{text.Bold}, cut(i, h))
 	}
 	t.AppendHeader(hrow)
 	for r, item := range items {
 		row := make(table.Row, len(cols))
 		for i, c := range cols {
-			cell := text.Snip(cells[r][i], limits[i], ellipsis)
+			cell := cut(i, cells[r][i])
 			if color && c.Color != nil {
 				cell = paint(true, c.Color(item), cell)
 			}
@@ -82,6 +100,66 @@ func writeTable[T any](ios *iostreams.IOStreams, items []T, cols []Column[T]) er
 	}
 	_, err := fmt.Fprintln(ios.Out, t.Render())
 	return err
+}
+
+// fitWrapped widens the wrapped columns that fitWidths made too narrow: a column both kept and
+// wrapped (Keep and Wrap) breaks only between words, so it is as wide as its longest word (an
+// e-mail is never broken); any other wrapped column keeps at least minWrapWidth. What they take
+// is given back by the other wrapped columns, down to minWrapWidth; past that, the table
+// overflows rather than becoming unreadable.
+func fitWrapped[T any](cols []Column[T], cells [][]string, widths, limits []int, total int) {
+	for i, c := range cols {
+		if !c.Wrap {
+			continue
+		}
+		floor := min(widths[i], minWrapWidth)
+		if c.Keep {
+			for _, row := range cells {
+				for _, word := range strings.Fields(row[i]) {
+					floor = max(floor, text.StringWidthWithoutEscSequences(word))
+				}
+			}
+		}
+		limits[i] = max(limits[i], floor)
+	}
+	used := len(columnGap) * (len(cols) - 1)
+	for _, l := range limits {
+		used += l
+	}
+	for i := len(cols) - 1; i >= 0 && used > total; i-- {
+		if cols[i].Wrap && !cols[i].Keep && limits[i] > minWrapWidth {
+			give := min(used-total, limits[i]-minWrapWidth)
+			limits[i] -= give
+			used -= give
+		}
+	}
+}
+
+// dropOptional leaves out the optional columns, the rightmost first, while the table is
+// wider than room.
+func dropOptional[T any](room int, items []T, cols []Column[T]) []Column[T] {
+	width := func(cs []Column[T]) int {
+		total := 0
+		for _, c := range cs {
+			w := text.StringWidthWithoutEscSequences(oneLine(i18n.Label(c.Header)))
+			for _, it := range items {
+				w = max(w, text.StringWidthWithoutEscSequences(oneLine(c.Value(it))))
+			}
+			total += w + len(columnGap)
+		}
+		return total - len(columnGap)
+	}
+	for width(cols) > room {
+		i := len(cols) - 1
+		for i >= 0 && !cols[i].Optional {
+			i--
+		}
+		if i < 0 {
+			break
+		}
+		cols = slices.Delete(slices.Clone(cols), i, i+1)
+	}
+	return cols
 }
 
 // writeVertical shows one item as "Field:  value" lines, wrapping long values

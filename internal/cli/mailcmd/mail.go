@@ -311,7 +311,7 @@ func utc(t *time.Time) *time.Time {
 // MailColumns is the table of the outbox for people.
 var MailColumns = []output.Column[Mail]{
 	{Header: "ID", Value: func(m Mail) string { return strconv.FormatInt(m.ID, 10) }},
-	{Header: "TO", Value: func(m Mail) string { return m.To }},
+	{Header: "TO", Value: func(m Mail) string { return m.To }, Keep: true},
 	{Header: "SUBJECT", Value: func(m Mail) string { return m.Subject }},
 	{Header: "STATUS", Value: func(m Mail) string { return i18n.Value(m.Status) }},
 	{Header: "ATTEMPTS", Value: func(m Mail) string { return strconv.Itoa(m.Attempts) }},

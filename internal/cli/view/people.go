@@ -66,8 +66,8 @@ func (m Member) HasRights() bool {
 var MemberColumns = []output.Column[Member]{
 	{Header: "NAME", Value: func(m Member) string { return strings.TrimSpace(m.LastName + " " + m.FirstName) }},
 	{Header: "E-MAIL", Value: func(m Member) string { return m.Email }, Keep: true},
-	{Header: "FUNCTION", Value: func(m Member) string { return m.Function }},
-	{Header: "PHONE", Value: func(m Member) string { return m.Phone }},
+	{Header: "FUNCTION", Value: func(m Member) string { return m.Function }, Optional: true},
+	{Header: "PHONE", Value: func(m Member) string { return m.Phone }, Optional: true},
 	{Header: "STRUCTURE", Value: func(m Member) string { return m.StructureName }},
 	{Header: "RÉF.", Value: func(m Member) string { return mark(m.Referent, "★") }},
 	{Header: "EMPL.", Value: func(m Member) string { return mark(m.Employer, i18n.Value("employer")) }},
@@ -138,11 +138,11 @@ var RequestColumns = []output.Column[Request]{
 	{Header: "ID", Value: func(r Request) string { return strconv.FormatInt(r.ID, 10) }, Keep: true},
 	{Header: "KIND", Value: func(r Request) string { return i18n.Value(r.Kind) }},
 	{Header: "STATUS", Value: func(r Request) string { return i18n.Value(r.Status) }},
-	{Header: "WHO", Value: func(r Request) string { return r.UserEmail }},
+	{Header: "WHO", Value: func(r Request) string { return r.UserEmail }, Keep: true},
 	{Header: "STRUCTURE", Value: func(r Request) string { return r.StructureName }},
-	{Header: "SIRET", Value: func(r Request) string { return FormatSIRET(r.SIRET) }},
+	{Header: "SIRET", Value: func(r Request) string { return FormatSIRET(r.SIRET) }, Optional: true},
 	{Header: "WAITED", Value: func(r Request) string { return r.Waited }},
-	{Header: "DECIDED BY", Value: func(r Request) string { return r.DecidedBy }},
+	{Header: "DECIDED BY", Value: func(r Request) string { return r.DecidedBy }, Optional: true},
 }
 
 // RequestDetail is the vertical view of a request.
@@ -195,17 +195,12 @@ func AuditEvents(es []domain.AuditEvent) []AuditEvent {
 
 // AuditColumns is the audit trail for people.
 var AuditColumns = []output.Column[AuditEvent]{
-	{Header: "ID", Value: func(e AuditEvent) string { return strconv.FormatInt(e.ID, 10) }},
-	{Header: "AT", Value: func(e AuditEvent) string { return PeopleTime(e.At) }},
-	{Header: "ACTOR", Value: func(e AuditEvent) string { return e.Actor }},
-	{Header: "ACTION", Value: func(e AuditEvent) string { return e.Action }},
-	{Header: "TARGET", Value: func(e AuditEvent) string { return e.Target }},
-	{Header: "DETAILS", Value: func(e AuditEvent) string {
-		if string(e.Details) == "null" {
-			return ""
-		}
-		return string(e.Details)
-	}},
+	{Header: "ID", Value: func(e AuditEvent) string { return strconv.FormatInt(e.ID, 10) }, Optional: true},
+	{Header: "AT", Value: func(e AuditEvent) string { return PeopleTime(e.At) }, Keep: true},
+	{Header: "ACTOR", Value: func(e AuditEvent) string { return e.Actor }, Keep: true},
+	{Header: "ACTION", Value: func(e AuditEvent) string { return e.Action }, Keep: true},
+	{Header: "TARGET", Value: func(e AuditEvent) string { return e.Target }, Keep: true, Wrap: true},
+	{Header: "DETAILS", Value: func(e AuditEvent) string { return DetailsSummary(e.Details) }, Wrap: true},
 }
 
 // BulkResult is the outcome of one request of a bulk decision.
