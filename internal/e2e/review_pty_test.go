@@ -276,3 +276,100 @@ func TestReviewOnARealTerminal(t *testing.T) {
 	}
 	t.Logf("review on a real terminal: %s", time.Since(start).Round(time.Millisecond))
 }
+
+// reviewScript writes a shell script that runs `profil request review` (with args) in the
+// environment of h (and TERM=screen, without the CI variable that forbids prompts), writes its
+// exit code to the returned file, then sleeps so that the screen can still be read.
+func reviewScript(t *testing.T, h *home, dir string, args ...string) (script, exitFile string) {
+	t.Helper()
+	exitFile = filepath.Join(dir, "exit")
+	var b strings.Builder
+	b.WriteString("#!/bin/sh\nenv -i")
+	for _, kv := range append(slices.Clone(h.env), "TERM=screen") {
+		b.WriteString(" " + shellQuote(kv))
+	}
+	b.WriteString(" " + shellQuote(binary))
+	for _, a := range append([]string{"request", "review"}, args...) {
+		b.WriteString(" " + shellQuote(a))
+	}
+	fmt.Fprintf(&b, "\necho $? > %s\nexec sleep 3600\n", shellQuote(exitFile))
+	script = filepath.Join(dir, "review.sh")
+	if err := os.WriteFile(script, []byte(b.String()), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	return script, exitFile
+}
+
+// exitCode waits for the exit code the script of reviewScript writes.
+func (s *screen) exitCode(exitFile string) string {
+	s.t.Helper()
+	deadline := time.Now().Add(tmuxWait)
+	for {
+		if code, err := os.ReadFile(exitFile); err == nil && len(code) > 0 {
+			return strings.TrimSpace(string(code))
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("profil request review did not exit; the terminal shows:\n%s", s.capture(true))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestReviewEscAndCtrlCOnARealTerminal presses Esc in the profile picker and in the reason
+// (back to the choices, nothing decided), then Ctrl-C at the choices: the review stops with
+// exit 130 and every request is still pending.
+func TestReviewEscAndCtrlCOnARealTerminal(t *testing.T) {
+	requireTmux(t)
+	dir := t.TempDir()
+	h := newHome(t, filepath.Join(dir, "profil.db"))
+	h.must("", "demo")
+	out := h.must("", "request", "list", "-o", "json")
+	var queue []struct {
+		ID     int64  `json:"id"`
+		Status string `json:"status"`
+	}
+	if err := json.Unmarshal([]byte(out), &queue); err != nil || len(queue) == 0 {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	first := queue[0]
+	script, exitFile := reviewScript(t, h, dir)
+	s := newScreen(t, script)
+	ask := fmt.Sprintf("Request %d — your decision?", first.ID)
+
+	// Esc in the profile picker: back to the choices.
+	s.waitText(ask, "> Approve\n")
+	s.keys("Down")
+	s.waitText(ask, "> Approve with profiles…")
+	s.keys("Enter")
+	s.waitText("Profiles to grant in", "> [ ]  rafael.of-catalogue")
+	s.keys("Space")
+	s.waitText("Profiles to grant in", "> [x]  rafael.of-catalogue")
+	s.keys("Escape")
+	s.waitText(ask, "> Approve\n")
+
+	// Esc in the reason: back to the choices.
+	s.keys("Down", "Down")
+	s.waitText(ask, "> Reject…")
+	s.keys("Enter")
+	why := fmt.Sprintf("Why reject request %d?", first.ID)
+	s.waitText("", why)
+	s.typeText("pas sûr")
+	s.waitText(why, "pas sûr")
+	s.keys("Escape")
+	s.waitText(ask, "> Approve\n")
+
+	// Ctrl-C: exit 130, nothing decided.
+	s.keys("C-c")
+	s.waitText("", "interrupted: the decisions above are taken")
+	if code := s.exitCode(exitFile); code != "130" {
+		t.Fatalf("exit %s after Ctrl-C, want 130; the terminal shows:\n%s", code, s.capture(true))
+	}
+	out = h.must("", "request", "list", "-o", "json")
+	var after []struct {
+		ID     int64  `json:"id"`
+		Status string `json:"status"`
+	}
+	if err := json.Unmarshal([]byte(out), &after); err != nil || len(after) != len(queue) {
+		t.Fatalf("after Esc and Ctrl-C the queue is %s (%v), want the %d requests still pending", out, err, len(queue))
+	}
+}
