@@ -97,3 +97,41 @@ func TestAuditListFitsTheTerminal(t *testing.T) {
 		t.Errorf("piped output was cut or wrapped:\n%s", r.Stdout)
 	}
 }
+
+// cobra's and pflag's usage errors speak the person's language, and still exit 2.
+func TestUsageErrorsInFrench(t *testing.T) {
+	env := clitest.NewEnv(t)
+	env.DB = testdb.SQLite(t)
+	clitest.SignIn(t, env)
+	for _, tt := range []struct {
+		args   []string
+		en, fr string
+	}{
+		{[]string{"structure", "search", "x", "--departement", "33"}, "unknown flag: --departement", "option inconnue\u00a0: --departement"},
+		{[]string{"structure", "search", "x", "-Z"}, "unknown shorthand flag: -Z in -Z", "option courte inconnue\u00a0: -Z dans -Z"},
+		{[]string{"structure", "search", "x", "--department"}, "flag needs an argument: --department", "il manque la valeur de l'option --department"},
+		{[]string{"audit", "list", "--limit", "beaucoup"}, `invalid argument "beaucoup" for --limit`, `valeur "beaucoup" invalide pour --limit`},
+		{[]string{"profile", "list", "a@x.fr", "b@x.fr"}, "accepts at most 1 argument(s), received 2", "accepte au plus 1 argument(s), en a reçu 2"},
+		{[]string{"structur"}, `unknown command "structur" for "profil"`, `commande "structur" inconnue pour "profil"`},
+	} {
+		for _, lang := range []string{"C", "fr_FR.UTF-8"} {
+			t.Setenv("LANG", lang)
+			r := clitest.Run(t, env, tt.args...)
+			if r.Code != 2 {
+				t.Errorf("LANG=%s %v: exit %d, want 2 (usage):\n%s", lang, tt.args, r.Code, r)
+			}
+			want := tt.en
+			if lang != "C" {
+				want = tt.fr
+			}
+			if !strings.Contains(r.Stderr, want) {
+				t.Errorf("LANG=%s %v: stderr lacks %q:\n%s", lang, tt.args, want, r)
+			}
+		}
+	}
+	t.Setenv("LANG", "fr_FR.UTF-8")
+	r := clitest.Run(t, env, "structur")
+	if !strings.Contains(r.Stderr, "Vouliez-vous dire\u202f?\n\tstructure") {
+		t.Errorf("the suggestion is not in French:\n%s", r)
+	}
+}

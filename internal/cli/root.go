@@ -63,7 +63,7 @@ database (--db postgres://…).`,
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return cmdutil.FlagErrorf("usage.see_help", err, cmd.CommandPath())
+		return cmdutil.FlagErrorf("usage.see_help", cmdutil.UsageText(err), cmd.CommandPath())
 	})
 
 	pf := root.PersistentFlags()
@@ -194,7 +194,7 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	case errors.Is(err, prompt.ErrCancelled):
 		fmt.Fprintln(f.IO.ErrOut, i18n.T("prompt.cancelled"))
 	default:
-		fmt.Fprintf(f.IO.ErrOut, "profil: %v\n", err)
+		fmt.Fprintf(f.IO.ErrOut, "profil: %v\n", cmdutil.TranslateUsage(err))
 		var unknownVerb unknownVerbError
 		if code == cmdutil.ExitUsage && cmd != nil && (errors.As(err, &unknownVerb) || strings.Contains(err.Error(), "unknown command")) {
 			fmt.Fprintln(f.IO.ErrOut, i18n.T("usage.run_help", cmd.CommandPath()))
