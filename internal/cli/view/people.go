@@ -2,6 +2,7 @@ package view
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -50,11 +51,12 @@ func Members(ms []domain.Member) []Member {
 	return out
 }
 
-// HasRights reports whether the member holds a right beyond the automatic bénéficiaire: the
-// référent must see at a glance who still waits for rights.
-func (m Member) HasRights() bool {
-	for _, p := range m.Profiles {
-		if p != domain.ProfileBeneficiary {
+// HasRights reports whether profiles hold a right beyond the automatic ones of the catalogue
+// (granted on every membership, such as the PARCOURS PRO bénéficiaire): the référent must see
+// at a glance who still waits for rights.
+func HasRights(profiles, automatic []string) bool {
+	for _, p := range profiles {
+		if !slices.Contains(automatic, p) {
 			return true
 		}
 	}
@@ -62,26 +64,30 @@ func (m Member) HasRights() bool {
 }
 
 // MemberColumns is the user list of a structure, as the guides show it: name, e-mail,
-// function, phone, référent (★), employer (💼), and whether rights are assigned.
-var MemberColumns = []output.Column[Member]{
-	{Header: "NAME", Value: func(m Member) string { return strings.TrimSpace(m.LastName + " " + m.FirstName) }},
-	{Header: "E-MAIL", Value: func(m Member) string { return m.Email }, Keep: true},
-	{Header: "FUNCTION", Value: func(m Member) string { return m.Function }, Optional: true},
-	{Header: "PHONE", Value: func(m Member) string { return m.Phone }, Optional: true},
-	{Header: "STRUCTURE", Value: func(m Member) string { return m.StructureName }},
-	{Header: "RÉF.", Value: func(m Member) string { return mark(m.Referent, "★") }},
-	{Header: "EMPL.", Value: func(m Member) string { return mark(m.Employer, i18n.Value("employer")) }},
-	{Header: "RIGHTS", Value: func(m Member) string {
-		if !m.HasRights() {
-			return "waiting"
-		}
-		return strings.Join(m.Profiles, ", ")
-	}, Color: func(m Member) text.Colors {
-		if !m.HasRights() {
-			return text.Colors{text.FgYellow}
-		}
-		return text.Colors{text.FgBlue}
-	}},
+// function, phone, référent (★), employer (💼), and whether rights are assigned beyond the
+// profiles the catalogue grants automatically (automatic, from domain.Catalogue.Automatic).
+func MemberColumns(automatic []string) []output.Column[Member] {
+	hasRights := func(m Member) bool { return HasRights(m.Profiles, automatic) }
+	return []output.Column[Member]{
+		{Header: "NAME", Value: func(m Member) string { return strings.TrimSpace(m.LastName + " " + m.FirstName) }},
+		{Header: "E-MAIL", Value: func(m Member) string { return m.Email }, Keep: true},
+		{Header: "FUNCTION", Value: func(m Member) string { return m.Function }, Optional: true},
+		{Header: "PHONE", Value: func(m Member) string { return m.Phone }, Optional: true},
+		{Header: "STRUCTURE", Value: func(m Member) string { return m.StructureName }},
+		{Header: "RÉF.", Value: func(m Member) string { return mark(m.Referent, "★") }},
+		{Header: "EMPL.", Value: func(m Member) string { return mark(m.Employer, i18n.Value("employer")) }},
+		{Header: "RIGHTS", Value: func(m Member) string {
+			if !hasRights(m) {
+				return i18n.T("members.waiting_rights")
+			}
+			return strings.Join(m.Profiles, ", ")
+		}, Color: func(m Member) text.Colors {
+			if !hasRights(m) {
+				return text.Colors{text.FgYellow}
+			}
+			return text.Colors{text.FgBlue}
+		}},
+	}
 }
 
 func mark(b bool, s string) string {
