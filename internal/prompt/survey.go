@@ -49,7 +49,30 @@ func (r *escReader) Read(p []byte) (int, error) {
 // Fd is the terminal's file descriptor, which survey puts in raw mode.
 func (r *escReader) Fd() uintptr { return r.f.Fd() }
 
+// survey's own templates, whose hints ("[Use arrows to move, type to filter]") are English.
+var (
+	selectTemplate      = survey.SelectQuestionTemplate
+	multiSelectTemplate = survey.MultiSelectQuestionTemplate
+)
+
+// localizeTemplates writes the hints of survey's lists in the current language, and says that
+// Esc goes back. survey keeps its templates in package variables: prompts are asked one at a
+// time, so setting them before each question is enough.
+func localizeTemplates() {
+	r := strings.NewReplacer(
+		"Use arrows to move, space to select,", i18n.T("prompt.hint_arrows_space"),
+		"Use arrows to move,", i18n.T("prompt.hint_arrows"),
+		" <right> to all,", i18n.T("prompt.hint_right_all"),
+		" <left> to none,", i18n.T("prompt.hint_left_none"),
+		" type to filter", i18n.T("prompt.hint_filter"),
+		" for more help", i18n.T("prompt.hint_more_help"),
+	)
+	survey.SelectQuestionTemplate = r.Replace(selectTemplate)
+	survey.MultiSelectQuestionTemplate = r.Replace(multiSelectTemplate)
+}
+
 func (p *surveyPrompter) ask(q survey.Prompt, answer any, opts ...survey.AskOpt) error {
+	localizeTemplates()
 	p.stdin.esc.Store(false)
 	opts = append(opts, survey.WithStdio(p.stdin, p.stderr, p.stderr))
 	err := survey.AskOne(q, answer, opts...)
