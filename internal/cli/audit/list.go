@@ -60,7 +60,7 @@ what was done. Gestionnaires read every event; everyone else reads only their ow
 --mine is your own actions; --mine --decisions is the overall view of the decisions you took
 on requests (the requests themselves: ` + "`profil request list --decided-by me --all`" + `).
 
---since takes a date (2026-11-23, or 23/11/2026 as written in France; local time), a date and
+--since takes a date (2026-11-23, or 23/11/2026 as written in France; Paris time), a date and
 time (2026-11-23T08:00:00Z), or a time ago: 30min, 24h, 7d (or 7j), 2w (or 2sem), 3mo (or 3mois).
 --action takes an action (request.approve) or, ending with a dot, a family (request.).
 --limit keeps the most recent events (default 100; 0 for all).`,

@@ -5,11 +5,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/profil-cli/profil/internal/cli/view"
 	"github.com/profil-cli/profil/internal/domain"
 )
 
 // dateLayouts are the ways people write a moment, tried in order; those without a zone are
-// read in local time.
+// read in Europe/Paris, the time of the portals' people and of the times tables show.
 var dateLayouts = []string{
 	time.RFC3339Nano,
 	"2006-01-02T15:04:05",
@@ -37,7 +38,7 @@ var relativeUnits = map[string]time.Duration{
 var monthUnits = map[string]bool{"mo": true, "mois": true, "month": true, "months": true}
 
 // ParseSince reads a --since value: a date (2026-11-23, or 23/11/2026 as written in France),
-// a date and time (RFC 3339, or without zone in local time), or a time ago: 30min, 24h, 7d or
+// a date and time (RFC 3339, or without zone in Paris time), or a time ago: 30min, 24h, 7d or
 // 7j, 2w or 2sem, 3mo or 3mois.
 func ParseSince(s string, now time.Time) (time.Time, error) {
 	v := strings.TrimSpace(s)
@@ -48,7 +49,7 @@ func ParseSince(s string, now time.Time) (time.Time, error) {
 		return t, nil
 	}
 	for _, layout := range dateLayouts {
-		if t, err := time.ParseInLocation(layout, v, time.Local); err == nil {
+		if t, err := time.ParseInLocation(layout, v, view.Paris); err == nil {
 			return t, nil
 		}
 	}

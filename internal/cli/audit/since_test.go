@@ -7,13 +7,14 @@ import (
 	"time"
 
 	"github.com/profil-cli/profil/internal/cli/audit"
+	"github.com/profil-cli/profil/internal/cli/view"
 	"github.com/profil-cli/profil/internal/domain"
 )
 
 func TestParseSince(t *testing.T) {
 	now := time.Date(2026, time.March, 14, 9, 30, 0, 0, time.UTC)
 	local := func(y int, m time.Month, d, h, min int) time.Time {
-		return time.Date(y, m, d, h, min, 0, 0, time.Local)
+		return time.Date(y, m, d, h, min, 0, 0, view.Paris)
 	}
 	for _, tt := range []struct {
 		in   string

@@ -245,7 +245,7 @@ func sendRun(ctx context.Context, f *cmdutil.Factory, opts *SendOptions) error {
 		if !r.Sent {
 			// Failures are shown even with --quiet: the run did not fully succeed.
 			fmt.Fprintln(f.IO.ErrOut, i18n.T("mail_send.failed_one",
-				r.ID, r.To, r.Error, r.Attempts, r.NextTry.UTC().Format("2006-01-02 15:04Z")))
+				r.ID, r.To, r.Error, r.Attempts, view.PeopleTime(r.NextTry)))
 		}
 	}
 	if runErr != nil {

@@ -78,8 +78,6 @@ func utc(t *time.Time) *time.Time {
 	return &u
 }
 
-const tableTime = "2006-01-02 15:04Z"
-
 func cell(t *time.Time, none string) string {
 	if t == nil {
 		return i18n.Value(none)
