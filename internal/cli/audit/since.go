@@ -43,7 +43,7 @@ var monthUnits = map[string]bool{"mo": true, "mois": true, "month": true, "month
 func ParseSince(s string, now time.Time) (time.Time, error) {
 	v := strings.TrimSpace(s)
 	if v == "" {
-		return time.Time{}, domain.Invalid("since", s, "since.empty")
+		return time.Time{}, domain.Invalid("since", s, "since.is_empty")
 	}
 	if t, ok := parseRelative(v, now); ok {
 		return t, nil
@@ -53,7 +53,7 @@ func ParseSince(s string, now time.Time) (time.Time, error) {
 			return t, nil
 		}
 	}
-	return time.Time{}, domain.Invalid("since", s, "since.invalid")
+	return time.Time{}, domain.Invalid("since", s, "since.not_a_date")
 }
 
 func parseRelative(v string, now time.Time) (time.Time, bool) {

@@ -9,6 +9,7 @@ import (
 	"github.com/profil-cli/profil/internal/cli/audit"
 	"github.com/profil-cli/profil/internal/cli/view"
 	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/i18n"
 )
 
 func TestParseSince(t *testing.T) {
@@ -59,5 +60,15 @@ func TestParseSince(t *testing.T) {
 		if bad != "" && !strings.Contains(err.Error(), "7d") {
 			t.Errorf("ParseSince(%q): the message should show what is accepted: %v", bad, err)
 		}
+	}
+}
+
+// In French, a --since that cannot be read is explained with French units.
+func TestParseSinceErrorInFrench(t *testing.T) {
+	defer i18n.SetLang(i18n.Current())
+	i18n.SetLang(i18n.French)
+	_, err := audit.ParseSince("hier", time.Now())
+	if err == nil || !strings.Contains(err.Error(), "7j, 2sem, 3mois") {
+		t.Errorf("ParseSince(hier) in French = %v, want the French units 7j, 2sem, 3mois", err)
 	}
 }

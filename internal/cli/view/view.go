@@ -75,7 +75,7 @@ var StructureColumns = []output.Column[Structure]{
 	{Header: "CITY", Value: func(s Structure) string { return s.City }},
 	{Header: "DEP", Value: func(s Structure) string { return s.Department }},
 	{Header: "KINDS", Value: func(s Structure) string { return i18n.Value(strings.Join(s.Kinds, ", ")) }},
-	{Header: "RÉFÉRENT", Value: func(s Structure) string { return s.ReferentEmail }},
+	{Header: "RÉFÉRENT", Value: func(s Structure) string { return s.ReferentEmail }, Keep: true, Optional: true},
 }
 
 // StructureDetail is the vertical view of one structure.
