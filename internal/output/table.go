@@ -22,6 +22,9 @@ const (
 	minColumnWidth = 5
 	// minWrapWidth is the narrowest a wrapped column (Column.Wrap) is made.
 	minWrapWidth = 20
+	// maxWordWidth bounds how wide a column that breaks only between words (Keep and Wrap)
+	// grows for its longest word: an e-mail fits, a runaway token is broken.
+	maxWordWidth = 48
 	ellipsis     = "…"
 )
 
@@ -116,7 +119,7 @@ func fitWrapped[T any](cols []Column[T], cells [][]string, widths, limits []int,
 		if c.Keep {
 			for _, row := range cells {
 				for _, word := range strings.Fields(row[i]) {
-					floor = max(floor, text.StringWidthWithoutEscSequences(word))
+					floor = max(floor, min(text.StringWidthWithoutEscSequences(word), maxWordWidth))
 				}
 			}
 		}

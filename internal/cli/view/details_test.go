@@ -10,7 +10,7 @@ func TestDetailsSummary(t *testing.T) {
 		{`{"key":"mail.language","from":"fr","to":"en"}`, "key: mail.language · from: fr · to: en"},
 		{`{"profiles":["rafael.of-general","parcourspro.employer"],"referent":true,"n":3}`, "profiles: rafael.of-general, parcourspro.employer · referent: true · n: 3"},
 		{`{"reason":"","by":null}`, "reason: — · by: —"},
-		{`{"changes":{"city":"Pau"}}`, `changes: {"city":"Pau"}`},
+		{`{"changes":{"city":"Pau","acronym":"","ape":null,"geo":{"dep":"64"}}}`, "changes.city: Pau · changes.geo.dep: 64"},
 		{`{}`, ""},
 		{`null`, ""},
 		{`"not an object"`, `"not an object"`},

@@ -86,7 +86,7 @@ func MemberColumns(automatic []string) []output.Column[Member] {
 				return text.Colors{text.FgYellow}
 			}
 			return text.Colors{text.FgBlue}
-		}},
+		}, Keep: true, Wrap: true},
 	}
 }
 
