@@ -53,6 +53,13 @@ func TestTablesSpeakThePersonsLanguage(t *testing.T) {
 	r = clitest.Must(t, env, "structure", "show", siret)
 	has("fr", r.Stdout, "Ministère\u00a0:", "non", "organisme de formation")
 	hasNot("fr", r.Stdout, "Ministry", "training-org")
+	env.Width = 200
+	r = clitest.Must(t, env, "profile", "catalog")
+	has("fr", r.Stdout, "LIBELLÉ", "RÈGLE", "sur toute appartenance\u202f; jamais retiré", "seulement sur un organisme de formation")
+	t.Setenv("LANG", "C")
+	has("C", clitest.Must(t, env, "profile", "catalog").Stdout, "on every membership; never removed")
+	t.Setenv("LANG", "fr_FR.UTF-8")
+	env.Width = 0
 
 	// Programs read the same data in every language.
 	for _, lang := range []string{"C", "fr_FR.UTF-8"} {
