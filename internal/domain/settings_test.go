@@ -66,3 +66,20 @@ func TestEffectiveSettings(t *testing.T) {
 		t.Errorf("a stored value no longer valid falls back to the default, got %+v", got)
 	}
 }
+
+// A setting whose values are not a fixed list checks them with its own Parse: adding such a key
+// (a duration, a label) is still one entry of Settings.
+func TestSettingWithItsOwnParse(t *testing.T) {
+	d := SettingDef{Key: "activation.ttl", Default: "48h", Parse: func(v string) (string, error) {
+		if v == "" {
+			return "", Invalid("activation.ttl", v, "settings.one_of", "1h…30d")
+		}
+		return v, nil
+	}}
+	if v, err := d.Check("72h"); err != nil || v != "72h" {
+		t.Errorf("Check(72h) = %q, %v", v, err)
+	}
+	if _, err := d.Check(""); !errors.Is(err, ErrInvalid) {
+		t.Errorf("Check(\"\") = %v, want invalid", err)
+	}
+}
