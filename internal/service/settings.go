@@ -67,7 +67,7 @@ func (s *Service) SetSetting(ctx context.Context, actor domain.Actor, key, value
 	}
 	err = s.store.Update(ctx, func(tx store.Tx) error {
 		res = SetSettingResult{}
-		stored, err := tx.Settings(ctx)
+		stored, err := tx.SettingsForUpdate(ctx)
 		if err != nil {
 			return err
 		}

@@ -1,7 +1,10 @@
 package service_test
 
 import (
+	"cmp"
+	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -89,6 +92,48 @@ func TestSettingsAreForGestionnaires(t *testing.T) {
 		v, err := e.svc.Setting(e.ctx, e.manager, "mail.language")
 		if err != nil || v.Value != "fr" || v.Set {
 			t.Errorf("mail.language = %+v, %v; want the default fr", v, err)
+		}
+	})
+}
+
+// Gestionnaires changing a setting at the same time each read what the last one wrote: the
+// audit trail is a chain, every event's "from" being the "to" of the one before.
+func TestConcurrentSettingChangesChain(t *testing.T) {
+	testEach(t, func(t *testing.T, e *env) {
+		const n = 8
+		errs := make(chan error, n)
+		for i := range n {
+			value := "en"
+			if i%2 == 1 {
+				value = "fr"
+			}
+			go func() {
+				_, err := e.svc.SetSetting(e.ctx, e.manager, domain.SettingMailLanguage, value)
+				errs <- err
+			}()
+		}
+		for range n {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		prev := "fr" // the default
+		events := e.audit(service.ActionSettingsSet)
+		// In the order they were written (their time is when each transaction began).
+		slices.SortFunc(events, func(a, b domain.AuditEvent) int { return cmp.Compare(a.ID, b.ID) })
+		for _, ev := range events {
+			var d struct{ From, To string }
+			if err := json.Unmarshal([]byte(ev.Details), &d); err != nil {
+				t.Fatal(err)
+			}
+			if d.From != prev {
+				t.Errorf("event %d changes %s → %s, but the value was %s", ev.ID, d.From, d.To, prev)
+			}
+			prev = d.To
+		}
+		v, err := e.svc.Setting(e.ctx, e.manager, domain.SettingMailLanguage)
+		if err != nil || v.Value != prev {
+			t.Errorf("mail.language = %+v, %v; the last event says %s", v, err, prev)
 		}
 	})
 }

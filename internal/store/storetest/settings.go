@@ -38,6 +38,14 @@ func testSettingsRoundTrip(t *testing.T, st store.Store) {
 	if got, want := readSettings(t, st), map[string]string{"mail.language": "en", "other.key": "x"}; !maps.Equal(got, want) {
 		t.Fatalf("settings = %v, want %v", got, want)
 	}
+	// Read for a change: the same settings, inside a write transaction.
+	update(t, st, func(tx store.Tx) error {
+		got, err := tx.SettingsForUpdate(ctx)
+		if err == nil && got["mail.language"] != "en" {
+			t.Errorf("SettingsForUpdate = %v, want mail.language en", got)
+		}
+		return err
+	})
 	// Setting a key again replaces its value.
 	update(t, st, func(tx store.Tx) error { return tx.SetSetting(ctx, "mail.language", "fr", u.ID) })
 	if got := readSettings(t, st)["mail.language"]; got != "fr" {
