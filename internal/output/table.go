@@ -28,14 +28,14 @@ const (
 	ellipsis     = "…"
 )
 
-// writeTable renders items as an aligned table with upper-case headers and
-// no box drawing, shrinking the widest columns with "…" until the table fits
-// the terminal.
+// writeTable renders items as an aligned table with upper-case headers (in the
+// person's language) and no box drawing. To fit the terminal it first leaves
+// out the optional columns, then wraps the wrapped ones and shrinks the widest
+// others with "…"; kept columns (ids, e-mails) are never cut.
 func writeTable[T any](ios *iostreams.IOStreams, items []T, cols []Column[T]) error {
 	if len(cols) == 0 {
 		return errors.New("table output needs at least one column")
 	}
-	cols = dropOptional(ios.TerminalWidth(), items, cols)
 	header := make([]string, len(cols))
 	for i, c := range cols {
 		header[i] = oneLine(strings.ToUpper(i18n.Label(c.Header)))
@@ -49,6 +49,7 @@ func writeTable[T any](ios *iostreams.IOStreams, items []T, cols []Column[T]) er
 	}
 
 	widths := columnWidths(header, cells)
+	cols, header, cells, widths = dropOptional(ios.TerminalWidth(), cols, header, cells, widths)
 	// Kept columns take their full width; the others share what is left.
 	var free []int
 	room := ios.TerminalWidth()
@@ -139,20 +140,16 @@ func fitWrapped[T any](cols []Column[T], cells [][]string, widths, limits []int,
 }
 
 // dropOptional leaves out the optional columns, the rightmost first, while the table is
-// wider than room.
-func dropOptional[T any](room int, items []T, cols []Column[T]) []Column[T] {
-	width := func(cs []Column[T]) int {
-		total := 0
-		for _, c := range cs {
-			w := text.StringWidthWithoutEscSequences(oneLine(i18n.Label(c.Header)))
-			for _, it := range items {
-				w = max(w, text.StringWidthWithoutEscSequences(oneLine(c.Value(it))))
-			}
-			total += w + len(columnGap)
+// wider than room; it returns the columns kept, with their header, cells and widths.
+func dropOptional[T any](room int, cols []Column[T], header []string, cells [][]string, widths []int) ([]Column[T], []string, [][]string, []int) {
+	total := func() int {
+		sum := len(columnGap) * (len(widths) - 1)
+		for _, w := range widths {
+			sum += w
 		}
-		return total - len(columnGap)
+		return sum
 	}
-	for width(cols) > room {
+	for total() > room {
 		i := len(cols) - 1
 		for i >= 0 && !cols[i].Optional {
 			i--
@@ -161,8 +158,13 @@ func dropOptional[T any](room int, items []T, cols []Column[T]) []Column[T] {
 			break
 		}
 		cols = slices.Delete(slices.Clone(cols), i, i+1)
+		header = slices.Delete(slices.Clone(header), i, i+1)
+		widths = slices.Delete(slices.Clone(widths), i, i+1)
+		for r := range cells {
+			cells[r] = slices.Delete(cells[r], i, i+1)
+		}
 	}
-	return cols
+	return cols, header, cells, widths
 }
 
 // writeVertical shows one item as "Field:  value" lines, wrapping long values
