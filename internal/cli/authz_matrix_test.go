@@ -160,8 +160,22 @@ func matrixRows() []matrixRow {
 		{name: "mail list", path: "mail list", allow: readManagers, cell: func(w *authzWorld, a *matrixActor) matrixCell {
 			return matrixCell{args: json("mail", "list")}
 		}},
+		{name: "settings list", path: "settings list", allow: readManagers, cell: func(w *authzWorld, a *matrixActor) matrixCell {
+			return matrixCell{args: json("settings", "list")}
+		}},
+		{name: "settings get", path: "settings get", allow: readManagers, cell: func(w *authzWorld, a *matrixActor) matrixCell {
+			return matrixCell{args: json("settings", "get", domain.SettingMailLanguage)}
+		}},
 
 		// Changes: each cell has its own target.
+		{name: "settings set", path: "settings set", allow: allowManagers, cell: func(w *authzWorld, a *matrixActor) matrixCell {
+			// The other language than the one set, so that an allowed run changes it.
+			value := "en"
+			if w.settingsState() == domain.SettingMailLanguage+"=en" {
+				value = "fr"
+			}
+			return matrixCell{args: []string{"settings", "set", domain.SettingMailLanguage, value}, state: w.settingsState}
+		}},
 		{name: "structure create", path: "structure create", allow: allowManagers, cell: func(w *authzWorld, a *matrixActor) matrixCell {
 			name := fmt.Sprintf("Créée par %s %03d", a.key, w.next())
 			return matrixCell{args: []string{"structure", "create", "--name", name, "--address", "2 rue Lormand", "--postal-code", "64100", "--city", "Bayonne"},

@@ -20,7 +20,7 @@ func TestDemoOnPostgresNeedsForceThenMigrates(t *testing.T) {
 	} {
 		t.Setenv("LANG", tt.lang)
 		r := clitest.Run(t, env, "demo").Want(t, cmdutil.ExitUsage)
-		if !strings.Contains(r.Stderr, tt.want) {
+		if !strings.Contains(r.Stderr, frenchSpaces.Replace(tt.want)) {
 			t.Errorf("%s: want %q:\n%s", tt.lang, tt.want, r)
 		}
 	}

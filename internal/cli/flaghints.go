@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -13,13 +14,14 @@ import (
 // flagError is the usage error of a flag cobra could not read, with the flag the person most
 // likely meant when there is one ("--stauts" → "--status").
 func flagError(cmd *cobra.Command, err error) error {
-	msg := err.Error()
-	if name, ok := strings.CutPrefix(msg, "unknown flag: --"); ok {
+	var notExist *pflag.NotExistError
+	if errors.As(err, &notExist) && notExist.GetSpecifiedShortnames() == "" {
+		name := notExist.GetSpecifiedName()
 		if s := suggestFlag(cmd, name); s != "" {
 			return cmdutil.FlagErrorf("usage.unknown_flag_hint", "--"+name, "--"+s, cmd.CommandPath())
 		}
 	}
-	return cmdutil.FlagErrorf("usage.see_help", err, cmd.CommandPath())
+	return cmdutil.FlagErrorf("usage.see_help", cmdutil.UsageText(err), cmd.CommandPath())
 }
 
 // suggestFlag returns the long flag of cmd closest to name: a prefix of it, or at most two

@@ -30,7 +30,7 @@ func TestFlagSuggestions(t *testing.T) {
 	} {
 		t.Setenv("LANG", tt.lang)
 		r := clitest.Run(t, env, tt.args...).Want(t, cmdutil.ExitUsage)
-		if !strings.Contains(r.Stderr, tt.want) {
+		if !strings.Contains(r.Stderr, frenchSpaces.Replace(tt.want)) {
 			t.Errorf("%s %v: want %q:\n%s", tt.lang, tt.args, tt.want, r)
 		}
 	}

@@ -59,7 +59,7 @@ func TestImportFileErrorsInOwnWords(t *testing.T) {
 	} {
 		t.Setenv("LANG", tt.lang)
 		r := clitest.Run(t, env, tt.args...).Want(t, tt.code)
-		if !strings.Contains(r.Stderr, tt.want) || strings.Contains(r.Stderr, "missing columns") || strings.Contains(r.Stderr, "is a directory") {
+		if !strings.Contains(r.Stderr, frenchSpaces.Replace(tt.want)) || strings.Contains(r.Stderr, "missing columns") || strings.Contains(r.Stderr, "is a directory") {
 			t.Errorf("%s %v: want %q:\n%s", tt.lang, tt.args, tt.want, r)
 		}
 	}
@@ -89,7 +89,7 @@ func TestUnreachableServerInOwnWords(t *testing.T) {
 	} {
 		t.Setenv("LANG", tt.lang)
 		r := clitest.Run(t, env, "structure", "list").Want(t, cmdutil.ExitError)
-		if !strings.Contains(r.Stderr, tt.want) || strings.Count(strings.TrimSpace(r.Stderr), "\n") != 0 || strings.Contains(r.Stderr, "dial") {
+		if !strings.Contains(r.Stderr, frenchSpaces.Replace(tt.want)) || strings.Count(strings.TrimSpace(r.Stderr), "\n") != 0 || strings.Contains(r.Stderr, "dial") {
 			t.Errorf("%s: want one line %q, no driver detail:\n%s", tt.lang, tt.want, r)
 		}
 	}
@@ -126,7 +126,7 @@ func TestConfigFolderInOwnWords(t *testing.T) {
 	} {
 		t.Setenv("LANG", tt.lang)
 		r := clitest.Run(t, env, "--config", dir, "structure", "list").Want(t, cmdutil.ExitUsage)
-		if !strings.Contains(r.Stderr, tt.want) || strings.Contains(r.Stderr, "is a directory") {
+		if !strings.Contains(r.Stderr, frenchSpaces.Replace(tt.want)) || strings.Contains(r.Stderr, "is a directory") {
 			t.Errorf("%s: want %q:\n%s", tt.lang, tt.want, r)
 		}
 	}

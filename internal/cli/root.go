@@ -20,6 +20,7 @@ import (
 	"github.com/profil-cli/profil/internal/cli/profile"
 	"github.com/profil-cli/profil/internal/cli/referent"
 	"github.com/profil-cli/profil/internal/cli/request"
+	"github.com/profil-cli/profil/internal/cli/settings"
 	"github.com/profil-cli/profil/internal/cli/structure"
 	"github.com/profil-cli/profil/internal/cli/token"
 	"github.com/profil-cli/profil/internal/cli/user"
@@ -115,7 +116,7 @@ database (--db postgres://…).`,
 	add(groupPeople, user.NewCmd(f), referent.NewCmd(f), audit.NewCmd(f))
 	add(groupPeople, export.NewCmd(f))
 	add(groupAccess, auth.NewCmdLogin(f), auth.NewCmdLogout(f), auth.NewCmdWhoami(f), token.NewCmd(f))
-	add(groupSetup, auth.NewCmdInit(f), auth.NewCmdDemo(f), dbcmd.NewCmd(f), mailcmd.NewCmd(f), newCmdVersion(f))
+	add(groupSetup, auth.NewCmdInit(f), auth.NewCmdDemo(f), dbcmd.NewCmd(f), mailcmd.NewCmd(f), settings.NewCmd(f), newCmdVersion(f))
 	refuseUnknownVerbs(root)
 	root.SetHelpCommandGroupID(groupSetup)
 	root.SetCompletionCommandGroupID(groupSetup)
@@ -211,7 +212,7 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 		fmt.Fprintln(f.IO.ErrOut, i18n.T("prompt.cancelled"))
 	default:
 		// Errors may quote what people typed, stored before control characters were refused.
-		fmt.Fprintf(f.IO.ErrOut, "profil: %s\n", output.Escape(err.Error()))
+		fmt.Fprintf(f.IO.ErrOut, "profil: %s\n", output.Escape(cmdutil.TranslateUsage(err).Error()))
 		if errors.As(err, &detailed) && detailed.Detail != nil {
 			if cfg, cerr := f.Config(); cerr == nil && cfg.Verbose {
 				fmt.Fprintln(f.IO.ErrOut, output.Escape(i18n.T("error.detail", detailed.Detail)))

@@ -197,7 +197,7 @@ func TestStructureArgumentSIREN(t *testing.T) {
 			{"export", "users", "--structure", "824228142"},
 		} {
 			r = clitest.Run(t, env, args...).Want(t, 5)
-			if !strings.Contains(r.Stderr, tt.want) {
+			if !strings.Contains(r.Stderr, frenchSpaces.Replace(tt.want)) {
 				t.Errorf("%s %v: want %q\n%s", tt.lang, args, tt.want, r)
 			}
 		}
@@ -229,10 +229,10 @@ func TestStructureArgumentName(t *testing.T) {
 			`aucune structure ne s'appelle "lycée inconnu"`},
 	} {
 		t.Setenv("LANG", tt.lang)
-		if r := clitest.Run(t, env, "structure", "members", "greta sud aquitaine").Want(t, 5); !strings.Contains(r.Stderr, tt.several) {
+		if r := clitest.Run(t, env, "structure", "members", "greta sud aquitaine").Want(t, 5); !strings.Contains(r.Stderr, frenchSpaces.Replace(tt.several)) {
 			t.Errorf("%s: a shared name, want %q:\n%s", tt.lang, tt.several, r)
 		}
-		if r := clitest.Run(t, env, "structure", "show", "lycée inconnu").Want(t, 3); !strings.Contains(r.Stderr, tt.none) {
+		if r := clitest.Run(t, env, "structure", "show", "lycée inconnu").Want(t, 3); !strings.Contains(r.Stderr, frenchSpaces.Replace(tt.none)) {
 			t.Errorf("%s: an unknown name, want %q:\n%s", tt.lang, tt.none, r)
 		}
 	}

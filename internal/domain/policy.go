@@ -45,6 +45,8 @@ const (
 	MailRead          Action = "mail.list"
 	MailSend          Action = "mail.send"
 	TokenManage       Action = "token.manage"
+	SettingsRead      Action = "settings.read"
+	SettingsWrite     Action = "settings.set"
 )
 
 // Who is the kind of actor a rule lets through, as the key of its description in messages. Gestionnaires pass every rule but Anyone's
@@ -104,6 +106,8 @@ var Policy = map[Action]Rule{
 	MailRead:          {Managers, false, "policy.mail_read"},
 	MailSend:          {Managers, true, "policy.mail_send"},
 	TokenManage:       {PasswordSes, true, "policy.token_manage"},
+	SettingsRead:      {Managers, false, "policy.settings_read"},
+	SettingsWrite:     {Managers, true, "policy.settings_set"},
 }
 
 // PublicStructure keeps of st what anyone may see, signed in or not, to find the structure to

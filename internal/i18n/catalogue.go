@@ -584,13 +584,7 @@ var catalogue = map[string]message{
 	"audit.action_invalid": {
 		`must be an action such as request.approve, or a family ending with a dot such as "request."`,
 		`doit être une action comme request.approve, ou une famille finissant par un point comme "request."`},
-	"audit.empty": {"no audit event matches", "aucun événement d'audit ne correspond"},
-	"since.empty": {
-		"is empty: give a date (2026-11-23, 23/11/2026) or a time ago (7d, 24h)",
-		"est vide : donnez une date (2026-11-23, 23/11/2026) ou une durée écoulée (7d, 24h)"},
-	"since.invalid": {
-		"must be a date (2026-11-23, 23/11/2026, 2026-11-23T08:00:00Z) or a time ago (30min, 24h, 7d, 2w)",
-		"doit être une date (2026-11-23, 23/11/2026, 2026-11-23T08:00:00Z) ou une durée écoulée (30min, 24h, 7d, 2w)"},
+	"audit.empty":              {"no audit event matches", "aucun événement d'audit ne correspond"},
 	"export.output_folder":     {"%s %s is a folder: name the file to write", "%s %s est un dossier : nommez le fichier à écrire"},
 	"export.output_error":      {"%s %s: %w", "%s %s : %w"},
 	"export.output_closed":     {"%s %s: already closed", "%s %s : déjà fermé"},

@@ -142,6 +142,16 @@ type Tx interface {
 	MarkMailSent(ctx context.Context, id int64) error
 	MarkMailFailed(ctx context.Context, id int64, errText string, next time.Time) error
 
+	// Settings returns the portal settings that were set, by key; a key never set has no entry
+	// (its default is in domain.Settings).
+	Settings(ctx context.Context) (map[string]string, error)
+	// SettingsForUpdate is Settings for a transaction that will change them: on PostgreSQL it
+	// makes concurrent changers of settings wait for each other until the transaction ends
+	// (SQLite write transactions are serial already), so that each reads what the last wrote.
+	SettingsForUpdate(ctx context.Context) (map[string]string, error)
+	// SetSetting stores the value of a portal setting, set by the user given (0: none).
+	SetSetting(ctx context.Context, key, value string, by int64) error
+
 	// Imports.
 	// StructuresBySIRET loads the structures whose SIRET is among sirets, in no order.
 	StructuresBySIRET(ctx context.Context, sirets []string) ([]domain.Structure, error)

@@ -68,7 +68,7 @@ func TestGoRunDemoHintsNameGoRun(t *testing.T) {
 		t.Fatalf("go run ./cmd/profil demo (fr): %v\n%s", err, errOut.String())
 	}
 	for _, want := range []string{"Essayez :\n  go run ./cmd/profil structure search", "profil n'est pas installé : `go install ./cmd/profil`"} {
-		if !strings.Contains(errOut.String(), want) {
+		if !strings.Contains(plainSpaces(errOut.String()), want) {
 			t.Errorf("go run demo, in French: want %q:\n%s", want, errOut.String())
 		}
 	}

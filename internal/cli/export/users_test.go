@@ -208,9 +208,10 @@ func TestExportUsersExcelReadByPython(t *testing.T) {
 		}
 
 		records := readCSVWithPython(t, path, ";")
-		if !reflect.DeepEqual(records[0], export.Columns) {
-			t.Errorf("header read by Python = %q, want %q", records[0], export.Columns)
+		if !reflect.DeepEqual(records[0], export.ExcelColumns) {
+			t.Errorf("header read by Python = %q, want the French %q", records[0], export.ExcelColumns)
 		}
+		records[0] = export.Columns // the same columns, in the same order
 		rows := byEmail(t, records)
 		if len(rows) != 3 {
 			t.Fatalf("Python read %d members, want 3: %q", len(rows), records)
@@ -369,7 +370,7 @@ func TestExportUsersJSON(t *testing.T) {
 			t.Errorf("empty export = %q, want \"[]\\n\"", r.Stdout)
 		}
 		r = w.run(t, adminEmail, "export", "users", "--structure", strconv.FormatInt(empty.ID, 10), "--excel").Want(t, cmdutil.ExitOK)
-		if want := "\uFEFF" + strings.Join(export.Columns, ";") + "\r\n"; r.Stdout != want {
+		if want := "\uFEFF" + strings.Join(export.ExcelColumns, ";") + "\r\n"; r.Stdout != want {
 			t.Errorf("empty Excel export = %q, want the header only %q", r.Stdout, want)
 		}
 	})
@@ -390,7 +391,7 @@ func TestExportUsersFormatFlags(t *testing.T) {
 	if r := w.run(t, adminEmail, append(args, "-o", "json", "--format", "csv")...).Want(t, 0); !isCSV(r) {
 		t.Errorf("--format wins over -o: %s", r)
 	}
-	if r := w.run(t, adminEmail, append(args, "-o", "json", "--excel")...).Want(t, 0); !strings.HasPrefix(r.Stdout, "\uFEFFemail;") {
+	if r := w.run(t, adminEmail, append(args, "-o", "json", "--excel")...).Want(t, 0); !strings.HasPrefix(r.Stdout, "\uFEFFcourriel;nom;prénom;") {
 		t.Errorf("--excel wins over -o: %s", r)
 	}
 	t.Setenv("PROFIL_OUTPUT", "json")
@@ -600,5 +601,30 @@ func TestExportUsersProgressOnTerminal(t *testing.T) {
 	r = clitest.Run(t, env, "--token", w.tokens[adminEmail], "export", "users", "--all").Want(t, cmdutil.ExitOK)
 	if strings.Contains(r.Stderr, "Exporting members") {
 		t.Errorf("a bar next to rows on the terminal:\n%s", r)
+	}
+}
+
+// TestExportUsersExcelReadBackByImport checks that the French header of --excel is read back by
+// `user import`: every column it needs is found, so a dry run reads the three accounts (known
+// already, so skipped) instead of refusing the file for a missing column.
+func TestExportUsersExcelReadBackByImport(t *testing.T) {
+	w := newWorld(t, testdb.SQLite(t))
+	path := filepath.Join(t.TempDir(), "membres.csv")
+	w.run(t, adminEmail, "export", "users", "--structure", w.id(), "--excel", "--file", path).Want(t, cmdutil.ExitOK)
+	r := w.run(t, adminEmail, "user", "import", "--source", "synapse", path, "--dry-run", "-o", "json").Want(t, cmdutil.ExitOK)
+	var results []struct {
+		Line   int    `json:"line"`
+		Result string `json:"result"`
+	}
+	if err := json.Unmarshal([]byte(r.Stdout), &results); err != nil {
+		t.Fatalf("%v\n%s", err, r)
+	}
+	if len(results) != 3 {
+		t.Fatalf("the import read %d lines of the Excel export, want 3:\n%s", len(results), r)
+	}
+	for _, res := range results {
+		if res.Result == "error" {
+			t.Errorf("line %d of the Excel export refused:\n%s", res.Line, r)
+		}
 	}
 }

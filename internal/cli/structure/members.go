@@ -88,5 +88,9 @@ func membersRun(ctx context.Context, f *cmdutil.Factory, opts *MembersOptions) e
 		}
 		return nil
 	}
-	return output.Print(f.IO, format, view.Members(ms), view.MemberColumns)
+	cat, err := svc.Catalogue(ctx, actor)
+	if err != nil {
+		return err
+	}
+	return output.Print(f.IO, format, view.Members(ms), view.MemberColumns(cat.Automatic()))
 }

@@ -69,7 +69,7 @@ gestionnaires only. -o csv gives the same fields as -o json, profiles joined wit
 			case opts.Structure != nil:
 				empty = i18n.T("user_list.empty_in", opts.Structure.String())
 			}
-			return printMembers(f, ms, empty)
+			return printMembers(ctx, f, ms, empty)
 		},
 	}
 	cmd.Flags().StringVar(&structure, "structure", "", "only the members of this structure (id or SIRET)")
