@@ -37,6 +37,7 @@ var searchCases = []struct {
 	{"two-words", store.StructureQuery{Text: "metiers cap", Limit: searchLimit}},
 	{"acronym", store.StructureQuery{Text: "afpa", Limit: searchLimit}},
 	{"two-letters", store.StructureQuery{Text: "ml", Limit: searchLimit}},
+	{"one-letter", store.StructureQuery{Text: "k", Limit: searchLimit}},
 	{"typo-no-match", store.StructureQuery{Text: "angoulemme", Limit: searchLimit}},
 	{"siret-prefix", store.StructureQuery{Text: "356 000", Limit: searchLimit}},
 	{"department-kind", store.StructureQuery{Department: "33", Kind: domain.KindTrainingOrg, Limit: searchLimit}},
