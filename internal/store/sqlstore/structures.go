@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/profil-cli/profil/internal/domain"
@@ -186,11 +188,19 @@ func (t *tx) SearchStructures(ctx context.Context, q store.StructureQuery) ([]do
 		}
 	}
 	if need > 0 && indexed {
+		// The probe counts the long words' matches only: those of a two-letter word, the
+		// union of many trigrams, cost more to count than a walk of the names.
 		rare := false
-		if match != "" {
+		var long []string
+		for _, w := range words {
+			if len([]rune(w)) >= 3 {
+				long = append(long, w)
+			}
+		}
+		if probe := ftsMatch(long); probe != "" && match != "" {
 			var n int
 			err := t.queryRow(ctx, `SELECT count(*) FROM (SELECT rowid FROM structures_fts WHERE structures_fts MATCH $1 LIMIT $2) f`,
-				match, ftsProbe).Scan(&n)
+				probe, ftsProbe).Scan(&n)
 			if err != nil {
 				return nil, fmt.Errorf("search structures: %w", mapErr(err))
 			}
@@ -222,7 +232,14 @@ func (t *tx) SearchStructures(ctx context.Context, q store.StructureQuery) ([]do
 		}
 		where = append(where, "s.id IN ("+ids+")")
 	}
-	more, err := t.searchQuery(ctx, &a, where, "", need)
+	rank := ""
+	if indexed && t.d.Dialect() == Postgres {
+		// Sort what the trigram index finds: with the limit, PostgreSQL would rather walk
+		// the names in order, through every structure when the words are rare. The term
+		// keeps every row in its place, but is not the indexed column.
+		rank = "s.name_folded || '', "
+	}
+	more, err := t.searchQuery(ctx, &a, where, rank, need)
 	if err != nil {
 		return nil, err
 	}
@@ -344,8 +361,7 @@ func (t *tx) searchWalk(ctx context.Context, q store.StructureQuery, words []str
 	where := append(t.wordFilters(&a, words, "s", ""), t.structureFilters(&a, q, true)...)
 	where = append(where, "NOT "+t.prefixMatch(&a, "s", folded, ""))
 	if bounded {
-		n := a.arg(lastName)
-		where = append(where, "(s.name_folded < "+n+" OR s.name_folded = "+n+" AND s.id <= "+a.arg(lastID)+")")
+		where = append(where, "(s.name_folded, s.id) <= ("+a.arg(lastName)+", "+a.arg(lastID)+")")
 	}
 	found, err = t.searchQuery(ctx, &a, where, "", need)
 	return found, err == nil && (len(found) == need || !bounded), err
@@ -370,9 +386,15 @@ func (t *tx) prefixMatch(a *searchArgs, alias, folded, p string) string {
 }
 
 // searchQuery reads the structures matching where, ordered by rank (an ORDER BY term and
-// its comma, or ""), then by name, at most limit of them when limit > 0.
+// its comma, or ""), then by name, at most limit of them when limit > 0. With a limit, it
+// reads their ids first, then the page: the référent and the other columns are read for the
+// page only, and on PostgreSQL a walk of the names reads the index alone.
 func (t *tx) searchQuery(ctx context.Context, a *searchArgs, where []string, rank string, limit int) ([]domain.Structure, error) {
-	query := `SELECT ` + structureColumns + ` FROM structures s`
+	columns := structureColumns
+	if limit > 0 {
+		columns = "s.id"
+	}
+	query := `SELECT ` + columns + ` FROM structures s`
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
@@ -386,14 +408,60 @@ func (t *tx) searchQuery(ctx context.Context, a *searchArgs, where []string, ran
 	}
 	defer rows.Close()
 	out := []domain.Structure{}
+	var ids []int64
 	for rows.Next() {
+		if limit > 0 {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return nil, mapErr(err)
+			}
+			ids = append(ids, id)
+			continue
+		}
 		s, err := scanStructure(rows)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, s)
 	}
-	return out, mapErr(rows.Err())
+	if err := rows.Err(); err != nil {
+		return nil, mapErr(err)
+	}
+	if limit > 0 {
+		return t.structuresByID(ctx, ids)
+	}
+	return out, nil
+}
+
+// structuresByID reads the structures of ids, in that order; one removed since its id was
+// read is left out.
+func (t *tx) structuresByID(ctx context.Context, ids []int64) ([]domain.Structure, error) {
+	out := make([]domain.Structure, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	list := make([]string, len(ids))
+	at := make(map[int64]int, len(ids))
+	for i, id := range ids {
+		list[i] = strconv.FormatInt(id, 10)
+		at[id] = i
+	}
+	rows, err := t.query(ctx, `SELECT `+structureColumns+` FROM structures s WHERE s.id IN (`+strings.Join(list, ", ")+`)`)
+	if err != nil {
+		return nil, fmt.Errorf("search structures: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		s, err := scanStructure(rows)
+		if err != nil {
+			return nil, err
+		}
+		out[at[s.ID]] = s
+	}
+	if err := rows.Err(); err != nil {
+		return nil, mapErr(err)
+	}
+	return slices.DeleteFunc(out, func(s domain.Structure) bool { return s.ID == 0 }), nil
 }
 
 // affectedOne turns "no row updated" into ErrNotFound, with the message key (of package i18n)
