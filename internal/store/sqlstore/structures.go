@@ -129,11 +129,14 @@ func (a *searchArgs) arg(v any) string {
 // query sorts every match of a common word:
 //
 //   - exact and prefix matches come from the indexes on the folded name and acronym;
-//   - substrings are read by walking the folded names in order (an index that also holds
-//     the acronym), stopping at the limit, which is quick when the words are common;
-//   - when the first walkLength names have not filled the page, the words are rare and the
-//     trigram index (FTS5 on SQLite, pg_trgm on PostgreSQL) finds them, for words of three
-//     letters or more; shorter words keep walking the names to the end.
+//   - substrings of words the trigram index (FTS5 on SQLite, pg_trgm on PostgreSQL) finds
+//     in fewer than ftsProbe structures (a capped count, SQLite) are read through it;
+//   - others by walking the folded names in order (an index that also holds the acronym),
+//     stopping at the limit, which is quick when the words are common;
+//   - when the first walkLength names have not filled the page, through the trigram index
+//     after all; words it cannot find (one letter; two on PostgreSQL) walk every name.
+//
+// Each query reads ids; the page of structures is read last (searchQuery).
 func (t *tx) SearchStructures(ctx context.Context, q store.StructureQuery) ([]domain.Structure, error) {
 	text := strings.TrimSpace(q.Text)
 	if digits, ok := domain.IsDigitsPrefix(text); ok && text != "" {
@@ -339,9 +342,15 @@ func (t *tx) wordFilters(a *searchArgs, words []string, alias, column string) []
 // name order. complete reports whether what it found is the answer: it found need, or there
 // were no more structures to walk.
 func (t *tx) searchWalk(ctx context.Context, q store.StructureQuery, words []string, folded string, need int) (found []domain.Structure, complete bool, err error) {
-	// The last structure of the walk: an index-only skip.
+	// The last structure of the walk: an index-only skip. The structures of a département
+	// are walked on its index, which holds the name and acronym too (SQLite would otherwise
+	// walk every name and read each structure's département).
+	from := "structures s"
+	if q.Department != "" && t.d.Dialect() == SQLite {
+		from = "structures s INDEXED BY structures_department"
+	}
 	var a searchArgs
-	query := "SELECT s.name_folded, s.id FROM structures s"
+	query := "SELECT s.name_folded, s.id FROM " + from
 	if f := t.structureFilters(&a, q, true); len(f) > 0 {
 		query += " WHERE " + strings.Join(f, " AND ")
 	}
@@ -363,7 +372,7 @@ func (t *tx) searchWalk(ctx context.Context, q store.StructureQuery, words []str
 	if bounded {
 		where = append(where, "(s.name_folded, s.id) <= ("+a.arg(lastName)+", "+a.arg(lastID)+")")
 	}
-	found, err = t.searchQuery(ctx, &a, where, "", need)
+	found, err = t.searchQueryFrom(ctx, from, &a, where, "", need)
 	return found, err == nil && (len(found) == need || !bounded), err
 }
 
@@ -390,11 +399,16 @@ func (t *tx) prefixMatch(a *searchArgs, alias, folded, p string) string {
 // reads their ids first, then the page: the référent and the other columns are read for the
 // page only, and on PostgreSQL a walk of the names reads the index alone.
 func (t *tx) searchQuery(ctx context.Context, a *searchArgs, where []string, rank string, limit int) ([]domain.Structure, error) {
+	return t.searchQueryFrom(ctx, "structures s", a, where, rank, limit)
+}
+
+// searchQueryFrom is searchQuery from the table expression from (the structures as s).
+func (t *tx) searchQueryFrom(ctx context.Context, from string, a *searchArgs, where []string, rank string, limit int) ([]domain.Structure, error) {
 	columns := structureColumns
 	if limit > 0 {
 		columns = "s.id"
 	}
-	query := `SELECT ` + columns + ` FROM structures s`
+	query := `SELECT ` + columns + ` FROM ` + from
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
