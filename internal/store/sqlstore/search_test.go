@@ -15,7 +15,8 @@ import (
 
 // TestSearchStructuresTiers checks that a search finds what one query ranking every match
 // finds (exact, then prefix, then substrings, each by name), whichever way it reads the
-// substrings: among the first names in order, through the trigram index, or every name.
+// substrings: among the first names in order, through the trigram index (asked once or
+// twice), or every name.
 func TestSearchStructuresTiers(t *testing.T) {
 	ctx := context.Background()
 	for _, e := range testdb.Engines(t) {
@@ -52,8 +53,8 @@ func TestSearchStructuresTiers(t *testing.T) {
 			texts := []string{"formation", "forma", "ml", "m", "e", "de", "cap", "metiers cap", "afpa", "greta",
 				"mission locale", "formation bordeaux", "zzz", "o f", "angouleme", "ml ol", "ko", "lm"}
 			full := 0 // searches that fill their limit: the walk has something to stop at
-			for _, walk := range []int{3, 40, 100_000} {
-				restore := sqlstore.SetSearchWalk(walk)
+			for _, walk := range []struct{ names, probe int }{{3, 2}, {40, 2}, {100_000, 2}, {3, 1000}, {100_000, 1000}} {
+				restore := sqlstore.SetSearchWalk(walk.names, walk.probe)
 				for _, text := range texts {
 					for _, q := range []store.StructureQuery{
 						{Text: text, Limit: 5}, {Text: text, Limit: 50}, {Text: text},
@@ -79,7 +80,7 @@ func TestSearchStructuresTiers(t *testing.T) {
 							full++
 						}
 						if !slices.Equal(got, want) {
-							t.Errorf("walk %d, %s: SearchStructures = %v, want %v", walk, describe(q), got, want)
+							t.Errorf("walk %+v, %s: SearchStructures = %v, want %v", walk, describe(q), got, want)
 						}
 					}
 				}

@@ -190,10 +190,15 @@ func (t *tx) SearchStructures(ctx context.Context, q store.StructureQuery) ([]do
 			indexed = indexed || len([]rune(w)) >= 3
 		}
 	}
+	// The probe reads the structures holding the long words, up to ftsProbe of them: when
+	// there are fewer, they are the candidates, and the trigram index is not asked twice.
+	// Two-letter words are left out: the union of their trigrams costs more to read than a
+	// walk of the names.
+	var (
+		candidates []int64
+		probed     bool
+	)
 	if need > 0 && indexed {
-		// The probe counts the long words' matches only: those of a two-letter word, the
-		// union of many trigrams, cost more to count than a walk of the names.
-		rare := false
 		var long []string
 		for _, w := range words {
 			if len([]rune(w)) >= 3 {
@@ -201,15 +206,15 @@ func (t *tx) SearchStructures(ctx context.Context, q store.StructureQuery) ([]do
 			}
 		}
 		if probe := ftsMatch(long); probe != "" && match != "" {
-			var n int
-			err := t.queryRow(ctx, `SELECT count(*) FROM (SELECT rowid FROM structures_fts WHERE structures_fts MATCH $1 LIMIT $2) f`,
-				probe, ftsProbe).Scan(&n)
+			ids, err := t.ftsIDs(ctx, probe, ftsProbe)
 			if err != nil {
-				return nil, fmt.Errorf("search structures: %w", mapErr(err))
+				return nil, err
 			}
-			rare = n < ftsProbe
+			if len(ids) < ftsProbe {
+				candidates, probed = ids, true
+			}
 		}
-		if !rare {
+		if !probed {
 			more, complete, err := t.searchWalk(ctx, q, words, folded, need)
 			if err != nil || complete {
 				return append(found, more...), err
@@ -225,7 +230,16 @@ func (t *tx) SearchStructures(ctx context.Context, q store.StructureQuery) ([]do
 	}
 	where = append(t.wordFilters(&a, words, "s", column), t.structureFilters(&a, q, !indexed)...)
 	where = append(where, "NOT "+t.prefixMatch(&a, "s", folded, ""))
-	if match != "" {
+	switch {
+	case probed && len(candidates) == 0:
+		return found, nil
+	case probed:
+		list := make([]string, len(candidates))
+		for i, id := range candidates {
+			list[i] = strconv.FormatInt(id, 10)
+		}
+		where = append(where, "s.id IN ("+strings.Join(list, ", ")+")")
+	case match != "":
 		// The LIKEs then only filter the few rows the index hands over; with a two-letter
 		// word, also the texts with characters outside ftsAlphabet (on a partial index),
 		// whose trigrams ftsMatch does not list.
@@ -249,9 +263,27 @@ func (t *tx) SearchStructures(ctx context.Context, q store.StructureQuery) ([]do
 	return append(found, more...), nil
 }
 
+// ftsIDs reads the ids of at most limit structures the FTS5 query match finds.
+func (t *tx) ftsIDs(ctx context.Context, match string, limit int) ([]int64, error) {
+	rows, err := t.query(ctx, `SELECT rowid FROM structures_fts WHERE structures_fts MATCH $1 LIMIT $2`, match, limit)
+	if err != nil {
+		return nil, fmt.Errorf("search structures: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, mapErr(err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, mapErr(rows.Err())
+}
+
 // ftsProbe is how many structures the trigram index may find for a search to read them
 // through it: sorting them by name costs about what walking the names costs.
-const ftsProbe = 1000
+var ftsProbe = 1000
 
 // ftsAlphabet is every character of a folded text.
 const ftsAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789 "
