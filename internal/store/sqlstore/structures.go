@@ -205,7 +205,9 @@ func (t *tx) SearchStructures(ctx context.Context, q store.StructureQuery) ([]do
 				long = append(long, w)
 			}
 		}
-		if probe := ftsMatch(long); probe != "" && match != "" {
+		// In one département, whose structures the walk reads on its own index, the count
+		// over every structure says little: walk first.
+		if probe := ftsMatch(long); probe != "" && match != "" && q.Department == "" {
 			ids, err := t.ftsIDs(ctx, probe, ftsProbe)
 			if err != nil {
 				return nil, err
