@@ -18,7 +18,7 @@ import (
 //
 //  1. a few reads load what the batch's decisions look at: its requests, their accounts and
 //     structures, the structures' référents, the memberships of the people (and of the
-//     decider), the catalogue;
+//     decider), the catalogue, the portal settings;
 //  2. each request is decided, in the batch's order, by the very function a single decision
 //     runs (decide), against a planTx: a Tx that answers from what was loaded, as changed by
 //     the requests decided before it, and keeps what decide writes instead of writing it. A
@@ -89,6 +89,9 @@ func loadPlan(ctx context.Context, tx store.Tx, actor domain.Actor, batch []int6
 	if p.cat, err = tx.Catalogue(ctx); err != nil {
 		return nil, err
 	}
+	if p.settings, err = tx.Settings(ctx); err != nil { // the language of the mails
+		return nil, err
+	}
 	if len(reqs) == 0 {
 		return p, nil
 	}
@@ -136,6 +139,7 @@ type planTx struct {
 
 	now         time.Time
 	cat         domain.Catalogue
+	settings    map[string]string
 	requests    map[int64]domain.Request
 	users       map[int64]domain.User // as the requests planned so far left them
 	loadedUsers map[int64]domain.User // as read
@@ -196,6 +200,10 @@ func set[K comparable, V any](p *planTx, m map[K]V, k K, v V) {
 func (p *planTx) Now() time.Time { return p.now }
 
 func (p *planTx) Catalogue(context.Context) (domain.Catalogue, error) { return p.cat, nil }
+
+func (p *planTx) Settings(context.Context) (map[string]string, error) {
+	return maps.Clone(p.settings), nil
+}
 
 func (p *planTx) RequestForUpdate(_ context.Context, id int64) (domain.Request, error) {
 	r, ok := p.requests[id]

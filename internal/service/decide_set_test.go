@@ -34,6 +34,10 @@ func (e *env) decisionWorld(seed uint64) decisionWorld {
 		}
 	}
 	var w decisionWorld
+	if seed%2 == 0 { // mails in English, the portal's setting
+		_, err := e.svc.SetSetting(e.ctx, e.manager, domain.SettingMailLanguage, "en")
+		must(err)
+	}
 	var structures []domain.StructureRef
 	for i := range 10 {
 		kind := domain.KindTrainingOrg

@@ -91,48 +91,6 @@ func (t *tx) SetUsersStatus(ctx context.Context, ids []int64, status domain.User
 	return n, nil
 }
 
-func (t *tx) AppendAudits(ctx context.Context, es []domain.AuditEvent) error {
-	if len(es) == 0 || t.readOnly {
-		return t.bulkWritable()
-	}
-	for i := range es {
-		es[i].At = t.now
-		if es[i].Details == "" {
-			es[i].Details = "{}"
-		}
-	}
-	var err error
-	if t.d.Dialect() == Postgres {
-		var (
-			actorIDs, structureIDs                []int64
-			actors, actions, targets, detailsList []string
-		)
-		for _, e := range es {
-			actorIDs = append(actorIDs, e.ActorID)
-			structureIDs = append(structureIDs, e.StructureID)
-			actors = append(actors, e.Actor)
-			actions = append(actions, e.Action)
-			targets = append(targets, e.Target)
-			detailsList = append(detailsList, e.Details)
-		}
-		_, err = t.exec(ctx, `INSERT INTO audit_events (at, actor_id, actor, action, structure_id, target, details)
-			SELECT $7::timestamptz, NULLIF(r.actor_id, 0), r.actor, r.action, NULLIF(r.structure_id, 0), r.target, r.details
-			FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[])
-				WITH ORDINALITY AS r(actor_id, actor, action, structure_id, target, details, n)
-			ORDER BY r.n`, actorIDs, actors, actions, structureIDs, targets, detailsList, t.now)
-	} else {
-		_, err = t.insertSQLite(ctx, `INSERT INTO audit_events (at, actor_id, actor, action, structure_id, target, details) VALUES `,
-			`(#, #, #, #, #, #, #)`, ``, len(es), func(i int, args []any) []any {
-				e := es[i]
-				return append(args, t.now, nullInt(e.ActorID), e.Actor, e.Action, nullInt(e.StructureID), e.Target, e.Details)
-			})
-	}
-	if err != nil {
-		return fmt.Errorf("write audit events: %w", err)
-	}
-	return nil
-}
-
 func (t *tx) EnqueueMails(ctx context.Context, ms []domain.Mail) error {
 	if len(ms) == 0 || t.readOnly {
 		return t.bulkWritable()
