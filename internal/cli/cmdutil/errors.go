@@ -82,6 +82,8 @@ func ExitCode(err error) int {
 		return ExitInvalid
 	case errors.Is(err, domain.ErrUnavailable):
 		return ExitUnavailable
+	case errors.Is(err, prompt.ErrInterrupted):
+		return ExitInterrupted // Ctrl-C at a question: the terminal was raw, no SIGINT came
 	case errors.Is(err, prompt.ErrCancelled):
 		return ExitError
 	}
