@@ -267,6 +267,24 @@ func (w *authzWorld) structureRequest() int64 {
 	return r.ID
 }
 
+// structureRequestWithProof files a pending structure request that joins a proof.
+func (w *authzWorld) structureRequestWithProof() int64 {
+	w.t.Helper()
+	name, address := fmt.Sprintf("Entité demandée %03d", w.next()), "3 place de la Bourse"
+	proof, err := domain.NewDocument("proof", domain.DocumentProof, "kbis.pdf", []byte("%PDF-1.7 matrice"))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	r, err := w.svc.RequestEntity(w.ctx, domain.Anonymous, service.EntityRequestInput{
+		Structure: domain.StructureInput{Name: &name, Address: &address}, RequesterEmail: w.email("requerant"),
+		Proof: &proof, NamedOnProof: true,
+	})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return r.ID
+}
+
 // apiToken creates an API token of owner (a session of theirs asks for it) and returns its id.
 func (w *authzWorld) apiToken(owner domain.User) int64 {
 	w.t.Helper()

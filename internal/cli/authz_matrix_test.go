@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -144,6 +145,11 @@ func matrixRows() []matrixRow {
 		}},
 		{name: "request show (account request in A)", path: "request show", allow: readReferent, cell: func(w *authzWorld, a *matrixActor) matrixCell {
 			return matrixCell{args: json("request", "show", matrixID(w.pendA))}
+		}},
+		{name: "request document (structure request)", path: "request document", allow: readManagers, cell: func(w *authzWorld, a *matrixActor) matrixCell {
+			id := w.structureRequestWithProof()
+			out := filepath.Join(w.t.TempDir(), fmt.Sprintf("proof-%03d.pdf", w.next()))
+			return matrixCell{args: []string{"request", "document", matrixID(id), "proof", "-f", out}}
 		}},
 		{name: "token list", path: "token list", allow: readSignedIn, cell: func(w *authzWorld, a *matrixActor) matrixCell {
 			return matrixCell{args: json("token", "list")}

@@ -14,51 +14,7 @@ import (
 // RequestStructure asks gestionnaires to reference a structure ("ma structure n'est pas dans la
 // liste"). Anyone may ask; a SIRET already known is a conflict that names the structure.
 func (s *Service) RequestStructure(ctx context.Context, actor domain.Actor, in domain.StructureInput, requesterEmail string) (domain.Request, error) {
-	if err := domain.Authorize(actor, domain.StructureAsk, domain.Subject{}); err != nil {
-		return domain.Request{}, err
-	}
-	in.AdhesionYear = nil // gestionnaires record adhesions; a request cannot set one
-	var st domain.Structure
-	if err := in.Apply(&st); err != nil {
-		return domain.Request{}, err
-	}
-	email, err := requesterOf(actor, requesterEmail)
-	if err != nil {
-		return domain.Request{}, err
-	}
-	r := domain.Request{Kind: domain.RequestStructure, UserID: actor.UserID, RequesterEmail: email, Structure: st,
-		UserEmail: email, StructureName: st.Name, SIRET: st.SIRET}
-	err = s.store.Update(ctx, func(tx store.Tx) error {
-		if st.SIRET != "" {
-			// Two requests for one SIRET at once: the second waits, then sees the first.
-			if err := tx.LockName(ctx, "structure request "+st.SIRET); err != nil {
-				return err
-			}
-		}
-		if err := ensureSIRETFree(ctx, tx, st.SIRET, 0); err != nil {
-			return err
-		}
-		if st.SIRET != "" {
-			pending, err := tx.ListRequests(ctx, store.RequestQuery{Kind: domain.RequestStructure, Status: domain.StatusPending})
-			if err != nil {
-				return err
-			}
-			for _, p := range pending {
-				if p.Structure.SIRET == st.SIRET {
-					return domain.Errorf(domain.ErrConflict, "structure_request.siret_pending", st.SIRET, p.ID)
-				}
-			}
-		}
-		if err := tx.CreateRequest(ctx, &r); err != nil {
-			return err
-		}
-		if err := mailStructureRequestReceived(ctx, tx, email, st); err != nil {
-			return err
-		}
-		return audit(ctx, tx, actor, "request.create", 0, fmt.Sprintf("request %d", r.ID),
-			map[string]any{"kind": r.Kind, "structure": structureDetails(st), "requester": email})
-	})
-	return r, err
+	return s.RequestEntity(ctx, actor, EntityRequestInput{Structure: in, RequesterEmail: requesterEmail})
 }
 
 func requesterOf(actor domain.Actor, typed string) (string, error) {
@@ -289,7 +245,7 @@ func (s *Service) Decide(ctx context.Context, actor domain.Actor, id int64, in D
 	}
 	err := s.store.Update(ctx, func(tx store.Tx) error {
 		var err error
-		out, err = decide(ctx, tx, actor, id, in)
+		out, err = s.decide(ctx, tx, actor, id, in)
 		if err == nil && in.DryRun {
 			return errDryRun
 		}
@@ -340,7 +296,7 @@ func (s *Service) DecideMany(ctx context.Context, actor domain.Actor, ids []int6
 				var out Outcome
 				err := tx.Savepoint(ctx, func() error {
 					var err error
-					out, err = decide(ctx, tx, actor, id, in)
+					out, err = s.decide(ctx, tx, actor, id, in)
 					return err
 				})
 				if err != nil && (ctx.Err() != nil || !isItemError(err)) {
@@ -387,7 +343,7 @@ func DistinctIDs(ids []int64) []int64 {
 	return out
 }
 
-func decide(ctx context.Context, tx store.Tx, actor domain.Actor, id int64, in DecideInput) (Outcome, error) {
+func (s *Service) decide(ctx context.Context, tx store.Tx, actor domain.Actor, id int64, in DecideInput) (Outcome, error) {
 	r, err := tx.RequestForUpdate(ctx, id)
 	if err != nil {
 		return Outcome{Request: domain.Request{ID: id}}, err
@@ -427,10 +383,14 @@ func decide(ctx context.Context, tx store.Tx, actor domain.Actor, id int64, in D
 		details["reason"] = r.Reason
 	}
 	if r.Kind == domain.RequestStructure {
-		if err := decideStructureRequest(ctx, tx, actor, &r); err != nil {
+		if err := s.decideStructureRequest(ctx, tx, actor, &r); err != nil {
 			return out, err
 		}
 		out.Request = r
+		if r.Account && r.Status == domain.StatusApproved {
+			out.Referent = true
+			details["referent"] = true
+		}
 		return out, audit(ctx, tx, actor, "request."+string(in.Decision), r.StructureID, fmt.Sprintf("request %d", r.ID), details)
 	}
 	u, err := tx.UserForUpdate(ctx, r.UserID) // activated or refused below
@@ -457,9 +417,17 @@ func decide(ctx context.Context, tx store.Tx, actor domain.Actor, id int64, in D
 	return out, audit(ctx, tx, actor, "request."+string(in.Decision), st.ID, u.Email, details)
 }
 
-func decideStructureRequest(ctx context.Context, tx store.Tx, actor domain.Actor, r *domain.Request) error {
+func (s *Service) decideStructureRequest(ctx context.Context, tx store.Tx, actor domain.Actor, r *domain.Request) error {
 	if r.Status == domain.StatusRejected {
+		if r.Account {
+			if err := refuseEntityAccount(ctx, tx, *r); err != nil {
+				return err
+			}
+		}
 		return mailStructureRequestDecided(ctx, tx, r.RequesterEmail, r.Structure, false, r.Reason)
+	}
+	if err := domain.CheckMandateStillValid(r.MandateDate, tx.Now()); err != nil {
+		return err
 	}
 	st := r.Structure
 	if err := domain.ValidateStructure(st); err != nil {
@@ -477,6 +445,16 @@ func decideStructureRequest(ctx context.Context, tx store.Tx, actor domain.Actor
 	r.StructureID, r.Structure, r.StructureName = st.ID, st, st.Name
 	if err := audit(ctx, tx, actor, domain.ActionStructureCreate, st.ID, st.Label(), structureDetails(st)); err != nil {
 		return err
+	}
+	if r.Account {
+		if err := approveEntityAccount(ctx, tx, actor, *r, st); err != nil {
+			return err
+		}
+		settings, err := s.registration(ctx, tx)
+		if err != nil {
+			return err
+		}
+		return mailEntityApproved(ctx, tx, r.RequesterEmail, st, settings.ReferentLabel)
 	}
 	return mailStructureRequestDecided(ctx, tx, r.RequesterEmail, st, true, "")
 }

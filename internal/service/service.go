@@ -19,6 +19,8 @@ type Service struct {
 	SessionTTL time.Duration
 	// TemporaryPasswordTTL is how long a mailed temporary password signs in (once).
 	TemporaryPasswordTTL time.Duration
+	// Registration, when set, replaces the registration settings of the portal.
+	Registration *domain.RegistrationSettings
 }
 
 // New returns the service over st.

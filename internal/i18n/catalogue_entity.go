@@ -1,0 +1,70 @@
+package i18n
+
+// Entity requests (guide 004), documents, e-mail activation and change requests.
+func init() {
+	add(map[string]message{
+		"notfound.document":         {"document %d not found", "document n° %d introuvable"},
+		"args.request_document":     {"a request id and a document (proof, mandate, or its file name)", "un numéro de demande et un document (proof, mandate, ou son nom de fichier)"},
+		"request.kind_change":       {"change", "modification de structure"},
+		"request.status_unverified": {"unverified", "non vérifiée"},
+		"request.unverified": {
+			"request %d is not verified yet: its e-mail address must be confirmed with the code mailed before anyone decides it",
+			"la demande n° %d n'est pas encore vérifiée : son adresse e-mail doit être confirmée avec le code envoyé avant toute décision"},
+		"entity.ttl_invalid":          {"expected a duration from 10m to 30d, e.g. 48h or 2d", "durée attendue de 10m à 30d, par exemple 48h ou 2d"},
+		"entity.proof_policy_invalid": {"expected off, optional or required", "valeurs possibles : off, optional ou required"},
+
+		"document.too_large":  {"larger than %d MB", "dépasse %d Mo"},
+		"document.empty":      {"the file is empty", "le fichier est vide"},
+		"document.type":       {"not a PDF, JPEG or PNG file (recognised by its content, not its name)", "n'est pas un fichier PDF, JPEG ou PNG (reconnu par son contenu, pas par son nom)"},
+		"document.name":       {"the file name is not valid UTF-8 text of at most 255 bytes", "le nom du fichier n'est pas un texte UTF-8 valide d'au plus 255 octets"},
+		"document.unreadable": {"cannot be read: %v", "illisible : %v"},
+		"document.not_file":   {"not a regular file", "n'est pas un fichier ordinaire"},
+		"document.mandate_future": {
+			"the mandate is dated in the future", "le mandat est daté dans le futur"},
+		"document.mandate_old": {
+			"the mandate must be less than %d months old", "le mandat doit dater de moins de %d mois"},
+		"document.mandate_date_format":   {"expected a date YYYY-MM-DD", "date attendue au format AAAA-MM-JJ"},
+		"document.mandate_date_required": {"--mandate needs --mandate-date, the date of the mandate", "--mandate demande --mandate-date, la date du mandat"},
+		"document.mandate_date_alone":    {"--mandate-date needs --mandate, the mandate itself", "--mandate-date demande --mandate, le mandat lui-même"},
+		"document.proof_required": {
+			"a proof of legal existence is required (Kbis, Journal officiel notice, decree): --proof FILE",
+			"un justificatif d'existence légale est obligatoire (Kbis, avis au Journal officiel, décret) : --proof FICHIER"},
+		"document.named_without_proof": {"--named-on-proof needs --proof", "--named-on-proof demande --proof"},
+		"document.mandate_required": {
+			"your name is not on the proof: join a mandate delegation naming you, dated less than 3 months (--mandate FILE --mandate-date YYYY-MM-DD)",
+			"votre nom ne figure pas sur le justificatif : joignez une délégation de mandat à votre nom datée de moins de 3 mois (--mandate FICHIER --mandate-date AAAA-MM-JJ)"},
+		"document.mandate_public": {
+			"a ministry or public body needs a mandate delegation naming you, dated less than 3 months (--mandate FILE --mandate-date YYYY-MM-DD)",
+			"un ministère ou un organisme public demande une délégation de mandat à votre nom datée de moins de 3 mois (--mandate FICHIER --mandate-date AAAA-MM-JJ)"},
+		"document.mandate_expired": {
+			"the mandate dated %s is %d months old or more: ask the applicant for a new one",
+			"le mandat daté du %s a %d mois ou plus : demandez-en un nouveau au demandeur"},
+		"document.not_found": {"request %d has no document “%s”", "la demande n° %d n'a pas de document « %s »"},
+		"document.written": {
+			"✓ %s written to %s (%d bytes, SHA-256 %s)",
+			"✓ %s écrit dans %s (%d octets, SHA-256 %s)"},
+		"document.file_required": {"--file is required: where to write the document", "--file est obligatoire : où écrire le document"},
+
+		"view.document_line":         {"%s: %s (%s, %d bytes, SHA-256 %s)", "%s : %s (%s, %d octets, SHA-256 %s)"},
+		"view.document_kind_proof":   {"proof", "justificatif"},
+		"view.document_kind_mandate": {"mandate", "mandat"},
+		"view.mandate_date":          {"dated %s (%d days old)", "daté du %s (il y a %d jours)"},
+
+		"entity.no_siret_and_siret": {"--no-siret and --siret exclude each other", "--no-siret et --siret s'excluent"},
+		"entity.no_siret_field":     {"required without SIRET", "obligatoire sans SIRET"},
+		"entity.ministry_public":    {"--ministry and --public-body exclude each other (universities and public schools are public bodies)", "--ministry et --public-body s'excluent (universités et écoles publiques sont des organismes publics)"},
+		"entity.account_exists": {
+			"%s already has an account: sign in and ask for the structure, or use another address",
+			"%s a déjà un compte : connectez-vous pour demander la structure, ou utilisez une autre adresse"},
+		"entity.account_fields": {
+			"--last-name and --first-name go together: they make your account, which becomes the structure's %s",
+			"--last-name et --first-name vont ensemble : ils créent votre compte, qui deviendra %s de la structure"},
+		"entity.signed_in_account": {
+			"you are signed in: the request is made with your account; --last-name, --first-name and --password-stdin are for people without one",
+			"vous êtes connecté : la demande est faite avec votre compte ; --last-name, --first-name et --password-stdin servent à qui n'en a pas"},
+
+		"mail.entity_request_approved.body": {
+			"The structure “%s” is now registered (%s).\nYour account %s is active and you are the structure's %s: you validate the other accounts of the structure.",
+			"La structure « %s » est maintenant enregistrée (%s).\nVotre compte %s est actif et vous êtes %s de la structure : vous validez les autres comptes de la structure."},
+	})
+}
