@@ -285,6 +285,33 @@ func (w *authzWorld) structureRequestWithProof() int64 {
 	return r.ID
 }
 
+// unverifiedRequest files a structure request while the portal asks for e-mail activation, has
+// its mail sent, and returns the request and the code the mail carried.
+func (w *authzWorld) unverifiedRequest() (int64, string) {
+	w.t.Helper()
+	svc := service.New(w.db)
+	rs := domain.DefaultRegistrationSettings()
+	rs.Activation = true
+	svc.Registration = &rs
+	name, address := fmt.Sprintf("Structure à confirmer %03d", w.next()), "3 place de la Bourse"
+	r, err := svc.RequestStructure(w.ctx, domain.Anonymous, domain.StructureInput{Name: &name, Address: &address}, w.email("requerant"))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	code := ""
+	_, err = svc.DeliverMail(w.ctx, w.admin, func(_ context.Context, m domain.Mail) error {
+		if m.ActivationFor == r.ID {
+			_, after, _ := strings.Cut(m.Body, "--code ")
+			code, _, _ = strings.Cut(after, "\n")
+		}
+		return nil
+	}, 100)
+	if err != nil || code == "" {
+		w.t.Fatalf("no code mailed for request %d: %v", r.ID, err)
+	}
+	return r.ID, code
+}
+
 // apiToken creates an API token of owner (a session of theirs asks for it) and returns its id.
 func (w *authzWorld) apiToken(owner domain.User) int64 {
 	w.t.Helper()

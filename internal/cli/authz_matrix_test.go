@@ -151,6 +151,17 @@ func matrixRows() []matrixRow {
 			out := filepath.Join(w.t.TempDir(), fmt.Sprintf("proof-%03d.pdf", w.next()))
 			return matrixCell{args: []string{"request", "document", matrixID(id), "proof", "-f", out}}
 		}},
+		{name: "request activate", path: "request activate", allow: allowAnyone, cell: func(w *authzWorld, a *matrixActor) matrixCell {
+			id, code := w.unverifiedRequest()
+			return matrixCell{args: []string{"request", "activate", matrixID(id), "--code", code}, state: func() string { return w.requestStatus(id) }}
+		}},
+		{name: "request resend-activation", path: "request resend-activation", allow: allowAnyone, cell: func(w *authzWorld, a *matrixActor) matrixCell {
+			return matrixCell{args: []string{"request", "resend-activation", w.email("inconnu")}, state: func() string { return "" }, mayKeep: true}
+		}},
+		{name: "request purge --unverified", path: "request purge", allow: allowManagers, cell: func(w *authzWorld, a *matrixActor) matrixCell {
+			return matrixCell{args: []string{"request", "purge", "--unverified", "--older-than", "1d"},
+				state: func() string { return w.requestCount(store.RequestQuery{}) }, mayKeep: true}
+		}},
 		{name: "token list", path: "token list", allow: readSignedIn, cell: func(w *authzWorld, a *matrixActor) matrixCell {
 			return matrixCell{args: json("token", "list")}
 		}},

@@ -30,10 +30,12 @@ const (
 	UserEnable        Action = "user.enable"
 	UserUnlock        Action = "user.unlock"
 	AffiliationAsk    Action = "user.affiliate"
-	RequestRead       Action = "request.read"   // list: each sees what they may decide, or their own
-	RequestShow       Action = "request.show"   // one request, to whoever may decide it
-	RequestDecide     Action = "request.decide" // approve, reject
-	MembersRead       Action = "members.read"   // the user list of a structure
+	RequestRead       Action = "request.read"     // list: each sees what they may decide, or their own
+	RequestShow       Action = "request.show"     // one request, to whoever may decide it
+	RequestDecide     Action = "request.decide"   // approve, reject
+	RequestActivate   Action = "request.activate" // confirm a request's e-mail with the code mailed, or have it mailed again
+	RequestPurge      Action = "request.purge"    // remove the unverified requests left stale
+	MembersRead       Action = "members.read"     // the user list of a structure
 	MemberDetach      Action = "member.detach"
 	ReferentHandOver  Action = "referent.set"
 	ProfileGrant      Action = "profile.grant" // grant and revoke
@@ -91,6 +93,8 @@ var Policy = map[Action]Rule{
 	RequestRead:       {SignedIn, false, "policy.request_read"},
 	RequestShow:       {RefOfKind, false, "policy.request_show"},
 	RequestDecide:     {RefOfKind, true, "policy.request_decide"},
+	RequestActivate:   {Anyone, true, "policy.request_activate"},
+	RequestPurge:      {Managers, true, "policy.request_purge"},
 	MembersRead:       {Members, false, "policy.members_read"},
 	MemberDetach:      {Referent, true, "policy.member_detach"},
 	ReferentHandOver:  {Referent, true, "policy.referent_hand_over"},

@@ -63,6 +63,26 @@ func init() {
 			"you are signed in: the request is made with your account; --last-name, --first-name and --password-stdin are for people without one",
 			"vous êtes connecté : la demande est faite avec votre compte ; --last-name, --first-name et --password-stdin servent à qui n'en a pas"},
 
+		"policy.request_activate": {"confirm a request's e-mail address", "confirmer l'adresse e-mail d'une demande"},
+		"policy.request_purge":    {"remove stale unverified requests", "supprimer les demandes non vérifiées périmées"},
+		"activation.refused": {
+			"this code does not activate the request: it is wrong, expired or used, or the request is not waiting for one. Have a new code mailed with `profil request resend-activation EMAIL`",
+			"ce code n'active pas la demande : il est faux, expiré ou déjà utilisé, ou la demande n'en attend pas. Faites-vous envoyer un nouveau code avec `profil request resend-activation EMAIL`"},
+		"args.email":                  {"an e-mail address", "une adresse e-mail"},
+		"activation.code_required":    {"--code is required: the code mailed to you", "--code est obligatoire : le code reçu par mail"},
+		"activation.done":             {"✓ request %d confirmed: it now waits for a decision", "✓ demande n° %d confirmée : elle attend maintenant une décision"},
+		"activation.resent":           {"✓ if a request waits for this address, a new code was mailed to it (at most one mail per 15 minutes)", "✓ si une demande attend cette adresse, un nouveau code lui a été envoyé (au plus un mail par 15 minutes)"},
+		"activation.purge_unverified": {"say what to remove: --unverified", "précisez quoi supprimer : --unverified"},
+		"activation.purged":           {"✓ %d unverified requests removed", "✓ %d demandes non vérifiées supprimées"},
+		"activation.older_than":       {"expected days (30d) or hours (72h)", "attendu : des jours (30d) ou des heures (72h)"},
+		"activation.purge_min":        {"must be at least 1 day", "doit valoir au moins 1 jour"},
+		"mail.activation.subject":     {"Confirm your request %d", "Confirmez votre demande n° %d"},
+		"mail.activation.body": {
+			"To confirm your e-mail address and send request %d to the people who decide it, use this code: %s\nIt is valid for %d hours, once.",
+			"Pour confirmer votre adresse e-mail et transmettre la demande n° %d à qui la décide, utilisez ce code : %s\nIl est valable %d heures, une seule fois."},
+		"mail.activation.ignore": {
+			"If you did not make this request, ignore this message: without the code, the request is removed.",
+			"Si vous n'avez pas fait cette demande, ignorez ce message : sans le code, la demande est supprimée."},
 		"mail.entity_request_approved.body": {
 			"The structure “%s” is now registered (%s).\nYour account %s is active and you are the structure's %s: you validate the other accounts of the structure.",
 			"La structure « %s » est maintenant enregistrée (%s).\nVotre compte %s est actif et vous êtes %s de la structure : vous validez les autres comptes de la structure."},

@@ -100,6 +100,14 @@ func (s *Service) RequestEntity(ctx context.Context, actor domain.Actor, in Enti
 		r = domain.Request{Kind: domain.RequestStructure, UserID: actor.UserID, RequesterEmail: email, Structure: st,
 			UserEmail: email, StructureName: st.Name, SIRET: st.SIRET, PublicBody: in.PublicBody,
 			NamedOnProof: in.NamedOnProof, MandateDate: in.MandateDate}
+		if settings.Activation {
+			r.Status = domain.StatusUnverified
+			// The same person asking again before confirming: the code is mailed again.
+			if again, ok, err := s.unverifiedAgain(ctx, tx, actor, email, st, in.Account != nil); err != nil || ok {
+				r = again
+				return err
+			}
+		}
 		if st.SIRET != "" {
 			// Two requests for one SIRET at once: the second waits, then sees the first.
 			if err := tx.LockName(ctx, "structure request "+st.SIRET); err != nil {
@@ -153,10 +161,14 @@ func (s *Service) RequestEntity(ctx context.Context, actor domain.Actor, in Enti
 			docDetails = append(docDetails, map[string]any{"kind": doc.Kind, "name": doc.Name, "content_type": doc.ContentType,
 				"size": doc.Size, "sha256": doc.SHA256})
 		}
-		if err := mailStructureRequestReceived(ctx, tx, email, st); err != nil {
+		if r.Status == domain.StatusUnverified {
+			if err := startActivation(ctx, tx, &r, settings); err != nil {
+				return err
+			}
+		} else if err := mailStructureRequestReceived(ctx, tx, email, st); err != nil {
 			return err
 		}
-		details := map[string]any{"kind": r.Kind, "structure": structureDetails(st), "requester": email}
+		details := map[string]any{"kind": r.Kind, "structure": structureDetails(st), "requester": email, "status": r.Status}
 		if r.Account {
 			details["account"] = true
 		}
@@ -250,4 +262,25 @@ func (s *Service) RequestDocument(ctx context.Context, actor domain.Actor, id in
 			map[string]any{"kind": out.Kind, "name": out.Name, "sha256": out.SHA256})
 	})
 	return out, err
+}
+
+// unverifiedAgain finds the unverified structure request the same address made for the same
+// structure (same SIRET, or same name without one): asking again mails the code again
+// instead of failing.
+func (s *Service) unverifiedAgain(ctx context.Context, tx store.Tx, actor domain.Actor, email string, st domain.Structure, account bool) (domain.Request, bool, error) {
+	rs, err := tx.ListRequests(ctx, store.RequestQuery{Kind: domain.RequestStructure, Status: domain.StatusUnverified, RequesterEmail: email})
+	if err != nil {
+		return domain.Request{}, false, err
+	}
+	for _, r := range rs {
+		same := r.Structure.SIRET == st.SIRET && (st.SIRET != "" || domain.Fold(r.Structure.Name) == domain.Fold(st.Name))
+		if same && r.Account == account {
+			if _, err := resendActivation(ctx, s, tx, actor, r.ID); err != nil {
+				return r, true, err
+			}
+			again, err := tx.RequestByID(ctx, r.ID)
+			return again, true, err
+		}
+	}
+	return domain.Request{}, false, nil
 }

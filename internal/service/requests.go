@@ -50,7 +50,25 @@ func (s *Service) Register(ctx context.Context, actor domain.Actor, in RegisterI
 		if err != nil {
 			return err
 		}
-		if _, err := tx.UserByEmail(ctx, u.Email); err == nil {
+		settings, err := s.registration(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if known, err := tx.UserByEmail(ctx, u.Email); err == nil {
+			// Registering again before confirming the address: the code is mailed again.
+			if settings.Activation && known.Status == domain.UserPending {
+				rs, err := tx.ListRequests(ctx, store.RequestQuery{Kind: domain.RequestAccount, Status: domain.StatusUnverified, UserID: known.ID})
+				if err != nil {
+					return err
+				}
+				if len(rs) > 0 {
+					if _, err := resendActivation(ctx, s, tx, actor, rs[0].ID); err != nil {
+						return err
+					}
+					r, err = tx.RequestByID(ctx, rs[0].ID)
+					return err
+				}
+			}
 			return domain.Errorf(domain.ErrConflict, "register.account_exists", u.Email, in.Structure)
 		} else if !errors.Is(err, domain.ErrNotFound) {
 			return err
@@ -59,11 +77,18 @@ func (s *Service) Register(ctx context.Context, actor domain.Actor, in RegisterI
 			return err
 		}
 		r = domain.Request{Kind: domain.RequestAccount, UserID: u.ID, RequesterEmail: u.Email, StructureID: st.ID}
+		if settings.Activation {
+			r.Status = domain.StatusUnverified
+		}
 		if err := tx.CreateRequest(ctx, &r); err != nil {
 			return err
 		}
 		r.UserEmail, r.StructureName, r.SIRET = u.Email, st.Name, st.SIRET
-		if err := notifyNewRequest(ctx, tx, r, u, st); err != nil {
+		if r.Status == domain.StatusUnverified {
+			if err := startActivation(ctx, tx, &r, settings); err != nil {
+				return err
+			}
+		} else if err := notifyNewRequest(ctx, tx, r, u, st); err != nil {
 			return err
 		}
 		return audit(ctx, tx, actorOrSelf(actor, u), "request.create", st.ID, fmt.Sprintf("request %d", r.ID),
