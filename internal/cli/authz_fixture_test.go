@@ -285,6 +285,17 @@ func (w *authzWorld) structureRequestWithProof() int64 {
 	return r.ID
 }
 
+// changeRequest files a pending change of structure A's data, as a gestionnaire.
+func (w *authzWorld) changeRequest() int64 {
+	w.t.Helper()
+	acronym := fmt.Sprintf("SIGLE%03d", w.next())
+	r, err := w.svc.RequestChange(w.ctx, w.admin, domain.StructureRef{ID: w.a.ID}, domain.StructureInput{Acronym: &acronym}, "")
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return r.ID
+}
+
 // unverifiedRequest files a structure request while the portal asks for e-mail activation, has
 // its mail sent, and returns the request and the code the mail carried.
 func (w *authzWorld) unverifiedRequest() (int64, string) {

@@ -162,6 +162,15 @@ func matrixRows() []matrixRow {
 			return matrixCell{args: []string{"request", "purge", "--unverified", "--older-than", "1d"},
 				state: func() string { return w.requestCount(store.RequestQuery{}) }, mayKeep: true}
 		}},
+		{name: "structure request-change (A)", path: "structure request-change", allow: allowReferent, cell: func(w *authzWorld, a *matrixActor) matrixCell {
+			city := fmt.Sprintf("Ville %s %03d", a.key, w.next())
+			return matrixCell{args: []string{"structure", "request-change", matrixID(w.a.ID), "--city", city},
+				state: func() string { return w.requestCount(store.RequestQuery{Kind: domain.RequestChange}) }}
+		}},
+		{name: "request approve (change request)", path: "request approve", allow: allowManagers, cell: func(w *authzWorld, a *matrixActor) matrixCell {
+			id := w.changeRequest()
+			return matrixCell{args: []string{"request", "approve", matrixID(id)}, state: func() string { return w.requestStatus(id) }}
+		}},
 		{name: "token list", path: "token list", allow: readSignedIn, cell: func(w *authzWorld, a *matrixActor) matrixCell {
 			return matrixCell{args: json("token", "list")}
 		}},

@@ -83,6 +83,26 @@ func init() {
 		"mail.activation.ignore": {
 			"If you did not make this request, ignore this message: without the code, the request is removed.",
 			"Si vous n'avez pas fait cette demande, ignorez ce message : sans le code, la demande est supprimée."},
+		"policy.structure_change_ask": {"report a change of a structure's data", "signaler une modification des données d'une structure"},
+		"policy.change_request": {
+			"only gestionnaires may %s: request %d is a change of a structure's data",
+			"seuls les gestionnaires peuvent %s : la demande n° %d est une modification des données d'une structure"},
+		"change.nothing":              {"nothing to change: %s already has these values", "rien à modifier : %s a déjà ces valeurs"},
+		"change.sent":                 {"✓ change request %d sent: the gestionnaires apply it or refuse it, and you are told by mail", "✓ demande de modification n° %d envoyée : les gestionnaires l'appliquent ou la refusent, et vous êtes prévenu par mail"},
+		"change.flags":                {"give at least one field to change, e.g. --city or --address", "indiquez au moins un champ à modifier, par exemple --city ou --address"},
+		"view.change_line":            {"%s: %s → %s", "%s : %s → %s"},
+		"mail.change_waiting.subject": {"Change of structure data to decide: %s", "Modification de données de structure à décider : %s"},
+		"mail.change_waiting.body": {
+			"%s asks to change the data of the structure %s (request %d):",
+			"%s demande à modifier les données de la structure %s (demande n° %d) :"},
+		"mail.change_approved.subject": {"Structure data changed: %s", "Données de structure modifiées : %s"},
+		"mail.change_approved.body": {
+			"Your request %d is approved: the data of the structure %s are changed.",
+			"Votre demande n° %d est acceptée : les données de la structure %s sont modifiées."},
+		"mail.change_rejected.subject": {"Change of structure data refused: %s", "Modification de données de structure refusée : %s"},
+		"mail.change_rejected.body": {
+			"Your request %d to change the data of the structure %s is refused.",
+			"Votre demande n° %d de modification des données de la structure %s est refusée."},
 		"mail.entity_request_approved.body": {
 			"The structure “%s” is now registered (%s).\nYour account %s is active and you are the structure's %s: you validate the other accounts of the structure.",
 			"La structure « %s » est maintenant enregistrée (%s).\nVotre compte %s est actif et vous êtes %s de la structure : vous validez les autres comptes de la structure."},

@@ -418,6 +418,12 @@ func (s *Service) decide(ctx context.Context, tx store.Tx, actor domain.Actor, i
 		}
 		return out, audit(ctx, tx, actor, "request."+string(in.Decision), r.StructureID, fmt.Sprintf("request %d", r.ID), details)
 	}
+	if r.Kind == domain.RequestChange {
+		if err := decideChangeRequest(ctx, tx, actor, r, st); err != nil {
+			return out, err
+		}
+		return out, audit(ctx, tx, actor, "request."+string(in.Decision), st.ID, fmt.Sprintf("request %d", r.ID), details)
+	}
 	u, err := tx.UserForUpdate(ctx, r.UserID) // activated or refused below
 	if err != nil {
 		return out, err

@@ -112,6 +112,9 @@ type Request struct {
 	MandateDate  string     `json:"mandate_date,omitempty"`
 	MandateAge   *int       `json:"mandate_age_days,omitempty"`
 	Documents    []Document `json:"documents,omitempty"`
+	// Change requests: each field before → after, and why.
+	Changes []domain.FieldChange `json:"changes,omitempty"`
+	Comment string               `json:"comment,omitempty"`
 }
 
 // Document is the JSON shape of a document joined to a request (never its content).
@@ -143,6 +146,7 @@ func FromRequest(r domain.Request, now time.Time) Request {
 		age := domain.MandateAge(*r.MandateDate, now)
 		v.MandateAge = &age
 	}
+	v.Changes, v.Comment = r.Changes, r.Comment
 	for _, d := range r.Documents {
 		v.Documents = append(v.Documents, Document{Name: d.Name, Kind: string(d.Kind), ContentType: d.ContentType, Size: d.Size, SHA256: d.SHA256})
 	}
@@ -157,6 +161,22 @@ func DocumentLines(docs []Document) string {
 		lines[i] = i18n.T("view.document_line", DocumentKindText(d.Kind), output.Escape(d.Name), d.ContentType, d.Size, d.SHA256)
 	}
 	return strings.Join(lines, "; ")
+}
+
+// ChangeLines describes the changes a change request asks for: "city: Pessac → Bordeaux; …".
+func ChangeLines(cs []domain.FieldChange) string {
+	lines := make([]string, len(cs))
+	for i, c := range cs {
+		lines[i] = i18n.T("view.change_line", c.Field, orDash(c.Before), orDash(c.After))
+	}
+	return strings.Join(lines, "; ")
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
 }
 
 // DocumentKindText is the kind of a document as words of the current language.
@@ -211,6 +231,8 @@ var RequestDetail = []output.Column[Request]{
 	{Header: "Reason", Value: func(r Request) string { return r.Reason }},
 	{Header: "Documents", Value: func(r Request) string { return DocumentLines(r.Documents) }},
 	{Header: "Mandate", Value: MandateText},
+	{Header: "Changes", Value: func(r Request) string { return ChangeLines(r.Changes) }},
+	{Header: "Comment", Value: func(r Request) string { return r.Comment }},
 }
 
 // AuditEvent is the JSON shape of an audit event.
