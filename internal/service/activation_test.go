@@ -254,9 +254,15 @@ func TestActivationOfAccountRequest(t *testing.T) {
 		code := w.deliver()[0]
 		// Registering again while unverified: no failure, the same request.
 		w.clock.Add(20 * time.Minute)
-		again, _, err := w.svc.Register(w.ctx, domain.Anonymous, in)
+		retyped := in
+		retyped.FirstName = "Paulo"
+		again, _, err := w.svc.Register(w.ctx, domain.Anonymous, retyped)
 		if err != nil || again.ID != r.ID {
 			t.Fatalf("register again: %+v, %v", again, err)
+		}
+		// What was typed last is what the account holds: only the mailbox's owner activates.
+		if u, err := w.svc.User(w.ctx, w.manager, in.Email); err != nil || u.User.FirstName != "Paulo" {
+			t.Errorf("account after registering again: %+v, %v", u.User, err)
 		}
 		if _, err := w.svc.Activate(w.ctx, domain.Anonymous, r.ID, code); !errors.Is(err, domain.ErrForbidden) {
 			t.Errorf("the code of before asking again still works: %v", err)

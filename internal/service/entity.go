@@ -105,6 +105,9 @@ func (s *Service) RequestEntity(ctx context.Context, actor domain.Actor, in Enti
 			// The same person asking again before confirming: the code is mailed again.
 			if again, ok, err := s.unverifiedAgain(ctx, tx, actor, email, st, in.Account != nil); err != nil || ok {
 				r = again
+				if err == nil && in.Account != nil && again.UserID != 0 {
+					err = refreshPendingAccount(ctx, tx, again.UserID, account)
+				}
 				return err
 			}
 		}
@@ -283,4 +286,16 @@ func (s *Service) unverifiedAgain(ctx context.Context, tx store.Tx, actor domain
 		}
 	}
 	return domain.Request{}, false, nil
+}
+
+// refreshPendingAccount writes what a person typed when asking again over the account their
+// unverified request created: only the owner of the mailbox can activate the request, and
+// the account then holds what they typed last, not what someone else typed before them.
+func refreshPendingAccount(ctx context.Context, tx store.Tx, id int64, typed domain.User) error {
+	u, err := tx.UserForUpdate(ctx, id)
+	if err != nil || u.Status != domain.UserPending {
+		return err
+	}
+	u.LastName, u.FirstName, u.Function, u.Phone, u.PasswordHash = typed.LastName, typed.FirstName, typed.Function, typed.Phone, typed.PasswordHash
+	return tx.UpdateUser(ctx, &u)
 }

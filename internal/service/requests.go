@@ -62,6 +62,11 @@ func (s *Service) Register(ctx context.Context, actor domain.Actor, in RegisterI
 					return err
 				}
 				if len(rs) > 0 {
+					// Only the owner of the mailbox can activate: what they typed last is what
+					// the account will hold.
+					if err := refreshPendingAccount(ctx, tx, known.ID, u); err != nil {
+						return err
+					}
 					if _, err := resendActivation(ctx, s, tx, actor, rs[0].ID); err != nil {
 						return err
 					}

@@ -13,6 +13,12 @@ import (
 // whole. The file is only read, never opened by another program or rendered.
 func readDocument(flag string, kind domain.DocumentKind, path string) (*domain.Document, error) {
 	name := filepath.Base(path)
+	// Checked before opening: opening a named pipe would wait for a writer.
+	if fi, err := os.Stat(path); err != nil {
+		return nil, domain.Invalid(flag, path, "document.unreadable", unwrapPathError(err))
+	} else if !fi.Mode().IsRegular() {
+		return nil, domain.Invalid(flag, path, "document.not_file")
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, domain.Invalid(flag, path, "document.unreadable", unwrapPathError(err))
