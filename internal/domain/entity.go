@@ -215,6 +215,31 @@ const (
 	SettingReferentLabel          = "referent.label"
 )
 
+// The registration settings are entries of the portal settings' registry (`profil settings`).
+func init() {
+	Settings = append(Settings,
+		SettingDef{Key: SettingRegistrationActivation, Default: "off", Choices: []string{"on", "off"}, Help: "settings.help.registration_activation"},
+		SettingDef{Key: SettingRegistrationProof, Default: string(ProofOff), Choices: []string{string(ProofOff), string(ProofOptional), string(ProofRequired)},
+			Help: "settings.help.registration_proof"},
+		SettingDef{Key: SettingActivationTTL, Default: "48h", Help: "settings.help.activation_ttl", Parse: func(v string) (string, error) {
+			if _, err := ParseActivationTTL(v); err != nil {
+				return "", err
+			}
+			return strings.ToLower(strings.TrimSpace(v)), nil
+		}},
+		SettingDef{Key: SettingReferentLabel, Default: DefaultReferentLabel, Help: "settings.help.referent_label", Parse: func(v string) (string, error) {
+			label := strings.Join(strings.Fields(v), " ")
+			if err := CheckText(SettingReferentLabel, v); err != nil {
+				return "", err
+			}
+			if label == "" || len([]rune(label)) > 40 {
+				return "", Invalid(SettingReferentLabel, v, "entity.referent_label_invalid")
+			}
+			return label, nil
+		}},
+	)
+}
+
 // RegistrationFromSettings reads the registration settings out of the stored portal settings
 // (key → value); a key missing or holding a value this version does not accept keeps its
 // default.

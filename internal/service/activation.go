@@ -34,11 +34,13 @@ func startActivation(ctx context.Context, tx store.Tx, r *domain.Request, settin
 
 func mailActivation(ctx context.Context, tx store.Tx, r domain.Request, settings domain.RegistrationSettings) error {
 	hours := int(settings.ActivationTTL.Hours())
-	return tx.EnqueueMail(ctx, &domain.Mail{To: r.RequesterEmail, Subject: i18n.T("mail.activation.subject", r.ID), Sensitive: true, ActivationFor: r.ID,
-		Body: body([]string{i18n.T("mail.hello"), "",
-			i18n.T("mail.activation.body", r.ID, domain.ActivationCodePlaceholder, hours), "",
-			fmt.Sprintf("    profil request activate %d --code %s", r.ID, domain.ActivationCodePlaceholder), "",
-			i18n.T("mail.activation.ignore")})})
+	return withMailer(ctx, tx, func(m *mailer) error {
+		return tx.EnqueueMail(ctx, &domain.Mail{To: r.RequesterEmail, Subject: i18n.In(m.lang, "mail.activation.subject", r.ID), Sensitive: true,
+			ActivationFor: r.ID, Body: m.body([]string{i18n.In(m.lang, "mail.hello"), "",
+				i18n.In(m.lang, "mail.activation.body", r.ID, domain.ActivationCodePlaceholder, hours), "",
+				fmt.Sprintf("    profil request activate %d --code %s", r.ID, domain.ActivationCodePlaceholder), "",
+				i18n.In(m.lang, "mail.activation.ignore")})})
+	})
 }
 
 // issueActivationCode makes the code a message carries, when it is sent: only its hash is

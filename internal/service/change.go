@@ -126,11 +126,17 @@ func (s *Service) RequestChange(ctx context.Context, actor domain.Actor, ref dom
 		if err != nil {
 			return err
 		}
-		for _, to := range managers {
-			if err := enqueue(ctx, tx, to, i18n.T("mail.change_waiting.subject", st.Name), i18n.T("mail.hello"), "",
-				i18n.T("mail.change_waiting.body", actor.Email, st.Label(), r.ID), "", changeLines(cs)); err != nil {
-				return err
+		err = withMailer(ctx, tx, func(m *mailer) error {
+			for _, to := range managers {
+				if err := m.enqueue(to, i18n.In(m.lang, "mail.change_waiting.subject", st.Name), false, i18n.In(m.lang, "mail.hello"), "",
+					i18n.In(m.lang, "mail.change_waiting.body", actor.Email, st.Label(), r.ID), "", changeLines(cs)); err != nil {
+					return err
+				}
 			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 		return audit(ctx, tx, actor, "request.create", st.ID, fmt.Sprintf("request %d", r.ID),
 			map[string]any{"kind": r.Kind, "changes": cs, "comment": r.Comment})
@@ -179,9 +185,13 @@ func decideChangeRequest(ctx context.Context, tx store.Tx, actor domain.Actor, r
 		if err := audit(ctx, tx, actor, domain.ActionStructureUpdate, st.ID, st.Label(), changes(before, st)); err != nil {
 			return err
 		}
-		return enqueue(ctx, tx, r.RequesterEmail, i18n.T("mail.change_approved.subject", st.Name), i18n.T("mail.hello"), "",
-			i18n.T("mail.change_approved.body", r.ID, st.Label()), "", changeLines(r.Changes))
+		return withMailer(ctx, tx, func(m *mailer) error {
+			return m.enqueue(r.RequesterEmail, i18n.In(m.lang, "mail.change_approved.subject", st.Name), false, i18n.In(m.lang, "mail.hello"), "",
+				i18n.In(m.lang, "mail.change_approved.body", r.ID, st.Label()), "", changeLines(r.Changes))
+		})
 	}
-	return enqueue(ctx, tx, r.RequesterEmail, i18n.T("mail.change_rejected.subject", st.Name), i18n.T("mail.hello"), "",
-		i18n.T("mail.change_rejected.body", r.ID, st.Label()), "", changeLines(r.Changes), "", i18n.T("mail.reason", r.Reason))
+	return withMailer(ctx, tx, func(m *mailer) error {
+		return m.enqueue(r.RequesterEmail, i18n.In(m.lang, "mail.change_rejected.subject", st.Name), false, i18n.In(m.lang, "mail.hello"), "",
+			i18n.In(m.lang, "mail.change_rejected.body", r.ID, st.Label()), "", changeLines(r.Changes), "", i18n.In(m.lang, "mail.reason", r.Reason))
+	})
 }

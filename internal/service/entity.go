@@ -40,7 +40,11 @@ func (s *Service) registration(ctx context.Context, tx store.Tx) (domain.Registr
 	if s.Registration != nil {
 		return *s.Registration, nil
 	}
-	return domain.DefaultRegistrationSettings(), nil
+	stored, err := tx.Settings(ctx)
+	if err != nil {
+		return domain.RegistrationSettings{}, err
+	}
+	return domain.RegistrationFromSettings(stored), nil
 }
 
 // RequestEntity asks the gestionnaires to reference a structure, with the requester's account
@@ -223,9 +227,11 @@ func refuseEntityAccount(ctx context.Context, tx store.Tx, r domain.Request) err
 }
 
 func mailEntityApproved(ctx context.Context, tx store.Tx, to string, s domain.Structure, label string) error {
-	return enqueue(ctx, tx, to, i18n.T("mail.structure_request_approved.subject", s.Name),
-		i18n.T("mail.hello"), "",
-		i18n.T("mail.entity_request_approved.body", s.Name, s.Label(), to, label))
+	return withMailer(ctx, tx, func(m *mailer) error {
+		return m.enqueue(to, i18n.In(m.lang, "mail.structure_request_approved.subject", s.Name), false,
+			i18n.In(m.lang, "mail.hello"), "",
+			i18n.In(m.lang, "mail.entity_request_approved.body", s.Name, s.Label(), to, label))
+	})
 }
 
 // ActionDocumentRead is the audit action of reading a document of a request.

@@ -17,7 +17,7 @@ detached, a référent handed over, a password reset…) is recorded with who di
 the same transaction as the change itself; nothing in the trail is ever changed or deleted.
 Gestionnaires read all of it; everyone else reads their own actions.`,
 		Example: `  profil audit list --mine --decisions
-  profil audit list --structure "443 061 841 00047" --since 30d`,
+  profil audit list --structure "824 228 142 01072" --since 30d`,
 		Args: cmdutil.NoArgs,
 	}
 	cmd.AddCommand(NewCmdList(f, nil))

@@ -14,6 +14,7 @@ import (
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/service"
+	"github.com/profil-cli/profil/internal/store"
 	"github.com/profil-cli/profil/internal/testdb"
 )
 
@@ -233,3 +234,55 @@ func eachEngine(t *testing.T, fn func(t *testing.T, w *membersWorld)) {
 }
 
 func listAll() service.RequestFilter { return service.RequestFilter{} }
+
+// TestRegistrationSettings: the portal's settings decide whether a proof is required and
+// whether requests wait for their e-mail address to be confirmed.
+func TestRegistrationSettings(t *testing.T) {
+	eachEngine(t, func(t *testing.T, w *membersWorld) {
+		w.run(t, adminEmail, "settings", "set", "registration.proof", "always").Want(t, cmdutil.ExitInvalid)
+		w.run(t, adminEmail, "settings", "set", "activation.ttl", "1s").Want(t, cmdutil.ExitInvalid)
+		w.run(t, adminEmail, "settings", "set", "referent.label", "\x1b[31m").Want(t, cmdutil.ExitInvalid)
+		w.member(t, claire)
+		w.run(t, claire, "settings", "set", "registration.proof", "required").Want(t, cmdutil.ExitForbidden)
+		r := w.run(t, adminEmail, "settings", "list").Want(t, cmdutil.ExitOK)
+		for _, key := range []string{"registration.activation", "registration.proof", "activation.ttl", "referent.label"} {
+			if !strings.Contains(r.Stdout, key) {
+				t.Errorf("settings list lacks %s:\n%s", key, r)
+			}
+		}
+
+		w.run(t, adminEmail, "settings", "set", "registration.proof", "required").Want(t, cmdutil.ExitOK)
+		r = w.run(t, "", "structure", "request", "--name", "Sans justificatif", "--address", "1 rue", "--requester-email", paul).Want(t, cmdutil.ExitInvalid)
+		if !strings.Contains(r.Stderr, "--proof") {
+			t.Errorf("want the proof asked for:\n%s", r)
+		}
+		w.run(t, adminEmail, "settings", "set", "registration.proof", "off").Want(t, cmdutil.ExitOK)
+
+		w.run(t, adminEmail, "settings", "set", "registration.activation", "on").Want(t, cmdutil.ExitOK)
+		r = w.run(t, "", "user", "register", "--email", lea, "--last-name", "Bernard", "--first-name", "Léa",
+			"--structure", strconv.FormatInt(w.st.ID, 10)).Want(t, cmdutil.ExitOK)
+		rs, err := w.svc.ListRequests(t.Context(), w.admin, listAll())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range rs {
+			if q.UserEmail == lea {
+				t.Errorf("an unverified request is in the queue: %+v", q)
+			}
+		}
+		got, err := w.svc.ListRequests(t.Context(), w.admin, service.RequestFilter{Query: store.RequestQuery{Status: domain.StatusUnverified}})
+		if err != nil || len(got) != 1 || got[0].UserEmail != lea {
+			t.Fatalf("unverified requests = %+v, %v\n%s", got, err, r)
+		}
+		id := strconv.FormatInt(got[0].ID, 10)
+		w.run(t, adminEmail, "request", "approve", id).Want(t, cmdutil.ExitConflict)
+		w.run(t, "", "request", "activate", id, "--code", "aaaaa-aaaaa").Want(t, cmdutil.ExitForbidden)
+		w.run(t, "", "request", "resend-activation", lea).Want(t, cmdutil.ExitOK)
+		w.run(t, "", "request", "resend-activation", "personne@example.org").Want(t, cmdutil.ExitOK)
+		w.run(t, claire, "request", "purge", "--unverified", "--older-than", "30d").Want(t, cmdutil.ExitForbidden)
+		r = w.run(t, adminEmail, "-q", "request", "purge", "--unverified", "--older-than", "30d").Want(t, cmdutil.ExitOK)
+		if strings.TrimSpace(r.Stdout) != "0" {
+			t.Errorf("purged fresh requests: %s", r)
+		}
+	})
+}
