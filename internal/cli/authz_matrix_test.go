@@ -359,8 +359,8 @@ func matrixRows() []matrixRow {
 				pending := func() string {
 					return w.requestCount(store.RequestQuery{StructureID: w.a.ID, Status: domain.StatusPending})
 				}
-				// Approve the first request of the queue, then quit.
-				return matrixCell{args: []string{"request", "review", "--structure", matrixID(w.a.ID)}, state: pending, emptyQueue: true,
+				// Approve the first account request of the queue, then quit.
+				return matrixCell{args: []string{"request", "review", "--structure", matrixID(w.a.ID), "--kind", "account"}, state: pending, emptyQueue: true,
 					review: []prompt.Answer{prompt.AnswerSelect(0), prompt.AnswerSelect(4)}}
 			}},
 		{name: "referent set", path: "referent set", allow: allowReferent, cell: func(w *authzWorld, a *matrixActor) matrixCell {

@@ -71,10 +71,10 @@ approve|reject" instead.`,
 			return reviewRun(cmd.Context(), f, opts)
 		},
 	}
-	cmd.Flags().StringVar(&kind, "kind", "", "only this kind: structure, account or affiliation")
+	cmd.Flags().StringVar(&kind, "kind", "", "only this kind: structure, account, affiliation or change")
 	cmd.Flags().StringVar(&structure, "structure", "", "only the requests of this structure (id or SIRET)")
 	_ = cmd.RegisterFlagCompletionFunc("kind", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		return []string{"structure", "account", "affiliation"}, cobra.ShellCompDirectiveNoFileComp
+		return []string{"structure", "account", "affiliation", "change"}, cobra.ShellCompDirectiveNoFileComp
 	})
 	_ = cmd.RegisterFlagCompletionFunc("structure", f.CompleteStructures())
 	return cmd

@@ -26,7 +26,7 @@ apply the change or refuse it, and you are told by mail either way; ` + "`profil
 lists each field before → after. Only the structure's référent (or a gestionnaire) may ask.`,
 		Example: `  profil structure request-change 12 --address "4 rue Lafaurie de Monbadon" --city Bordeaux \
       --comment "Déménagement au 1er janvier"
-  profil structure request-change "732 829 320 00074" --name "Cap Métiers Nouvelle-Aquitaine"`,
+  profil structure request-change "824 228 142 01072" --acronym "AFPA BB"`,
 		Args: cmdutil.ExactArgs(1, "args.structure_ref"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if cmd.Flags().Changed("adhesion-year") {
