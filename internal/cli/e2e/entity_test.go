@@ -115,3 +115,53 @@ func TestBinaryEntityRequest(t *testing.T) {
 }
 
 func jsonInt(n int64) string { b, _ := json.Marshal(n); return string(b) }
+
+// E-mail activation through the real binary: with the setting on, a registration waits
+// unverified; the code exists only in the delivered mail (not in the outbox, the audit trail
+// or the database), activates once, and then the request is in the queue.
+func TestBinaryActivation(t *testing.T) {
+	const (
+		admin     = "jeanne.durand@cap-metiers.fr"
+		adminPass = "correct horse battery staple"
+		paul      = "paul.leroy@horizons.example"
+	)
+	gest := newHome(t)
+	dbPath := filepath.Join(gest.dir, "profil.db")
+	gest.env = append(gest.env, "PROFIL_DB="+dbPath)
+	want(t, gest.run(t, 60*time.Second, stdin(t, adminPass+"\n"), "init", "--admin-email", admin, "--admin-name", "Jeanne Durand", "--password-stdin"), 0)
+	want(t, gest.run(t, 30*time.Second, nil, "structure", "create", "--name", "Horizons Emploi", "--address", "1 rue du Port",
+		"--postal-code", "33000", "--city", "Bordeaux"), 0)
+	want(t, gest.run(t, 30*time.Second, nil, "settings", "set", "registration.activation", "on"), 0)
+
+	visitor := newHome(t)
+	visitor.env = append(visitor.env, "PROFIL_DB="+dbPath)
+	want(t, visitor.run(t, 30*time.Second, nil, "user", "register", "--email", paul, "--last-name", "Leroy", "--first-name", "Paul", "--structure", "1"), 0)
+	r := gest.run(t, 30*time.Second, nil, "request", "list", "-o", "json")
+	if r.code != 0 || strings.Contains(r.stdout, paul) {
+		t.Fatalf("an unverified request is in the queue:\n%s", r)
+	}
+	want(t, gest.run(t, 30*time.Second, nil, "request", "approve", "1"), 5)
+
+	srv := mailtest.NewServer(t, mailtest.Options{})
+	want(t, gest.run(t, 60*time.Second, nil, "mail", "send", "--smtp", srv.URL()), 0)
+	var code string
+	for _, m := range srv.Messages() {
+		if _, after, ok := strings.Cut(m.Body, "--code "); ok && m.To[0] == paul {
+			code = strings.TrimSpace(strings.SplitN(after, "\n", 2)[0])
+		}
+	}
+	if len(code) != 11 {
+		t.Fatalf("no activation code delivered: %+v", srv.Messages())
+	}
+	if rawHolds(t, dbPath, code) {
+		t.Fatal("the activation code is readable in the database")
+	}
+	want(t, visitor.run(t, 30*time.Second, nil, "request", "activate", "1", "--code", "zzzzz-zzzzz"), 4)
+	want(t, visitor.run(t, 30*time.Second, nil, "request", "activate", "1", "--code", strings.ToUpper(code)), 0, "confirm")
+	want(t, visitor.run(t, 30*time.Second, nil, "request", "activate", "1", "--code", code), 4)
+	r = gest.run(t, 30*time.Second, nil, "request", "list", "-o", "json")
+	if r.code != 0 || !strings.Contains(r.stdout, paul) {
+		t.Fatalf("the activated request is not in the queue:\n%s", r)
+	}
+	want(t, gest.run(t, 30*time.Second, nil, "request", "approve", "1"), 0)
+}
