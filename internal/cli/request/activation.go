@@ -53,7 +53,8 @@ No sign-in is needed.`,
 			if err != nil {
 				return err
 			}
-			return output.PrintOne(f.IO, format, view.FromRequest(r, now(f)), view.RequestDetail)
+			v := view.FromRequest(r, now(f))
+			return output.PrintOne(f.IO, format, v, view.RequestDetailOf(v))
 		},
 	}
 	cmd.Flags().StringVar(&code, "code", "", "the code mailed to you")

@@ -172,7 +172,8 @@ func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *ShowOptions) err
 			if err != nil {
 				return err
 			}
-			return output.PrintOne(f.IO, format, view.FromRequest(r, now(f)), view.RequestDetail)
+			v := view.FromRequest(r, now(f))
+			return output.PrintOne(f.IO, format, v, view.RequestDetailOf(v))
 		},
 	}
 }

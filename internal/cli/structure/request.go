@@ -188,5 +188,6 @@ func requestRun(ctx context.Context, f *cmdutil.Factory, opts *RequestOptions) e
 	if f.Now != nil {
 		now = f.Now()
 	}
-	return output.PrintOne(f.IO, format, view.FromRequest(r, now), view.RequestDetail)
+	v := view.FromRequest(r, now)
+	return output.PrintOne(f.IO, format, v, view.RequestDetailOf(v))
 }

@@ -65,7 +65,8 @@ lists each field before → after. Only the structure's référent (or a gestion
 			if err != nil {
 				return err
 			}
-			return output.PrintOne(f.IO, format, view.FromRequest(r, time.Now()), view.RequestDetail)
+			v := view.FromRequest(r, time.Now())
+			return output.PrintOne(f.IO, format, v, view.RequestDetailOf(v))
 		},
 	}
 	ff.register(cmd.Flags())

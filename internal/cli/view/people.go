@@ -235,10 +235,27 @@ var RequestDetail = []output.Column[Request]{
 	{Header: "Asked", Value: func(r Request) string { return PeopleTime(r.CreatedAt) + " (" + r.Waited + ")" }},
 	{Header: "Decided by", Value: func(r Request) string { return r.DecidedBy }},
 	{Header: "Reason", Value: func(r Request) string { return r.Reason }},
-	{Header: "Documents", Value: func(r Request) string { return DocumentLines(r.Documents) }},
+}
+
+// requestExtras are the rows of a request's vertical view that only some requests fill: the
+// documents and mandate of a structure request, the changes of a change request.
+var requestExtras = []output.Column[Request]{
+	{Header: "Documents", Value: func(r Request) string { return DocumentLines(r.Documents) }, Wrap: true},
 	{Header: "Mandate", Value: MandateText},
-	{Header: "Changes", Value: func(r Request) string { return ChangeLines(r.Changes) }},
-	{Header: "Comment", Value: func(r Request) string { return r.Comment }},
+	{Header: "Changes", Value: func(r Request) string { return ChangeLines(r.Changes) }, Wrap: true},
+	{Header: "Comment", Value: func(r Request) string { return r.Comment }, Wrap: true},
+}
+
+// RequestDetailOf is the vertical view of r: RequestDetail, and the rows of requestExtras
+// that r fills.
+func RequestDetailOf(r Request) []output.Column[Request] {
+	cols := slices.Clone(RequestDetail)
+	for _, c := range requestExtras {
+		if c.Value(r) != "" {
+			cols = append(cols, c)
+		}
+	}
+	return cols
 }
 
 // AuditEvent is the JSON shape of an audit event.
