@@ -5,6 +5,12 @@ func init() {
 	add(map[string]message{
 		"notfound.document":         {"document %d not found", "document n° %d introuvable"},
 		"args.request_document":     {"a request id and a document (proof, mandate, or its file name)", "un numéro de demande et un document (proof, mandate, ou son nom de fichier)"},
+		"value.unverified":          {"unverified", "non vérifiée"},
+		"value.change":              {"change", "modification de structure"},
+		"label.documents":           {"Documents", "Documents"},
+		"label.mandate":             {"Mandate", "Mandat"},
+		"label.changes":             {"Changes", "Modifications"},
+		"label.comment":             {"Comment", "Commentaire"},
 		"request.kind_change":       {"change", "modification de structure"},
 		"request.status_unverified": {"unverified", "non vérifiée"},
 		"request.unverified": {
@@ -48,6 +54,7 @@ func init() {
 		"document.written": {
 			"✓ %s written to %s (%d bytes, SHA-256 %s)",
 			"✓ %s écrit dans %s (%d octets, SHA-256 %s)"},
+		"document.file_folder":   {"is a folder: name the file to write", "est un dossier : nommez le fichier à écrire"},
 		"document.file_required": {"--file is required: where to write the document", "--file est obligatoire : où écrire le document"},
 
 		"view.document_line":         {"%s: %s (%s, %d bytes, SHA-256 %s)", "%s : %s (%s, %d octets, SHA-256 %s)"},

@@ -2,11 +2,13 @@ package request
 
 import (
 	"context"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
+	"github.com/profil-cli/profil/internal/domain"
 )
 
 // DocumentOptions are the inputs of `request document`.
@@ -39,6 +41,9 @@ SHA-256. Whoever may see the request may read its documents; each reading is aud
 			opts.ID, opts.Which = id, args[1]
 			if strings.TrimSpace(opts.File) == "" {
 				return cmdutil.FlagErrorf("document.file_required")
+			}
+			if fi, err := os.Stat(opts.File); err == nil && fi.IsDir() {
+				return domain.Invalid("file", opts.File, "document.file_folder")
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)

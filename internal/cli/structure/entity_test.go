@@ -144,6 +144,7 @@ func TestEntityRequest(t *testing.T) {
 			t.Error("a failed document command changed the file")
 		}
 		w.run(t, adminEmail, "request", "document", id, "proof").Want(t, cmdutil.ExitUsage)
+		w.run(t, adminEmail, "request", "document", id, "proof", "-f", dir).Want(t, cmdutil.ExitInvalid)
 		// Nobody else reads them: not signed in, or another person.
 		w.run(t, "", "request", "document", id, "proof", "-f", filepath.Join(dir, "x")).Want(t, cmdutil.ExitForbidden)
 		w.member(t, paul)
