@@ -80,7 +80,10 @@ func init() {
 		"activation.refused": {
 			"this code does not activate the request: it is wrong, expired or used, or the request is not waiting for one. Have a new code mailed with `profil request resend-activation EMAIL`",
 			"ce code n'active pas la demande : il est faux, expiré ou déjà utilisé, ou la demande n'en attend pas. Faites-vous envoyer un nouveau code avec `profil request resend-activation EMAIL`"},
-		"args.email":                  {"an e-mail address", "une adresse e-mail"},
+		"args.email": {"an e-mail address", "une adresse e-mail"},
+		"activation.confirm": {
+			"  confirm your address first: a code is mailed to %s; then run `profil request activate %d --code CODE`",
+			"  confirmez d'abord votre adresse : un code est envoyé à %s ; lancez ensuite `profil request activate %d --code CODE`"},
 		"activation.code_required":    {"--code is required: the code mailed to you", "--code est obligatoire : le code reçu par mail"},
 		"activation.done":             {"✓ request %d confirmed: it now waits for a decision", "✓ demande n° %d confirmée : elle attend maintenant une décision"},
 		"activation.resent":           {"✓ if a request waits for this address, a new code was mailed to it (at most one mail per 15 minutes)", "✓ si une demande attend cette adresse, un nouveau code lui a été envoyé (au plus un mail par 15 minutes)"},

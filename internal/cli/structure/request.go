@@ -180,6 +180,9 @@ func requestRun(ctx context.Context, f *cmdutil.Factory, opts *RequestOptions) e
 		return nil
 	}
 	f.Say("structure_request.sent", r.ID)
+	if r.Status == domain.StatusUnverified {
+		f.Say("activation.confirm", r.RequesterEmail, r.ID)
+	}
 	format, err := f.Format()
 	if err != nil {
 		return err
