@@ -252,6 +252,22 @@ func TestActivationOfAccountRequest(t *testing.T) {
 			t.Fatalf("register: %+v, %v", r, err)
 		}
 		code := w.deliver()[0]
+		// A bulk decision of an unverified request and a change request: the first is refused,
+		// the second applied.
+		city := "Mérignac"
+		change, err := w.svc.RequestChange(w.ctx, w.manager, domain.StructureRef{ID: st.ID}, domain.StructureInput{City: &city}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var results []service.Decision
+		err = w.svc.DecideMany(w.ctx, w.manager, []int64{r.ID, change.ID}, service.DecideInput{Decision: domain.Approve},
+			func(ds []service.Decision) { results = append(results, ds...) })
+		if err != nil || len(results) != 2 || !errors.Is(results[0].Err, domain.ErrConflict) || results[1].Err != nil {
+			t.Fatalf("bulk decision: %+v, %v", results, err)
+		}
+		if got, _ := w.svc.Structure(w.ctx, w.manager, domain.StructureRef{ID: st.ID}); got.City != "Mérignac" {
+			t.Errorf("the change approved in bulk was not applied: %+v", got)
+		}
 		// Registering again while unverified: no failure, the same request.
 		w.clock.Add(20 * time.Minute)
 		retyped := in

@@ -37,8 +37,13 @@ type AccountInput struct {
 
 // registration returns the registration settings of the portal, read in tx.
 func (s *Service) registration(ctx context.Context, tx store.Tx) (domain.RegistrationSettings, error) {
-	if s.Registration != nil {
-		return *s.Registration, nil
+	return registrationOf(ctx, tx, s.Registration)
+}
+
+// registrationOf reads the registration settings in tx, unless override gives them.
+func registrationOf(ctx context.Context, tx store.Tx, override *domain.RegistrationSettings) (domain.RegistrationSettings, error) {
+	if override != nil {
+		return *override, nil
 	}
 	stored, err := tx.Settings(ctx)
 	if err != nil {

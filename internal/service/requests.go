@@ -261,6 +261,9 @@ type DecideInput struct {
 	Reason   string
 	Profiles []string
 	DryRun   bool // check everything, change nothing
+
+	// registration replaces the portal's registration settings (Service.Registration).
+	registration *domain.RegistrationSettings
 }
 
 // Decide approves or rejects one request in one transaction. With DryRun the same checks run
@@ -273,9 +276,10 @@ func (s *Service) Decide(ctx context.Context, actor domain.Actor, id int64, in D
 	if err := domain.CheckText("reason", in.Reason); err != nil {
 		return out, err
 	}
+	in.registration = s.Registration
 	err := s.store.Update(ctx, func(tx store.Tx) error {
 		var err error
-		out, err = s.decide(ctx, tx, actor, id, in)
+		out, err = decide(ctx, tx, actor, id, in)
 		if err == nil && in.DryRun {
 			return errDryRun
 		}
@@ -314,26 +318,30 @@ func (s *Service) DecideMany(ctx context.Context, actor domain.Actor, ids []int6
 		return err
 	}
 	ids = DistinctIDs(ids)
+	in.registration = s.Registration
 	for start := 0; start < len(ids); start += DecideBatchSize {
 		batch := ids[start:min(start+DecideBatchSize, len(ids))]
 		var results []Decision
 		err := s.store.Update(ctx, func(tx store.Tx) error {
-			results = make([]Decision, 0, len(batch)) // again from scratch if the batch is retried
+			results = nil // again from scratch if the batch is retried
 			if err := tx.LockRequests(ctx, batch); err != nil {
 				return err
 			}
-			for _, id := range batch {
-				var out Outcome
-				err := tx.Savepoint(ctx, func() error {
-					var err error
-					out, err = s.decide(ctx, tx, actor, id, in)
+			var err error
+			if s.setBased {
+				var ok bool
+				if results, ok, err = decideSet(ctx, tx, actor, batch, in); err != nil {
 					return err
-				})
-				if err != nil && (ctx.Err() != nil || !isItemError(err)) {
+				} else if ok {
+					s.setBatches.Add(1)
+				} else {
+					results = nil
+				}
+			}
+			if results == nil {
+				if results, err = decideEach(ctx, tx, actor, batch, in); err != nil {
 					return err
 				}
-				out.DryRun = in.DryRun && err == nil
-				results = append(results, Decision{ID: id, Outcome: out, Err: err})
 			}
 			if in.DryRun {
 				return errDryRun
@@ -346,6 +354,26 @@ func (s *Service) DecideMany(ctx context.Context, actor domain.Actor, ids []int6
 		report(results)
 	}
 	return nil
+}
+
+// decideEach decides batch request by request, each in its savepoint: the path of the
+// batches the set-based plan does not take (see decideSet).
+func decideEach(ctx context.Context, tx store.Tx, actor domain.Actor, batch []int64, in DecideInput) ([]Decision, error) {
+	results := make([]Decision, 0, len(batch))
+	for _, id := range batch {
+		var out Outcome
+		err := tx.Savepoint(ctx, func() error {
+			var err error
+			out, err = decide(ctx, tx, actor, id, in)
+			return err
+		})
+		if err != nil && (ctx.Err() != nil || !isItemError(err)) {
+			return nil, err
+		}
+		out.DryRun = in.DryRun && err == nil
+		results = append(results, Decision{ID: id, Outcome: out, Err: err})
+	}
+	return results, nil
 }
 
 // isItemError tells the failures of one request (not found, not allowed, already decided, a
@@ -373,7 +401,7 @@ func DistinctIDs(ids []int64) []int64 {
 	return out
 }
 
-func (s *Service) decide(ctx context.Context, tx store.Tx, actor domain.Actor, id int64, in DecideInput) (Outcome, error) {
+func decide(ctx context.Context, tx store.Tx, actor domain.Actor, id int64, in DecideInput) (Outcome, error) {
 	r, err := tx.RequestForUpdate(ctx, id)
 	if err != nil {
 		return Outcome{Request: domain.Request{ID: id}}, err
@@ -413,7 +441,7 @@ func (s *Service) decide(ctx context.Context, tx store.Tx, actor domain.Actor, i
 		details["reason"] = r.Reason
 	}
 	if r.Kind == domain.RequestStructure {
-		if err := s.decideStructureRequest(ctx, tx, actor, &r); err != nil {
+		if err := decideStructureRequest(ctx, tx, actor, &r, in.registration); err != nil {
 			return out, err
 		}
 		out.Request = r
@@ -453,7 +481,7 @@ func (s *Service) decide(ctx context.Context, tx store.Tx, actor domain.Actor, i
 	return out, audit(ctx, tx, actor, "request."+string(in.Decision), st.ID, u.Email, details)
 }
 
-func (s *Service) decideStructureRequest(ctx context.Context, tx store.Tx, actor domain.Actor, r *domain.Request) error {
+func decideStructureRequest(ctx context.Context, tx store.Tx, actor domain.Actor, r *domain.Request, override *domain.RegistrationSettings) error {
 	if r.Status == domain.StatusRejected {
 		if r.Account {
 			if err := refuseEntityAccount(ctx, tx, *r); err != nil {
@@ -486,7 +514,7 @@ func (s *Service) decideStructureRequest(ctx context.Context, tx store.Tx, actor
 		if err := approveEntityAccount(ctx, tx, actor, *r, st); err != nil {
 			return err
 		}
-		settings, err := s.registration(ctx, tx)
+		settings, err := registrationOf(ctx, tx, override)
 		if err != nil {
 			return err
 		}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/profil-cli/profil/internal/domain"
@@ -24,11 +25,16 @@ type Service struct {
 	TemporaryPasswordTTL time.Duration
 	// Registration, when set, replaces the registration settings of the portal.
 	Registration *domain.RegistrationSettings
+	// setBased decides the batches of a bulk decision with a few statements each (decideSet);
+	// without it, request by request (decideEach).
+	setBased bool
+	// setBatches counts the batches decided set-based, for the tests.
+	setBatches atomic.Int64
 }
 
 // New returns the service over st.
 func New(st store.Store) *Service {
-	return &Service{store: st, SessionTTL: 30 * 24 * time.Hour, TemporaryPasswordTTL: domain.DefaultTemporaryPasswordTTL}
+	return &Service{store: st, SessionTTL: 30 * 24 * time.Hour, TemporaryPasswordTTL: domain.DefaultTemporaryPasswordTTL, setBased: true}
 }
 
 // audit writes one audit event in tx. details is marshalled to a JSON object.
