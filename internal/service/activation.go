@@ -158,7 +158,7 @@ func notifyActivated(ctx context.Context, tx store.Tx, r domain.Request) error {
 }
 
 // ResendActivation mails a new code for each unverified request made from email, voiding the
-// old one, at most once per request per 15 minutes. It answers the same whether or not the
+// old one, at most once per address per 15 minutes. It answers the same whether or not the
 // address has a request: nothing tells who asked for what.
 func (s *Service) ResendActivation(ctx context.Context, actor domain.Actor, email string) error {
 	if err := domain.Authorize(actor, domain.RequestActivate, domain.Subject{}); err != nil {
@@ -172,6 +172,12 @@ func (s *Service) ResendActivation(ctx context.Context, actor domain.Actor, emai
 		rs, err := tx.ListRequests(ctx, store.RequestQuery{RequesterEmail: e, Status: domain.StatusUnverified})
 		if err != nil {
 			return err
+		}
+		// One code mail per address per 15 minutes, whatever the number of its requests.
+		for _, listed := range rs {
+			if !listed.CanMailActivation(tx.Now()) {
+				return nil
+			}
 		}
 		for _, listed := range rs {
 			if _, err := resendActivation(ctx, s, tx, actor, listed.ID); err != nil {

@@ -67,7 +67,7 @@ func NewCmdResendActivation(f *cmdutil.Factory) *cobra.Command {
 		Use:   "resend-activation EMAIL",
 		Short: "Have a new activation code mailed for your unverified requests",
 		Long: `Mail a new activation code for each unverified request made from EMAIL; the old code stops
-working. One mail per request per 15 minutes. The answer is the same whether or not the address
+working. One mail per address per 15 minutes. The answer is the same whether or not the address
 has a request waiting. No sign-in is needed.`,
 		Example: `  profil request resend-activation claire.martin@travail.gouv.fr`,
 		Args:    cmdutil.ExactArgs(1, "args.email"),
