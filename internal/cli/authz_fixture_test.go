@@ -267,6 +267,62 @@ func (w *authzWorld) structureRequest() int64 {
 	return r.ID
 }
 
+// structureRequestWithProof files a pending structure request that joins a proof.
+func (w *authzWorld) structureRequestWithProof() int64 {
+	w.t.Helper()
+	name, address := fmt.Sprintf("Entité demandée %03d", w.next()), "3 place de la Bourse"
+	proof, err := domain.NewDocument("proof", domain.DocumentProof, "kbis.pdf", []byte("%PDF-1.7 matrice"))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	r, err := w.svc.RequestEntity(w.ctx, domain.Anonymous, service.EntityRequestInput{
+		Structure: domain.StructureInput{Name: &name, Address: &address}, RequesterEmail: w.email("requerant"),
+		Proof: &proof, NamedOnProof: true,
+	})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return r.ID
+}
+
+// changeRequest files a pending change of structure A's data, as a gestionnaire.
+func (w *authzWorld) changeRequest() int64 {
+	w.t.Helper()
+	acronym := fmt.Sprintf("SIGLE%03d", w.next())
+	r, err := w.svc.RequestChange(w.ctx, w.admin, domain.StructureRef{ID: w.a.ID}, domain.StructureInput{Acronym: &acronym}, "")
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return r.ID
+}
+
+// unverifiedRequest files a structure request while the portal asks for e-mail activation, has
+// its mail sent, and returns the request and the code the mail carried.
+func (w *authzWorld) unverifiedRequest() (int64, string) {
+	w.t.Helper()
+	svc := service.New(w.db)
+	rs := domain.DefaultRegistrationSettings()
+	rs.Activation = true
+	svc.Registration = &rs
+	name, address := fmt.Sprintf("Structure à confirmer %03d", w.next()), "3 place de la Bourse"
+	r, err := svc.RequestStructure(w.ctx, domain.Anonymous, domain.StructureInput{Name: &name, Address: &address}, w.email("requerant"))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	code := ""
+	_, err = svc.DeliverMail(w.ctx, w.admin, func(_ context.Context, m domain.Mail) error {
+		if m.ActivationFor == r.ID {
+			_, after, _ := strings.Cut(m.Body, "--code ")
+			code, _, _ = strings.Cut(after, "\n")
+		}
+		return nil
+	}, 100)
+	if err != nil || code == "" {
+		w.t.Fatalf("no code mailed for request %d: %v", r.ID, err)
+	}
+	return r.ID, code
+}
+
 // apiToken creates an API token of owner (a session of theirs asks for it) and returns its id.
 func (w *authzWorld) apiToken(owner domain.User) int64 {
 	w.t.Helper()

@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -144,6 +145,31 @@ func matrixRows() []matrixRow {
 		}},
 		{name: "request show (account request in A)", path: "request show", allow: readReferent, cell: func(w *authzWorld, a *matrixActor) matrixCell {
 			return matrixCell{args: json("request", "show", matrixID(w.pendA))}
+		}},
+		{name: "request document (structure request)", path: "request document", allow: readManagers, cell: func(w *authzWorld, a *matrixActor) matrixCell {
+			id := w.structureRequestWithProof()
+			out := filepath.Join(w.t.TempDir(), fmt.Sprintf("proof-%03d.pdf", w.next()))
+			return matrixCell{args: []string{"request", "document", matrixID(id), "proof", "-f", out}}
+		}},
+		{name: "request activate", path: "request activate", allow: allowAnyone, cell: func(w *authzWorld, a *matrixActor) matrixCell {
+			id, code := w.unverifiedRequest()
+			return matrixCell{args: []string{"request", "activate", matrixID(id), "--code", code}, state: func() string { return w.requestStatus(id) }}
+		}},
+		{name: "request resend-activation", path: "request resend-activation", allow: allowAnyone, cell: func(w *authzWorld, a *matrixActor) matrixCell {
+			return matrixCell{args: []string{"request", "resend-activation", w.email("inconnu")}, state: func() string { return "" }, mayKeep: true}
+		}},
+		{name: "request purge --unverified", path: "request purge", allow: allowManagers, cell: func(w *authzWorld, a *matrixActor) matrixCell {
+			return matrixCell{args: []string{"request", "purge", "--unverified", "--older-than", "1d"},
+				state: func() string { return w.requestCount(store.RequestQuery{}) }, mayKeep: true}
+		}},
+		{name: "structure request-change (A)", path: "structure request-change", allow: allowReferent, cell: func(w *authzWorld, a *matrixActor) matrixCell {
+			city := fmt.Sprintf("Ville %s %03d", a.key, w.next())
+			return matrixCell{args: []string{"structure", "request-change", matrixID(w.a.ID), "--city", city},
+				state: func() string { return w.requestCount(store.RequestQuery{Kind: domain.RequestChange}) }}
+		}},
+		{name: "request approve (change request)", path: "request approve", allow: allowManagers, cell: func(w *authzWorld, a *matrixActor) matrixCell {
+			id := w.changeRequest()
+			return matrixCell{args: []string{"request", "approve", matrixID(id)}, state: func() string { return w.requestStatus(id) }}
 		}},
 		{name: "token list", path: "token list", allow: readSignedIn, cell: func(w *authzWorld, a *matrixActor) matrixCell {
 			return matrixCell{args: json("token", "list")}
@@ -333,8 +359,8 @@ func matrixRows() []matrixRow {
 				pending := func() string {
 					return w.requestCount(store.RequestQuery{StructureID: w.a.ID, Status: domain.StatusPending})
 				}
-				// Approve the first request of the queue, then quit.
-				return matrixCell{args: []string{"request", "review", "--structure", matrixID(w.a.ID)}, state: pending, emptyQueue: true,
+				// Approve the first account request of the queue, then quit.
+				return matrixCell{args: []string{"request", "review", "--structure", matrixID(w.a.ID), "--kind", "account"}, state: pending, emptyQueue: true,
 					review: []prompt.Answer{prompt.AnswerSelect(0), prompt.AnswerSelect(4)}}
 			}},
 		{name: "referent set", path: "referent set", allow: allowReferent, cell: func(w *authzWorld, a *matrixActor) matrixCell {

@@ -36,7 +36,14 @@ type Mail struct {
 	// body holds TemporaryPasswordPlaceholder instead: the password is generated, and its hash
 	// stored, only when the message is sent, and put in the body in memory only.
 	SecretFor int64
+	// ActivationFor is the request whose activation code the message carries (0: none). The
+	// body holds ActivationCodePlaceholder instead: the code is generated, and its hash stored
+	// on the request, only when the message is sent.
+	ActivationFor int64
 }
+
+// ActivationCodePlaceholder stands in an outbox message for the activation code it will carry.
+const ActivationCodePlaceholder = "{{activation-code}}"
 
 // WipedBody replaces the body of a sensitive message once it is delivered, in the language
 // of the sender.

@@ -15,38 +15,41 @@ type Action string
 
 // The actions of profil.
 const (
-	StructureRead     Action = "structure.read"   // show, search, list
-	StructurePublic   Action = "structure.public" // show, search, list: the public fields only
-	StructureCreate   Action = "structure.create"
-	StructureUpdate   Action = "structure.update"
-	StructureAdhesion Action = "structure.adhesion"
-	StructureAsk      Action = "structure.request" // ask for a structure to be referenced
-	UserRegister      Action = "user.register"
-	UserRead          Action = "user.read"
-	UserEdit          Action = "user.update" // e-mail, phone, function; names for gestionnaires
-	UserPassword      Action = "user.passwd"
-	UserResetPassword Action = "user.reset-password"
-	UserList          Action = "user.list-all" // every membership of every structure
-	UserDisable       Action = "user.disable"
-	UserEnable        Action = "user.enable"
-	UserUnlock        Action = "user.unlock"
-	AffiliationAsk    Action = "user.affiliate"
-	RequestRead       Action = "request.read"   // list: each sees what they may decide, or their own
-	RequestShow       Action = "request.show"   // one request, to whoever may decide it
-	RequestDecide     Action = "request.decide" // approve, reject
-	MembersRead       Action = "members.read"   // the user list of a structure
-	MemberDetach      Action = "member.detach"
-	ReferentHandOver  Action = "referent.set"
-	ProfileGrant      Action = "profile.grant" // grant and revoke
-	CatalogueRead     Action = "profile.catalog"
-	Export            Action = "export.users"
-	Import            Action = "import"
-	AuditRead         Action = "audit.read"
-	MailRead          Action = "mail.list"
-	MailSend          Action = "mail.send"
-	TokenManage       Action = "token.manage"
-	SettingsRead      Action = "settings.read"
-	SettingsWrite     Action = "settings.set"
+	StructureRead      Action = "structure.read"   // show, search, list
+	StructurePublic    Action = "structure.public" // show, search, list: the public fields only
+	StructureCreate    Action = "structure.create"
+	StructureUpdate    Action = "structure.update"
+	StructureAdhesion  Action = "structure.adhesion"
+	StructureAsk       Action = "structure.request"        // ask for a structure to be referenced
+	StructureChangeAsk Action = "structure.request-change" // report a change of a structure's data
+	UserRegister       Action = "user.register"
+	UserRead           Action = "user.read"
+	UserEdit           Action = "user.update" // e-mail, phone, function; names for gestionnaires
+	UserPassword       Action = "user.passwd"
+	UserResetPassword  Action = "user.reset-password"
+	UserList           Action = "user.list-all" // every membership of every structure
+	UserDisable        Action = "user.disable"
+	UserEnable         Action = "user.enable"
+	UserUnlock         Action = "user.unlock"
+	AffiliationAsk     Action = "user.affiliate"
+	RequestRead        Action = "request.read"     // list: each sees what they may decide, or their own
+	RequestShow        Action = "request.show"     // one request, to whoever may decide it
+	RequestDecide      Action = "request.decide"   // approve, reject
+	RequestActivate    Action = "request.activate" // confirm a request's e-mail with the code mailed, or have it mailed again
+	RequestPurge       Action = "request.purge"    // remove the unverified requests left stale
+	MembersRead        Action = "members.read"     // the user list of a structure
+	MemberDetach       Action = "member.detach"
+	ReferentHandOver   Action = "referent.set"
+	ProfileGrant       Action = "profile.grant" // grant and revoke
+	CatalogueRead      Action = "profile.catalog"
+	Export             Action = "export.users"
+	Import             Action = "import"
+	AuditRead          Action = "audit.read"
+	MailRead           Action = "mail.list"
+	MailSend           Action = "mail.send"
+	TokenManage        Action = "token.manage"
+	SettingsRead       Action = "settings.read"
+	SettingsWrite      Action = "settings.set"
 )
 
 // Who is the kind of actor a rule lets through, as the key of its description in messages. Gestionnaires pass every rule but Anyone's
@@ -76,38 +79,41 @@ type Rule struct {
 
 // Policy is the table. Gestionnaires may do everything signed-in users may.
 var Policy = map[Action]Rule{
-	StructureRead:     {SignedIn, false, "policy.structure_read"},
-	StructurePublic:   {Anyone, false, "policy.structure_public"},
-	StructureCreate:   {Managers, true, "policy.structure_create"},
-	StructureUpdate:   {Managers, true, "policy.structure_update"},
-	StructureAdhesion: {Managers, true, "policy.structure_adhesion"},
-	StructureAsk:      {Anyone, true, "policy.structure_ask"},
-	UserRegister:      {Anyone, true, "policy.user_register"},
-	UserRead:          {SelfOrRef, false, "policy.user_read"},
-	UserEdit:          {Self, true, "policy.user_edit"},
-	UserPassword:      {Self, true, "policy.user_password"},
-	UserResetPassword: {Managers, true, "policy.user_reset_password"},
-	UserList:          {Managers, false, "policy.user_list"},
-	UserDisable:       {Managers, true, "policy.user_disable"},
-	UserEnable:        {Managers, true, "policy.user_enable"},
-	UserUnlock:        {Managers, true, "policy.user_unlock"},
-	AffiliationAsk:    {Self, true, "policy.affiliation_ask"},
-	RequestRead:       {SignedIn, false, "policy.request_read"},
-	RequestShow:       {RefOfKind, false, "policy.request_show"},
-	RequestDecide:     {RefOfKind, true, "policy.request_decide"},
-	MembersRead:       {Members, false, "policy.members_read"},
-	MemberDetach:      {Referent, true, "policy.member_detach"},
-	ReferentHandOver:  {Referent, true, "policy.referent_hand_over"},
-	ProfileGrant:      {Referent, true, "policy.profile_grant"},
-	CatalogueRead:     {Anyone, false, "policy.catalogue_read"},
-	Export:            {Referent, false, "policy.export"},
-	Import:            {Managers, true, "policy.import"},
-	AuditRead:         {SignedIn, false, "policy.audit_read"},
-	MailRead:          {Managers, false, "policy.mail_read"},
-	MailSend:          {Managers, true, "policy.mail_send"},
-	TokenManage:       {PasswordSes, true, "policy.token_manage"},
-	SettingsRead:      {Managers, false, "policy.settings_read"},
-	SettingsWrite:     {Managers, true, "policy.settings_set"},
+	StructureRead:      {SignedIn, false, "policy.structure_read"},
+	StructurePublic:    {Anyone, false, "policy.structure_public"},
+	StructureCreate:    {Managers, true, "policy.structure_create"},
+	StructureUpdate:    {Managers, true, "policy.structure_update"},
+	StructureAdhesion:  {Managers, true, "policy.structure_adhesion"},
+	StructureAsk:       {Anyone, true, "policy.structure_ask"},
+	StructureChangeAsk: {Referent, true, "policy.structure_change_ask"},
+	UserRegister:       {Anyone, true, "policy.user_register"},
+	UserRead:           {SelfOrRef, false, "policy.user_read"},
+	UserEdit:           {Self, true, "policy.user_edit"},
+	UserPassword:       {Self, true, "policy.user_password"},
+	UserResetPassword:  {Managers, true, "policy.user_reset_password"},
+	UserList:           {Managers, false, "policy.user_list"},
+	UserDisable:        {Managers, true, "policy.user_disable"},
+	UserEnable:         {Managers, true, "policy.user_enable"},
+	UserUnlock:         {Managers, true, "policy.user_unlock"},
+	AffiliationAsk:     {Self, true, "policy.affiliation_ask"},
+	RequestRead:        {SignedIn, false, "policy.request_read"},
+	RequestShow:        {RefOfKind, false, "policy.request_show"},
+	RequestDecide:      {RefOfKind, true, "policy.request_decide"},
+	RequestActivate:    {Anyone, true, "policy.request_activate"},
+	RequestPurge:       {Managers, true, "policy.request_purge"},
+	MembersRead:        {Members, false, "policy.members_read"},
+	MemberDetach:       {Referent, true, "policy.member_detach"},
+	ReferentHandOver:   {Referent, true, "policy.referent_hand_over"},
+	ProfileGrant:       {Referent, true, "policy.profile_grant"},
+	CatalogueRead:      {Anyone, false, "policy.catalogue_read"},
+	Export:             {Referent, false, "policy.export"},
+	Import:             {Managers, true, "policy.import"},
+	AuditRead:          {SignedIn, false, "policy.audit_read"},
+	MailRead:           {Managers, false, "policy.mail_read"},
+	MailSend:           {Managers, true, "policy.mail_send"},
+	TokenManage:        {PasswordSes, true, "policy.token_manage"},
+	SettingsRead:       {Managers, false, "policy.settings_read"},
+	SettingsWrite:      {Managers, true, "policy.settings_set"},
 }
 
 // PublicStructure keeps of st what anyone may see, signed in or not, to find the structure to
@@ -166,9 +172,11 @@ func Authorize(a Actor, act Action, s Subject) error {
 	case Referent:
 		allowed = s.Role.IsReferent(a)
 	case RefOfKind:
-		allowed = s.Request != nil && s.Request.Kind != RequestStructure && s.Role.IsReferent(a)
+		allowed = s.Request != nil && (s.Request.Kind == RequestAccount || s.Request.Kind == RequestAffiliation) && s.Role.IsReferent(a)
 		if !allowed && s.Request != nil {
 			switch {
+			case s.Request.Kind == RequestChange:
+				return Errorf(ErrForbidden, "policy.change_request", i18n.T(rule.Summary), s.Request.ID)
 			case s.Request.Kind == RequestStructure:
 				return Errorf(ErrForbidden, "policy.structure_request", i18n.T(rule.Summary), s.Request.ID)
 			case s.Role.ReferentID == 0:

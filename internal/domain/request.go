@@ -10,17 +10,18 @@ import (
 // RequestKind is what a request asks for.
 type RequestKind string
 
-// The three kinds of request, one queue.
+// The kinds of request, one queue.
 const (
 	RequestStructure   RequestKind = "structure"   // demande de référencement: create a structure
 	RequestAccount     RequestKind = "account"     // demande de création de compte: a new user joins a structure
 	RequestAffiliation RequestKind = "affiliation" // demande d'affiliation: a user joins one more structure
+	RequestChange      RequestKind = "change"      // the référent reports a change of the structure's data
 )
 
 // ParseRequestKind reads a --kind value.
 func ParseRequestKind(s string) (RequestKind, error) {
 	switch k := RequestKind(strings.ToLower(strings.TrimSpace(s))); k {
-	case RequestStructure, RequestAccount, RequestAffiliation:
+	case RequestStructure, RequestAccount, RequestAffiliation, RequestChange:
 		return k, nil
 	}
 	return "", Invalid("kind", s, "request.kind_invalid")
@@ -35,24 +36,28 @@ func (k RequestKind) Text() string {
 		return i18n.T("request.kind_account")
 	case RequestAffiliation:
 		return i18n.T("request.kind_affiliation")
+	case RequestChange:
+		return i18n.T("request.kind_change")
 	}
 	return string(k)
 }
 
-// RequestStatus is where a request stands. Pending is the only state that may change, once.
+// RequestStatus is where a request stands. Unverified (its e-mail not confirmed yet) becomes
+// pending once; pending is the only state a decision may change, once.
 type RequestStatus string
 
 // Request statuses.
 const (
-	StatusPending  RequestStatus = "pending"
-	StatusApproved RequestStatus = "approved"
-	StatusRejected RequestStatus = "rejected"
+	StatusUnverified RequestStatus = "unverified"
+	StatusPending    RequestStatus = "pending"
+	StatusApproved   RequestStatus = "approved"
+	StatusRejected   RequestStatus = "rejected"
 )
 
 // ParseRequestStatus reads a --status value.
 func ParseRequestStatus(s string) (RequestStatus, error) {
 	switch st := RequestStatus(strings.ToLower(strings.TrimSpace(s))); st {
-	case StatusPending, StatusApproved, StatusRejected:
+	case StatusUnverified, StatusPending, StatusApproved, StatusRejected:
 		return st, nil
 	}
 	return "", Invalid("status", s, "request.status_invalid")
@@ -61,6 +66,8 @@ func ParseRequestStatus(s string) (RequestStatus, error) {
 // Text is the status as a word of the current language: "approved", or "acceptée".
 func (s RequestStatus) Text() string {
 	switch s {
+	case StatusUnverified:
+		return i18n.T("request.status_unverified")
 	case StatusPending:
 		return i18n.T("request.status_pending")
 	case StatusApproved:
@@ -88,6 +95,26 @@ type Request struct {
 	DecidedBy      int64
 	Reason         string
 
+	// Structure requests (guide 004). Account: the request carries the requester's own
+	// account (UserID, pending): approving it activates the account and makes it the new
+	// structure's référent.
+	Account      bool
+	PublicBody   bool       // universities, public schools: not ministries, but a mandate is due
+	NamedOnProof bool       // the applicant's name is on the proof of legal existence
+	MandateDate  *time.Time // the date of the mandate delegation joined, if any
+	Documents    []Document // read-only: the files joined, without their content
+
+	// Change requests: what the référent asks to change, and why.
+	Changes []FieldChange
+	Comment string
+
+	// E-mail activation (status unverified): the SHA-256 of the live code ("" when none), its
+	// end, the wrong tries against it, and when the last code mail was queued.
+	ActivationHash      string
+	ActivationExpiresAt *time.Time
+	ActivationTries     int
+	ActivationMailAt    *time.Time
+
 	// Read-only, filled by the store when listing.
 	UserEmail      string
 	StructureName  string
@@ -107,6 +134,9 @@ const (
 // CheckDecidable refuses to decide a request twice: only a pending request can be approved or
 // rejected, and a rejection needs a reason the person will read.
 func (r Request) CheckDecidable(d Decision, reason string) error {
+	if r.Status == StatusUnverified {
+		return Errorf(ErrConflict, "request.unverified", r.ID)
+	}
 	if r.Status != StatusPending {
 		if r.DecidedAt != nil {
 			return Errorf(ErrConflict, "request.already_decided_on", r.ID, r.Status.Text(), r.DecidedAt.UTC().Format("2006-01-02 15:04"))
@@ -135,4 +165,12 @@ func (r Request) Waited(now time.Time) string {
 		return i18n.T("waited.minutes", int(d.Minutes()))
 	}
 	return i18n.T("waited.now")
+}
+
+// FieldChange is one field a change request asks to change: its value when asked (Before), the
+// value asked (After).
+type FieldChange struct {
+	Field  string `json:"field"`
+	Before string `json:"before"`
+	After  string `json:"after"`
 }

@@ -87,3 +87,39 @@ func NewTemporaryPassword() (string, error) {
 	}
 	return string(out), nil
 }
+
+// NewActivationCode returns a random code of 10 characters from the alphabet of temporary
+// passwords, grouped as "xxxxx-xxxxx" (about 49 bits): it activates one request, expires,
+// and five wrong tries void it.
+func NewActivationCode() (string, error) {
+	n := big.NewInt(int64(len(temporaryAlphabet)))
+	out := make([]byte, 0, 11)
+	for i := range 10 {
+		if i == 5 {
+			out = append(out, '-')
+		}
+		k, err := rand.Int(rand.Reader, n)
+		if err != nil {
+			return "", fmt.Errorf("secret: reading random code: %w", err)
+		}
+		out = append(out, temporaryAlphabet[k.Int64()])
+	}
+	return string(out), nil
+}
+
+// NormalizeActivationCode is a code as typed, made comparable: lower case, without spaces or
+// dashes, so that "ABCDE FGHJK" and "abcde-fghjk" are one code.
+func NormalizeActivationCode(code string) string {
+	out := make([]byte, 0, len(code))
+	for i := 0; i < len(code); i++ {
+		c := code[i]
+		switch {
+		case c == ' ' || c == '-' || c == '\t':
+			continue
+		case c >= 'A' && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		out = append(out, c)
+	}
+	return string(out)
+}

@@ -78,7 +78,9 @@ func loadPlan(ctx context.Context, tx store.Tx, actor domain.Actor, batch []int6
 	}
 	var userIDs, structureIDs []int64
 	for _, r := range reqs {
-		if r.Kind == domain.RequestStructure {
+		// A structure request creates a structure, a change request rewrites one: request by
+		// request.
+		if r.Kind == domain.RequestStructure || r.Kind == domain.RequestChange {
 			return nil, nil
 		}
 		p.requests[r.ID] = r

@@ -150,6 +150,22 @@ func (s *Service) deliverMailOne(ctx context.Context, actor domain.Actor, m doma
 		}
 		m.Body = strings.ReplaceAll(m.Body, domain.TemporaryPasswordPlaceholder, temp)
 	}
+	if m.ActivationFor != 0 {
+		code, err := s.issueActivationCode(ctx, actor, m)
+		if err != nil {
+			return res, err
+		}
+		if code == "" {
+			res.Skipped = true
+			record := context.WithoutCancel(ctx)
+			err := s.store.Update(record, func(tx store.Tx) error { return tx.MarkMailSent(record, m.ID) })
+			if err != nil && !errors.Is(err, domain.ErrConflict) {
+				return res, err
+			}
+			return res, nil
+		}
+		m.Body = strings.ReplaceAll(m.Body, domain.ActivationCodePlaceholder, code)
+	}
 	deliveryErr := deliver(ctx, m)
 	record := context.WithoutCancel(ctx)
 	err := s.store.Update(record, func(tx store.Tx) error {

@@ -14,51 +14,7 @@ import (
 // RequestStructure asks gestionnaires to reference a structure ("ma structure n'est pas dans la
 // liste"). Anyone may ask; a SIRET already known is a conflict that names the structure.
 func (s *Service) RequestStructure(ctx context.Context, actor domain.Actor, in domain.StructureInput, requesterEmail string) (domain.Request, error) {
-	if err := domain.Authorize(actor, domain.StructureAsk, domain.Subject{}); err != nil {
-		return domain.Request{}, err
-	}
-	in.AdhesionYear = nil // gestionnaires record adhesions; a request cannot set one
-	var st domain.Structure
-	if err := in.Apply(&st); err != nil {
-		return domain.Request{}, err
-	}
-	email, err := requesterOf(actor, requesterEmail)
-	if err != nil {
-		return domain.Request{}, err
-	}
-	r := domain.Request{Kind: domain.RequestStructure, UserID: actor.UserID, RequesterEmail: email, Structure: st,
-		UserEmail: email, StructureName: st.Name, SIRET: st.SIRET}
-	err = s.store.Update(ctx, func(tx store.Tx) error {
-		if st.SIRET != "" {
-			// Two requests for one SIRET at once: the second waits, then sees the first.
-			if err := tx.LockName(ctx, "structure request "+st.SIRET); err != nil {
-				return err
-			}
-		}
-		if err := ensureSIRETFree(ctx, tx, st.SIRET, 0); err != nil {
-			return err
-		}
-		if st.SIRET != "" {
-			pending, err := tx.ListRequests(ctx, store.RequestQuery{Kind: domain.RequestStructure, Status: domain.StatusPending})
-			if err != nil {
-				return err
-			}
-			for _, p := range pending {
-				if p.Structure.SIRET == st.SIRET {
-					return domain.Errorf(domain.ErrConflict, "structure_request.siret_pending", st.SIRET, p.ID)
-				}
-			}
-		}
-		if err := tx.CreateRequest(ctx, &r); err != nil {
-			return err
-		}
-		if err := mailStructureRequestReceived(ctx, tx, email, st); err != nil {
-			return err
-		}
-		return audit(ctx, tx, actor, "request.create", 0, fmt.Sprintf("request %d", r.ID),
-			map[string]any{"kind": r.Kind, "structure": structureDetails(st), "requester": email})
-	})
-	return r, err
+	return s.RequestEntity(ctx, actor, EntityRequestInput{Structure: in, RequesterEmail: requesterEmail})
 }
 
 func requesterOf(actor domain.Actor, typed string) (string, error) {
@@ -94,7 +50,30 @@ func (s *Service) Register(ctx context.Context, actor domain.Actor, in RegisterI
 		if err != nil {
 			return structurePending(ctx, tx, in.Structure, err)
 		}
-		if _, err := tx.UserByEmail(ctx, u.Email); err == nil {
+		settings, err := s.registration(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if known, err := tx.UserByEmail(ctx, u.Email); err == nil {
+			// Registering again before confirming the address: the code is mailed again.
+			if settings.Activation && known.Status == domain.UserPending {
+				rs, err := tx.ListRequests(ctx, store.RequestQuery{Kind: domain.RequestAccount, Status: domain.StatusUnverified, UserID: known.ID})
+				if err != nil {
+					return err
+				}
+				if len(rs) > 0 {
+					// Only the owner of the mailbox can activate: what they typed last is what
+					// the account will hold.
+					if err := refreshPendingAccount(ctx, tx, known.ID, u); err != nil {
+						return err
+					}
+					if _, err := resendActivation(ctx, s, tx, actor, rs[0].ID); err != nil {
+						return err
+					}
+					r, err = tx.RequestByID(ctx, rs[0].ID)
+					return err
+				}
+			}
 			return domain.Errorf(domain.ErrConflict, "register.account_exists", u.Email, in.Structure)
 		} else if !errors.Is(err, domain.ErrNotFound) {
 			return err
@@ -103,11 +82,18 @@ func (s *Service) Register(ctx context.Context, actor domain.Actor, in RegisterI
 			return err
 		}
 		r = domain.Request{Kind: domain.RequestAccount, UserID: u.ID, RequesterEmail: u.Email, StructureID: st.ID}
+		if settings.Activation {
+			r.Status = domain.StatusUnverified
+		}
 		if err := tx.CreateRequest(ctx, &r); err != nil {
 			return err
 		}
 		r.UserEmail, r.StructureName, r.SIRET = u.Email, st.Name, st.SIRET
-		if err := notifyNewRequest(ctx, tx, r, u, st); err != nil {
+		if r.Status == domain.StatusUnverified {
+			if err := startActivation(ctx, tx, &r, settings); err != nil {
+				return err
+			}
+		} else if err := notifyNewRequest(ctx, tx, r, u, st); err != nil {
 			return err
 		}
 		return audit(ctx, tx, actorOrSelf(actor, u), "request.create", st.ID, fmt.Sprintf("request %d", r.ID),
@@ -275,6 +261,9 @@ type DecideInput struct {
 	Reason   string
 	Profiles []string
 	DryRun   bool // check everything, change nothing
+
+	// registration replaces the portal's registration settings (Service.Registration).
+	registration *domain.RegistrationSettings
 }
 
 // Decide approves or rejects one request in one transaction. With DryRun the same checks run
@@ -287,6 +276,7 @@ func (s *Service) Decide(ctx context.Context, actor domain.Actor, id int64, in D
 	if err := domain.CheckText("reason", in.Reason); err != nil {
 		return out, err
 	}
+	in.registration = s.Registration
 	err := s.store.Update(ctx, func(tx store.Tx) error {
 		var err error
 		out, err = decide(ctx, tx, actor, id, in)
@@ -328,6 +318,7 @@ func (s *Service) DecideMany(ctx context.Context, actor domain.Actor, ids []int6
 		return err
 	}
 	ids = DistinctIDs(ids)
+	in.registration = s.Registration
 	for start := 0; start < len(ids); start += DecideBatchSize {
 		batch := ids[start:min(start+DecideBatchSize, len(ids))]
 		var results []Decision
@@ -450,11 +441,21 @@ func decide(ctx context.Context, tx store.Tx, actor domain.Actor, id int64, in D
 		details["reason"] = r.Reason
 	}
 	if r.Kind == domain.RequestStructure {
-		if err := decideStructureRequest(ctx, tx, actor, &r); err != nil {
+		if err := decideStructureRequest(ctx, tx, actor, &r, in.registration); err != nil {
 			return out, err
 		}
 		out.Request = r
+		if r.Account && r.Status == domain.StatusApproved {
+			out.Referent = true
+			details["referent"] = true
+		}
 		return out, audit(ctx, tx, actor, "request."+string(in.Decision), r.StructureID, fmt.Sprintf("request %d", r.ID), details)
+	}
+	if r.Kind == domain.RequestChange {
+		if err := decideChangeRequest(ctx, tx, actor, r, st); err != nil {
+			return out, err
+		}
+		return out, audit(ctx, tx, actor, "request."+string(in.Decision), st.ID, fmt.Sprintf("request %d", r.ID), details)
 	}
 	u, err := tx.UserForUpdate(ctx, r.UserID) // activated or refused below
 	if err != nil {
@@ -480,9 +481,17 @@ func decide(ctx context.Context, tx store.Tx, actor domain.Actor, id int64, in D
 	return out, audit(ctx, tx, actor, "request."+string(in.Decision), st.ID, u.Email, details)
 }
 
-func decideStructureRequest(ctx context.Context, tx store.Tx, actor domain.Actor, r *domain.Request) error {
+func decideStructureRequest(ctx context.Context, tx store.Tx, actor domain.Actor, r *domain.Request, override *domain.RegistrationSettings) error {
 	if r.Status == domain.StatusRejected {
+		if r.Account {
+			if err := refuseEntityAccount(ctx, tx, *r); err != nil {
+				return err
+			}
+		}
 		return mailStructureRequestDecided(ctx, tx, r.RequesterEmail, r.Structure, false, r.Reason)
+	}
+	if err := domain.CheckMandateStillValid(r.MandateDate, tx.Now()); err != nil {
+		return err
 	}
 	st := r.Structure
 	if err := domain.ValidateStructure(st); err != nil {
@@ -500,6 +509,16 @@ func decideStructureRequest(ctx context.Context, tx store.Tx, actor domain.Actor
 	r.StructureID, r.Structure, r.StructureName = st.ID, st, st.Name
 	if err := audit(ctx, tx, actor, domain.ActionStructureCreate, st.ID, st.Label(), structureDetails(st)); err != nil {
 		return err
+	}
+	if r.Account {
+		if err := approveEntityAccount(ctx, tx, actor, *r, st); err != nil {
+			return err
+		}
+		settings, err := registrationOf(ctx, tx, override)
+		if err != nil {
+			return err
+		}
+		return mailEntityApproved(ctx, tx, r.RequesterEmail, st, settings.ReferentLabel)
 	}
 	return mailStructureRequestDecided(ctx, tx, r.RequesterEmail, st, true, "")
 }

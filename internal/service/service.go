@@ -23,6 +23,8 @@ type Service struct {
 	SessionTTL time.Duration
 	// TemporaryPasswordTTL is how long a mailed temporary password signs in (once).
 	TemporaryPasswordTTL time.Duration
+	// Registration, when set, replaces the registration settings of the portal.
+	Registration *domain.RegistrationSettings
 	// setBased decides the batches of a bulk decision with a few statements each (decideSet);
 	// without it, request by request (decideEach).
 	setBased bool

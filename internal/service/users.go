@@ -261,6 +261,9 @@ func (s *Service) ListRequests(ctx context.Context, actor domain.Actor, f Reques
 	case !actor.Manager && q.DecidedBy != actor.UserID:
 		q.DecidableBy = actor.UserID
 	}
+	if !f.Mine && q.Status == "" {
+		q.Verified = true // unverified requests are in nobody's queue
+	}
 	var out []domain.Request
 	err := s.store.View(ctx, func(tx store.Tx) error {
 		var err error
@@ -278,21 +281,31 @@ func (s *Service) Request(ctx context.Context, actor domain.Actor, id int64) (do
 	var r domain.Request
 	err := s.store.View(ctx, func(tx store.Tx) error {
 		var err error
-		if r, err = tx.RequestByID(ctx, id); err != nil {
+		if r, err = visibleRequest(ctx, tx, actor, id); err != nil {
 			return err
 		}
-		if r.UserID == actor.UserID && actor.UserID != 0 {
-			return nil
-		}
-		role := domain.StructureRole{}
-		if r.StructureID != 0 && r.Kind != domain.RequestStructure {
-			if role, err = roleOf(ctx, tx, actor, r.StructureID); err != nil {
-				return err
-			}
-		}
-		return domain.Authorize(actor, domain.RequestShow, domain.Subject{Role: role, Request: &r})
+		r.Documents, err = tx.RequestDocuments(ctx, r.ID)
+		return err
 	})
 	return r, err
+}
+
+// visibleRequest loads a request the actor may see: their own, or one they may decide.
+func visibleRequest(ctx context.Context, tx store.Tx, actor domain.Actor, id int64) (domain.Request, error) {
+	r, err := tx.RequestByID(ctx, id)
+	if err != nil {
+		return r, err
+	}
+	if r.UserID == actor.UserID && actor.UserID != 0 {
+		return r, nil
+	}
+	role := domain.StructureRole{}
+	if r.StructureID != 0 && r.Kind != domain.RequestStructure {
+		if role, err = roleOf(ctx, tx, actor, r.StructureID); err != nil {
+			return r, err
+		}
+	}
+	return r, domain.Authorize(actor, domain.RequestShow, domain.Subject{Role: role, Request: &r})
 }
 
 // Audit lists audit events: gestionnaires see everything, others their own actions.

@@ -133,6 +133,17 @@ type Tx interface {
 	// SetRequestStructure records the structure a structure request created.
 	SetRequestStructure(ctx context.Context, requestID, structureID int64) error
 	ListRequests(ctx context.Context, q RequestQuery) ([]domain.Request, error)
+	// SaveActivation writes the status and the activation columns of a request still
+	// unverified or pending (ErrConflict otherwise).
+	SaveActivation(ctx context.Context, r *domain.Request) error
+	// DeleteRequests removes requests and their documents; it returns how many it removed.
+	DeleteRequests(ctx context.Context, ids []int64) (int, error)
+	// AddRequestDocument stores a document of a request, content included.
+	AddRequestDocument(ctx context.Context, d *domain.Document) error
+	// RequestDocuments lists the documents of a request, oldest first, without their content.
+	RequestDocuments(ctx context.Context, requestID int64) ([]domain.Document, error)
+	// RequestDocumentContent reads the bytes of one document.
+	RequestDocumentContent(ctx context.Context, id int64) ([]byte, error)
 
 	EnqueueMail(ctx context.Context, m *domain.Mail) error
 	ListMail(ctx context.Context, q MailQuery) ([]domain.Mail, error)
@@ -222,6 +233,11 @@ type RequestQuery struct {
 	DecidableBy int64
 	IDs         []int64
 	Limit       int
+	// Verified leaves out the unverified requests (their e-mail not confirmed): they are in
+	// nobody's queue.
+	Verified       bool
+	RequesterEmail string    // the requests made from this address (stored spelling)
+	CreatedBefore  time.Time // made before this time
 }
 
 // MailQuery filters the outbox.

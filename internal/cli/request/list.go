@@ -77,8 +77,8 @@ the requests you made; --decided-by me the decisions you took. Pending requests 
 			return listRun(cmd.Context(), f, opts)
 		},
 	}
-	cmd.Flags().StringVar(&kind, "kind", "", "structure, account or affiliation")
-	cmd.Flags().StringVar(&status, "status", "", "pending (default), approved or rejected")
+	cmd.Flags().StringVar(&kind, "kind", "", "structure, account, affiliation or change")
+	cmd.Flags().StringVar(&status, "status", "", "pending (default), unverified, approved or rejected")
 	cmd.Flags().BoolVar(&all, "all", false, "every status")
 	cmd.Flags().StringVar(&structure, "structure", "", "only the requests of this structure (id or SIRET)")
 	_ = cmd.RegisterFlagCompletionFunc("structure", f.CompleteStructures())
@@ -86,10 +86,10 @@ the requests you made; --decided-by me the decisions you took. Pending requests 
 	cmd.Flags().StringVar(&decidedBy, "decided-by", "", `the decisions of this person ("me" for yours)`)
 	cmd.Flags().IntVar(&limit, "limit", 0, "at most this many (0: all)")
 	_ = cmd.RegisterFlagCompletionFunc("kind", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		return []string{"structure", "account", "affiliation"}, cobra.ShellCompDirectiveNoFileComp
+		return []string{"structure", "account", "affiliation", "change"}, cobra.ShellCompDirectiveNoFileComp
 	})
 	_ = cmd.RegisterFlagCompletionFunc("status", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		return []string{"pending", "approved", "rejected"}, cobra.ShellCompDirectiveNoFileComp
+		return []string{"unverified", "pending", "approved", "rejected"}, cobra.ShellCompDirectiveNoFileComp
 	})
 	return cmd
 }
@@ -172,7 +172,8 @@ func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *ShowOptions) err
 			if err != nil {
 				return err
 			}
-			return output.PrintOne(f.IO, format, view.FromRequest(r, now(f)), view.RequestDetail)
+			v := view.FromRequest(r, now(f))
+			return output.PrintOne(f.IO, format, v, view.RequestDetailOf(v))
 		},
 	}
 }

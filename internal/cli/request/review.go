@@ -71,10 +71,10 @@ approve|reject" instead.`,
 			return reviewRun(cmd.Context(), f, opts)
 		},
 	}
-	cmd.Flags().StringVar(&kind, "kind", "", "only this kind: structure, account or affiliation")
+	cmd.Flags().StringVar(&kind, "kind", "", "only this kind: structure, account, affiliation or change")
 	cmd.Flags().StringVar(&structure, "structure", "", "only the requests of this structure (id or SIRET)")
 	_ = cmd.RegisterFlagCompletionFunc("kind", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		return []string{"structure", "account", "affiliation"}, cobra.ShellCompDirectiveNoFileComp
+		return []string{"structure", "account", "affiliation", "change"}, cobra.ShellCompDirectiveNoFileComp
 	})
 	_ = cmd.RegisterFlagCompletionFunc("structure", f.CompleteStructures())
 	return cmd
@@ -242,8 +242,8 @@ func (rv *reviewer) review(queued domain.Request, pos, total int) error {
 	rv.showCard(r, st, loaded, pos, total)
 
 	actions := []reviewAction{actApprove, actApproveWithProfiles, actReject, actSkip, actQuit}
-	if r.Kind == domain.RequestStructure {
-		// Approving creates the structure: there is no membership to grant profiles on.
+	if r.Kind == domain.RequestStructure || r.Kind == domain.RequestChange {
+		// Approving creates or changes the structure: there is no membership to grant profiles on.
 		actions = slices.Delete(actions, 1, 2)
 	}
 	labels := make([]string, len(actions))
@@ -334,6 +334,28 @@ func (rv *reviewer) showCard(r domain.Request, st domain.Structure, loaded bool,
 		if st.Ministry {
 			line("review.card_ministry", i18n.T("review.yes"))
 		}
+		if r.PublicBody {
+			line("review.card_public_body", i18n.T("review.yes"))
+		}
+		if r.Account {
+			line("review.card_account", i18n.T("review.account_becomes_referent"))
+		}
+		rv.showDocuments(r, line)
+		return
+	}
+	if r.Kind == domain.RequestChange {
+		line("review.card_asked_by", who)
+		line("review.card_structure", structureText(st.Name, st.SIRET))
+		for i, c := range r.Changes {
+			label := ""
+			if i == 0 {
+				label = "review.card_changes"
+			}
+			line(label, i18n.T("view.change_line", c.Field, orDash(c.Before), orDash(c.After)))
+		}
+		if r.Comment != "" {
+			line("review.card_comment", r.Comment)
+		}
 		return
 	}
 
@@ -366,6 +388,25 @@ func (rv *reviewer) showCard(r domain.Request, st domain.Structure, loaded bool,
 	}
 	if len(r.Profiles) > 0 {
 		line("review.card_asked_for", strings.Join(r.Profiles, ", "))
+	}
+}
+
+// showDocuments lists the documents a structure request joins (name, type, size) and the
+// date and age of its mandate. Documents are never opened: `profil request document` writes
+// one out for a viewer the decider trusts.
+func (rv *reviewer) showDocuments(r domain.Request, line func(label, value string)) {
+	if len(r.Documents) == 0 {
+		line("review.card_documents", i18n.T("review.no_documents"))
+	}
+	for i, d := range r.Documents {
+		label := ""
+		if i == 0 {
+			label = "review.card_documents"
+		}
+		line(label, i18n.T("review.document", view.DocumentKindText(string(d.Kind)), output.Escape(d.Name), d.ContentType, d.Size))
+	}
+	if r.MandateDate != nil {
+		line("review.card_mandate", i18n.T("view.mandate_date", r.MandateDate.Format(time.DateOnly), domain.MandateAge(*r.MandateDate, rv.now)))
 	}
 }
 

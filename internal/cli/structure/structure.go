@@ -25,7 +25,8 @@ command names a structure, give its SIRET (spaces allowed) or its id.`,
 		Args: cmdutil.NoArgs,
 	}
 	cmd.AddCommand(NewCmdCreate(f, nil), NewCmdShow(f, nil), NewCmdUpdate(f, nil), NewCmdSearch(f, nil),
-		NewCmdList(f, nil), NewCmdAdhesion(f, nil), NewCmdRequest(f, nil), NewCmdMembers(f, nil), NewCmdImport(f, nil))
+		NewCmdList(f, nil), NewCmdAdhesion(f, nil), NewCmdRequest(f, nil), NewCmdMembers(f, nil), NewCmdImport(f, nil),
+		NewCmdRequestChange(f))
 	return cmd
 }
 

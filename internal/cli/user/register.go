@@ -115,6 +115,9 @@ func registerRun(ctx context.Context, f *cmdutil.Factory, opts *RegisterOptions)
 	if password == "" {
 		done = append(done, i18n.T("register.no_password", u.Email))
 	}
+	if r.Status == domain.StatusUnverified {
+		done = append(done, i18n.T("activation.confirm", u.Email, r.ID))
+	}
 	return printRequest(f, r, done...)
 }
 

@@ -111,6 +111,25 @@ type Request struct {
 	DecidedBy     string     `json:"decided_by"`
 	Reason        string     `json:"reason"`
 	Waited        string     `json:"waited"`
+	// Structure requests of guide 004.
+	Account      bool       `json:"account,omitempty"`
+	PublicBody   bool       `json:"public_body,omitempty"`
+	NamedOnProof bool       `json:"named_on_proof,omitempty"`
+	MandateDate  string     `json:"mandate_date,omitempty"`
+	MandateAge   *int       `json:"mandate_age_days,omitempty"`
+	Documents    []Document `json:"documents,omitempty"`
+	// Change requests: each field before → after, and why.
+	Changes []domain.FieldChange `json:"changes,omitempty"`
+	Comment string               `json:"comment,omitempty"`
+}
+
+// Document is the JSON shape of a document joined to a request (never its content).
+type Document struct {
+	Name        string `json:"name"`
+	Kind        string `json:"kind"`
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
+	SHA256      string `json:"sha256"`
 }
 
 // FromRequest converts a domain request; waited is measured at now.
@@ -127,7 +146,62 @@ func FromRequest(r domain.Request, now time.Time) Request {
 		t := r.DecidedAt.UTC()
 		v.DecidedAt = &t
 	}
+	v.Account, v.PublicBody, v.NamedOnProof = r.Account, r.PublicBody, r.NamedOnProof
+	if r.MandateDate != nil {
+		v.MandateDate = r.MandateDate.Format(time.DateOnly)
+		age := domain.MandateAge(*r.MandateDate, now)
+		v.MandateAge = &age
+	}
+	v.Changes, v.Comment = r.Changes, r.Comment
+	for _, d := range r.Documents {
+		v.Documents = append(v.Documents, Document{Name: d.Name, Kind: string(d.Kind), ContentType: d.ContentType, Size: d.Size, SHA256: d.SHA256})
+	}
 	return v
+}
+
+// DocumentLines describes the documents of a request for people, one per line:
+// "proof: kbis.pdf (application/pdf, 48213 bytes, SHA-256 9f86d0…)".
+func DocumentLines(docs []Document) string {
+	lines := make([]string, len(docs))
+	for i, d := range docs {
+		lines[i] = i18n.T("view.document_line", DocumentKindText(d.Kind), output.Escape(d.Name), d.ContentType, d.Size, d.SHA256)
+	}
+	return strings.Join(lines, "; ")
+}
+
+// ChangeLines describes the changes a change request asks for: "city: Pessac → Bordeaux; …".
+func ChangeLines(cs []domain.FieldChange) string {
+	lines := make([]string, len(cs))
+	for i, c := range cs {
+		lines[i] = i18n.T("view.change_line", c.Field, orDash(c.Before), orDash(c.After))
+	}
+	return strings.Join(lines, "; ")
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+// DocumentKindText is the kind of a document as words of the current language.
+func DocumentKindText(kind string) string {
+	switch domain.DocumentKind(kind) {
+	case domain.DocumentProof:
+		return i18n.T("view.document_kind_proof")
+	case domain.DocumentMandate:
+		return i18n.T("view.document_kind_mandate")
+	}
+	return kind
+}
+
+// MandateText is the date of a mandate and its age: "2026-11-20 (16 days old)".
+func MandateText(r Request) string {
+	if r.MandateDate == "" || r.MandateAge == nil {
+		return ""
+	}
+	return i18n.T("view.mandate_date", r.MandateDate, *r.MandateAge)
 }
 
 // Requests converts a list, never nil.
@@ -161,6 +235,27 @@ var RequestDetail = []output.Column[Request]{
 	{Header: "Asked", Value: func(r Request) string { return PeopleTime(r.CreatedAt) + " (" + r.Waited + ")" }},
 	{Header: "Decided by", Value: func(r Request) string { return r.DecidedBy }},
 	{Header: "Reason", Value: func(r Request) string { return r.Reason }},
+}
+
+// requestExtras are the rows of a request's vertical view that only some requests fill: the
+// documents and mandate of a structure request, the changes of a change request.
+var requestExtras = []output.Column[Request]{
+	{Header: "Documents", Value: func(r Request) string { return DocumentLines(r.Documents) }, Wrap: true},
+	{Header: "Mandate", Value: MandateText},
+	{Header: "Changes", Value: func(r Request) string { return ChangeLines(r.Changes) }, Wrap: true},
+	{Header: "Comment", Value: func(r Request) string { return r.Comment }, Wrap: true},
+}
+
+// RequestDetailOf is the vertical view of r: RequestDetail, and the rows of requestExtras
+// that r fills.
+func RequestDetailOf(r Request) []output.Column[Request] {
+	cols := slices.Clone(RequestDetail)
+	for _, c := range requestExtras {
+		if c.Value(r) != "" {
+			cols = append(cols, c)
+		}
+	}
+	return cols
 }
 
 // AuditEvent is the JSON shape of an audit event.
