@@ -44,6 +44,9 @@ const (
 	MailRead          Action = "mail.list"
 	MailSend          Action = "mail.send"
 	TokenManage       Action = "token.manage"
+	UserData          Action = "user.data"  // everything held on a person (RGPD access)
+	UserErase         Action = "user.erase" // anonymise a person (RGPD erasure)
+	AuditPrune        Action = "audit.prune"
 )
 
 // Who is the kind of actor a rule lets through, as the key of its description in messages. Gestionnaires pass every rule but Anyone's
@@ -102,6 +105,9 @@ var Policy = map[Action]Rule{
 	MailRead:          {Managers, false, "policy.mail_read"},
 	MailSend:          {Managers, true, "policy.mail_send"},
 	TokenManage:       {PasswordSes, true, "policy.token_manage"},
+	UserData:          {Self, false, "policy.user_data"},
+	UserErase:         {Managers, true, "policy.user_erase"},
+	AuditPrune:        {Managers, true, "policy.audit_prune"},
 }
 
 // Subject is what an action is about, as the use case loaded it.

@@ -27,6 +27,9 @@ type Store interface {
 	View(ctx context.Context, fn func(Tx) error) error
 	// Dialect is "sqlite" or "postgres".
 	Dialect() string
+	// Scrub makes what committed transactions deleted or rewrote unreadable in the database's
+	// files (SQLite: free pages and the write-ahead log); an erasure calls it once committed.
+	Scrub(ctx context.Context) error
 	Close() error
 }
 
@@ -160,6 +163,44 @@ type Tx interface {
 	// InsertGrants grants codes[i] on membershipIDs[i], by the user given (0: none); a profile
 	// already held is left alone.
 	InsertGrants(ctx context.Context, membershipIDs []int64, codes []string, by int64) error
+
+	// Personal data (RGPD).
+	// MembershipHistory lists every membership of a person, ended ones too, oldest first.
+	MembershipHistory(ctx context.Context, userID int64) ([]domain.MembershipRecord, error)
+	// GrantHistory lists every profile granted on the person's memberships, revoked ones too.
+	GrantHistory(ctx context.Context, userID int64) ([]domain.GrantRecord, error)
+	// RequestsOf lists the requests of a person: theirs by account, or asked from their e-mail.
+	RequestsOf(ctx context.Context, userID int64, email string) ([]domain.Request, error)
+	// AuditAbout lists the audit events the person made (by account) or whose actor, target or
+	// details contain one of needles (case-insensitive), oldest first.
+	AuditAbout(ctx context.Context, userID int64, needles []string) ([]domain.AuditEvent, error)
+	// MailTo lists the outbox messages addressed to addr (any case).
+	MailTo(ctx context.Context, addr string) ([]domain.Mail, error)
+	// DeleteMailTo deletes the outbox messages addressed to addr, sent or not.
+	DeleteMailTo(ctx context.Context, addr string) (int, error)
+	// FindText returns every column of personal text (audit actor, target and details; mail
+	// address, subject, body and error; request e-mail, payload and reason) of the rows that
+	// contain one of needles (case-insensitive; ASCII only on SQLite) or, for audit events and
+	// requests, belong to the account userID.
+	FindText(ctx context.Context, userID int64, needles []string) ([]TextField, error)
+	// RewriteText writes fields back. For audit events it is the one path that changes them,
+	// allowed by the database for this transaction only, and for those columns only.
+	RewriteText(ctx context.Context, fields []TextField) error
+	// EraseUser replaces the e-mail and names of the account by pseudonym, blanks its phone,
+	// function, password and token names, and marks it disabled and erased.
+	EraseUser(ctx context.Context, id int64, pseudonym string) error
+	// PruneAudit deletes the audit events older than before and returns how many (with dryRun,
+	// only counts them).
+	PruneAudit(ctx context.Context, before time.Time, dryRun bool) (int, error)
+	// PruneRequests deletes the requests decided before before (pending ones stay).
+	PruneRequests(ctx context.Context, before time.Time, dryRun bool) (int, error)
+}
+
+// TextField is one text column of one row, as FindText read it or as RewriteText writes it.
+type TextField struct {
+	Table, Column string
+	ID            int64
+	Value         string
 }
 
 // UserQuery filters accounts; zero fields do not filter.

@@ -11,7 +11,7 @@ import (
 
 const userColumns = `u.id, u.email, u.last_name, u.first_name, u.function, u.phone, u.status, u.manager,
 	u.password_hash, u.must_change_password, u.source, u.created_at, u.updated_at,
-	u.failed_logins, u.lock_count, u.locked_until, u.last_login_at, u.password_expires_at, u.temporary_mail_at`
+	u.failed_logins, u.lock_count, u.locked_until, u.last_login_at, u.password_expires_at, u.temporary_mail_at, u.erased_at`
 
 func scanUser(sc interface{ Scan(...any) error }) (domain.User, error) {
 	var (
@@ -22,15 +22,17 @@ func scanUser(sc interface{ Scan(...any) error }) (domain.User, error) {
 		lockedUntil      nullTime
 		lastLogin        nullTime
 		expires, mailAt  nullTime
+		erased           nullTime
 	)
 	err := sc.Scan(&u.ID, &u.Email, &u.LastName, &u.FirstName, &u.Function, &u.Phone, &status, &u.Manager,
 		&hash, &u.MustChangePassword, &u.Source, &created, &updated,
-		&u.FailedLogins, &u.LockCount, &lockedUntil, &lastLogin, &expires, &mailAt)
+		&u.FailedLogins, &u.LockCount, &lockedUntil, &lastLogin, &expires, &mailAt, &erased)
 	if err != nil {
 		return u, mapErr(err)
 	}
 	u.LockedUntil, u.LastLoginAt = lockedUntil.Ptr(), lastLogin.Ptr()
 	u.PasswordExpiresAt, u.TemporaryMailAt = expires.Ptr(), mailAt.Ptr()
+	u.ErasedAt = erased.Ptr()
 	u.Status = domain.UserStatus(status)
 	u.PasswordHash = hash.String
 	u.CreatedAt, u.UpdatedAt = created.Time, updated.Time

@@ -1,0 +1,423 @@
+package service
+
+import (
+	"context"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/i18n"
+	"github.com/profil-cli/profil/internal/store"
+)
+
+// Audit actions of personal data.
+const (
+	ActionUserData   = "user.data"
+	ActionUserErase  = "user.erase"
+	ActionAuditPrune = "audit.prune"
+)
+
+// PersonalData is everything profil holds on one person (RGPD article 15). Each section is a
+// list, empty when there is nothing: sections that later features add (terms accepted, trainee
+// case) are fields of their own, so that the shape of the answer only grows.
+type PersonalData struct {
+	User        domain.User
+	Memberships []domain.MembershipRecord
+	Profiles    []domain.GrantRecord
+	Requests    []domain.Request
+	Audit       []domain.AuditEvent // where the person is the actor, or named
+	Mails       []domain.Mail       // to the person; bodies are not part of the answer
+	Tokens      []domain.Token      // sessions and API tokens: names and dates
+	Terms       []TermsAcceptance   // no terms of use yet: always empty
+	Trainee     *TraineeCase        // no trainee accounts yet: always nil
+}
+
+// TermsAcceptance is one version of the terms of use a person accepted. Terms of use do not
+// exist yet: the section is there, empty, for when they do.
+type TermsAcceptance struct {
+	Version    string
+	AcceptedAt time.Time
+}
+
+// TraineeCase is the funding case of a trainee account. Trainee accounts do not exist yet.
+type TraineeCase struct {
+	Number    string
+	BirthDate string
+}
+
+// lookupPerson loads the account named by email, or by its pseudonym once erased (only
+// gestionnaires know erased accounts by their pseudonym).
+func lookupPerson(ctx context.Context, tx store.Tx, actor domain.Actor, email string, lock bool) (domain.User, error) {
+	if id, ok := domain.PseudonymID(email); ok {
+		var (
+			u   domain.User
+			err error
+		)
+		if lock {
+			u, err = tx.UserForUpdate(ctx, id)
+		} else {
+			u, err = tx.UserByID(ctx, id)
+		}
+		if err != nil || u.ErasedAt == nil {
+			return domain.User{}, domain.Errorf(domain.ErrNotFound, "notfound.user", strings.TrimSpace(email))
+		}
+		return u, nil
+	}
+	u, err := userOrSelf(ctx, tx, actor, email)
+	if err != nil || !lock {
+		return u, err
+	}
+	return tx.UserForUpdate(ctx, u.ID)
+}
+
+// isSelf reports whether email names the actor (an empty one does).
+func isSelf(actor domain.Actor, email string) bool {
+	e := strings.TrimSpace(email)
+	return e == "" || strings.EqualFold(e, actor.Email)
+}
+
+// PersonalData gathers what profil holds on a person: for the person themself or a
+// gestionnaire (anyone else is refused before anything is looked up, so that the answer says
+// nothing of who has an account). The reading is itself audited.
+func (s *Service) PersonalData(ctx context.Context, actor domain.Actor, email string) (PersonalData, error) {
+	var d PersonalData
+	if err := domain.RequireSignedIn(actor); err != nil {
+		return d, err
+	}
+	if !actor.Manager && !isSelf(actor, email) {
+		return d, domain.CanReadPersonalData(actor, -1)
+	}
+	err := s.store.Update(ctx, func(tx store.Tx) error {
+		d = PersonalData{}
+		u, err := lookupPerson(ctx, tx, actor, email, false)
+		if err != nil {
+			return err
+		}
+		if err := domain.CanReadPersonalData(actor, u.ID); err != nil {
+			return err
+		}
+		d.User = u
+		if d.Memberships, err = tx.MembershipHistory(ctx, u.ID); err != nil {
+			return err
+		}
+		if d.Profiles, err = tx.GrantHistory(ctx, u.ID); err != nil {
+			return err
+		}
+		if d.Requests, err = tx.RequestsOf(ctx, u.ID, u.Email); err != nil {
+			return err
+		}
+		events, err := tx.AuditAbout(ctx, u.ID, []string{u.Email})
+		if err != nil {
+			return err
+		}
+		m := newMatcher(u)
+		d.Audit = events[:0]
+		for _, e := range events {
+			if e.ActorID == u.ID || m.mentions(e.Actor) || m.mentions(e.Target) || m.mentions(e.Details) {
+				d.Audit = append(d.Audit, e)
+			}
+		}
+		if d.Mails, err = tx.MailTo(ctx, u.Email); err != nil {
+			return err
+		}
+		for i := range d.Mails {
+			d.Mails[i].Body = "" // may carry a secret: never part of the answer
+		}
+		if d.Tokens, err = tx.ListTokens(ctx, u.ID, ""); err != nil {
+			return err
+		}
+		for i := range d.Tokens {
+			d.Tokens[i].Hash = ""
+		}
+		d.Terms = []TermsAcceptance{}
+		d.User.PasswordHash = ""
+		return audit(ctx, tx, actor, ActionUserData, 0, u.Email, map[string]any{"audit_events": len(d.Audit)})
+	})
+	return d, err
+}
+
+// EraseResult is what an erasure did.
+type EraseResult struct {
+	Pseudonym        string
+	MembershipsEnded int
+	TokensRevoked    int
+	RequestsClosed   int
+	MailsDeleted     int
+	AuditRewritten   int
+	RowsRewritten    int // mails to others and requests that named the person
+}
+
+// EraseUser erases a person (RGPD article 17; gestionnaires): their memberships end, their
+// profiles, sessions and API tokens are revoked, their pending requests are closed, the mails to
+// them are deleted, and their e-mail, names, phone and function are replaced by the pseudonym
+// erased-<id> in their account and wherever the audit trail, the outbox and the requests named
+// them. The audit events stay (the trail keeps its length), under the pseudonym. A référent
+// hands the role over first; nobody erases themself, nor the last gestionnaire. Once committed,
+// the database files are scrubbed so that the e-mail is nowhere in them.
+func (s *Service) EraseUser(ctx context.Context, actor domain.Actor, email string) (EraseResult, error) {
+	var res EraseResult
+	if err := domain.Authorize(actor, domain.UserErase, domain.Subject{}); err != nil {
+		return res, err
+	}
+	if strings.TrimSpace(email) == "" {
+		return res, domain.Invalid("email", "", "field.required")
+	}
+	err := s.store.Update(ctx, func(tx store.Tx) error {
+		res = EraseResult{}
+		u, err := lookupPerson(ctx, tx, actor, email, true)
+		if err != nil {
+			return err
+		}
+		active, err := tx.ListMembers(ctx, store.MemberQuery{UserID: u.ID})
+		if err != nil {
+			return err
+		}
+		var referentOf []string
+		for _, m := range active {
+			if m.Referent {
+				referentOf = append(referentOf, m.StructureName)
+			}
+		}
+		managers, err := tx.CountManagers(ctx)
+		if err != nil {
+			return err
+		}
+		if err := domain.CanErase(actor, u, managers, referentOf); err != nil {
+			return err
+		}
+		pseudonym := domain.Pseudonym(u.ID)
+		res.Pseudonym = pseudonym
+
+		requests, err := tx.RequestsOf(ctx, u.ID, u.Email)
+		if err != nil {
+			return err
+		}
+		for _, r := range requests {
+			if r.Status != domain.StatusPending {
+				continue
+			}
+			r.Status, r.DecidedBy, r.Reason = domain.StatusRejected, actor.UserID, i18n.T("erase.request_reason")
+			if err := tx.DecideRequest(ctx, &r); err != nil {
+				return err
+			}
+			res.RequestsClosed++
+		}
+		for _, m := range active {
+			if err := tx.RevokeAllGrants(ctx, m.MembershipID, actor.UserID); err != nil {
+				return err
+			}
+			if err := tx.EndMembership(ctx, m.MembershipID); err != nil {
+				return err
+			}
+			res.MembershipsEnded++
+		}
+		if res.TokensRevoked, err = tx.RevokeTokensOf(ctx, u.ID, "", 0); err != nil {
+			return err
+		}
+		if res.MailsDeleted, err = tx.DeleteMailTo(ctx, u.Email); err != nil {
+			return err
+		}
+
+		m := newMatcher(u)
+		fields, err := tx.FindText(ctx, u.ID, m.needles())
+		if err != nil {
+			return err
+		}
+		var changed []store.TextField
+		rows := map[string]map[int64]bool{}
+		for _, f := range fields {
+			v := m.replace(f.Value, pseudonym)
+			if v == f.Value {
+				continue
+			}
+			f.Value = v
+			changed = append(changed, f)
+			if rows[f.Table] == nil {
+				rows[f.Table] = map[int64]bool{}
+			}
+			rows[f.Table][f.ID] = true
+		}
+		if err := tx.RewriteText(ctx, changed); err != nil {
+			return err
+		}
+		res.AuditRewritten = len(rows["audit_events"])
+		res.RowsRewritten = len(rows["mail_outbox"]) + len(rows["requests"])
+		if err := tx.EraseUser(ctx, u.ID, pseudonym); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, ActionUserErase, 0, pseudonym, map[string]any{
+			"memberships_ended": res.MembershipsEnded, "tokens_revoked": res.TokensRevoked,
+			"requests_closed": res.RequestsClosed, "mails_deleted": res.MailsDeleted,
+			"audit_rewritten": res.AuditRewritten, "rows_rewritten": res.RowsRewritten,
+		})
+	})
+	if err != nil {
+		return res, err
+	}
+	return res, s.store.Scrub(ctx)
+}
+
+// PruneInput is how long audit events and decided requests are kept, and whether only to count.
+type PruneInput struct {
+	Audit, Requests domain.Retention
+	DryRun          bool
+}
+
+// PruneResult is what a prune removed, or would remove with DryRun.
+type PruneResult struct {
+	AuditBefore, RequestsBefore   time.Time // zero: kept forever
+	AuditRemoved, RequestsRemoved int
+}
+
+// Prune removes the audit events and the decided requests older than their retention
+// (gestionnaires), in one transaction, and writes an audit event that says how many went: it
+// is itself kept. A retention of forever removes nothing.
+func (s *Service) Prune(ctx context.Context, actor domain.Actor, in PruneInput) (PruneResult, error) {
+	var res PruneResult
+	if err := domain.Authorize(actor, domain.AuditPrune, domain.Subject{}); err != nil {
+		return res, err
+	}
+	err := s.store.Update(ctx, func(tx store.Tx) error {
+		res = PruneResult{}
+		var err error
+		if !in.Audit.IsForever() {
+			res.AuditBefore = in.Audit.Cutoff(tx.Now())
+			if res.AuditRemoved, err = tx.PruneAudit(ctx, res.AuditBefore, in.DryRun); err != nil {
+				return err
+			}
+		}
+		if !in.Requests.IsForever() {
+			res.RequestsBefore = in.Requests.Cutoff(tx.Now())
+			if res.RequestsRemoved, err = tx.PruneRequests(ctx, res.RequestsBefore, in.DryRun); err != nil {
+				return err
+			}
+		}
+		if in.DryRun {
+			return nil
+		}
+		details := map[string]any{
+			"retention_audit": in.Audit.String(), "retention_requests": in.Requests.String(),
+			"audit_removed": res.AuditRemoved, "requests_removed": res.RequestsRemoved,
+		}
+		if !res.AuditBefore.IsZero() {
+			details["audit_before"] = res.AuditBefore
+		}
+		if !res.RequestsBefore.IsZero() {
+			details["requests_before"] = res.RequestsBefore
+		}
+		return audit(ctx, tx, actor, ActionAuditPrune, 0, "", details)
+	})
+	return res, err
+}
+
+// matcher finds a person in free text: their e-mail (any case, not inside a longer address)
+// and their names (whole words, any case).
+type matcher struct {
+	email string
+	names []string // full names first, then each name alone: longest replaced first
+}
+
+func newMatcher(u domain.User) matcher {
+	m := matcher{email: strings.ToLower(u.Email)}
+	first, last := strings.TrimSpace(u.FirstName), strings.TrimSpace(u.LastName)
+	if u.ErasedAt != nil {
+		return m // its names are the pseudonym already
+	}
+	if first != "" && last != "" {
+		m.names = append(m.names, first+" "+last, last+" "+first)
+	}
+	for _, n := range []string{last, first} {
+		if utf8.RuneCountInString(n) >= 2 {
+			m.names = append(m.names, n)
+		}
+	}
+	sort.SliceStable(m.names, func(i, j int) bool { return len(m.names[i]) > len(m.names[j]) })
+	return m
+}
+
+// needles are what the database is searched for: the e-mail, and the full names (a name alone
+// would find other people).
+func (m matcher) needles() []string {
+	out := []string{m.email}
+	for _, n := range m.names {
+		if strings.Contains(n, " ") {
+			out = append(out, n, strings.ToLower(n))
+		}
+	}
+	return out
+}
+
+func (m matcher) mentions(s string) bool {
+	return m.replace(s, "\x00") != s
+}
+
+// replace puts repl for every mention of the person in s. Names alone are replaced only in a
+// text that names the person by e-mail or full name (or that the caller found theirs).
+func (m matcher) replace(s, repl string) string {
+	s = replaceBounded(s, m.email, repl, emailBoundary)
+	for _, n := range m.names {
+		s = replaceBounded(s, n, repl, wordBoundary)
+	}
+	return s
+}
+
+// emailBoundary: a rune that may not touch an address that is the person's, before or after
+// it (it would be part of a longer address).
+func emailBoundary(r rune, before bool) bool {
+	if unicode.IsLetter(r) || unicode.IsDigit(r) {
+		return false
+	}
+	if before {
+		return !strings.ContainsRune("._%+-'", r)
+	}
+	return !strings.ContainsRune("-_", r)
+}
+
+// wordBoundary: a name stands alone, and not inside an address ("paul.martin@…" is someone
+// else's).
+func wordBoundary(r rune, _ bool) bool {
+	return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune("@._", r)
+}
+
+// replaceBounded replaces, case-insensitively, the occurrences of needle in s that stand alone
+// (bounded by runes ok accepts, or the ends of s).
+func replaceBounded(s, needle, repl string, ok func(r rune, before bool) bool) string {
+	if needle == "" {
+		return s
+	}
+	re := regexp.MustCompile(`(?i)` + regexp.QuoteMeta(needle))
+	var b strings.Builder
+	last := 0
+	for _, loc := range re.FindAllStringIndex(s, -1) {
+		if loc[0] < last {
+			continue
+		}
+		if r, _ := utf8.DecodeLastRuneInString(s[:loc[0]]); loc[0] > 0 && !ok(r, true) {
+			continue
+		}
+		after := s[loc[1]:]
+		if r, size := utf8.DecodeRuneInString(after); loc[1] < len(s) {
+			if !ok(r, false) {
+				continue
+			}
+			// A dot followed by a letter continues the domain: "x@y.fr.example".
+			if r == '.' && len(after) > size {
+				if n, _ := utf8.DecodeRuneInString(after[size:]); unicode.IsLetter(n) || unicode.IsDigit(n) {
+					continue
+				}
+			}
+		}
+		b.WriteString(s[last:loc[0]])
+		b.WriteString(repl)
+		last = loc[1]
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
