@@ -21,7 +21,7 @@ func NewCmdPrune(f *cmdutil.Factory, runF func(context.Context, *PruneOptions) e
 	var dryRun bool
 	cmd := &cobra.Command{
 		Use:   "prune [--audit KEEP] [--requests KEEP] [--dry-run]",
-		Short: "Remove the audit events and decided requests older than their retention (gestionnaires)",
+		Short: "Remove audit events and decided requests past their retention (gestionnaires)",
 		Long: `Remove what is older than its retention: the audit events (--audit) and the decided requests
 (--requests; pending ones always stay). A retention is "forever" (the default: nothing is
 removed), or a number of days, months or years: 400d, 18m, 5y. Everything goes in one

@@ -22,7 +22,7 @@ type DataOptions struct {
 func NewCmdData(f *cmdutil.Factory, runF func(context.Context, *DataOptions) error) *cobra.Command {
 	return &cobra.Command{
 		Use:   "data [EMAIL]",
-		Short: "Everything held on a person: the answer to an access request (RGPD article 15)",
+		Short: "Everything held on a person: answer an access request (RGPD)",
 		Long: `Print everything profil holds on a person: the account, every membership (ended ones too),
 every profile granted and revoked, the requests, the audit events where the person is the
 actor or is named, the mails sent to them (date, subject, status; never a body), their

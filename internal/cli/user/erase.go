@@ -19,7 +19,7 @@ type EraseOptions struct {
 func NewCmdErase(f *cmdutil.Factory, runF func(context.Context, *EraseOptions) error) *cobra.Command {
 	return &cobra.Command{
 		Use:   "erase EMAIL [--yes]",
-		Short: "Erase a person: the answer to an erasure request (RGPD article 17; gestionnaires)",
+		Short: "Erase a person: answer an erasure request (RGPD; gestionnaires)",
 		Long: `Erase a person. Their memberships end; their profiles, sessions and API tokens are revoked;
 their pending requests are closed; the mails to them are deleted; and their e-mail, names,
 phone and function are replaced by a pseudonym, erased-<id>, in their account and wherever the
