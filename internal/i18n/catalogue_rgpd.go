@@ -34,6 +34,10 @@ func init() {
 			"✓ erased %s, now %s: %d memberships ended, %d sessions and tokens revoked, %d mails deleted, %d audit events rewritten",
 			"✓ %s effacé, désormais %s : %d rattachements terminés, %d sessions et jetons révoqués, %d mails supprimés, %d événements d'audit réécrits",
 		},
+		"erase.scrub_failed": {
+			"the account is erased (%s), but the database file could not be rebuilt: old copies of its rows stay in free pages until `sqlite3 FILE VACUUM` runs",
+			"le compte est effacé (%s), mais le fichier de la base n'a pas pu être reconstruit : d'anciennes copies de ses lignes restent dans les pages libres jusqu'à ce que `sqlite3 FICHIER VACUUM` soit lancé",
+		},
 		"enable.erased": {
 			"%s was erased: an erased account is never opened again",
 			"%s a été effacé : un compte effacé n'est jamais rouvert",

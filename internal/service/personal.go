@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"sort"
 	"strings"
@@ -117,7 +118,7 @@ func (s *Service) PersonalData(ctx context.Context, actor domain.Actor, email st
 		m := newMatcher(u)
 		d.Audit = events[:0]
 		for _, e := range events {
-			if e.ActorID == u.ID || m.mentions(e.Actor) || m.mentions(e.Target) || m.mentions(e.Details) {
+			if e.ActorID == u.ID || m.namedIn(e.Actor) || m.namedIn(e.Target) || m.namedIn(e.Details) {
 				d.Audit = append(d.Audit, e)
 			}
 		}
@@ -227,9 +228,24 @@ func (s *Service) EraseUser(ctx context.Context, actor domain.Actor, email strin
 		if err != nil {
 			return err
 		}
+		// A row is the person's when it belongs to their account or names them by e-mail or full
+		// name; only there are their names alone replaced too (elsewhere they are someone else's).
+		type rowKey struct {
+			table string
+			id    int64
+		}
+		theirs := map[rowKey]bool{}
+		for _, f := range fields {
+			if f.Owner == u.ID || m.namedIn(f.Value) {
+				theirs[rowKey{f.Table, f.ID}] = true
+			}
+		}
 		var changed []store.TextField
 		rows := map[string]map[int64]bool{}
 		for _, f := range fields {
+			if !theirs[rowKey{f.Table, f.ID}] {
+				continue
+			}
 			v := m.replace(f.Value, pseudonym)
 			if v == f.Value {
 				continue
@@ -258,7 +274,10 @@ func (s *Service) EraseUser(ctx context.Context, actor domain.Actor, email strin
 	if err != nil {
 		return res, err
 	}
-	return res, s.store.Scrub(ctx)
+	if err := s.store.Scrub(ctx); err != nil {
+		return res, fmt.Errorf("%s: %w", i18n.T("erase.scrub_failed", res.Pseudonym), err)
+	}
+	return res, nil
 }
 
 // PruneInput is how long audit events and decided requests are kept, and whether only to count.
@@ -351,8 +370,17 @@ func (m matcher) needles() []string {
 	return out
 }
 
-func (m matcher) mentions(s string) bool {
-	return m.replace(s, "\x00") != s
+// namedIn reports whether s names the person: by e-mail, or by full name.
+func (m matcher) namedIn(s string) bool {
+	if replaceBounded(s, m.email, "\x00", emailBoundary) != s {
+		return true
+	}
+	for _, n := range m.names {
+		if strings.Contains(n, " ") && replaceBounded(s, n, "\x00", wordBoundary) != s {
+			return true
+		}
+	}
+	return false
 }
 
 // replace puts repl for every mention of the person in s. Names alone are replaced only in a

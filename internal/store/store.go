@@ -201,6 +201,9 @@ type TextField struct {
 	Table, Column string
 	ID            int64
 	Value         string
+	// Owner is the account the row belongs to (the actor of an audit event, the person of a
+	// request), 0 when none; RewriteText ignores it.
+	Owner int64
 }
 
 // UserQuery filters accounts; zero fields do not filter.

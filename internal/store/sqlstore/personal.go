@@ -69,14 +69,18 @@ func (t *tx) FindText(ctx context.Context, userID int64, needles []string) ([]st
 			args = append(args, userID)
 			cond = fmt.Sprintf("(%s OR %s = $%d)", cond, tc.owner, len(args))
 		}
-		rows, err := t.query(ctx, `SELECT id, `+strings.Join(tc.cols, ", ")+` FROM `+table+` WHERE `+cond+` ORDER BY id`, args...)
+		owner := "0"
+		if tc.owner != "" {
+			owner = "COALESCE(" + tc.owner + ", 0)"
+		}
+		rows, err := t.query(ctx, `SELECT id, `+owner+`, `+strings.Join(tc.cols, ", ")+` FROM `+table+` WHERE `+cond+` ORDER BY id`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("find personal data in %s: %w", table, err)
 		}
 		for rows.Next() {
-			var id int64
+			var id, ownerID int64
 			vals := make([]string, len(tc.cols))
-			dest := []any{&id}
+			dest := []any{&id, &ownerID}
 			for i := range vals {
 				dest = append(dest, &vals[i])
 			}
@@ -85,7 +89,7 @@ func (t *tx) FindText(ctx context.Context, userID int64, needles []string) ([]st
 				return nil, mapErr(err)
 			}
 			for i, c := range tc.cols {
-				out = append(out, store.TextField{Table: table, Column: c, ID: id, Value: vals[i]})
+				out = append(out, store.TextField{Table: table, Column: c, ID: id, Value: vals[i], Owner: ownerID})
 			}
 		}
 		err = rows.Err()
