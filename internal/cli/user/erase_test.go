@@ -33,7 +33,7 @@ type personalJSON struct {
 		Actor  string `json:"actor"`
 		Target string `json:"target"`
 	} `json:"audit"`
-	Mails []map[string]any `json:"mails"`
+	Mails  []map[string]any `json:"mails"`
 	Tokens []struct {
 		Name string `json:"name"`
 	} `json:"tokens"`
