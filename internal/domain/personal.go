@@ -76,6 +76,12 @@ type Retention struct {
 // Forever keeps everything: the default.
 var Forever = Retention{}
 
+// The portal settings of retention: how long audit events and decided requests are kept.
+const (
+	SettingRetentionAudit    = "retention.audit"
+	SettingRetentionRequests = "retention.requests"
+)
+
 // DefaultRetention is the retention of audit events and decided requests when the portal sets
 // none: forever.
 const DefaultRetention = "forever"

@@ -280,14 +280,16 @@ func (s *Service) EraseUser(ctx context.Context, actor domain.Actor, email strin
 	return res, nil
 }
 
-// PruneInput is how long audit events and decided requests are kept, and whether only to count.
+// PruneInput is how long audit events and decided requests are kept (nil: the portal's
+// retention), and whether only to count.
 type PruneInput struct {
-	Audit, Requests domain.Retention
+	Audit, Requests *domain.Retention
 	DryRun          bool
 }
 
 // PruneResult is what a prune removed, or would remove with DryRun.
 type PruneResult struct {
+	Audit, Requests               domain.Retention // the retentions applied
 	AuditBefore, RequestsBefore   time.Time // zero: kept forever
 	AuditRemoved, RequestsRemoved int
 }
@@ -303,14 +305,20 @@ func (s *Service) Prune(ctx context.Context, actor domain.Actor, in PruneInput) 
 	err := s.store.Update(ctx, func(tx store.Tx) error {
 		res = PruneResult{}
 		var err error
-		if !in.Audit.IsForever() {
-			res.AuditBefore = in.Audit.Cutoff(tx.Now())
+		if res.Audit, err = retention(ctx, tx, in.Audit, domain.SettingRetentionAudit); err != nil {
+			return err
+		}
+		if res.Requests, err = retention(ctx, tx, in.Requests, domain.SettingRetentionRequests); err != nil {
+			return err
+		}
+		if !res.Audit.IsForever() {
+			res.AuditBefore = res.Audit.Cutoff(tx.Now())
 			if res.AuditRemoved, err = tx.PruneAudit(ctx, res.AuditBefore, in.DryRun); err != nil {
 				return err
 			}
 		}
-		if !in.Requests.IsForever() {
-			res.RequestsBefore = in.Requests.Cutoff(tx.Now())
+		if !res.Requests.IsForever() {
+			res.RequestsBefore = res.Requests.Cutoff(tx.Now())
 			if res.RequestsRemoved, err = tx.PruneRequests(ctx, res.RequestsBefore, in.DryRun); err != nil {
 				return err
 			}
@@ -319,7 +327,7 @@ func (s *Service) Prune(ctx context.Context, actor domain.Actor, in PruneInput) 
 			return nil
 		}
 		details := map[string]any{
-			"retention_audit": in.Audit.String(), "retention_requests": in.Requests.String(),
+			"retention_audit": res.Audit.String(), "retention_requests": res.Requests.String(),
 			"audit_removed": res.AuditRemoved, "requests_removed": res.RequestsRemoved,
 		}
 		if !res.AuditBefore.IsZero() {
@@ -331,6 +339,14 @@ func (s *Service) Prune(ctx context.Context, actor domain.Actor, in PruneInput) 
 		return audit(ctx, tx, actor, ActionAuditPrune, 0, "", details)
 	})
 	return res, err
+}
+
+// retention is the retention given, or else the portal's setting key.
+func retention(ctx context.Context, tx store.Tx, given *domain.Retention, key string) (domain.Retention, error) {
+	if given != nil {
+		return *given, nil
+	}
+	return domain.ParseRetention(key, domain.DefaultRetention)
 }
 
 // matcher finds a person in free text: their e-mail (any case, not inside a longer address)

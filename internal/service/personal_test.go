@@ -360,10 +360,10 @@ func TestPrune(t *testing.T) {
 			t.Fatal(err)
 		}
 		year, _ := domain.ParseRetention("audit", "1y")
-		_, err = w.svc.Prune(ctx, w.anne, service.PruneInput{Audit: year, Requests: year})
+		_, err = w.svc.Prune(ctx, w.anne, service.PruneInput{Audit: &year, Requests: &year})
 		wantErr(t, err, domain.ErrForbidden, "")
 
-		dry, err := w.svc.Prune(ctx, w.manager, service.PruneInput{Audit: year, Requests: year, DryRun: true})
+		dry, err := w.svc.Prune(ctx, w.manager, service.PruneInput{Audit: &year, Requests: &year, DryRun: true})
 		if err != nil || dry.AuditRemoved != old || dry.RequestsRemoved < 3 {
 			t.Fatalf("dry run: %+v, %v (audit events before: %d)", dry, err, old)
 		}
@@ -371,7 +371,7 @@ func TestPrune(t *testing.T) {
 			t.Fatalf("the dry run changed the trail: %d events, want %d", n, old+1)
 		}
 		forever, _ := domain.ParseRetention("audit", "forever")
-		res, err := w.svc.Prune(ctx, w.manager, service.PruneInput{Audit: year, Requests: forever})
+		res, err := w.svc.Prune(ctx, w.manager, service.PruneInput{Audit: &year, Requests: &forever})
 		if err != nil || res.AuditRemoved != old || res.RequestsRemoved != 0 {
 			t.Fatalf("prune: %+v, %v", res, err)
 		}
@@ -381,7 +381,7 @@ func TestPrune(t *testing.T) {
 		if ev := w.auditOf("audit.prune"); len(ev) != 1 || !strings.Contains(ev[0].Details, `"audit_removed":`+fmt.Sprint(old)) {
 			t.Errorf("prune audit: %+v", ev)
 		}
-		res, err = w.svc.Prune(ctx, w.manager, service.PruneInput{Audit: forever, Requests: year})
+		res, err = w.svc.Prune(ctx, w.manager, service.PruneInput{Audit: &forever, Requests: &year})
 		if err != nil || res.RequestsRemoved != dry.RequestsRemoved {
 			t.Fatalf("prune requests: %+v, %v", res, err)
 		}

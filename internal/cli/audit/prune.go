@@ -23,23 +23,29 @@ func NewCmdPrune(f *cmdutil.Factory, runF func(context.Context, *PruneOptions) e
 		Use:   "prune [--audit KEEP] [--requests KEEP] [--dry-run]",
 		Short: "Remove audit events and decided requests past their retention (gestionnaires)",
 		Long: `Remove what is older than its retention: the audit events (--audit) and the decided requests
-(--requests; pending ones always stay). A retention is "forever" (the default: nothing is
-removed), or a number of days, months or years: 400d, 18m, 5y. Everything goes in one
-transaction, and the prune writes an audit event with what it removed, which is itself kept.
---dry-run only says what would go. Run it from cron, for example once a week.`,
+(--requests; pending ones always stay). A retention is "forever" (nothing is removed), or a
+number of days, months or years: 400d, 18m, 5y. Without the flag, the portal's retention
+applies: forever unless the portal set one. Everything goes in one transaction, and the prune
+writes an audit event with what it removed, which is itself kept. --dry-run only says what
+would go. Run it from cron, for example once a week.`,
 		Example: `  profil audit prune --audit 5y --requests 2y --dry-run
   profil audit prune --audit 5y --requests 2y`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			a, err := domain.ParseRetention("audit", keepAudit)
-			if err != nil {
-				return err
+			opts := &PruneOptions{Input: service.PruneInput{DryRun: dryRun}}
+			for _, fl := range []struct {
+				name, value string
+				to          **domain.Retention
+			}{{"audit", keepAudit, &opts.Input.Audit}, {"requests", keepRequests, &opts.Input.Requests}} {
+				if !cmd.Flags().Changed(fl.name) {
+					continue // the portal's retention
+				}
+				r, err := domain.ParseRetention(fl.name, fl.value)
+				if err != nil {
+					return err
+				}
+				*fl.to = &r
 			}
-			r, err := domain.ParseRetention("requests", keepRequests)
-			if err != nil {
-				return err
-			}
-			opts := &PruneOptions{Input: service.PruneInput{Audit: a, Requests: r, DryRun: dryRun}}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -69,6 +75,6 @@ func pruneRun(ctx context.Context, f *cmdutil.Factory, opts *PruneOptions) error
 	if opts.Input.DryRun {
 		key = "prune.would"
 	}
-	f.Say(key, res.AuditRemoved, opts.Input.Audit.String(), res.RequestsRemoved, opts.Input.Requests.String())
+	f.Say(key, res.AuditRemoved, res.Audit.String(), res.RequestsRemoved, res.Requests.String())
 	return nil
 }
