@@ -290,7 +290,7 @@ type PruneInput struct {
 // PruneResult is what a prune removed, or would remove with DryRun.
 type PruneResult struct {
 	Audit, Requests               domain.Retention // the retentions applied
-	AuditBefore, RequestsBefore   time.Time // zero: kept forever
+	AuditBefore, RequestsBefore   time.Time        // zero: kept forever
 	AuditRemoved, RequestsRemoved int
 }
 
