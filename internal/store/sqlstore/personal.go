@@ -361,10 +361,19 @@ func (d *DB) Scrub(ctx context.Context) error {
 		return mapErr(err)
 	}
 	defer conn.Close()
-	for _, q := range []string{`PRAGMA secure_delete = ON`, `VACUUM`, `PRAGMA wal_checkpoint(TRUNCATE)`} {
+	for _, q := range []string{`PRAGMA secure_delete = ON`, `VACUUM`} {
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("scrub the database (%s): %w", q, mapErr(err))
 		}
+	}
+	// A reader of an older snapshot (another process) keeps the log from being emptied: the
+	// checkpoint waits for it up to the busy timeout, then says it could not finish.
+	var busy, logFrames, done int
+	if err := conn.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &done); err != nil {
+		return fmt.Errorf("scrub the database (checkpoint): %w", mapErr(err))
+	}
+	if busy != 0 {
+		return fmt.Errorf("scrub the database: %w", &BusyError{err: errors.New("wal_checkpoint(TRUNCATE) could not finish")})
 	}
 	return nil
 }
