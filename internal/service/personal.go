@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"sort"
@@ -108,23 +109,44 @@ func (s *Service) PersonalData(ctx context.Context, actor domain.Actor, email st
 		if d.Profiles, err = tx.GrantHistory(ctx, u.ID); err != nil {
 			return err
 		}
-		if d.Requests, err = tx.RequestsOf(ctx, u.ID, u.Email); err != nil {
-			return err
-		}
-		events, err := tx.AuditAbout(ctx, u.ID, []string{u.Email})
+		ids, err := identities(ctx, tx, u)
 		if err != nil {
 			return err
 		}
-		m := newMatcher(u)
+		m := newMatcher(ids...)
+		seen := map[int64]bool{}
+		d.Requests, d.Mails = []domain.Request{}, []domain.Mail{}
+		for _, email := range append([]string{u.Email}, m.emails...) {
+			rs, err := tx.RequestsOf(ctx, u.ID, email)
+			if err != nil {
+				return err
+			}
+			for _, r := range rs {
+				if !seen[r.ID] {
+					seen[r.ID] = true
+					d.Requests = append(d.Requests, r)
+				}
+			}
+		}
+		sort.Slice(d.Requests, func(i, j int) bool { return d.Requests[i].ID < d.Requests[j].ID })
+		events, err := tx.AuditAbout(ctx, u.ID, m.emails)
+		if err != nil {
+			return err
+		}
 		d.Audit = events[:0]
 		for _, e := range events {
 			if e.ActorID == u.ID || m.namedIn(e.Actor) || m.namedIn(e.Target) || m.namedIn(e.Details) {
 				d.Audit = append(d.Audit, e)
 			}
 		}
-		if d.Mails, err = tx.MailTo(ctx, u.Email); err != nil {
-			return err
+		for _, email := range m.emails {
+			ms, err := tx.MailTo(ctx, email)
+			if err != nil {
+				return err
+			}
+			d.Mails = append(d.Mails, ms...)
 		}
+		sort.Slice(d.Mails, func(i, j int) bool { return d.Mails[i].ID < d.Mails[j].ID })
 		for i := range d.Mails {
 			d.Mails[i].Body = "" // may carry a secret: never part of the answer
 		}
@@ -193,25 +215,34 @@ func (s *Service) EraseUser(ctx context.Context, actor domain.Actor, email strin
 		pseudonym := domain.Pseudonym(u.ID)
 		res.Pseudonym = pseudonym
 
-		requests, err := tx.RequestsOf(ctx, u.ID, u.Email)
+		ids, err := identities(ctx, tx, u)
 		if err != nil {
 			return err
 		}
-		for _, r := range requests {
-			if r.Status != domain.StatusPending {
-				continue
-			}
-			r.Status, r.DecidedBy, r.Reason = domain.StatusRejected, actor.UserID, i18n.T("erase.request_reason")
-			if err := tx.DecideRequest(ctx, &r); err != nil {
+		m := newMatcher(ids...)
+		closed := map[int64]bool{}
+		for _, email := range append([]string{u.Email}, m.emails...) {
+			requests, err := tx.RequestsOf(ctx, u.ID, email)
+			if err != nil {
 				return err
 			}
-			res.RequestsClosed++
+			for _, r := range requests {
+				if r.Status != domain.StatusPending || closed[r.ID] {
+					continue
+				}
+				r.Status, r.DecidedBy, r.Reason = domain.StatusRejected, actor.UserID, i18n.T("erase.request_reason")
+				if err := tx.DecideRequest(ctx, &r); err != nil {
+					return err
+				}
+				closed[r.ID] = true
+			}
 		}
-		for _, m := range active {
-			if err := tx.RevokeAllGrants(ctx, m.MembershipID, actor.UserID); err != nil {
+		res.RequestsClosed = len(closed)
+		for _, ms := range active {
+			if err := tx.RevokeAllGrants(ctx, ms.MembershipID, actor.UserID); err != nil {
 				return err
 			}
-			if err := tx.EndMembership(ctx, m.MembershipID); err != nil {
+			if err := tx.EndMembership(ctx, ms.MembershipID); err != nil {
 				return err
 			}
 			res.MembershipsEnded++
@@ -219,11 +250,14 @@ func (s *Service) EraseUser(ctx context.Context, actor domain.Actor, email strin
 		if res.TokensRevoked, err = tx.RevokeTokensOf(ctx, u.ID, "", 0); err != nil {
 			return err
 		}
-		if res.MailsDeleted, err = tx.DeleteMailTo(ctx, u.Email); err != nil {
-			return err
+		for _, email := range m.emails {
+			n, err := tx.DeleteMailTo(ctx, email)
+			if err != nil {
+				return err
+			}
+			res.MailsDeleted += n
 		}
 
-		m := newMatcher(u)
 		fields, err := tx.FindText(ctx, u.ID, m.needles())
 		if err != nil {
 			return err
@@ -349,35 +383,89 @@ func retention(ctx context.Context, tx store.Tx, given *domain.Retention, key st
 	return domain.ParseRetention(key, domain.DefaultRetention)
 }
 
-// matcher finds a person in free text: their e-mail (any case, not inside a longer address)
-// and their names (whole words, any case).
+// matcher finds a person in free text: their e-mails (the current one and those they had
+// before; any case, not inside a longer address) and their names (whole words, any case).
 type matcher struct {
-	email string
-	names []string // full names first, then each name alone: longest replaced first
+	emails []string
+	names  []string // full names first, then each name alone: longest replaced first
 }
 
-func newMatcher(u domain.User) matcher {
-	m := matcher{email: strings.ToLower(u.Email)}
-	first, last := strings.TrimSpace(u.FirstName), strings.TrimSpace(u.LastName)
-	if u.ErasedAt != nil {
-		return m // its names are the pseudonym already
+// identity is an e-mail and names a person had at some time.
+type identity struct{ email, first, last string }
+
+func newMatcher(ids ...identity) matcher {
+	var m matcher
+	seen := map[string]bool{}
+	add := func(list *[]string, v string) {
+		if k := strings.ToLower(v); v != "" && !seen[k] {
+			seen[k] = true
+			*list = append(*list, v)
+		}
 	}
-	if first != "" && last != "" {
-		m.names = append(m.names, first+" "+last, last+" "+first)
-	}
-	for _, n := range []string{last, first} {
-		if utf8.RuneCountInString(n) >= 2 {
-			m.names = append(m.names, n)
+	for _, id := range ids {
+		add(&m.emails, strings.ToLower(strings.TrimSpace(id.email)))
+		first, last := strings.TrimSpace(id.first), strings.TrimSpace(id.last)
+		if first != "" && last != "" {
+			add(&m.names, first+" "+last)
+			add(&m.names, last+" "+first)
+		}
+		for _, n := range []string{last, first} {
+			if utf8.RuneCountInString(n) >= 2 {
+				add(&m.names, n)
+			}
 		}
 	}
 	sort.SliceStable(m.names, func(i, j int) bool { return len(m.names[i]) > len(m.names[j]) })
 	return m
 }
 
-// needles are what the database is searched for: the e-mail, and the full names (a name alone
-// would find other people).
+// identities returns who u is now and was before: a change of e-mail or names is audited
+// (user.update, details {"email": [before, after]…}), so the trail leads back from the current
+// e-mail to every earlier one.
+func identities(ctx context.Context, tx store.Tx, u domain.User) ([]identity, error) {
+	ids := []identity{{u.Email, u.FirstName, u.LastName}}
+	if u.ErasedAt != nil {
+		ids[0].first, ids[0].last = "", "" // the pseudonym already
+	}
+	known := map[string]bool{strings.ToLower(u.Email): true}
+	queue := []string{u.Email}
+	for len(queue) > 0 && len(ids) < 100 {
+		email := queue[0]
+		queue = queue[1:]
+		events, err := tx.AuditAbout(ctx, 0, []string{email})
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range events {
+			if e.Action != "user.update" {
+				continue
+			}
+			var changes map[string][2]string
+			if json.Unmarshal([]byte(e.Details), &changes) != nil {
+				continue
+			}
+			pair, changed := changes["email"]
+			if !known[strings.ToLower(e.Target)] && !(changed && known[strings.ToLower(pair[1])]) {
+				continue // someone else's account
+			}
+			id := identity{email: e.Target, first: changes["first_name"][0], last: changes["last_name"][0]}
+			if changed {
+				id.email = pair[0]
+			}
+			ids = append(ids, id)
+			if k := strings.ToLower(id.email); !known[k] {
+				known[k] = true
+				queue = append(queue, id.email)
+			}
+		}
+	}
+	return ids, nil
+}
+
+// needles are what the database is searched for: the e-mails, and the full names (a name
+// alone would find other people).
 func (m matcher) needles() []string {
-	out := []string{m.email}
+	out := append([]string{}, m.emails...)
 	for _, n := range m.names {
 		if strings.Contains(n, " ") {
 			out = append(out, n, strings.ToLower(n))
@@ -388,8 +476,10 @@ func (m matcher) needles() []string {
 
 // namedIn reports whether s names the person: by e-mail, or by full name.
 func (m matcher) namedIn(s string) bool {
-	if replaceBounded(s, m.email, "\x00", emailBoundary) != s {
-		return true
+	for _, e := range m.emails {
+		if replaceBounded(s, e, "\x00", emailBoundary) != s {
+			return true
+		}
 	}
 	for _, n := range m.names {
 		if strings.Contains(n, " ") && replaceBounded(s, n, "\x00", wordBoundary) != s {
@@ -402,7 +492,9 @@ func (m matcher) namedIn(s string) bool {
 // replace puts repl for every mention of the person in s. Names alone are replaced only in a
 // text that names the person by e-mail or full name (or that the caller found theirs).
 func (m matcher) replace(s, repl string) string {
-	s = replaceBounded(s, m.email, repl, emailBoundary)
+	for _, e := range m.emails {
+		s = replaceBounded(s, e, repl, emailBoundary)
+	}
 	for _, n := range m.names {
 		s = replaceBounded(s, n, repl, wordBoundary)
 	}

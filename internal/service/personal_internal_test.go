@@ -2,14 +2,12 @@ package service
 
 import (
 	"testing"
-
-	"github.com/profil-cli/profil/internal/domain"
 )
 
 // The person is found in free text by e-mail (any case, never inside a longer address) and by
 // name (whole words); what names someone else stays.
 func TestMatcherReplace(t *testing.T) {
-	m := newMatcher(domain.User{ID: 7, Email: "zoe.martin@horizons.fr", FirstName: "Zoé", LastName: "Martin"})
+	m := newMatcher(identity{email: "zoe.martin@horizons.fr", first: "Zoé", last: "Martin"})
 	tests := []struct{ in, want string }{
 		{`{"user":"zoe.martin@horizons.fr"}`, `{"user":"erased-7"}`},
 		{"ZOE.Martin@Horizons.FR (token x)", "erased-7 (token x)"},

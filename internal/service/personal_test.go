@@ -194,13 +194,26 @@ func TestPersonalDataAndErase(t *testing.T) {
 		if dump := w.dump(); !strings.Contains(dump, zoeEmail) || !strings.Contains(dump, "zabulon conseil") {
 			t.Fatal("the dump does not show her before the erasure: it would prove nothing after")
 		}
+		// She changed her address, and a gestionnaire her last name: the earlier ones go too.
+		if _, err := w.svc.UpdateUser(ctx, w.zoe, "", service.UserUpdate{Email: str("zoe.ortiz@ocean.fr")}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.svc.UpdateUser(ctx, w.manager, "zoe.ortiz@ocean.fr", service.UserUpdate{LastName: str("Ortiz")}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.svc.ResetPassword(ctx, w.manager, "zoe.ortiz@ocean.fr"); err != nil {
+			t.Fatal(err)
+		}
+		if d, err := w.svc.PersonalData(ctx, w.manager, "zoe.ortiz@ocean.fr"); err != nil || len(d.Requests) != 3 {
+			t.Fatalf("her data under her new address: %d requests, %v", len(d.Requests), err)
+		}
 		before := w.auditCount()
-		res, err := w.svc.EraseUser(ctx, w.manager, "Zoe.Zabulon@horizons.fr")
+		res, err := w.svc.EraseUser(ctx, w.manager, "Zoe.Ortiz@ocean.fr")
 		if err != nil {
 			t.Fatal(err)
 		}
 		pseudonym := domain.Pseudonym(w.zoe.UserID)
-		if res.Pseudonym != pseudonym || res.MembershipsEnded != 1 || res.TokensRevoked != 2 || res.RequestsClosed != 2 ||
+		if res.Pseudonym != pseudonym || res.MembershipsEnded != 1 || res.RequestsClosed != 2 || // the reset ended her tokens
 			res.MailsDeleted == 0 || res.AuditRewritten == 0 {
 			t.Errorf("erase result: %+v", res)
 		}
@@ -210,7 +223,7 @@ func TestPersonalDataAndErase(t *testing.T) {
 
 		// The e-mail and the last name are nowhere in the database.
 		dump := w.dump()
-		for _, needle := range []string{zoeEmail, strings.ToLower(zoeLast)} {
+		for _, needle := range []string{zoeEmail, strings.ToLower(zoeLast), "zoe.ortiz@ocean.fr", "ortiz"} {
 			if i := strings.Index(dump, needle); i >= 0 {
 				t.Errorf("%q still in the database: …%s…", needle, dump[max(0, i-200):min(len(dump), i+100)])
 			}
@@ -228,7 +241,7 @@ func TestPersonalDataAndErase(t *testing.T) {
 					t.Fatal(err)
 				}
 				low := bytes.ToLower(raw)
-				for _, needle := range []string{"zabulon", "zoe.zabulon"} {
+				for _, needle := range []string{"zabulon", "zoe.zabulon", "ortiz"} {
 					if bytes.Contains(low, []byte(needle)) {
 						t.Errorf("%q is still in the bytes of %s", needle, f)
 					}
