@@ -7,6 +7,7 @@
 //   - exporting every member (`profil export users --all`) against the same join written to CSV
 //     by the client (`sqlite3 -csv`, `psql \copy (…) to`), and the export's peak memory;
 //   - a cold `profil user show EMAIL` process against the client doing the same lookup;
+//   - the start-up of `profil --version` and `profil --help`, against 5 ms;
 //   - approving 10,000 pending requests in one command;
 //   - the cost per row of the import and the export at full size against a small scale.
 //
@@ -156,6 +157,10 @@ func run(ctx context.Context, c config) error {
 			return fmt.Errorf("the psql client is needed for the reference figures: %w", err)
 		}
 		engines = append(engines, &postgresEngine{client: client, admin: c.pg, prefix: fmt.Sprintf("profil_bench_%d", os.Getpid())})
+	}
+
+	if err := b.measureStartup(ctx); err != nil {
+		return err
 	}
 
 	logf("generating %s accounts over %s structures, and %s at the small scale", count(c.users), count(c.structures), count(c.small))
@@ -355,6 +360,31 @@ func (b *bench) measureEngine(ctx context.Context, e engine) error {
 
 func (b *bench) newProfil(dsn, home string) (*profil, error) {
 	return newProfil(b.bin, filepath.Join(b.dir, home), dsn)
+}
+
+// measureStartup times show-runs processes of `profil --version` and of `profil --help`,
+// after one unmeasured run of each: what every command costs before its own work.
+func (b *bench) measureStartup(ctx context.Context) error {
+	for _, args := range [][]string{{"--version"}, {"--help"}} {
+		j := job{name: b.bin, args: args, env: []string{"PATH=" + os.Getenv("PATH"), "HOME=" + b.dir, "LANG=C.UTF-8"}}
+		if _, err := j.run(ctx); err != nil {
+			return err
+		}
+		b.waitQuiet(ctx)
+		var runs []measurement
+		for range b.showRuns {
+			m, err := j.run(ctx)
+			if err != nil {
+				return err
+			}
+			runs = append(runs, m)
+		}
+		m := median(runs)
+		logf("start-up of profil %s: median %s", args[0], millis(m.wall))
+		b.rows = append(b.rows, row{measure: fmt.Sprintf("start-up, profil %s (median of %d)", args[0], b.showRuns),
+			engine: "—", profil: millis(m.wall), reference: "—", target: "≤ 5 ms", met: verdict(m.wall <= 5*time.Millisecond)})
+	}
+	return nil
 }
 
 // measureShow times cold `user show` processes and the client's lookups, alternately, on

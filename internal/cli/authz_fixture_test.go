@@ -427,3 +427,16 @@ func (w *authzWorld) outbox() string {
 		return b.String(), err
 	})
 }
+
+func (w *authzWorld) settingsState() string {
+	return w.read(func(tx store.Tx) (string, error) {
+		stored, err := tx.Settings(w.ctx)
+		var b strings.Builder
+		for _, k := range domain.SettingKeys() {
+			if v, ok := stored[k]; ok {
+				fmt.Fprintf(&b, "%s=%s", k, v)
+			}
+		}
+		return b.String(), err
+	})
+}

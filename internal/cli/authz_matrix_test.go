@@ -112,13 +112,13 @@ func matrixRows() []matrixRow {
 			}},
 
 		// Reads.
-		{name: "structure list", path: "structure list", allow: readSignedIn, cell: func(w *authzWorld, a *matrixActor) matrixCell {
+		{name: "structure list", path: "structure list", allow: readAnyone, note: "anonymous: the public fields only (no address, APE, adhesion, référent; never members)", cell: func(w *authzWorld, a *matrixActor) matrixCell {
 			return matrixCell{args: json("structure", "list")}
 		}},
-		{name: "structure search", path: "structure search", allow: readSignedIn, cell: func(w *authzWorld, a *matrixActor) matrixCell {
+		{name: "structure search", path: "structure search", allow: readAnyone, note: "anonymous: the public fields only (no address, APE, adhesion, référent; never members)", cell: func(w *authzWorld, a *matrixActor) matrixCell {
 			return matrixCell{args: json("structure", "search", "horizons")}
 		}},
-		{name: "structure show", path: "structure show", allow: readSignedIn, cell: func(w *authzWorld, a *matrixActor) matrixCell {
+		{name: "structure show", path: "structure show", allow: readAnyone, note: "anonymous: the public fields only (no address, APE, adhesion, référent; never members)", cell: func(w *authzWorld, a *matrixActor) matrixCell {
 			return matrixCell{args: json("structure", "show", matrixID(w.a.ID))}
 		}},
 		{name: "structure members", path: "structure members", allow: readMembers, cell: func(w *authzWorld, a *matrixActor) matrixCell {
@@ -168,8 +168,22 @@ func matrixRows() []matrixRow {
 		{name: "mail list", path: "mail list", allow: readManagers, cell: func(w *authzWorld, a *matrixActor) matrixCell {
 			return matrixCell{args: json("mail", "list")}
 		}},
+		{name: "settings list", path: "settings list", allow: readManagers, cell: func(w *authzWorld, a *matrixActor) matrixCell {
+			return matrixCell{args: json("settings", "list")}
+		}},
+		{name: "settings get", path: "settings get", allow: readManagers, cell: func(w *authzWorld, a *matrixActor) matrixCell {
+			return matrixCell{args: json("settings", "get", domain.SettingMailLanguage)}
+		}},
 
 		// Changes: each cell has its own target.
+		{name: "settings set", path: "settings set", allow: allowManagers, cell: func(w *authzWorld, a *matrixActor) matrixCell {
+			// The other language than the one set, so that an allowed run changes it.
+			value := "en"
+			if w.settingsState() == domain.SettingMailLanguage+"=en" {
+				value = "fr"
+			}
+			return matrixCell{args: []string{"settings", "set", domain.SettingMailLanguage, value}, state: w.settingsState}
+		}},
 		{name: "structure create", path: "structure create", allow: allowManagers, cell: func(w *authzWorld, a *matrixActor) matrixCell {
 			name := fmt.Sprintf("Créée par %s %03d", a.key, w.next())
 			return matrixCell{args: []string{"structure", "create", "--name", name, "--address", "2 rue Lormand", "--postal-code", "64100", "--city", "Bayonne"},

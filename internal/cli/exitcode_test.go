@@ -69,12 +69,12 @@ func TestExitCodes(t *testing.T) {
 		env := clitest.NewEnv(t)
 		env.DB = dsn
 
-		// A database nobody is signed in to: reading is refused with 4 and a way out.
+		// A database nobody is signed in to: reading is refused with 4 and a way out (finding a
+		// structure is public: see TestAnonymousStructureSearchShowsPublicFields).
 		clitest.Must(t, env, "init")
 		for _, args := range [][]string{
-			{"structure", "search", "x"},
-			{"structure", "list"},
-			{"structure", "show", "1"},
+			{"user", "list"},
+			{"request", "list"},
 			{"whoami"},
 			{"structure", "create", "--name", "Anonyme", "--address", "1 rue de la Paix"},
 		} {
@@ -153,8 +153,10 @@ func TestExitCodes(t *testing.T) {
 				t.Errorf("%s: the message should name the field %v:\n%s", tt.name, tt.field, r.Stderr)
 			}
 		}
-		// A structure reference that is neither an id nor a SIRET is invalid input too.
-		clitest.Run(t, env, "structure", "show", "abc").Want(t, cmdutil.ExitInvalid)
+		// A structure reference that is neither an id, a SIRET, a SIREN nor a name is invalid
+		// input too; a name no structure has is not found.
+		clitest.Run(t, env, "structure", "show", "12-34").Want(t, cmdutil.ExitInvalid)
+		clitest.Run(t, env, "structure", "show", "abc").Want(t, cmdutil.ExitNotFound)
 
 		// Nothing of the failed commands was written.
 		r = clitest.Must(t, env, "structure", "list", "-o", "json")

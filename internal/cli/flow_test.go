@@ -44,6 +44,7 @@ func TestSeedFlowThroughTheCommandLine(t *testing.T) {
 		env := clitest.NewEnv(t)
 		env.DB = dsn
 		clitest.SignIn(t, env)
+		clitest.Must(t, env, "settings", "set", "mail.language", "en") // the subjects below are English
 		admin := clitest.AdminEmail
 		siret := domain.MakeSIRET("44306184", "0004")
 		spaced := siret[:3] + " " + siret[3:6] + " " + siret[6:9] + " " + siret[9:]

@@ -402,3 +402,53 @@ func TestUserImportOnePersonTwoStructures(t *testing.T) {
 		}
 	})
 }
+
+// Imports audit every person they attach, on the structure joined, and every structure they
+// create, so that `audit list --structure S` tells the whole story of S; a re-run that changes
+// nothing records nothing more.
+func TestImportsAuditEachPersonAndStructure(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		w := newImportWorld(t, dsn)
+		clitest.Must(t, w.env, "structure", "import", importSample("structures.csv"))
+		r := clitest.Must(t, w.env, "audit", "list", "--structure", importHorizons, "-o", "json")
+		var events []struct {
+			Action  string         `json:"action"`
+			Target  string         `json:"target"`
+			Details map[string]any `json:"details"`
+		}
+		if err := json.Unmarshal([]byte(r.Stdout), &events); err != nil {
+			t.Fatalf("%v\n%s", err, r)
+		}
+		if len(events) != 1 || events[0].Action != "structure.create" || events[0].Details["siret"] != importHorizons || events[0].Details["line"] == nil {
+			t.Errorf("a structure created by an import, its audit trail: %+v", events)
+		}
+
+		clitest.Must(t, w.env, "user", "import", "--source", "synapse", importSample("users-synapse.csv"), "--batch-size", "5")
+		r = clitest.Must(t, w.env, "audit", "list", "--structure", importHorizons, "-o", "json")
+		events = nil
+		if err := json.Unmarshal([]byte(r.Stdout), &events); err != nil {
+			t.Fatalf("%v\n%s", err, r)
+		}
+		var people []string
+		for _, e := range events {
+			if e.Action == "member.import" {
+				people = append(people, e.Target)
+				if e.Details["source"] != "synapse" || e.Details["created"] != true || e.Details["line"] == nil {
+					t.Errorf("member.import details: %+v", e.Details)
+				}
+			}
+		}
+		if !slices.Contains(people, "claire.martin@horizons.example") || !slices.Contains(people, "paul.leroy@horizons.example") {
+			t.Errorf("audit list --structure %s lacks the people the import attached: %v\n%s", importHorizons, people, r)
+		}
+		total := "SELECT COUNT(*) FROM audit_events WHERE action = 'member.import'"
+		if n := w.count(t, total); n != 12 {
+			t.Errorf("%d member.import events for 12 people attached, want 12", n)
+		}
+		// A re-run attaches nobody and records nothing.
+		clitest.Must(t, w.env, "user", "import", "--source", "synapse", importSample("users-synapse.csv"))
+		if n := w.count(t, total); n != 12 {
+			t.Errorf("a re-run that attached nobody wrote %d member.import events", n-12)
+		}
+	})
+}

@@ -31,11 +31,15 @@ func outbox(t *testing.T, env clitest.Env) []outboxMail {
 func wantIn(t *testing.T, r clitest.Result, parts ...string) {
 	t.Helper()
 	for _, p := range parts {
-		if !strings.Contains(r.Stderr, p) {
+		if p = frenchSpaces.Replace(p); !strings.Contains(r.Stderr, p) {
 			t.Errorf("stderr lacks %q:\n%s", p, r)
 		}
 	}
 }
+
+// frenchSpaces puts the non-breaking spaces of French typography where expectations write plain
+// ones: U+00A0 before ":" and inside « », U+202F before ";" "?" "!".
+var frenchSpaces = strings.NewReplacer(" :", "\u00a0:", " ;", "\u202f;", " ?", "\u202f?", " !", "\u202f!", "« ", "«\u00a0", " »", "\u00a0»")
 
 // With a French locale, profil speaks French: errors, usage errors, what commands did, the
 // questions it asks and the mails it writes. JSON keys stay as they are.
@@ -82,14 +86,14 @@ func TestFrenchLocale(t *testing.T) {
 	switch {
 	case got == nil:
 		t.Fatal("no mail to the person who asked")
-	case got.Subject != "Demande reçue : Lycée Jean Moulin":
+	case got.Subject != "Demande reçue\u00a0: Lycée Jean Moulin":
 		t.Errorf("subject = %q", got.Subject)
-	case !strings.HasPrefix(got.Body, "Bonjour Anne Martin,\n\nVotre demande de création de compte pour la structure « Lycée Jean Moulin » a bien été reçue.\n"),
+	case !strings.HasPrefix(got.Body, "Bonjour Anne Martin,\n\nVotre demande de création de compte pour la structure «\u00a0Lycée Jean Moulin\u00a0» a bien été reçue.\n"),
 		!strings.HasSuffix(got.Body, "\n-- \nCe message vous est envoyé par les comptes services. Merci de ne pas y répondre.\n"):
 		t.Errorf("body = %q", got.Body)
 	}
 	wantIn(t, clitest.Run(t, env, "request", "approve", "1").Want(t, cmdutil.ExitOK), "✓")
-	if r := clitest.Run(t, env, "request", "reject", "1", "--reason", "doublon").Want(t, cmdutil.ExitConflict); !strings.Contains(r.Stdout, "la demande n° 1 a déjà été acceptée le ") {
+	if r := clitest.Run(t, env, "request", "reject", "1", "--reason", "doublon").Want(t, cmdutil.ExitConflict); !strings.Contains(r.Stderr, "profil: la demande n° 1 a déjà été acceptée le ") || r.Stdout != "" {
 		t.Errorf("a second decision:\n%s", r)
 	}
 
@@ -143,22 +147,48 @@ func TestLocalePrecedence(t *testing.T) {
 	}
 }
 
-// Without a French locale, the mails are in English.
-func TestEnglishMail(t *testing.T) {
+// Mails follow the portal's language (`settings set mail.language`), French by default, not the
+// locale of the command that queues them: an English locale mails French users in French.
+func TestMailsInThePortalLanguage(t *testing.T) {
 	env := clitest.NewEnv(t)
 	env.DB = testdb.SQLite(t)
 	clitest.SignIn(t, env)
+	t.Setenv("LANG", "C")
 	siret := domain.MakeSIRET("44306184", "0004")
 	clitest.Must(t, env, "structure", "create", "--name", "Lycée Jean Moulin", "--siret", siret)
-	clitest.Must(t, env, "user", "register", "--email", "anne.martin@lp-moulin.fr", "--last-name", "Martin", "--first-name", "Anne",
-		"--structure", siret)
-	for _, m := range outbox(t, env) {
-		if m.To == "anne.martin@lp-moulin.fr" {
-			if m.Subject != "Request received: Lycée Jean Moulin" || !strings.HasPrefix(m.Body, "Hello Anne Martin,\n\nYour account request for the structure “Lycée Jean Moulin” has been received.\n") {
-				t.Errorf("mail = %+v", m)
-			}
-			return
-		}
+	if r := clitest.Must(t, env, "settings", "get", "mail.language"); r.Stdout != "fr\n" {
+		t.Errorf("settings get mail.language = %q, want the default fr", r.Stdout)
 	}
-	t.Fatal("no mail to the person who asked")
+	register := func(email, first string) outboxMail {
+		t.Helper()
+		clitest.Must(t, env, "user", "register", "--email", email, "--last-name", "Martin", "--first-name", first, "--structure", siret)
+		for _, m := range outbox(t, env) {
+			if m.To == email {
+				return m
+			}
+		}
+		t.Fatalf("no mail to %s", email)
+		return outboxMail{}
+	}
+	m := register("anne.martin@lp-moulin.fr", "Anne")
+	if m.Subject != "Demande reçue\u00a0: Lycée Jean Moulin" || !strings.HasPrefix(m.Body, "Bonjour Anne Martin,\n\n") {
+		t.Errorf("with LANG=C on a French portal, mail = %+v", m)
+	}
+
+	r := clitest.Must(t, env, "settings", "set", "mail.language", "en")
+	wantIn(t, r, "✓ mail.language: fr → en")
+	t.Setenv("LANG", "fr_FR.UTF-8")
+	m = register("luc.martin@lp-moulin.fr", "Luc")
+	if m.Subject != "Request received: Lycée Jean Moulin" || !strings.HasPrefix(m.Body, "Hello Luc Martin,\n\nYour account request for the structure “Lycée Jean Moulin” has been received.\n") {
+		t.Errorf("with LANG=fr_FR on an English portal, mail = %+v", m)
+	}
+	wantIn(t, clitest.Must(t, env, "settings", "set", "mail.language", "en"), "mail.language vaut déjà en")
+	wantIn(t, clitest.Run(t, env, "settings", "set", "mail.language", "de").Want(t, cmdutil.ExitInvalid), "valeurs possibles\u00a0: fr, en")
+	wantIn(t, clitest.Run(t, env, "settings", "get", "mail.langue").Want(t, cmdutil.ExitInvalid), "réglage inconnu")
+	if r := clitest.Must(t, env, "settings", "list"); !strings.Contains(r.Stdout, "mail.language") || !strings.Contains(r.Stdout, "langue des mails") {
+		t.Errorf("settings list in French:\n%s", r)
+	}
+	if r := clitest.Must(t, env, "settings", "list", "-o", "json"); !strings.Contains(r.Stdout, `"key": "mail.language"`) || !strings.Contains(r.Stdout, `"value": "en"`) {
+		t.Errorf("settings list -o json:\n%s", r)
+	}
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/profil-cli/profil/internal/cli/profile"
 	"github.com/profil-cli/profil/internal/cli/referent"
 	"github.com/profil-cli/profil/internal/cli/request"
+	"github.com/profil-cli/profil/internal/cli/settings"
 	"github.com/profil-cli/profil/internal/cli/structure"
 	"github.com/profil-cli/profil/internal/cli/token"
 	"github.com/profil-cli/profil/internal/cli/user"
@@ -53,7 +54,7 @@ It works on an embedded SQLite file by default (nothing to set up) or on a share
 database (--db postgres://…).`,
 		Example: `  profil demo                              # try it: a demo database, signed in as its gestionnaire
   profil structure search "cap metiers"
-  profil structure show "732 829 320 00074" -o json`,
+  profil structure show "183 300 011 00016" -o json`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		Version:       Version,
@@ -62,9 +63,7 @@ database (--db postgres://…).`,
 	root.SetIn(f.IO.In)
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)
-	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return cmdutil.FlagErrorf("usage.see_help", err, cmd.CommandPath())
-	})
+	root.SetFlagErrorFunc(flagError)
 
 	pf := root.PersistentFlags()
 	pf.String("db", "", "database: a file path, sqlite:PATH, or postgres://… (env PROFIL_DB; default $XDG_DATA_HOME/profil/profil.db)")
@@ -74,6 +73,7 @@ database (--db postgres://…).`,
 	pf.Bool("yes", false, "never prompt: fail where an answer is missing (scripts, cron)")
 	pf.Bool("no-color", false, "no colour (also when NO_COLOR is set)")
 	pf.BoolP("quiet", "q", false, "print only ids, or nothing, on success")
+	pf.Bool("verbose", false, "with an error, also print the system's or the database driver's own error (env PROFIL_VERBOSE)")
 	f.Flags = pf
 	_ = root.RegisterFlagCompletionFunc("output", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return []string{"table", "json", "yaml", "csv"}, cobra.ShellCompDirectiveNoFileComp
@@ -92,7 +92,10 @@ database (--db postgres://…).`,
 		}
 		f.AllowTemporaryPassword = cmd.Annotations[cmdutil.AnnotationTemporaryPassword] == "yes"
 		f.CreatesDatabase = cmd.Annotations[cmdutil.AnnotationCreatesDatabase] == "yes"
-		_, err = f.Format()
+		if _, err = f.Format(); err != nil && cmd.Flags().Lookup("file") != nil {
+			// -o names a format everywhere; a command that writes a file takes it with -f.
+			return cmdutil.FlagErrorf("output.not_a_format_file", cfg.Output, cfg.Output)
+		}
 		return err
 	}
 
@@ -113,7 +116,7 @@ database (--db postgres://…).`,
 	add(groupPeople, user.NewCmd(f), referent.NewCmd(f), audit.NewCmd(f))
 	add(groupPeople, export.NewCmd(f))
 	add(groupAccess, auth.NewCmdLogin(f), auth.NewCmdLogout(f), auth.NewCmdWhoami(f), token.NewCmd(f))
-	add(groupSetup, auth.NewCmdInit(f), auth.NewCmdDemo(f), dbcmd.NewCmd(f), mailcmd.NewCmd(f), newCmdVersion(f))
+	add(groupSetup, auth.NewCmdInit(f), auth.NewCmdDemo(f), dbcmd.NewCmd(f), mailcmd.NewCmd(f), settings.NewCmd(f), newCmdVersion(f))
 	refuseUnknownVerbs(root)
 	root.SetHelpCommandGroupID(groupSetup)
 	root.SetCompletionCommandGroupID(groupSetup)
@@ -198,7 +201,8 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	}
 	code := cmdutil.ExitCode(err)
 	// cobra's own argument errors ("unknown command", "accepts 1 arg") are usage errors.
-	if code == cmdutil.ExitError && isCobraUsageError(err) {
+	var detailed *cmdutil.DetailError
+	if code == cmdutil.ExitError && !errors.As(err, &detailed) && isCobraUsageError(err) {
 		code = cmdutil.ExitUsage
 	}
 	var silent *cmdutil.SilentError
@@ -208,10 +212,18 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 		fmt.Fprintln(f.IO.ErrOut, i18n.T("prompt.cancelled"))
 	default:
 		// Errors may quote what people typed, stored before control characters were refused.
-		fmt.Fprintf(f.IO.ErrOut, "profil: %s\n", output.Escape(err.Error()))
+		fmt.Fprintf(f.IO.ErrOut, "profil: %s\n", output.Escape(cmdutil.TranslateUsage(err).Error()))
+		if errors.As(err, &detailed) && detailed.Detail != nil {
+			if cfg, cerr := f.Config(); cerr == nil && cfg.Verbose {
+				fmt.Fprintln(f.IO.ErrOut, output.Escape(i18n.T("error.detail", detailed.Detail)))
+			}
+		}
 		var unknownVerb unknownVerbError
 		if code == cmdutil.ExitUsage && cmd != nil && (errors.As(err, &unknownVerb) || strings.Contains(err.Error(), "unknown command")) {
 			fmt.Fprintln(f.IO.ErrOut, i18n.T("usage.run_help", cmd.CommandPath()))
+		}
+		if hint := singleDashHint(cmd, args); hint != "" && code == cmdutil.ExitUsage {
+			fmt.Fprintln(f.IO.ErrOut, hint)
 		}
 	}
 	return code

@@ -241,7 +241,7 @@ func TestSessionIsPerDatabase(t *testing.T) {
 
 			clitest.Must(t, a, "whoami")
 			clitest.Run(t, b, "whoami").Want(t, cmdutil.ExitForbidden)
-			clitest.Run(t, b, "structure", "search", "x").Want(t, cmdutil.ExitForbidden)
+			clitest.Run(t, b, "request", "list").Want(t, cmdutil.ExitForbidden)
 
 			// Signing out of B does not sign out of A.
 			clitest.Must(t, b, "logout")

@@ -129,3 +129,111 @@ func TestStructureSearch(t *testing.T) {
 		clitest.Run(t, env, "structure", "search", "greta", "--kind", "bakery").Want(t, 6)
 	})
 }
+
+// Anyone may look for the structure to register in, signed in or not, and sees only its public
+// fields: never its address, APE, adhesion, référent or members.
+func TestAnonymousStructureSearchShowsPublicFields(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		env := demoEnv(t, dsn)
+		clitest.Must(t, env, "logout")
+		r := clitest.Must(t, env, "structure", "search", "afpa", "-o", "json")
+		var found []map[string]any
+		if err := json.Unmarshal([]byte(r.Stdout), &found); err != nil || len(found) != 1 {
+			t.Fatalf("anonymous search afpa: %v\n%s", err, r)
+		}
+		st := found[0]
+		if st["name"] != afpa || st["city"] != "Bègles" || st["department"] != "33" || st["siret"] != domain.MakeSIRET(afpaSIREN, afpaNIC) {
+			t.Errorf("anonymous search lacks public fields: %v", st)
+		}
+		for _, private := range []string{"referent_email", "address", "ape", "postal_code"} {
+			if st[private] != "" {
+				t.Errorf("anonymous search shows %s: %v", private, st[private])
+			}
+		}
+		if strings.Contains(r.Stdout, "anne.martin") {
+			t.Errorf("anonymous search shows the référente:\n%s", r)
+		}
+		r = clitest.Must(t, env, "structure", "show", "824 228 142")
+		if !strings.Contains(r.Stdout, afpa) || !strings.Contains(r.Stdout, "Bègles") || strings.Contains(r.Stdout, "anne.martin") ||
+			strings.Contains(r.Stdout, "Mendès") || strings.Contains(r.Stdout, "Address") || strings.Contains(r.Stdout, "Référent") {
+			t.Errorf("anonymous show by SIREN: want the public fields only:\n%s", r)
+		}
+		if r := clitest.Must(t, env, "structure", "search", "afpa"); !strings.Contains(r.Stdout, afpa) || strings.Contains(r.Stdout, "RÉFÉRENT") {
+			t.Errorf("anonymous search, the table: no référent column:\n%s", r)
+		}
+		if names := searchNames(t, env, "structure", "list"); len(names) != 10 {
+			t.Errorf("anonymous list: %d structures, want the 10 of the demo", len(names))
+		}
+		clitest.Run(t, env, "structure", "members", "824 228 142").Want(t, 4)
+		clitest.Run(t, env, "user", "list", "--structure", "824 228 142").Want(t, 4)
+		// What search shows is what register takes: the SIRET, the SIREN or the id.
+		r = clitest.Must(t, env, "user", "register", "--email", "nouvelle@afpa-demo.fr", "--last-name", "Nouvelle",
+			"--first-name", "Inès", "--structure", "824 228 142")
+		if !strings.Contains(r.Stderr, afpa) {
+			t.Errorf("register with the SIREN search shows:\n%s", r)
+		}
+	})
+}
+
+// A 9-digit argument where a structure is expected is a SIREN: the company's one establishment,
+// or the list to choose from (exit 5), in English and in French.
+func TestStructureArgumentSIREN(t *testing.T) {
+	env := demoEnv(t, testdb.SQLite(t))
+	r := clitest.Must(t, env, "structure", "show", "824228142", "-o", "json")
+	if !strings.Contains(r.Stdout, `"name": "`+afpa+`"`) {
+		t.Errorf("show SIREN: want AFPA:\n%s", r)
+	}
+	second := domain.MakeSIRET(afpaSIREN, "0200")
+	clitest.Must(t, env, "structure", "create", "--siret", second, "--name", "AFPA Pessac", "--address", "1 avenue de Canéjan",
+		"--postal-code", "33600", "--city", "Pessac")
+	for _, tt := range []struct{ lang, want string }{
+		{"C", "the SIREN 824 228 142 has 2 establishments, give the SIRET of one: 824 228 142 01072 AFPA Bordeaux Bègles; " + view.FormatSIRET(second) + " AFPA Pessac"},
+		{"fr_FR.UTF-8", "le SIREN 824 228 142 a 2 établissements, donnez le SIRET de l'un d'eux : 824 228 142 01072 AFPA Bordeaux Bègles"},
+	} {
+		t.Setenv("LANG", tt.lang)
+		for _, args := range [][]string{
+			{"structure", "show", "824228142"},
+			{"structure", "members", "824 228 142"},
+			{"export", "users", "--structure", "824228142"},
+		} {
+			r = clitest.Run(t, env, args...).Want(t, 5)
+			if !strings.Contains(r.Stderr, frenchSpaces.Replace(tt.want)) {
+				t.Errorf("%s %v: want %q\n%s", tt.lang, args, tt.want, r)
+			}
+		}
+	}
+	t.Setenv("LANG", "C")
+	if r = clitest.Run(t, env, "structure", "show", "123456782").Want(t, 3); !strings.Contains(r.Stderr, "no structure has the SIREN 123 456 782") {
+		t.Errorf("unknown SIREN:\n%s", r)
+	}
+	clitest.Run(t, env, "structure", "show", "824228143").Want(t, 6) // a typo: the Luhn key does not match
+	if r = clitest.Run(t, env, "structure", "show", "#824228142").Want(t, 3); !strings.Contains(r.Stderr, "#824228142") {
+		t.Errorf("#id stays an id:\n%s", r)
+	}
+}
+
+// A structure may be named by its name or acronym, accents and case aside; a name several
+// structures share lists them (exit 5), a name none has is not found (exit 3). English, French.
+func TestStructureArgumentName(t *testing.T) {
+	env := demoEnv(t, testdb.SQLite(t))
+	for _, ref := range []string{"afpa bordeaux begles", "AFPA BORDEAUX BÈGLES", "afpa"} {
+		if r := clitest.Must(t, env, "structure", "show", ref, "-o", "json"); !strings.Contains(r.Stdout, `"name": "`+afpa+`"`) {
+			t.Errorf("show %q: want AFPA:\n%s", ref, r)
+		}
+	}
+	clitest.Must(t, env, "structure", "create", "--name", "GRETA Sud Aquitaine", "--address", "1 rue de Pau", "--postal-code", "64000", "--city", "Pau")
+	for _, tt := range []struct{ lang, several, none string }{
+		{"C", `2 structures are named "greta sud aquitaine", give the SIRET or the id of one: 196 400 014 00268 GRETA Sud Aquitaine (Bayonne); #11 GRETA Sud Aquitaine (Pau)`,
+			`no structure is named "lycée inconnu" (see ` + "`profil structure search \"lycée inconnu\"`)"},
+		{"fr_FR.UTF-8", `2 structures s'appellent "greta sud aquitaine", donnez le SIRET ou le numéro de l'une d'elles`,
+			`aucune structure ne s'appelle "lycée inconnu"`},
+	} {
+		t.Setenv("LANG", tt.lang)
+		if r := clitest.Run(t, env, "structure", "members", "greta sud aquitaine").Want(t, 5); !strings.Contains(r.Stderr, frenchSpaces.Replace(tt.several)) {
+			t.Errorf("%s: a shared name, want %q:\n%s", tt.lang, tt.several, r)
+		}
+		if r := clitest.Run(t, env, "structure", "show", "lycée inconnu").Want(t, 3); !strings.Contains(r.Stderr, frenchSpaces.Replace(tt.none)) {
+			t.Errorf("%s: an unknown name, want %q:\n%s", tt.lang, tt.none, r)
+		}
+	}
+}

@@ -75,6 +75,9 @@ const maxHeaderPeek = 64 * 1024
 // unwraps to domain.ErrInvalid (exit 6).
 func NewReader(r io.Reader, cols []Column) (*Reader, error) {
 	br := bufio.NewReaderSize(r, maxHeaderPeek)
+	if err := notASpreadsheet(br); err != nil {
+		return nil, err
+	}
 	if b, err := br.Peek(len(bom)); err == nil && bytes.Equal(b, bom) {
 		_, _ = br.Discard(len(bom))
 	}
@@ -96,6 +99,26 @@ func NewReader(r io.Reader, cols []Column) (*Reader, error) {
 		return nil, err
 	}
 	return rd, nil
+}
+
+// Signatures of the spreadsheets people give instead of their CSV export: a ZIP archive
+// (Excel's .xlsx, OpenDocument's .ods) or an OLE2 compound file (Excel 97-2003's .xls).
+var (
+	zipMagic  = []byte("PK\x03\x04")
+	ole2Magic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
+)
+
+// notASpreadsheet recognises a workbook by its content, whatever its name, and says how to
+// save it as the CSV an import reads.
+func notASpreadsheet(br *bufio.Reader) error {
+	head, _ := br.Peek(512)
+	switch {
+	case bytes.HasPrefix(head, zipMagic) && bytes.Contains(head, []byte("application/vnd.oasis.opendocument.spreadsheet")):
+		return domain.Errorf(domain.ErrInvalid, "csv.is_ods")
+	case bytes.HasPrefix(head, zipMagic), bytes.HasPrefix(head, ole2Magic):
+		return domain.Errorf(domain.ErrInvalid, "csv.is_excel")
+	}
+	return nil
 }
 
 // peekLine returns the first line of the buffered input that is not blank, without consuming

@@ -1,6 +1,8 @@
 package csvin
 
 import (
+	"archive/zip"
+	"bytes"
 	"errors"
 	"io"
 	"strings"
@@ -319,5 +321,46 @@ func TestReaderQuoteNeverClosed(t *testing.T) {
 	}
 	if _, err := rd.Read(); !errors.As(err, &le) || le.Line != 3 {
 		t.Fatalf("a stray quote on the last line: %v, want bad line 3", err)
+	}
+}
+
+// A workbook given instead of its CSV export is recognised by its content, whatever its name,
+// and the error says how to save it as CSV.
+func TestSpreadsheetsAreRecognised(t *testing.T) {
+	zipped := func(first, body string, store bool) []byte {
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		method := zip.Deflate
+		if store {
+			method = zip.Store
+		}
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: first, Method: method})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = w.Write([]byte(body))
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	xls := append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, make([]byte, 504)...)
+	for _, tt := range []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"xlsx", zipped("[Content_Types].xml", "<Types/>", false), "Excel workbook"},
+		{"xls", xls, "Excel workbook"},
+		{"ods", zipped("mimetype", "application/vnd.oasis.opendocument.spreadsheet", true), "OpenDocument spreadsheet"},
+	} {
+		_, err := NewReader(bytes.NewReader(tt.data), testCols)
+		if !errors.Is(err, domain.ErrInvalid) || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "CSV") {
+			t.Errorf("%s: got %v, want an invalid-input error naming %q and CSV", tt.name, err, tt.want)
+		}
+	}
+	// A CSV starting with letters P and K is still a CSV.
+	if _, err := NewReader(strings.NewReader("PK,email,last_name\n1,a@b.fr,B\n"), testCols); err != nil {
+		t.Errorf("a CSV whose first header is PK: %v", err)
 	}
 }

@@ -110,6 +110,14 @@ func (r Retention) Cutoff(now time.Time) time.Time {
 	return time.Time{}
 }
 
+// retentionSetting checks the value of a retention setting and returns it as stored ("5y").
+func retentionSetting(key string) func(string) (string, error) {
+	return func(v string) (string, error) {
+		r, err := ParseRetention(key, v)
+		return r.String(), err
+	}
+}
+
 // ParseRetention reads a retention: "forever", or a whole number of days, months or years
 // ("400d", "18m", "5y"), at least one day. field names the setting in the message.
 func ParseRetention(field, s string) (Retention, error) {

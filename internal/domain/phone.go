@@ -4,7 +4,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/nyaruka/phonenumbers"
+	"github.com/profil-cli/profil/internal/domain/phonedata"
 )
 
 const reasonPhone = "phone.invalid"
@@ -21,7 +21,7 @@ var overseasPhoneRegions = []string{"GP", "MQ", "GF", "RE", "YT", "PM"}
 // nationalCallingCodes are the country calling codes of the French numbering plan: from
 // anywhere in it, their numbers are dialled with a leading 0, so they are shown that way.
 // Saint-Pierre-et-Miquelon (+508) has a plan of its own and is shown internationally.
-var nationalCallingCodes = map[int32]bool{
+var nationalCallingCodes = map[int]bool{
 	33:  true, // metropolitan France
 	262: true, // La Réunion, Mayotte
 	590: true, // Guadeloupe, Saint-Barthélemy, Saint-Martin
@@ -43,15 +43,12 @@ func NormalizePhone(s string) (string, error) {
 	if strings.ContainsFunc(s, notPhoneRune) {
 		return "", Invalid("phone", s, reasonPhone)
 	}
-	n, err := phonenumbers.ParseAndKeepRawInput(s, "FR")
+	n, source, err := phonedata.Parse(s, "FR")
 	if err != nil {
 		return "", Invalid("phone", s, reasonPhone)
 	}
-	typedNationally := n.GetCountryCodeSource() == phonenumbers.PhoneNumber_FROM_DEFAULT_COUNTRY
-	// The raw input was kept only to learn how the number was typed. Format returns it
-	// instead of E.164 when the national number is all zeros ("00800 0000 0000").
-	n.RawInput = nil
-	valid := phonenumbers.IsValidNumber(n)
+	typedNationally := source == phonedata.FromDefaultCountry
+	valid := n.Valid()
 
 	// French overseas departments are dialled from France with a leading 0 like any French
 	// number, so a number typed the French way may be overseas. The French metadata also
@@ -61,15 +58,15 @@ func NormalizePhone(s string) (string, error) {
 	// every region accepts, stay French.
 	var national string
 	switch {
-	case valid && n.GetCountryCode() == 33 && isFixedLine(n):
-		national = "0" + phonenumbers.GetNationalSignificantNumber(n)
+	case valid && n.CC == 33 && n.Type() == phonedata.FixedLine:
+		national = "0" + n.NSN
 	case !valid && typedNationally:
 		national = s
 	}
 	if national != "" {
 		for _, region := range overseasPhoneRegions {
-			m, err := phonenumbers.Parse(national, region)
-			if err == nil && phonenumbers.IsValidNumber(m) {
+			m, _, err := phonedata.Parse(national, region)
+			if err == nil && m.Valid() {
 				return e164(s, m)
 			}
 		}
@@ -81,8 +78,8 @@ func NormalizePhone(s string) (string, error) {
 }
 
 // e164 formats n, read from s, as E.164, refusing numbers too long for it.
-func e164(s string, n *phonenumbers.PhoneNumber) (string, error) {
-	e := phonenumbers.Format(n, phonenumbers.E164)
+func e164(s string, n phonedata.Number) (string, error) {
+	e := n.E164()
 	if len(e)-len("+") > maxE164Digits {
 		return "", Invalid("phone", s, reasonPhone)
 	}
@@ -93,7 +90,8 @@ func e164(s string, n *phonenumbers.PhoneNumber) (string, error) {
 // the French numbering plan, overseas departments included, in national format
 // ("05 56 00 00 00", "0590 12 34 56"), others in international format ("+32 2 555 12 12"),
 // since they cannot be dialled from France without their country code. Input that is not a
-// valid number is returned unchanged, so that nothing stored is ever hidden.
+// valid number, or holds characters NormalizePhone refuses, is returned unchanged, so that
+// nothing stored is ever hidden.
 //
 // Metropolitan numbers (+33 and nine digits), nearly every number stored, are grouped here
 // without the phone library, which costs more than the rest of an export's row. For a valid
@@ -107,14 +105,14 @@ func FormatPhoneNational(e164 string) string {
 	if s, ok := formatMetropolitan(e164); ok {
 		return s
 	}
-	n, err := phonenumbers.Parse(e164, "FR")
-	if err != nil || !phonenumbers.IsValidNumber(n) {
+	if strings.ContainsFunc(e164, notPhoneRune) {
 		return e164
 	}
-	if nationalCallingCodes[n.GetCountryCode()] {
-		return phonenumbers.Format(n, phonenumbers.NATIONAL)
+	n, _, err := phonedata.Parse(e164, "FR")
+	if err != nil || !n.Valid() {
+		return e164
 	}
-	return phonenumbers.Format(n, phonenumbers.INTERNATIONAL)
+	return n.Format(nationalCallingCodes[n.CC])
 }
 
 // notPhoneRune reports whether r cannot appear in a phone number as people write it:
@@ -124,15 +122,6 @@ func notPhoneRune(r rune) bool {
 		return false
 	}
 	return !strings.ContainsRune("+.-/()", r)
-}
-
-// isFixedLine reports whether n is a geographic number.
-func isFixedLine(n *phonenumbers.PhoneNumber) bool {
-	switch phonenumbers.GetNumberType(n) {
-	case phonenumbers.FIXED_LINE, phonenumbers.FIXED_LINE_OR_MOBILE:
-		return true
-	}
-	return false
 }
 
 // formatMetropolitan formats "+33" and nine digits as "0X XX XX XX XX"; special-rate numbers

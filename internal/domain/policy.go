@@ -15,7 +15,8 @@ type Action string
 
 // The actions of profil.
 const (
-	StructureRead     Action = "structure.read" // show, search, list
+	StructureRead     Action = "structure.read"   // show, search, list
+	StructurePublic   Action = "structure.public" // show, search, list: the public fields only
 	StructureCreate   Action = "structure.create"
 	StructureUpdate   Action = "structure.update"
 	StructureAdhesion Action = "structure.adhesion"
@@ -47,6 +48,8 @@ const (
 	UserData          Action = "user.data"  // everything held on a person (RGPD access)
 	UserErase         Action = "user.erase" // anonymise a person (RGPD erasure)
 	AuditPrune        Action = "audit.prune"
+	SettingsRead      Action = "settings.read"
+	SettingsWrite     Action = "settings.set"
 )
 
 // Who is the kind of actor a rule lets through, as the key of its description in messages. Gestionnaires pass every rule but Anyone's
@@ -77,6 +80,7 @@ type Rule struct {
 // Policy is the table. Gestionnaires may do everything signed-in users may.
 var Policy = map[Action]Rule{
 	StructureRead:     {SignedIn, false, "policy.structure_read"},
+	StructurePublic:   {Anyone, false, "policy.structure_public"},
 	StructureCreate:   {Managers, true, "policy.structure_create"},
 	StructureUpdate:   {Managers, true, "policy.structure_update"},
 	StructureAdhesion: {Managers, true, "policy.structure_adhesion"},
@@ -108,6 +112,16 @@ var Policy = map[Action]Rule{
 	UserData:          {Self, false, "policy.user_data"},
 	UserErase:         {Managers, true, "policy.user_erase"},
 	AuditPrune:        {Managers, true, "policy.audit_prune"},
+	SettingsRead:      {Managers, false, "policy.settings_read"},
+	SettingsWrite:     {Managers, true, "policy.settings_set"},
+}
+
+// PublicStructure keeps of st what anyone may see, signed in or not, to find the structure to
+// register in: id, SIRET, name, acronym, city, département and kinds. Address, APE, adhesion
+// and référent stay with signed-in users; members are never public.
+func PublicStructure(st Structure) Structure {
+	return Structure{ID: st.ID, SIRET: st.SIRET, Name: st.Name, Acronym: st.Acronym, City: st.City,
+		Department: st.Department, Kinds: st.Kinds, CreatedAt: st.CreatedAt, UpdatedAt: st.UpdatedAt}
 }
 
 // Subject is what an action is about, as the use case loaded it.

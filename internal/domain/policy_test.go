@@ -30,8 +30,8 @@ func TestRefusalsInFrench(t *testing.T) {
 	}{
 		{Authorize(member, StructureCreate, Subject{}), "il faut être gestionnaire pour créer une structure"},
 		{Authorize(member, MembersRead, Subject{}), "il faut être membre de la structure ou gestionnaire pour voir les membres de cette structure"},
-		{Authorize(Anonymous, AuditRead, Subject{}), "vous n'êtes pas connecté : lancez `profil login` (ou passez --token)"},
-		{Authorize(Actor{UserID: 7, Scope: ScopeRead}, StructureUpdate, Subject{}), "ce jeton d'API est en lecture seule : il ne peut pas modifier une structure"},
+		{Authorize(Anonymous, AuditRead, Subject{}), "vous n'êtes pas connecté\u00a0: lancez `profil login` (ou passez --token)"},
+		{Authorize(Actor{UserID: 7, Scope: ScopeRead}, StructureUpdate, Subject{}), "ce jeton d'API est en lecture seule\u00a0: il ne peut pas modifier une structure"}, // French typography: a non-breaking space before ":"
 	} {
 		if tt.err == nil || tt.err.Error() != tt.want {
 			t.Errorf("refusal = %v, want %q", tt.err, tt.want)

@@ -273,3 +273,176 @@ func TestReviewOnARealTerminal(t *testing.T) {
 	}
 	t.Logf("review on a real terminal: %s", time.Since(start).Round(time.Millisecond))
 }
+
+// reviewScript writes a shell script that runs `profil request review` (with args) in the
+// environment of h (and TERM=screen, without the CI variable that forbids prompts), writes its
+// exit code to the returned file, then sleeps so that the screen can still be read.
+func reviewScript(t *testing.T, h *home, dir string, args ...string) (script, exitFile string) {
+	t.Helper()
+	return commandScript(t, h, dir, nil, append([]string{"request", "review"}, args...)...)
+}
+
+// commandScript is reviewScript for any command, with extra environment variables (later ones
+// win, as env does).
+func commandScript(t *testing.T, h *home, dir string, extraEnv []string, args ...string) (script, exitFile string) {
+	t.Helper()
+	exitFile = filepath.Join(dir, "exit")
+	var b strings.Builder
+	b.WriteString("#!/bin/sh\nenv -i")
+	for _, kv := range append(append(slices.Clone(h.env), "TERM=screen"), extraEnv...) {
+		b.WriteString(" " + shellQuote(kv))
+	}
+	b.WriteString(" " + shellQuote(binary))
+	for _, a := range args {
+		b.WriteString(" " + shellQuote(a))
+	}
+	fmt.Fprintf(&b, "\necho $? > %s\nexec sleep 3600\n", shellQuote(exitFile))
+	script = filepath.Join(dir, "review.sh")
+	if err := os.WriteFile(script, []byte(b.String()), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	return script, exitFile
+}
+
+// exitCode waits for the exit code the script of reviewScript writes.
+func (s *screen) exitCode(exitFile string) string {
+	s.t.Helper()
+	deadline := time.Now().Add(tmuxWait)
+	for {
+		if code, err := os.ReadFile(exitFile); err == nil && len(code) > 0 {
+			return strings.TrimSpace(string(code))
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("profil request review did not exit; the terminal shows:\n%s", s.capture(true))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestReviewEscAndCtrlCOnARealTerminal presses Esc in the profile picker and in the reason
+// (back to the choices, nothing decided), then Ctrl-C at the choices: the review stops with
+// exit 130 and every request is still pending.
+func TestReviewEscAndCtrlCOnARealTerminal(t *testing.T) {
+	requireTmux(t)
+	dir := t.TempDir()
+	h := newHome(t, filepath.Join(dir, "profil.db"))
+	h.must("", "demo")
+	out := h.must("", "request", "list", "-o", "json")
+	var queue []struct {
+		ID     int64  `json:"id"`
+		Status string `json:"status"`
+	}
+	if err := json.Unmarshal([]byte(out), &queue); err != nil || len(queue) == 0 {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	first := queue[0]
+	script, exitFile := reviewScript(t, h, dir)
+	s := newScreen(t, script)
+	ask := fmt.Sprintf("Request %d — your decision?", first.ID)
+
+	// Esc in the profile picker: back to the choices.
+	s.waitText(ask, "> Approve\n")
+	s.keys("Down")
+	s.waitText(ask, "> Approve with profiles…")
+	s.keys("Enter")
+	s.waitText("Profiles to grant in", "> [ ]  rafael.of-catalogue")
+	s.keys("Space")
+	s.waitText("Profiles to grant in", "> [x]  rafael.of-catalogue")
+	s.keys("Escape")
+	s.waitText(ask, "> Approve\n")
+
+	// Esc in the reason: back to the choices.
+	s.keys("Down", "Down")
+	s.waitText(ask, "> Reject…")
+	s.keys("Enter")
+	why := fmt.Sprintf("Why reject request %d?", first.ID)
+	s.waitText("", why)
+	s.typeText("pas sûr")
+	s.waitText(why, "pas sûr")
+	s.keys("Escape")
+	s.waitText(ask, "> Approve\n")
+
+	// Ctrl-C: exit 130, nothing decided.
+	s.keys("C-c")
+	s.waitText("", "interrupted: the decisions above are taken")
+	if code := s.exitCode(exitFile); code != "130" {
+		t.Fatalf("exit %s after Ctrl-C, want 130; the terminal shows:\n%s", code, s.capture(true))
+	}
+	out = h.must("", "request", "list", "-o", "json")
+	var after []struct {
+		ID     int64  `json:"id"`
+		Status string `json:"status"`
+	}
+	if err := json.Unmarshal([]byte(out), &after); err != nil || len(after) != len(queue) {
+		t.Fatalf("after Esc and Ctrl-C the queue is %s (%v), want the %d requests still pending", out, err, len(queue))
+	}
+}
+
+// TestFrenchQuestionsOnARealTerminal: in French, the lists of `request review` give their keys
+// in French, Esc goes back there too, and a yes/no question says (o/N) and takes "oui".
+func TestFrenchQuestionsOnARealTerminal(t *testing.T) {
+	requireTmux(t)
+	dir := t.TempDir()
+	h := newHome(t, filepath.Join(dir, "profil.db"))
+	h.must("", "demo")
+	fr := []string{"LANG=fr_FR.UTF-8"}
+
+	t.Run("review", func(t *testing.T) {
+		sub := t.TempDir()
+		script, exitFile := commandScript(t, h, sub, fr, "request", "review")
+		s := newScreen(t, script)
+		s.waitText("votre décision", "flèches pour aller", "Échap pour revenir", "> Accepter")
+		s.keys("Down", "Enter")
+		s.waitText("Profils à attribuer", "espace pour cocher", "> [ ]  rafael.of-catalogue")
+		s.keys("Escape")
+		s.waitText("votre décision", "> Accepter")
+		s.keys("Down", "Down", "Down", "Down", "Enter")
+		if code := s.exitCode(exitFile); code != "0" {
+			t.Fatalf("exit %s after Quitter; the terminal shows:\n%s", code, s.capture(true))
+		}
+	})
+
+	t.Run("yes/no", func(t *testing.T) {
+		out := h.must("", "-q", "token", "create", "--name", "essai")
+		var id string
+		for _, f := range strings.Fields(out) {
+			if _, err := fmt.Sscan(f, new(int)); err == nil {
+				id = f
+			}
+		}
+		list := h.must("", "token", "list", "-o", "json")
+		var tokens []struct {
+			ID     int64  `json:"id"`
+			Name   string `json:"name"`
+			Status string `json:"status"`
+		}
+		if err := json.Unmarshal([]byte(list), &tokens); err != nil {
+			t.Fatal(err)
+		}
+		for _, tok := range tokens {
+			if tok.Name == "essai" {
+				id = fmt.Sprint(tok.ID)
+			}
+		}
+		if id == "" {
+			t.Fatalf("no token essai:\n%s", list)
+		}
+		sub := t.TempDir()
+		script, exitFile := commandScript(t, h, sub, fr, "token", "revoke", id)
+		s := newScreen(t, script)
+		s.waitText("", "(o/N)")
+		s.typeText("peut-être")
+		s.keys("Enter")
+		s.waitText("", "répondez o (oui) ou n (non)")
+		s.keys("C-u")
+		s.typeText("oui")
+		s.keys("Enter")
+		if code := s.exitCode(exitFile); code != "0" {
+			t.Fatalf("exit %s after oui; the terminal shows:\n%s", code, s.capture(true))
+		}
+		list = h.must("", "token", "list", "-o", "json")
+		if !strings.Contains(list, `"status": "revoked"`) {
+			t.Errorf("the token was not revoked after oui:\n%s", list)
+		}
+	})
+}

@@ -49,7 +49,6 @@ var catalogue = map[string]message{
 	"siret.checksum": {"checksum does not match (check for a typo)", "la clé de contrôle ne correspond pas (vérifiez la saisie)"},
 
 	"structure_ref.empty": {"is required: give its id or SIRET", "est obligatoire : donnez son numéro ou son SIRET"},
-	"structure_ref.shape": {"must be an id (42) or a 14-digit SIRET", "doit être un numéro (42) ou un SIRET de 14 chiffres"},
 
 	"structure.kind_invalid":     {"must be one of training-org, prescriber, employer", "doit être training-org, prescriber ou employer"},
 	"structure.name_too_long":    {"is longer than 200 characters", "dépasse 200 caractères"},
@@ -557,9 +556,6 @@ var catalogue = map[string]message{
 	"demo.referent": {
 		"  the référente of AFPA Bordeaux Bègles is %s, same password\n",
 		"  la référente de l'AFPA Bordeaux Bègles est %s, même mot de passe\n"},
-	"demo.try": {
-		"Try:\n  profil structure search \"cap metiers\"\n  profil request list\n  profil structure members %s",
-		"Essayez :\n  profil structure search \"cap metiers\"\n  profil request list\n  profil structure members %s"},
 	"init.flags_without_email":      {"--admin-name and --password-stdin go with --admin-email", "--admin-name et --password-stdin vont avec --admin-email"},
 	"init.name_required":            {"--admin-name is required with --admin-email", "--admin-name est obligatoire avec --admin-email"},
 	"init.ready":                    {"✓ database %s ready (schema version %d)", "✓ base %s prête (schéma en version %d)"},
@@ -588,13 +584,7 @@ var catalogue = map[string]message{
 	"audit.action_invalid": {
 		`must be an action such as request.approve, or a family ending with a dot such as "request."`,
 		`doit être une action comme request.approve, ou une famille finissant par un point comme "request."`},
-	"audit.empty": {"no audit event matches", "aucun événement d'audit ne correspond"},
-	"since.empty": {
-		"is empty: give a date (2026-11-23, 23/11/2026) or a time ago (7d, 24h)",
-		"est vide : donnez une date (2026-11-23, 23/11/2026) ou une durée écoulée (7d, 24h)"},
-	"since.invalid": {
-		"must be a date (2026-11-23, 23/11/2026, 2026-11-23T08:00:00Z) or a time ago (30min, 24h, 7d, 2w)",
-		"doit être une date (2026-11-23, 23/11/2026, 2026-11-23T08:00:00Z) ou une durée écoulée (30min, 24h, 7d, 2w)"},
+	"audit.empty":              {"no audit event matches", "aucun événement d'audit ne correspond"},
 	"export.output_folder":     {"%s %s is a folder: name the file to write", "%s %s est un dossier : nommez le fichier à écrire"},
 	"export.output_error":      {"%s %s: %w", "%s %s : %w"},
 	"export.output_closed":     {"%s %s: already closed", "%s %s : déjà fermé"},

@@ -58,6 +58,14 @@ func init() {
 			"user data is a document of several sections: use -o json or -o yaml (or a table on a terminal)",
 			"user data est un document en plusieurs sections : utilisez -o json ou -o yaml (ou un tableau sur un terminal)",
 		},
+		"settings.help.retention_audit": {
+			"how long audit events are kept: forever, or 400d, 18m, 5y (profil audit prune removes older ones)",
+			"durée de conservation des événements d'audit : forever, ou 400d, 18m, 5y (profil audit prune supprime les plus anciens)",
+		},
+		"settings.help.retention_requests": {
+			"how long decided requests are kept: forever, or 400d, 18m, 5y (profil audit prune removes older ones)",
+			"durée de conservation des demandes décidées : forever, ou 400d, 18m, 5y (profil audit prune supprime les plus anciennes)",
+		},
 		"data.memberships": {"Memberships", "Rattachements"},
 		"data.profiles":    {"Profiles granted and revoked", "Profils accordés et retirés"},
 		"data.requests":    {"Requests", "Demandes"},

@@ -121,7 +121,7 @@ func lookup(l Lang, key string) string {
 		}
 	}
 	if l == French {
-		return m.fr
+		return frenchTypography(m.fr)
 	}
 	return m.en
 }

@@ -56,6 +56,13 @@ type Column[T any] struct {
 	// Keep marks an identifier (an id, a SIRET, an e-mail) that must never be cut to fit the
 	// terminal: the other columns shrink instead.
 	Keep bool
+	// Optional marks a column of little use that is left out when the table is wider than
+	// the terminal (the rightmost first), before any other column is shortened.
+	Optional bool
+	// Wrap breaks a long cell over several lines instead of cutting it with "…": for text
+	// that is read whole, such as the details of an audit event. With Keep too, it breaks
+	// only between words, never inside one (an e-mail).
+	Wrap bool
 }
 
 // Print writes items to ios.Out in format f; an empty f means Table.

@@ -197,3 +197,43 @@ func TestTableKeepsIdentifiers(t *testing.T) {
 		t.Errorf("the name should shrink to fit 40 columns:\n%s", out.String())
 	}
 }
+
+// A table wider than the terminal first leaves out its optional columns; a kept and wrapped
+// column breaks only between words, so an e-mail or a profile code is never cut.
+func TestTableDropsOptionalAndWrapsWholeWords(t *testing.T) {
+	type row struct{ email, note, rights string }
+	items := []row{{"marie.dupont@horizons-emploi.fr", "a note nobody needs on a narrow screen", "rafael.of-general, parcourspro.employer, parcourspro.beneficiary"}}
+	cols := []Column[row]{
+		{Header: "E-MAIL", Value: func(r row) string { return r.email }, Keep: true},
+		{Header: "NOTE", Value: func(r row) string { return r.note }, Optional: true},
+		{Header: "RIGHTS", Value: func(r row) string { return r.rights }, Keep: true, Wrap: true},
+	}
+	ios, _, out, _ := iostreams.Test()
+	ios.SetTerminalWidth(70)
+	if err := Print(ios, Table, items, cols); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	if strings.Contains(got, "NOTE") || strings.Contains(got, "…") {
+		t.Errorf("the optional column should go and nothing be cut:\n%s", got)
+	}
+	for _, word := range []string{"marie.dupont@horizons-emploi.fr", "rafael.of-general,", "parcourspro.employer,", "parcourspro.beneficiary"} {
+		if !strings.Contains(got, word) {
+			t.Errorf("%q was broken:\n%s", word, got)
+		}
+	}
+	for _, line := range strings.Split(strings.TrimRight(got, "\n"), "\n") {
+		if w := text.StringWidthWithoutEscSequences(line); w > 70 {
+			t.Errorf("line %d wide on 70 columns: %q", w, line)
+		}
+	}
+	// With room, the optional column is shown and nothing wraps.
+	ios, _, out, _ = iostreams.Test()
+	ios.SetTerminalWidth(200)
+	if err := Print(ios, Table, items, cols); err != nil {
+		t.Fatal(err)
+	}
+	if lines := strings.Split(strings.TrimRight(out.String(), "\n"), "\n"); len(lines) != 2 || !strings.Contains(lines[0], "NOTE") {
+		t.Errorf("on 200 columns:\n%s", out.String())
+	}
+}

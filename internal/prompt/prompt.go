@@ -7,12 +7,23 @@
 // offer a flag for every question, so that scripts never block on a prompt.
 package prompt
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // ErrCancelled is returned when the user interrupts a prompt (Ctrl-C) or
 // closes the input (Ctrl-D). Commands stop without doing anything and
 // without printing an error, as gh does.
 var ErrCancelled = errors.New("cancelled")
+
+// ErrInterrupted is the ErrCancelled of Ctrl-C (SIGINT): a command stopped by it exits 130,
+// as the shell expects of an interrupted program. errors.Is(ErrInterrupted, ErrCancelled).
+var ErrInterrupted = fmt.Errorf("interrupted: %w", ErrCancelled)
+
+// ErrBack is returned when the user presses Esc: go back to the previous question. A command
+// without a previous question asks again.
+var ErrBack = errors.New("back")
 
 // Prompter asks one question at a time and returns the answer.
 type Prompter interface {
@@ -20,7 +31,8 @@ type Prompter interface {
 	Input(message, defaultValue string) (string, error)
 	// Password asks for a secret without echoing it.
 	Password(message string) (string, error)
-	// Confirm asks a yes/no question.
+	// Confirm asks a yes/no question, in the person's language: "(y/N)", or "(o/N)" in
+	// French, which accepts o, oui, y, yes, n, non, no.
 	Confirm(message string, defaultValue bool) (bool, error)
 	// Select asks for one of options and returns its index. defaultIndex
 	// is pre-selected; an index out of range selects the first option.

@@ -41,6 +41,14 @@ func AnswerMultiSelect(indices ...int) Answer {
 	return Answer{Method: MethodMultiSelect, Value: append([]int{}, indices...)}
 }
 
+// AnswerInterrupt makes the prompt of the given method fail with ErrInterrupted, as when the
+// user presses Ctrl-C.
+func AnswerInterrupt(method string) Answer { return Answer{Method: method, Value: ErrInterrupted} }
+
+// AnswerBack makes the prompt of the given method fail with ErrBack, as when the user presses
+// Esc.
+func AnswerBack(method string) Answer { return Answer{Method: method, Value: ErrBack} }
+
 // AnswerCancel makes the prompt of the given method fail with ErrCancelled,
 // as when the user presses Ctrl-C.
 func AnswerCancel(method string) Answer { return Answer{Method: method, Value: ErrCancelled} }

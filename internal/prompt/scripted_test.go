@@ -172,3 +172,21 @@ func TestNewSurvey(t *testing.T) {
 		})
 	}
 }
+
+func TestParseYesNo(t *testing.T) {
+	for _, tt := range []struct {
+		in      string
+		def     bool
+		yes, ok bool
+	}{
+		{"o", false, true, true}, {"Oui", false, true, true}, {"y", false, true, true}, {"YES", false, true, true},
+		{"n", true, false, true}, {"non", true, false, true}, {"No", true, false, true},
+		{"", true, true, true}, {"  ", false, false, true},
+		{"peut-être", false, false, false}, {"ouii", true, false, false},
+	} {
+		yes, ok := ParseYesNo(tt.in, tt.def)
+		if yes != tt.yes || ok != tt.ok {
+			t.Errorf("ParseYesNo(%q, %v) = %v, %v; want %v, %v", tt.in, tt.def, yes, ok, tt.yes, tt.ok)
+		}
+	}
+}

@@ -56,6 +56,15 @@ func (e *env) actor(email string) domain.Actor {
 	return domain.Actor{UserID: u.ID, Email: u.Email, Manager: u.Manager}
 }
 
+// mailInEnglish sets the portal's mails in English (they are French by default), for the
+// tests that read them.
+func (e *env) mailInEnglish() {
+	e.t.Helper()
+	if _, err := e.svc.SetSetting(e.ctx, e.manager, domain.SettingMailLanguage, "en"); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
 func (e *env) mails() []domain.Mail {
 	e.t.Helper()
 	var ms []domain.Mail
@@ -117,6 +126,7 @@ func testEach(t *testing.T, fn func(t *testing.T, e *env)) {
 func TestSeedFlow(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, dsn string) {
 		e := newEnv(t, dsn)
+		e.mailInEnglish()
 		ctx := e.ctx
 		siret := domain.MakeSIRET("44306184", "0004")
 

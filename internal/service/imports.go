@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -469,6 +470,9 @@ func (s *Service) ImportUsers(ctx context.Context, actor domain.Actor, r io.Read
 			if counts[ResultCreated]+counts[ResultAttached] == 0 {
 				return nil // all done already: nothing to record
 			}
+			if err := auditImportedPeople(ctx, tx, actor, batch, opts); err != nil {
+				return err
+			}
 			return audit(ctx, tx, actor, "user.import", 0, opts.Source, map[string]any{
 				"source": opts.Source, "file": opts.File, "first_line": batch[0].line, "last_line": batch[len(batch)-1].line,
 				"created": counts[ResultCreated], "attached": counts[ResultAttached], "skipped": counts[ResultSkipped],
@@ -878,6 +882,33 @@ func planStructures(ctx context.Context, tx store.Tx, batch []*structureRow) (cr
 	return create, updates, nil
 }
 
+// importedPerson is the audit detail of one person an import attached to a structure.
+type importedPerson struct {
+	Source  string `json:"source"`
+	Line    int    `json:"line"`    // of the file the batch's user.import event names
+	Created bool   `json:"created"` // the account was created, not only attached
+}
+
+// auditImportedPeople writes one audit event per person the batch attached, on the structure
+// they joined, so that `audit list --structure S` shows everyone an import brought into S.
+// The events are written in a few set-based statements: an import may list a million people.
+func auditImportedPeople(ctx context.Context, tx store.Tx, actor domain.Actor, batch []*userRow, opts ImportOptions) error {
+	events := make([]domain.AuditEvent, 0, len(batch))
+	label := actor.Label()
+	for _, x := range batch {
+		if x.result != ResultCreated && x.result != ResultAttached {
+			continue
+		}
+		b, err := json.Marshal(importedPerson{Source: opts.Source, Line: x.line, Created: x.result == ResultCreated})
+		if err != nil {
+			return err
+		}
+		events = append(events, domain.AuditEvent{ActorID: actor.UserID, Actor: label, Action: "member.import",
+			StructureID: x.structure, Target: x.user.Email, Details: string(b)})
+	}
+	return tx.AppendAudits(ctx, events)
+}
+
 type structureUpdate struct{ before, after domain.Structure }
 
 // sameStructure reports whether an import line changes nothing of a structure.
@@ -921,10 +952,23 @@ func writeStructures(ctx context.Context, tx store.Tx, actor domain.Actor, batch
 	if err := tx.InsertStructures(ctx, ss); err != nil {
 		return err
 	}
+	events := make([]domain.AuditEvent, 0, len(create))
 	for i, x := range create {
 		if ss[i].ID == 0 {
 			x.result = ResultSkipped // its SIRET was created by a concurrent writer
+			continue
 		}
+		details := structureDetails(ss[i])
+		details["file"], details["line"] = opts.File, x.line
+		b, err := json.Marshal(details)
+		if err != nil {
+			return err
+		}
+		events = append(events, domain.AuditEvent{ActorID: actor.UserID, Actor: actor.Label(), Action: domain.ActionStructureCreate,
+			StructureID: ss[i].ID, Target: ss[i].Label(), Details: string(b)})
+	}
+	if err := tx.AppendAudits(ctx, events); err != nil {
+		return err
 	}
 	for _, u := range updates {
 		after := u.after

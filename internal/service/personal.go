@@ -380,6 +380,15 @@ func retention(ctx context.Context, tx store.Tx, given *domain.Retention, key st
 	if given != nil {
 		return *given, nil
 	}
+	stored, err := tx.Settings(ctx)
+	if err != nil {
+		return domain.Forever, err
+	}
+	for _, v := range domain.EffectiveSettings(stored) {
+		if v.Key == key {
+			return domain.ParseRetention(key, v.Value)
+		}
+	}
 	return domain.ParseRetention(key, domain.DefaultRetention)
 }
 

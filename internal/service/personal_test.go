@@ -407,5 +407,17 @@ func TestPrune(t *testing.T) {
 				t.Errorf("decided request %d kept", r.ID)
 			}
 		}
+
+		// Without a retention given, the portal's settings apply.
+		_, err = w.svc.SetSetting(ctx, w.manager, domain.SettingRetentionAudit, "5x")
+		wantErr(t, err, domain.ErrInvalid, "")
+		if _, err := w.svc.SetSetting(ctx, w.manager, domain.SettingRetentionAudit, "1D"); err != nil {
+			t.Fatal(err)
+		}
+		w.advance(48 * time.Hour)
+		res, err = w.svc.Prune(ctx, w.manager, service.PruneInput{})
+		if err != nil || res.Audit.String() != "1d" || !res.Requests.IsForever() || res.AuditRemoved == 0 {
+			t.Fatalf("prune with the settings: %+v, %v", res, err)
+		}
 	})
 }

@@ -92,7 +92,7 @@ func (s *Service) Register(ctx context.Context, actor domain.Actor, in RegisterI
 	err = s.store.Update(ctx, func(tx store.Tx) error {
 		st, err := structureByRef(ctx, tx, in.Structure)
 		if err != nil {
-			return err
+			return structurePending(ctx, tx, in.Structure, err)
 		}
 		if _, err := tx.UserByEmail(ctx, u.Email); err == nil {
 			return domain.Errorf(domain.ErrConflict, "register.account_exists", u.Email, in.Structure)
@@ -517,4 +517,22 @@ func approveMembership(ctx context.Context, tx store.Tx, actor domain.Actor, u *
 		}
 	}
 	return m.Referent, nil
+}
+
+// structurePending explains a SIRET not found when a request to reference it waits for a
+// gestionnaire: the person registers once it is approved.
+func structurePending(ctx context.Context, tx store.Tx, ref domain.StructureRef, notFound error) error {
+	if ref.SIRET == "" || !errors.Is(notFound, domain.ErrNotFound) {
+		return notFound
+	}
+	pending, err := tx.ListRequests(ctx, store.RequestQuery{Kind: domain.RequestStructure, Status: domain.StatusPending})
+	if err != nil {
+		return err
+	}
+	for _, r := range pending {
+		if r.Structure.SIRET == ref.SIRET {
+			return domain.Errorf(domain.ErrNotFound, "register.structure_pending", r.Structure.Name, groupDigits(ref.SIRET), r.ID)
+		}
+	}
+	return notFound
 }

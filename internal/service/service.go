@@ -6,6 +6,9 @@ package service
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/profil-cli/profil/internal/domain"
@@ -47,7 +50,98 @@ func structureByRef(ctx context.Context, tx store.Tx, ref domain.StructureRef) (
 	if ref.SIRET != "" {
 		return tx.StructureBySIRET(ctx, ref.SIRET)
 	}
+	if ref.SIREN != "" {
+		return structureBySIREN(ctx, tx, ref.SIREN)
+	}
+	if ref.Name != "" {
+		return structureByName(ctx, tx, ref.Name)
+	}
 	return tx.StructureByID(ctx, ref.ID)
+}
+
+// structureByName is the one structure whose name or acronym is name, accents and case aside;
+// several are a conflict that lists them, so that the person picks a SIRET.
+func structureByName(ctx context.Context, tx store.Tx, name string) (domain.Structure, error) {
+	found, err := tx.SearchStructures(ctx, store.StructureQuery{Text: name, Limit: 200})
+	if err != nil {
+		return domain.Structure{}, err
+	}
+	want := domain.Fold(name)
+	var same []domain.Structure
+	for _, st := range found {
+		if domain.Fold(st.Name) == want {
+			same = append(same, st)
+		}
+	}
+	if len(same) == 0 { // no name: an acronym
+		for _, st := range found {
+			if st.Acronym != "" && domain.Fold(st.Acronym) == want {
+				same = append(same, st)
+			}
+		}
+	}
+	switch len(same) {
+	case 0:
+		return domain.Structure{}, domain.Errorf(domain.ErrNotFound, "structure.name_not_found", name, name)
+	case 1:
+		return same[0], nil
+	}
+	names := make([]string, 0, len(same))
+	for i, st := range same {
+		if i == 10 {
+			names = append(names, "…")
+			break
+		}
+		ref := groupDigits(st.SIRET)
+		if ref == "" {
+			ref = fmt.Sprintf("#%d", st.ID)
+		}
+		names = append(names, fmt.Sprintf("%s %s (%s)", ref, st.Name, st.City))
+	}
+	return domain.Structure{}, domain.Errorf(domain.ErrConflict, "structure.name_several", len(same), name, strings.Join(names, "; "))
+}
+
+// structureBySIREN is the one establishment of the company siren; several are a conflict that
+// lists them, so that the person picks a SIRET.
+func structureBySIREN(ctx context.Context, tx store.Tx, siren string) (domain.Structure, error) {
+	found, err := tx.SearchStructures(ctx, store.StructureQuery{Text: siren, Limit: 200})
+	if err != nil {
+		return domain.Structure{}, err
+	}
+	var same []domain.Structure
+	for _, st := range found {
+		if strings.HasPrefix(st.SIRET, siren) {
+			same = append(same, st)
+		}
+	}
+	switch len(same) {
+	case 0:
+		return domain.Structure{}, domain.Errorf(domain.ErrNotFound, "structure.siren_not_found", groupDigits(siren))
+	case 1:
+		return same[0], nil
+	}
+	sort.Slice(same, func(i, j int) bool { return same[i].SIRET < same[j].SIRET })
+	names := make([]string, 0, len(same))
+	for i, st := range same {
+		if i == 10 {
+			names = append(names, "…")
+			break
+		}
+		names = append(names, fmt.Sprintf("%s %s", groupDigits(st.SIRET), st.Name))
+	}
+	return domain.Structure{}, domain.Errorf(domain.ErrConflict, "structure.siren_several", groupDigits(siren), len(same), strings.Join(names, "; "))
+}
+
+// groupDigits writes a SIREN or SIRET as people read it: "824 228 142 01072".
+func groupDigits(s string) string {
+	if len(s) < 9 {
+		return s
+	}
+	out := s[:3] + " " + s[3:6] + " " + s[6:9]
+	if len(s) > 9 {
+		out += " " + s[9:]
+	}
+	return out
 }
 
 func equalJSON(a, b any) bool {

@@ -55,6 +55,10 @@ func newSignWorld(t *testing.T, dsn string) *signWorld {
 		t.Fatal(err)
 	}
 	w.manager = domain.Actor{UserID: m.ID, Email: m.Email, Manager: true}
+	// The expectations below read the mails in English.
+	if _, err := w.svc.SetSetting(w.ctx, w.manager, domain.SettingMailLanguage, "en"); err != nil {
+		t.Fatal(err)
+	}
 	return w
 }
 

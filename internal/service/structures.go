@@ -96,23 +96,39 @@ func (s *Service) SetAdhesion(ctx context.Context, actor domain.Actor, ref domai
 	return st, err
 }
 
-// Structure returns one structure to any signed-in user.
+// structureReadAction is what actor may see of structures: everything when signed in, the
+// public fields otherwise (see domain.PublicStructure).
+func structureReadAction(actor domain.Actor) domain.Action {
+	if actor.IsAnonymous() {
+		return domain.StructurePublic
+	}
+	return domain.StructureRead
+}
+
+// Structure returns one structure to any signed-in user, and its public fields to anyone.
 func (s *Service) Structure(ctx context.Context, actor domain.Actor, ref domain.StructureRef) (domain.Structure, error) {
-	if err := domain.Authorize(actor, domain.StructureRead, domain.Subject{}); err != nil {
+	act := structureReadAction(actor)
+	if err := domain.Authorize(actor, act, domain.Subject{}); err != nil {
 		return domain.Structure{}, err
 	}
+
 	var st domain.Structure
 	err := s.store.View(ctx, func(tx store.Tx) error {
 		var err error
 		st, err = structureByRef(ctx, tx, ref)
 		return err
 	})
+	if act == domain.StructurePublic {
+		st = domain.PublicStructure(st)
+	}
 	return st, err
 }
 
-// SearchStructures finds structures by name, acronym or SIRET for any signed-in user.
+// SearchStructures finds structures by name, acronym or SIRET for any signed-in user, and
+// shows their public fields to anyone (the guides start with "find your structure").
 func (s *Service) SearchStructures(ctx context.Context, actor domain.Actor, q store.StructureQuery) ([]domain.Structure, error) {
-	if err := domain.Authorize(actor, domain.StructureRead, domain.Subject{}); err != nil {
+	act := structureReadAction(actor)
+	if err := domain.Authorize(actor, act, domain.Subject{}); err != nil {
 		return nil, err
 	}
 	var out []domain.Structure
@@ -121,6 +137,11 @@ func (s *Service) SearchStructures(ctx context.Context, actor domain.Actor, q st
 		out, err = tx.SearchStructures(ctx, q)
 		return err
 	})
+	if act == domain.StructurePublic {
+		for i := range out {
+			out[i] = domain.PublicStructure(out[i])
+		}
+	}
 	return out, err
 }
 

@@ -86,6 +86,9 @@ type Tx interface {
 	RevokeTokensOf(ctx context.Context, userID int64, kind domain.TokenKind, keep int64) (int, error)
 
 	AppendAudit(ctx context.Context, e *domain.AuditEvent) error
+	// AppendAudits writes many events at the transaction's time in a few set-based statements
+	// (imports: one event per person attached and per structure created).
+	AppendAudits(ctx context.Context, es []domain.AuditEvent) error
 	ListAudit(ctx context.Context, q AuditQuery) ([]domain.AuditEvent, error)
 
 	// LockStructure serialises the decisions that touch one structure's référent: on
@@ -141,6 +144,16 @@ type Tx interface {
 	ClaimMail(ctx context.Context, limit int, leaseUntil time.Time) ([]domain.Mail, error)
 	MarkMailSent(ctx context.Context, id int64) error
 	MarkMailFailed(ctx context.Context, id int64, errText string, next time.Time) error
+
+	// Settings returns the portal settings that were set, by key; a key never set has no entry
+	// (its default is in domain.Settings).
+	Settings(ctx context.Context) (map[string]string, error)
+	// SettingsForUpdate is Settings for a transaction that will change them: on PostgreSQL it
+	// makes concurrent changers of settings wait for each other until the transaction ends
+	// (SQLite write transactions are serial already), so that each reads what the last wrote.
+	SettingsForUpdate(ctx context.Context) (map[string]string, error)
+	// SetSetting stores the value of a portal setting, set by the user given (0: none).
+	SetSetting(ctx context.Context, key, value string, by int64) error
 
 	// Imports.
 	// StructuresBySIRET loads the structures whose SIRET is among sirets, in no order.

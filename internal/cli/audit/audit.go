@@ -19,7 +19,7 @@ two audited paths: an erasure (` + "`user erase`" + `) names a pseudonym instead
 ` + "`audit prune`" + ` removes what is older than the retention.
 Gestionnaires read all of it; everyone else reads their own actions.`,
 		Example: `  profil audit list --mine --decisions
-  profil audit list --structure "443 061 841 00047" --since 30d`,
+  profil audit list --structure "824 228 142 01072" --since 30d`,
 		Args: cmdutil.NoArgs,
 	}
 	cmd.AddCommand(NewCmdList(f, nil), NewCmdPrune(f, nil))

@@ -60,12 +60,12 @@ what was done. Gestionnaires read every event; everyone else reads only their ow
 --mine is your own actions; --mine --decisions is the overall view of the decisions you took
 on requests (the requests themselves: ` + "`profil request list --decided-by me --all`" + `).
 
---since takes a date (2026-11-23, or 23/11/2026 as written in France; local time), a date and
-time (2026-11-23T08:00:00Z), or a time ago: 30min, 24h, 7d, 2w.
+--since takes a date (2026-11-23, or 23/11/2026 as written in France; Paris time), a date and
+time (2026-11-23T08:00:00Z), or a time ago: 30min, 24h, 7d (or 7j), 2w (or 2sem), 3mo (or 3mois).
 --action takes an action (request.approve) or, ending with a dot, a family (request.).
 --limit keeps the most recent events (default 100; 0 for all).`,
 		Example: `  profil audit list --mine --decisions
-  profil audit list --structure "443 061 841 00047" --since 30d
+  profil audit list --structure "824 228 142 01072" --since 30d
   profil audit list --actor claire.martin@horizons.fr --since 01/01/2026 -o csv > actions.csv
   profil audit list --action referent.set --limit 0 -o json`,
 		Args: cmdutil.NoArgs,
@@ -109,7 +109,8 @@ time (2026-11-23T08:00:00Z), or a time ago: 30min, 24h, 7d, 2w.
 	fl.BoolVar(&opts.Mine, "mine", false, "only your own actions")
 	fl.BoolVar(&opts.Decisions, "decisions", false, "only the decisions on requests (request.approve, request.reject)")
 	fl.StringVar(&structure, "structure", "", "only the events of this structure (id or SIRET)")
-	fl.StringVar(&since, "since", "", "only from this moment: 2026-11-23, 23/11/2026, RFC 3339, or 7d, 24h ago")
+	_ = cmd.RegisterFlagCompletionFunc("structure", f.CompleteStructures())
+	fl.StringVar(&since, "since", "", "only from this moment: 2026-11-23, 23/11/2026, RFC 3339, or 24h, 7d/7j, 2w/2sem, 3mo/3mois ago")
 	fl.StringVar(&opts.Action, "action", "", `only this action (request.approve) or family ("request.")`)
 	fl.IntVar(&opts.Limit, "limit", 100, "the most recent events only (0: all)")
 	_ = cmd.RegisterFlagCompletionFunc("action", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {

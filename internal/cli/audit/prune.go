@@ -25,10 +25,12 @@ func NewCmdPrune(f *cmdutil.Factory, runF func(context.Context, *PruneOptions) e
 		Long: `Remove what is older than its retention: the audit events (--audit) and the decided requests
 (--requests; pending ones always stay). A retention is "forever" (nothing is removed), or a
 number of days, months or years: 400d, 18m, 5y. Without the flag, the portal's retention
-applies: forever unless the portal set one. Everything goes in one transaction, and the prune
+applies (profil settings set retention.audit 5y, retention.requests 2y; forever unless set).
+Everything goes in one transaction, and the prune
 writes an audit event with what it removed, which is itself kept. --dry-run only says what
 would go. Run it from cron, for example once a week.`,
-		Example: `  profil audit prune --audit 5y --requests 2y --dry-run
+		Example: `  profil settings set retention.audit 5y
+  profil audit prune --dry-run
   profil audit prune --audit 5y --requests 2y`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {

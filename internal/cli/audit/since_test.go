@@ -7,13 +7,15 @@ import (
 	"time"
 
 	"github.com/profil-cli/profil/internal/cli/audit"
+	"github.com/profil-cli/profil/internal/cli/view"
 	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/i18n"
 )
 
 func TestParseSince(t *testing.T) {
 	now := time.Date(2026, time.March, 14, 9, 30, 0, 0, time.UTC)
 	local := func(y int, m time.Month, d, h, min int) time.Time {
-		return time.Date(y, m, d, h, min, 0, 0, time.Local)
+		return time.Date(y, m, d, h, min, 0, 0, view.Paris)
 	}
 	for _, tt := range []struct {
 		in   string
@@ -32,6 +34,12 @@ func TestParseSince(t *testing.T) {
 		{"2w", now.Add(-14 * 24 * time.Hour)},
 		{"7D", now.Add(-7 * 24 * time.Hour)},
 		{"0d", now},
+		// As people write them in French.
+		{"7j", now.Add(-7 * 24 * time.Hour)},
+		{"2sem", now.Add(-14 * 24 * time.Hour)},
+		{"3mois", time.Date(2025, time.December, 14, 9, 30, 0, 0, time.UTC)},
+		{"3mo", time.Date(2025, time.December, 14, 9, 30, 0, 0, time.UTC)},
+		{"1 mois", time.Date(2026, time.February, 14, 9, 30, 0, 0, time.UTC)},
 	} {
 		got, err := audit.ParseSince(tt.in, now)
 		if err != nil {
@@ -42,7 +50,7 @@ func TestParseSince(t *testing.T) {
 			t.Errorf("ParseSince(%q) = %v, want %v", tt.in, got, tt.want)
 		}
 	}
-	for _, bad := range []string{"", "yesterday", "7", "d", "7y", "-7d", "31/02/2026", "2026-13-01", "11/23/2026", "7 days"} {
+	for _, bad := range []string{"", "yesterday", "7", "d", "7y", "-7d", "31/02/2026", "2026-13-01", "11/23/2026", "7 days", "7jours", "3m", "99999mois"} {
 		_, err := audit.ParseSince(bad, now)
 		var fe *domain.FieldError
 		if !errors.As(err, &fe) || fe.Field != "since" || !errors.Is(err, domain.ErrInvalid) {
@@ -52,5 +60,15 @@ func TestParseSince(t *testing.T) {
 		if bad != "" && !strings.Contains(err.Error(), "7d") {
 			t.Errorf("ParseSince(%q): the message should show what is accepted: %v", bad, err)
 		}
+	}
+}
+
+// In French, a --since that cannot be read is explained with French units.
+func TestParseSinceErrorInFrench(t *testing.T) {
+	defer i18n.SetLang(i18n.Current())
+	i18n.SetLang(i18n.French)
+	_, err := audit.ParseSince("hier", time.Now())
+	if err == nil || !strings.Contains(err.Error(), "7j, 2sem, 3mois") {
+		t.Errorf("ParseSince(hier) in French = %v, want the French units 7j, 2sem, 3mois", err)
 	}
 }

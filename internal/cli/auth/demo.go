@@ -7,9 +7,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
+	"github.com/profil-cli/profil/internal/cli/view"
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/service"
+	"github.com/profil-cli/profil/internal/store/sqlstore"
 )
 
 // Demo credentials, printed by `profil demo` so a newcomer can sign in again.
@@ -20,24 +22,60 @@ const (
 
 // NewCmdDemo builds `profil demo`.
 func NewCmdDemo(f *cmdutil.Factory) *cobra.Command {
-	return &cobra.Command{
+	var force bool
+	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Fill the database with a realistic demo and sign in as its gestionnaire",
 		Long: `Fill the database (the default embedded file, or --db) with a demo: structures of
 Nouvelle-Aquitaine with and without SIRET, and a gestionnaire you are signed in as. Running it
-again signs you in again and changes nothing. It refuses a database that holds other data.`,
+again signs you in again and changes nothing. It refuses a database that holds other data.
+
+The demo's gestionnaire has a published password: on anything but a SQLite file (a shared
+PostgreSQL database) demo refuses to run unless --force is given, and then prepares the
+database as it does a file, migrations included.`,
 		Example: `  profil demo
   profil structure search "cap metiers"
-  profil --db /tmp/essai.db demo`,
+  profil --db /tmp/essai.db demo
+  profil --db postgres://localhost/essai demo --force`,
 		Args:        cmdutil.NoArgs,
 		Annotations: map[string]string{cmdutil.AnnotationCreatesDatabase: "yes"},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return demoRun(cmd.Context(), f)
+			return demoRun(cmd.Context(), f, force)
 		},
 	}
+	cmd.Flags().BoolVar(&force, "force", false, "run on a database that is not a SQLite file (PostgreSQL): its gestionnaire's password is published")
+	return cmd
 }
 
-func demoRun(ctx context.Context, f *cmdutil.Factory) error {
+func demoRun(ctx context.Context, f *cmdutil.Factory, force bool) error {
+	target, err := f.Target()
+	if err != nil {
+		return err
+	}
+	if target.Dialect != sqlstore.SQLite {
+		if !force {
+			return cmdutil.FlagErrorf("demo.needs_force", target.Redacted())
+		}
+		// A fresh PostgreSQL database is prepared as a SQLite file is when opened. A database
+		// that has a schema already is not upgraded by a demo: that is `profil db migrate`.
+		db, err := f.OpenDB(ctx, true)
+		if err != nil {
+			return err
+		}
+		v, err := db.SchemaVersion(ctx)
+		if err != nil {
+			return err
+		}
+		if v == 0 {
+			applied, err := db.Migrate(ctx)
+			if err != nil {
+				return err
+			}
+			for _, m := range applied {
+				f.Say("db.applied", m.Name)
+			}
+		}
+	}
 	svc, err := f.Service(ctx)
 	if err != nil {
 		return err
@@ -64,7 +102,6 @@ func demoRun(ctx context.Context, f *cmdutil.Factory) error {
 	if err := saveSession(f, u.Email, token); err != nil {
 		return err
 	}
-	target, _ := f.Target()
 	if created {
 		f.Say("demo.ready", target.Redacted())
 	} else {
@@ -72,7 +109,10 @@ func demoRun(ctx context.Context, f *cmdutil.Factory) error {
 	}
 	f.Say("demo.signed_in", DemoEmail, DemoPassword)
 	f.Say("demo.referent", DemoReferentEmail)
-	f.Say("demo.try", demoAFPA)
+	f.Say("demo.try_as", cmdutil.Program(), view.FormatSIRET(demoAFPA))
+	if cmdutil.RunByGoRun() {
+		f.Say("demo.install")
+	}
 	return nil
 }
 

@@ -185,11 +185,12 @@ func SignIn(t testing.TB, env Env) Result {
 }
 
 // Demo fills env.DB (or the default database) with `profil demo`, signed in as its
-// gestionnaire. The database is made first with `profil init`, as a shared PostgreSQL
-// database needs its schema.
+// gestionnaire; on PostgreSQL with --force, which prepares the database as a SQLite file is.
 func Demo(t testing.TB, env Env) Result {
 	t.Helper()
-	Must(t, env, "init")
+	if strings.HasPrefix(env.DB, "postgres") {
+		return Must(t, env, "demo", "--force")
+	}
 	return Must(t, env, "demo")
 }
 

@@ -24,6 +24,9 @@ func (f *Factory) complete(fn func(ctx context.Context, svc *service.Service, ac
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 		defer cancel()
 		defer f.Close()
+		// The root's pre-run resolved the configuration for __complete, whose flags cobra
+		// parses only now: read it again, so that --db and --token on the line count.
+		f.cfg, f.actor = nil, nil
 		svc, err := f.Service(ctx)
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
@@ -50,42 +53,163 @@ func (f *Factory) CompleteProfiles() completeFunc {
 	})
 }
 
-// CompleteStructures offers SIRETs (or ids for structures without one) matching what is typed,
-// with the structure's name as description.
+// CompleteStructures offers the structures matching what is typed: SIRETs (or ids for the
+// structures without one) for digits, names and acronyms for words, each with a description.
+// A name is offered with the letters typed kept as they are ("cap m" → "cap métiers
+// Nouvelle-Aquitaine"): shells keep only the candidates that begin with what is typed, and a
+// structure is named with accents and case aside.
 func (f *Factory) CompleteStructures() completeFunc {
 	return f.complete(func(ctx context.Context, svc *service.Service, actor domain.Actor, prefix string) []string {
 		found, err := svc.SearchStructures(ctx, actor, store.StructureQuery{Text: prefix, Limit: 30})
 		if err != nil {
 			return nil
 		}
+		digits, isNumber := domain.IsDigitsPrefix(prefix)
 		out := make([]string, 0, len(found))
 		for _, s := range found {
 			ref := s.SIRET
 			if ref == "" {
 				ref = strconv.FormatInt(s.ID, 10)
 			}
-			out = append(out, ref+"\t"+s.Name)
+			if prefix == "" || isNumber {
+				if strings.HasPrefix(ref, digits) {
+					out = append(out, ref+"\t"+s.Name)
+				}
+				continue
+			}
+			desc := strings.TrimSpace(s.SIRET + " " + s.City)
+			if strings.HasPrefix(s.Name, prefix) {
+				out = append(out, s.Name+"\t"+desc)
+			} else if c, ok := completeWord(prefix, s.Name); ok {
+				out = append(out, c+"\t"+desc)
+			} else if c, ok := completeWord(prefix, s.Acronym); ok {
+				out = append(out, c+"\t"+s.Name)
+			}
 		}
 		return out
 	})
 }
 
-// CompletePendingRequests offers the ids of the pending requests the actor may decide.
-func (f *Factory) CompletePendingRequests() completeFunc {
-	return f.complete(func(ctx context.Context, svc *service.Service, actor domain.Actor, prefix string) []string {
-		rs, err := svc.ListRequests(ctx, actor, service.RequestFilter{Query: store.RequestQuery{Status: domain.StatusPending, Limit: 200}})
-		if err != nil {
-			return nil
+// completeWord returns what is typed followed by the rest of full when full begins with it,
+// accents and case aside.
+func completeWord(typed, full string) (string, bool) {
+	t, w := []rune(typed), []rune(full)
+	if full == "" || len(t) > len(w) {
+		return "", false
+	}
+	for i := range t {
+		if t[i] != w[i] && domain.Fold(string(t[i])) != domain.Fold(string(w[i])) {
+			return "", false
 		}
-		var out []string
-		for _, r := range rs {
-			id := strconv.FormatInt(r.ID, 10)
-			if strings.HasPrefix(id, prefix) {
-				out = append(out, id+"\t"+string(r.Kind)+" "+r.UserEmail+" → "+r.StructureName)
+	}
+	rest := string(w[len(t):])
+	if typed == strings.ToLower(typed) {
+		rest = strings.ToLower(rest) // "cap m" → "cap métiers nouvelle-aquitaine"
+	}
+	return typed + rest, true
+}
+
+// CompletePendingRequests offers the ids of the pending requests the actor may decide, but
+// those already on the line.
+func (f *Factory) CompletePendingRequests() completeFunc {
+	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		typed := map[string]bool{}
+		for _, a := range args {
+			typed[strings.TrimPrefix(a, "#")] = true
+		}
+		return f.complete(func(ctx context.Context, svc *service.Service, actor domain.Actor, prefix string) []string {
+			rs, err := svc.ListRequests(ctx, actor, service.RequestFilter{Query: store.RequestQuery{Status: domain.StatusPending, Limit: 200}})
+			if err != nil {
+				return nil
+			}
+			var out []string
+			for _, r := range rs {
+				id := strconv.FormatInt(r.ID, 10)
+				if strings.HasPrefix(id, prefix) && !typed[id] {
+					out = append(out, id+"\t"+string(r.Kind)+" "+r.UserEmail+" → "+r.StructureName)
+				}
+			}
+			return out
+		})(cmd, args, toComplete)
+	}
+}
+
+// CompleteAllowedProfiles offers the profile codes the structure on the line allows (the
+// catalogue's rules on its kinds), but those already on the line. structureOf finds that
+// structure from the line; with none, every code is offered.
+func (f *Factory) CompleteAllowedProfiles(structureOf func(ctx context.Context, svc *service.Service, actor domain.Actor, cmd *cobra.Command, args []string) (domain.Structure, bool)) completeFunc {
+	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		typed := map[string]bool{}
+		for _, a := range args {
+			typed[a] = true
+		}
+		if cmd.Flags().Lookup("profile") != nil {
+			if v, err := cmd.Flags().GetStringSlice("profile"); err == nil {
+				for _, c := range v {
+					typed[c] = true
+				}
 			}
 		}
-		return out
-	})
+		return f.complete(func(ctx context.Context, svc *service.Service, actor domain.Actor, prefix string) []string {
+			cat, err := svc.Catalogue(ctx, actor)
+			if err != nil {
+				return nil
+			}
+			st, known := structureOf(ctx, svc, actor, cmd, args)
+			taken := map[string]bool{} // the exclusive families a typed code holds
+			for code := range typed {
+				if p, ok := cat.Lookup(code); ok && p.Exclusive && p.Family != "" {
+					taken[p.Family] = true
+				}
+			}
+			var out []string
+			for _, p := range cat {
+				if !strings.HasPrefix(p.Code, prefix) || typed[p.Code] || (p.Exclusive && taken[p.Family]) {
+					continue
+				}
+				if known && p.RequiredKind != "" && !st.HasKind(p.RequiredKind) {
+					continue
+				}
+				out = append(out, p.Code+"\t"+p.Application+": "+p.Label)
+			}
+			return out
+		})(cmd, args, toComplete)
+	}
+}
+
+// StructureFlag finds the structure named by the --structure flag of the line.
+func StructureFlag(ctx context.Context, svc *service.Service, actor domain.Actor, cmd *cobra.Command, _ []string) (domain.Structure, bool) {
+	v, err := cmd.Flags().GetString("structure")
+	if err != nil || strings.TrimSpace(v) == "" {
+		return domain.Structure{}, false
+	}
+	ref, err := domain.ParseStructureRef(v)
+	if err != nil {
+		return domain.Structure{}, false
+	}
+	st, err := svc.Structure(ctx, actor, ref)
+	return st, err == nil
+}
+
+// StructureOfRequests finds the structure of the first request typed on the line (for a
+// structure request, the structure asked for).
+func StructureOfRequests(ctx context.Context, svc *service.Service, actor domain.Actor, _ *cobra.Command, args []string) (domain.Structure, bool) {
+	for _, a := range args {
+		id, err := strconv.ParseInt(strings.TrimPrefix(a, "#"), 10, 64)
+		if err != nil {
+			continue
+		}
+		r, err := svc.Request(ctx, actor, id)
+		if err != nil {
+			return domain.Structure{}, false
+		}
+		if r.StructureID == 0 {
+			return r.Structure, true
+		}
+		st, err := svc.Structure(ctx, actor, domain.StructureRef{ID: r.StructureID})
+		return st, err == nil
+	}
+	return domain.Structure{}, false
 }
 
 // CompleteMemberEmails offers the e-mails of the members of the structures the actor may see.
@@ -119,4 +243,14 @@ func (f *Factory) CompleteMemberEmails() completeFunc {
 		}
 		return out
 	})
+}
+
+// FirstArg completes the first argument with fn, and nothing after it (no file names).
+func FirstArg(fn completeFunc) completeFunc {
+	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		if len(args) > 0 {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		return fn(cmd, args, toComplete)
+	}
 }

@@ -20,6 +20,7 @@ type Config struct {
 	Yes     bool
 	NoColor bool
 	Quiet   bool
+	Verbose bool
 	// File is the configuration file that was read, if any.
 	File string
 }
@@ -42,14 +43,14 @@ func ConfigDir() (string, error) {
 // (--config, PROFIL_CONFIG, or $XDG_CONFIG_HOME/profil/config.yaml), then the flag's default.
 func LoadConfig(flags *pflag.FlagSet) (*Config, error) {
 	v := viper.New()
-	for _, key := range []string{"db", "output", "token", "yes", "no-color", "quiet"} {
+	for _, key := range []string{"db", "output", "token", "yes", "no-color", "quiet", "verbose"} {
 		if f := flags.Lookup(key); f != nil {
 			if err := v.BindPFlag(key, f); err != nil {
 				return nil, err
 			}
 		}
 	}
-	for key, env := range map[string]string{"db": "PROFIL_DB", "output": "PROFIL_OUTPUT", "token": "PROFIL_TOKEN"} {
+	for key, env := range map[string]string{"db": "PROFIL_DB", "output": "PROFIL_OUTPUT", "token": "PROFIL_TOKEN", "verbose": "PROFIL_VERBOSE"} {
 		if err := v.BindEnv(key, env); err != nil {
 			return nil, err
 		}
@@ -65,6 +66,9 @@ func LoadConfig(flags *pflag.FlagSet) (*Config, error) {
 	}
 	cfg := &Config{}
 	if file != "" {
+		if st, err := os.Stat(file); err == nil && st.IsDir() {
+			return nil, FlagErrorf("config.is_folder", file)
+		}
 		v.SetConfigFile(file)
 		v.SetConfigType("yaml")
 		err := v.ReadInConfig()
@@ -74,6 +78,8 @@ func LoadConfig(flags *pflag.FlagSet) (*Config, error) {
 			cfg.File = file
 		case errors.As(err, &pathErr) && errors.Is(err, fs.ErrNotExist) && !explicit:
 			// no config file is fine unless one was named
+		case errors.Is(err, fs.ErrPermission):
+			return nil, &DetailError{Err: i18n.Errorf("config.not_readable", file), Detail: err}
 		default:
 			return nil, FlagErrorf("config.error", file, err)
 		}
@@ -83,6 +89,7 @@ func LoadConfig(flags *pflag.FlagSet) (*Config, error) {
 	cfg.Token = v.GetString("token")
 	cfg.Yes = v.GetBool("yes")
 	cfg.Quiet = v.GetBool("quiet")
+	cfg.Verbose = v.GetBool("verbose")
 	// no-color.org: NO_COLOR set to anything non-empty turns colour off.
 	cfg.NoColor = v.GetBool("no-color") || os.Getenv("NO_COLOR") != ""
 	return cfg, nil

@@ -42,6 +42,16 @@ func FlagErrorf(key string, args ...any) error {
 	return &FlagError{err: i18n.Errorf(key, args...)}
 }
 
+// DetailError is an error in profil's own words (what happened, what to check) that keeps the
+// error it comes from (a driver's, the system's) for --verbose. The exit code is Err's.
+type DetailError struct {
+	Err    error
+	Detail error
+}
+
+func (e *DetailError) Error() string { return e.Err.Error() }
+func (e *DetailError) Unwrap() error { return e.Err }
+
 // SilentError has already been reported (for example a bulk command printed one line per
 // item); it only carries the exit code.
 type SilentError struct{ Code int }
@@ -72,6 +82,8 @@ func ExitCode(err error) int {
 		return ExitInvalid
 	case errors.Is(err, domain.ErrUnavailable):
 		return ExitUnavailable
+	case errors.Is(err, prompt.ErrInterrupted):
+		return ExitInterrupted // Ctrl-C at a question: the terminal was raw, no SIGINT came
 	case errors.Is(err, prompt.ErrCancelled):
 		return ExitError
 	}

@@ -117,7 +117,7 @@ func (f *Factory) OpenDB(ctx context.Context, noMigrate bool) (*sqlstore.DB, err
 	}
 	db, err := sqlstore.Open(ctx, raw, sqlstore.Options{Now: f.Now, NoMigrate: noMigrate, MustExist: !f.CreatesDatabase})
 	if err != nil {
-		return nil, err
+		return nil, connectError(err)
 	}
 	if t := db.Target(); t.Dialect == sqlstore.SQLite && t.Path != ":memory:" {
 		// Not silenced by --quiet: the file holds password hashes.
@@ -291,4 +291,23 @@ func (f *Factory) Stderrf(format string, args ...any) {
 		return
 	}
 	fmt.Fprintf(f.IO.ErrOut, format, output.EscapeArgs(args)...)
+}
+
+// connectError says in profil's words why the database could not be opened, keeping the
+// driver's error for --verbose.
+func connectError(err error) error {
+	var ce *sqlstore.ConnectError
+	if !errors.As(err, &ce) {
+		return err
+	}
+	var msg error
+	switch {
+	case ce.Dialect != sqlstore.Postgres:
+		msg = i18n.Errorf("db.cannot_open_file", ce.Target)
+	case ce.Server != "":
+		msg = i18n.Errorf("db.refused", ce.Address, ce.Server)
+	default:
+		msg = i18n.Errorf("db.unreachable", ce.Address)
+	}
+	return &DetailError{Err: msg, Detail: ce.Err}
 }

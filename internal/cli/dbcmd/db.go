@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
+	"github.com/profil-cli/profil/internal/cli/view"
 	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/output"
 	"github.com/profil-cli/profil/internal/store/sqlstore"
@@ -94,12 +95,12 @@ func newCmdStatus(f *cmdutil.Factory) *cobra.Command {
 				{Header: "NAME", Value: func(m sqlstore.MigrationStatus) string { return m.Name }},
 				{Header: "APPLIED", Value: func(m sqlstore.MigrationStatus) string {
 					if m.AppliedAt != nil {
-						return m.AppliedAt.Format("2006-01-02 15:04:05Z")
+						return view.PeopleTime(*m.AppliedAt)
 					}
 					if m.Applied {
-						return "yes"
+						return i18n.Value("yes")
 					}
-					return "pending"
+					return i18n.Value("pending")
 				}},
 			})
 		},

@@ -17,10 +17,10 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 		Short: "Export user lists to CSV (Excel) or JSON files",
 		Long: `Export user lists for spreadsheets and other programs: every member of one structure, or of
 every structure, with their rights. Exports are meant for cron jobs as well as people: rows are
-streamed (memory stays flat with a million members) and a file named by --output is replaced
+streamed (memory stays flat with a million members) and a file named by --file is replaced
 only once the export is complete.`,
-		Example: `  profil export users --structure "443 061 841 00047" --excel --output membres.csv
-  profil export users --all --format json --output /var/exports/users.json`,
+		Example: `  profil export users --structure "824 228 142 01072" --excel --file membres.csv
+  profil export users --all -o json --file /var/exports/users.json`,
 		Args: cmdutil.NoArgs,
 	}
 	cmd.AddCommand(NewCmdUsers(f, nil))

@@ -136,7 +136,7 @@ func exportPeak(tb testing.TB, env clitest.Env, n int, extra ...string) (heap, r
 	path := filepath.Join(tb.TempDir(), "users.export")
 	start := time.Now()
 	heap, rss = memoryPeak(func() {
-		clitest.Run(tb, env, append([]string{"-q", "export", "users", "--all", "--output", path}, extra...)...).Want(tb, cmdutil.ExitOK)
+		clitest.Run(tb, env, append([]string{"-q", "export", "users", "--all", "--file", path}, extra...)...).Want(tb, cmdutil.ExitOK)
 	})
 	elapsed = time.Since(start)
 	fi, err := os.Stat(path)

@@ -33,6 +33,14 @@ var Columns = []string{
 	"referent", "employer", "profiles", "member_since",
 }
 
+// ExcelColumns is the header of --excel: Columns in French, for the people who open the file
+// in a French Excel; `user import` reads these names back (courriel, nom, prénom, fonction,
+// téléphone, siret).
+var ExcelColumns = []string{
+	"courriel", "nom", "prénom", "fonction", "téléphone", "id structure", "siret", "structure",
+	"référent", "employeur", "profils", "membre depuis",
+}
+
 // paris is the time zone of Excel dates: the users of the portals are in France.
 var paris = mustLoadLocation("Europe/Paris")
 
@@ -71,6 +79,9 @@ func (c *csvSink) start() error {
 		return nil
 	}
 	c.started = true
+	if c.excel {
+		return c.w.Write(ExcelColumns)
+	}
 	return c.w.Write(Columns)
 }
 

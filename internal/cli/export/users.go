@@ -35,11 +35,11 @@ type UsersOptions struct {
 // NewCmdUsers builds `export users`.
 func NewCmdUsers(f *cmdutil.Factory, runF func(context.Context, *UsersOptions) error) *cobra.Command {
 	var (
-		structure, format, globalFormat, file string
-		all, excel                            bool
+		structure, format, file string
+		all, excel              bool
 	)
 	cmd := &cobra.Command{
-		Use:     "users (--structure ID|SIRET | --all) [--format csv|json] [--excel] [--output FILE]",
+		Use:     "users (--structure ID|SIRET | --all) [-o csv|json] [--excel] [-f FILE]",
 		Aliases: []string{"user", "members"},
 		Short:   "Export the members of a structure, or of every structure, to CSV or JSON",
 		Long: `Export active members, one row per person and structure: email, last_name, first_name,
@@ -62,12 +62,13 @@ Formats:
 In every CSV, a cell that a spreadsheet would run as a formula (starting with =, +, -, @…)
 is written with a leading apostrophe, so that it shows as text.
 
---format wins over the global -o/--output format: "-o json" selects JSON here when --format
-is not given, and PROFIL_OUTPUT or the configuration file are followed when they say csv or
-json (table and yaml do not apply to a file and are ignored). --excel implies CSV.
+The format is the global -o/--output, as on every command ("-o json"); --format is its
+alias here and wins over it. PROFIL_OUTPUT or the configuration file are followed when they
+say csv or json (table and yaml do not apply to a file and are ignored). --excel implies CSV.
+A value of -o that is no format is refused (exit 2): a file to write is -f/--file.
 
---output FILE writes FILE instead of standard output (here --output names a file, not a
-format; "--output -" is standard output). The export goes to a hidden temporary file in the same folder, synced to disk, and
+-f, --file FILE writes FILE instead of standard output ("--file -" is standard output).
+The export goes to a hidden temporary file in the same folder, synced to disk, and
 renamed over FILE only when it is complete: a cron job never leaves a half-written file, and
 an existing FILE is replaced only by a successful export (a refused or failed export leaves
 it untouched). The file is created with mode 0600, readable by its owner only, whatever the
@@ -81,10 +82,10 @@ is recorded in the audit trail (action export.users).
 Exit status: 2 without --structure or --all, or with an unknown format; 3 when the
 structure does not exist; 4 when you may not export it; 6 for a malformed SIRET.`,
 		Example: `  # A référent's list of their structure, for Excel
-  profil export users --structure "443 061 841 00047" --excel --output membres.csv
+  profil export users --structure "824 228 142 01072" --excel --file membres.csv
 
   # Nightly export of every structure by a gestionnaire's read-only token (cron)
-  PROFIL_TOKEN=… profil export users --all --format json --output /var/exports/users.json -q
+  PROFIL_TOKEN=… profil export users --all -o json -f /var/exports/users.json -q
 
   # Into another program
   profil export users --structure 12 | csvlook`,
@@ -111,7 +112,9 @@ structure does not exist; 4 when you may not export it; 6 for a malformed SIRET.
 			if err != nil {
 				return err
 			}
-			opts.Format, err = resolveFormat(fs.Changed("format"), format, fs.Changed(globalFormatFlag), globalFormat, cfg.Output, excel)
+			globalSet := cmd.Flags().Changed("output")
+			globalFormat, _ := cmd.Flags().GetString("output")
+			opts.Format, err = resolveFormat(fs.Changed("format"), format, globalSet, globalFormat, cfg.Output, excel)
 			if err != nil {
 				return err
 			}
@@ -124,21 +127,13 @@ structure does not exist; 4 when you may not export it; 6 for a malformed SIRET.
 	fl := cmd.Flags()
 	fl.StringVar(&structure, "structure", "", "the `ID|SIRET` of the structure to export")
 	fl.BoolVar(&all, "all", false, "export the members of every structure (gestionnaires)")
-	fl.StringVar(&format, "format", "", "the format, `csv|json` (default csv); wins over the global -o")
+	fl.StringVar(&format, "format", "", "the format, `csv|json` (default csv): an alias of the global -o/--output, which it wins over")
 	fl.BoolVar(&excel, "excel", false, "CSV for French Excel: ';', UTF-8 BOM, CRLF, dd/mm/yyyy dates, oui/non")
-	fl.StringVar(&file, "output", "", "write `FILE` (mode 0600, replaced only when the export succeeds) instead of standard output")
-	// The global -o keeps its meaning (a format) although --output names a file here.
-	fl.StringVarP(&globalFormat, globalFormatFlag, "o", "", "output format: csv or json (prefer --format)")
-	_ = fl.MarkHidden(globalFormatFlag)
+	fl.StringVarP(&file, "file", "f", "", "write `FILE` (mode 0600, replaced only when the export succeeds) instead of standard output")
 	_ = cmd.RegisterFlagCompletionFunc("structure", f.CompleteStructures())
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{FormatCSV, FormatJSON}, cobra.ShellCompDirectiveNoFileComp))
-	_ = cmd.RegisterFlagCompletionFunc(globalFormatFlag, cobra.FixedCompletions([]string{FormatCSV, FormatJSON}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
-
-// globalFormatFlag carries -o: the global --output flag is shadowed by this command's
-// --output FILE, so -o needs a flag of its own.
-const globalFormatFlag = "output-format"
 
 // resolveFormat picks the format: --format, else CSV for --excel, else -o, else the
 // configured output (PROFIL_OUTPUT, config file) when it is csv or json, else CSV.
@@ -193,7 +188,7 @@ func usersRun(ctx context.Context, f *cmdutil.Factory, opts *UsersOptions) error
 		var stop context.CancelFunc
 		ctx, stop = signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 		defer stop()
-		if dest, err = cmdutil.CreateAtomic("--output", opts.File); err != nil {
+		if dest, err = cmdutil.CreateAtomic("--file", opts.File); err != nil {
 			return err
 		}
 		defer dest.Abort() // nothing once committed

@@ -183,7 +183,7 @@ func TestExportUsersExcelReadByPython(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, dsn string) {
 		w := newWorld(t, dsn)
 		path := filepath.Join(t.TempDir(), "membres.csv")
-		r := w.run(t, elodie, "export", "users", "--structure", w.st.SIRET, "--excel", "--output", path).Want(t, cmdutil.ExitOK)
+		r := w.run(t, elodie, "export", "users", "--structure", w.st.SIRET, "--excel", "--file", path).Want(t, cmdutil.ExitOK)
 		if r.Stdout != "" {
 			t.Errorf("--output wrote to stdout too:\n%s", r)
 		}
@@ -208,9 +208,10 @@ func TestExportUsersExcelReadByPython(t *testing.T) {
 		}
 
 		records := readCSVWithPython(t, path, ";")
-		if !reflect.DeepEqual(records[0], export.Columns) {
-			t.Errorf("header read by Python = %q, want %q", records[0], export.Columns)
+		if !reflect.DeepEqual(records[0], export.ExcelColumns) {
+			t.Errorf("header read by Python = %q, want the French %q", records[0], export.ExcelColumns)
 		}
+		records[0] = export.Columns // the same columns, in the same order
 		rows := byEmail(t, records)
 		if len(rows) != 3 {
 			t.Fatalf("Python read %d members, want 3: %q", len(rows), records)
@@ -246,7 +247,7 @@ func TestExportUsersPlainCSV(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, dsn string) {
 		w := newWorld(t, dsn)
 		path := filepath.Join(t.TempDir(), "users.csv")
-		w.run(t, adminEmail, "-q", "export", "users", "--all", "--output", path).Want(t, cmdutil.ExitOK)
+		w.run(t, adminEmail, "-q", "export", "users", "--all", "--file", path).Want(t, cmdutil.ExitOK)
 		raw, err := os.ReadFile(path)
 		if err != nil {
 			t.Fatal(err)
@@ -369,7 +370,7 @@ func TestExportUsersJSON(t *testing.T) {
 			t.Errorf("empty export = %q, want \"[]\\n\"", r.Stdout)
 		}
 		r = w.run(t, adminEmail, "export", "users", "--structure", strconv.FormatInt(empty.ID, 10), "--excel").Want(t, cmdutil.ExitOK)
-		if want := "\uFEFF" + strings.Join(export.Columns, ";") + "\r\n"; r.Stdout != want {
+		if want := "\uFEFF" + strings.Join(export.ExcelColumns, ";") + "\r\n"; r.Stdout != want {
 			t.Errorf("empty Excel export = %q, want the header only %q", r.Stdout, want)
 		}
 	})
@@ -390,7 +391,7 @@ func TestExportUsersFormatFlags(t *testing.T) {
 	if r := w.run(t, adminEmail, append(args, "-o", "json", "--format", "csv")...).Want(t, 0); !isCSV(r) {
 		t.Errorf("--format wins over -o: %s", r)
 	}
-	if r := w.run(t, adminEmail, append(args, "-o", "json", "--excel")...).Want(t, 0); !strings.HasPrefix(r.Stdout, "\uFEFFemail;") {
+	if r := w.run(t, adminEmail, append(args, "-o", "json", "--excel")...).Want(t, 0); !strings.HasPrefix(r.Stdout, "\uFEFFcourriel;nom;prénom;") {
 		t.Errorf("--excel wins over -o: %s", r)
 	}
 	t.Setenv("PROFIL_OUTPUT", "json")
@@ -419,6 +420,41 @@ func TestExportUsersFormatFlags(t *testing.T) {
 	}
 	w.run(t, adminEmail, "export", "users", "--structure", "12345678901234").Want(t, cmdutil.ExitInvalid)
 	w.run(t, adminEmail, "export", "users", "--structure", "999").Want(t, cmdutil.ExitNotFound)
+}
+
+// -o/--output is the format on export users as on every command; a file is -f/--file, and a
+// file name given to -o is refused, pointing to --file, in English and in French.
+func TestExportUsersOutputIsAFormatFileIsFile(t *testing.T) {
+	w := newWorld(t, testdb.SQLite(t))
+	dir := t.TempDir()
+	t.Chdir(dir)
+	r := w.run(t, adminEmail, "export", "users", "--structure", w.id(), "--output", "json").Want(t, cmdutil.ExitOK)
+	if !strings.HasPrefix(r.Stdout, "[\n") {
+		t.Errorf("--output json must write JSON on stdout:\n%s", r)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "json")); err == nil {
+		t.Errorf("--output json wrote a file named json")
+	}
+	r = w.run(t, adminEmail, "export", "users", "--structure", w.id(), "-o", "json", "-f", "membres.json").Want(t, cmdutil.ExitOK)
+	if r.Stdout != "" || !strings.Contains(r.Stderr, "to membres.json") {
+		t.Errorf("-f FILE: %s", r)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "membres.json")); err != nil || !strings.HasPrefix(string(b), "[\n") {
+		t.Errorf("-f membres.json: %q, %v", b, err)
+	}
+	for _, tt := range []struct{ lang, want string }{
+		{"C", "to write a file, use -f/--file membres.csv"},
+		{"fr_FR.UTF-8", "pour écrire un fichier, utilisez -f/--file membres.csv"},
+	} {
+		t.Setenv("LANG", tt.lang)
+		r = w.run(t, adminEmail, "export", "users", "--structure", w.id(), "--output", "membres.csv")
+		if r.Code != cmdutil.ExitUsage || !strings.Contains(r.Stderr, tt.want) || r.Stdout != "" {
+			t.Errorf("%s: --output FILE must be a usage error pointing to --file (%q):\n%s", tt.lang, tt.want, r)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "membres.csv")); err == nil {
+			t.Errorf("--output membres.csv wrote a file")
+		}
+	}
 }
 
 func TestExportUsersRights(t *testing.T) {
@@ -485,20 +521,20 @@ func TestExportUsersOutputReplacedOnlyOnSuccess(t *testing.T) {
 		}
 
 		// Refused: a member who is not the référent.
-		r := w.run(t, marc, "export", "users", "--structure", w.id(), "--output", path).Want(t, cmdutil.ExitForbidden)
+		r := w.run(t, marc, "export", "users", "--structure", w.id(), "--file", path).Want(t, cmdutil.ExitForbidden)
 		if strings.Contains(r.Stderr, "✓") {
 			t.Errorf("success message on a refused export:\n%s", r)
 		}
 		unchanged("a refused export")
 		// Failed: no such structure; a gestionnaire exporting everything is refused nothing,
 		// but a référent asking for --all is.
-		w.run(t, adminEmail, "export", "users", "--structure", "999", "--output", path).Want(t, cmdutil.ExitNotFound)
+		w.run(t, adminEmail, "export", "users", "--structure", "999", "--file", path).Want(t, cmdutil.ExitNotFound)
 		unchanged("an export of a missing structure")
-		w.run(t, elodie, "export", "users", "--all", "--excel", "--output", path).Want(t, cmdutil.ExitForbidden)
+		w.run(t, elodie, "export", "users", "--all", "--excel", "--file", path).Want(t, cmdutil.ExitForbidden)
 		unchanged("a refused --all")
 
 		// Success replaces it, with the mode of a file of personal data.
-		r = w.run(t, elodie, "export", "users", "--structure", w.id(), "--output", path).Want(t, cmdutil.ExitOK)
+		r = w.run(t, elodie, "export", "users", "--structure", w.id(), "--file", path).Want(t, cmdutil.ExitOK)
 		got, err := os.ReadFile(path)
 		if err != nil || !strings.HasPrefix(string(got), "email,") || strings.Count(string(got), "\n") != 4 {
 			t.Errorf("after a successful export the file reads %q (%v)", got, err)
@@ -511,15 +547,15 @@ func TestExportUsersOutputReplacedOnlyOnSuccess(t *testing.T) {
 		assertNoTemporaryFiles(t, dir, "membres.csv")
 
 		// -q: nothing on stderr; a missing folder is an error that leaves nothing behind.
-		r = w.run(t, elodie, "-q", "export", "users", "--structure", w.id(), "--output", path).Want(t, cmdutil.ExitOK)
+		r = w.run(t, elodie, "-q", "export", "users", "--structure", w.id(), "--file", path).Want(t, cmdutil.ExitOK)
 		if r.Stderr != "" || r.Stdout != "" {
 			t.Errorf("-q printed:\n%s", r)
 		}
-		r = w.run(t, elodie, "export", "users", "--structure", w.id(), "--output", filepath.Join(dir, "missing", "x.csv"))
+		r = w.run(t, elodie, "export", "users", "--structure", w.id(), "--file", filepath.Join(dir, "missing", "x.csv"))
 		if r.Code != cmdutil.ExitError || !strings.Contains(r.Stderr, "x.csv") {
 			t.Errorf("export into a missing folder:\n%s", r)
 		}
-		r = w.run(t, elodie, "export", "users", "--structure", w.id(), "--output", dir)
+		r = w.run(t, elodie, "export", "users", "--structure", w.id(), "--file", dir)
 		if r.Code != cmdutil.ExitError || !strings.Contains(r.Stderr, "folder") {
 			t.Errorf("export onto a folder:\n%s", r)
 		}
@@ -548,7 +584,7 @@ func TestExportUsersProgressOnTerminal(t *testing.T) {
 	env := w.env
 	env.StderrTTY = true
 	path := filepath.Join(t.TempDir(), "membres.json")
-	r := clitest.Run(t, env, "--token", w.tokens[adminEmail], "export", "users", "--all", "--format", "json", "--output", path).Want(t, cmdutil.ExitOK)
+	r := clitest.Run(t, env, "--token", w.tokens[adminEmail], "export", "users", "--all", "--format", "json", "--file", path).Want(t, cmdutil.ExitOK)
 	if r.Stdout != "" || !strings.Contains(r.Stderr, "Exporting members") || !strings.HasSuffix(r.Stderr, "✓ exported 4 members to "+path+"\n") {
 		t.Errorf("on a terminal: the bar, then the final message on stderr; nothing on stdout:\n%s", r)
 	}
@@ -565,5 +601,30 @@ func TestExportUsersProgressOnTerminal(t *testing.T) {
 	r = clitest.Run(t, env, "--token", w.tokens[adminEmail], "export", "users", "--all").Want(t, cmdutil.ExitOK)
 	if strings.Contains(r.Stderr, "Exporting members") {
 		t.Errorf("a bar next to rows on the terminal:\n%s", r)
+	}
+}
+
+// TestExportUsersExcelReadBackByImport checks that the French header of --excel is read back by
+// `user import`: every column it needs is found, so a dry run reads the three accounts (known
+// already, so skipped) instead of refusing the file for a missing column.
+func TestExportUsersExcelReadBackByImport(t *testing.T) {
+	w := newWorld(t, testdb.SQLite(t))
+	path := filepath.Join(t.TempDir(), "membres.csv")
+	w.run(t, adminEmail, "export", "users", "--structure", w.id(), "--excel", "--file", path).Want(t, cmdutil.ExitOK)
+	r := w.run(t, adminEmail, "user", "import", "--source", "synapse", path, "--dry-run", "-o", "json").Want(t, cmdutil.ExitOK)
+	var results []struct {
+		Line   int    `json:"line"`
+		Result string `json:"result"`
+	}
+	if err := json.Unmarshal([]byte(r.Stdout), &results); err != nil {
+		t.Fatalf("%v\n%s", err, r)
+	}
+	if len(results) != 3 {
+		t.Fatalf("the import read %d lines of the Excel export, want 3:\n%s", len(results), r)
+	}
+	for _, res := range results {
+		if res.Result == "error" {
+			t.Errorf("line %d of the Excel export refused:\n%s", res.Line, r)
+		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
+	"github.com/profil-cli/profil/internal/cli/view"
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/mail"
@@ -251,7 +252,7 @@ func sendRun(ctx context.Context, f *cmdutil.Factory, opts *SendOptions) error {
 			// Failures are shown even with --quiet: the run did not fully succeed.
 			// The error is the SMTP server's words: escaped like anything not typed here.
 			fmt.Fprintln(f.IO.ErrOut, output.Escape(i18n.T("mail_send.failed_one",
-				r.ID, r.To, r.Error, r.Attempts, r.NextTry.UTC().Format("2006-01-02 15:04Z"))))
+				r.ID, r.To, r.Error, r.Attempts, view.PeopleTime(r.NextTry))))
 		}
 	}
 	if runErr != nil {
@@ -317,11 +318,11 @@ func utc(t *time.Time) *time.Time {
 // MailColumns is the table of the outbox for people.
 var MailColumns = []output.Column[Mail]{
 	{Header: "ID", Value: func(m Mail) string { return strconv.FormatInt(m.ID, 10) }},
-	{Header: "TO", Value: func(m Mail) string { return m.To }},
+	{Header: "TO", Value: func(m Mail) string { return m.To }, Keep: true},
 	{Header: "SUBJECT", Value: func(m Mail) string { return m.Subject }},
-	{Header: "STATUS", Value: func(m Mail) string { return m.Status }},
+	{Header: "STATUS", Value: func(m Mail) string { return i18n.Value(m.Status) }},
 	{Header: "ATTEMPTS", Value: func(m Mail) string { return strconv.Itoa(m.Attempts) }},
-	{Header: "CREATED", Value: func(m Mail) string { return m.CreatedAt.Format("2006-01-02 15:04Z") }},
+	{Header: "CREATED", Value: func(m Mail) string { return view.PeopleTime(m.CreatedAt) }},
 }
 
 // Result is the JSON shape of what `mail send` did with one message (a bulk result).

@@ -94,21 +94,21 @@ func newCmdCatalog(f *cmdutil.Factory) *cobra.Command {
 func ruleText(p Profile) string {
 	var parts []string
 	if p.Automatic {
-		parts = append(parts, "on every membership")
+		parts = append(parts, i18n.T("profile.rule_every_membership"))
 	}
 	if !p.Removable {
-		parts = append(parts, "never removed")
+		parts = append(parts, i18n.T("profile.rule_never_removed"))
 	}
 	if p.RequiredKind != "" {
-		parts = append(parts, "only on a "+p.RequiredKind)
+		parts = append(parts, i18n.T("profile.rule_only_on", i18n.Value(p.RequiredKind)))
 	}
 	if p.Exclusive && p.Family != "" {
-		parts = append(parts, "one "+p.Family+" profile per member")
+		parts = append(parts, i18n.T("profile.rule_one_per_family", p.Family))
 	}
 	if len(parts) == 0 {
-		return "anywhere"
+		return i18n.T("profile.rule_anywhere")
 	}
-	return strings.Join(parts, "; ")
+	return strings.Join(parts, i18n.T("profile.rule_join"))
 }
 
 // ChangeOptions are the inputs of `profile grant` and `profile revoke`.
@@ -158,7 +158,7 @@ and says which rule and which profile holds the place; an unknown code is exit 6
 		if len(args) == 0 {
 			return f.CompleteMemberEmails()(c, args, toComplete)
 		}
-		return f.CompleteProfiles()(c, args, toComplete)
+		return f.CompleteAllowedProfiles(cmdutil.StructureFlag)(c, args, toComplete)
 	}
 	return cmd
 }

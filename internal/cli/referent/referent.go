@@ -18,7 +18,7 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 the requests to join it, assigns rights and detaches members. The first person approved in a
 structure becomes its référent; the role is handed over later by the gestionnaires, or by the
 référent to another active member.`,
-		Example: `  profil referent set --structure "443 061 841 00047" --user paul.leroy@horizons.fr`,
+		Example: `  profil referent set --structure "824 228 142 01072" --user paul.durand@afpa-demo.fr`,
 		Args:    cmdutil.NoArgs,
 	}
 	cmd.AddCommand(NewCmdSet(f, nil))

@@ -32,8 +32,8 @@ by mail.
 
 On a terminal the command asks for confirmation; --yes skips the question, and so does running
 without a terminal.`,
-		Example: `  profil referent set --structure "443 061 841 00047" --user paul.leroy@horizons.fr
-  profil --yes referent set --structure 12 --user paul.leroy@horizons.fr`,
+		Example: `  profil referent set --structure "824 228 142 01072" --user paul.durand@afpa-demo.fr
+  profil --yes referent set --structure 12 --user paul.durand@afpa-demo.fr`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			user = strings.TrimSpace(user)
@@ -58,6 +58,8 @@ without a terminal.`,
 	}
 	cmd.Flags().StringVar(&structure, "structure", "", "the structure: its id or SIRET")
 	cmd.Flags().StringVar(&user, "user", "", "the e-mail of the member who becomes référent")
+	_ = cmd.RegisterFlagCompletionFunc("structure", f.CompleteStructures())
+	_ = cmd.RegisterFlagCompletionFunc("user", f.CompleteMemberEmails())
 	return cmd
 }
 

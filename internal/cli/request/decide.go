@@ -37,7 +37,7 @@ func NewCmdDecide(f *cmdutil.Factory, verb string, runF func(context.Context, *D
 	short := "Approve requests: create the structure, or attach the person"
 	example := `  profil request approve 42
   profil request approve 42 43 44 --profile rafael.prescriber-1
-  profil request approve --all --structure "732 829 320 00074" --dry-run
+  profil request approve --all --structure "824 228 142 01072" --dry-run
   profil request list -q | profil request approve -`
 	long := ""
 	if verb == "reject" {
@@ -114,7 +114,7 @@ code of its items. --dry-run checks everything and changes nothing.` + long,
 	cmd.ValidArgsFunction = f.CompletePendingRequests()
 	_ = cmd.RegisterFlagCompletionFunc("structure", f.CompleteStructures())
 	if decision == domain.Approve {
-		_ = cmd.RegisterFlagCompletionFunc("profile", f.CompleteProfiles())
+		_ = cmd.RegisterFlagCompletionFunc("profile", f.CompleteAllowedProfiles(cmdutil.StructureOfRequests))
 	}
 	return cmd
 }
@@ -188,15 +188,20 @@ func decideRun(ctx context.Context, f *cmdutil.Factory, opts *DecideOptions) err
 	if opts.Input.Decision == domain.Reject {
 		title = i18n.T("decide.progress_reject")
 	}
-	progress := output.NewProgress(f.IO, title, int64(len(service.DistinctIDs(opts.IDs))))
+	distinct := len(service.DistinctIDs(opts.IDs))
+	// One decision is told in one line (its confirmation, or its error); several get a table.
+	single := distinct == 1 && format == output.Table && !cfg.Quiet
+	progress := output.NewProgress(f.IO, title, int64(distinct))
 	results := make([]view.BulkResult, 0, len(opts.IDs))
 	codes := make([]int, 0, len(opts.IDs))
+	var singleErr error
 	err = svc.DecideMany(ctx, actor, opts.IDs, opts.Input, func(batch []service.Decision) {
 		progress.Increment(int64(len(batch)))
 		for _, d := range batch {
 			res := view.BulkResult{ID: d.ID, Result: resultWord(opts.Input.Decision, d.Outcome, d.Err)}
 			if d.Err != nil {
 				res.Error = d.Err.Error()
+				singleErr = d.Err
 			} else if !cfg.Quiet && format == output.Table {
 				f.Stderrf("%s\n", describe(d.Outcome))
 			}
@@ -205,6 +210,9 @@ func decideRun(ctx context.Context, f *cmdutil.Factory, opts *DecideOptions) err
 		}
 	})
 	progress.Done()
+	if single && err == nil {
+		return singleErr
+	}
 	// What was decided before a stop is decided: it is printed as a complete run's results
 	// are, then the error that stopped the run.
 	if cfg.Quiet {

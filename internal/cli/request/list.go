@@ -37,7 +37,7 @@ request; a référent sees the account and affiliation requests of their structu
 the requests you made; --decided-by me the decisions you took. Pending requests only, unless
 --status or --all says otherwise.`,
 		Example: `  profil request list
-  profil request list --kind account --structure "732 829 320 00074"
+  profil request list --kind account --structure "824 228 142 01072"
   profil request list --mine --all
   profil request list --decided-by me --all`,
 		Args: cmdutil.NoArgs,
@@ -81,6 +81,7 @@ the requests you made; --decided-by me the decisions you took. Pending requests 
 	cmd.Flags().StringVar(&status, "status", "", "pending (default), approved or rejected")
 	cmd.Flags().BoolVar(&all, "all", false, "every status")
 	cmd.Flags().StringVar(&structure, "structure", "", "only the requests of this structure (id or SIRET)")
+	_ = cmd.RegisterFlagCompletionFunc("structure", f.CompleteStructures())
 	cmd.Flags().BoolVar(&mine, "mine", false, "the requests you made")
 	cmd.Flags().StringVar(&decidedBy, "decided-by", "", `the decisions of this person ("me" for yours)`)
 	cmd.Flags().IntVar(&limit, "limit", 0, "at most this many (0: all)")

@@ -36,15 +36,15 @@ func NewCmdReview(f *cmdutil.Factory, runF func(context.Context, *ReviewOptions)
 the structure, how long it has waited and the person's other structures; then choose:
 approve, approve with profiles (checked among those the structure allows), reject (with a
 reason the person will read), skip, or quit. Every decision is taken at once, in its own
-transaction; Quit or Ctrl-C stops and keeps the decisions already taken. A summary ends the
-session; with -o json, yaml or csv the result of each request is also printed on standard
+transaction; Quit or Ctrl-C stops and keeps the decisions already taken (Ctrl-C exits 130).
+Esc in the profiles or the reason goes back to the choices. A summary ends the session; with -o json, yaml or csv the result of each request is also printed on standard
 output.
 
 review needs a terminal. Scripts use "profil request list" and "profil request
 approve|reject" instead.`,
 		Example: `  profil request review
   profil request review --kind account
-  profil request review --structure "732 829 320 00074"`,
+  profil request review --structure "824 228 142 01072"`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !f.CanPrompt() {
@@ -99,6 +99,10 @@ var reviewActionLabels = map[reviewAction]string{
 	actSkip:                "review.action_skip",
 	actQuit:                "review.action_quit",
 }
+
+// exitInterrupted is the exit code of a review stopped by Ctrl-C (SIGINT), as for any program
+// a shell interrupts.
+const exitInterrupted = 130
 
 // errQuit ends the walk at the user's request.
 var errQuit = errors.New("quit")
@@ -160,7 +164,7 @@ func reviewRun(ctx context.Context, f *cmdutil.Factory, opts *ReviewOptions) err
 	var stop error
 	for i, r := range queue {
 		if ctx.Err() != nil {
-			stop = prompt.ErrCancelled
+			stop = prompt.ErrInterrupted
 			break
 		}
 		stop = rv.review(r, i+1, len(queue))
@@ -170,7 +174,7 @@ func reviewRun(ctx context.Context, f *cmdutil.Factory, opts *ReviewOptions) err
 		done++
 	}
 	if errors.Is(stop, context.Canceled) || errors.Is(stop, context.DeadlineExceeded) {
-		stop = prompt.ErrCancelled
+		stop = prompt.ErrInterrupted // SIGINT while a decision was being taken: it was rolled back
 	}
 
 	summary := i18n.T("review.summary", rv.approved, rv.rejected, rv.skipped, rv.failed)
@@ -183,6 +187,11 @@ func reviewRun(ctx context.Context, f *cmdutil.Factory, opts *ReviewOptions) err
 	}
 	switch {
 	case stop == nil, errors.Is(stop, errQuit):
+	case errors.Is(stop, prompt.ErrInterrupted):
+		// Ctrl-C: the decisions taken stay (the summary says which); exit 130 as an
+		// interrupted program does.
+		fmt.Fprintln(rv.w, i18n.T("review.interrupted"))
+		return &cmdutil.SilentError{Code: exitInterrupted}
 	default:
 		return stop // prompt.ErrCancelled prints "cancelled"; a broken terminal is reported
 	}
@@ -243,6 +252,11 @@ func (rv *reviewer) review(queued domain.Request, pos, total int) error {
 	}
 	for {
 		i, err := rv.p.Select(i18n.T("review.ask_decision", r.ID), labels, 0)
+		if errors.Is(err, prompt.ErrBack) {
+			// Esc: the decisions taken are taken; there is nothing to go back to.
+			fmt.Fprintln(rv.w, i18n.T("review.esc_first_step"))
+			continue
+		}
 		if err != nil {
 			return err
 		}
@@ -260,6 +274,9 @@ func (rv *reviewer) review(queued domain.Request, pos, total int) error {
 			return rv.decide(r, service.DecideInput{Decision: domain.Approve, Profiles: codes})
 		case actReject:
 			reason, err := rv.askReason(r)
+			if errors.Is(err, prompt.ErrBack) {
+				continue // Esc: back to the choices
+			}
 			if err != nil {
 				return err
 			}
@@ -382,7 +399,7 @@ func (rv *reviewer) person(r domain.Request) (who string, others []domain.Member
 		who += ", " + d.User.Function
 	}
 	if d.User.Status != "" && d.User.Status != domain.UserActive {
-		who += i18n.T("review.account_status", d.User.Status)
+		who += i18n.T("review.account_status", i18n.Value(string(d.User.Status)))
 	}
 	for _, m := range d.Memberships {
 		if m.StructureID != r.StructureID {
@@ -414,6 +431,9 @@ func (rv *reviewer) pickProfiles(r domain.Request, st domain.Structure) ([]strin
 	}
 	for {
 		picked, err := rv.p.MultiSelect(i18n.T("review.ask_profiles", output.Escape(st.Name)), options, defaults)
+		if errors.Is(err, prompt.ErrBack) {
+			return nil, nil // Esc: back to the choices
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -530,7 +550,7 @@ func structureText(name, siret string) string {
 func kindList(kinds []domain.Kind) string {
 	parts := make([]string, len(kinds))
 	for i, k := range kinds {
-		parts[i] = string(k)
+		parts[i] = i18n.Value(string(k))
 	}
 	return strings.Join(parts, ", ")
 }

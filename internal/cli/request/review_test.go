@@ -233,14 +233,27 @@ func TestReviewStopsEarly(t *testing.T) {
 		w.wantStatus(t, pending)
 
 		// Ctrl-C on the reason: the approval before it stays, the summary is printed, and the
-		// command ends as a cancelled one.
-		p = prompt.NewScripted(prompt.AnswerSelect(0), prompt.AnswerSelect(2), prompt.AnswerCancel(prompt.MethodInput))
-		r = clitest.Run(t, w.onTerminal(p), "request", "review").Want(t, cmdutil.ExitError)
-		wantIn(t, r, fmt.Sprintf("✓ approved request %d", w.paul), "Summary: approved 1, rejected 0, skipped 0, errors 0 (2 not reviewed)\n", "cancelled")
+		// command exits 130, as an interrupted program does.
+		p = prompt.NewScripted(prompt.AnswerSelect(0), prompt.AnswerSelect(2), prompt.AnswerInterrupt(prompt.MethodInput))
+		r = clitest.Run(t, w.onTerminal(p), "request", "review").Want(t, 130)
+		wantIn(t, r, fmt.Sprintf("✓ approved request %d", w.paul), "Summary: approved 1, rejected 0, skipped 0, errors 0 (2 not reviewed)\n",
+			"interrupted: the decisions above are taken, the other requests are untouched")
 		if strings.Contains(r.Stderr, "profil:") {
 			t.Errorf("a cancellation is not an error:\n%s", r)
 		}
 		w.wantStatus(t, map[int64]domain.RequestStatus{w.paul: domain.StatusApproved, w.lea: domain.StatusPending, w.claire: domain.StatusPending})
+
+		// Esc in the reason and in the profiles goes back to the choices; Esc in the choices
+		// asks them again.
+		p = prompt.NewScripted(prompt.AnswerSelect(2), prompt.AnswerBack(prompt.MethodInput),
+			prompt.AnswerSelect(1), prompt.AnswerBack(prompt.MethodMultiSelect),
+			prompt.AnswerBack(prompt.MethodSelect), prompt.AnswerSelect(4))
+		r = clitest.Run(t, w.onTerminal(p), "request", "review").Want(t, cmdutil.ExitOK)
+		wantIn(t, r, "Esc: nothing to go back to", "Summary: approved 0, rejected 0, skipped 0, errors 0 (2 not reviewed)")
+		if p.Remaining() != 0 {
+			t.Errorf("asked %q", p.Asked())
+		}
+		w.wantStatus(t, map[int64]domain.RequestStatus{w.lea: domain.StatusPending})
 
 		// Nothing checked in the profiles goes back to the choices instead of approving.
 		p = prompt.NewScripted(prompt.AnswerSelect(1), prompt.AnswerMultiSelect(), prompt.AnswerSelect(4))

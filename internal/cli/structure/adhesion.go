@@ -27,7 +27,7 @@ func NewCmdAdhesion(f *cmdutil.Factory, runF func(context.Context, *AdhesionOpti
 		Short: "Record a structure's yearly adhesion to Cap Métiers (gestionnaires)",
 		Long: `Record the year a structure is a member (adhérent) of Cap Métiers: its staff can then
 register to training actions. --remove clears it.`,
-		Example: "  profil structure adhesion \"732 829 320 00074\" --year 2026\n  profil structure adhesion 12 --remove",
+		Example: "  profil structure adhesion \"824 228 142 01072\" --year 2026\n  profil structure adhesion 12 --remove",
 		Args:    cmdutil.ExactArgs(1, "args.structure_ref"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ref, err := domain.ParseStructureRef(args[0])
@@ -71,5 +71,6 @@ register to training actions. --remove clears it.`,
 	}
 	cmd.Flags().IntVar(&year, "year", 0, "year of the adhesion, e.g. 2026")
 	cmd.Flags().BoolVar(&remove, "remove", false, "remove the adhesion")
+	cmd.ValidArgsFunction = cmdutil.FirstArg(f.CompleteStructures())
 	return cmd
 }

@@ -228,13 +228,24 @@ func openImportFile(f *cmdutil.Factory, path string) (io.ReadCloser, int64, erro
 	}
 	file, err := os.Open(path)
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
+		switch {
+		case errors.Is(err, os.ErrNotExist):
 			return nil, 0, domain.Errorf(domain.ErrNotFound, "file.not_found", path)
+		case errors.Is(err, os.ErrPermission):
+			return nil, 0, &cmdutil.DetailError{Err: i18n.Errorf("file.not_readable", path), Detail: err}
 		}
-		return nil, 0, err
+		return nil, 0, &cmdutil.DetailError{Err: i18n.Errorf("file.cannot_open", path), Detail: err}
 	}
 	var size int64
-	if st, err := file.Stat(); err == nil && st.Mode().IsRegular() {
+	st, err := file.Stat()
+	switch {
+	case err != nil:
+		file.Close()
+		return nil, 0, &cmdutil.DetailError{Err: i18n.Errorf("file.cannot_open", path), Detail: err}
+	case st.IsDir():
+		file.Close()
+		return nil, 0, domain.Errorf(domain.ErrInvalid, "file.is_folder", path)
+	case st.Mode().IsRegular():
 		size = st.Size()
 	}
 	return file, size, nil

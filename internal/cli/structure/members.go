@@ -32,7 +32,7 @@ PARCOURS PRO bénéficiaire is shown as "waiting" (in yellow): the référent ha
 The members of the structure and the gestionnaires may read the list. In JSON, YAML and CSV
 each row has the fields email, last_name, first_name, function, phone, structure_id, siret,
 structure_name, referent, employer and profiles (joined with "|" in CSV).`,
-		Example: `  profil structure members "732 829 320 00074"
+		Example: `  profil structure members "824 228 142 01072"
   profil structure members 12 --without-profiles
   profil structure members 12 -o csv > membres.csv`,
 		Args: cmdutil.ExactArgs(1, "args.structure_ref"),
@@ -49,6 +49,7 @@ structure_name, referent, employer and profiles (joined with "|" in CSV).`,
 		},
 	}
 	cmd.Flags().BoolVar(&withoutProfiles, "without-profiles", false, "only the members still waiting for rights")
+	cmd.ValidArgsFunction = cmdutil.FirstArg(f.CompleteStructures())
 	return cmd
 }
 
@@ -87,5 +88,9 @@ func membersRun(ctx context.Context, f *cmdutil.Factory, opts *MembersOptions) e
 		}
 		return nil
 	}
-	return output.Print(f.IO, format, view.Members(ms), view.MemberColumns)
+	cat, err := svc.Catalogue(ctx, actor)
+	if err != nil {
+		return err
+	}
+	return output.Print(f.IO, format, view.Members(ms), view.MemberColumns(cat.Automatic()))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -163,5 +164,62 @@ func TestMembers(t *testing.T) {
 		w.run(t, lea, "structure", "members", id).Want(t, cmdutil.ExitForbidden) // detached: no longer a member
 		w.run(t, adminEmail, "structure", "members", "999").Want(t, cmdutil.ExitNotFound)
 		w.run(t, adminEmail, "structure", "members").Want(t, cmdutil.ExitUsage)
+	})
+}
+
+// Who waits for rights is decided by the catalogue: holding only profiles the catalogue
+// grants automatically is waiting, whichever they are. Here the portal makes
+// parcourspro.employer automatic too; Max, who holds it, then waits in the member list, in
+// `user show` and in --without-profiles alike, in English and in French.
+func TestWaitingForRightsAsksTheCatalogue(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		w := newMembersWorld(t, dsn)
+		id := strconv.FormatInt(w.st.ID, 10)
+		const max = "max.dupont@horizons.fr"
+		w.member(t, claire)
+		w.member(t, paul, "rafael.of-general")
+		w.member(t, max, "parcourspro.employer")
+
+		waiting := func() []string {
+			t.Helper()
+			var out []string
+			r := w.run(t, claire, "structure", "members", id).Want(t, cmdutil.ExitOK)
+			for _, line := range strings.Split(strings.TrimSpace(r.Stdout), "\n")[1:] {
+				if strings.Contains(line, "waiting for rights") {
+					out = append(out, strings.Fields(line)[2])
+				}
+			}
+			return out
+		}
+		if got := waiting(); len(got) != 1 || got[0] != claire {
+			t.Fatalf("waiting = %q, want only %s", got, claire)
+		}
+
+		db, err := sqlstore.Open(context.Background(), dsn, sqlstore.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if _, err := db.SQL().Exec(`UPDATE profiles SET automatic = TRUE WHERE code = 'parcourspro.employer'`); err != nil {
+			t.Fatal(err)
+		}
+
+		if got := waiting(); len(got) != 2 || !slices.Contains(got, max) {
+			t.Errorf("with parcourspro.employer automatic, waiting = %q, want %s and %s", got, claire, max)
+		}
+		r := w.run(t, adminEmail, "user", "show", max).Want(t, cmdutil.ExitOK)
+		if !strings.Contains(r.Stdout, "Horizons Emploi: waiting for rights") {
+			t.Errorf("user show does not say %s waits for rights:\n%s", max, r.Stdout)
+		}
+		t.Setenv("LANG", "fr_FR.UTF-8")
+		r = w.run(t, adminEmail, "user", "show", max).Want(t, cmdutil.ExitOK)
+		if !strings.Contains(r.Stdout, "Horizons Emploi\u00a0: en attente de droits") || !strings.Contains(r.Stdout, "Droits\u00a0:") {
+			t.Errorf("user show in French:\n%s", r.Stdout)
+		}
+		t.Setenv("LANG", "C")
+		r = w.run(t, claire, "-q", "structure", "members", id, "--without-profiles").Want(t, cmdutil.ExitOK)
+		if got := strings.Fields(r.Stdout); len(got) != 2 || !slices.Contains(got, max) {
+			t.Errorf("--without-profiles = %q, want %s and %s", got, claire, max)
+		}
 	})
 }

@@ -114,5 +114,9 @@ func searchRun(ctx context.Context, f *cmdutil.Factory, opts *SearchOptions) err
 	if err != nil {
 		return err
 	}
-	return cmdutil.PrintList(f, found, func(s domain.Structure) int64 { return s.ID }, "search.no_match", view.Structures, view.StructureColumns)
+	cols := view.StructureColumns
+	if actor.IsAnonymous() {
+		cols = cols[:len(cols)-1] // the référent, which is not public
+	}
+	return cmdutil.PrintList(f, found, func(s domain.Structure) int64 { return s.ID }, "search.no_match", view.Structures, cols)
 }

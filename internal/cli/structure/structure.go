@@ -20,7 +20,7 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 prescriber, an employer, a ministry. It is known by its SIRET when it has one; wherever a
 command names a structure, give its SIRET (spaces allowed) or its id.`,
 		Example: `  profil structure search "cap metiers"
-  profil structure show "732 829 320 00074"
+  profil structure show "824 228 142 01072"
   profil structure create --name "GRETA Sud Aquitaine" --siret 19640001000263 --kind training-org --postal-code 64100`,
 		Args: cmdutil.NoArgs,
 	}

@@ -25,7 +25,7 @@ func NewCmdUpdate(f *cmdutil.Factory, runF func(context.Context, *UpdateOptions)
 		Long: `Change only the fields given; an empty value clears an optional field (--siret "" for a
 structure that has no SIRET). Référents report changes; gestionnaires apply them.`,
 		Example: `  profil structure update 12 --city Mérignac --postal-code 33700
-  profil structure update "732 829 320 00074" --kind training-org,employer`,
+  profil structure update "824 228 142 01072" --kind training-org,employer`,
 		Args: cmdutil.ExactArgs(1, "args.structure_ref"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ref, err := domain.ParseStructureRef(args[0])
@@ -61,5 +61,6 @@ structure that has no SIRET). Référents report changes; gestionnaires apply th
 	}
 	ff.register(cmd.Flags())
 	_ = cmd.RegisterFlagCompletionFunc("kind", completeKinds)
+	cmd.ValidArgsFunction = cmdutil.FirstArg(f.CompleteStructures())
 	return cmd
 }

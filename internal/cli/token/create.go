@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
+	"github.com/profil-cli/profil/internal/cli/view"
 	"github.com/profil-cli/profil/internal/output"
 	"github.com/profil-cli/profil/internal/service"
 )
@@ -99,7 +100,7 @@ func createRun(ctx context.Context, f *cmdutil.Factory, opts *CreateOptions) err
 	}
 	v := FromToken(t, now(f))
 	if v.ExpiresAt != nil {
-		f.Say("token_create.done_expires", t.ID, t.Name, v.Scope, v.ExpiresAt.Format(tableTime))
+		f.Say("token_create.done_expires", t.ID, t.Name, v.Scope, view.PeopleTime(*v.ExpiresAt))
 	} else {
 		f.Say("token_create.done_never", t.ID, t.Name, v.Scope)
 	}

@@ -369,7 +369,7 @@ func TestTokenListShowsLastUse(t *testing.T) {
 		}
 
 		r = clitest.Must(t, env, "token", "list")
-		for _, h := range []string{"ID", "NAME", "SCOPE", "CREATED", "EXPIRES", "LAST USED", "STATUS", "cron", "2026-03-14 12:30Z", "active"} {
+		for _, h := range []string{"ID", "NAME", "SCOPE", "CREATED", "EXPIRES", "LAST USED", "STATUS", "cron", "2026-03-14 13:30 CET", "active"} { // 12:30 UTC, shown in Paris time
 			if !strings.Contains(r.Stdout, h) {
 				t.Errorf("table misses %q:\n%s", h, r)
 			}

@@ -6,7 +6,9 @@ import (
 
 	"github.com/jedib0t/go-pretty/v6/text"
 
+	"github.com/profil-cli/profil/internal/cli/view"
 	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/output"
 )
 
@@ -76,24 +78,22 @@ func utc(t *time.Time) *time.Time {
 	return &u
 }
 
-const tableTime = "2006-01-02 15:04Z"
-
 func cell(t *time.Time, none string) string {
 	if t == nil {
-		return none
+		return i18n.Value(none)
 	}
-	return t.Format(tableTime)
+	return view.PeopleTime(*t)
 }
 
 // Columns is the table of tokens for people.
 var Columns = []output.Column[Token]{
 	{Header: "ID", Value: func(t Token) string { return strconv.FormatInt(t.ID, 10) }},
 	{Header: "NAME", Value: func(t Token) string { return t.Name }},
-	{Header: "SCOPE", Value: func(t Token) string { return t.Scope }},
-	{Header: "CREATED", Value: func(t Token) string { return t.CreatedAt.Format(tableTime) }},
+	{Header: "SCOPE", Value: func(t Token) string { return i18n.Value(t.Scope) }},
+	{Header: "CREATED", Value: func(t Token) string { return view.PeopleTime(t.CreatedAt) }},
 	{Header: "EXPIRES", Value: func(t Token) string { return cell(t.ExpiresAt, "never") }},
 	{Header: "LAST USED", Value: func(t Token) string { return cell(t.LastUsedAt, "never") }},
-	{Header: "STATUS", Value: func(t Token) string { return t.Status }, Color: statusColor},
+	{Header: "STATUS", Value: func(t Token) string { return i18n.Value(t.Status) }, Color: statusColor},
 }
 
 func statusColor(t Token) text.Colors {
@@ -110,10 +110,10 @@ func statusColor(t Token) text.Colors {
 var Detail = []output.Column[Token]{
 	{Header: "ID", Value: func(t Token) string { return strconv.FormatInt(t.ID, 10) }},
 	{Header: "Name", Value: func(t Token) string { return t.Name }},
-	{Header: "Scope", Value: func(t Token) string { return t.Scope }},
-	{Header: "Created", Value: func(t Token) string { return t.CreatedAt.Format(tableTime) }},
+	{Header: "Scope", Value: func(t Token) string { return i18n.Value(t.Scope) }},
+	{Header: "Created", Value: func(t Token) string { return view.PeopleTime(t.CreatedAt) }},
 	{Header: "Expires", Value: func(t Token) string { return cell(t.ExpiresAt, "never") }},
 	{Header: "Last used", Value: func(t Token) string { return cell(t.LastUsedAt, "never") }},
 	{Header: "Revoked", Value: func(t Token) string { return cell(t.RevokedAt, "no") }},
-	{Header: "Status", Value: func(t Token) string { return t.Status }},
+	{Header: "Status", Value: func(t Token) string { return i18n.Value(t.Status) }},
 }

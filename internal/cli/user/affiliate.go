@@ -26,7 +26,7 @@ func NewCmdAffiliate(f *cmdutil.Factory, runF func(context.Context, *AffiliateOp
 		Long: `Ask for your account to be attached to one more structure. The référent of that structure
 decides, or the gestionnaires when it has none; the answer is mailed. A gestionnaire may ask on
 behalf of someone with --user. Your pending requests: ` + "`profil request list --mine`" + `.`,
-		Example: `  profil user affiliate --structure "443 061 841 00047"
+		Example: `  profil user affiliate --structure "824 228 142 01072"
   profil user affiliate --structure 12 --user claire.martin@horizons.fr     # gestionnaires`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -55,6 +55,7 @@ behalf of someone with --user. Your pending requests: ` + "`profil request list 
 		},
 	}
 	cmd.Flags().StringVar(&structure, "structure", "", "the structure to join: its id or SIRET")
+	_ = cmd.RegisterFlagCompletionFunc("structure", f.CompleteStructures())
 	cmd.Flags().StringVar(&user, "user", "", "the person to attach (gestionnaires; default: yourself)")
 	return cmd
 }

@@ -32,8 +32,8 @@ When the person leaving is the référent, a gestionnaire names the next one wit
 
 On a terminal the command asks for confirmation; --yes skips the question, and so does running
 without a terminal.`,
-		Example: `  profil user detach paul.leroy@horizons.fr --structure "443 061 841 00047"
-  profil user detach claire.martin@horizons.fr --structure 12 --new-referent paul.leroy@horizons.fr
+		Example: `  profil user detach paul.durand@afpa-demo.fr --structure "824 228 142 01072"
+  profil user detach claire.martin@horizons.fr --structure 12 --new-referent paul.durand@afpa-demo.fr
   profil --yes user detach claire.martin@horizons.fr --structure 12 --no-referent`,
 		Args: cmdutil.ExactArgs(1, "args.detach_email"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -61,6 +61,7 @@ without a terminal.`,
 		},
 	}
 	cmd.Flags().StringVar(&structure, "structure", "", "the structure to leave: its id or SIRET")
+	_ = cmd.RegisterFlagCompletionFunc("structure", f.CompleteStructures())
 	cmd.Flags().StringVar(&newReferent, "new-referent", "", "when the person is the référent: the member who takes over")
 	cmd.Flags().BoolVar(&noReferent, "no-referent", false, "when the person is the référent: leave the structure without one")
 	return cmd

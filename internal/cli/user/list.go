@@ -31,7 +31,7 @@ bénéficiaire is shown as "waiting" (in yellow); --without-profiles lists only 
 With --structure, the list of one structure, as ` + "`profil structure members`" + ` shows it (its
 members and the gestionnaires may read it). Without, every membership of every structure:
 gestionnaires only. -o csv gives the same fields as -o json, profiles joined with "|".`,
-		Example: `  profil user list --structure "443 061 841 00047"
+		Example: `  profil user list --structure "824 228 142 01072"
   profil user list --without-profiles                 # gestionnaires: everyone waiting for rights
   profil user list -o csv > comptes.csv`,
 		Args: cmdutil.NoArgs,
@@ -69,10 +69,11 @@ gestionnaires only. -o csv gives the same fields as -o json, profiles joined wit
 			case opts.Structure != nil:
 				empty = i18n.T("user_list.empty_in", opts.Structure.String())
 			}
-			return printMembers(f, ms, empty)
+			return printMembers(ctx, f, ms, empty)
 		},
 	}
 	cmd.Flags().StringVar(&structure, "structure", "", "only the members of this structure (id or SIRET)")
+	_ = cmd.RegisterFlagCompletionFunc("structure", f.CompleteStructures())
 	cmd.Flags().BoolVar(&withoutProfiles, "without-profiles", false, "only the people still waiting for rights")
 	return cmd
 }

@@ -40,7 +40,7 @@ a missing value is an error that names its flag.
 Already have an account? Ask to join one more structure with ` + "`profil user affiliate`" + `.
 Structure not in the list? Ask for it with ` + "`profil structure request`" + `.`,
 		Example: `  profil user register --email claire.martin@horizons.fr --last-name Martin --first-name Claire \
-      --function "Chargée de formation" --phone "05 56 00 00 00" --structure "443 061 841 00047"
+      --function "Chargée de formation" --phone "05 56 00 00 00" --structure "824 228 142 01072"
   printf '%s\n' "$PASSWORD" | profil user register --email claire.martin@horizons.fr \
       --last-name Martin --first-name Claire --structure 12 --password-stdin
   profil user register          # on a terminal: asks for each value`,
@@ -83,6 +83,7 @@ Structure not in the list? Ask for it with ` + "`profil structure request`" + `.
 	fl.StringVar(&opts.Function, "function", "", "your function in the structure")
 	fl.StringVar(&opts.Phone, "phone", "", `phone number, e.g. "05 56 00 00 00" or "+32 2 555 12 12"`)
 	fl.StringVar(&structure, "structure", "", "the structure to join: its id or SIRET")
+	_ = cmd.RegisterFlagCompletionFunc("structure", f.CompleteStructures())
 	fl.BoolVar(&opts.PasswordStdin, "password-stdin", false, "read the password from standard input (one line)")
 	return cmd
 }

@@ -3,14 +3,13 @@ package user
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
 	"github.com/profil-cli/profil/internal/cli/view"
-	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/output"
 	"github.com/profil-cli/profil/internal/service"
 )
@@ -22,7 +21,7 @@ type ShowOptions struct {
 
 // NewCmdShow builds `user show`.
 func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *ShowOptions) error) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "show [EMAIL]",
 		Short: "Show an account, its structures and its rights (default: yours)",
 		Long: `Show an account: names, function, phone, status, and each structure it belongs to with the
@@ -52,13 +51,15 @@ person's structures and the gestionnaires may see theirs.`,
 			if err != nil {
 				return err
 			}
-			return printUser(f, d, "")
+			return printUser(ctx, f, d, "")
 		},
 	}
+	cmd.ValidArgsFunction = cmdutil.FirstArg(f.CompleteMemberEmails())
+	return cmd
 }
 
 // printUser prints an account with its structures, or only its e-mail with --quiet.
-func printUser(f *cmdutil.Factory, d service.UserDetail, done string) error {
+func printUser(ctx context.Context, f *cmdutil.Factory, d service.UserDetail, done string) error {
 	if quiet(f) {
 		fmt.Fprintln(f.IO.Out, d.User.Email)
 		return nil
@@ -74,22 +75,28 @@ func printUser(f *cmdutil.Factory, d service.UserDetail, done string) error {
 	if u.LockedUntil != nil && !now(f).Before(*u.LockedUntil) {
 		u.LockedUntil = nil // a lock that is over is no lock
 	}
-	return output.PrintOne(f.IO, format, u, userColumns(u))
+	var automatic []string
+	if format == output.Table {
+		if automatic, err = automaticProfiles(ctx, f); err != nil {
+			return err
+		}
+	}
+	return output.PrintOne(f.IO, format, u, userColumns(u, automatic))
 }
 
 // userColumns is view.UserDetail with what a person asks about next: the rights held in each
 // structure, and, when so, that the password must be changed.
-func userColumns(u view.User) []output.Column[view.User] {
+func userColumns(u view.User, automatic []string) []output.Column[view.User] {
 	cols := append([]output.Column[view.User]{}, view.UserDetail...)
 	if len(u.Structures) > 0 {
 		cols = append(cols, output.Column[view.User]{Header: "Rights", Value: func(u view.User) string {
 			lines := make([]string, 0, len(u.Structures))
 			for _, m := range u.Structures {
-				rights := "waiting for rights"
-				if slices.ContainsFunc(m.Profiles, func(p string) bool { return p != domain.ProfileBeneficiary }) {
+				rights := i18n.T("members.waiting_rights")
+				if view.HasRights(m.Profiles, automatic) {
 					rights = strings.Join(m.Profiles, ", ")
 				}
-				lines = append(lines, m.Name+": "+rights)
+				lines = append(lines, i18n.T("user_show.rights_in", m.Name, rights))
 			}
 			return strings.Join(lines, "\n")
 		}})
@@ -101,7 +108,7 @@ func userColumns(u view.User) []output.Column[view.User] {
 	}
 	if u.MustChangePassword {
 		cols = append(cols, output.Column[view.User]{Header: "Password", Value: func(view.User) string {
-			return "to change at the next sign-in"
+			return i18n.T("user_show.password_to_change")
 		}})
 	}
 	return cols

@@ -90,5 +90,5 @@ func updateRun(ctx context.Context, f *cmdutil.Factory, opts *UpdateOptions) err
 		// Changed, but not readable back (cannot happen for oneself or a gestionnaire).
 		d = service.UserDetail{User: u}
 	}
-	return printUser(f, d, done)
+	return printUser(ctx, f, d, done)
 }

@@ -3,6 +3,7 @@
 package user
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -31,7 +32,7 @@ structure, or a gestionnaire, decides them with ` + "`profil request approve`" +
 Everyone changes their own e-mail, phone, function and password; gestionnaires change any
 account and reset passwords; the référent of a structure detaches its members.`,
 		Example: `  profil user register --email claire.martin@horizons.fr --last-name Martin --first-name Claire \
-      --structure "443 061 841 00047"
+      --structure "824 228 142 01072"
   profil user show
   profil user update --phone "05 56 00 00 00"
   profil user list --structure 12 --without-profiles`,
@@ -93,7 +94,7 @@ func printRequest(f *cmdutil.Factory, r domain.Request, done ...string) error {
 
 // printMembers prints a user list; with --quiet only the e-mails, one a line. An empty list
 // prints nothing in a table and says so on stderr.
-func printMembers(f *cmdutil.Factory, ms []domain.Member, empty string) error {
+func printMembers(ctx context.Context, f *cmdutil.Factory, ms []domain.Member, empty string) error {
 	if quiet(f) {
 		for _, m := range ms {
 			fmt.Fprintln(f.IO.Out, m.User.Email)
@@ -108,7 +109,25 @@ func printMembers(f *cmdutil.Factory, ms []domain.Member, empty string) error {
 		fmt.Fprintln(f.IO.ErrOut, empty)
 		return nil
 	}
-	return output.Print(f.IO, format, view.Members(ms), view.MemberColumns)
+	automatic, err := automaticProfiles(ctx, f)
+	if err != nil {
+		return err
+	}
+	return output.Print(f.IO, format, view.Members(ms), view.MemberColumns(automatic))
+}
+
+// automaticProfiles asks the catalogue which profiles come with every membership: holding only
+// those is waiting for rights.
+func automaticProfiles(ctx context.Context, f *cmdutil.Factory) ([]string, error) {
+	svc, err := f.Service(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cat, err := svc.Catalogue(ctx, domain.Anonymous) // the catalogue is public
+	if err != nil {
+		return nil, err
+	}
+	return cat.Automatic(), nil
 }
 
 // confirm asks a yes/no question on a terminal; without one (or with --yes) it lets the

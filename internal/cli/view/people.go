@@ -2,6 +2,7 @@ package view
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/jedib0t/go-pretty/v6/text"
 
 	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/output"
 )
 
@@ -49,11 +51,12 @@ func Members(ms []domain.Member) []Member {
 	return out
 }
 
-// HasRights reports whether the member holds a right beyond the automatic bénéficiaire: the
-// référent must see at a glance who still waits for rights.
-func (m Member) HasRights() bool {
-	for _, p := range m.Profiles {
-		if p != domain.ProfileBeneficiary {
+// HasRights reports whether profiles hold a right beyond the automatic ones of the catalogue
+// (granted on every membership, such as the PARCOURS PRO bénéficiaire): the référent must see
+// at a glance who still waits for rights.
+func HasRights(profiles, automatic []string) bool {
+	for _, p := range profiles {
+		if !slices.Contains(automatic, p) {
 			return true
 		}
 	}
@@ -61,26 +64,30 @@ func (m Member) HasRights() bool {
 }
 
 // MemberColumns is the user list of a structure, as the guides show it: name, e-mail,
-// function, phone, référent (★), employer (💼), and whether rights are assigned.
-var MemberColumns = []output.Column[Member]{
-	{Header: "NAME", Value: func(m Member) string { return strings.TrimSpace(m.LastName + " " + m.FirstName) }},
-	{Header: "E-MAIL", Value: func(m Member) string { return m.Email }, Keep: true},
-	{Header: "FUNCTION", Value: func(m Member) string { return m.Function }},
-	{Header: "PHONE", Value: func(m Member) string { return m.Phone }},
-	{Header: "STRUCTURE", Value: func(m Member) string { return m.StructureName }},
-	{Header: "RÉF.", Value: func(m Member) string { return mark(m.Referent, "★") }},
-	{Header: "EMPL.", Value: func(m Member) string { return mark(m.Employer, "employer") }},
-	{Header: "RIGHTS", Value: func(m Member) string {
-		if !m.HasRights() {
-			return "waiting"
-		}
-		return strings.Join(m.Profiles, ", ")
-	}, Color: func(m Member) text.Colors {
-		if !m.HasRights() {
-			return text.Colors{text.FgYellow}
-		}
-		return text.Colors{text.FgBlue}
-	}},
+// function, phone, référent (★), employer (💼), and whether rights are assigned beyond the
+// profiles the catalogue grants automatically (automatic, from domain.Catalogue.Automatic).
+func MemberColumns(automatic []string) []output.Column[Member] {
+	hasRights := func(m Member) bool { return HasRights(m.Profiles, automatic) }
+	return []output.Column[Member]{
+		{Header: "NAME", Value: func(m Member) string { return strings.TrimSpace(m.LastName + " " + m.FirstName) }},
+		{Header: "E-MAIL", Value: func(m Member) string { return m.Email }, Keep: true},
+		{Header: "FUNCTION", Value: func(m Member) string { return m.Function }, Optional: true},
+		{Header: "PHONE", Value: func(m Member) string { return m.Phone }, Optional: true},
+		{Header: "STRUCTURE", Value: func(m Member) string { return m.StructureName }},
+		{Header: "RÉF.", Value: func(m Member) string { return mark(m.Referent, "★") }},
+		{Header: "EMPL.", Value: func(m Member) string { return mark(m.Employer, i18n.Value("employer")) }},
+		{Header: "RIGHTS", Value: func(m Member) string {
+			if !hasRights(m) {
+				return i18n.T("members.waiting_rights")
+			}
+			return strings.Join(m.Profiles, ", ")
+		}, Color: func(m Member) text.Colors {
+			if !hasRights(m) {
+				return text.Colors{text.FgYellow}
+			}
+			return text.Colors{text.FgBlue}
+		}, Keep: true, Wrap: true},
+	}
 }
 
 func mark(b bool, s string) string {
@@ -135,23 +142,23 @@ func Requests(rs []domain.Request, now time.Time) []Request {
 // RequestColumns is the queue for people.
 var RequestColumns = []output.Column[Request]{
 	{Header: "ID", Value: func(r Request) string { return strconv.FormatInt(r.ID, 10) }, Keep: true},
-	{Header: "KIND", Value: func(r Request) string { return r.Kind }},
-	{Header: "STATUS", Value: func(r Request) string { return r.Status }},
-	{Header: "WHO", Value: func(r Request) string { return r.UserEmail }},
+	{Header: "KIND", Value: func(r Request) string { return i18n.Value(r.Kind) }},
+	{Header: "STATUS", Value: func(r Request) string { return i18n.Value(r.Status) }},
+	{Header: "WHO", Value: func(r Request) string { return r.UserEmail }, Keep: true},
 	{Header: "STRUCTURE", Value: func(r Request) string { return r.StructureName }},
-	{Header: "SIRET", Value: func(r Request) string { return FormatSIRET(r.SIRET) }},
+	{Header: "SIRET", Value: func(r Request) string { return FormatSIRET(r.SIRET) }, Optional: true},
 	{Header: "WAITED", Value: func(r Request) string { return r.Waited }},
-	{Header: "DECIDED BY", Value: func(r Request) string { return r.DecidedBy }},
+	{Header: "DECIDED BY", Value: func(r Request) string { return r.DecidedBy }, Optional: true},
 }
 
 // RequestDetail is the vertical view of a request.
 var RequestDetail = []output.Column[Request]{
 	{Header: "Request", Value: func(r Request) string { return strconv.FormatInt(r.ID, 10) }},
-	{Header: "Kind", Value: func(r Request) string { return r.Kind }},
-	{Header: "Status", Value: func(r Request) string { return r.Status }},
+	{Header: "Kind", Value: func(r Request) string { return i18n.Value(r.Kind) }},
+	{Header: "Status", Value: func(r Request) string { return i18n.Value(r.Status) }},
 	{Header: "Who", Value: func(r Request) string { return r.UserEmail }},
 	{Header: "Structure", Value: func(r Request) string { return strings.TrimSpace(r.StructureName + " " + FormatSIRET(r.SIRET)) }},
-	{Header: "Asked", Value: func(r Request) string { return r.CreatedAt.Format("2006-01-02 15:04Z") + " (" + r.Waited + ")" }},
+	{Header: "Asked", Value: func(r Request) string { return PeopleTime(r.CreatedAt) + " (" + r.Waited + ")" }},
 	{Header: "Decided by", Value: func(r Request) string { return r.DecidedBy }},
 	{Header: "Reason", Value: func(r Request) string { return r.Reason }},
 }
@@ -194,17 +201,12 @@ func AuditEvents(es []domain.AuditEvent) []AuditEvent {
 
 // AuditColumns is the audit trail for people.
 var AuditColumns = []output.Column[AuditEvent]{
-	{Header: "ID", Value: func(e AuditEvent) string { return strconv.FormatInt(e.ID, 10) }},
-	{Header: "AT", Value: func(e AuditEvent) string { return e.At.Format("2006-01-02 15:04:05Z") }},
-	{Header: "ACTOR", Value: func(e AuditEvent) string { return e.Actor }},
-	{Header: "ACTION", Value: func(e AuditEvent) string { return e.Action }},
-	{Header: "TARGET", Value: func(e AuditEvent) string { return e.Target }},
-	{Header: "DETAILS", Value: func(e AuditEvent) string {
-		if string(e.Details) == "null" {
-			return ""
-		}
-		return string(e.Details)
-	}},
+	{Header: "ID", Value: func(e AuditEvent) string { return strconv.FormatInt(e.ID, 10) }, Optional: true},
+	{Header: "AT", Value: func(e AuditEvent) string { return PeopleTime(e.At) }, Keep: true},
+	{Header: "ACTOR", Value: func(e AuditEvent) string { return e.Actor }, Keep: true},
+	{Header: "ACTION", Value: func(e AuditEvent) string { return e.Action }, Keep: true},
+	{Header: "TARGET", Value: func(e AuditEvent) string { return e.Target }, Keep: true, Wrap: true},
+	{Header: "DETAILS", Value: func(e AuditEvent) string { return DetailsSummary(e.Details) }, Wrap: true},
 }
 
 // BulkResult is the outcome of one request of a bulk decision.
@@ -225,7 +227,7 @@ func resultColor(result string) text.Colors {
 // BulkColumns prints bulk results for people.
 var BulkColumns = []output.Column[BulkResult]{
 	{Header: "ID", Value: func(r BulkResult) string { return strconv.FormatInt(r.ID, 10) }},
-	{Header: "RESULT", Value: func(r BulkResult) string { return r.Result }, Color: func(r BulkResult) text.Colors { return resultColor(r.Result) }},
+	{Header: "RESULT", Value: func(r BulkResult) string { return i18n.Value(r.Result) }, Color: func(r BulkResult) text.Colors { return resultColor(r.Result) }},
 	{Header: "ERROR", Value: func(r BulkResult) string { return r.Error }},
 }
 
@@ -240,7 +242,7 @@ type LineResult struct {
 // LineColumns prints the results of an import for people.
 var LineColumns = []output.Column[LineResult]{
 	{Header: "LINE", Value: func(r LineResult) string { return strconv.Itoa(r.Line) }},
-	{Header: "RESULT", Value: func(r LineResult) string { return r.Result }, Color: func(r LineResult) text.Colors { return resultColor(r.Result) }},
+	{Header: "RESULT", Value: func(r LineResult) string { return i18n.Value(r.Result) }, Color: func(r LineResult) text.Colors { return resultColor(r.Result) }},
 	{Header: "ERROR", Value: func(r LineResult) string { return r.Error }},
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/output"
 )
 
@@ -73,8 +74,8 @@ var StructureColumns = []output.Column[Structure]{
 	{Header: "ACRONYM", Value: func(s Structure) string { return s.Acronym }},
 	{Header: "CITY", Value: func(s Structure) string { return s.City }},
 	{Header: "DEP", Value: func(s Structure) string { return s.Department }},
-	{Header: "KINDS", Value: func(s Structure) string { return strings.Join(s.Kinds, ", ") }},
-	{Header: "RÉFÉRENT", Value: func(s Structure) string { return s.ReferentEmail }},
+	{Header: "KINDS", Value: func(s Structure) string { return i18n.Value(strings.Join(s.Kinds, ", ")) }},
+	{Header: "RÉFÉRENT", Value: func(s Structure) string { return s.ReferentEmail }, Keep: true, Optional: true},
 }
 
 // StructureDetail is the vertical view of one structure.
@@ -88,11 +89,11 @@ var StructureDetail = []output.Column[Structure]{
 		return strings.TrimSpace(s.Address + ", " + s.PostalCode + " " + s.City)
 	}},
 	{Header: "Département", Value: func(s Structure) string { return s.Department }},
-	{Header: "Kinds", Value: func(s Structure) string { return strings.Join(s.Kinds, ", ") }},
+	{Header: "Kinds", Value: func(s Structure) string { return i18n.Value(strings.Join(s.Kinds, ", ")) }},
 	{Header: "Ministry", Value: func(s Structure) string { return yesNo(s.Ministry) }},
 	{Header: "Adhesion", Value: func(s Structure) string {
 		if s.AdhesionYear == nil {
-			return "none"
+			return i18n.Value("none")
 		}
 		return strconv.Itoa(*s.AdhesionYear)
 	}},
@@ -101,9 +102,9 @@ var StructureDetail = []output.Column[Structure]{
 
 func yesNo(b bool) string {
 	if b {
-		return "yes"
+		return i18n.Value("yes")
 	}
-	return "no"
+	return i18n.Value("no")
 }
 
 // User is the JSON shape of the signed-in user and of `user show`.
@@ -156,7 +157,7 @@ var UserDetail = []output.Column[User]{
 	{Header: "Name", Value: func(u User) string { return strings.TrimSpace(u.FirstName + " " + u.LastName) }},
 	{Header: "Function", Value: func(u User) string { return u.Function }},
 	{Header: "Phone", Value: func(u User) string { return u.Phone }},
-	{Header: "Status", Value: func(u User) string { return u.Status }},
+	{Header: "Status", Value: func(u User) string { return i18n.Value(u.Status) }},
 	{Header: "Gestionnaire", Value: func(u User) string { return yesNo(u.Manager) }},
 	{Header: "Structures", Value: func(u User) string {
 		parts := make([]string, len(u.Structures))

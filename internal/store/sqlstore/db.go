@@ -122,7 +122,7 @@ func open(ctx context.Context, t Target, opt Options) (*DB, error) {
 		if err := mapErr(err); errors.Is(err, domain.ErrUnavailable) {
 			return nil, err // locked by another process past the busy timeout
 		}
-		return nil, t.scrub(fmt.Errorf("connect to database %s: %w", t.Redacted(), err))
+		return nil, newConnectError(t, err)
 	}
 	now := opt.Now
 	if now == nil {
@@ -506,3 +506,33 @@ func (e *uniqueError) Error() string {
 }
 func (e *uniqueError) Is(target error) bool { return target == domain.ErrConflict }
 func (e *uniqueError) Unwrap() error        { return e.err }
+
+// ConnectError is a database that could not be reached, or that refused the connection. Its
+// fields let the command line say it in its own words; Err is the driver's error, without the
+// password, for --verbose.
+type ConnectError struct {
+	Dialect string
+	Target  string // the database, password masked
+	Address string // host:port of a PostgreSQL server
+	Server  string // what PostgreSQL said when it refused (no such role or database, password)
+	Err     error
+}
+
+func (e *ConnectError) Error() string {
+	return "connect to database " + e.Target + ": " + e.Err.Error()
+}
+func (e *ConnectError) Unwrap() error { return e.Err }
+
+func newConnectError(t Target, err error) *ConnectError {
+	ce := &ConnectError{Dialect: t.Dialect, Target: t.Redacted(), Err: t.scrub(err)}
+	if t.Dialect == Postgres {
+		if cfg, perr := pgconn.ParseConfig(t.DSN); perr == nil {
+			ce.Address = fmt.Sprintf("%s:%d", cfg.Host, cfg.Port)
+		}
+		var pgErr *pgconn.PgError
+		if errors.As(err, &pgErr) {
+			ce.Server = t.scrub(errors.New(pgErr.Message)).Error()
+		}
+	}
+	return ce
+}

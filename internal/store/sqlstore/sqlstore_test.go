@@ -38,6 +38,7 @@ func TestConformance(t *testing.T) {
 			storetest.RunExport(t, func(t *testing.T) store.Store { return openMigrated(t, e.DSN(t)) })
 			storetest.RunLocks(t, func(t *testing.T) store.Store { return openMigrated(t, e.DSN(t)) })
 			storetest.RunPersonal(t, func(t *testing.T) store.Store { return openMigrated(t, e.DSN(t)) })
+			storetest.RunSettings(t, func(t *testing.T) store.Store { return openMigrated(t, e.DSN(t)) })
 		})
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/profil-cli/profil/internal/domain"
@@ -108,89 +110,406 @@ func (t *tx) StructureBySIRET(ctx context.Context, siret string) (domain.Structu
 	return s, nil
 }
 
+// walkLength is how many structures, in name order, a text search reads before it turns to
+// the trigram index: a word found in one structure in a hundred or more fills a page of 50
+// within them, and a rarer one matches few enough structures for the index to hand over
+// quickly. Tests lower it to go through both paths on small data.
+var walkLength = 10000
+
+// searchArgs numbers the arguments of one query.
+type searchArgs []any
+
+func (a *searchArgs) arg(v any) string {
+	*a = append(*a, v)
+	return fmt.Sprintf("$%d", len(*a))
+}
+
 // SearchStructures ranks exact matches of the folded name or acronym first, then prefixes,
-// then substrings, then by name. Substrings are found through the trigram index (FTS5 on
-// SQLite, pg_trgm on PostgreSQL) for words of three letters or more.
+// then substrings, each tier by name. A text search runs one query per tier, so that no
+// query sorts every match of a common word:
+//
+//   - exact and prefix matches come from the indexes on the folded name and acronym;
+//   - substrings of words the trigram index (FTS5 on SQLite, pg_trgm on PostgreSQL) finds
+//     in fewer than ftsProbe structures (a capped count, SQLite) are read through it;
+//   - others by walking the folded names in order (an index that also holds the acronym),
+//     stopping at the limit, which is quick when the words are common;
+//   - when the first walkLength names have not filled the page, through the trigram index
+//     after all; words it cannot find (one letter; two on PostgreSQL) walk every name.
+//
+// Each query reads ids; the page of structures is read last (searchQuery).
 func (t *tx) SearchStructures(ctx context.Context, q store.StructureQuery) ([]domain.Structure, error) {
-	var (
-		where []string
-		args  []any
-		rank  string // ORDER BY term putting the best matches first, when there is a text
-	)
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
-	}
 	text := strings.TrimSpace(q.Text)
 	if digits, ok := domain.IsDigitsPrefix(text); ok && text != "" {
 		// SIRET or SIREN prefix, on an index. A range works on SQLite's binary collation;
 		// PostgreSQL's collation may sort ':' before digits, so it gets a LIKE on the
 		// text_pattern_ops index instead.
+		var a searchArgs
+		var where []string
 		if t.d.Dialect() == Postgres {
-			where = append(where, "s.siret LIKE "+arg(digits+"%"))
+			where = append(where, "s.siret LIKE "+a.arg(digits+"%"))
 		} else {
-			where = append(where, "s.siret >= "+arg(digits)+" AND s.siret < "+arg(digits+":"))
+			where = append(where, "s.siret >= "+a.arg(digits)+" AND s.siret < "+a.arg(digits+":"))
 		}
-		rank = "CASE WHEN s.siret = " + arg(digits) + " THEN 0 ELSE 1 END"
-	} else if folded := domain.Fold(text); folded == "" && text != "" {
+		rank := "CASE WHEN s.siret = " + a.arg(digits) + " THEN 0 ELSE 1 END, "
+		return t.searchQuery(ctx, &a, append(where, t.structureFilters(&a, q, false)...), rank, q.Limit)
+	}
+	folded := domain.Fold(text)
+	if folded == "" && text != "" {
 		return []domain.Structure{}, nil // only punctuation: nothing can match it
-	} else if folded != "" {
-		words := strings.Fields(folded)
+	}
+	if folded == "" {
+		var a searchArgs
+		return t.searchQuery(ctx, &a, t.structureFilters(&a, q, true), "", q.Limit)
+	}
+
+	// Exact, then prefix matches of the name or acronym.
+	words := strings.Fields(folded)
+	var a searchArgs
+	where := append(t.wordFilters(&a, words, "s", ""), t.structureFilters(&a, q, false)...)
+	p := a.arg(folded)
+	found, err := t.searchQuery(ctx, &a, append(where, t.prefixMatch(&a, "s", folded, p)),
+		"CASE WHEN s.name_folded = "+p+" OR s.acronym_folded = "+p+" THEN 0 ELSE 1 END, ", q.Limit)
+	if err != nil || q.Limit > 0 && len(found) >= q.Limit {
+		return found, err
+	}
+	need := 0
+	if q.Limit > 0 {
+		need = q.Limit - len(found)
+	}
+
+	// Substrings, neither exact nor prefix, by name. The trigram index finds words of three
+	// letters or more (and on SQLite, two-letter words through the trigrams around them).
+	// A word it finds in fewer than ftsProbe structures is read through it; a commoner one
+	// by walking the names in order, which soon fills the page.
+	indexed, match := false, ""
+	if t.d.Dialect() == SQLite {
+		match = ftsMatch(words)
+		indexed = match != ""
+	} else {
+		for _, w := range words {
+			indexed = indexed || len([]rune(w)) >= 3
+		}
+	}
+	// The probe reads the structures holding the long words, up to ftsProbe of them: when
+	// there are fewer, they are the candidates, and the trigram index is not asked twice.
+	// Two-letter words are left out: the union of their trigrams costs more to read than a
+	// walk of the names.
+	var (
+		candidates []int64
+		probed     bool
+	)
+	if need > 0 && indexed {
 		var long []string
 		for _, w := range words {
-			where = append(where, "s.search_text LIKE "+arg("%"+w+"%"))
 			if len([]rune(w)) >= 3 {
 				long = append(long, w)
 			}
 		}
-		if len(long) > 0 && t.d.Dialect() == SQLite {
-			// The LIKEs above then only filter the few rows the index hands over.
-			phrases := make([]string, len(long))
-			for i, w := range long {
-				phrases[i] = `"` + w + `"`
+		// In one département, whose structures the walk reads on its own index, the count
+		// over every structure says little: walk first.
+		if probe := ftsMatch(long); probe != "" && match != "" && q.Department == "" {
+			ids, err := t.ftsIDs(ctx, probe, ftsProbe)
+			if err != nil {
+				return nil, err
 			}
-			where = append(where, "s.id IN (SELECT rowid FROM structures_fts WHERE structures_fts MATCH "+
-				arg(strings.Join(phrases, " AND "))+")")
+			if len(ids) < ftsProbe {
+				candidates, probed = ids, true
+			}
 		}
-		p := arg(folded)
-		pre := arg(folded + "%")
-		rank = "CASE WHEN s.name_folded = " + p + " OR s.acronym_folded = " + p + " THEN 0" +
-			" WHEN s.name_folded LIKE " + pre + " OR s.acronym_folded LIKE " + pre + " THEN 1 ELSE 2 END"
+		if !probed {
+			more, complete, err := t.searchWalk(ctx, q, words, folded, need)
+			if err != nil || complete {
+				return append(found, more...), err
+			}
+		}
 	}
+
+	// Through the trigram index, or every name in order.
+	a = nil
+	column := "" // not indexed: in the name or acronym, walking the index that holds both
+	if indexed {
+		column = "s.search_text"
+	}
+	where = append(t.wordFilters(&a, words, "s", column), t.structureFilters(&a, q, !indexed)...)
+	where = append(where, "NOT "+t.prefixMatch(&a, "s", folded, ""))
+	switch {
+	case probed && len(candidates) == 0:
+		return found, nil
+	case probed:
+		list := make([]string, len(candidates))
+		for i, id := range candidates {
+			list[i] = strconv.FormatInt(id, 10)
+		}
+		where = append(where, "s.id IN ("+strings.Join(list, ", ")+")")
+	case match != "":
+		// The LIKEs then only filter the few rows the index hands over; with a two-letter
+		// word, also the texts with characters outside ftsAlphabet (on a partial index),
+		// whose trigrams ftsMatch does not list.
+		ids := "SELECT rowid FROM structures_fts WHERE structures_fts MATCH " + a.arg(match)
+		if hasTwoLetterWord(words) {
+			ids += " UNION ALL SELECT id FROM structures WHERE " + outsideFTSAlphabet
+		}
+		where = append(where, "s.id IN ("+ids+")")
+	}
+	rank := ""
+	if indexed && t.d.Dialect() == Postgres {
+		// Sort what the trigram index finds: with the limit, PostgreSQL would rather walk
+		// the names in order, through every structure when the words are rare. The term
+		// keeps every row in its place, but is not the indexed column.
+		rank = "s.name_folded || '', "
+	}
+	more, err := t.searchQuery(ctx, &a, where, rank, need)
+	if err != nil {
+		return nil, err
+	}
+	return append(found, more...), nil
+}
+
+// ftsIDs reads the ids of at most limit structures the FTS5 query match finds.
+func (t *tx) ftsIDs(ctx context.Context, match string, limit int) ([]int64, error) {
+	rows, err := t.query(ctx, `SELECT rowid FROM structures_fts WHERE structures_fts MATCH $1 LIMIT $2`, match, limit)
+	if err != nil {
+		return nil, fmt.Errorf("search structures: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, mapErr(err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, mapErr(rows.Err())
+}
+
+// ftsProbe is how many structures the trigram index may find for a search to read them
+// through it: sorting them by name costs about what walking the names costs.
+var ftsProbe = 1000
+
+// ftsAlphabet is every character of a folded text.
+const ftsAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789 "
+
+// outsideFTSAlphabet is the condition of the partial index structures_outside_alphabet: a
+// folded text that holds a character of no trigram of ftsMatch (a letter without
+// decomposition, such as "ł"). It must stay the same text as the index's.
+const outsideFTSAlphabet = "search_text GLOB '*[^ a-z0-9]*'"
+
+func hasTwoLetterWord(words []string) bool {
+	for _, w := range words {
+		if len([]rune(w)) == 2 {
+			return true
+		}
+	}
+	return false
+}
+
+// ftsMatch is the FTS5 query that finds the structures holding every word of three letters
+// or more, and every two-letter one through the trigrams it is part of (a text of three
+// characters or more holds a two-letter word only inside one of them, as long as its
+// characters are in ftsAlphabet; a shorter text that holds it is the word itself, an exact
+// match). One-letter words are left to the LIKEs; ""
+// when no word can be looked up.
+func ftsMatch(words []string) string {
+	var parts []string
+	for _, w := range words {
+		switch len([]rune(w)) {
+		case 0, 1:
+		case 2:
+			grams := make([]string, 0, 2*len(ftsAlphabet))
+			for _, c := range ftsAlphabet {
+				grams = append(grams, `"`+w+string(c)+`"`, `"`+string(c)+w+`"`)
+			}
+			parts = append(parts, "("+strings.Join(grams, " OR ")+")")
+		default:
+			parts = append(parts, `"`+w+`"`)
+		}
+	}
+	return strings.Join(parts, " AND ")
+}
+
+// structureFilters are the conditions of q's département and kind, over the alias s. Without
+// byDepartment, SQLite is kept from reading the structures through the index of the
+// département (a unary + on the column), which it would otherwise prefer to the more selective
+// indexes of a text search, as profil never runs ANALYZE.
+func (t *tx) structureFilters(a *searchArgs, q store.StructureQuery, byDepartment bool) []string {
+	var where []string
 	if q.Department != "" {
-		where = append(where, "s.department = "+arg(q.Department))
+		column := "s.department"
+		if !byDepartment && t.d.Dialect() == SQLite {
+			column = "+s.department"
+		}
+		where = append(where, column+" = "+a.arg(q.Department))
 	}
 	if q.Kind != "" {
 		// No kind's name contains another's, so a plain LIKE on the column is exact, and
 		// PostgreSQL can estimate it from the column's statistics.
-		where = append(where, "s.kinds LIKE "+arg("%"+string(q.Kind)+"%"))
+		where = append(where, "s.kinds LIKE "+a.arg("%"+string(q.Kind)+"%"))
 	}
-	query := `SELECT ` + structureColumns + ` FROM structures s`
+	return where
+}
+
+// wordFilters are the conditions that every word is in column (search_text), or with
+// column "" in the name or the acronym of alias (both folded): a word has no space, so this
+// is the same as being in search_text, their concatenation, and can be read from the index
+// that holds both. SQLite tests that with instr, quicker than LIKE: both are folded, in
+// lower case, and a word holds neither '%' nor '_'.
+func (t *tx) wordFilters(a *searchArgs, words []string, alias, column string) []string {
+	where := make([]string, len(words))
+	for i, w := range words {
+		switch {
+		case column != "":
+			where[i] = column + " LIKE " + a.arg("%"+w+"%")
+		case t.d.Dialect() == SQLite:
+			v := a.arg(w)
+			where[i] = "(instr(" + alias + ".name_folded, " + v + ") > 0 OR instr(" + alias + ".acronym_folded, " + v + ") > 0)"
+		default:
+			pat := a.arg("%" + w + "%")
+			where[i] = "(" + alias + ".name_folded LIKE " + pat + " OR " + alias + ".acronym_folded LIKE " + pat + ")"
+		}
+	}
+	return where
+}
+
+// searchWalk reads the first need structures matching the words in substring only (not
+// exact or prefix matches), by name, among the first walkLength structures of q's filters in
+// name order. complete reports whether what it found is the answer: it found need, or there
+// were no more structures to walk.
+func (t *tx) searchWalk(ctx context.Context, q store.StructureQuery, words []string, folded string, need int) (found []domain.Structure, complete bool, err error) {
+	// The last structure of the walk: an index-only skip. The structures of a département
+	// are walked on its index, which holds the name and acronym too (SQLite would otherwise
+	// walk every name and read each structure's département).
+	from := "structures s"
+	if q.Department != "" && t.d.Dialect() == SQLite {
+		from = "structures s INDEXED BY structures_department"
+	}
+	var a searchArgs
+	query := "SELECT s.name_folded, s.id FROM " + from
+	if f := t.structureFilters(&a, q, true); len(f) > 0 {
+		query += " WHERE " + strings.Join(f, " AND ")
+	}
+	query += " ORDER BY s.name_folded, s.id LIMIT 1 OFFSET " + a.arg(walkLength-1)
+	var (
+		lastName string
+		lastID   int64
+		bounded  = true
+	)
+	if err := t.queryRow(ctx, query, a...).Scan(&lastName, &lastID); err == sql.ErrNoRows {
+		bounded = false
+	} else if err != nil {
+		return nil, false, fmt.Errorf("search structures: %w", mapErr(err))
+	}
+
+	a = nil
+	where := append(t.wordFilters(&a, words, "s", ""), t.structureFilters(&a, q, true)...)
+	where = append(where, "NOT "+t.prefixMatch(&a, "s", folded, ""))
+	if bounded {
+		where = append(where, "(s.name_folded, s.id) <= ("+a.arg(lastName)+", "+a.arg(lastID)+")")
+	}
+	found, err = t.searchQueryFrom(ctx, from, &a, where, "", need)
+	return found, err == nil && (len(found) == need || !bounded), err
+}
+
+// prefixMatch is the condition that the folded name or acronym of alias starts with folded
+// (which is then an exact match or a prefix one). p is folded's argument when there is one
+// already. It is a range in byte order, as every folded character sorts before '~': SQLite's
+// binary collation, and on PostgreSQL the operators of the text_pattern_ops indexes, which a
+// prepared statement's generic plan can use too (a LIKE with a bound pattern cannot).
+func (t *tx) prefixMatch(a *searchArgs, alias, folded, p string) string {
+	ge, lt := ">=", "<"
+	if t.d.Dialect() == Postgres {
+		ge, lt = "~>=~", "~<~"
+	}
+	if p == "" {
+		p = a.arg(folded)
+	}
+	hi := a.arg(folded + "~")
+	return "(" + alias + ".name_folded " + ge + " " + p + " AND " + alias + ".name_folded " + lt + " " + hi +
+		" OR " + alias + ".acronym_folded " + ge + " " + p + " AND " + alias + ".acronym_folded " + lt + " " + hi + ")"
+}
+
+// searchQuery reads the structures matching where, ordered by rank (an ORDER BY term and
+// its comma, or ""), then by name, at most limit of them when limit > 0. With a limit, it
+// reads their ids first, then the page: the référent and the other columns are read for the
+// page only, and on PostgreSQL a walk of the names reads the index alone.
+func (t *tx) searchQuery(ctx context.Context, a *searchArgs, where []string, rank string, limit int) ([]domain.Structure, error) {
+	return t.searchQueryFrom(ctx, "structures s", a, where, rank, limit)
+}
+
+// searchQueryFrom is searchQuery from the table expression from (the structures as s).
+func (t *tx) searchQueryFrom(ctx context.Context, from string, a *searchArgs, where []string, rank string, limit int) ([]domain.Structure, error) {
+	columns := structureColumns
+	if limit > 0 {
+		columns = "s.id"
+	}
+	query := `SELECT ` + columns + ` FROM ` + from
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
-	query += " ORDER BY "
-	if rank != "" {
-		query += rank + ", "
+	query += " ORDER BY " + rank + "s.name_folded, s.id"
+	if limit > 0 {
+		query += " LIMIT " + a.arg(limit)
 	}
-	query += "s.name_folded, s.id"
-	if q.Limit > 0 {
-		query += " LIMIT " + arg(q.Limit)
-	}
-	rows, err := t.query(ctx, query, args...)
+	rows, err := t.query(ctx, query, *a...)
 	if err != nil {
 		return nil, fmt.Errorf("search structures: %w", err)
 	}
 	defer rows.Close()
 	out := []domain.Structure{}
+	var ids []int64
 	for rows.Next() {
+		if limit > 0 {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return nil, mapErr(err)
+			}
+			ids = append(ids, id)
+			continue
+		}
 		s, err := scanStructure(rows)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, s)
 	}
-	return out, mapErr(rows.Err())
+	if err := rows.Err(); err != nil {
+		return nil, mapErr(err)
+	}
+	if limit > 0 {
+		return t.structuresByID(ctx, ids)
+	}
+	return out, nil
+}
+
+// structuresByID reads the structures of ids, in that order; one removed since its id was
+// read is left out.
+func (t *tx) structuresByID(ctx context.Context, ids []int64) ([]domain.Structure, error) {
+	out := make([]domain.Structure, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	list := make([]string, len(ids))
+	at := make(map[int64]int, len(ids))
+	for i, id := range ids {
+		list[i] = strconv.FormatInt(id, 10)
+		at[id] = i
+	}
+	rows, err := t.query(ctx, `SELECT `+structureColumns+` FROM structures s WHERE s.id IN (`+strings.Join(list, ", ")+`)`)
+	if err != nil {
+		return nil, fmt.Errorf("search structures: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		s, err := scanStructure(rows)
+		if err != nil {
+			return nil, err
+		}
+		out[at[s.ID]] = s
+	}
+	if err := rows.Err(); err != nil {
+		return nil, mapErr(err)
+	}
+	return slices.DeleteFunc(out, func(s domain.Structure) bool { return s.ID == 0 }), nil
 }
 
 // affectedOne turns "no row updated" into ErrNotFound, with the message key (of package i18n)

@@ -6,6 +6,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -37,6 +38,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"UserEmailUnique", testUserEmailUnique},
 		{"Tokens", testTokens},
 		{"AuditFilters", testAuditFilters},
+		{"AppendAudits", testAppendAudits},
 		{"UpdateRollsBack", testUpdateRollsBack},
 		{"OneTimePerTransaction", testOneTimePerTransaction},
 	}
@@ -453,6 +455,62 @@ func testAuditFilters(t *testing.T, st store.Store) {
 	})
 	if first.Details != `{"a":1}` || first.StructureID != s.ID || !first.At.Equal(Clock.Truncate(time.Microsecond)) {
 		t.Errorf("first event read back %+v", first)
+	}
+}
+
+// AppendAudits writes many events at once, in their order, each as AppendAudit would: its
+// structure, target and details, no actor id or structure for zero.
+func testAppendAudits(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	u := domain.User{Email: "g@exemple.fr", Status: domain.UserActive, Manager: true}
+	var a, b domain.Structure
+	const n = 1200 // more than one multi-row statement
+	update(t, st, func(tx store.Tx) error {
+		if err := tx.CreateUser(ctx, &u); err != nil {
+			return err
+		}
+		a, b = domain.Structure{Name: "A", Address: "x"}, domain.Structure{Name: "B", Address: "y"}
+		if err := tx.CreateStructure(ctx, &a); err != nil {
+			return err
+		}
+		if err := tx.CreateStructure(ctx, &b); err != nil {
+			return err
+		}
+		es := make([]domain.AuditEvent, 0, n+1)
+		for i := range n {
+			s := a.ID
+			if i%3 == 0 {
+				s = b.ID
+			}
+			es = append(es, domain.AuditEvent{ActorID: u.ID, Actor: u.Email, Action: "user.import", StructureID: s,
+				Target: fmt.Sprintf("p%04d@exemple.fr", i), Details: fmt.Sprintf(`{"line":%d}`, i+2)})
+		}
+		es = append(es, domain.AuditEvent{Actor: "anonymous", Action: "request.create", Target: "x"})
+		if err := tx.AppendAudits(ctx, es); err != nil {
+			return err
+		}
+		return tx.AppendAudits(ctx, nil)
+	})
+	var all, onB []domain.AuditEvent
+	view(t, st, func(tx store.Tx) error {
+		var err error
+		if all, err = tx.ListAudit(ctx, store.AuditQuery{}); err != nil {
+			return err
+		}
+		onB, err = tx.ListAudit(ctx, store.AuditQuery{StructureID: b.ID})
+		return err
+	})
+	if len(all) != n+1 || len(onB) != n/3 {
+		t.Fatalf("read back %d events, %d on B; want %d and %d", len(all), len(onB), n+1, n/3)
+	}
+	for i, e := range all[:n] {
+		if e.Target != fmt.Sprintf("p%04d@exemple.fr", i) || e.Details != fmt.Sprintf(`{"line":%d}`, i+2) || e.ActorID != u.ID ||
+			e.Action != "user.import" || !e.At.Equal(Clock.Truncate(time.Microsecond)) {
+			t.Fatalf("event %d read back %+v", i, e)
+		}
+	}
+	if last := all[n]; last.ActorID != 0 || last.StructureID != 0 || last.Details != "{}" {
+		t.Errorf("the anonymous event without structure read back %+v", last)
 	}
 }
 

@@ -1,0 +1,98 @@
+package sqlstore_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/gen"
+	"github.com/profil-cli/profil/internal/store"
+	"github.com/profil-cli/profil/internal/store/sqlstore"
+	"github.com/profil-cli/profil/internal/testdb"
+)
+
+// TestSearchStructuresTiers checks that a search finds what one query ranking every match
+// finds (exact, then prefix, then substrings, each by name), whichever way it reads the
+// substrings: among the first names in order, through the trigram index (asked once or
+// twice), or every name.
+func TestSearchStructuresTiers(t *testing.T) {
+	ctx := context.Background()
+	for _, e := range testdb.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			st := openMigrated(t, e.DSN(t))
+			g := gen.NewStructures(7)
+			err := st.Update(ctx, func(tx store.Tx) error {
+				for range 600 {
+					s := g.Next()
+					if err := tx.CreateStructure(ctx, &s); err != nil {
+						return err
+					}
+				}
+				// Exact and prefix matches of a common word, by name and by acronym.
+				for _, s := range []domain.Structure{
+					{Name: "Formation", Address: "x"},
+					{Name: "Formation Conseil", Address: "x"},
+					{Name: "Zèbre", Acronym: "FORMATION", Address: "x"},
+					{Name: "Zénith", Acronym: "FORMA", Address: "x"},
+					{Name: "ML", Address: "x"},
+					{Name: "Mlle Dupont", Address: "x"},
+					{Name: "Szkoła Mlł", Address: "x"}, // "ł" has no decomposition: no trigram of a two-letter search
+					{Name: "Łml", Address: "x"},
+				} {
+					if err := tx.CreateStructure(ctx, &s); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			texts := []string{"formation", "forma", "ml", "m", "e", "de", "cap", "metiers cap", "afpa", "greta",
+				"mission locale", "formation bordeaux", "zzz", "o f", "angouleme", "ml ol", "ko", "lm"}
+			full := 0 // searches that fill their limit: the walk has something to stop at
+			for _, walk := range []struct{ names, probe int }{{3, 2}, {40, 2}, {100_000, 2}, {3, 1000}, {100_000, 1000}} {
+				restore := sqlstore.SetSearchWalk(walk.names, walk.probe)
+				for _, text := range texts {
+					for _, q := range []store.StructureQuery{
+						{Text: text, Limit: 5}, {Text: text, Limit: 50}, {Text: text},
+						{Text: text, Department: "33", Limit: 10}, {Text: text, Kind: domain.KindTrainingOrg, Limit: 10},
+					} {
+						var got []int64
+						err := st.View(ctx, func(tx store.Tx) error {
+							found, err := tx.SearchStructures(ctx, q)
+							for _, s := range found {
+								got = append(got, s.ID)
+							}
+							return err
+						})
+						if err != nil {
+							t.Fatal(err)
+						}
+						query, args := searchSQL(st.Dialect(), q, false)
+						want, err := runSearch(ctx, st.SQL(), query, args)
+						if err != nil {
+							t.Fatal(err)
+						}
+						if q.Limit > 0 && len(want) == q.Limit {
+							full++
+						}
+						if !slices.Equal(got, want) {
+							t.Errorf("walk %+v, %s: SearchStructures = %v, want %v", walk, describe(q), got, want)
+						}
+					}
+				}
+				restore()
+			}
+			if full < 60 {
+				t.Errorf("only %d searches fill their limit: the data no longer exercises the walk", full)
+			}
+		})
+	}
+}
+
+func describe(q store.StructureQuery) string {
+	return fmt.Sprintf("%q dept %q kind %q limit %d", q.Text, q.Department, q.Kind, q.Limit)
+}
