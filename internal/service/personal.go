@@ -191,6 +191,10 @@ func (s *Service) EraseUser(ctx context.Context, actor domain.Actor, email strin
 	}
 	err := s.store.Update(ctx, func(tx store.Tx) error {
 		res = EraseResult{}
+		// First, before any row lock: writers take a row lock, then write their audit event.
+		if err := tx.LockPersonalText(ctx); err != nil {
+			return err
+		}
 		u, err := lookupPerson(ctx, tx, actor, email, true)
 		if err != nil {
 			return err

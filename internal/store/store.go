@@ -191,6 +191,11 @@ type Tx interface {
 	MailTo(ctx context.Context, addr string) ([]domain.Mail, error)
 	// DeleteMailTo deletes the outbox messages addressed to addr, sent or not.
 	DeleteMailTo(ctx context.Context, addr string) (int, error)
+	// LockPersonalText makes the transactions that would write audit events, mails or requests
+	// wait until this one ends (PostgreSQL: a SHARE ROW EXCLUSIVE lock on those tables; SQLite
+	// write transactions are serial already): what an erasure finds and rewrites is then all
+	// there is, and nothing naming the person is committed behind its back.
+	LockPersonalText(ctx context.Context) error
 	// FindText returns every column of personal text (audit actor, target and details; mail
 	// address, subject, body and error; request e-mail, payload and reason) of the rows that
 	// contain one of needles (case-insensitive; ASCII only on SQLite) or, for audit events and

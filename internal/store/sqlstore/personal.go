@@ -60,6 +60,16 @@ func (t *tx) mentions(cols, needles []string, first int) (string, []any) {
 	return "(" + strings.Join(or, " OR ") + ")", args
 }
 
+func (t *tx) LockPersonalText(ctx context.Context) error {
+	if t.d.Dialect() != Postgres || t.readOnly {
+		return nil
+	}
+	if _, err := t.exec(ctx, `LOCK TABLE audit_events, mail_outbox, requests IN SHARE ROW EXCLUSIVE MODE`); err != nil {
+		return fmt.Errorf("lock the tables of personal text: %w", err)
+	}
+	return nil
+}
+
 func (t *tx) FindText(ctx context.Context, userID int64, needles []string) ([]store.TextField, error) {
 	out := []store.TextField{}
 	for _, table := range textTables {
