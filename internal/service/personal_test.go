@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -418,6 +419,45 @@ func TestPrune(t *testing.T) {
 		res, err = w.svc.Prune(ctx, w.manager, service.PruneInput{})
 		if err != nil || res.Audit.String() != "1d" || !res.Requests.IsForever() || res.AuditRemoved == 0 {
 			t.Fatalf("prune with the settings: %+v, %v", res, err)
+		}
+	})
+}
+
+// Changes that name the person, made while she is erased, either come before the erasure (and
+// are rewritten with the rest) or find no account after it: none leaves her e-mail behind.
+func TestEraseWhileOthersWrite(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		w := newPersonWorld(t, dsn)
+		ctx := w.ctx
+		var wg sync.WaitGroup
+		errs := make(chan error, 200)
+		for g := range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range 15 {
+					phone := fmt.Sprintf("05 59 %02d %02d 00", g, i)
+					_, err := w.svc.UpdateUser(ctx, w.manager, zoeEmail, service.UserUpdate{Phone: &phone})
+					if err != nil && !errors.Is(err, domain.ErrNotFound) {
+						errs <- err
+					}
+				}
+			}()
+		}
+		if _, err := w.svc.EraseUser(ctx, w.manager, zoeEmail); err != nil {
+			t.Fatal(err)
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Errorf("a concurrent change: %v", err)
+		}
+		if dump := w.dump(); strings.Contains(dump, zoeEmail) || strings.Contains(dump, "zabulon") {
+			t.Error("her e-mail or name is still in the database after concurrent changes")
+		}
+		d, err := w.svc.PersonalData(ctx, w.manager, domain.Pseudonym(w.zoe.UserID))
+		if err != nil || d.User.Phone != "" {
+			t.Errorf("erased account after concurrent changes: phone %q, %v", d.User.Phone, err)
 		}
 	})
 }

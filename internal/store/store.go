@@ -60,7 +60,8 @@ type Tx interface {
 
 	CreateUser(ctx context.Context, u *domain.User) error
 	// UpdateUser writes every column of the account: load it with UserForUpdate in the same
-	// transaction first, or a change committed meanwhile is written over.
+	// transaction first, or a change committed meanwhile is written over. An erased account is
+	// never written (ErrNotFound).
 	UpdateUser(ctx context.Context, u *domain.User) error
 	UserByID(ctx context.Context, id int64) (domain.User, error)
 	// UserForUpdate loads an account and, on PostgreSQL, locks its row until the transaction

@@ -56,12 +56,14 @@ func (t *tx) CreateUser(ctx context.Context, u *domain.User) error {
 	return nil
 }
 
+// UpdateUser never writes an erased account: a change that loaded it before the erasure
+// committed finds no account, instead of writing personal data back into it.
 func (t *tx) UpdateUser(ctx context.Context, u *domain.User) error {
 	u.UpdatedAt = t.now
 	res, err := t.exec(ctx, `UPDATE users SET email = $1, last_name = $2, first_name = $3, function = $4,
 		phone = $5, status = $6, manager = $7, password_hash = $8, must_change_password = $9, source = $10,
 		updated_at = $11, failed_logins = $13, lock_count = $14, locked_until = $15, last_login_at = $16,
-		password_expires_at = $17, temporary_mail_at = $18 WHERE id = $12`,
+		password_expires_at = $17, temporary_mail_at = $18 WHERE id = $12 AND erased_at IS NULL`,
 		u.Email, u.LastName, u.FirstName, u.Function, u.Phone, string(u.Status), u.Manager,
 		nullText(u.PasswordHash), u.MustChangePassword, u.Source, t.now, u.ID,
 		u.FailedLogins, u.LockCount, timePtr(u.LockedUntil), timePtr(u.LastLoginAt), timePtr(u.PasswordExpiresAt),
