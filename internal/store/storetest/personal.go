@@ -170,6 +170,13 @@ func testEraseUser(t *testing.T, st store.Store) {
 		}
 		return err
 	})
+	// Loaded before the erasure, written after: refused, the account stays as erased.
+	stale := zoe
+	stale.Phone = "+33559999999"
+	err := st.Update(ctx, func(tx store.Tx) error { return tx.UpdateUser(ctx, &stale) })
+	if !errors.Is(err, domain.ErrNotFound) {
+		t.Errorf("UpdateUser of an erased account: %v, want not found", err)
+	}
 }
 
 func testPrune(t *testing.T, st store.Store) {
