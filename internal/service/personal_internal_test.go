@@ -26,6 +26,10 @@ func TestMatcherReplace(t *testing.T) {
 			t.Errorf("replace(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
+	amp := newMatcher(identity{email: "r&d@horizons.fr", first: "Zoé", last: "Martin"})
+	if got := amp.replace(`{"user":"r\u0026d@horizons.fr"} r&d@horizons.fr`, "erased-7"); got != `{"user":"erased-7"} erased-7` {
+		t.Errorf("an address with & in JSON details: %q", got)
+	}
 	for s, want := range map[string]bool{
 		"zoe.martin@horizons.fr": true, "Zoé Martin": true, "Martin": false, "anne.zoe.martin@horizons.fr": false,
 	} {

@@ -30,9 +30,12 @@ func newMatcher(ids ...identity) matcher {
 	var m matcher
 	seen := map[string]bool{}
 	add := func(list *[]string, v string) {
-		if k := strings.ToLower(v); v != "" && !seen[k] {
-			seen[k] = true
-			*list = append(*list, v)
+		// Also as JSON writes it in audit details: "&" becomes \u0026, a quote \".
+		for _, form := range []string{v, jsonForm(v)} {
+			if k := strings.ToLower(form); form != "" && !seen[k] {
+				seen[k] = true
+				*list = append(*list, form)
+			}
 		}
 	}
 	for _, id := range ids {
@@ -50,6 +53,15 @@ func newMatcher(ids ...identity) matcher {
 	}
 	sort.SliceStable(m.names, func(i, j int) bool { return len(m.names[i]) > len(m.names[j]) })
 	return m
+}
+
+// jsonForm is s as encoding/json writes it inside a string, without the quotes.
+func jsonForm(s string) string {
+	b, err := json.Marshal(s)
+	if err != nil || len(b) < 2 {
+		return s
+	}
+	return string(b[1 : len(b)-1])
 }
 
 // identities returns who u is now and was before: a change of e-mail or names is audited
