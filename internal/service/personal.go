@@ -32,6 +32,14 @@ type PersonalData struct {
 	Tokens      []domain.Token      // sessions and API tokens: names and dates
 	Terms       []TermsAcceptance   // no terms of use yet: always empty
 	Trainee     *TraineeCase        // no trainee accounts yet: always nil
+	// FranceConnect is the FranceConnect identity linked to the account: none can be linked
+	// yet, always nil. An erasure unlinks it with the rest of the identity.
+	FranceConnect *FranceConnectLink
+}
+
+// FranceConnectLink is the identity of FranceConnect an account signs in with.
+type FranceConnectLink struct {
+	Issuer, Subject string
 }
 
 // TermsAcceptance is one version of the terms of use a person accepted. Terms of use do not

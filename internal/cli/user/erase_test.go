@@ -48,7 +48,7 @@ func personalOf(t *testing.T, w *world, as string, args ...string) personalJSON 
 	if err := json.Unmarshal([]byte(r.Stdout), &d); err != nil {
 		t.Fatalf("%v\n%s", err, r)
 	}
-	for _, key := range []string{`"memberships":`, `"profiles":`, `"requests":`, `"audit":`, `"mails":`, `"tokens":`, `"terms": []`, `"trainee": null`} {
+	for _, key := range []string{`"memberships":`, `"profiles":`, `"requests":`, `"audit":`, `"mails":`, `"tokens":`, `"terms": []`, `"trainee": null`, `"franceconnect": null`} {
 		if !strings.Contains(r.Stdout, key) {
 			t.Errorf("user data has no %s section:\n%s", key, r.Stdout)
 		}

@@ -22,6 +22,14 @@ type PersonalData struct {
 	Tokens      []PersonalToken    `json:"tokens"`
 	Terms       []PersonalTerms    `json:"terms"`
 	Trainee     *PersonalTraineeCs `json:"trainee"`
+	// FranceConnect is the linked FranceConnect identity; null when none.
+	FranceConnect *PersonalFranceConnect `json:"franceconnect"`
+}
+
+// PersonalFranceConnect is a FranceConnect identity: its issuer and subject.
+type PersonalFranceConnect struct {
+	Issuer  string `json:"issuer"`
+	Subject string `json:"sub"`
 }
 
 // PersonalUser is the account as stored, its secrets left out.
@@ -112,6 +120,9 @@ func FromPersonalData(d service.PersonalData, now time.Time) PersonalData {
 	}
 	for _, t := range d.Terms {
 		v.Terms = append(v.Terms, PersonalTerms{Version: t.Version, AcceptedAt: t.AcceptedAt.UTC()})
+	}
+	if d.FranceConnect != nil {
+		v.FranceConnect = &PersonalFranceConnect{Issuer: d.FranceConnect.Issuer, Subject: d.FranceConnect.Subject}
 	}
 	if d.Trainee != nil {
 		v.Trainee = &PersonalTraineeCs{CaseNumber: d.Trainee.Number, BirthDate: d.Trainee.BirthDate}
