@@ -113,14 +113,32 @@ func (s *screen) waitFor(what, from string, ok func(string) bool) {
 			}
 		}
 		if found && ok(shown) {
-			// survey draws a prompt before switching the terminal to raw mode: give it a moment.
-			time.Sleep(50 * time.Millisecond)
+			// survey draws a prompt before switching the terminal to raw mode: keys typed in
+			// between would be read as a line. Wait until the pane's terminal is raw.
+			s.waitRaw()
 			return
 		}
 		if time.Now().After(deadline) {
 			s.t.Fatalf("after %s the terminal does not show %s; it shows:\n%s", tmuxWait, what, s.capture(true))
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// waitRaw waits, for a short while, until the program in the pane has put its terminal in raw
+// mode (as a question does); a screen that asks nothing stays in line mode and is let through.
+func (s *screen) waitRaw() {
+	s.t.Helper()
+	tty, err := s.tmux("display-message", "-p", "#{pane_tty}")
+	if err != nil {
+		s.t.Fatalf("tmux: the pane's terminal: %v", err)
+	}
+	tty = strings.TrimSpace(tty)
+	for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		out, err := exec.Command("stty", "-a", "-F", tty).Output()
+		if err != nil || strings.Contains(string(out), "-icanon") {
+			return
+		}
 	}
 }
 

@@ -332,22 +332,25 @@ func (s *Service) DecideMany(ctx context.Context, actor domain.Actor, ids []int6
 		batch := ids[start:min(start+DecideBatchSize, len(ids))]
 		var results []Decision
 		err := s.store.Update(ctx, func(tx store.Tx) error {
-			results = make([]Decision, 0, len(batch)) // again from scratch if the batch is retried
+			results = nil // again from scratch if the batch is retried
 			if err := tx.LockRequests(ctx, batch); err != nil {
 				return err
 			}
-			for _, id := range batch {
-				var out Outcome
-				err := tx.Savepoint(ctx, func() error {
-					var err error
-					out, err = decide(ctx, tx, actor, id, in)
+			var err error
+			if s.setBased {
+				var ok bool
+				if results, ok, err = decideSet(ctx, tx, actor, batch, in); err != nil {
 					return err
-				})
-				if err != nil && (ctx.Err() != nil || !isItemError(err)) {
+				} else if ok {
+					s.setBatches.Add(1)
+				} else {
+					results = nil
+				}
+			}
+			if results == nil {
+				if results, err = decideEach(ctx, tx, actor, batch, in); err != nil {
 					return err
 				}
-				out.DryRun = in.DryRun && err == nil
-				results = append(results, Decision{ID: id, Outcome: out, Err: err})
 			}
 			if in.DryRun {
 				return errDryRun
@@ -360,6 +363,26 @@ func (s *Service) DecideMany(ctx context.Context, actor domain.Actor, ids []int6
 		report(results)
 	}
 	return nil
+}
+
+// decideEach decides batch request by request, each in its savepoint: the path of the
+// batches the set-based plan does not take (see decideSet).
+func decideEach(ctx context.Context, tx store.Tx, actor domain.Actor, batch []int64, in DecideInput) ([]Decision, error) {
+	results := make([]Decision, 0, len(batch))
+	for _, id := range batch {
+		var out Outcome
+		err := tx.Savepoint(ctx, func() error {
+			var err error
+			out, err = decide(ctx, tx, actor, id, in)
+			return err
+		})
+		if err != nil && (ctx.Err() != nil || !isItemError(err)) {
+			return nil, err
+		}
+		out.DryRun = in.DryRun && err == nil
+		results = append(results, Decision{ID: id, Outcome: out, Err: err})
+	}
+	return results, nil
 }
 
 // isItemError tells the failures of one request (not found, not allowed, already decided, a

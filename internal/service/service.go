@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/profil-cli/profil/internal/domain"
@@ -22,11 +23,16 @@ type Service struct {
 	SessionTTL time.Duration
 	// TemporaryPasswordTTL is how long a mailed temporary password signs in (once).
 	TemporaryPasswordTTL time.Duration
+	// setBased decides the batches of a bulk decision with a few statements each (decideSet);
+	// without it, request by request (decideEach).
+	setBased bool
+	// setBatches counts the batches decided set-based, for the tests.
+	setBatches atomic.Int64
 }
 
 // New returns the service over st.
 func New(st store.Store) *Service {
-	return &Service{store: st, SessionTTL: 30 * 24 * time.Hour, TemporaryPasswordTTL: domain.DefaultTemporaryPasswordTTL}
+	return &Service{store: st, SessionTTL: 30 * 24 * time.Hour, TemporaryPasswordTTL: domain.DefaultTemporaryPasswordTTL, setBased: true}
 }
 
 // audit writes one audit event in tx. details is marshalled to a JSON object.

@@ -178,6 +178,25 @@ type Tx interface {
 	// already held is left alone.
 	InsertGrants(ctx context.Context, membershipIDs []int64, codes []string, by int64) error
 
+	// Bulk decisions: a batch of requests read with a few queries and written with one
+	// statement per table.
+	// RequestsByID loads the requests ids as RequestByID does, in no order; an unknown id is
+	// left out.
+	RequestsByID(ctx context.Context, ids []int64) ([]domain.Request, error)
+	// StructuresByID loads the structures ids, in no order; an unknown id is left out.
+	StructuresByID(ctx context.Context, ids []int64) ([]domain.Structure, error)
+	// UsersByID loads the accounts ids, in no order; an unknown id is left out.
+	UsersByID(ctx context.Context, ids []int64) ([]domain.User, error)
+	// Referents returns the active référent memberships of the structures given, in no order.
+	Referents(ctx context.Context, structureIDs []int64) ([]domain.Membership, error)
+	// DecideRequests records one decision on the requests ids that are still pending and
+	// returns how many it decided.
+	DecideRequests(ctx context.Context, ids []int64, status domain.RequestStatus, decidedBy int64, reason string) (int, error)
+	// SetUsersStatus sets the status of the accounts ids and returns how many it changed.
+	SetUsersStatus(ctx context.Context, ids []int64, status domain.UserStatus) (int, error)
+	// EnqueueMails queues messages in bulk, in their order, as EnqueueMail queues one.
+	EnqueueMails(ctx context.Context, ms []domain.Mail) error
+
 	// Personal data (RGPD).
 	// MembershipHistory lists every membership of a person, ended ones too, oldest first.
 	MembershipHistory(ctx context.Context, userID int64) ([]domain.MembershipRecord, error)

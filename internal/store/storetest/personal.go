@@ -142,7 +142,8 @@ func testEraseUser(t *testing.T, st store.Store) {
 		if err := tx.EnqueueMail(ctx, m); err != nil || m.ID != 0 {
 			t.Errorf("a mail to the pseudonym was queued: id %d, %v", m.ID, err)
 		}
-		return nil
+		return tx.EnqueueMails(ctx, []domain.Mail{{To: domain.Pseudonym(zoe.ID), Subject: "s", Body: "b"},
+			{To: "anne@horizons.fr", Subject: "s", Body: "b"}})
 	})
 	view(t, st, func(tx store.Tx) error {
 		u, err := tx.UserByID(ctx, zoe.ID)
@@ -165,8 +166,8 @@ func testEraseUser(t *testing.T, st store.Store) {
 			t.Errorf("tokens after the erasure: %+v", ts)
 		}
 		ms, err := tx.ListMail(ctx, store.MailQuery{})
-		if len(ms) != 0 {
-			t.Errorf("outbox: %+v", ms)
+		if len(ms) != 1 || ms[0].To != "anne@horizons.fr" {
+			t.Errorf("outbox: %+v, want only the mail to anne@horizons.fr", ms)
 		}
 		return err
 	})

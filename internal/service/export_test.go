@@ -1,0 +1,9 @@
+package service
+
+// DecideRequestByRequest makes the bulk decisions of s take the request-by-request path, the
+// one the set-based path must agree with.
+func DecideRequestByRequest(s *Service) { s.setBased = false }
+
+// SetBasedBatches tells how many batches the bulk decisions of s decided set-based (those
+// retried count again).
+func SetBasedBatches(s *Service) int64 { return s.setBatches.Load() }

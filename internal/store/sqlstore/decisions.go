@@ -1,0 +1,184 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/profil-cli/profil/internal/domain"
+)
+
+// Set-based reads and writes of a bulk decision: a batch of requests is read with a few
+// queries and written with one statement per table, whatever its size.
+
+func (t *tx) RequestsByID(ctx context.Context, ids []int64) ([]domain.Request, error) {
+	out := []domain.Request{}
+	err := inKeys(ctx, t, requestSelect+` WHERE %s`, "r.id", ids, func(rows *sql.Rows) error {
+		r, err := scanRequest(rows)
+		if err == nil {
+			out = append(out, r)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("look up requests: %w", err)
+	}
+	return out, nil
+}
+
+func (t *tx) StructuresByID(ctx context.Context, ids []int64) ([]domain.Structure, error) {
+	out := []domain.Structure{}
+	err := inKeys(ctx, t, `SELECT `+structureColumns+` FROM structures s WHERE %s`, "s.id", ids, func(rows *sql.Rows) error {
+		s, err := scanStructure(rows)
+		if err == nil {
+			out = append(out, s)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("look up structures: %w", err)
+	}
+	return out, nil
+}
+
+func (t *tx) UsersByID(ctx context.Context, ids []int64) ([]domain.User, error) {
+	out := []domain.User{}
+	err := inKeys(ctx, t, `SELECT `+userColumns+` FROM users u WHERE %s`, "u.id", ids, func(rows *sql.Rows) error {
+		u, err := scanUser(rows)
+		if err == nil {
+			out = append(out, u)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("look up accounts: %w", err)
+	}
+	return out, nil
+}
+
+func (t *tx) Referents(ctx context.Context, structureIDs []int64) ([]domain.Membership, error) {
+	out := []domain.Membership{}
+	err := inKeys(ctx, t, `SELECT `+membershipColumns+` FROM memberships WHERE referent = TRUE AND ended_at IS NULL AND %s`,
+		"structure_id", structureIDs, func(rows *sql.Rows) error {
+			m, err := scanMembership(rows)
+			if err == nil {
+				out = append(out, m)
+			}
+			return err
+		})
+	if err != nil {
+		return nil, fmt.Errorf("look up référents: %w", err)
+	}
+	return out, nil
+}
+
+func (t *tx) DecideRequests(ctx context.Context, ids []int64, status domain.RequestStatus, decidedBy int64, reason string) (int, error) {
+	// On SQLite, "+status": the requests are found by their ids, not by walking requests_status
+	// over every pending request.
+	pending := "status"
+	if t.d.Dialect() != Postgres {
+		pending = "+status"
+	}
+	n, err := t.execKeys(ctx, `UPDATE requests SET status = $1, decided_at = $2, decided_by = $3, reason = $4
+		WHERE `+pending+` = 'pending' AND %s`, "id", ids, string(status), t.now, nullInt(decidedBy), reason)
+	if err != nil {
+		return n, fmt.Errorf("decide requests: %w", err)
+	}
+	return n, nil
+}
+
+func (t *tx) SetUsersStatus(ctx context.Context, ids []int64, status domain.UserStatus) (int, error) {
+	n, err := t.execKeys(ctx, `UPDATE users SET status = $1, updated_at = $2 WHERE erased_at IS NULL AND %s`, "id", ids, string(status), t.now)
+	if err != nil {
+		return n, fmt.Errorf("set the status of accounts: %w", err)
+	}
+	return n, nil
+}
+
+func (t *tx) EnqueueMails(ctx context.Context, ms []domain.Mail) error {
+	if len(ms) == 0 || t.readOnly {
+		return t.bulkWritable()
+	}
+	// An erased account: its pseudonym is no address, and nothing is ever sent to it.
+	ms = slices.DeleteFunc(slices.Clone(ms), func(m domain.Mail) bool { return domain.IsPseudonym(m.To) })
+	if len(ms) == 0 {
+		return nil
+	}
+	for i := range ms {
+		m := &ms[i]
+		m.CreatedAt, m.NextAttemptAt = t.now, t.now
+		m.Status, m.Attempts, m.LastError, m.ClaimedUntil, m.SentAt = domain.MailPending, 0, "", nil, nil
+	}
+	var err error
+	if t.d.Dialect() == Postgres {
+		var (
+			to, subjects, bodies []string
+			sensitive            []bool
+			secretFor            []int64
+		)
+		for _, m := range ms {
+			to = append(to, m.To)
+			subjects = append(subjects, m.Subject)
+			bodies = append(bodies, m.Body)
+			sensitive = append(sensitive, m.Sensitive || m.SecretFor != 0)
+			secretFor = append(secretFor, m.SecretFor)
+		}
+		_, err = t.exec(ctx, `INSERT INTO mail_outbox (created_at, to_addr, subject, body, status, attempts,
+				next_attempt_at, last_error, sensitive, secret_user_id)
+			SELECT $6::timestamptz, r.to_addr, r.subject, r.body, 'pending', 0, $6::timestamptz, '', r.sensitive, NULLIF(r.secret_user_id, 0)
+			FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $5::bigint[])
+				WITH ORDINALITY AS r(to_addr, subject, body, sensitive, secret_user_id, n)
+			ORDER BY r.n`, to, subjects, bodies, sensitive, secretFor, t.now)
+	} else {
+		_, err = t.insertSQLite(ctx, `INSERT INTO mail_outbox (created_at, to_addr, subject, body, status, attempts,
+			next_attempt_at, last_error, sensitive, secret_user_id) VALUES `, `(#, #, #, #, 'pending', 0, #, '', #, #)`, ``, len(ms),
+			func(i int, args []any) []any {
+				m := ms[i]
+				return append(args, t.now, m.To, m.Subject, m.Body, t.now, m.Sensitive || m.SecretFor != 0, nullInt(m.SecretFor))
+			})
+	}
+	if err != nil {
+		return fmt.Errorf("queue mails: %w", err)
+	}
+	return nil
+}
+
+// numbered matches the numbered parameters of a statement.
+var numbered = regexp.MustCompile(`\$[0-9]+`)
+
+// execKeys runs a statement whose "%s" is replaced by a condition that column is one of keys,
+// after the arguments args ($1, $2, … each once and in that order): once with "= ANY(…)" on
+// PostgreSQL, once per chunk of keys on SQLite. It returns the number of rows written.
+func (t *tx) execKeys(ctx context.Context, query, column string, keys []int64, args ...any) (int, error) {
+	if len(keys) == 0 {
+		return 0, t.bulkWritable()
+	}
+	if t.readOnly {
+		return 0, t.bulkWritable()
+	}
+	if t.d.Dialect() == Postgres {
+		n, err := t.execCount(ctx, fmt.Sprintf(query, fmt.Sprintf("%s = ANY($%d)", column, len(args)+1)), append(args, keys)...)
+		return int(n), err
+	}
+	// SQLite: anonymous parameters only (see insertSQLite), the $n of query being in order.
+	query = numbered.ReplaceAllString(query, "?")
+	total := 0
+	all := make([]any, 0, len(args)+lookupChunk)
+	for start := 0; start < len(keys); start += lookupChunk {
+		chunk := keys[start:min(start+lookupChunk, len(keys))]
+		all = append(all[:0], args...)
+		for _, k := range chunk {
+			all = append(all, k)
+		}
+		list := strings.Repeat("?, ", len(chunk)-1) + "?"
+		n, err := t.execCount(ctx, fmt.Sprintf(query, column+" IN ("+list+")"), all...)
+		if err != nil {
+			return total, err
+		}
+		total += int(n)
+	}
+	return total, nil
+}
