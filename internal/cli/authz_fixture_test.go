@@ -416,6 +416,14 @@ func (w *authzWorld) accountState(email string) string {
 	})
 }
 
+// prunes counts the audit events of `audit prune`: each run writes one.
+func (w *authzWorld) prunes() string {
+	return w.read(func(tx store.Tx) (string, error) {
+		es, err := tx.ListAudit(w.ctx, store.AuditQuery{Action: "audit.prune"})
+		return fmt.Sprint(len(es)), err
+	})
+}
+
 func (w *authzWorld) userCount() string {
 	return w.read(func(tx store.Tx) (string, error) {
 		us, err := tx.ListUsers(w.ctx, store.UserQuery{})

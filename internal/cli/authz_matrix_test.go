@@ -137,6 +137,14 @@ func matrixRows() []matrixRow {
 		{name: "profile list (a member of A)", path: "profile list", allow: readReferent, cell: func(w *authzWorld, a *matrixActor) matrixCell {
 			return matrixCell{args: json("profile", "list", w.x.Email)}
 		}},
+		{name: "user data (own)", path: "user data", allow: readSignedIn, cell: func(w *authzWorld, a *matrixActor) matrixCell {
+			return matrixCell{args: json("user", "data")}
+		}},
+		{name: "user data (a member of A)", path: "user data", allow: readManagers,
+			note: "Not the référent: an access request is the person's own right, or a gestionnaire's to answer",
+			cell: func(w *authzWorld, a *matrixActor) matrixCell {
+				return matrixCell{args: json("user", "data", w.x.Email)}
+			}},
 		{name: "profile catalog", path: "profile catalog", allow: readAnyone, cell: func(w *authzWorld, a *matrixActor) matrixCell {
 			return matrixCell{args: json("profile", "catalog")}
 		}},
@@ -264,6 +272,17 @@ func matrixRows() []matrixRow {
 			})
 			return matrixCell{args: []string{"user", "unlock", target.Email},
 				state: func() string { return w.accountState(target.Email) }}
+		}},
+		{name: "user erase", path: "user erase", allow: allowManagers, cell: func(w *authzWorld, a *matrixActor) matrixCell {
+			target := w.memberOf(w.a)
+			return matrixCell{args: []string{"user", "erase", target.Email, "--yes"},
+				state: func() string { return w.accountState(target.Email) }}
+		}},
+		{name: "audit prune", path: "audit prune", allow: allowManagers, cell: func(w *authzWorld, a *matrixActor) matrixCell {
+			return matrixCell{args: []string{"audit", "prune", "--audit", "5y", "--requests", "5y"}, state: w.prunes}
+		}},
+		{name: "audit prune --dry-run", path: "audit prune", allow: allowManagers, cell: func(w *authzWorld, a *matrixActor) matrixCell {
+			return matrixCell{args: []string{"audit", "prune", "--audit", "1d", "--dry-run"}, state: w.prunes, dryRun: true}
 		}},
 		{name: "user affiliate (oneself)", path: "user affiliate", allow: allowSignedIn, cell: func(w *authzWorld, a *matrixActor) matrixCell {
 			st := w.structure()

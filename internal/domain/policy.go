@@ -48,6 +48,9 @@ const (
 	MailRead           Action = "mail.list"
 	MailSend           Action = "mail.send"
 	TokenManage        Action = "token.manage"
+	UserData           Action = "user.data"  // everything held on a person (RGPD access)
+	UserErase          Action = "user.erase" // anonymise a person (RGPD erasure)
+	AuditPrune         Action = "audit.prune"
 	SettingsRead       Action = "settings.read"
 	SettingsWrite      Action = "settings.set"
 )
@@ -112,6 +115,9 @@ var Policy = map[Action]Rule{
 	MailRead:           {Managers, false, "policy.mail_read"},
 	MailSend:           {Managers, true, "policy.mail_send"},
 	TokenManage:        {PasswordSes, true, "policy.token_manage"},
+	UserData:           {Self, false, "policy.user_data"},
+	UserErase:          {Managers, true, "policy.user_erase"},
+	AuditPrune:         {Managers, true, "policy.audit_prune"},
 	SettingsRead:       {Managers, false, "policy.settings_read"},
 	SettingsWrite:      {Managers, true, "policy.settings_set"},
 }

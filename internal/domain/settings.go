@@ -30,6 +30,8 @@ type SettingDef struct {
 // Settings are the known portal settings, in display order.
 var Settings = []SettingDef{
 	{Key: SettingMailLanguage, Default: "fr", Choices: []string{"fr", "en"}, Help: "settings.help.mail_language"},
+	{Key: SettingRetentionAudit, Default: DefaultRetention, Help: "settings.help.retention_audit", Parse: retentionSetting(SettingRetentionAudit)},
+	{Key: SettingRetentionRequests, Default: DefaultRetention, Help: "settings.help.retention_requests", Parse: retentionSetting(SettingRetentionRequests)},
 }
 
 // LookupSetting returns the definition of key; an unknown key is invalid input that lists the

@@ -42,6 +42,9 @@ type User struct {
 	PasswordExpiresAt *time.Time
 	// TemporaryMailAt is when the last temporary-password mail was queued.
 	TemporaryMailAt *time.Time
+	// ErasedAt is when the account was erased (RGPD): its identity is the pseudonym erased-<id>
+	// since, and it stays disabled for good.
+	ErasedAt *time.Time
 }
 
 // FullName is "Prénom NOM" as French administrations write it.

@@ -391,6 +391,9 @@ func (s *Service) EnableUser(ctx context.Context, actor domain.Actor, email stri
 		if u, err = userByEmailForAdmin(ctx, tx, email); err != nil {
 			return err
 		}
+		if u.ErasedAt != nil {
+			return domain.Errorf(domain.ErrConflict, "enable.erased", u.Email)
+		}
 		if u.Status != domain.UserDisabled {
 			return domain.Errorf(domain.ErrConflict, "enable.not_disabled", u.Email, string(u.Status))
 		}

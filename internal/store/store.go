@@ -27,6 +27,9 @@ type Store interface {
 	View(ctx context.Context, fn func(Tx) error) error
 	// Dialect is "sqlite" or "postgres".
 	Dialect() string
+	// Scrub makes what committed transactions deleted or rewrote unreadable in the database's
+	// files (SQLite: free pages and the write-ahead log); an erasure calls it once committed.
+	Scrub(ctx context.Context) error
 	Close() error
 }
 
@@ -57,7 +60,8 @@ type Tx interface {
 
 	CreateUser(ctx context.Context, u *domain.User) error
 	// UpdateUser writes every column of the account: load it with UserForUpdate in the same
-	// transaction first, or a change committed meanwhile is written over.
+	// transaction first, or a change committed meanwhile is written over. An erased account is
+	// never written (ErrNotFound).
 	UpdateUser(ctx context.Context, u *domain.User) error
 	UserByID(ctx context.Context, id int64) (domain.User, error)
 	// UserForUpdate loads an account and, on PostgreSQL, locks its row until the transaction
@@ -203,6 +207,52 @@ type Tx interface {
 	SetUsersStatus(ctx context.Context, ids []int64, status domain.UserStatus) (int, error)
 	// EnqueueMails queues messages in bulk, in their order, as EnqueueMail queues one.
 	EnqueueMails(ctx context.Context, ms []domain.Mail) error
+
+	// Personal data (RGPD).
+	// MembershipHistory lists every membership of a person, ended ones too, oldest first.
+	MembershipHistory(ctx context.Context, userID int64) ([]domain.MembershipRecord, error)
+	// GrantHistory lists every profile granted on the person's memberships, revoked ones too.
+	GrantHistory(ctx context.Context, userID int64) ([]domain.GrantRecord, error)
+	// RequestsOf lists the requests of a person: theirs by account, or asked from their e-mail.
+	RequestsOf(ctx context.Context, userID int64, email string) ([]domain.Request, error)
+	// AuditAbout lists the audit events the person made (by account) or whose actor, target or
+	// details contain one of needles (case-insensitive), oldest first.
+	AuditAbout(ctx context.Context, userID int64, needles []string) ([]domain.AuditEvent, error)
+	// MailTo lists the outbox messages addressed to addr (any case).
+	MailTo(ctx context.Context, addr string) ([]domain.Mail, error)
+	// DeleteMailTo deletes the outbox messages addressed to addr, sent or not.
+	DeleteMailTo(ctx context.Context, addr string) (int, error)
+	// LockPersonalText makes the transactions that would write audit events, mails or requests
+	// wait until this one ends (PostgreSQL: a SHARE ROW EXCLUSIVE lock on those tables; SQLite
+	// write transactions are serial already): what an erasure finds and rewrites is then all
+	// there is, and nothing naming the person is committed behind its back.
+	LockPersonalText(ctx context.Context) error
+	// FindText returns every column of personal text (audit actor, target and details; mail
+	// address, subject, body and error; request e-mail, payload and reason) of the rows that
+	// contain one of needles (case-insensitive; ASCII only on SQLite) or, for audit events and
+	// requests, belong to the account userID.
+	FindText(ctx context.Context, userID int64, needles []string) ([]TextField, error)
+	// RewriteText writes fields back. For audit events it is the one path that changes them,
+	// allowed by the database for this transaction only, and for those columns only.
+	RewriteText(ctx context.Context, fields []TextField) error
+	// EraseUser replaces the e-mail and names of the account by pseudonym, blanks its phone,
+	// function, password and token names, and marks it disabled and erased.
+	EraseUser(ctx context.Context, id int64, pseudonym string) error
+	// PruneAudit deletes the audit events older than before and returns how many (with dryRun,
+	// only counts them).
+	PruneAudit(ctx context.Context, before time.Time, dryRun bool) (int, error)
+	// PruneRequests deletes the requests decided before before (pending ones stay).
+	PruneRequests(ctx context.Context, before time.Time, dryRun bool) (int, error)
+}
+
+// TextField is one text column of one row, as FindText read it or as RewriteText writes it.
+type TextField struct {
+	Table, Column string
+	ID            int64
+	Value         string
+	// Owner is the account the row belongs to (the actor of an audit event, the person of a
+	// request), 0 when none; RewriteText ignores it.
+	Owner int64
 }
 
 // UserQuery filters accounts; zero fields do not filter.

@@ -14,12 +14,14 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 		Short: "Read the trail of decisions and changes",
 		Long: `Every decision and change (a request approved or rejected, a structure created, a member
 detached, a référent handed over, a password reset…) is recorded with who did it and when, in
-the same transaction as the change itself; nothing in the trail is ever changed or deleted.
+the same transaction as the change itself. Nothing in the trail is changed or deleted, but by
+two audited paths: an erasure (` + "`user erase`" + `) names a pseudonym instead of the person, and
+` + "`audit prune`" + ` removes what is older than the retention.
 Gestionnaires read all of it; everyone else reads their own actions.`,
 		Example: `  profil audit list --mine --decisions
   profil audit list --structure "824 228 142 01072" --since 30d`,
 		Args: cmdutil.NoArgs,
 	}
-	cmd.AddCommand(NewCmdList(f, nil))
+	cmd.AddCommand(NewCmdList(f, nil), NewCmdPrune(f, nil))
 	return cmd
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/profil-cli/profil/internal/domain"
@@ -90,7 +91,7 @@ func (t *tx) DecideRequests(ctx context.Context, ids []int64, status domain.Requ
 }
 
 func (t *tx) SetUsersStatus(ctx context.Context, ids []int64, status domain.UserStatus) (int, error) {
-	n, err := t.execKeys(ctx, `UPDATE users SET status = $1, updated_at = $2 WHERE %s`, "id", ids, string(status), t.now)
+	n, err := t.execKeys(ctx, `UPDATE users SET status = $1, updated_at = $2 WHERE erased_at IS NULL AND %s`, "id", ids, string(status), t.now)
 	if err != nil {
 		return n, fmt.Errorf("set the status of accounts: %w", err)
 	}
@@ -100,6 +101,11 @@ func (t *tx) SetUsersStatus(ctx context.Context, ids []int64, status domain.User
 func (t *tx) EnqueueMails(ctx context.Context, ms []domain.Mail) error {
 	if len(ms) == 0 || t.readOnly {
 		return t.bulkWritable()
+	}
+	// An erased account: its pseudonym is no address, and nothing is ever sent to it.
+	ms = slices.DeleteFunc(slices.Clone(ms), func(m domain.Mail) bool { return domain.IsPseudonym(m.To) })
+	if len(ms) == 0 {
+		return nil
 	}
 	for i := range ms {
 		m := &ms[i]

@@ -37,6 +37,11 @@ func scanMail(sc interface{ Scan(...any) error }) (domain.Mail, error) {
 }
 
 func (t *tx) EnqueueMail(ctx context.Context, m *domain.Mail) error {
+	if domain.IsPseudonym(m.To) {
+		// An erased account: its pseudonym is no address, and nothing is ever sent to it.
+		m.ID = 0
+		return nil
+	}
 	m.CreatedAt, m.NextAttemptAt = t.now, t.now
 	m.Status, m.Attempts, m.LastError, m.ClaimedUntil, m.SentAt = domain.MailPending, 0, "", nil, nil
 	id, err := t.insert(ctx, `INSERT INTO mail_outbox (created_at, to_addr, subject, body, status, attempts,

@@ -37,6 +37,7 @@ func TestConformance(t *testing.T) {
 			storetest.RunImports(t, func(t *testing.T) store.Store { return openMigrated(t, e.DSN(t)) })
 			storetest.RunExport(t, func(t *testing.T) store.Store { return openMigrated(t, e.DSN(t)) })
 			storetest.RunLocks(t, func(t *testing.T) store.Store { return openMigrated(t, e.DSN(t)) })
+			storetest.RunPersonal(t, func(t *testing.T) store.Store { return openMigrated(t, e.DSN(t)) })
 			storetest.RunSettings(t, func(t *testing.T) store.Store { return openMigrated(t, e.DSN(t)) })
 			storetest.RunDecisions(t, func(t *testing.T) store.Store { return openMigrated(t, e.DSN(t)) })
 			storetest.RunEntity(t, func(t *testing.T) store.Store { return openMigrated(t, e.DSN(t)) })

@@ -11,7 +11,7 @@ import (
 
 const userColumns = `u.id, u.email, u.last_name, u.first_name, u.function, u.phone, u.status, u.manager,
 	u.password_hash, u.must_change_password, u.source, u.created_at, u.updated_at,
-	u.failed_logins, u.lock_count, u.locked_until, u.last_login_at, u.password_expires_at, u.temporary_mail_at`
+	u.failed_logins, u.lock_count, u.locked_until, u.last_login_at, u.password_expires_at, u.temporary_mail_at, u.erased_at`
 
 func scanUser(sc interface{ Scan(...any) error }) (domain.User, error) {
 	var (
@@ -22,15 +22,17 @@ func scanUser(sc interface{ Scan(...any) error }) (domain.User, error) {
 		lockedUntil      nullTime
 		lastLogin        nullTime
 		expires, mailAt  nullTime
+		erased           nullTime
 	)
 	err := sc.Scan(&u.ID, &u.Email, &u.LastName, &u.FirstName, &u.Function, &u.Phone, &status, &u.Manager,
 		&hash, &u.MustChangePassword, &u.Source, &created, &updated,
-		&u.FailedLogins, &u.LockCount, &lockedUntil, &lastLogin, &expires, &mailAt)
+		&u.FailedLogins, &u.LockCount, &lockedUntil, &lastLogin, &expires, &mailAt, &erased)
 	if err != nil {
 		return u, mapErr(err)
 	}
 	u.LockedUntil, u.LastLoginAt = lockedUntil.Ptr(), lastLogin.Ptr()
 	u.PasswordExpiresAt, u.TemporaryMailAt = expires.Ptr(), mailAt.Ptr()
+	u.ErasedAt = erased.Ptr()
 	u.Status = domain.UserStatus(status)
 	u.PasswordHash = hash.String
 	u.CreatedAt, u.UpdatedAt = created.Time, updated.Time
@@ -54,12 +56,14 @@ func (t *tx) CreateUser(ctx context.Context, u *domain.User) error {
 	return nil
 }
 
+// UpdateUser never writes an erased account: a change that loaded it before the erasure
+// committed finds no account, instead of writing personal data back into it.
 func (t *tx) UpdateUser(ctx context.Context, u *domain.User) error {
 	u.UpdatedAt = t.now
 	res, err := t.exec(ctx, `UPDATE users SET email = $1, last_name = $2, first_name = $3, function = $4,
 		phone = $5, status = $6, manager = $7, password_hash = $8, must_change_password = $9, source = $10,
 		updated_at = $11, failed_logins = $13, lock_count = $14, locked_until = $15, last_login_at = $16,
-		password_expires_at = $17, temporary_mail_at = $18 WHERE id = $12`,
+		password_expires_at = $17, temporary_mail_at = $18 WHERE id = $12 AND erased_at IS NULL`,
 		u.Email, u.LastName, u.FirstName, u.Function, u.Phone, string(u.Status), u.Manager,
 		nullText(u.PasswordHash), u.MustChangePassword, u.Source, t.now, u.ID,
 		u.FailedLogins, u.LockCount, timePtr(u.LockedUntil), timePtr(u.LastLoginAt), timePtr(u.PasswordExpiresAt),
