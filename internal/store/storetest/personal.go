@@ -20,6 +20,7 @@ func RunPersonal(t *testing.T, newStore NewStore) {
 		{"FindTextEscapesAndFolds", testFindText},
 		{"RewriteTextOnlyPersonalColumns", testRewriteText},
 		{"EraseUser", testEraseUser},
+		{"EraseUserDeletesTheirDocuments", testEraseUserDocuments},
 		{"Prune", testPrune},
 	}
 	for _, tc := range tests {
@@ -236,6 +237,49 @@ func testPrune(t *testing.T, st store.Store) {
 		}
 		if r, err := tx.RequestByID(ctx, pending.ID); err != nil || r.Status != domain.StatusPending {
 			t.Errorf("pending request: %+v, %v", r, err)
+		}
+		return nil
+	})
+}
+
+// testEraseUserDocuments checks that an erasure deletes the documents the person joined to
+// their requests (a mandate names them), and only theirs.
+func testEraseUserDocuments(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	zoe := personalUser(t, st, "zoe@ministere.gouv.fr")
+	other := personalUser(t, st, "paul@universite.fr")
+	var mine, theirs domain.Request
+	update(t, st, func(tx store.Tx) error {
+		for _, p := range []struct {
+			u *domain.User
+			r *domain.Request
+		}{{&zoe, &mine}, {&other, &theirs}} {
+			*p.r = domain.Request{Kind: domain.RequestStructure, UserID: p.u.ID, RequesterEmail: p.u.Email, Account: true,
+				Structure: domain.Structure{Name: "Entité de " + p.u.Email, Address: "1 rue de la Paix", PostalCode: "75002", City: "Paris"}}
+			if err := tx.CreateRequest(ctx, p.r); err != nil {
+				return err
+			}
+			d := domain.Document{RequestID: p.r.ID, Kind: domain.DocumentMandate, Name: "mandat " + p.u.Email + ".pdf",
+				ContentType: domain.TypePDF, Size: 9, SHA256: "x", Content: []byte("%PDF-1.7\n")}
+			if err := tx.AddRequestDocument(ctx, &d); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	update(t, st, func(tx store.Tx) error { return tx.EraseUser(ctx, zoe.ID, domain.Pseudonym(zoe.ID)) })
+	view(t, st, func(tx store.Tx) error {
+		for _, c := range []struct {
+			r    domain.Request
+			want int
+		}{{mine, 0}, {theirs, 1}} {
+			ds, err := tx.RequestDocuments(ctx, c.r.ID)
+			if err != nil {
+				return err
+			}
+			if len(ds) != c.want {
+				t.Errorf("request %d of %s: %d documents after the erasure of %s, want %d", c.r.ID, c.r.RequesterEmail, len(ds), zoe.Email, c.want)
+			}
 		}
 		return nil
 	})
