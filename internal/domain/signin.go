@@ -2,7 +2,7 @@ package domain
 
 import "time"
 
-// The rules of signing in (issue 10): temporary passwords, lockout, and who may sign in.
+// The rules of signing in: temporary passwords, lockout, and who may sign in.
 const (
 	// MaxFailedSignIns wrong passwords in a row lock the account.
 	MaxFailedSignIns = 5
