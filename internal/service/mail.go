@@ -134,12 +134,25 @@ func (s *Service) DeliverMail(ctx context.Context, actor domain.Actor, deliver f
 // the next attempt makes a new one.
 func (s *Service) deliverMailOne(ctx context.Context, actor domain.Actor, m domain.Mail, deliver func(context.Context, domain.Mail) error) (MailResult, error) {
 	res := MailResult{ID: m.ID, To: m.To, Subject: m.Subject, Attempts: m.Attempts}
-	if m.SecretFor != 0 {
-		temp, err := s.issueTemporaryPassword(ctx, actor, m)
+	// The secrets a message carries, each made now and put in the body in memory only.
+	for _, secret := range []struct {
+		needed      bool
+		placeholder string
+		issue       func(context.Context, domain.Actor, domain.Mail) (string, error)
+	}{
+		{m.SecretFor != 0, domain.TemporaryPasswordPlaceholder, s.issueTemporaryPassword},
+		{m.ActivationFor != 0, domain.ActivationCodePlaceholder, s.issueActivationCode},
+	} {
+		if !secret.needed {
+			continue
+		}
+		value, err := secret.issue(ctx, actor, m)
 		if err != nil {
 			return res, err
 		}
-		if temp == "" {
+		if value == "" {
+			// Nothing to send any more (the account or the request has moved on): the message
+			// is dropped, never sent without its secret.
 			res.Skipped = true
 			record := context.WithoutCancel(ctx)
 			err := s.store.Update(record, func(tx store.Tx) error { return tx.MarkMailSent(record, m.ID) })
@@ -148,23 +161,7 @@ func (s *Service) deliverMailOne(ctx context.Context, actor domain.Actor, m doma
 			}
 			return res, nil
 		}
-		m.Body = strings.ReplaceAll(m.Body, domain.TemporaryPasswordPlaceholder, temp)
-	}
-	if m.ActivationFor != 0 {
-		code, err := s.issueActivationCode(ctx, actor, m)
-		if err != nil {
-			return res, err
-		}
-		if code == "" {
-			res.Skipped = true
-			record := context.WithoutCancel(ctx)
-			err := s.store.Update(record, func(tx store.Tx) error { return tx.MarkMailSent(record, m.ID) })
-			if err != nil && !errors.Is(err, domain.ErrConflict) {
-				return res, err
-			}
-			return res, nil
-		}
-		m.Body = strings.ReplaceAll(m.Body, domain.ActivationCodePlaceholder, code)
+		m.Body = strings.ReplaceAll(m.Body, secret.placeholder, value)
 	}
 	deliveryErr := deliver(ctx, m)
 	record := context.WithoutCancel(ctx)
