@@ -246,7 +246,8 @@ func TestActivationOfAccountRequest(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		in := service.RegisterInput{Email: "paul@horizons.fr", LastName: "Paul", FirstName: "P", Structure: domain.StructureRef{ID: st.ID}}
+		in := service.RegisterInput{Email: "paul@horizons.fr", LastName: "Paul", FirstName: "P", Structure: domain.StructureRef{ID: st.ID},
+			Password: "le mot de passe du premier"}
 		r, _, err := w.svc.Register(w.ctx, domain.Anonymous, in)
 		if err != nil || r.Status != domain.StatusUnverified {
 			t.Fatalf("register: %+v, %v", r, err)
@@ -272,6 +273,7 @@ func TestActivationOfAccountRequest(t *testing.T) {
 		w.clock.Add(20 * time.Minute)
 		retyped := in
 		retyped.FirstName = "Paulo"
+		retyped.Password = "le mot de passe du second"
 		again, _, err := w.svc.Register(w.ctx, domain.Anonymous, retyped)
 		if err != nil || again.ID != r.ID {
 			t.Fatalf("register again: %+v, %v", again, err)
@@ -299,6 +301,13 @@ func TestActivationOfAccountRequest(t *testing.T) {
 		}
 		if _, err := w.svc.Decide(w.ctx, w.manager, r.ID, service.DecideInput{Decision: domain.Approve}); err != nil {
 			t.Error(err)
+		}
+		// The address asked twice: the code proved who reads the mailbox, not who typed which
+		// password, so neither signs in; the first sign-in mails a temporary password there.
+		for _, pw := range []string{in.Password, retyped.Password} {
+			if _, _, err := w.svc.Login(w.ctx, in.Email, pw); !errors.Is(err, domain.ErrForbidden) {
+				t.Errorf("a password typed while unverified signs in after asking twice: %v", err)
+			}
 		}
 	})
 }

@@ -300,13 +300,16 @@ func (s *Service) unverifiedAgain(ctx context.Context, tx store.Tx, actor domain
 }
 
 // refreshPendingAccount writes what a person typed when asking again over the account their
-// unverified request created: only the owner of the mailbox can activate the request, and
-// the account then holds what they typed last, not what someone else typed before them.
+// unverified request created, except the password: anyone may ask with any address, and the
+// code proves who reads the mailbox, not who typed which password. So when an address asks
+// twice before confirming, neither password is kept: once approved, the account's first
+// sign-in mails a temporary password to that mailbox, as for an account approved without one.
 func refreshPendingAccount(ctx context.Context, tx store.Tx, id int64, typed domain.User) error {
 	u, err := tx.UserForUpdate(ctx, id)
 	if err != nil || u.Status != domain.UserPending {
 		return err
 	}
-	u.LastName, u.FirstName, u.Function, u.Phone, u.PasswordHash = typed.LastName, typed.FirstName, typed.Function, typed.Phone, typed.PasswordHash
+	u.LastName, u.FirstName, u.Function, u.Phone = typed.LastName, typed.FirstName, typed.Function, typed.Phone
+	u.PasswordHash = ""
 	return tx.UpdateUser(ctx, &u)
 }
