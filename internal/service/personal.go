@@ -270,8 +270,8 @@ func (s *Service) EraseUser(ctx context.Context, actor domain.Actor, email strin
 		if err != nil {
 			return err
 		}
-		// A row is the person's when it belongs to their account or names them by e-mail or full
-		// name; only there are their names alone replaced too (elsewhere they are someone else's).
+		// A row is the person's when it belongs to their account or names them by e-mail; only
+		// there are their names replaced too (elsewhere they may be a namesake's).
 		type rowKey struct {
 			table string
 			id    int64

@@ -31,7 +31,8 @@ func TestMatcherReplace(t *testing.T) {
 		t.Errorf("an address with & in JSON details: %q", got)
 	}
 	for s, want := range map[string]bool{
-		"zoe.martin@horizons.fr": true, "Zoé Martin": true, "Martin": false, "anne.zoe.martin@horizons.fr": false,
+		// A full name alone is no proof: a namesake's row, or a structure called like the person.
+		"zoe.martin@horizons.fr": true, "Zoé Martin": false, "Martin": false, "anne.zoe.martin@horizons.fr": false,
 	} {
 		if got := m.namedIn(s); got != want {
 			t.Errorf("namedIn(%q) = %v, want %v", s, got, want)

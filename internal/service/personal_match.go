@@ -119,15 +119,12 @@ func (m matcher) needles() []string {
 	return out
 }
 
-// namedIn reports whether s names the person: by e-mail, or by full name.
+// namedIn reports whether s names the person by one of their e-mail addresses. A full name
+// alone does not make a row theirs: a namesake, or a structure called like them, is someone
+// else's.
 func (m matcher) namedIn(s string) bool {
 	for _, e := range m.emails {
 		if replaceBounded(s, e, "\x00", emailBoundary) != s {
-			return true
-		}
-	}
-	for _, n := range m.names {
-		if strings.Contains(n, " ") && replaceBounded(s, n, "\x00", wordBoundary) != s {
 			return true
 		}
 	}

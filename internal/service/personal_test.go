@@ -461,3 +461,27 @@ func TestEraseWhileOthersWrite(t *testing.T) {
 		}
 	})
 }
+
+// TestEraseLeavesNamesakesAlone: a row that names the person only by their full name is
+// someone else's (a namesake, a structure called like them), and an erasure leaves it as it is.
+func TestEraseLeavesNamesakesAlone(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		w := newPersonWorld(t, dsn)
+		name := "Zoé " + zoeLast
+		r, err := w.svc.RequestStructure(w.ctx, domain.Anonymous, domain.StructureInput{Name: &name,
+			Address: str("3 rue des Homonymes"), PostalCode: str("33000"), City: str("Bordeaux")}, "homonyme@ailleurs.fr")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.svc.EraseUser(w.ctx, w.manager, zoeEmail); err != nil {
+			t.Fatal(err)
+		}
+		got, err := w.svc.Request(w.ctx, w.manager, r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Structure.Name != name || got.RequesterEmail != "homonyme@ailleurs.fr" {
+			t.Errorf("a namesake's request after the erasure: structure %q, requester %q", got.Structure.Name, got.RequesterEmail)
+		}
+	})
+}
