@@ -110,7 +110,9 @@ func NewDocument(field string, kind DocumentKind, name string, data []byte) (Doc
 	if ct == "" {
 		return Document{}, Invalid(field, name, "document.type")
 	}
-	if !utf8.ValidString(name) || strings.TrimSpace(name) == "" || len(name) > 255 {
+	// A file name is one line: a line break or a tab in it could fake lines of the cards it
+	// is printed in.
+	if !utf8.ValidString(name) || strings.TrimSpace(name) == "" || len(name) > 255 || strings.ContainsAny(name, "\n\r\t") {
 		return Document{}, Invalid(field, "", "document.name")
 	}
 	if err := CheckText(field, name); err != nil {

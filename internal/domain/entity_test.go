@@ -103,6 +103,8 @@ func TestNewDocument(t *testing.T) {
 		{"x.pdf", append([]byte("%PDF-"), make([]byte, MaxDocumentSize)...), ""}, // one byte over
 		{"bad\x1bname.pdf", []byte("%PDF-1.4"), ""},
 		{"\u202eFDP.exe", []byte("%PDF-1.4"), ""},
+		{"kbis.pdf\nMandate:     2026-12-01 (verified)", []byte("%PDF-1.4"), ""}, // would fake a line of the card
+		{"kbis\t.pdf", []byte("%PDF-1.4"), ""},
 	} {
 		d, err := NewDocument("proof", DocumentProof, tc.name, tc.data)
 		if tc.want == "" {

@@ -485,3 +485,32 @@ func TestEraseLeavesNamesakesAlone(t *testing.T) {
 		}
 	})
 }
+
+// TestEraseDeletesTheDocumentsTheyJoined: a structure request filed without signing in, with
+// the person's address as requester, carries a mandate naming them: it goes with the erasure.
+func TestEraseDeletesTheDocumentsTheyJoined(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		w := newPersonWorld(t, dsn)
+		mandate, err := domain.NewDocument("mandate", domain.DocumentMandate, "mandat Zabulon.pdf", []byte("%PDF-1.7 mandat"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		day := w.clock().Truncate(24 * time.Hour).AddDate(0, 0, -3) // the world's clock
+		name := "Agence des Essais"
+		r, err := w.svc.RequestEntity(w.ctx, domain.Anonymous, service.EntityRequestInput{RequesterEmail: zoeEmail,
+			Structure: domain.StructureInput{Name: &name, Address: str("1 rue de la Paix"), PostalCode: str("75002"), City: str("Paris")},
+			NoSIRET:   true, Mandate: &mandate, MandateDate: &day})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.svc.RequestDocument(w.ctx, w.manager, r.ID, "mandate"); err != nil {
+			t.Fatalf("the mandate before the erasure: %v", err)
+		}
+		if _, err := w.svc.EraseUser(w.ctx, w.manager, zoeEmail); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.svc.RequestDocument(w.ctx, w.manager, r.ID, "mandate"); !errors.Is(err, domain.ErrNotFound) {
+			t.Errorf("the mandate after the erasure of its requester: %v", err)
+		}
+	})
+}

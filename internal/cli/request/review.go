@@ -354,7 +354,7 @@ func (rv *reviewer) showCard(r domain.Request, st domain.Structure, loaded bool,
 			line(label, i18n.T("view.change_line", c.Field, orDash(c.Before), orDash(c.After)))
 		}
 		if r.Comment != "" {
-			line("review.card_comment", r.Comment)
+			line("review.card_comment", output.EscapeLine(r.Comment))
 		}
 		return
 	}

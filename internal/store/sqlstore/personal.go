@@ -322,9 +322,11 @@ func (t *tx) EraseUser(ctx context.Context, id int64, pseudonym string) error {
 	if _, err := t.exec(ctx, `UPDATE tokens SET name = '' WHERE user_id = $1`, id); err != nil {
 		return fmt.Errorf("erase the token names of user %d: %w", id, err)
 	}
-	// The documents the person joined to their requests (a mandate names them, a proof may):
-	// their names and contents go with the person.
-	if _, err := t.exec(ctx, `DELETE FROM request_documents WHERE request_id IN (SELECT id FROM requests WHERE user_id = $1)`, id); err != nil {
+	// The documents joined to the requests the person made (a mandate names them, a proof may):
+	// their names and contents go with the person. Those requests are the ones whose requester
+	// was the person, whose address the erasure has already replaced by the pseudonym; a
+	// request a gestionnaire filed for someone else keeps that person's documents.
+	if _, err := t.exec(ctx, `DELETE FROM request_documents WHERE request_id IN (SELECT id FROM requests WHERE requester_email = $1)`, pseudonym); err != nil {
 		return fmt.Errorf("erase the documents of user %d: %w", id, err)
 	}
 	return nil

@@ -267,7 +267,14 @@ func testEraseUserDocuments(t *testing.T, st store.Store) {
 		}
 		return nil
 	})
-	update(t, st, func(tx store.Tx) error { return tx.EraseUser(ctx, zoe.ID, domain.Pseudonym(zoe.ID)) })
+	// The erasure rewrites the requester's address before it erases the account.
+	update(t, st, func(tx store.Tx) error {
+		err := tx.RewriteText(ctx, []store.TextField{{Table: "requests", Column: "requester_email", ID: mine.ID, Value: domain.Pseudonym(zoe.ID)}})
+		if err != nil {
+			return err
+		}
+		return tx.EraseUser(ctx, zoe.ID, domain.Pseudonym(zoe.ID))
+	})
 	view(t, st, func(tx store.Tx) error {
 		for _, c := range []struct {
 			r    domain.Request
