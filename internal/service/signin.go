@@ -197,8 +197,8 @@ func (s *Service) queueTemporaryPassword(ctx context.Context, tx store.Tx, actor
 // issueTemporaryPassword generates the temporary password a message m carries, stores its hash
 // with its expiry on the account, ends every session and API token of the account, and
 // returns the password, to be put in the body in memory only. It returns "" when the account
-// is gone, no longer active, or no longer at the address the message goes to: the message is
-// then not sent.
+// is gone, no longer active, has a password its owner chose since, or is no longer at the
+// address the message goes to: the message is then not sent.
 func (s *Service) issueTemporaryPassword(ctx context.Context, actor domain.Actor, m domain.Mail) (string, error) {
 	temp, err := secret.NewTemporaryPassword()
 	if err != nil {
@@ -221,6 +221,11 @@ func (s *Service) issueTemporaryPassword(ctx context.Context, actor domain.Actor
 		case u.Status != domain.UserActive:
 			return audit(ctx, tx, actor, ActionTemporaryIssued, 0, u.Email,
 				map[string]any{"mail": m.ID, "issued": false, "status": string(u.Status)})
+		case u.HasUsablePassword(tx.Now()) && !u.MustChangePassword:
+			// The person has chosen a password since the message was queued (a sign-in
+			// attempt by anyone queues one for an account in between): it stays theirs.
+			return audit(ctx, tx, actor, ActionTemporaryIssued, 0, u.Email,
+				map[string]any{"mail": m.ID, "issued": false, "password_chosen": true})
 		case !strings.EqualFold(u.Email, m.To):
 			// The address changed since the message was queued: the old one may be someone
 			// else's now. The person gets a new message by signing in again.

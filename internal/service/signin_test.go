@@ -715,3 +715,31 @@ func TestInvalidEmailIsAuditedWithoutTheText(t *testing.T) {
 		}
 	})
 }
+
+// TestTemporaryPasswordNeverReplacesAChosenOne: between signing in with a temporary password
+// and changing it, the account has no usable password, so anyone's sign-in attempt queues a
+// new temporary one; if the person chose their password meanwhile, the message is dropped
+// when it is sent, and their password stays.
+func TestTemporaryPasswordNeverReplacesAChosenOne(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		w := newSignWorld(t, dsn)
+		const claire = "claire.martin@horizons.fr"
+		w.account(claire, "")
+		w.refused(claire, "n'importe quoi")
+		w.send()
+		temp := w.temporaryMailed(claire)
+		_, a := w.login(claire, temp)
+		w.advance(domain.TemporaryMailInterval + time.Minute)
+		w.refused(claire, "un essai de quelqu'un d'autre") // queues a new temporary password
+		if n := w.secretMails(claire); n != 2 {
+			t.Fatalf("%d temporary-password mails, want a second one queued", n)
+		}
+		if err := w.svc.ChangePassword(w.ctx, a, temp, "mon mot de passe choisi"); err != nil {
+			t.Fatal(err)
+		}
+		if rep := w.send(); rep.Skipped != 1 {
+			t.Errorf("delivery after the password was chosen: %+v, want the message dropped", rep)
+		}
+		w.login(claire, "mon mot de passe choisi")
+	})
+}
