@@ -495,7 +495,7 @@ func TestEraseDeletesTheDocumentsTheyJoined(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		day := w.clock().Truncate(24 * time.Hour).AddDate(0, 0, -3) // the world's clock
+		day := w.clock().Truncate(24*time.Hour).AddDate(0, 0, -3) // the world's clock
 		name := "Agence des Essais"
 		r, err := w.svc.RequestEntity(w.ctx, domain.Anonymous, service.EntityRequestInput{RequesterEmail: zoeEmail,
 			Structure: domain.StructureInput{Name: &name, Address: str("1 rue de la Paix"), PostalCode: str("75002"), City: str("Paris")},
