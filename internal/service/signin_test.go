@@ -3,6 +3,7 @@ package service_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 	"sync"
@@ -741,5 +742,35 @@ func TestTemporaryPasswordNeverReplacesAChosenOne(t *testing.T) {
 			t.Errorf("delivery after the password was chosen: %+v, want the message dropped", rep)
 		}
 		w.login(claire, "mon mot de passe choisi")
+	})
+}
+
+// TestPasswdGuessesCountTowardsTheLock: a wrong current password given to `user passwd` is a
+// failed sign-in, audited, and five in a row lock the account, so that a stolen session is no
+// way to guess the password.
+func TestPasswdGuessesCountTowardsTheLock(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		w := newSignWorld(t, dsn)
+		const claire = "claire.martin@horizons.fr"
+		w.account(claire, signPassword)
+		_, a := w.login(claire, signPassword)
+		for i := range domain.MaxFailedSignIns {
+			err := w.svc.ChangePassword(w.ctx, a, fmt.Sprintf("essai numéro %d", i), "un nouveau mot de passe")
+			if !errors.Is(err, domain.ErrForbidden) {
+				t.Fatalf("passwd with a wrong current password: %v", err)
+			}
+		}
+		if u := w.user(claire); !u.LockedAt(w.clock()) {
+			t.Fatalf("after %d wrong current passwords the account is not locked: %+v", domain.MaxFailedSignIns, u.LockedUntil)
+		}
+		w.refused(claire, signPassword)
+		// Locked, even the right current password is refused.
+		if err := w.svc.ChangePassword(w.ctx, a, signPassword, "un nouveau mot de passe"); !errors.Is(err, domain.ErrForbidden) {
+			t.Errorf("passwd while locked: %v", err)
+		}
+		failed, err := w.svc.Audit(w.ctx, w.manager, store.AuditQuery{Action: service.ActionSignInFailed}, "", nil)
+		if err != nil || len(failed) < domain.MaxFailedSignIns {
+			t.Errorf("%d failed sign-ins audited (%v), want the %d wrong current passwords", len(failed), err, domain.MaxFailedSignIns)
+		}
 	})
 }

@@ -146,20 +146,44 @@ func (s *Service) ChangePassword(ctx context.Context, actor domain.Actor, old, n
 	if err != nil {
 		return err
 	}
-	return s.store.Update(ctx, func(tx store.Tx) error {
+	// A wrong current password counts as a failed sign-in: a stolen session must not be a way
+	// to guess the password without ever locking the account. The count is committed, and
+	// the refusal returned after.
+	var refusal error
+	err = s.store.Update(ctx, func(tx store.Tx) error {
+		refusal = nil
 		u, err := tx.UserForUpdate(ctx, actor.UserID)
 		if err != nil {
 			return err
 		}
-		if u.PasswordHash == "" {
-			return domain.Errorf(domain.ErrForbidden, "user.wrong_password")
+		now := tx.Now()
+		if u.PasswordHash == "" || u.LockedAt(now) {
+			refusal = domain.Errorf(domain.ErrForbidden, "user.wrong_password")
+			return nil
 		}
 		ok, err := secret.VerifyPassword(u.PasswordHash, old)
 		if err != nil || !ok {
-			return domain.Errorf(domain.ErrForbidden, "user.wrong_password")
+			refusal = domain.Errorf(domain.ErrForbidden, "user.wrong_password")
+			details := map[string]any{"during": "passwd"}
+			if u.RecordFailedSignIn(now) {
+				details["locked_until"] = u.LockedUntil.UTC()
+				if err := audit(ctx, tx, actor, ActionUserLocked, 0, u.Email,
+					map[string]any{"until": u.LockedUntil.UTC(), "lock": u.LockCount}); err != nil {
+					return err
+				}
+				if err := mailAccountLocked(ctx, tx, u); err != nil {
+					return err
+				}
+			}
+			details["failed_in_a_row"] = u.FailedLogins
+			if err := tx.UpdateUser(ctx, &u); err != nil {
+				return err
+			}
+			return signInFailed(ctx, tx, u.Email, domain.SignInWrongPassword, details)
 		}
 		wasTemporary := u.MustChangePassword
 		u.PasswordHash, u.MustChangePassword, u.PasswordExpiresAt = hash, false, nil
+		u.FailedLogins = 0
 		if err := tx.UpdateUser(ctx, &u); err != nil {
 			return err
 		}
@@ -174,6 +198,10 @@ func (s *Service) ChangePassword(ctx context.Context, actor domain.Actor, old, n
 		return audit(ctx, tx, actor, ActionPasswordChange, 0, u.Email,
 			map[string]any{"was_temporary": wasTemporary, "sessions_ended": ended})
 	})
+	if err != nil {
+		return err
+	}
+	return refusal
 }
 
 // ResetResult is what ResetPassword did.
