@@ -292,7 +292,8 @@ type RequestQuery struct {
 
 // MailQuery filters the outbox.
 type MailQuery struct {
-	PendingOnly bool // not sent yet
+	PendingOnly bool  // not sent yet
+	SecretFor   int64 // only the messages that will carry a temporary password for this account
 	Limit       int
 }
 

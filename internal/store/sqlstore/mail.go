@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/profil-cli/profil/internal/domain"
@@ -57,14 +58,24 @@ func (t *tx) EnqueueMail(ctx context.Context, m *domain.Mail) error {
 
 func (t *tx) ListMail(ctx context.Context, q store.MailQuery) ([]domain.Mail, error) {
 	query := `SELECT ` + mailColumns + ` FROM mail_outbox`
-	var args []any
+	var (
+		args  []any
+		where []string
+	)
 	if q.PendingOnly {
-		query += ` WHERE status <> 'sent'`
+		where = append(where, `status <> 'sent'`)
+	}
+	if q.SecretFor != 0 {
+		args = append(args, q.SecretFor)
+		where = append(where, fmt.Sprintf(`secret_user_id = $%d`, len(args)))
+	}
+	if len(where) > 0 {
+		query += ` WHERE ` + strings.Join(where, ` AND `)
 	}
 	query += ` ORDER BY id`
 	if q.Limit > 0 {
 		args = append(args, q.Limit)
-		query += ` LIMIT $1`
+		query += fmt.Sprintf(` LIMIT $%d`, len(args))
 	}
 	return t.mails(ctx, "list mail", query, args...)
 }

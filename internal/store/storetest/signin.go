@@ -124,6 +124,24 @@ func testMailSecretFor(t *testing.T, st store.Store) {
 		}
 		return tx.EnqueueMail(ctx, &plain)
 	})
+	// The messages that will carry an account's temporary password, asked by the account.
+	for _, q := range []struct {
+		query store.MailQuery
+		want  int
+	}{
+		{store.MailQuery{PendingOnly: true, SecretFor: us[0].ID}, 1},
+		{store.MailQuery{PendingOnly: true, SecretFor: us[0].ID, Limit: 1}, 1},
+		{store.MailQuery{SecretFor: us[0].ID + 1000}, 0},
+	} {
+		var got []domain.Mail
+		view(t, st, func(tx store.Tx) (err error) {
+			got, err = tx.ListMail(ctx, q.query)
+			return err
+		})
+		if len(got) != q.want || (q.want == 1 && got[0].ID != m.ID) {
+			t.Errorf("ListMail(%+v) = %+v, want %d message(s)", q.query, got, q.want)
+		}
+	}
 	var claimed []domain.Mail
 	update(t, st, func(tx store.Tx) (err error) {
 		claimed, err = tx.ClaimMail(ctx, 10, Clock.Add(time.Minute))
