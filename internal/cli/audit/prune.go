@@ -61,11 +61,7 @@ would go. Run it from cron, for example once a week.`,
 }
 
 func pruneRun(ctx context.Context, f *cmdutil.Factory, opts *PruneOptions) error {
-	svc, err := f.Service(ctx)
-	if err != nil {
-		return err
-	}
-	actor, err := f.Actor(ctx)
+	svc, actor, err := f.ServiceAs(ctx)
 	if err != nil {
 		return err
 	}

@@ -154,6 +154,20 @@ func (f *Factory) Service(ctx context.Context) (*service.Service, error) {
 	return f.svc, nil
 }
 
+// ServiceAs returns the use cases and the actor who runs them: the preamble of every command
+// that calls one.
+func (f *Factory) ServiceAs(ctx context.Context) (*service.Service, domain.Actor, error) {
+	svc, err := f.Service(ctx)
+	if err != nil {
+		return nil, domain.Actor{}, err
+	}
+	actor, err := f.Actor(ctx)
+	if err != nil {
+		return nil, domain.Actor{}, err
+	}
+	return svc, actor, nil
+}
+
 // Credentials loads the stored sessions once.
 func (f *Factory) Credentials() (*Credentials, error) {
 	if f.creds != nil {

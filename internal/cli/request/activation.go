@@ -36,11 +36,7 @@ No sign-in is needed.`,
 				return cmdutil.FlagErrorf("activation.code_required")
 			}
 			ctx := cmd.Context()
-			svc, err := f.Service(ctx)
-			if err != nil {
-				return err
-			}
-			actor, err := f.Actor(ctx)
+			svc, actor, err := f.ServiceAs(ctx)
 			if err != nil {
 				return err
 			}
@@ -73,11 +69,7 @@ has a request waiting. No sign-in is needed.`,
 		Args:    cmdutil.ExactArgs(1, "args.email"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			svc, err := f.Service(ctx)
-			if err != nil {
-				return err
-			}
-			actor, err := f.Actor(ctx)
+			svc, actor, err := f.ServiceAs(ctx)
 			if err != nil {
 				return err
 			}
@@ -113,11 +105,7 @@ cron job.`,
 				return err
 			}
 			ctx := cmd.Context()
-			svc, err := f.Service(ctx)
-			if err != nil {
-				return err
-			}
-			actor, err := f.Actor(ctx)
+			svc, actor, err := f.ServiceAs(ctx)
 			if err != nil {
 				return err
 			}

@@ -59,11 +59,7 @@ SHA-256. Whoever may see the request may read its documents; each reading is aud
 }
 
 func documentRun(ctx context.Context, f *cmdutil.Factory, opts *DocumentOptions) error {
-	svc, err := f.Service(ctx)
-	if err != nil {
-		return err
-	}
-	actor, err := f.Actor(ctx)
+	svc, actor, err := f.ServiceAs(ctx)
 	if err != nil {
 		return err
 	}

@@ -84,11 +84,7 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			svc, err := f.Service(ctx)
-			if err != nil {
-				return err
-			}
-			actor, err := f.Actor(ctx)
+			svc, actor, err := f.ServiceAs(ctx)
 			if err != nil {
 				return err
 			}
@@ -118,11 +114,7 @@ func newCmdGet(f *cmdutil.Factory) *cobra.Command {
 		ValidArgsFunction: completeKeys,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			svc, err := f.Service(ctx)
-			if err != nil {
-				return err
-			}
-			actor, err := f.Actor(ctx)
+			svc, actor, err := f.ServiceAs(ctx)
 			if err != nil {
 				return err
 			}
@@ -161,11 +153,7 @@ func newCmdSet(f *cmdutil.Factory) *cobra.Command {
 			if _, err := def.Check(args[1]); err != nil {
 				return err
 			}
-			svc, err := f.Service(ctx)
-			if err != nil {
-				return err
-			}
-			actor, err := f.Actor(ctx)
+			svc, actor, err := f.ServiceAs(ctx)
 			if err != nil {
 				return err
 			}

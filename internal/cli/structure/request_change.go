@@ -44,11 +44,7 @@ lists each field before → after. Only the structure's référent (or a gestion
 				return cmdutil.FlagErrorf("change.flags")
 			}
 			ctx := cmd.Context()
-			svc, err := f.Service(ctx)
-			if err != nil {
-				return err
-			}
-			actor, err := f.Actor(ctx)
+			svc, actor, err := f.ServiceAs(ctx)
 			if err != nil {
 				return err
 			}

@@ -56,11 +56,7 @@ func dataRun(ctx context.Context, f *cmdutil.Factory, opts *DataOptions) error {
 	if format == output.CSV {
 		return cmdutil.FlagErrorf("data.csv")
 	}
-	svc, err := f.Service(ctx)
-	if err != nil {
-		return err
-	}
-	actor, err := f.Actor(ctx)
+	svc, actor, err := f.ServiceAs(ctx)
 	if err != nil {
 		return err
 	}

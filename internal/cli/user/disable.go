@@ -64,11 +64,7 @@ without a terminal.`,
 }
 
 func disableRun(ctx context.Context, f *cmdutil.Factory, opts *DisableOptions) error {
-	svc, err := f.Service(ctx)
-	if err != nil {
-		return err
-	}
-	actor, err := f.Actor(ctx)
+	svc, actor, err := f.ServiceAs(ctx)
 	if err != nil {
 		return err
 	}

@@ -24,11 +24,7 @@ their password. Sessions and API tokens ended by the disable stay ended.`,
 				return runF(cmd.Context(), email)
 			}
 			ctx := cmd.Context()
-			svc, err := f.Service(ctx)
-			if err != nil {
-				return err
-			}
-			actor, err := f.Actor(ctx)
+			svc, actor, err := f.ServiceAs(ctx)
 			if err != nil {
 				return err
 			}

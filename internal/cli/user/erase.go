@@ -53,11 +53,7 @@ func eraseRun(ctx context.Context, f *cmdutil.Factory, opts *EraseOptions) error
 	if err != nil {
 		return err
 	}
-	svc, err := f.Service(ctx)
-	if err != nil {
-		return err
-	}
-	actor, err := f.Actor(ctx)
+	svc, actor, err := f.ServiceAs(ctx)
 	if err != nil {
 		return err
 	}

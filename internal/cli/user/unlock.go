@@ -25,11 +25,7 @@ failures; ` + "`profil user show EMAIL`" + ` says until when an account is locke
 				return runF(cmd.Context(), email)
 			}
 			ctx := cmd.Context()
-			svc, err := f.Service(ctx)
-			if err != nil {
-				return err
-			}
-			actor, err := f.Actor(ctx)
+			svc, actor, err := f.ServiceAs(ctx)
 			if err != nil {
 				return err
 			}

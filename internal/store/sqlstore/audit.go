@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -102,6 +103,19 @@ func (t *tx) ListAudit(ctx context.Context, q store.AuditQuery) ([]domain.AuditE
 	if err != nil {
 		return nil, fmt.Errorf("list audit events: %w", err)
 	}
+	out, err := scanAuditEvents(rows)
+	if err != nil {
+		return nil, err
+	}
+	if q.Latest {
+		slices.Reverse(out)
+	}
+	return out, nil
+}
+
+// scanAuditEvents reads the rows of a query selecting id, at, actor_id, actor, action,
+// structure_id, target and details of audit_events, and closes them.
+func scanAuditEvents(rows *sql.Rows) ([]domain.AuditEvent, error) {
 	defer rows.Close()
 	out := []domain.AuditEvent{}
 	for rows.Next() {
@@ -114,9 +128,6 @@ func (t *tx) ListAudit(ctx context.Context, q store.AuditQuery) ([]domain.AuditE
 		}
 		e.At = at.Time
 		out = append(out, e)
-	}
-	if q.Latest {
-		slices.Reverse(out)
 	}
 	return out, mapErr(rows.Err())
 }

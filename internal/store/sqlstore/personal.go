@@ -213,20 +213,7 @@ func (t *tx) AuditAbout(ctx context.Context, userID int64, needles []string) ([]
 	if err != nil {
 		return nil, fmt.Errorf("list audit events about a person: %w", err)
 	}
-	defer rows.Close()
-	out := []domain.AuditEvent{}
-	for rows.Next() {
-		var (
-			e  domain.AuditEvent
-			at nullTime
-		)
-		if err := rows.Scan(&e.ID, &at, &e.ActorID, &e.Actor, &e.Action, &e.StructureID, &e.Target, &e.Details); err != nil {
-			return nil, mapErr(err)
-		}
-		e.At = at.Time
-		out = append(out, e)
-	}
-	return out, mapErr(rows.Err())
+	return scanAuditEvents(rows)
 }
 
 func (t *tx) RequestsOf(ctx context.Context, userID int64, email string) ([]domain.Request, error) {
