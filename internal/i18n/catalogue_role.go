@@ -58,8 +58,8 @@ func init() {
 			"connecté en tant que %s : seul le propriétaire des tables (%s) les migre. Lancez `profil db migrate` avec le --db du propriétaire",
 		},
 		"role.privilege": {
-			"the database refused: %s. This connection uses a runtime role, which may not do that: erasing a person and pruning the audit trail run with the owner's --db",
-			"la base de données a refusé : %s. Cette connexion utilise un rôle d'exécution, qui ne le peut pas : l'effacement d'une personne et la purge du journal d'audit se lancent avec le --db du propriétaire",
+			"the database refused: %s. The role of this connection may not do that: a runtime role leaves the schema and the audit trail to the owner of the tables (run `user erase` and `audit prune` with the owner's --db; after `db migrate`, run `db runtime-role` again)",
+			"la base de données a refusé : %s. Le rôle de cette connexion ne le peut pas : un rôle d'exécution laisse le schéma et le journal d'audit au propriétaire des tables (lancez `user erase` et `audit prune` avec le --db du propriétaire ; après `db migrate`, relancez `db runtime-role`)",
 		},
 		"role.created": {
 			"✓ role %s created: SELECT, INSERT, UPDATE, DELETE on %d tables of %s (schema %s); INSERT and SELECT only on audit_events; SELECT only on goose_db_version; no DDL, no TRUNCATE",
