@@ -425,15 +425,16 @@ func (w *authzWorld) passwordIs(u domain.User, password string) (bool, error) {
 // outsideThePolicy are the commands of the tree that no rule of domain.Policy governs, and why.
 // A command in neither this list nor the matrix fails TestAuthzMatrixCoversTheTree.
 var outsideThePolicy = map[string]string{
-	"login":      "checks a password and opens a session",
-	"logout":     "revokes the caller's own session",
-	"whoami":     "shows the caller, or says nobody is signed in",
-	"init":       "creates or upgrades the database; refuses a second first gestionnaire",
-	"demo":       "fills a demo database",
-	"db migrate": "schema upkeep, by whoever can open the database",
-	"db status":  "schema upkeep, by whoever can open the database",
-	"db check":   "schema upkeep, by whoever can open the database",
-	"version":    "prints the version",
+	"login":           "checks a password and opens a session",
+	"logout":          "revokes the caller's own session",
+	"whoami":          "shows the caller, or says nobody is signed in",
+	"init":            "creates or upgrades the database; refuses a second first gestionnaire",
+	"demo":            "fills a demo database",
+	"db migrate":      "schema upkeep, by whoever can open the database",
+	"db status":       "schema upkeep, by whoever can open the database",
+	"db check":        "schema upkeep, by whoever can open the database",
+	"db runtime-role": "PostgreSQL grants: only the owner of the tables may give them, PostgreSQL checks it",
+	"version":         "prints the version",
 }
 
 // leafCommands lists the runnable commands of the tree, as "structure create".

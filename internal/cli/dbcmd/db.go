@@ -21,11 +21,13 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 		Short: "Migrate and check the database",
 		Long: `The schema is embedded in profil. A SQLite file is upgraded when it is opened; a shared
 PostgreSQL database is upgraded only by ` + "`profil db migrate`" + ` (under an advisory lock, so
-two administrators cannot migrate at once), and other commands refuse an older schema.`,
+two administrators cannot migrate at once), and other commands refuse an older schema.
+On PostgreSQL, ` + "`profil db runtime-role`" + ` gives the role a server runs with only the data
+statements it needs, so that only the owner of the tables changes them.`,
 		Example: "  profil db status\n  profil --db postgres://profil@db/profil db migrate\n  profil db check",
 		Args:    cmdutil.NoArgs,
 	}
-	cmd.AddCommand(newCmdMigrate(f), newCmdStatus(f), newCmdCheck(f))
+	cmd.AddCommand(newCmdMigrate(f), newCmdStatus(f), newCmdCheck(f), newCmdRuntimeRole(f))
 	return cmd
 }
 

@@ -406,6 +406,8 @@ func mapErr(err error) error {
 			return &uniqueError{constraint: pgErr.ConstraintName, err: err}
 		case "40P01", "40001": // deadlock_detected, serialization_failure
 			return &retryError{err: err}
+		case "42501": // insufficient_privilege: a runtime role asked for what the owner does
+			return &privilegeError{err: err}
 		}
 	}
 	var sqErr *sqlite.Error

@@ -96,17 +96,27 @@ func (d *DB) CheckSchema(ctx context.Context) error {
 	latest := LatestVersion(d.target.Dialect)
 	switch {
 	case v < latest:
-		return &schemaBehindError{version: v, latest: latest}
+		return &schemaBehindError{version: v, latest: latest, dialect: d.target.Dialect}
 	case v > latest:
 		return domain.Errorf(domain.ErrConflict, "schema.ahead", v, latest)
+	}
+	if d.target.Dialect == Postgres {
+		return d.checkGrants(ctx)
 	}
 	return nil
 }
 
 // schemaBehindError is ErrSchemaBehind with the versions and the way out.
-type schemaBehindError struct{ version, latest int64 }
+type schemaBehindError struct {
+	version, latest int64
+	dialect         string
+}
 
 func (e *schemaBehindError) Error() string {
+	if e.dialect == Postgres {
+		// A server runs with a runtime role, which cannot migrate: the owner does.
+		return i18n.T("schema.behind_postgres", e.version, e.latest)
+	}
 	return i18n.T("schema.behind", e.version, e.latest)
 }
 
@@ -126,6 +136,11 @@ func (d *DB) Migrate(ctx context.Context) ([]MigrationResult, error) {
 	latest := LatestVersion(d.target.Dialect)
 	if v, err := d.SchemaVersion(ctx); err == nil && v == latest {
 		return nil, nil // the common case costs one query
+	}
+	if d.target.Dialect == Postgres {
+		if err := d.checkMigrator(ctx); err != nil {
+			return nil, err
+		}
 	}
 	p, err := d.provider()
 	if err != nil {
