@@ -143,3 +143,27 @@ func TestUsageErrorsInFrench(t *testing.T) {
 		t.Errorf("the suggestion is not in French:\n%s", r)
 	}
 }
+
+// Errors follow the language too, times included: a request decided twice says when it was
+// decided as the reader writes times (Paris time in French, UTC in English).
+func TestErrorsSayTimesInThePersonsLanguage(t *testing.T) {
+	env := clitest.NewEnv(t)
+	env.DB = testdb.SQLite(t)
+	env.Now = func() time.Time { return time.Date(2026, time.December, 7, 1, 4, 0, 0, time.UTC) }
+	clitest.SignIn(t, env)
+	siret := domain.MakeSIRET("44306184", "0004")
+	clitest.Must(t, env, "structure", "create", "--name", "Lycée Jean Moulin", "--siret", siret, "--kind", "training-org")
+	clitest.Must(t, env, "user", "register", "--email", "anne.martin@lp-moulin.fr", "--last-name", "Martin", "--first-name", "Anne", "--structure", siret)
+	t.Setenv("LANG", "C")
+	clitest.Must(t, env, "request", "approve", "1")
+
+	r := clitest.Run(t, env, "request", "approve", "1").Want(t, 5)
+	if !strings.Contains(r.Stderr, "request 1 is already approved on 2026-12-07 01:04") {
+		t.Errorf("LANG=C: %q, want the decision time in UTC", r.Stderr)
+	}
+	t.Setenv("LANG", "fr_FR.UTF-8")
+	r = clitest.Run(t, env, "request", "approve", "1").Want(t, 5)
+	if !strings.Contains(r.Stderr, "la demande n° 1 a déjà été acceptée le 07/12/2026 02:04") {
+		t.Errorf("LANG=fr: %q, want the decision time in Paris time", r.Stderr)
+	}
+}

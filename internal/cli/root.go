@@ -212,7 +212,7 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 		fmt.Fprintln(f.IO.ErrOut, i18n.T("prompt.cancelled"))
 	default:
 		// Errors may quote what people typed, stored before control characters were refused.
-		fmt.Fprintf(f.IO.ErrOut, "profil: %s\n", output.Escape(cmdutil.TranslateUsage(err).Error()))
+		fmt.Fprintf(f.IO.ErrOut, "profil: %s\n", output.Escape(cmdutil.ErrorText(err)))
 		if errors.As(err, &detailed) && detailed.Detail != nil {
 			if cfg, cerr := f.Config(); cerr == nil && cfg.Verbose {
 				fmt.Fprintln(f.IO.ErrOut, output.Escape(i18n.T("error.detail", detailed.Detail)))

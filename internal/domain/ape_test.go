@@ -2,8 +2,6 @@ package domain
 
 import (
 	"testing"
-
-	"github.com/profil-cli/profil/internal/i18n"
 )
 
 func TestNormalizeAPE(t *testing.T) {
@@ -59,8 +57,8 @@ func TestNormalizeAPE(t *testing.T) {
 			continue
 		}
 		fe := assertFieldError(t, err, "ape")
-		if fe.Value != tt.in || fe.Reason != i18n.T(reasonAPE) {
-			t.Errorf("NormalizeAPE(%q) error = %+v, want the input and reason %q", tt.in, fe, i18n.T(reasonAPE))
+		if fe.Value != tt.in || fe.Reason.Key != reasonAPE {
+			t.Errorf("NormalizeAPE(%q) error = %+v, want the input and reason %q", tt.in, fe, reasonAPE)
 		}
 	}
 }

@@ -3,8 +3,6 @@ package domain
 import (
 	"slices"
 	"strings"
-
-	"github.com/profil-cli/profil/internal/i18n"
 )
 
 // Profile codes the rules of the guides name outside the catalogue's data.
@@ -91,6 +89,35 @@ func (c Catalogue) CheckGrant(st Structure, held []string, code string) error {
 	return nil
 }
 
+// CheckGrants says whether codes may be added, in their order, to a membership of st that
+// holds held: each code must be known and pass CheckGrant against what is held and the codes
+// before it (a code already held is skipped). Two codes of one exclusive family given
+// together are refused as such, not as a place already held.
+func (c Catalogue) CheckGrants(st Structure, held, codes []string) error {
+	if err := c.Known(codes); err != nil {
+		return err
+	}
+	held = slices.Clone(held)
+	before := len(held)
+	for _, code := range codes {
+		if slices.Contains(held, code) {
+			continue
+		}
+		if p, _ := c.Lookup(code); p.Exclusive && p.Family != "" {
+			for _, other := range held[before:] {
+				if o, _ := c.Lookup(other); o.Exclusive && o.Family == p.Family {
+					return Errorf(ErrConflict, "profile.exclusive_together", other, code, p.Family)
+				}
+			}
+		}
+		if err := c.CheckGrant(st, held, code); err != nil {
+			return err
+		}
+		held = append(held, code)
+	}
+	return nil
+}
+
 // CheckRevoke refuses to remove a profile the rules keep.
 func (c Catalogue) CheckRevoke(code string) error {
 	p, ok := c.Lookup(code)
@@ -115,13 +142,13 @@ func (c Catalogue) Breaking(st Structure, held []string) []string {
 	return out
 }
 
-func kindsText(kinds []Kind) string {
+func kindsText(kinds []Kind) Message {
 	if len(kinds) == 0 {
-		return i18n.T("profile.kinds_none")
+		return Msg("profile.kinds_none")
 	}
 	parts := make([]string, len(kinds))
 	for i, k := range kinds {
 		parts[i] = string(k)
 	}
-	return i18n.T("profile.kinds_only", strings.Join(parts, ", "))
+	return Msg("profile.kinds_only", strings.Join(parts, ", "))
 }

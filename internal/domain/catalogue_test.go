@@ -151,3 +151,36 @@ func TestPolicyTable(t *testing.T) {
 		t.Error("an action missing from the table was allowed")
 	}
 }
+
+// Several codes granted at once (a decision's --profile, review's picker, profile grant):
+// checked in order against what is held and the codes before them.
+func TestCatalogueCheckGrants(t *testing.T) {
+	of := Structure{Name: "OF", Kinds: []Kind{KindTrainingOrg}}
+	both := Structure{Name: "CMA", Kinds: []Kind{KindTrainingOrg, KindPrescriber}}
+	for _, tt := range []struct {
+		name        string
+		st          Structure
+		held, codes []string
+		sentinel    error
+		key         string
+	}{
+		{"nothing", of, nil, nil, nil, ""},
+		{"one of each family", both, nil, []string{"rafael.of-general", "rafael.prescriber-1", "parcourspro.employer"}, nil, ""},
+		{"held ones are skipped", of, []string{"rafael.of-general"}, []string{"rafael.of-general", "parcourspro.provider"}, nil, ""},
+		{"two of one family together", of, nil, []string{"rafael.of-general", "rafael.of-catalogue"}, ErrConflict, "profile.exclusive_together"},
+		{"one family, a place held", of, []string{"rafael.of-general"}, []string{"rafael.of-catalogue"}, ErrConflict, "profile.exclusive"},
+		{"a kind the structure lacks", of, nil, []string{"parcourspro.employer", "rafael.prescriber-1"}, ErrConflict, "profile.needs_kind"},
+		{"unknown, before anything", of, nil, []string{"rafael.of-general", "rafael.boss"}, ErrInvalid, "profile.unknown"},
+	} {
+		err := seedCatalogue.CheckGrants(tt.st, tt.held, tt.codes)
+		if tt.sentinel == nil {
+			if err != nil {
+				t.Errorf("%s: %v, want allowed", tt.name, err)
+			}
+			continue
+		}
+		if !errors.Is(err, tt.sentinel) || messageKey(err) != tt.key {
+			t.Errorf("%s: %v, want %v (%s)", tt.name, err, tt.sentinel, tt.key)
+		}
+	}
+}

@@ -2,8 +2,6 @@ package domain
 
 import (
 	"strings"
-
-	"github.com/profil-cli/profil/internal/i18n"
 )
 
 // Length limits of RFC 5321 (the path limit of 256 minus the angle brackets).
@@ -22,91 +20,91 @@ const (
 // addresses, and mail sent to them would bounce.
 func NormalizeEmail(s string) (string, error) {
 	addr := strings.TrimSpace(s)
-	fail := func(reason string) (string, error) { return "", &FieldError{Field: "email", Value: s, Reason: reason} }
+	fail := func(reason Message) (string, error) { return "", &FieldError{Field: "email", Value: s, Reason: reason} }
 
 	switch {
 	case addr == "":
-		return fail(i18n.T("email.empty"))
+		return fail(Msg("email.empty"))
 	case len(addr) >= len("mailto:") && strings.EqualFold(addr[:len("mailto:")], "mailto:"):
-		return fail(i18n.T("email.mailto"))
+		return fail(Msg("email.mailto"))
 	case strings.ContainsAny(addr, "<>\""):
-		return fail(i18n.T("email.display_name"))
+		return fail(Msg("email.display_name"))
 	}
 	// Checked before lower-casing: strings.ToLower turns the Kelvin sign into 'k'.
 	for i := 0; i < len(addr); i++ {
 		if addr[i] >= 0x80 {
-			return fail(i18n.T("email.ascii"))
+			return fail(Msg("email.ascii"))
 		}
 	}
 	if len(addr) > maxEmailLen {
-		return fail(i18n.T("email.too_long"))
+		return fail(Msg("email.too_long"))
 	}
 	addr = strings.ToLower(addr)
 
 	local, domain, ok := strings.Cut(addr, "@")
 	if !ok || strings.Contains(domain, "@") {
-		return fail(i18n.T("email.one_at"))
+		return fail(Msg("email.one_at"))
 	}
-	if reason := checkEmailLocal(local); reason != "" {
+	if reason, bad := checkEmailLocal(local); bad {
 		return fail(reason)
 	}
-	if reason := checkEmailDomain(domain); reason != "" {
+	if reason, bad := checkEmailDomain(domain); bad {
 		return fail(reason)
 	}
 	return addr, nil
 }
 
-// checkEmailLocal returns why the part before the @ is not acceptable, or "".
-func checkEmailLocal(local string) string {
+// checkEmailLocal returns why the part before the @ is not acceptable, if it is not.
+func checkEmailLocal(local string) (Message, bool) {
 	switch {
 	case local == "":
-		return i18n.T("email.local_empty")
+		return Msg("email.local_empty"), true
 	case len(local) > maxEmailLocalLen:
-		return i18n.T("email.local_too_long")
+		return Msg("email.local_too_long"), true
 	case local[0] == '.' || local[len(local)-1] == '.' || strings.Contains(local, ".."):
-		return i18n.T("email.local_dots")
+		return Msg("email.local_dots"), true
 	}
 	for i := 0; i < len(local); i++ {
 		switch c := local[i]; {
 		case isEmailLocalChar(c):
 		case c == ' ' || c == '\t':
-			return i18n.T("email.spaces")
+			return Msg("email.spaces"), true
 		case c < ' ' || c == 0x7f:
-			return i18n.T("email.control")
+			return Msg("email.control"), true
 		default:
-			return i18n.T("email.local_char", rune(c))
+			return Msg("email.local_char", rune(c)), true
 		}
 	}
-	return ""
+	return Message{}, false
 }
 
-// checkEmailDomain returns why the part after the @ is not a plausible host name, or "".
-func checkEmailDomain(domain string) string {
-	want := i18n.T("email.domain")
+// checkEmailDomain returns why the part after the @ is not a plausible host name, if it is not.
+func checkEmailDomain(domain string) (Message, bool) {
+	want := Msg("email.domain")
 	labels := strings.Split(domain, ".")
 	if len(labels) < 2 {
-		return want
+		return want, true
 	}
 	for _, label := range labels {
 		if label == "" || len(label) > maxDNSLabelLen || label[0] == '-' || label[len(label)-1] == '-' {
-			return want
+			return want, true
 		}
 		for i := 0; i < len(label); i++ {
 			if c := label[i]; !isASCIILower(c) && !isASCIIDigit(c) && c != '-' {
-				return want
+				return want, true
 			}
 		}
 	}
 	tld := labels[len(labels)-1]
 	if len(tld) < 2 {
-		return want
+		return want, true
 	}
 	for i := 0; i < len(tld); i++ {
 		if !isASCIILower(tld[i]) {
-			return want
+			return want, true
 		}
 	}
-	return ""
+	return Message{}, false
 }
 
 // isEmailLocalChar reports whether c may appear unquoted in the local part of an address

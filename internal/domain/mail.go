@@ -2,8 +2,6 @@ package domain
 
 import (
 	"time"
-
-	"github.com/profil-cli/profil/internal/i18n"
 )
 
 // MailStatus is where a message of the outbox stands.
@@ -45,9 +43,9 @@ type Mail struct {
 // ActivationCodePlaceholder stands in an outbox message for the activation code it will carry.
 const ActivationCodePlaceholder = "{{activation-code}}"
 
-// WipedBody replaces the body of a sensitive message once it is delivered, in the language
-// of the sender.
-func WipedBody() string { return i18n.T("mail.wiped") }
+// WipedBody replaces the body of a sensitive message once it is delivered; the sender puts it
+// in its own language.
+var WipedBody = Msg("mail.wiped")
 
 // MailRetryDelay is the back-off after a failed delivery: 1 min, 5 min, 30 min, 2 h, then 6 h.
 func MailRetryDelay(attempts int) time.Duration {

@@ -6,8 +6,6 @@ import (
 	"testing"
 
 	"github.com/nyaruka/phonenumbers"
-
-	"github.com/profil-cli/profil/internal/i18n"
 )
 
 func TestNormalizePhone(t *testing.T) {
@@ -79,8 +77,8 @@ func TestNormalizePhone(t *testing.T) {
 			if err == nil {
 				t.Fatalf("NormalizePhone(%q) = %q, want an error", tt.in, got)
 			}
-			if fe := assertFieldError(t, err, "phone"); fe.Value != tt.in || fe.Reason != i18n.T(reasonPhone) {
-				t.Errorf("error = %+v, want value %q, reason %q", fe, tt.in, i18n.T(reasonPhone))
+			if fe := assertFieldError(t, err, "phone"); fe.Value != tt.in || fe.Reason.Key != reasonPhone {
+				t.Errorf("error = %+v, want value %q, reason %q", fe, tt.in, reasonPhone)
 			}
 		})
 	}

@@ -2,9 +2,8 @@ package domain
 
 import (
 	"fmt"
+	"slices"
 	"sort"
-
-	"github.com/profil-cli/profil/internal/i18n"
 )
 
 // Who may do what: ONE table. Every use case asks Authorize, inside its transaction, with what
@@ -154,7 +153,7 @@ func Authorize(a Actor, act Action, s Subject) error {
 	}
 	// A read-only token changes nothing, not even what anybody may ask for.
 	if rule.Mutates && a.Scope == ScopeRead {
-		return Errorf(ErrForbidden, "policy.read_only_token", i18n.T(rule.Summary))
+		return Errorf(ErrForbidden, "policy.read_only_token", Msg(rule.Summary))
 	}
 	if rule.Who == Anyone {
 		return nil
@@ -178,35 +177,35 @@ func Authorize(a Actor, act Action, s Subject) error {
 	case Referent:
 		allowed = s.Role.IsReferent(a)
 	case RefOfKind:
-		allowed = s.Request != nil && (s.Request.Kind == RequestAccount || s.Request.Kind == RequestAffiliation) && s.Role.IsReferent(a)
+		allowed = s.Request != nil && MayDecide(a, *s.Request, s.Role)
 		if !allowed && s.Request != nil {
 			switch {
 			case s.Request.Kind == RequestChange:
-				return Errorf(ErrForbidden, "policy.change_request", i18n.T(rule.Summary), s.Request.ID)
+				return Errorf(ErrForbidden, "policy.change_request", Msg(rule.Summary), s.Request.ID)
 			case s.Request.Kind == RequestStructure:
-				return Errorf(ErrForbidden, "policy.structure_request", i18n.T(rule.Summary), s.Request.ID)
+				return Errorf(ErrForbidden, "policy.structure_request", Msg(rule.Summary), s.Request.ID)
 			case s.Role.ReferentID == 0:
-				return Errorf(ErrForbidden, "policy.no_referent", s.Request.ID, i18n.T(rule.Summary))
+				return Errorf(ErrForbidden, "policy.no_referent", s.Request.ID, Msg(rule.Summary))
 			}
-			return Errorf(ErrForbidden, "policy.referent_request", i18n.T(rule.Summary), s.Request.ID)
+			return Errorf(ErrForbidden, "policy.referent_request", Msg(rule.Summary), s.Request.ID)
 		}
 	case PasswordSes:
 		allowed = a.TokenID == 0
 		if !allowed {
-			return Errorf(ErrForbidden, "policy.password_session", i18n.T(rule.Summary))
+			return Errorf(ErrForbidden, "policy.password_session", Msg(rule.Summary))
 		}
 	}
 	if allowed {
 		return nil
 	}
-	return Errorf(ErrForbidden, "policy.only", whoText(rule.Who), i18n.T(rule.Summary))
+	return Errorf(ErrForbidden, "policy.only", whoText(rule.Who), Msg(rule.Summary))
 }
 
-func whoText(w Who) string {
+func whoText(w Who) Message {
 	if w == Managers {
-		return i18n.T("who.a_manager")
+		return Msg("who.a_manager")
 	}
-	return i18n.T("who.or_manager", i18n.T(string(w)))
+	return Msg("who.or_manager", Msg(string(w)))
 }
 
 // PolicyRows lists the table sorted by action, for documentation and tests.
@@ -228,6 +227,27 @@ type StructureRole struct {
 // IsReferent reports whether a is the référent of the structure.
 func (r StructureRole) IsReferent(a Actor) bool {
 	return !a.IsAnonymous() && r.ReferentID != 0 && r.ReferentID == a.UserID
+}
+
+// ReferentDecides lists the kinds of request the référent of the structure concerned
+// decides; the others (a structure to reference, a change of a structure's data) are for
+// gestionnaires. The store's filter of the requests one may decide is written from it.
+var ReferentDecides = []RequestKind{RequestAccount, RequestAffiliation}
+
+// MayDecide is who decides which request: a gestionnaire any, the référent of its structure
+// (role) those of ReferentDecides kinds. Whether the request is still pending is the state
+// machine's (CheckDecidable); whether the actor's credentials may change anything, the
+// policy's (RequestDecide).
+func MayDecide(a Actor, r Request, role StructureRole) bool {
+	if a.IsAnonymous() {
+		return false
+	}
+	return a.Manager || (slices.Contains(ReferentDecides, r.Kind) && role.IsReferent(a))
+}
+
+// MaySee is who sees which request: the person who made it, and whoever may decide it.
+func MaySee(a Actor, r Request, role StructureRole) bool {
+	return (!a.IsAnonymous() && r.UserID == a.UserID) || MayDecide(a, r, role)
 }
 
 // CanDecideRequest applies the policy to a decision.

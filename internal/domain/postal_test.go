@@ -2,8 +2,6 @@ package domain
 
 import (
 	"testing"
-
-	"github.com/profil-cli/profil/internal/i18n"
 )
 
 func TestNormalizePostalCode(t *testing.T) {
@@ -42,7 +40,7 @@ func TestNormalizePostalCode(t *testing.T) {
 			t.Errorf("NormalizePostalCode(%q) = %q, want an error", tt.in, got)
 			continue
 		}
-		if fe := assertFieldError(t, err, "postal_code"); fe.Reason != i18n.T(tt.reason) || fe.Value != tt.in {
+		if fe := assertFieldError(t, err, "postal_code"); fe.Reason.Key != tt.reason || fe.Value != tt.in {
 			t.Errorf("NormalizePostalCode(%q) error = %+v, want reason %q", tt.in, fe, tt.reason)
 		}
 	}

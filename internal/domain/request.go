@@ -1,10 +1,9 @@
 package domain
 
 import (
+	"slices"
 	"strings"
 	"time"
-
-	"github.com/profil-cli/profil/internal/i18n"
 )
 
 // RequestKind is what a request asks for.
@@ -27,19 +26,19 @@ func ParseRequestKind(s string) (RequestKind, error) {
 	return "", Invalid("kind", s, "request.kind_invalid")
 }
 
-// Text is the kind as words of the current language: "account", or "création de compte".
-func (k RequestKind) Text() string {
+// Label is the kind as people say it: "account", or "création de compte".
+func (k RequestKind) Label() Message {
 	switch k {
 	case RequestStructure:
-		return i18n.T("request.kind_structure")
+		return Msg("request.kind_structure")
 	case RequestAccount:
-		return i18n.T("request.kind_account")
+		return Msg("request.kind_account")
 	case RequestAffiliation:
-		return i18n.T("request.kind_affiliation")
+		return Msg("request.kind_affiliation")
 	case RequestChange:
-		return i18n.T("request.kind_change")
+		return Msg("request.kind_change")
 	}
-	return string(k)
+	return Msg(string(k))
 }
 
 // RequestStatus is where a request stands. Unverified (its e-mail not confirmed yet) becomes
@@ -63,19 +62,19 @@ func ParseRequestStatus(s string) (RequestStatus, error) {
 	return "", Invalid("status", s, "request.status_invalid")
 }
 
-// Text is the status as a word of the current language: "approved", or "acceptée".
-func (s RequestStatus) Text() string {
+// Label is the status as people say it: "approved", or "acceptée".
+func (s RequestStatus) Label() Message {
 	switch s {
 	case StatusUnverified:
-		return i18n.T("request.status_unverified")
+		return Msg("request.status_unverified")
 	case StatusPending:
-		return i18n.T("request.status_pending")
+		return Msg("request.status_pending")
 	case StatusApproved:
-		return i18n.T("request.status_approved")
+		return Msg("request.status_approved")
 	case StatusRejected:
-		return i18n.T("request.status_rejected")
+		return Msg("request.status_rejected")
 	}
-	return string(s)
+	return Msg(string(s))
 }
 
 // Request is one request in the queue. For a structure request, Structure holds the structure
@@ -131,26 +130,81 @@ const (
 	Reject  Decision = "reject"
 )
 
+// The request state machine: the statuses each status may become, and how.
+//
+//	unverified ──e-mail confirmed──▶ pending ──decided──▶ approved
+//	                                        └──decided──▶ rejected
+//
+// Approved and rejected are final; a request is decided once.
+var requestMoves = map[RequestStatus][]RequestStatus{
+	StatusUnverified: {StatusPending},
+	StatusPending:    {StatusApproved, StatusRejected},
+}
+
+// CanBecome reports whether a request of status s may move to status to.
+func (s RequestStatus) CanBecome(to RequestStatus) bool {
+	return slices.Contains(requestMoves[s], to)
+}
+
+// Verified returns r confirmed: pending, its activation code gone. Only an unverified request
+// is confirmed (a conflict otherwise).
+func (r Request) Verified() (Request, error) {
+	if !r.Status.CanBecome(StatusPending) {
+		return r, Errorf(ErrConflict, "request.already_verified", r.ID)
+	}
+	r.Status, r.ActivationHash, r.ActivationExpiresAt = StatusPending, "", nil
+	return r, nil
+}
+
 // CheckDecidable refuses to decide a request twice: only a pending request can be approved or
 // rejected, and a rejection needs a reason the person will read.
 func (r Request) CheckDecidable(d Decision, reason string) error {
-	if r.Status == StatusUnverified {
-		return Errorf(ErrConflict, "request.unverified", r.ID)
+	to := d.Status()
+	if to == "" {
+		return Invalid("decision", string(d), "request.decision_invalid")
 	}
-	if r.Status != StatusPending {
-		if r.DecidedAt != nil {
-			return Errorf(ErrConflict, "request.already_decided_on", r.ID, r.Status.Text(), r.DecidedAt.UTC().Format("2006-01-02 15:04"))
+	if r.Status.CanBecome(to) {
+		if d == Reject && strings.TrimSpace(reason) == "" {
+			return Invalid("reason", "", "request.reason_required")
 		}
-		return Errorf(ErrConflict, "request.already_decided", r.ID, r.Status.Text())
+		return nil
 	}
-	if d == Reject && strings.TrimSpace(reason) == "" {
-		return Invalid("reason", "", "request.reason_required")
+	switch {
+	case r.Status == StatusUnverified:
+		return Errorf(ErrConflict, "request.unverified", r.ID)
+	case r.DecidedAt != nil:
+		return Errorf(ErrConflict, "request.already_decided_on", r.ID, r.Status.Label(), *r.DecidedAt)
 	}
-	return nil
+	return Errorf(ErrConflict, "request.already_decided", r.ID, r.Status.Label())
+}
+
+// Decide returns r as decider leaves it with decision d: approved, or rejected with the
+// reason (trimmed), once the state machine allows it (CheckDecidable). Who may decide is the
+// policy's (CanDecideRequest); when it was decided is the store's.
+func (r Request) Decide(decider int64, d Decision, reason string) (Request, error) {
+	if err := r.CheckDecidable(d, reason); err != nil {
+		return r, err
+	}
+	r.Status, r.DecidedBy, r.Reason = d.Status(), decider, strings.TrimSpace(reason)
+	if d == Approve {
+		r.Reason = ""
+	}
+	return r, nil
+}
+
+// Status is the status a request takes when decided so, "" for no decision.
+func (d Decision) Status() RequestStatus {
+	switch d {
+	case Approve:
+		return StatusApproved
+	case Reject:
+		return StatusRejected
+	}
+	return ""
 }
 
 // Waited says how long a request has waited, as people say it: "3 d", "5 h", "12 min".
-func (r Request) Waited(now time.Time) string {
+func (r Request) Waited(now time.Time) Message {
 	end := now
 	if r.DecidedAt != nil {
 		end = *r.DecidedAt
@@ -158,13 +212,13 @@ func (r Request) Waited(now time.Time) string {
 	d := end.Sub(r.CreatedAt)
 	switch {
 	case d >= 48*time.Hour:
-		return i18n.T("waited.days", int(d.Hours()/24))
+		return Msg("waited.days", int(d.Hours()/24))
 	case d >= time.Hour:
-		return i18n.T("waited.hours", int(d.Hours()))
+		return Msg("waited.hours", int(d.Hours()))
 	case d >= time.Minute:
-		return i18n.T("waited.minutes", int(d.Minutes()))
+		return Msg("waited.minutes", int(d.Minutes()))
 	}
-	return i18n.T("waited.now")
+	return Msg("waited.now")
 }
 
 // FieldChange is one field a change request asks to change: its value when asked (Before), the

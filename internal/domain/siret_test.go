@@ -3,8 +3,6 @@ package domain
 import (
 	"errors"
 	"testing"
-
-	"github.com/profil-cli/profil/internal/i18n"
 )
 
 // assertFieldError fails t unless err is a *FieldError for field, with a reason, that
@@ -18,7 +16,7 @@ func assertFieldError(t *testing.T, err error, field string) *FieldError {
 	if fe.Field != field {
 		t.Errorf("field = %q, want %q", fe.Field, field)
 	}
-	if fe.Reason == "" {
+	if fe.Reason.Key == "" {
 		t.Errorf("error %v has no reason", err)
 	}
 	if !errors.Is(err, ErrInvalid) {
@@ -75,7 +73,7 @@ func TestNormalizeSIRET(t *testing.T) {
 				t.Fatalf("NormalizeSIRET(%q) = %q, want an error", tt.in, got)
 			}
 			fe := assertFieldError(t, err, "siret")
-			if fe.Reason != i18n.T(tt.reason) || fe.Value != tt.in {
+			if fe.Reason.Key != tt.reason || fe.Value != tt.in {
 				t.Errorf("error = %+v, want value %q and reason %q", fe, tt.in, tt.reason)
 			}
 		})
@@ -172,8 +170,8 @@ func TestNormalizeSIREN(t *testing.T) {
 			t.Errorf("NormalizeSIREN(%q) = %q, want an error", tt.in, got)
 			continue
 		}
-		if fe := assertFieldError(t, err, "siren"); fe.Reason != i18n.T(tt.reason) {
-			t.Errorf("NormalizeSIREN(%q) reason = %q, want %q", tt.in, fe.Reason, tt.reason)
+		if fe := assertFieldError(t, err, "siren"); fe.Reason.Key != tt.reason {
+			t.Errorf("NormalizeSIREN(%q) reason = %q, want %q", tt.in, fe.Reason.Key, tt.reason)
 		}
 	}
 }

@@ -681,10 +681,7 @@ var catalogue = map[string]message{
 		"no profile checked (Space checks one): back to the choices",
 		"aucun profil coché (Espace en coche un) : retour aux choix"},
 	"review.choose_again": {"✗ %v: choose again", "✗ %v : choisissez à nouveau"},
-	"review.profiles_exclusive": {
-		"%s and %s are both %s profiles, and a person holds only one per structure",
-		"%s et %s sont tous deux des profils %s, et une personne n'en détient qu'un par structure"},
-	"review.ask_reason": {"Why reject request %d? (the person will read it)", "Pourquoi refuser la demande n° %d ? (la personne le lira)"},
+	"review.ask_reason":   {"Why reject request %d? (the person will read it)", "Pourquoi refuser la demande n° %d ? (la personne le lira)"},
 	"review.reason_required": {
 		"a reason is required to reject: the person will read it",
 		"un motif est obligatoire pour refuser : la personne le lira"},

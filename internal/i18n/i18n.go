@@ -1,15 +1,22 @@
 // Package i18n holds what profil says to people in each of its languages: one catalogue of
-// messages (catalogue.go, and catalogue_*.go by topic), English and French, and the language
-// of the process, chosen once at start-up from the locale. It imports nothing internal, so
-// that every layer, domain included, builds its messages from it.
+// messages (catalogue.go, and catalogue_*.go by topic), English and French, the language of
+// the process, chosen once at start-up from the locale, and the rendering of the domain's
+// messages. It imports only package domain, whose rules say what went wrong as
+// domain.Message values (a key and arguments): they are put in words here, in the language of
+// whoever reads them.
 //
 //	i18n.SetLang(i18n.FromEnv(os.Getenv)) // once, in cli.Run
 //	i18n.T("structure.created", id, name)  // "✓ created structure #3 …" or "✓ structure n° 3 … créée"
+//	i18n.RenderError(i18n.French, err)     // an error of the domain, in French, whatever the process's language
 //
 // A message is a printf format; both languages of one message give each argument the same
-// verb (a test checks it), a translation taking them in another order with %[2]s. Keys are
-// "area.what", lower case; tests check that every key the code uses is in the catalogue and
-// that every message of the catalogue is used.
+// verb (a test checks it), a translation taking them in another order with %[2]s. Arguments
+// that are domain.Message values or errors are rendered in the same language first; times,
+// in a domain message, as the reader writes them (When). Rendering reads only the catalogue,
+// filled before main runs, so any goroutine may render in any language; the process's
+// language (SetLang) is for the command line, which has one reader. Keys are "area.what",
+// lower case; tests check that every key the code uses is in the catalogue and that every
+// message of the catalogue is used.
 package i18n
 
 import (
@@ -76,15 +83,16 @@ func ParseLocale(locale string) Lang {
 // T returns the message key in the current language, formatted with args.
 func T(key string, args ...any) string { return In(Current(), key, args...) }
 
-// In returns the message key in language l, formatted with args. A message without
-// arguments is returned as written. A key the catalogue does not know (a test keeps this
-// from happening) is taken as the English text itself (see lookup).
+// In returns the message key in language l, formatted with args; an argument that is a
+// domain.Message or an error is put in l first (see Render). A message without arguments is
+// returned as written. A key the catalogue does not know (a test keeps this from happening)
+// is taken as the English text itself (see lookup).
 func In(l Lang, key string, args ...any) string {
 	text := lookup(l, key)
 	if len(args) == 0 {
 		return text
 	}
-	return fmt.Sprintf(text, args...)
+	return fmt.Sprintf(text, renderArgs(l, args, false)...)
 }
 
 // N returns the message key for the count n, formatted with args: the message key+".one"
@@ -98,10 +106,11 @@ func N(n int, key string, args ...any) string {
 	return In(l, key+".other", args...)
 }
 
-// Errorf returns an error whose text is the message key in the current language, formatted
-// with args as fmt.Errorf does: a %w verb wraps its argument.
+// Errorf returns an error whose text is the message key, formatted with args as fmt.Errorf
+// does: a %w verb wraps its argument. It reads in the current language, or in any other
+// through RenderError.
 func Errorf(key string, args ...any) error {
-	return fmt.Errorf(lookup(Current(), key), args...)
+	return &keyError{key: key, args: args}
 }
 
 // Has reports whether the catalogue knows key.

@@ -31,6 +31,7 @@ var keyCalls = map[string]keyCall{
 	"N":              {arg: 1, quals: []string{"i18n"}, home: "i18n", format: true, plural: true},
 	"Errorf":         {arg: 1, quals: []string{"domain"}, home: "domain", format: true},
 	"Invalid":        {arg: 2, quals: []string{"domain"}, home: "domain", format: true},
+	"Msg":            {arg: 0, quals: []string{"domain"}, home: "domain", format: true},
 	"FlagErrorf":     {arg: 0, quals: []string{"cmdutil"}, home: "cmdutil", format: true},
 	"Say":            {arg: 0, quals: []string{"*"}, home: "cmdutil", format: true},
 	"ExactArgs":      {arg: 1, quals: []string{"cmdutil"}, home: "cmdutil"},

@@ -122,7 +122,9 @@ func (s *Service) Activate(ctx context.Context, actor domain.Actor, id int64, co
 			return audit(ctx, tx, actor, ActionActivate, r.StructureID, target,
 				map[string]any{"activated": false, "tries": r.ActivationTries, "voided": r.ActivationHash == ""})
 		}
-		r.Status, r.ActivationHash, r.ActivationExpiresAt = domain.StatusPending, "", nil
+		if r, err = r.Verified(); err != nil {
+			return err
+		}
 		if err := tx.SaveActivation(ctx, &r); err != nil {
 			return err
 		}

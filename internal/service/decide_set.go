@@ -246,7 +246,7 @@ func (p *planTx) UserForUpdate(_ context.Context, id int64) (domain.User, error)
 }
 
 func (p *planTx) DecideRequest(_ context.Context, r *domain.Request) error {
-	if p.requests[r.ID].Status != domain.StatusPending {
+	if !p.requests[r.ID].Status.CanBecome(r.Status) {
 		return domain.Errorf(domain.ErrConflict, "request.already_decided_race", r.ID)
 	}
 	now := p.now

@@ -157,7 +157,7 @@ func lineError(line int, err error, columns map[string]string) error {
 		if c, ok := columns[col]; ok {
 			col = c
 		}
-		return &LineError{Line: line, Column: col, Value: fe.Value, Reason: fe.Reason}
+		return &LineError{Line: line, Column: col, Value: fe.Value, Reason: i18n.Text(fe.Reason)}
 	}
 	var le *LineError
 	if errors.As(err, &le) {
@@ -1023,7 +1023,7 @@ func (c phoneCache) normalize(s string) (string, error) {
 	var fe *domain.FieldError
 	switch {
 	case errors.As(err, &fe):
-		c[key] = phoneClass{reason: fe.Reason}
+		c[key] = phoneClass{reason: i18n.Text(fe.Reason)}
 	case err == nil && strings.HasSuffix(e164, last4):
 		c[key] = phoneClass{prefix: strings.TrimSuffix(e164, last4)}
 	}

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/store"
 )
 
@@ -155,7 +156,7 @@ func (s *Service) deliverMailOne(ctx context.Context, actor domain.Actor, m doma
 			// is dropped, never sent without its secret.
 			res.Skipped = true
 			record := context.WithoutCancel(ctx)
-			err := s.store.Update(record, func(tx store.Tx) error { return tx.MarkMailSent(record, m.ID) })
+			err := s.store.Update(record, func(tx store.Tx) error { return tx.MarkMailSent(record, m.ID, i18n.Text(domain.WipedBody)) })
 			if err != nil && !errors.Is(err, domain.ErrConflict) {
 				return res, err
 			}
@@ -167,7 +168,7 @@ func (s *Service) deliverMailOne(ctx context.Context, actor domain.Actor, m doma
 	record := context.WithoutCancel(ctx)
 	err := s.store.Update(record, func(tx store.Tx) error {
 		if deliveryErr == nil {
-			return tx.MarkMailSent(record, m.ID)
+			return tx.MarkMailSent(record, m.ID, i18n.Text(domain.WipedBody))
 		}
 		res.Attempts = m.Attempts + 1
 		res.NextTry = tx.Now().Add(domain.MailRetryDelay(res.Attempts))

@@ -33,17 +33,12 @@ func (s *Service) SetReferent(ctx context.Context, actor domain.Actor, ref domai
 		if u, err = userOrSelf(ctx, tx, actor, email); err != nil {
 			return err
 		}
-		m, err := tx.ActiveMembership(ctx, u.ID, st.ID)
-		if errors.Is(err, domain.ErrNotFound) {
-			return domain.Errorf(domain.ErrConflict, "referent.not_member", u.Email, st.Name)
-		} else if err != nil {
+		m, err := candidate(ctx, tx, u, st.ID)
+		if err != nil {
 			return err
 		}
-		if u.Status != domain.UserActive {
-			return domain.Errorf(domain.ErrConflict, "referent.account_inactive", u.Email)
-		}
-		if m.Referent {
-			return domain.Errorf(domain.ErrConflict, "referent.already", u.Email, st.Name)
+		if _, err := (domain.ReferentChange{Structure: st, Current: role.ReferentID, NewReferent: u.Email, Named: m}).Next(); err != nil {
+			return err
 		}
 		previous := ""
 		if old, err := tx.Referent(ctx, st.ID); err == nil {
@@ -57,7 +52,7 @@ func (s *Service) SetReferent(ctx context.Context, actor domain.Actor, ref domai
 		} else if !errors.Is(err, domain.ErrNotFound) {
 			return err
 		}
-		if err := tx.SetReferent(ctx, m.ID, true); err != nil {
+		if err := tx.SetReferent(ctx, m.Membership.ID, true); err != nil {
 			return err
 		}
 		st.ReferentEmail = u.Email
@@ -109,22 +104,20 @@ func (s *Service) Detach(ctx context.Context, actor domain.Actor, in DetachInput
 			return err
 		}
 		details := map[string]any{}
-		var next domain.User
-		if !m.Referent && in.NewReferent != "" {
-			return domain.Invalid("new-referent", in.NewReferent, "detach.new_referent_unneeded", u.Email, st.Name)
-		}
-		if m.Referent {
-			switch {
-			case in.NewReferent != "":
-				if next, err = userOrSelf(ctx, tx, actor, in.NewReferent); err != nil {
-					return err
-				}
-				if next.ID == u.ID {
-					return domain.Invalid("new-referent", in.NewReferent, "detach.new_referent_same")
-				}
-			case !in.LeaveNoReferent:
-				return domain.Errorf(domain.ErrConflict, "detach.referent_leaving", u.Email, st.Name)
+		change := domain.ReferentChange{Structure: st, Current: role.ReferentID, Leaving: &u,
+			LeaveNone: in.LeaveNoReferent, NewReferent: in.NewReferent}
+		if m.Referent && in.NewReferent != "" {
+			next, err := userOrSelf(ctx, tx, actor, in.NewReferent)
+			if err != nil {
+				return err
 			}
+			if change.Named, err = candidate(ctx, tx, next, st.ID); err != nil {
+				return err
+			}
+		}
+		nextID, err := change.Next()
+		if err != nil {
+			return err
 		}
 		if err := tx.RevokeAllGrants(ctx, m.ID, actor.UserID); err != nil {
 			return err
@@ -132,13 +125,8 @@ func (s *Service) Detach(ctx context.Context, actor domain.Actor, in DetachInput
 		if err := tx.EndMembership(ctx, m.ID); err != nil {
 			return err
 		}
-		if next.ID != 0 {
-			nm, err := tx.ActiveMembership(ctx, next.ID, st.ID)
-			if errors.Is(err, domain.ErrNotFound) {
-				return domain.Errorf(domain.ErrConflict, "referent.not_member", next.Email, st.Name)
-			} else if err != nil {
-				return err
-			}
+		if m.Referent && nextID != 0 {
+			next, nm := change.Named.User, change.Named.Membership
 			if err := tx.SetReferent(ctx, nm.ID, true); err != nil {
 				return err
 			}
@@ -189,4 +177,18 @@ func (s *Service) Members(ctx context.Context, actor domain.Actor, ref domain.St
 		return err
 	})
 	return out, st, err
+}
+
+// candidate loads u as a candidate to the référent role of the structure: with their active
+// membership of it, if any.
+func candidate(ctx context.Context, tx store.Tx, u domain.User, structureID int64) (*domain.Candidate, error) {
+	c := &domain.Candidate{User: u}
+	m, err := tx.ActiveMembership(ctx, u.ID, structureID)
+	switch {
+	case err == nil:
+		c.Membership = &m
+	case !errors.Is(err, domain.ErrNotFound):
+		return nil, err
+	}
+	return c, nil
 }

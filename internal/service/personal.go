@@ -235,10 +235,12 @@ func (s *Service) EraseUser(ctx context.Context, actor domain.Actor, email strin
 				return err
 			}
 			for _, r := range requests {
-				if r.Status != domain.StatusPending || closed[r.ID] {
-					continue
+				if !r.Status.CanBecome(domain.StatusRejected) || closed[r.ID] {
+					continue // decided already, or still unverified: nobody's queue
 				}
-				r.Status, r.DecidedBy, r.Reason = domain.StatusRejected, actor.UserID, i18n.T("erase.request_reason")
+				if r, err = r.Decide(actor.UserID, domain.Reject, i18n.T("erase.request_reason")); err != nil {
+					return err
+				}
 				if err := tx.DecideRequest(ctx, &r); err != nil {
 					return err
 				}

@@ -10,9 +10,13 @@ import (
 	"github.com/profil-cli/profil/internal/store"
 )
 
-// Catalogue returns every profile and its rules.
+// Catalogue returns every profile and its rules, to whoever the policy lets read it
+// (CatalogueRead: anyone, but not a session that must first change its password).
 func (s *Service) Catalogue(ctx context.Context, actor domain.Actor) (domain.Catalogue, error) {
 	var cat domain.Catalogue
+	if err := domain.Authorize(actor, domain.CatalogueRead, domain.Subject{}); err != nil {
+		return nil, err
+	}
 	err := s.store.View(ctx, func(tx store.Tx) error {
 		var err error
 		cat, err = tx.Catalogue(ctx)
@@ -21,20 +25,15 @@ func (s *Service) Catalogue(ctx context.Context, actor domain.Actor) (domain.Cat
 	return cat, err
 }
 
-// grantAll adds codes to a membership that holds held, each checked against the catalogue's
-// rules with what is already held (including the codes granted just before it). Codes already
-// held are skipped.
+// grantAll adds codes to a membership that holds held, once the catalogue allows them all
+// (Catalogue.CheckGrants). Codes already held are skipped.
 func grantAll(ctx context.Context, tx store.Tx, actor domain.Actor, cat domain.Catalogue, st domain.Structure, membershipID int64, held, codes []string) error {
-	if err := cat.Known(codes); err != nil {
+	if err := cat.CheckGrants(st, held, codes); err != nil {
 		return err
 	}
-	held = slices.Clone(held)
 	for _, code := range codes {
 		if slices.Contains(held, code) {
 			continue
-		}
-		if err := cat.CheckGrant(st, held, code); err != nil {
-			return err
 		}
 		if err := tx.AddGrant(ctx, membershipID, code, actor.UserID); err != nil {
 			return err

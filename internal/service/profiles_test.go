@@ -8,6 +8,7 @@ import (
 
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/service"
+	"github.com/profil-cli/profil/internal/testdb"
 )
 
 // member makes a structure of the given kinds with a référent and one member, and returns the
@@ -117,4 +118,39 @@ func TestApproveWithProfilesFollowsTheCatalogue(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// The catalogue is read under the policy (CatalogueRead): anybody, signed in or not, but not
+// a session that must change its temporary password first.
+func TestCatalogueFollowsThePolicy(t *testing.T) {
+	e := newEnv(t, testdb.SQLite(t))
+	for _, a := range []domain.Actor{domain.Anonymous, e.manager, {UserID: e.manager.UserID, TokenID: 3, Scope: domain.ScopeRead}} {
+		if cat, err := e.svc.Catalogue(e.ctx, a); err != nil || len(cat) == 0 {
+			t.Errorf("Catalogue(%+v) = %d profiles, %v", a, len(cat), err)
+		}
+	}
+	temporary := e.manager
+	temporary.MustChangePassword = true
+	if _, err := e.svc.Catalogue(e.ctx, temporary); !errors.Is(err, domain.ErrForbidden) {
+		t.Errorf("Catalogue with a temporary password: %v, want ErrForbidden", err)
+	}
+}
+
+// Profiles given together at a decision: two of one exclusive family are refused as such,
+// and the decision changes nothing.
+func TestApproveWithTwoExclusiveProfiles(t *testing.T) {
+	e := newEnv(t, testdb.SQLite(t))
+	ref, _, _ := e.member(domain.KindTrainingOrg)
+	r, _, err := e.svc.Register(e.ctx, domain.Anonymous, service.RegisterInput{Email: "new@x.fr", LastName: "L", FirstName: "F", Structure: ref})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.svc.Decide(e.ctx, e.manager, r.ID, service.DecideInput{Decision: domain.Approve, Profiles: []string{"rafael.of-general", "rafael.of-catalogue"}})
+	if !errors.Is(err, domain.ErrConflict) || !strings.Contains(err.Error(), "are both training-org profiles") {
+		t.Fatalf("approving with two training-org profiles: %v, want a conflict naming both", err)
+	}
+	got, err := e.svc.Request(e.ctx, e.manager, r.ID)
+	if err != nil || got.Status != domain.StatusPending {
+		t.Errorf("after the refusal: %s, %v; want still pending", got.Status, err)
+	}
 }

@@ -114,15 +114,9 @@ func newUser(in RegisterInput) (domain.User, error) {
 	if err != nil {
 		return domain.User{}, err
 	}
-	if err := domain.CheckTexts("last-name", in.LastName, "first-name", in.FirstName, "function", in.Function); err != nil {
+	u := domain.User{Email: email, Status: domain.UserPending}
+	if err := domain.PersonFlags.SetNames(&u, in.LastName, in.FirstName, in.Function); err != nil {
 		return domain.User{}, err
-	}
-	u := domain.User{Email: email, LastName: clean(in.LastName), FirstName: clean(in.FirstName), Function: clean(in.Function), Status: domain.UserPending}
-	if u.LastName == "" {
-		return u, domain.Invalid("last-name", "", "field.required")
-	}
-	if u.FirstName == "" {
-		return u, domain.Invalid("first-name", "", "field.required")
 	}
 	if u.Phone, err = domain.NormalizePhone(in.Phone); err != nil {
 		return u, err
@@ -422,13 +416,8 @@ func decide(ctx context.Context, tx store.Tx, actor domain.Actor, id int64, in D
 	if err := domain.CanDecideRequest(actor, r, role); err != nil {
 		return out, err
 	}
-	if err := r.CheckDecidable(in.Decision, in.Reason); err != nil {
+	if r, err = r.Decide(actor.UserID, in.Decision, in.Reason); err != nil {
 		return out, err
-	}
-	r.DecidedBy, r.Reason = actor.UserID, strings.TrimSpace(in.Reason)
-	r.Status = domain.StatusRejected
-	if in.Decision == domain.Approve {
-		r.Status, r.Reason = domain.StatusApproved, ""
 	}
 	// Claim the request before any effect: a concurrent decider gets the conflict, not a
 	// duplicate membership.
@@ -542,7 +531,11 @@ func approveMembership(ctx context.Context, tx store.Tx, actor domain.Actor, u *
 	} else if !errors.Is(err, domain.ErrNotFound) {
 		return false, err
 	}
-	m := domain.Membership{UserID: u.ID, StructureID: st.ID, Referent: role.ReferentID == 0}
+	next, err := domain.ReferentChange{Structure: st, Current: role.ReferentID, Joining: u}.Next()
+	if err != nil {
+		return false, err
+	}
+	m := domain.Membership{UserID: u.ID, StructureID: st.ID, Referent: next == u.ID}
 	if err := tx.AddMembership(ctx, &m); err != nil {
 		return false, err
 	}

@@ -1,6 +1,14 @@
 // Package service holds the use cases of profil. Each one runs in ONE transaction: load, check
 // the rule (internal/domain), change, write the audit event (and the mail), commit. A use case
 // that fails leaves the database as it was.
+//
+// The rules are the domain's, each written once: the service loads what a rule looks at and
+// asks it (domain.Authorize for rights, domain.MaySee for a request, Request.Decide for the
+// state machine, ReferentChange.Next for every path that moves the référent role,
+// Catalogue.CheckGrants for profiles, PersonFields.SetNames for names), then writes what it
+// decided. Errors come back as the domain's messages, put in words by the caller in its
+// reader's language (i18n.RenderError); the mails a use case queues are written here, in the
+// portal's language (setting mail.language), with i18n.In.
 package service
 
 import (

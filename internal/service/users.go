@@ -324,15 +324,16 @@ func visibleRequest(ctx context.Context, tx store.Tx, actor domain.Actor, id int
 	if err != nil {
 		return r, err
 	}
-	if r.UserID == actor.UserID && actor.UserID != 0 {
-		return r, nil
-	}
 	role := domain.StructureRole{}
-	if r.StructureID != 0 && r.Kind != domain.RequestStructure {
+	if r.StructureID != 0 && r.Kind != domain.RequestStructure && r.UserID != actor.UserID {
 		if role, err = roleOf(ctx, tx, actor, r.StructureID); err != nil {
 			return r, err
 		}
 	}
+	if domain.MaySee(actor, r, role) {
+		return r, nil
+	}
+	// Refused: the policy says who may.
 	return r, domain.Authorize(actor, domain.RequestShow, domain.Subject{Role: role, Request: &r})
 }
 

@@ -154,7 +154,8 @@ type Tx interface {
 	// ClaimMail marks up to limit due messages as being sent until leaseUntil and returns
 	// them; a message claimed by one sender is invisible to the others until its lease ends.
 	ClaimMail(ctx context.Context, limit int, leaseUntil time.Time) ([]domain.Mail, error)
-	MarkMailSent(ctx context.Context, id int64) error
+	// MarkMailSent records a delivery; a sensitive message's body becomes wiped.
+	MarkMailSent(ctx context.Context, id int64, wiped string) error
 	MarkMailFailed(ctx context.Context, id int64, errText string, next time.Time) error
 
 	// Settings returns the portal settings that were set, by key; a key never set has no entry

@@ -100,3 +100,10 @@ func Worst(codes ...int) int {
 	}
 	return w
 }
+
+// ErrorText is what the command line prints of err: its message in the language of the
+// process, the domain's messages put in words by the catalogue (i18n.RenderError), cobra's
+// usage errors translated.
+func ErrorText(err error) string {
+	return i18n.RenderError(i18n.Current(), TranslateUsage(err))
+}

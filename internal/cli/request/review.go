@@ -229,9 +229,9 @@ func (rv *reviewer) review(queued domain.Request, pos, total int) error {
 	}
 	if r.Status != domain.StatusPending {
 		if r.DecidedByEmail != "" {
-			fmt.Fprintf(rv.w, "\n%s\n", i18n.T("review.decided_meanwhile_by", pos, total, r.ID, r.Status.Text(), r.DecidedByEmail))
+			fmt.Fprintf(rv.w, "\n%s\n", i18n.T("review.decided_meanwhile_by", pos, total, r.ID, r.Status.Label(), r.DecidedByEmail))
 		} else {
-			fmt.Fprintf(rv.w, "\n%s\n", i18n.T("review.decided_meanwhile", pos, total, r.ID, r.Status.Text()))
+			fmt.Fprintf(rv.w, "\n%s\n", i18n.T("review.decided_meanwhile", pos, total, r.ID, r.Status.Label()))
 		}
 		rv.record(r.ID, "skipped", "")
 		rv.skipped++
@@ -315,7 +315,7 @@ func (rv *reviewer) showCard(r domain.Request, st domain.Structure, loaded bool,
 		}
 		fmt.Fprintf(w, "  %-11s %s\n", label, value)
 	}
-	fmt.Fprintf(w, "\n%s\n", i18n.T("review.card_title", pos, total, r.ID, r.Kind.Text(), r.Waited(rv.now)))
+	fmt.Fprintf(w, "\n%s\n", i18n.T("review.card_title", pos, total, r.ID, r.Kind.Label(), r.Waited(rv.now)))
 
 	who, others, note := rv.person(r)
 	if r.Kind == domain.RequestStructure {
@@ -497,22 +497,7 @@ func (rv *reviewer) pickProfiles(r domain.Request, st domain.Structure) ([]strin
 
 // checkProfiles applies the catalogue's rules to profiles granted together on a new membership.
 func checkProfiles(cat domain.Catalogue, st domain.Structure, codes []string) error {
-	for i, a := range codes {
-		pa, _ := cat.Lookup(a)
-		for _, b := range codes[:i] {
-			if pb, _ := cat.Lookup(b); pa.Exclusive && pb.Exclusive && pa.Family != "" && pa.Family == pb.Family {
-				return errors.New(i18n.T("review.profiles_exclusive", b, a, pa.Family))
-			}
-		}
-	}
-	var held []string
-	for _, code := range codes {
-		if err := cat.CheckGrant(st, held, code); err != nil {
-			return err
-		}
-		held = append(held, code)
-	}
-	return nil
+	return cat.CheckGrants(st, nil, codes)
 }
 
 // askReason asks why a request is rejected; the person reads it, so it may not be empty.

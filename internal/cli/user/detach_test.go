@@ -73,6 +73,27 @@ func TestDetach(t *testing.T) {
 	})
 }
 
+// The référent role goes to an active account only, whichever command hands it over: detach
+// --new-referent refuses a disabled account as referent set does, and changes nothing.
+func TestDetachHandsOverToActiveAccountsOnly(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		w := newWorld(t, dsn)
+		w.member(t, claire, w.id)
+		w.member(t, paul, w.id)
+		w.run(t, adminEmail, "user", "disable", paul).Want(t, cmdutil.ExitOK)
+
+		r := w.run(t, adminEmail, "referent", "set", "--structure", w.id, "--user", paul).Want(t, cmdutil.ExitConflict)
+		wantIn(t, r, "the account "+paul+" is not active")
+		r = w.run(t, adminEmail, "user", "detach", claire, "--structure", w.id, "--new-referent", paul).Want(t, cmdutil.ExitConflict)
+		wantIn(t, r, "the account "+paul+" is not active")
+
+		members := membersOf(t, w, adminEmail, w.id)
+		if len(members) != 2 || !members[claire].Referent || members[paul].Referent {
+			t.Fatalf("the refusal changed the members: %+v", members)
+		}
+	})
+}
+
 // On a terminal, detach asks first; "no" changes nothing, --yes asks nothing.
 func TestDetachConfirms(t *testing.T) {
 	w := newWorld(t, testdb.SQLite(t))

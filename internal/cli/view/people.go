@@ -136,7 +136,7 @@ type Document struct {
 func FromRequest(r domain.Request, now time.Time) Request {
 	v := Request{
 		ID: r.ID, Kind: string(r.Kind), Status: string(r.Status), UserEmail: r.UserEmail, StructureName: r.StructureName,
-		SIRET: r.SIRET, CreatedAt: r.CreatedAt.UTC(), DecidedBy: r.DecidedByEmail, Reason: r.Reason, Waited: r.Waited(now),
+		SIRET: r.SIRET, CreatedAt: r.CreatedAt.UTC(), DecidedBy: r.DecidedByEmail, Reason: r.Reason, Waited: i18n.Text(r.Waited(now)),
 	}
 	if r.StructureID != 0 {
 		id := r.StructureID

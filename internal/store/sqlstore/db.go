@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -45,6 +46,10 @@ type DB struct {
 	target  Target
 	now     func() time.Time
 	rebinds sync.Map // SQL text → SQLite form
+	// abortCommits is how many of the next commits of Update fail as a transaction the
+	// database aborted (see retryError): the conformance suite's way to run a transaction
+	// again on both engines. Nothing else sets it.
+	abortCommits atomic.Int32
 }
 
 var _ store.Store = (*DB)(nil)
@@ -182,6 +187,10 @@ func (d *DB) update(ctx context.Context, fn func(store.Tx) error) error {
 	if err := fn(t); err != nil {
 		_ = sqlTx.Rollback()
 		return err
+	}
+	if d.abortCommits.Load() > 0 && d.abortCommits.Add(-1) >= 0 {
+		_ = sqlTx.Rollback()
+		return &retryError{err: errAbortedCommit}
 	}
 	if err := sqlTx.Commit(); err != nil {
 		if err := mapErr(err); errors.Is(err, domain.ErrUnavailable) {
@@ -488,6 +497,9 @@ func ReadableByOthers(path string) fs.FileMode {
 	}
 	return 0
 }
+
+// errAbortedCommit is the abort abortCommits makes.
+var errAbortedCommit = errors.New("commit aborted on purpose")
 
 // retryError is a transaction the database aborted to break a deadlock or a serialization
 // conflict; Update runs it again.

@@ -110,12 +110,13 @@ func (t *tx) ClaimMail(ctx context.Context, limit int, leaseUntil time.Time) ([]
 }
 
 // MarkMailSent records a delivery. Only a message being sent can become sent: a message some
-// other sender has already marked keeps its first sent_at.
-func (t *tx) MarkMailSent(ctx context.Context, id int64) error {
+// other sender has already marked keeps its first sent_at. A sensitive message's body becomes
+// wiped.
+func (t *tx) MarkMailSent(ctx context.Context, id int64, wiped string) error {
 	// A delivered temporary password does not stay readable in the database.
 	res, err := t.exec(ctx, `UPDATE mail_outbox SET status = 'sent', sent_at = $1, claimed_until = NULL,
 		last_error = '', body = CASE WHEN sensitive THEN $3 ELSE body END
-		WHERE id = $2 AND status = 'sending'`, t.now, id, domain.WipedBody())
+		WHERE id = $2 AND status = 'sending'`, t.now, id, wiped)
 	if err != nil {
 		return fmt.Errorf("mark mail #%d sent: %w", id, err)
 	}

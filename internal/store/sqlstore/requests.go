@@ -231,7 +231,13 @@ func (t *tx) ListRequests(ctx context.Context, q store.RequestQuery) ([]domain.R
 		where = append(where, "r.created_at < "+arg(q.CreatedBefore))
 	}
 	if q.DecidableBy != 0 {
-		where = append(where, "r.kind IN ('account', 'affiliation') AND r.structure_id IN (SELECT structure_id FROM memberships"+
+		// domain.MayDecide for a user who is not a gestionnaire: the kinds the référent
+		// decides, in the structures they are référent of.
+		kinds := make([]string, len(domain.ReferentDecides))
+		for i, k := range domain.ReferentDecides {
+			kinds[i] = arg(string(k))
+		}
+		where = append(where, "r.kind IN ("+strings.Join(kinds, ", ")+") AND r.structure_id IN (SELECT structure_id FROM memberships"+
 			" WHERE user_id = "+arg(q.DecidableBy)+" AND referent = TRUE AND ended_at IS NULL)")
 	}
 	if len(q.IDs) > 0 {

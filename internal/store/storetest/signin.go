@@ -150,13 +150,13 @@ func testMailSecretFor(t *testing.T, st store.Store) {
 	if len(claimed) != 2 || claimed[0].SecretFor != us[0].ID || !claimed[0].Sensitive || claimed[1].SecretFor != 0 || claimed[1].Sensitive {
 		t.Fatalf("claimed %+v", claimed)
 	}
-	update(t, st, func(tx store.Tx) error { return tx.MarkMailSent(ctx, m.ID) })
+	update(t, st, func(tx store.Tx) error { return tx.MarkMailSent(ctx, m.ID, wipedBody) })
 	var all []domain.Mail
 	view(t, st, func(tx store.Tx) (err error) {
 		all, err = tx.ListMail(ctx, store.MailQuery{})
 		return err
 	})
-	if len(all) != 2 || all[0].Body != domain.WipedBody() || all[0].SecretFor != us[0].ID {
+	if len(all) != 2 || all[0].Body != wipedBody || all[0].SecretFor != us[0].ID {
 		t.Fatalf("after delivery: %+v", all)
 	}
 }
