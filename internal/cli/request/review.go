@@ -27,7 +27,7 @@ type ReviewOptions struct {
 }
 
 // NewCmdReview builds `request review`: the pending requests one at a time, on a terminal.
-func NewCmdReview(f *cmdutil.Factory, runF func(context.Context, *ReviewOptions) error) *cobra.Command {
+func NewCmdReview(f *cmdutil.Factory) *cobra.Command {
 	var kind, structure string
 	cmd := &cobra.Command{
 		Use:   "review",
@@ -64,9 +64,6 @@ approve|reject" instead.`,
 					return err
 				}
 				opts.Structure = &ref
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
 			}
 			return reviewRun(cmd.Context(), f, opts)
 		},

@@ -19,7 +19,7 @@ type MembersOptions struct {
 }
 
 // NewCmdMembers builds `structure members`: the user list of a structure.
-func NewCmdMembers(f *cmdutil.Factory, runF func(context.Context, *MembersOptions) error) *cobra.Command {
+func NewCmdMembers(f *cmdutil.Factory) *cobra.Command {
 	var withoutProfiles bool
 	cmd := &cobra.Command{
 		Use:   "members ID|SIRET [--without-profiles]",
@@ -42,9 +42,6 @@ structure_name, referent, employer and profiles (joined with "|" in CSV).`,
 				return err
 			}
 			opts := &MembersOptions{Ref: ref, WithoutProfiles: withoutProfiles}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			return membersRun(cmd.Context(), f, opts)
 		},
 	}

@@ -1,8 +1,6 @@
 package user
 
 import (
-	"context"
-
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
@@ -17,7 +15,7 @@ type ListOptions struct {
 }
 
 // NewCmdList builds `user list`.
-func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *ListOptions) error) *cobra.Command {
+func NewCmdList(f *cmdutil.Factory) *cobra.Command {
 	var structure string
 	var withoutProfiles bool
 	cmd := &cobra.Command{
@@ -43,9 +41,6 @@ gestionnaires only. -o csv gives the same fields as -o json, profiles joined wit
 					return err
 				}
 				opts.Structure = &ref
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
 			}
 			ctx := cmd.Context()
 			api, err := f.API(ctx)

@@ -38,10 +38,10 @@ account and reset passwords; the référent of a structure detaches its members.
   profil user list --structure 12 --without-profiles`,
 		Args: cmdutil.NoArgs,
 	}
-	cmd.AddCommand(NewCmdRegister(f, nil), NewCmdShow(f, nil), NewCmdUpdate(f, nil), NewCmdPasswd(f, nil),
-		NewCmdResetPassword(f, nil), NewCmdAffiliate(f, nil), NewCmdDetach(f, nil), NewCmdList(f, nil),
-		NewCmdImport(f, nil), NewCmdDisable(f, nil), NewCmdEnable(f, nil), NewCmdUnlock(f, nil),
-		NewCmdData(f, nil), NewCmdErase(f, nil))
+	cmd.AddCommand(NewCmdRegister(f), NewCmdShow(f), NewCmdUpdate(f), NewCmdPasswd(f),
+		NewCmdResetPassword(f), NewCmdAffiliate(f), NewCmdDetach(f), NewCmdList(f),
+		NewCmdImport(f), NewCmdDisable(f), NewCmdEnable(f), NewCmdUnlock(f),
+		NewCmdData(f), NewCmdErase(f))
 	return cmd
 }
 
