@@ -214,7 +214,7 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 		Use:     "list [EMAIL]",
 		Short:   "List the profiles a person holds, structure by structure",
 		Example: "  profil profile list\n  profil profile list anne.martin@exemple.fr -o json",
-		Args:    cobra.MaximumNArgs(1),
+		Args:    cmdutil.MaximumArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			api, err := f.API(ctx)
