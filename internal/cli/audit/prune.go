@@ -16,7 +16,7 @@ type PruneOptions struct {
 }
 
 // NewCmdPrune builds `audit prune`.
-func NewCmdPrune(f *cmdutil.Factory, runF func(context.Context, *PruneOptions) error) *cobra.Command {
+func NewCmdPrune(f *cmdutil.Factory) *cobra.Command {
 	var keepAudit, keepRequests string
 	var dryRun bool
 	cmd := &cobra.Command{
@@ -48,9 +48,6 @@ would go. Run it from cron, for example once a week.`,
 				}
 				*fl.to = &r
 			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			return pruneRun(cmd.Context(), f, opts)
 		},
 	}
@@ -61,11 +58,11 @@ would go. Run it from cron, for example once a week.`,
 }
 
 func pruneRun(ctx context.Context, f *cmdutil.Factory, opts *PruneOptions) error {
-	svc, actor, err := f.ServiceAs(ctx)
+	api, err := f.API(ctx)
 	if err != nil {
 		return err
 	}
-	res, err := svc.Prune(ctx, actor, opts.Input)
+	res, err := api.Prune(ctx, opts.Input)
 	if err != nil {
 		return err
 	}

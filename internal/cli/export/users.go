@@ -33,7 +33,7 @@ type UsersOptions struct {
 }
 
 // NewCmdUsers builds `export users`.
-func NewCmdUsers(f *cmdutil.Factory, runF func(context.Context, *UsersOptions) error) *cobra.Command {
+func NewCmdUsers(f *cmdutil.Factory) *cobra.Command {
 	var (
 		structure, format, file string
 		all, excel              bool
@@ -118,9 +118,6 @@ structure does not exist; 4 when you may not export it; 6 for a malformed SIRET.
 			if err != nil {
 				return err
 			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			return usersRun(cmd.Context(), f, opts)
 		},
 	}
@@ -165,11 +162,7 @@ func resolveFormat(formatSet bool, format string, oSet bool, o, configured strin
 }
 
 func usersRun(ctx context.Context, f *cmdutil.Factory, opts *UsersOptions) error {
-	svc, err := f.Service(ctx)
-	if err != nil {
-		return err
-	}
-	actor, err := f.Actor(ctx)
+	api, err := f.API(ctx)
 	if err != nil {
 		return err
 	}
@@ -206,7 +199,7 @@ func usersRun(ctx context.Context, f *cmdutil.Factory, opts *UsersOptions) error
 	if !cfg.Quiet && (toFile || !f.IO.IsStdoutTTY()) {
 		bar = output.NewProgress(f.IO, i18n.T("export.progress"), 0)
 	}
-	sum, err := svc.ExportMembers(ctx, actor, service.ExportScope{Structure: opts.Structure, All: opts.All}, func(m domain.Member) error {
+	sum, err := api.ExportMembers(ctx, service.ExportScope{Structure: opts.Structure, All: opts.All}, func(m domain.Member) error {
 		if err := w.Write(NewRow(m)); err != nil {
 			return i18n.Errorf("export.write_failed", err)
 		}

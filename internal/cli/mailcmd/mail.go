@@ -52,7 +52,7 @@ delivered.`,
   */5 * * * * profil mail send -q`,
 		Args: cmdutil.NoArgs,
 	}
-	cmd.AddCommand(NewCmdList(f, nil), NewCmdSend(f, nil))
+	cmd.AddCommand(NewCmdList(f), NewCmdSend(f))
 	return cmd
 }
 
@@ -62,7 +62,7 @@ type ListOptions struct {
 }
 
 // NewCmdList builds `mail list`.
-func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *ListOptions) error) *cobra.Command {
+func NewCmdList(f *cmdutil.Factory) *cobra.Command {
 	opts := &ListOptions{}
 	cmd := &cobra.Command{
 		Use:     "list",
@@ -76,9 +76,6 @@ func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *ListOptions) err
   profil mail list --pending -o json | jq -r '.[] | "\(.to)  \(.last_error)"'`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			return listRun(cmd.Context(), f, opts)
 		},
 	}
@@ -87,15 +84,11 @@ func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *ListOptions) err
 }
 
 func listRun(ctx context.Context, f *cmdutil.Factory, opts *ListOptions) error {
-	svc, err := f.Service(ctx)
+	api, err := f.API(ctx)
 	if err != nil {
 		return err
 	}
-	actor, err := f.Actor(ctx)
-	if err != nil {
-		return err
-	}
-	ms, err := svc.ListMail(ctx, actor, opts.PendingOnly)
+	ms, err := api.ListMail(ctx, opts.PendingOnly)
 	if err != nil {
 		return err
 	}
@@ -109,16 +102,13 @@ func listRun(ctx context.Context, f *cmdutil.Factory, opts *ListOptions) error {
 // SendOptions are the inputs of `mail send`.
 type SendOptions struct {
 	SMTP  mail.Config
+	URL   string // SMTP as given: the server that delivers reads it again
 	From  string // "" means mail.DefaultFrom
 	Batch int
 }
 
 // NewCmdSend builds `mail send`.
-func NewCmdSend(f *cmdutil.Factory, runF func(context.Context, *SendOptions) error) *cobra.Command {
-	var (
-		smtpURL, from string
-		batch         int
-	)
+func NewCmdSend(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "send",
 		Short: "Deliver the waiting messages over SMTP",
@@ -144,36 +134,46 @@ The sender is --from, else $` + EnvMailFrom + `, else the key "` + KeyMailFrom +
   PROFIL_SMTP=smtps://apikey:secret@smtp.example.fr profil mail send -o json`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if batch < 1 {
-				return cmdutil.FlagErrorf("mail_send.batch_invalid")
-			}
-			settings, err := loadSettings(f)
+			opts, err := sendOptions(cmd, f)
 			if err != nil {
 				return err
-			}
-			opts := &SendOptions{Batch: batch}
-			raw, source := pick(cmd.Flags().Changed("smtp"), smtpURL, "--smtp", EnvSMTP, settings, KeySMTP)
-			if raw == "" {
-				return cmdutil.FlagErrorf("mail_send.no_smtp", EnvSMTP)
-			}
-			if opts.SMTP, err = mail.ParseSMTPURL(raw); err != nil {
-				return cmdutil.FlagErrorf("mail_send.setting_error", source, err)
-			}
-			opts.From, source = pick(cmd.Flags().Changed("from"), from, "--from", EnvMailFrom, settings, KeyMailFrom)
-			// Check the address now: a usage error, before anything is claimed.
-			if _, err := mail.NewSender(opts.SMTP, opts.From); err != nil {
-				return cmdutil.FlagErrorf("mail_send.setting_error", source, err)
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
 			}
 			return sendRun(cmd.Context(), f, opts)
 		},
 	}
-	cmd.Flags().StringVar(&smtpURL, "smtp", "", "SMTP server URL: smtp://[user:password@]host[:port][?starttls=…] or smtps://… (env "+EnvSMTP+")")
-	cmd.Flags().StringVar(&from, "from", "", `sender, "Name <address>" (env `+EnvMailFrom+`; default "`+mail.DefaultFrom+`")`)
-	cmd.Flags().IntVar(&batch, "batch", defaultBatch, "messages claimed at a time; each claim holds them for "+service.MailLease.String())
+	cmd.Flags().String("smtp", "", "SMTP server URL: smtp://[user:password@]host[:port][?starttls=…] or smtps://… (env "+EnvSMTP+")")
+	cmd.Flags().String("from", "", `sender, "Name <address>" (env `+EnvMailFrom+`; default "`+mail.DefaultFrom+`")`)
+	cmd.Flags().Int("batch", defaultBatch, "messages claimed at a time; each claim holds them for "+service.MailLease.String())
 	return cmd
+}
+
+// sendOptions reads the options of `mail send` from its flags, the environment and the
+// configuration file, and checks them: a usage error comes before anything is claimed.
+func sendOptions(cmd *cobra.Command, f *cmdutil.Factory) (*SendOptions, error) {
+	batch, _ := cmd.Flags().GetInt("batch")
+	smtpURL, _ := cmd.Flags().GetString("smtp")
+	from, _ := cmd.Flags().GetString("from")
+	if batch < 1 {
+		return nil, cmdutil.FlagErrorf("mail_send.batch_invalid")
+	}
+	settings, err := loadSettings(f)
+	if err != nil {
+		return nil, err
+	}
+	opts := &SendOptions{Batch: batch}
+	raw, source := pick(cmd.Flags().Changed("smtp"), smtpURL, "--smtp", EnvSMTP, settings, KeySMTP)
+	if raw == "" {
+		return nil, cmdutil.FlagErrorf("mail_send.no_smtp", EnvSMTP)
+	}
+	opts.URL = raw
+	if opts.SMTP, err = mail.ParseSMTPURL(raw); err != nil {
+		return nil, cmdutil.FlagErrorf("mail_send.setting_error", source, err)
+	}
+	opts.From, source = pick(cmd.Flags().Changed("from"), from, "--from", EnvMailFrom, settings, KeyMailFrom)
+	if _, err := mail.NewSender(opts.SMTP, opts.From); err != nil {
+		return nil, cmdutil.FlagErrorf("mail_send.setting_error", source, err)
+	}
+	return opts, nil
 }
 
 // settings is the configuration file, read again for the keys of this command only.
@@ -217,11 +217,7 @@ func pick(changed bool, flagValue, flagName, env string, s settings, key string)
 }
 
 func sendRun(ctx context.Context, f *cmdutil.Factory, opts *SendOptions) error {
-	svc, err := f.Service(ctx)
-	if err != nil {
-		return err
-	}
-	actor, err := f.Actor(ctx)
+	api, err := f.API(ctx)
 	if err != nil {
 		return err
 	}
@@ -229,14 +225,10 @@ func sendRun(ctx context.Context, f *cmdutil.Factory, opts *SendOptions) error {
 	if err != nil {
 		return err
 	}
-	sender, err := mail.NewSender(opts.SMTP, opts.From)
-	if err != nil {
-		return err
-	}
-	report, runErr := svc.DeliverMail(ctx, actor, sender.Deliver, opts.Batch)
-	if err := sender.Close(); err != nil && runErr == nil && report.Sent > 0 {
+	report, runErr := api.SendMail(ctx, service.SMTPSettings{URL: opts.URL, From: opts.From}, opts.Batch)
+	if report.CloseError != "" {
 		// Every message was already accepted; a failed goodbye changes nothing.
-		f.Say("mail_send.close_failed", err)
+		f.Say("mail_send.close_failed", report.CloseError)
 	}
 	if format != output.Table {
 		if err := output.Print(f.IO, format, Results(report.Results), nil); err != nil {

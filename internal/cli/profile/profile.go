@@ -61,15 +61,11 @@ func newCmdCatalog(f *cmdutil.Factory) *cobra.Command {
 		Args:    cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			svc, err := f.Service(ctx)
+			api, err := f.API(ctx)
 			if err != nil {
 				return err
 			}
-			actor, err := f.Actor(ctx)
-			if err != nil {
-				return err
-			}
-			cat, err := svc.Catalogue(ctx, actor)
+			cat, err := api.Catalogue(ctx)
 			if err != nil {
 				return err
 			}
@@ -77,16 +73,15 @@ func newCmdCatalog(f *cmdutil.Factory) *cobra.Command {
 			for i, p := range cat {
 				rows[i] = Profile{p.Code, p.Application, p.Label, p.Family, p.Exclusive, string(p.RequiredKind), p.Automatic, p.Removable}
 			}
-			format, err := f.Format()
-			if err != nil {
-				return err
-			}
-			return output.Print(f.IO, format, rows, []output.Column[Profile]{
-				{Header: "CODE", Value: func(p Profile) string { return p.Code }},
-				{Header: "APPLICATION", Value: func(p Profile) string { return p.Application }},
-				{Header: "LABEL", Value: func(p Profile) string { return p.Label }},
-				{Header: "RULE", Value: ruleText},
-			})
+			return cmdutil.ListPrinter[Profile, Profile]{
+				Rows: cmdutil.Identity[Profile],
+				Columns: cmdutil.Columns([]output.Column[Profile]{
+					{Header: "CODE", Value: func(p Profile) string { return p.Code }},
+					{Header: "APPLICATION", Value: func(p Profile) string { return p.Application }},
+					{Header: "LABEL", Value: func(p Profile) string { return p.Label }},
+					{Header: "RULE", Value: ruleText},
+				}),
+			}.Print(f, rows)
 		},
 	}
 }
@@ -172,22 +167,18 @@ type Change struct {
 }
 
 func changeRun(ctx context.Context, f *cmdutil.Factory, opts *ChangeOptions, grant bool) error {
-	svc, err := f.Service(ctx)
-	if err != nil {
-		return err
-	}
-	actor, err := f.Actor(ctx)
+	api, err := f.API(ctx)
 	if err != nil {
 		return err
 	}
 	var res []service.GrantResult
 	if grant {
-		res, err = svc.Grant(ctx, actor, opts.Email, opts.Structure, opts.Codes)
+		res, err = api.Grant(ctx, opts.Email, opts.Structure, opts.Codes)
 	} else {
-		if err := confirmRevoke(ctx, f, svc, actor, opts); err != nil {
+		if err := confirmRevoke(ctx, f, api, opts); err != nil {
 			return err
 		}
-		res, err = svc.Revoke(ctx, actor, opts.Email, opts.Structure, opts.Codes)
+		res, err = api.Revoke(ctx, opts.Email, opts.Structure, opts.Codes)
 	}
 	if err != nil {
 		return err
@@ -222,14 +213,10 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 		Use:     "list [EMAIL]",
 		Short:   "List the profiles a person holds, structure by structure",
 		Example: "  profil profile list\n  profil profile list anne.martin@exemple.fr -o json",
-		Args:    cobra.MaximumNArgs(1),
+		Args:    cmdutil.MaximumArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			svc, err := f.Service(ctx)
-			if err != nil {
-				return err
-			}
-			actor, err := f.Actor(ctx)
+			api, err := f.API(ctx)
 			if err != nil {
 				return err
 			}
@@ -237,23 +224,19 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 			if len(args) == 1 {
 				email = args[0]
 			}
-			ms, err := svc.Profiles(ctx, actor, email)
+			ms, err := api.Profiles(ctx, email)
 			if err != nil {
 				return err
 			}
-			format, err := f.Format()
-			if err != nil {
-				return err
-			}
-			if format == output.Table && len(ms) == 0 {
-				f.Say("profile.no_structure")
-				return nil
-			}
-			return output.Print(f.IO, format, view.Members(ms), []output.Column[view.Member]{
-				{Header: "STRUCTURE", Value: func(m view.Member) string { return fmt.Sprintf("%s (%s)", m.StructureName, view.FormatSIRET(m.SIRET)) }},
-				{Header: "RÉF.", Value: func(m view.Member) string { return map[bool]string{true: "★"}[m.Referent] }},
-				{Header: "PROFILES", Value: func(m view.Member) string { return strings.Join(m.Profiles, ", ") }},
-			})
+			return cmdutil.ListPrinter[domain.Member, view.Member]{
+				Empty: "profile.no_structure",
+				Rows:  view.Members,
+				Columns: cmdutil.Columns([]output.Column[view.Member]{
+					{Header: "STRUCTURE", Value: func(m view.Member) string { return fmt.Sprintf("%s (%s)", m.StructureName, view.FormatSIRET(m.SIRET)) }},
+					{Header: "RÉF.", Value: func(m view.Member) string { return map[bool]string{true: "★"}[m.Referent] }},
+					{Header: "PROFILES", Value: func(m view.Member) string { return strings.Join(m.Profiles, ", ") }},
+				}),
+			}.Print(f, ms)
 		},
 	}
 }
@@ -261,11 +244,11 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 // confirmRevoke asks, on a terminal and without --yes, before rights are taken away: the
 // person loses them in the application at once. A "no" cancels. Nothing is asked when the
 // revoke would be refused (its error comes first) or would change nothing.
-func confirmRevoke(ctx context.Context, f *cmdutil.Factory, svc *service.Service, actor domain.Actor, opts *ChangeOptions) error {
+func confirmRevoke(ctx context.Context, f *cmdutil.Factory, api service.API, opts *ChangeOptions) error {
 	if !f.CanPrompt() {
 		return nil
 	}
-	if change, err := svc.RevokeWouldChange(ctx, actor, opts.Email, opts.Structure, opts.Codes); err != nil || !change {
+	if change, err := api.RevokeWouldChange(ctx, opts.Email, opts.Structure, opts.Codes); err != nil || !change {
 		return err
 	}
 	ok, err := f.Prompter.Confirm(i18n.T("profile.confirm_revoke", strings.Join(opts.Codes, ", "), opts.Email), false)

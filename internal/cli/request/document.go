@@ -20,7 +20,7 @@ type DocumentOptions struct {
 
 // NewCmdDocument builds `request document`: one document of a request, written out byte for
 // byte.
-func NewCmdDocument(f *cmdutil.Factory, runF func(context.Context, *DocumentOptions) error) *cobra.Command {
+func NewCmdDocument(f *cmdutil.Factory) *cobra.Command {
 	opts := &DocumentOptions{}
 	cmd := &cobra.Command{
 		Use:   "document ID KIND|NAME -f FILE",
@@ -45,9 +45,6 @@ SHA-256. Whoever may see the request may read its documents; each reading is aud
 			if fi, err := os.Stat(opts.File); err == nil && fi.IsDir() {
 				return domain.Invalid("file", opts.File, "document.file_folder")
 			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			return documentRun(cmd.Context(), f, opts)
 		},
 	}
@@ -59,11 +56,11 @@ SHA-256. Whoever may see the request may read its documents; each reading is aud
 }
 
 func documentRun(ctx context.Context, f *cmdutil.Factory, opts *DocumentOptions) error {
-	svc, actor, err := f.ServiceAs(ctx)
+	api, err := f.API(ctx)
 	if err != nil {
 		return err
 	}
-	d, err := svc.RequestDocument(ctx, actor, opts.ID, opts.Which)
+	d, err := api.RequestDocument(ctx, opts.ID, opts.Which)
 	if err != nil {
 		return err
 	}

@@ -1,8 +1,6 @@
 package structure
 
 import (
-	"context"
-
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
@@ -17,7 +15,7 @@ type AdhesionOptions struct {
 }
 
 // NewCmdAdhesion builds `structure adhesion`.
-func NewCmdAdhesion(f *cmdutil.Factory, runF func(context.Context, *AdhesionOptions) error) *cobra.Command {
+func NewCmdAdhesion(f *cmdutil.Factory) *cobra.Command {
 	var (
 		year   int
 		remove bool
@@ -46,19 +44,12 @@ register to training actions. --remove clears it.`,
 			} else if year == 0 {
 				return domain.Invalid("year", "0", "structure.year_invalid")
 			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			ctx := cmd.Context()
-			svc, err := f.Service(ctx)
+			api, err := f.API(ctx)
 			if err != nil {
 				return err
 			}
-			actor, err := f.Actor(ctx)
-			if err != nil {
-				return err
-			}
-			s, err := svc.SetAdhesion(ctx, actor, opts.Ref, opts.Year)
+			s, err := api.SetAdhesion(ctx, opts.Ref, opts.Year)
 			if err != nil {
 				return err
 			}

@@ -19,8 +19,8 @@ type CreateOptions struct {
 	Input domain.StructureInput
 }
 
-// NewCmdCreate builds `structure create`; runF, when not nil, replaces the run (tests).
-func NewCmdCreate(f *cmdutil.Factory, runF func(context.Context, *CreateOptions) error) *cobra.Command {
+// NewCmdCreate builds `structure create`.
+func NewCmdCreate(f *cmdutil.Factory) *cobra.Command {
 	ff := &fieldFlags{}
 	cmd := &cobra.Command{
 		Use:   "create",
@@ -45,9 +45,6 @@ With --yes or without a terminal, a missing --name is an error.`,
 				return cmdutil.FlagErrorf("structure.name_flag_required")
 			}
 			opts := &CreateOptions{Input: in}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			return createRun(cmd.Context(), f, opts)
 		},
 	}
@@ -57,11 +54,7 @@ With --yes or without a terminal, a missing --name is an error.`,
 }
 
 func createRun(ctx context.Context, f *cmdutil.Factory, opts *CreateOptions) error {
-	svc, err := f.Service(ctx)
-	if err != nil {
-		return err
-	}
-	actor, err := f.Actor(ctx)
+	api, err := f.API(ctx)
 	if err != nil {
 		return err
 	}
@@ -70,7 +63,7 @@ func createRun(ctx context.Context, f *cmdutil.Factory, opts *CreateOptions) err
 	if err := askCreateFields(f, &opts.Input); err != nil {
 		return err
 	}
-	s, err := svc.CreateStructure(ctx, actor, opts.Input)
+	s, err := api.CreateStructure(ctx, opts.Input)
 	if err != nil {
 		return err
 	}

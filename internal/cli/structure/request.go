@@ -25,7 +25,7 @@ type RequestOptions struct {
 }
 
 // NewCmdRequest builds `structure request`: "my structure is not in the list".
-func NewCmdRequest(f *cmdutil.Factory, runF func(context.Context, *RequestOptions) error) *cobra.Command {
+func NewCmdRequest(f *cmdutil.Factory) *cobra.Command {
 	ff := &fieldFlags{}
 	var (
 		requester                                   string
@@ -104,9 +104,6 @@ PNG (recognised by their content), at most 10 MB each; they are stored, never op
 				}
 				opts.Entity.MandateDate = &d
 			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			return requestRun(cmd.Context(), f, opts)
 		},
 	}
@@ -137,11 +134,11 @@ func requestRun(ctx context.Context, f *cmdutil.Factory, opts *RequestOptions) e
 		}
 		opts.Input.Name = &name
 	}
-	svc, err := f.Service(ctx)
+	api, err := f.API(ctx)
 	if err != nil {
 		return err
 	}
-	actor, err := f.Actor(ctx)
+	actor, err := api.Whoami(ctx)
 	if err != nil {
 		return err
 	}
@@ -160,7 +157,7 @@ func requestRun(ctx context.Context, f *cmdutil.Factory, opts *RequestOptions) e
 			return err
 		}
 	}
-	r, err := svc.RequestEntity(ctx, actor, in)
+	r, err := api.RequestEntity(ctx, in)
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,6 @@
 package structure
 
 import (
-	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -20,7 +19,7 @@ type ShowOptions struct {
 }
 
 // NewCmdShow builds `structure show`.
-func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *ShowOptions) error) *cobra.Command {
+func NewCmdShow(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "show ID|SIRET|SIREN",
 		Long:    "Show one structure, named by its id, its SIRET, or its SIREN when the company has one establishment\n(with several, the SIRETs to choose from are listed, exit 5). Signed out, only the public fields show:\nname, acronym, SIRET, city, département and kinds.",
@@ -33,19 +32,16 @@ func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *ShowOptions) err
 				return err
 			}
 			opts := &ShowOptions{Ref: ref}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			ctx := cmd.Context()
-			svc, err := f.Service(ctx)
+			api, err := f.API(ctx)
 			if err != nil {
 				return err
 			}
-			actor, err := f.Actor(ctx)
+			s, err := api.Structure(ctx, opts.Ref)
 			if err != nil {
 				return err
 			}
-			s, err := svc.Structure(ctx, actor, opts.Ref)
+			actor, err := api.Whoami(ctx)
 			if err != nil {
 				return err
 			}

@@ -14,8 +14,8 @@ import (
 // RevokeOptions are the inputs of `token revoke`.
 type RevokeOptions struct{ ID int64 }
 
-// NewCmdRevoke builds `token revoke`. runF replaces the run function in tests.
-func NewCmdRevoke(f *cmdutil.Factory, runF func(context.Context, *RevokeOptions) error) *cobra.Command {
+// NewCmdRevoke builds `token revoke`.
+func NewCmdRevoke(f *cmdutil.Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "revoke ID",
 		Short: "Revoke an API token: the scripts that use it stop at once",
@@ -31,27 +31,24 @@ gestionnaire may revoke anyone's. On a terminal you are asked to confirm, unless
 				return err
 			}
 			opts := &RevokeOptions{ID: id}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			return revokeRun(cmd.Context(), f, opts)
 		},
 	}
 }
 
 func revokeRun(ctx context.Context, f *cmdutil.Factory, opts *RevokeOptions) error {
-	svc, err := f.Service(ctx)
-	if err != nil {
-		return err
-	}
-	actor, err := f.Actor(ctx)
+	api, err := f.API(ctx)
 	if err != nil {
 		return err
 	}
 	if f.CanPrompt() {
 		// Name the token before asking; this also refuses unknown ids and other people's
 		// tokens before any question.
-		t, err := svc.APIToken(ctx, actor, opts.ID)
+		t, err := api.APIToken(ctx, opts.ID)
+		if err != nil {
+			return err
+		}
+		actor, err := api.Whoami(ctx)
 		if err != nil {
 			return err
 		}
@@ -67,7 +64,7 @@ func revokeRun(ctx context.Context, f *cmdutil.Factory, opts *RevokeOptions) err
 			return prompt.ErrCancelled
 		}
 	}
-	t, err := svc.RevokeAPIToken(ctx, actor, opts.ID)
+	t, err := api.RevokeAPIToken(ctx, opts.ID)
 	if err != nil {
 		return err
 	}

@@ -19,7 +19,7 @@ type DataOptions struct {
 }
 
 // NewCmdData builds `user data`.
-func NewCmdData(f *cmdutil.Factory, runF func(context.Context, *DataOptions) error) *cobra.Command {
+func NewCmdData(f *cmdutil.Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "data [EMAIL]",
 		Short: "Everything held on a person: answer an access request (RGPD)",
@@ -40,9 +40,6 @@ audit trail. Use -o json or -o yaml to hand the answer over.`,
 			if len(args) == 1 {
 				opts.Email = strings.TrimSpace(args[0])
 			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			return dataRun(cmd.Context(), f, opts)
 		},
 	}
@@ -56,11 +53,11 @@ func dataRun(ctx context.Context, f *cmdutil.Factory, opts *DataOptions) error {
 	if format == output.CSV {
 		return cmdutil.FlagErrorf("data.csv")
 	}
-	svc, actor, err := f.ServiceAs(ctx)
+	api, err := f.API(ctx)
 	if err != nil {
 		return err
 	}
-	d, err := svc.PersonalData(ctx, actor, opts.Email)
+	d, err := api.PersonalData(ctx, opts.Email)
 	if err != nil {
 		return err
 	}

@@ -17,7 +17,7 @@ type DetachOptions struct {
 }
 
 // NewCmdDetach builds `user detach`.
-func NewCmdDetach(f *cmdutil.Factory, runF func(context.Context, *DetachOptions) error) *cobra.Command {
+func NewCmdDetach(f *cmdutil.Factory) *cobra.Command {
 	var structure, newReferent string
 	var noReferent bool
 	cmd := &cobra.Command{
@@ -54,9 +54,6 @@ without a terminal.`,
 			if strings.TrimSpace(opts.Input.Email) == "" {
 				return cmdutil.FlagErrorf("detach.email_missing")
 			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			return detachRun(cmd.Context(), f, opts)
 		},
 	}
@@ -68,11 +65,11 @@ without a terminal.`,
 }
 
 func detachRun(ctx context.Context, f *cmdutil.Factory, opts *DetachOptions) error {
-	svc, err := f.Service(ctx)
+	api, err := f.API(ctx)
 	if err != nil {
 		return err
 	}
-	actor, err := f.Actor(ctx)
+	actor, err := api.Whoami(ctx)
 	if err != nil {
 		return err
 	}
@@ -80,7 +77,7 @@ func detachRun(ctx context.Context, f *cmdutil.Factory, opts *DetachOptions) err
 	self := !actor.Manager && strings.EqualFold(opts.Input.Email, actor.Email)
 	if f.CanPrompt() && !self {
 		// Name the structure in the question; this also refuses anonymous actors before asking.
-		st, err := svc.Structure(ctx, actor, opts.Input.Structure)
+		st, err := api.Structure(ctx, opts.Input.Structure)
 		if err != nil {
 			return err
 		}
@@ -92,7 +89,7 @@ func detachRun(ctx context.Context, f *cmdutil.Factory, opts *DetachOptions) err
 			return err
 		}
 	}
-	u, st, err := svc.Detach(ctx, actor, opts.Input)
+	u, st, err := api.Detach(ctx, opts.Input)
 	if err != nil {
 		return err
 	}

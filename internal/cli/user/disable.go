@@ -17,7 +17,7 @@ type DisableOptions struct {
 }
 
 // NewCmdDisable builds `user disable`.
-func NewCmdDisable(f *cmdutil.Factory, runF func(context.Context, *DisableOptions) error) *cobra.Command {
+func NewCmdDisable(f *cmdutil.Factory) *cobra.Command {
 	var reason, newReferent string
 	var noReferent bool
 	cmd := &cobra.Command{
@@ -51,9 +51,6 @@ without a terminal.`,
 			if opts.Input.Email == "" {
 				return cmdutil.FlagErrorf("disable.email_missing")
 			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			return disableRun(cmd.Context(), f, opts)
 		},
 	}
@@ -64,7 +61,11 @@ without a terminal.`,
 }
 
 func disableRun(ctx context.Context, f *cmdutil.Factory, opts *DisableOptions) error {
-	svc, actor, err := f.ServiceAs(ctx)
+	api, err := f.API(ctx)
+	if err != nil {
+		return err
+	}
+	actor, err := api.Whoami(ctx)
 	if err != nil {
 		return err
 	}
@@ -75,7 +76,7 @@ func disableRun(ctx context.Context, f *cmdutil.Factory, opts *DisableOptions) e
 			return err
 		}
 	}
-	res, err := svc.DisableUser(ctx, actor, opts.Input)
+	res, err := api.DisableUser(ctx, opts.Input)
 	if err != nil {
 		return err
 	}

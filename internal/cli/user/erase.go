@@ -16,7 +16,7 @@ type EraseOptions struct {
 }
 
 // NewCmdErase builds `user erase`.
-func NewCmdErase(f *cmdutil.Factory, runF func(context.Context, *EraseOptions) error) *cobra.Command {
+func NewCmdErase(f *cmdutil.Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "erase EMAIL [--yes]",
 		Short: "Erase a person: answer an erasure request (RGPD; gestionnaires)",
@@ -40,9 +40,6 @@ On a terminal the command asks for confirmation; without one, --yes is required.
 			if opts.Email == "" {
 				return cmdutil.FlagErrorf("erase.email_missing")
 			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			return eraseRun(cmd.Context(), f, opts)
 		},
 	}
@@ -53,7 +50,11 @@ func eraseRun(ctx context.Context, f *cmdutil.Factory, opts *EraseOptions) error
 	if err != nil {
 		return err
 	}
-	svc, actor, err := f.ServiceAs(ctx)
+	api, err := f.API(ctx)
+	if err != nil {
+		return err
+	}
+	actor, err := api.Whoami(ctx)
 	if err != nil {
 		return err
 	}
@@ -67,7 +68,7 @@ func eraseRun(ctx context.Context, f *cmdutil.Factory, opts *EraseOptions) error
 			return err
 		}
 	}
-	res, err := svc.EraseUser(ctx, actor, opts.Email)
+	res, err := api.EraseUser(ctx, opts.Email)
 	if err != nil {
 		return err
 	}

@@ -21,7 +21,7 @@ type PasswdOptions struct {
 }
 
 // NewCmdPasswd builds `user passwd`.
-func NewCmdPasswd(f *cmdutil.Factory, runF func(context.Context, *PasswdOptions) error) *cobra.Command {
+func NewCmdPasswd(f *cmdutil.Factory) *cobra.Command {
 	opts := &PasswdOptions{}
 	cmd := &cobra.Command{
 		Use:   "passwd",
@@ -43,9 +43,6 @@ until the password is changed (but whoami and logout).`,
 			if !opts.PasswordStdin && !f.CanPrompt() {
 				return cmdutil.FlagErrorf("passwd.stdin_required")
 			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			return passwdRun(cmd.Context(), f, opts)
 		},
 	}
@@ -54,11 +51,11 @@ until the password is changed (but whoami and logout).`,
 }
 
 func passwdRun(ctx context.Context, f *cmdutil.Factory, opts *PasswdOptions) error {
-	svc, err := f.Service(ctx)
+	api, err := f.API(ctx)
 	if err != nil {
 		return err
 	}
-	actor, err := f.Actor(ctx)
+	actor, err := api.Whoami(ctx)
 	if err != nil {
 		return err
 	}
@@ -74,7 +71,7 @@ func passwdRun(ctx context.Context, f *cmdutil.Factory, opts *PasswdOptions) err
 	} else if current, next, err = askPasswords(f); err != nil {
 		return err
 	}
-	if err := svc.ChangePassword(ctx, actor, current, next); err != nil {
+	if err := api.ChangePassword(ctx, current, next); err != nil {
 		return err
 	}
 	f.Say("passwd.done", actor.Email)

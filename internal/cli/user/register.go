@@ -22,7 +22,7 @@ type RegisterOptions struct {
 }
 
 // NewCmdRegister builds `user register`: a new person asks for an account in one structure.
-func NewCmdRegister(f *cmdutil.Factory, runF func(context.Context, *RegisterOptions) error) *cobra.Command {
+func NewCmdRegister(f *cmdutil.Factory) *cobra.Command {
 	opts := &RegisterOptions{}
 	var structure string
 	cmd := &cobra.Command{
@@ -70,9 +70,6 @@ Structure not in the list? Ask for it with ` + "`profil structure request`" + `.
 				}
 				opts.Structure = &ref
 			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			return registerRun(cmd.Context(), f, opts)
 		},
 	}
@@ -96,15 +93,11 @@ func registerRun(ctx context.Context, f *cmdutil.Factory, opts *RegisterOptions)
 	if err != nil {
 		return err
 	}
-	svc, err := f.Service(ctx)
+	api, err := f.API(ctx)
 	if err != nil {
 		return err
 	}
-	actor, err := f.Actor(ctx)
-	if err != nil {
-		return err
-	}
-	r, u, err := svc.Register(ctx, actor, service.RegisterInput{
+	r, u, err := api.Register(ctx, service.RegisterInput{
 		Email: opts.Email, LastName: opts.LastName, FirstName: opts.FirstName, Function: opts.Function,
 		Phone: opts.Phone, Structure: *opts.Structure, Password: password,
 	})

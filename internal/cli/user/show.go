@@ -20,7 +20,7 @@ type ShowOptions struct {
 }
 
 // NewCmdShow builds `user show`.
-func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *ShowOptions) error) *cobra.Command {
+func NewCmdShow(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "show [EMAIL]",
 		Short: "Show an account, its structures and its rights (default: yours)",
@@ -35,19 +35,12 @@ person's structures and the gestionnaires may see theirs.`,
 			if len(args) == 1 {
 				opts.Email = strings.TrimSpace(args[0])
 			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			ctx := cmd.Context()
-			svc, err := f.Service(ctx)
+			api, err := f.API(ctx)
 			if err != nil {
 				return err
 			}
-			actor, err := f.Actor(ctx)
-			if err != nil {
-				return err
-			}
-			d, err := svc.User(ctx, actor, opts.Email)
+			d, err := api.User(ctx, opts.Email)
 			if err != nil {
 				return err
 			}

@@ -1,7 +1,6 @@
 package user
 
 import (
-	"context"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -10,7 +9,7 @@ import (
 )
 
 // NewCmdUnlock builds `user unlock`.
-func NewCmdUnlock(f *cmdutil.Factory, runF func(context.Context, string) error) *cobra.Command {
+func NewCmdUnlock(f *cmdutil.Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "unlock EMAIL",
 		Short: "Lift the lock that failed sign-ins put on an account (gestionnaires)",
@@ -21,15 +20,12 @@ failures; ` + "`profil user show EMAIL`" + ` says until when an account is locke
 		Args:    cmdutil.ExactArgs(1, "args.account_email"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			email := strings.TrimSpace(args[0])
-			if runF != nil {
-				return runF(cmd.Context(), email)
-			}
 			ctx := cmd.Context()
-			svc, actor, err := f.ServiceAs(ctx)
+			api, err := f.API(ctx)
 			if err != nil {
 				return err
 			}
-			u, changed, err := svc.UnlockUser(ctx, actor, email)
+			u, changed, err := api.UnlockUser(ctx, email)
 			if err != nil {
 				return err
 			}

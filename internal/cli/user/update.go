@@ -18,7 +18,7 @@ type UpdateOptions struct {
 }
 
 // NewCmdUpdate builds `user update`.
-func NewCmdUpdate(f *cmdutil.Factory, runF func(context.Context, *UpdateOptions) error) *cobra.Command {
+func NewCmdUpdate(f *cmdutil.Factory) *cobra.Command {
 	var email, phone, function, lastName, firstName string
 	cmd := &cobra.Command{
 		Use:   "update [EMAIL] --phone … | --email … | --function … | --last-name … | --first-name …",
@@ -49,9 +49,6 @@ field (--phone ""). A new e-mail becomes the login from then on.`,
 			if opts.Update == (service.UserUpdate{}) {
 				return cmdutil.FlagErrorf("user_update.nothing")
 			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			return updateRun(cmd.Context(), f, opts)
 		},
 	}
@@ -65,15 +62,15 @@ field (--phone ""). A new e-mail becomes the login from then on.`,
 }
 
 func updateRun(ctx context.Context, f *cmdutil.Factory, opts *UpdateOptions) error {
-	svc, err := f.Service(ctx)
+	api, err := f.API(ctx)
 	if err != nil {
 		return err
 	}
-	actor, err := f.Actor(ctx)
+	actor, err := api.Whoami(ctx)
 	if err != nil {
 		return err
 	}
-	u, err := svc.UpdateUser(ctx, actor, opts.Email, opts.Update)
+	u, err := api.UpdateUser(ctx, opts.Email, opts.Update)
 	if err != nil {
 		return err
 	}
@@ -85,7 +82,7 @@ func updateRun(ctx context.Context, f *cmdutil.Factory, opts *UpdateOptions) err
 	if !strings.EqualFold(before, u.Email) {
 		done = i18n.T("user_update.done_new_login", before, u.Email)
 	}
-	d, err := svc.User(ctx, actor, u.Email)
+	d, err := api.User(ctx, u.Email)
 	if err != nil {
 		// Changed, but not readable back (cannot happen for oneself or a gestionnaire).
 		d = service.UserDetail{User: u}
