@@ -4,6 +4,7 @@ package i18n
 // database file and SMTP URLs.
 func init() {
 	add(map[string]message{
+		"mail.setting_reason": {"%s", "%s"}, // what the SMTP reader found wrong, already in words
 		"text.control": {
 			"holds a control character (%s): type the text again without it",
 			"contient un caractère de contrôle (%s) : saisissez le texte à nouveau sans lui",

@@ -17,11 +17,11 @@ func (s *Service) SendMail(ctx context.Context, actor domain.Actor, smtp SMTPSet
 	}
 	cfg, err := mail.ParseSMTPURL(smtp.URL)
 	if err != nil {
-		return report, &domain.FieldError{Field: "smtp", Reason: domain.Msg("%s", err.Error())}
+		return report, &domain.FieldError{Field: "smtp", Reason: domain.Msg("mail.setting_reason", err.Error())}
 	}
 	sender, err := mail.NewSender(cfg, smtp.From)
 	if err != nil {
-		return report, &domain.FieldError{Field: "from", Value: smtp.From, Reason: domain.Msg("%s", err.Error())}
+		return report, &domain.FieldError{Field: "from", Value: smtp.From, Reason: domain.Msg("mail.setting_reason", err.Error())}
 	}
 	report, runErr := s.DeliverMail(ctx, actor, sender.Deliver, batch)
 	if err := sender.Close(); err != nil && runErr == nil && report.Sent > 0 {
