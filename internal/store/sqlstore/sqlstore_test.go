@@ -41,6 +41,7 @@ func TestConformance(t *testing.T) {
 			storetest.RunSettings(t, func(t *testing.T) store.Store { return openMigrated(t, e.DSN(t)) })
 			storetest.RunDecisions(t, func(t *testing.T) store.Store { return openMigrated(t, e.DSN(t)) })
 			storetest.RunEntity(t, func(t *testing.T) store.Store { return openMigrated(t, e.DSN(t)) })
+			storetest.RunTrainee(t, func(t *testing.T) store.Store { return openMigrated(t, e.DSN(t)) })
 		})
 	}
 }
