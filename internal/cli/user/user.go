@@ -41,7 +41,8 @@ account and reset passwords; the référent of a structure detaches its members.
 	cmd.AddCommand(NewCmdRegister(f, nil), NewCmdShow(f, nil), NewCmdUpdate(f, nil), NewCmdPasswd(f, nil),
 		NewCmdResetPassword(f, nil), NewCmdAffiliate(f, nil), NewCmdDetach(f, nil), NewCmdList(f, nil),
 		NewCmdImport(f, nil), NewCmdDisable(f, nil), NewCmdEnable(f, nil), NewCmdUnlock(f, nil),
-		NewCmdData(f, nil), NewCmdErase(f, nil))
+		NewCmdData(f, nil), NewCmdErase(f, nil), NewCmdSecret(f), NewCmdForgotPassword(f), NewCmdConfirmEmail(f),
+		NewCmdFranceConnect(f))
 	return cmd
 }
 
