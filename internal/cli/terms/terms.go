@@ -135,7 +135,7 @@ func newCmdShow(f *cmdutil.Factory) *cobra.Command {
 	var version string
 	cmd := &cobra.Command{
 		Use:   "show [--version V]",
-		Short: "Print the terms of use: the current version, or the one named (no sign-in needed)",
+		Short: "Print the terms of use, the current version by default (no sign-in needed)",
 		Long: `Print the text of the terms of use: the current version, or the one --version names. Anyone
 may read them, signed in or not: they are accepted when registering. With -o json, the
 version, its publication time, the SHA-256 of its text and the text.`,
@@ -181,7 +181,7 @@ func newCmdAccept(f *cmdutil.Factory) *cobra.Command {
 		Long: `Accept the current version of the terms of use (or the one --version names). Accepting a
 version accepted already changes nothing (exit 0). Until the current version is accepted, a
 signed-in person may run nothing but this, ` + "`terms show`" + `, whoami and logout.`,
-		Example:     `  profil terms show && profil terms accept`,
+		Example:     "  profil terms accept\n  profil terms accept --version 2026-02",
 		Args:        cmdutil.NoArgs,
 		Annotations: stepTerms,
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -48,9 +48,10 @@ func slicesHasEmpty(lines []string) bool {
 // NewCmdSecret builds `user secret` and its verb `set`.
 func NewCmdSecret(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "secret",
-		Short: "Your secret question, to reset a forgotten password (trainees)",
-		Args:  cmdutil.NoArgs,
+		Use:     "secret",
+		Short:   "Your secret question, to reset a forgotten password (trainees)",
+		Example: `  profil user secret set --question "Prénom de mon fils ?"`,
+		Args:    cmdutil.NoArgs,
 	}
 	var question string
 	var answerStdin bool
@@ -244,6 +245,8 @@ when the person signs in through it. A gestionnaire links any account, a person 
 identity belongs to one account (exit 5), and nothing is ever linked by e-mail. Once linked,
 the account's last name, first name and birth date are FranceConnect's: read-only (exit 5).
 Signing in through FranceConnect needs a browser: profil does not do it.`,
+		Example: `  profil user franceconnect link lea.moreau@exemple.fr --sub 3f1c9e2a
+  profil user franceconnect unlink lea.moreau@exemple.fr`,
 		Args: cmdutil.NoArgs,
 	}
 	var sub, issuer string
