@@ -144,14 +144,18 @@ func (w *authzWorld) ensureTerms() {
 	})
 }
 
-// acceptAll makes every account of the matrix but except accept the current terms, so that
-// their sessions go on.
+// acceptAll makes every active account but except accept the current terms, so that their
+// sessions go on.
 func (w *authzWorld) acceptAll(tx store.Tx, except int64) error {
 	cur, err := tx.CurrentTerms(w.ctx)
 	if err != nil {
 		return err
 	}
-	for _, u := range w.users {
+	users, err := tx.ListUsers(w.ctx, store.UserQuery{Status: domain.UserActive})
+	if err != nil {
+		return err
+	}
+	for _, u := range users {
 		if u.ID == except {
 			continue
 		}
