@@ -14,6 +14,7 @@ import (
 
 	"github.com/profil-cli/profil/internal/cli/audit"
 	"github.com/profil-cli/profil/internal/cli/auth"
+	"github.com/profil-cli/profil/internal/cli/casefile"
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
 	"github.com/profil-cli/profil/internal/cli/dbcmd"
 	"github.com/profil-cli/profil/internal/cli/export"
@@ -23,7 +24,9 @@ import (
 	"github.com/profil-cli/profil/internal/cli/request"
 	"github.com/profil-cli/profil/internal/cli/settings"
 	"github.com/profil-cli/profil/internal/cli/structure"
+	"github.com/profil-cli/profil/internal/cli/terms"
 	"github.com/profil-cli/profil/internal/cli/token"
+	"github.com/profil-cli/profil/internal/cli/trainee"
 	"github.com/profil-cli/profil/internal/cli/user"
 	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/iostreams"
@@ -104,6 +107,7 @@ database (--db postgres://…).`,
 			f.IO.SetNeverPrompt(true)
 		}
 		f.AllowTemporaryPassword = cmd.Annotations[cmdutil.AnnotationTemporaryPassword] == "yes"
+		f.FirstSignInSteps = cmd.Annotations[cmdutil.AnnotationFirstSignIn]
 		f.CreatesDatabase = cmd.Annotations[cmdutil.AnnotationCreatesDatabase] == "yes"
 		if _, err = f.Format(); err != nil && cmd.Flags().Lookup("file") != nil {
 			// -o names a format everywhere; a command that writes a file takes it with -f.
@@ -128,6 +132,7 @@ database (--db postgres://…).`,
 	add(groupPeople, request.NewCmd(f), profile.NewCmd(f))
 	add(groupPeople, user.NewCmd(f), referent.NewCmd(f), audit.NewCmd(f))
 	add(groupPeople, export.NewCmd(f))
+	add(groupPeople, trainee.NewCmd(f), casefile.NewCmd(f), terms.NewCmd(f))
 	add(groupAccess, auth.NewCmdLogin(f), auth.NewCmdLogout(f), auth.NewCmdWhoami(f), token.NewCmd(f))
 	add(groupSetup, auth.NewCmdInit(f), auth.NewCmdDemo(f), dbcmd.NewCmd(f), mailcmd.NewCmd(f), settings.NewCmd(f), newCmdVersion(f))
 	refuseUnknownVerbs(root)

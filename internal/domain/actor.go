@@ -16,6 +16,12 @@ type Actor struct {
 	// SessionID is the sign-in session used, 0 for an API token or anonymous: a password
 	// change ends the other sessions and keeps this one.
 	SessionID int64
+	// NeedsSecretQuestion: a trainee account without a secret question yet, which must set one
+	// (after changing a temporary password) before anything else.
+	NeedsSecretQuestion bool
+	// TermsPending is the current version of the terms of use when the person has not accepted
+	// it; set for sign-in sessions only (API tokens keep working).
+	TermsPending string
 }
 
 // Anonymous is the actor of commands run without signing in.

@@ -38,6 +38,10 @@ type Mail struct {
 	// body holds ActivationCodePlaceholder instead: the code is generated, and its hash stored
 	// on the request, only when the message is sent.
 	ActivationFor int64
+	// EmailChangeFor is the account whose new address the message confirms (0: none). The
+	// body holds EmailChangeCodePlaceholder instead: the code is generated, and its hash
+	// stored, only when the message is sent.
+	EmailChangeFor int64
 }
 
 // ActivationCodePlaceholder stands in an outbox message for the activation code it will carry.

@@ -14,44 +14,56 @@ type Action string
 
 // The actions of profil.
 const (
-	StructureRead      Action = "structure.read"   // show, search, list
-	StructurePublic    Action = "structure.public" // show, search, list: the public fields only
-	StructureCreate    Action = "structure.create"
-	StructureUpdate    Action = "structure.update"
-	StructureAdhesion  Action = "structure.adhesion"
-	StructureAsk       Action = "structure.request"        // ask for a structure to be referenced
-	StructureChangeAsk Action = "structure.request-change" // report a change of a structure's data
-	UserRegister       Action = "user.register"
-	UserRead           Action = "user.read"
-	UserEdit           Action = "user.update" // e-mail, phone, function; names for gestionnaires
-	UserPassword       Action = "user.passwd"
-	UserResetPassword  Action = "user.reset-password"
-	UserList           Action = "user.list-all" // every membership of every structure
-	UserDisable        Action = "user.disable"
-	UserEnable         Action = "user.enable"
-	UserUnlock         Action = "user.unlock"
-	AffiliationAsk     Action = "user.affiliate"
-	RequestRead        Action = "request.read"     // list: each sees what they may decide, or their own
-	RequestShow        Action = "request.show"     // one request, to whoever may decide it
-	RequestDecide      Action = "request.decide"   // approve, reject
-	RequestActivate    Action = "request.activate" // confirm a request's e-mail with the code mailed, or have it mailed again
-	RequestPurge       Action = "request.purge"    // remove the unverified requests left stale
-	MembersRead        Action = "members.read"     // the user list of a structure
-	MemberDetach       Action = "member.detach"
-	ReferentHandOver   Action = "referent.set"
-	ProfileGrant       Action = "profile.grant" // grant and revoke
-	CatalogueRead      Action = "profile.catalog"
-	Export             Action = "export.users"
-	Import             Action = "import"
-	AuditRead          Action = "audit.read"
-	MailRead           Action = "mail.list"
-	MailSend           Action = "mail.send"
-	TokenManage        Action = "token.manage"
-	UserData           Action = "user.data"  // everything held on a person (RGPD access)
-	UserErase          Action = "user.erase" // anonymise a person (RGPD erasure)
-	AuditPrune         Action = "audit.prune"
-	SettingsRead       Action = "settings.read"
-	SettingsWrite      Action = "settings.set"
+	StructureRead       Action = "structure.read"   // show, search, list
+	StructurePublic     Action = "structure.public" // show, search, list: the public fields only
+	StructureCreate     Action = "structure.create"
+	StructureUpdate     Action = "structure.update"
+	StructureAdhesion   Action = "structure.adhesion"
+	StructureAsk        Action = "structure.request"        // ask for a structure to be referenced
+	StructureChangeAsk  Action = "structure.request-change" // report a change of a structure's data
+	UserRegister        Action = "user.register"
+	UserRead            Action = "user.read"
+	UserEdit            Action = "user.update" // e-mail, phone, function; names for gestionnaires
+	UserPassword        Action = "user.passwd"
+	UserResetPassword   Action = "user.reset-password"
+	UserList            Action = "user.list-all" // every membership of every structure
+	UserDisable         Action = "user.disable"
+	UserEnable          Action = "user.enable"
+	UserUnlock          Action = "user.unlock"
+	AffiliationAsk      Action = "user.affiliate"
+	RequestRead         Action = "request.read"     // list: each sees what they may decide, or their own
+	RequestShow         Action = "request.show"     // one request, to whoever may decide it
+	RequestDecide       Action = "request.decide"   // approve, reject
+	RequestActivate     Action = "request.activate" // confirm a request's e-mail with the code mailed, or have it mailed again
+	RequestPurge        Action = "request.purge"    // remove the unverified requests left stale
+	MembersRead         Action = "members.read"     // the user list of a structure
+	MemberDetach        Action = "member.detach"
+	ReferentHandOver    Action = "referent.set"
+	ProfileGrant        Action = "profile.grant" // grant and revoke
+	CatalogueRead       Action = "profile.catalog"
+	Export              Action = "export.users"
+	Import              Action = "import"
+	AuditRead           Action = "audit.read"
+	MailRead            Action = "mail.list"
+	MailSend            Action = "mail.send"
+	TokenManage         Action = "token.manage"
+	UserData            Action = "user.data"  // everything held on a person (RGPD access)
+	UserErase           Action = "user.erase" // anonymise a person (RGPD erasure)
+	AuditPrune          Action = "audit.prune"
+	SettingsRead        Action = "settings.read"
+	SettingsWrite       Action = "settings.set"
+	CaseImport          Action = "case.import"
+	CaseRead            Action = "case.read"            // case list, case show
+	TraineeRegister     Action = "trainee.register"     // a trainee's own account, with or without a case
+	TraineeList         Action = "trainee.list"         // the trainee accounts
+	SecretSet           Action = "user.secret-set"      // one's own secret question
+	PasswordForgot      Action = "user.forgot-password" // reset one's password with the secret question
+	EmailConfirm        Action = "user.confirm-email"   // confirm a new address with the code mailed to it
+	FranceConnectManage Action = "user.franceconnect"   // link or unlink a FranceConnect identity
+	TermsPublish        Action = "terms.publish"
+	TermsRead           Action = "terms.show"
+	TermsAccept         Action = "terms.accept"
+	TermsStatus         Action = "terms.status"
 )
 
 // Who is the kind of actor a rule lets through, as the key of its description in messages. Gestionnaires pass every rule but Anyone's
@@ -81,44 +93,56 @@ type Rule struct {
 
 // Policy is the table. Gestionnaires may do everything signed-in users may.
 var Policy = map[Action]Rule{
-	StructureRead:      {SignedIn, false, "policy.structure_read"},
-	StructurePublic:    {Anyone, false, "policy.structure_public"},
-	StructureCreate:    {Managers, true, "policy.structure_create"},
-	StructureUpdate:    {Managers, true, "policy.structure_update"},
-	StructureAdhesion:  {Managers, true, "policy.structure_adhesion"},
-	StructureAsk:       {Anyone, true, "policy.structure_ask"},
-	StructureChangeAsk: {Referent, true, "policy.structure_change_ask"},
-	UserRegister:       {Anyone, true, "policy.user_register"},
-	UserRead:           {SelfOrRef, false, "policy.user_read"},
-	UserEdit:           {Self, true, "policy.user_edit"},
-	UserPassword:       {Self, true, "policy.user_password"},
-	UserResetPassword:  {Managers, true, "policy.user_reset_password"},
-	UserList:           {Managers, false, "policy.user_list"},
-	UserDisable:        {Managers, true, "policy.user_disable"},
-	UserEnable:         {Managers, true, "policy.user_enable"},
-	UserUnlock:         {Managers, true, "policy.user_unlock"},
-	AffiliationAsk:     {Self, true, "policy.affiliation_ask"},
-	RequestRead:        {SignedIn, false, "policy.request_read"},
-	RequestShow:        {RefOfKind, false, "policy.request_show"},
-	RequestDecide:      {RefOfKind, true, "policy.request_decide"},
-	RequestActivate:    {Anyone, true, "policy.request_activate"},
-	RequestPurge:       {Managers, true, "policy.request_purge"},
-	MembersRead:        {Members, false, "policy.members_read"},
-	MemberDetach:       {Referent, true, "policy.member_detach"},
-	ReferentHandOver:   {Referent, true, "policy.referent_hand_over"},
-	ProfileGrant:       {Referent, true, "policy.profile_grant"},
-	CatalogueRead:      {Anyone, false, "policy.catalogue_read"},
-	Export:             {Referent, false, "policy.export"},
-	Import:             {Managers, true, "policy.import"},
-	AuditRead:          {SignedIn, false, "policy.audit_read"},
-	MailRead:           {Managers, false, "policy.mail_read"},
-	MailSend:           {Managers, true, "policy.mail_send"},
-	TokenManage:        {PasswordSes, true, "policy.token_manage"},
-	UserData:           {Self, false, "policy.user_data"},
-	UserErase:          {Managers, true, "policy.user_erase"},
-	AuditPrune:         {Managers, true, "policy.audit_prune"},
-	SettingsRead:       {Managers, false, "policy.settings_read"},
-	SettingsWrite:      {Managers, true, "policy.settings_set"},
+	StructureRead:       {SignedIn, false, "policy.structure_read"},
+	StructurePublic:     {Anyone, false, "policy.structure_public"},
+	StructureCreate:     {Managers, true, "policy.structure_create"},
+	StructureUpdate:     {Managers, true, "policy.structure_update"},
+	StructureAdhesion:   {Managers, true, "policy.structure_adhesion"},
+	StructureAsk:        {Anyone, true, "policy.structure_ask"},
+	StructureChangeAsk:  {Referent, true, "policy.structure_change_ask"},
+	UserRegister:        {Anyone, true, "policy.user_register"},
+	UserRead:            {SelfOrRef, false, "policy.user_read"},
+	UserEdit:            {Self, true, "policy.user_edit"},
+	UserPassword:        {Self, true, "policy.user_password"},
+	UserResetPassword:   {Managers, true, "policy.user_reset_password"},
+	UserList:            {Managers, false, "policy.user_list"},
+	UserDisable:         {Managers, true, "policy.user_disable"},
+	UserEnable:          {Managers, true, "policy.user_enable"},
+	UserUnlock:          {Managers, true, "policy.user_unlock"},
+	AffiliationAsk:      {Self, true, "policy.affiliation_ask"},
+	RequestRead:         {SignedIn, false, "policy.request_read"},
+	RequestShow:         {RefOfKind, false, "policy.request_show"},
+	RequestDecide:       {RefOfKind, true, "policy.request_decide"},
+	RequestActivate:     {Anyone, true, "policy.request_activate"},
+	RequestPurge:        {Managers, true, "policy.request_purge"},
+	MembersRead:         {Members, false, "policy.members_read"},
+	MemberDetach:        {Referent, true, "policy.member_detach"},
+	ReferentHandOver:    {Referent, true, "policy.referent_hand_over"},
+	ProfileGrant:        {Referent, true, "policy.profile_grant"},
+	CatalogueRead:       {Anyone, false, "policy.catalogue_read"},
+	Export:              {Referent, false, "policy.export"},
+	Import:              {Managers, true, "policy.import"},
+	AuditRead:           {SignedIn, false, "policy.audit_read"},
+	MailRead:            {Managers, false, "policy.mail_read"},
+	MailSend:            {Managers, true, "policy.mail_send"},
+	TokenManage:         {PasswordSes, true, "policy.token_manage"},
+	UserData:            {Self, false, "policy.user_data"},
+	UserErase:           {Managers, true, "policy.user_erase"},
+	AuditPrune:          {Managers, true, "policy.audit_prune"},
+	SettingsRead:        {Managers, false, "policy.settings_read"},
+	SettingsWrite:       {Managers, true, "policy.settings_set"},
+	CaseImport:          {Managers, true, "policy.case_import"},
+	CaseRead:            {Managers, false, "policy.case_read"},
+	TraineeRegister:     {Anyone, true, "policy.trainee_register"},
+	TraineeList:         {Managers, false, "policy.trainee_list"},
+	SecretSet:           {Self, true, "policy.secret_set"},
+	PasswordForgot:      {Anyone, true, "policy.password_forgot"},
+	EmailConfirm:        {Self, true, "policy.email_confirm"},
+	FranceConnectManage: {Self, true, "policy.franceconnect_link"},
+	TermsPublish:        {Managers, true, "policy.terms_publish"},
+	TermsRead:           {Anyone, false, "policy.terms_read"},
+	TermsAccept:         {Self, true, "policy.terms_accept"},
+	TermsStatus:         {Managers, false, "policy.terms_status"},
 }
 
 // PublicStructure keeps of st what anyone may see, signed in or not, to find the structure to
@@ -146,10 +170,11 @@ func Authorize(a Actor, act Action, s Subject) error {
 	if !ok {
 		return fmt.Errorf("no policy for action %q", act) // a programming error: fail closed
 	}
-	// Signed in with a temporary password: nothing but changing it (whoami and logout need no
-	// rule).
-	if a.MustChangePassword && act != UserPassword {
-		return Errorf(ErrForbidden, "auth.temporary_password")
+	// The first sign-in's steps, in order (whoami and logout need no rule): a temporary
+	// password is changed, then a trainee sets a secret question, then the current terms of
+	// use are accepted; until then, only the step's own commands run.
+	if err := CheckFirstSignIn(a, act); err != nil {
+		return err
 	}
 	// A read-only token changes nothing, not even what anybody may ask for.
 	if rule.Mutates && a.Scope == ScopeRead {

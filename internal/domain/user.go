@@ -45,6 +45,11 @@ type User struct {
 	// ErasedAt is when the account was erased (RGPD): its identity is the pseudonym erased-<id>
 	// since, and it stays disabled for good.
 	ErasedAt *time.Time
+	// Trainee: an account of the trainee-pay portal, without structure; its names and birth
+	// date come from the funder's case file.
+	Trainee bool
+	// BirthDate is YYYY-MM-DD, "" when unknown (every account but trainees').
+	BirthDate string
 }
 
 // FullName is "Prénom NOM" as French administrations write it.

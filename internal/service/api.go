@@ -106,6 +106,26 @@ type API interface {
 	Setting(ctx context.Context, key string) (setting domain.SettingValue, err error)
 	SetSetting(ctx context.Context, key, value string) (result SetSettingResult, err error)
 
+	// Trainee portal: the funder's case files, trainees' accounts, the terms of use.
+
+	ImportCases(ctx context.Context, file io.Reader, opts ImportOptions, events func([]ImportEvent)) (summary ImportSummary, err error)
+	Cases(ctx context.Context, unclaimed bool) (cases []domain.Case, err error)
+	Case(ctx context.Context, number string) (detail CaseDetail, err error)
+	RegisterTrainee(ctx context.Context, in TraineeRegistration) (registered TraineeRegistered, err error)
+	Trainees(ctx context.Context, filter TraineeFilter) (trainees []domain.Trainee, err error)
+	SetSecretQuestion(ctx context.Context, question, answer string) (err error)
+	// SecretQuestionOf is the question a forgotten-password reset asks for email; an address
+	// without one gets a question that tells nothing.
+	SecretQuestionOf(ctx context.Context, email string) (question string, err error)
+	ForgotPassword(ctx context.Context, in ForgotInput) (err error)
+	ConfirmEmail(ctx context.Context, code string) (user domain.User, err error)
+	PublishTerms(ctx context.Context, version, body string) (terms domain.TermsVersion, err error)
+	Terms(ctx context.Context, version string) (terms domain.TermsVersion, err error)
+	AcceptTerms(ctx context.Context, version string) (accepted TermsAccepted, err error)
+	TermsStatus(ctx context.Context) (report TermsReport, err error)
+	LinkFranceConnect(ctx context.Context, email, issuer, sub string) (link domain.FranceConnectLink, changed bool, err error)
+	UnlinkFranceConnect(ctx context.Context, email string) (changed bool, err error)
+
 	// Outbox.
 
 	ListMail(ctx context.Context, pendingOnly bool) (mails []domain.Mail, err error)

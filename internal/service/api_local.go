@@ -239,3 +239,63 @@ func (l *local) ListMail(ctx context.Context, pendingOnly bool) ([]domain.Mail, 
 func (l *local) SendMail(ctx context.Context, smtp SMTPSettings, batch int) (MailReport, error) {
 	return l.s.SendMail(ctx, l.actor, smtp, batch)
 }
+
+func (l *local) ImportCases(ctx context.Context, file io.Reader, opts ImportOptions, events func([]ImportEvent)) (ImportSummary, error) {
+	return l.s.ImportCases(ctx, l.actor, file, importEvents(opts, events))
+}
+
+func (l *local) Cases(ctx context.Context, unclaimed bool) ([]domain.Case, error) {
+	return l.s.Cases(ctx, l.actor, unclaimed)
+}
+
+func (l *local) Case(ctx context.Context, number string) (CaseDetail, error) {
+	return l.s.Case(ctx, l.actor, number)
+}
+
+func (l *local) RegisterTrainee(ctx context.Context, in TraineeRegistration) (TraineeRegistered, error) {
+	return l.s.RegisterTrainee(ctx, l.actor, in)
+}
+
+func (l *local) Trainees(ctx context.Context, filter TraineeFilter) ([]domain.Trainee, error) {
+	return l.s.Trainees(ctx, l.actor, filter)
+}
+
+func (l *local) SetSecretQuestion(ctx context.Context, question, answer string) error {
+	return l.s.SetSecretQuestion(ctx, l.actor, question, answer)
+}
+
+func (l *local) SecretQuestionOf(ctx context.Context, email string) (string, error) {
+	return l.s.SecretQuestionOf(ctx, l.actor, email)
+}
+
+func (l *local) ForgotPassword(ctx context.Context, in ForgotInput) error {
+	return l.s.ForgotPassword(ctx, l.actor, in)
+}
+
+func (l *local) ConfirmEmail(ctx context.Context, code string) (domain.User, error) {
+	return l.s.ConfirmEmail(ctx, l.actor, code)
+}
+
+func (l *local) PublishTerms(ctx context.Context, version, body string) (domain.TermsVersion, error) {
+	return l.s.PublishTerms(ctx, l.actor, version, body)
+}
+
+func (l *local) Terms(ctx context.Context, version string) (domain.TermsVersion, error) {
+	return l.s.Terms(ctx, l.actor, version)
+}
+
+func (l *local) AcceptTerms(ctx context.Context, version string) (TermsAccepted, error) {
+	return l.s.AcceptTerms(ctx, l.actor, version)
+}
+
+func (l *local) TermsStatus(ctx context.Context) (TermsReport, error) {
+	return l.s.TermsStatus(ctx, l.actor)
+}
+
+func (l *local) LinkFranceConnect(ctx context.Context, email, issuer, sub string) (domain.FranceConnectLink, bool, error) {
+	return l.s.LinkFranceConnect(ctx, l.actor, email, issuer, sub)
+}
+
+func (l *local) UnlinkFranceConnect(ctx context.Context, email string) (bool, error) {
+	return l.s.UnlinkFranceConnect(ctx, l.actor, email)
+}

@@ -87,6 +87,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (domain.Actor,
 	var (
 		t domain.Token
 		u domain.User
+		a domain.Actor
 	)
 	err := s.store.View(ctx, func(tx store.Tx) error {
 		var err error
@@ -104,7 +105,11 @@ func (s *Service) Authenticate(ctx context.Context, token string) (domain.Actor,
 		if err != nil {
 			return err
 		}
-		return accountCanSignIn(u)
+		if err := accountCanSignIn(u); err != nil {
+			return err
+		}
+		a = actorOf(u, t)
+		return firstSignIn(ctx, tx, &a, u, t)
 	})
 	if err != nil {
 		return domain.Anonymous, err
@@ -112,7 +117,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (domain.Actor,
 	if t.Kind == domain.TokenAPI {
 		s.touchToken(ctx, t.ID)
 	}
-	return actorOf(u, t), nil
+	return a, nil
 }
 
 // Logout revokes the session token.

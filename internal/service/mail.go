@@ -146,6 +146,7 @@ func (s *Service) deliverMailOne(ctx context.Context, actor domain.Actor, m doma
 	}{
 		{m.SecretFor != 0, domain.TemporaryPasswordPlaceholder, s.issueTemporaryPassword},
 		{m.ActivationFor != 0, domain.ActivationCodePlaceholder, s.issueActivationCode},
+		{m.EmailChangeFor != 0, domain.EmailChangeCodePlaceholder, s.issueEmailChangeCode},
 	} {
 		if !secret.needed {
 			continue

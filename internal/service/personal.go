@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -30,10 +31,10 @@ type PersonalData struct {
 	Audit       []domain.AuditEvent // where the person is the actor, or named
 	Mails       []domain.Mail       // to the person; bodies are not part of the answer
 	Tokens      []domain.Token      // sessions and API tokens: names and dates
-	Terms       []TermsAcceptance   // no terms of use yet: always empty
-	Trainee     *TraineeCase        // no trainee accounts yet: always nil
-	// FranceConnect is the FranceConnect identity linked to the account: none can be linked
-	// yet, always nil. An erasure unlinks it with the rest of the identity.
+	Terms       []TermsAcceptance   // the versions of the terms of use accepted
+	Trainee     *TraineeCase        // a trainee account's case, birth date, secret question; nil for others
+	// FranceConnect is the FranceConnect identity linked to the account, nil when none. An
+	// erasure unlinks it with the rest of the identity.
 	FranceConnect *FranceConnectLink
 }
 
@@ -42,17 +43,21 @@ type FranceConnectLink struct {
 	Issuer, Subject string
 }
 
-// TermsAcceptance is one version of the terms of use a person accepted. Terms of use do not
-// exist yet: the section is there, empty, for when they do.
+// TermsAcceptance is one version of the terms of use a person accepted.
 type TermsAcceptance struct {
 	Version    string
 	AcceptedAt time.Time
 }
 
-// TraineeCase is the funding case of a trainee account. Trainee accounts do not exist yet.
+// TraineeCase is what the trainee portal holds on a trainee account: its funding case (""
+// while it waits for one), its birth date, its secret question (never the answer, nor its
+// hash) and the new address waiting for its code.
 type TraineeCase struct {
-	Number    string
-	BirthDate string
+	Number         string
+	BirthDate      string
+	SecretQuestion string
+	QuestionSetAt  *time.Time
+	PendingEmail   string
 }
 
 // lookupPerson loads the account named by email, or by its pseudonym once erased (only
@@ -160,7 +165,9 @@ func (s *Service) PersonalData(ctx context.Context, actor domain.Actor, email st
 		for i := range d.Tokens {
 			d.Tokens[i].Hash = ""
 		}
-		d.Terms = []TermsAcceptance{}
+		if err := personalTrainee(ctx, tx, &d); err != nil {
+			return err
+		}
 		d.User.PasswordHash = ""
 		return audit(ctx, tx, actor, ActionUserData, 0, u.Email, map[string]any{"audit_events": len(d.Audit)})
 	})
@@ -306,6 +313,9 @@ func (s *Service) EraseUser(ctx context.Context, actor domain.Actor, email strin
 		}
 		res.AuditRewritten = len(rows["audit_events"])
 		res.RowsRewritten = len(rows["mail_outbox"]) + len(rows["requests"])
+		if err := eraseTrainee(ctx, tx, u, m.emails); err != nil {
+			return err
+		}
 		if err := tx.EraseUser(ctx, u.ID, pseudonym); err != nil {
 			return err
 		}
@@ -400,4 +410,66 @@ func retention(ctx context.Context, tx store.Tx, given *domain.Retention, key st
 		}
 	}
 	return domain.ParseRetention(key, domain.DefaultRetention)
+}
+
+// personalTrainee fills the sections of the trainee portal: terms accepted, case, secret
+// question, FranceConnect identity, pending e-mail change.
+func personalTrainee(ctx context.Context, tx store.Tx, d *PersonalData) error {
+	id := d.User.ID
+	acc, err := tx.TermsAcceptances(ctx, id)
+	if err != nil {
+		return err
+	}
+	d.Terms = []TermsAcceptance{}
+	for _, a := range acc {
+		d.Terms = append(d.Terms, TermsAcceptance{Version: a.Version, AcceptedAt: a.AcceptedAt})
+	}
+	if l, err := tx.FranceConnectOf(ctx, id); err == nil {
+		d.FranceConnect = &FranceConnectLink{Issuer: l.Issuer, Subject: l.Sub}
+	} else if !errors.Is(err, domain.ErrNotFound) {
+		return err
+	}
+	c, err := tx.CaseOf(ctx, id)
+	if err != nil && !errors.Is(err, domain.ErrNotFound) {
+		return err
+	}
+	if !d.User.Trainee && c.ID == 0 {
+		return nil
+	}
+	t := &TraineeCase{Number: c.Number, BirthDate: d.User.BirthDate}
+	if q, err := tx.SecretQuestion(ctx, id); err == nil {
+		at := q.SetAt
+		t.SecretQuestion, t.QuestionSetAt = q.Question, &at
+	} else if !errors.Is(err, domain.ErrNotFound) {
+		return err
+	}
+	if ch, err := tx.EmailChangeOf(ctx, id); err == nil {
+		t.PendingEmail = ch.NewEmail
+	} else if !errors.Is(err, domain.ErrNotFound) {
+		return err
+	}
+	d.Trainee = t
+	return nil
+}
+
+// eraseTrainee removes what the trainee portal holds on a person being erased: the secret
+// question, the FranceConnect identity, the pending e-mail change, the forgotten-password
+// counts of their addresses; their case goes back to the funder's unclaimed cases, without the
+// e-mail. The terms accepted stay: they name nobody once the account is a pseudonym.
+func eraseTrainee(ctx context.Context, tx store.Tx, u domain.User, emails []string) error {
+	if err := tx.DeleteSecretQuestion(ctx, u.ID); err != nil {
+		return err
+	}
+	if _, err := tx.UnlinkFranceConnect(ctx, u.ID); err != nil {
+		return err
+	}
+	if err := tx.DeleteEmailChange(ctx, u.ID); err != nil {
+		return err
+	}
+	for _, e := range append([]string{u.Email}, emails...) {
+		if err := tx.DeleteResetLock(ctx, e); err != nil {
+			return err
+		}
+	}
+	return tx.ReleaseCase(ctx, u.ID)
 }

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/profil-cli/profil/internal/domain"
@@ -13,6 +14,12 @@ import (
 type UserDetail struct {
 	User        domain.User
 	Memberships []domain.Member
+	// Case is the case file a trainee account claimed; nil when none.
+	Case *domain.Case
+	// FranceConnect is the identity linked to the account; nil when none.
+	FranceConnect *domain.FranceConnectLink
+	// PendingEmail is the new address of a trainee waiting for its code; "" when none.
+	PendingEmail string
 }
 
 // User shows an account: to themself, to gestionnaires, and to the référent of one of the
@@ -35,7 +42,7 @@ func (s *Service) User(ctx context.Context, actor domain.Actor, email string) (U
 			return err
 		}
 		d = UserDetail{User: u, Memberships: ms}
-		return nil
+		return traineeDetail(ctx, tx, &d)
 	})
 	return d, err
 }
@@ -55,6 +62,8 @@ func canSeeUser(ctx context.Context, tx store.Tx, actor domain.Actor, u domain.U
 // UserUpdate holds the fields a person may change on their account; nil leaves a field as is.
 type UserUpdate struct {
 	Email, Phone, Function, LastName, FirstName *string
+	// BirthDate (JJ/MM/AAAA or YYYY-MM-DD) is a trainee's, changed by gestionnaires.
+	BirthDate *string
 }
 
 // UpdateUser changes an account: oneself (e-mail, phone, function) or anyone for a
@@ -86,6 +95,14 @@ func (s *Service) UpdateUser(ctx context.Context, actor domain.Actor, email stri
 				if _, err := tx.UserByEmail(ctx, e); err == nil {
 					return domain.Errorf(domain.ErrConflict, "user.email_taken", e)
 				}
+				if u.Trainee && actor.UserID == u.ID {
+					// A trainee's own new address is theirs once they give back the code
+					// mailed to it.
+					if err := askEmailChange(ctx, tx, actor, u, e); err != nil {
+						return err
+					}
+					e = u.Email
+				}
 			}
 			u.Email = e
 		}
@@ -107,9 +124,24 @@ func (s *Service) UpdateUser(ctx context.Context, actor domain.Actor, email stri
 		if in.Function != nil {
 			u.Function = clean(*in.Function)
 		}
-		if in.LastName != nil || in.FirstName != nil {
+		if in.LastName != nil || in.FirstName != nil || in.BirthDate != nil {
 			if !actor.Manager {
 				return domain.Errorf(domain.ErrForbidden, "user.name_managers_only")
+			}
+			_, err := tx.FranceConnectOf(ctx, u.ID)
+			if err != nil && !errors.Is(err, domain.ErrNotFound) {
+				return err
+			}
+			if err := domain.CheckIdentityFrozen(u, err == nil, true); err != nil {
+				return err
+			}
+			if in.BirthDate != nil {
+				if !u.Trainee {
+					return domain.Invalid("birth-date", "", "user.birth_date_trainees")
+				}
+				if u.BirthDate, err = domain.ParseBirthDate("birth-date", *in.BirthDate, tx.Now()); err != nil {
+					return err
+				}
 			}
 			if in.LastName != nil {
 				u.LastName = clean(*in.LastName)
@@ -123,7 +155,8 @@ func (s *Service) UpdateUser(ctx context.Context, actor domain.Actor, email stri
 		}
 		changes := map[string]any{}
 		for k, pair := range map[string][2]string{"email": {before.Email, u.Email}, "phone": {before.Phone, u.Phone},
-			"function": {before.Function, u.Function}, "last_name": {before.LastName, u.LastName}, "first_name": {before.FirstName, u.FirstName}} {
+			"function": {before.Function, u.Function}, "last_name": {before.LastName, u.LastName}, "first_name": {before.FirstName, u.FirstName},
+			"birth_date": {before.BirthDate, u.BirthDate}} {
 			if pair[0] != pair[1] {
 				changes[k] = pair
 			}
@@ -372,4 +405,31 @@ func (s *Service) Audit(ctx context.Context, actor domain.Actor, q store.AuditQu
 		return nil
 	})
 	return out, err
+}
+
+// traineeDetail adds to d what the trainee portal holds on the account: its case, its
+// FranceConnect identity, the new address waiting for its code.
+func traineeDetail(ctx context.Context, tx store.Tx, d *UserDetail) error {
+	c, err := tx.CaseOf(ctx, d.User.ID)
+	switch {
+	case err == nil:
+		d.Case = &c
+	case !errors.Is(err, domain.ErrNotFound):
+		return err
+	}
+	l, err := tx.FranceConnectOf(ctx, d.User.ID)
+	switch {
+	case err == nil:
+		d.FranceConnect = &l
+	case !errors.Is(err, domain.ErrNotFound):
+		return err
+	}
+	ch, err := tx.EmailChangeOf(ctx, d.User.ID)
+	switch {
+	case err == nil:
+		d.PendingEmail = ch.NewEmail
+	case !errors.Is(err, domain.ErrNotFound):
+		return err
+	}
+	return nil
 }

@@ -244,6 +244,65 @@ type Tx interface {
 	PruneAudit(ctx context.Context, before time.Time, dryRun bool) (int, error)
 	// PruneRequests deletes the requests decided before before (pending ones stay).
 	PruneRequests(ctx context.Context, before time.Time, dryRun bool) (int, error)
+
+	// Trainee portal: case files, secret questions, terms of use, FranceConnect, e-mail changes.
+	// InsertCase creates a case, setting its ID and times; it reports false, and writes
+	// nothing, when the number has a case already.
+	InsertCase(ctx context.Context, c *domain.Case) (bool, error)
+	// CasesByNumber loads the cases whose number is among numbers, in no order.
+	CasesByNumber(ctx context.Context, numbers []string) ([]domain.Case, error)
+	CaseByNumber(ctx context.Context, number string) (domain.Case, error)
+	// CaseOf is the case the account claimed (ErrNotFound: none).
+	CaseOf(ctx context.Context, userID int64) (domain.Case, error)
+	// ListCases lists cases by number.
+	ListCases(ctx context.Context, q CaseQuery) ([]domain.Case, error)
+	// ClaimCase gives an unclaimed case to an account (ErrConflict: claimed already, or the
+	// account has a case).
+	ClaimCase(ctx context.Context, caseID, userID int64) error
+	// ReleaseCase unclaims the case of an account and blanks its e-mail (an erasure).
+	ReleaseCase(ctx context.Context, userID int64) error
+	// UnattachedTrainees lists the active trainee accounts that claim no case, by id.
+	UnattachedTrainees(ctx context.Context) ([]domain.User, error)
+	// ListTrainees lists the trainee accounts (not erased) with their case number and the last
+	// version of the terms they accepted, by last name, first name and id.
+	ListTrainees(ctx context.Context) ([]domain.Trainee, error)
+	SecretQuestion(ctx context.Context, userID int64) (domain.SecretQuestion, error)
+	// SetSecretQuestion writes the question of an account, replacing the one it had.
+	SetSecretQuestion(ctx context.Context, q *domain.SecretQuestion) error
+	DeleteSecretQuestion(ctx context.Context, userID int64) error
+	// ResetLock reads the forgotten-password count of an address (a zero count when none).
+	ResetLock(ctx context.Context, email string) (domain.ResetLock, error)
+	SaveResetLock(ctx context.Context, l *domain.ResetLock) error
+	DeleteResetLock(ctx context.Context, email string) error
+	// PublishTerms stores a new version of the terms (ErrConflict: the version exists); it
+	// becomes the current one.
+	PublishTerms(ctx context.Context, v *domain.TermsVersion) error
+	// CurrentTerms is the version published last (ErrNotFound: none yet).
+	CurrentTerms(ctx context.Context) (domain.TermsVersion, error)
+	TermsByVersion(ctx context.Context, version string) (domain.TermsVersion, error)
+	// ListTerms lists the versions, oldest first, without their text.
+	ListTerms(ctx context.Context) ([]domain.TermsVersion, error)
+	// AcceptTerms records that the account accepted the version; false when it had already.
+	AcceptTerms(ctx context.Context, userID int64, version string) (bool, error)
+	TermsAccepted(ctx context.Context, userID int64, version string) (bool, error)
+	// TermsAcceptances lists the acceptances of one account (0: of every account), oldest first.
+	TermsAcceptances(ctx context.Context, userID int64) ([]domain.TermsAcceptance, error)
+	FranceConnectOf(ctx context.Context, userID int64) (domain.FranceConnectLink, error)
+	// FranceConnectBySub finds the account an identity is linked to (ErrNotFound: none).
+	FranceConnectBySub(ctx context.Context, issuer, sub string) (domain.FranceConnectLink, error)
+	LinkFranceConnect(ctx context.Context, l *domain.FranceConnectLink) error
+	// UnlinkFranceConnect removes the link of an account; false when it had none.
+	UnlinkFranceConnect(ctx context.Context, userID int64) (bool, error)
+	EmailChangeOf(ctx context.Context, userID int64) (domain.EmailChange, error)
+	// SaveEmailChange writes the pending change of an account, replacing the one it had.
+	SaveEmailChange(ctx context.Context, c *domain.EmailChange) error
+	DeleteEmailChange(ctx context.Context, userID int64) error
+}
+
+// CaseQuery filters case files.
+type CaseQuery struct {
+	Unclaimed bool
+	Limit     int
 }
 
 // TextField is one text column of one row, as FindText read it or as RewriteText writes it.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -32,6 +33,10 @@ type Factory struct {
 	// AllowTemporaryPassword is set for the commands a person signed in with a temporary
 	// password may still run (user passwd, whoami, logout).
 	AllowTemporaryPassword bool
+	// FirstSignInSteps lists, comma-separated, the first-sign-in steps (domain.SignInStep) at
+	// which the command runs: "secret-question" for `user secret set`, "terms" for `terms
+	// show` and `terms accept`.
+	FirstSignInSteps string
 	// CreatesDatabase is set for the commands that create a SQLite database that does not
 	// exist (init, demo); every other command refuses a missing file and names it.
 	CreatesDatabase bool
@@ -240,8 +245,12 @@ func (f *Factory) Actor(ctx context.Context) (domain.Actor, error) {
 			return domain.Anonymous, err
 		}
 	}
-	if actor.MustChangePassword && !f.AllowTemporaryPassword {
-		return domain.Anonymous, domain.Errorf(domain.ErrForbidden, "auth.temporary_password")
+	// The first sign-in's steps: only the commands of the step pending run (and those marked
+	// for a temporary password: passwd, whoami, logout). The policy says it again for each use
+	// case; here it is said before anything is asked.
+	if step := domain.PendingStep(actor); step != domain.StepNone && !f.AllowTemporaryPassword &&
+		!slices.Contains(strings.Split(f.FirstSignInSteps, ","), string(step)) {
+		return domain.Anonymous, domain.StepError(actor, step)
 	}
 	f.actor = &actor
 	return actor, nil
@@ -254,6 +263,10 @@ const AnnotationCreatesDatabase = "profil/creates-database"
 // AnnotationTemporaryPassword marks a command that may run before a temporary password is
 // changed.
 const AnnotationTemporaryPassword = "profil/temporary-password"
+
+// AnnotationFirstSignIn marks a command that runs at the first-sign-in steps its value lists
+// (comma-separated domain.SignInStep values).
+const AnnotationFirstSignIn = "profil/first-sign-in"
 
 // Close releases the database.
 func (f *Factory) Close() {

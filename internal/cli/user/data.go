@@ -102,9 +102,22 @@ func dataRun(ctx context.Context, f *cmdutil.Factory, opts *DataOptions) error {
 			return err
 		}
 	}
-	section("data.terms", len(v.Terms))
+	if section("data.terms", len(v.Terms)) {
+		if err := output.Print(f.IO, format, v.Terms, view.PersonalTermsColumns); err != nil {
+			return err
+		}
+	}
 	if v.Trainee == nil {
 		section("data.trainee", 0)
+	} else {
+		section("data.trainee", 1)
+		if err := output.PrintOne(f.IO, format, *v.Trainee, view.PersonalTraineeColumns); err != nil {
+			return err
+		}
+	}
+	if v.FranceConnect != nil {
+		section("data.franceconnect", 1)
+		fmt.Fprintln(f.IO.Out, output.Escape(v.FranceConnect.Subject+" ("+v.FranceConnect.Issuer+")"))
 	}
 	return nil
 }

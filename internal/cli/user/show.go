@@ -9,6 +9,7 @@ import (
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
 	"github.com/profil-cli/profil/internal/cli/view"
+	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/output"
 	"github.com/profil-cli/profil/internal/service"
@@ -65,6 +66,15 @@ func printUser(ctx context.Context, f *cmdutil.Factory, d service.UserDetail, do
 		return err
 	}
 	u := view.UserFromDetail(d.User, d.Memberships)
+	if d.User.Trainee || d.Case != nil {
+		u.Trainee = &view.UserTrainee{BirthDate: d.User.BirthDate, PendingEmail: d.PendingEmail}
+		if d.Case != nil {
+			u.Trainee.CaseNumber = d.Case.Number
+		}
+	}
+	if d.FranceConnect != nil {
+		u.FranceConnect = &view.UserFranceConnect{Issuer: d.FranceConnect.Issuer, Sub: d.FranceConnect.Sub}
+	}
 	if u.LockedUntil != nil && !now(f).Before(*u.LockedUntil) {
 		u.LockedUntil = nil // a lock that is over is no lock
 	}
@@ -92,6 +102,26 @@ func userColumns(u view.User, automatic []string) []output.Column[view.User] {
 				lines = append(lines, i18n.T("user_show.rights_in", m.Name, rights))
 			}
 			return strings.Join(lines, "\n")
+		}})
+	}
+	if u.Trainee != nil {
+		cols = append(cols, output.Column[view.User]{Header: "Case", Value: func(u view.User) string {
+			if u.Trainee.CaseNumber == "" {
+				return i18n.T("trainee.no_case_yet")
+			}
+			return u.Trainee.CaseNumber
+		}}, output.Column[view.User]{Header: "Birth date", Value: func(u view.User) string {
+			return domain.FormatBirthDate(u.Trainee.BirthDate)
+		}})
+		if u.Trainee.PendingEmail != "" {
+			cols = append(cols, output.Column[view.User]{Header: "New e-mail", Value: func(u view.User) string {
+				return i18n.T("user_show.pending_email", u.Trainee.PendingEmail)
+			}})
+		}
+	}
+	if u.FranceConnect != nil {
+		cols = append(cols, output.Column[view.User]{Header: "FranceConnect", Value: func(u view.User) string {
+			return u.FranceConnect.Sub + " (" + u.FranceConnect.Issuer + ")"
 		}})
 	}
 	if u.LockedUntil != nil {

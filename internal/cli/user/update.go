@@ -19,13 +19,18 @@ type UpdateOptions struct {
 
 // NewCmdUpdate builds `user update`.
 func NewCmdUpdate(f *cmdutil.Factory) *cobra.Command {
-	var email, phone, function, lastName, firstName string
+	var email, phone, function, lastName, firstName, birthDate string
 	cmd := &cobra.Command{
 		Use:   "update [EMAIL] --phone … | --email … | --function … | --last-name … | --first-name …",
 		Short: "Change an account: e-mail, phone, function (default: yours)",
 		Long: `Change only the fields given. Everyone changes their own e-mail, phone and function ("mon
 compte"); a gestionnaire changes any account, names included. An empty value clears an optional
-field (--phone ""). A new e-mail becomes the login from then on.`,
+field (--phone ""). A new e-mail becomes the login from then on.
+
+A trainee's own new e-mail waits for the code mailed to the new address: it becomes the login
+once confirmed with ` + "`profil user confirm-email --code CODE`" + `. A trainee's names and birth
+date come from their case file: gestionnaires change them (--birth-date JJ/MM/AAAA), and
+nobody once the account is linked to FranceConnect (exit 5).`,
 		Example: `  profil user update --phone "05 56 00 00 00" --function "Responsable formation"
   profil user update --email claire.martin@nouvelle-adresse.fr
   profil user update claire.martin@horizons.fr --last-name Martin-Durand     # gestionnaires`,
@@ -46,6 +51,7 @@ field (--phone ""). A new e-mail becomes the login from then on.`,
 			set("function", &opts.Update.Function, function)
 			set("last-name", &opts.Update.LastName, lastName)
 			set("first-name", &opts.Update.FirstName, firstName)
+			set("birth-date", &opts.Update.BirthDate, birthDate)
 			if opts.Update == (service.UserUpdate{}) {
 				return cmdutil.FlagErrorf("user_update.nothing")
 			}
@@ -58,6 +64,7 @@ field (--phone ""). A new e-mail becomes the login from then on.`,
 	fl.StringVar(&function, "function", "", "new function in the structure")
 	fl.StringVar(&lastName, "last-name", "", "new last name (gestionnaires)")
 	fl.StringVar(&firstName, "first-name", "", "new first name (gestionnaires)")
+	fl.StringVar(&birthDate, "birth-date", "", "new birth date of a trainee, JJ/MM/AAAA (gestionnaires)")
 	return cmd
 }
 
@@ -75,6 +82,9 @@ func updateRun(ctx context.Context, f *cmdutil.Factory, opts *UpdateOptions) err
 		return err
 	}
 	done := i18n.T("user_update.done", u.Email)
+	if opts.Update.Email != nil && u.Trainee && actor.UserID == u.ID && !strings.EqualFold(strings.TrimSpace(*opts.Update.Email), u.Email) {
+		done = i18n.T("user_update.email_code_sent", strings.TrimSpace(*opts.Update.Email))
+	}
 	before := opts.Email
 	if before == "" {
 		before = actor.Email

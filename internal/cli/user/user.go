@@ -41,7 +41,8 @@ account and reset passwords; the référent of a structure detaches its members.
 	cmd.AddCommand(NewCmdRegister(f), NewCmdShow(f), NewCmdUpdate(f), NewCmdPasswd(f),
 		NewCmdResetPassword(f), NewCmdAffiliate(f), NewCmdDetach(f), NewCmdList(f),
 		NewCmdImport(f), NewCmdDisable(f), NewCmdEnable(f), NewCmdUnlock(f),
-		NewCmdData(f), NewCmdErase(f))
+		NewCmdData(f), NewCmdErase(f), NewCmdSecret(f), NewCmdForgotPassword(f), NewCmdConfirmEmail(f),
+		NewCmdFranceConnect(f))
 	return cmd
 }
 

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/output"
 	"github.com/profil-cli/profil/internal/service"
 )
@@ -90,8 +91,25 @@ type PersonalTerms struct {
 
 // PersonalTraineeCs is the case file of a trainee account.
 type PersonalTraineeCs struct {
-	CaseNumber string `json:"case_number"`
-	BirthDate  string `json:"birth_date"`
+	CaseNumber     string     `json:"case_number"`
+	BirthDate      string     `json:"birth_date"`
+	SecretQuestion string     `json:"secret_question"` // never the answer
+	QuestionSetAt  *time.Time `json:"secret_question_set_at"`
+	PendingEmail   string     `json:"pending_email"`
+}
+
+// PersonalTermsColumns and PersonalTraineeColumns are the tables of `user data`.
+var PersonalTermsColumns = []output.Column[PersonalTerms]{
+	{Header: "VERSION", Value: func(t PersonalTerms) string { return t.Version }},
+	{Header: "ACCEPTED", Value: func(t PersonalTerms) string { return stamp(&t.AcceptedAt) }},
+}
+
+// PersonalTraineeColumns is the card of a trainee's case in `user data`.
+var PersonalTraineeColumns = []output.Column[PersonalTraineeCs]{
+	{Header: "Case", Value: func(t PersonalTraineeCs) string { return t.CaseNumber }},
+	{Header: "Birth date", Value: func(t PersonalTraineeCs) string { return domain.FormatBirthDate(t.BirthDate) }},
+	{Header: "Secret question", Value: func(t PersonalTraineeCs) string { return t.SecretQuestion }},
+	{Header: "New e-mail", Value: func(t PersonalTraineeCs) string { return t.PendingEmail }},
 }
 
 // FromPersonalData converts what the service gathered.
@@ -125,7 +143,8 @@ func FromPersonalData(d service.PersonalData, now time.Time) PersonalData {
 		v.FranceConnect = &PersonalFranceConnect{Issuer: d.FranceConnect.Issuer, Subject: d.FranceConnect.Subject}
 	}
 	if d.Trainee != nil {
-		v.Trainee = &PersonalTraineeCs{CaseNumber: d.Trainee.Number, BirthDate: d.Trainee.BirthDate}
+		v.Trainee = &PersonalTraineeCs{CaseNumber: d.Trainee.Number, BirthDate: d.Trainee.BirthDate,
+			SecretQuestion: d.Trainee.SecretQuestion, QuestionSetAt: utcPtr(d.Trainee.QuestionSetAt), PendingEmail: d.Trainee.PendingEmail}
 	}
 	return v
 }

@@ -121,6 +121,23 @@ type User struct {
 	LockedUntil        *time.Time       `json:"locked_until"` // until when the account is locked
 	LastLoginAt        *time.Time       `json:"last_login_at"`
 	Structures         []UserMembership `json:"structures"`
+	// Trainee is what the trainee portal holds on a trainee account; absent for others.
+	Trainee *UserTrainee `json:"trainee,omitempty"`
+	// FranceConnect is the identity linked to the account; absent when none.
+	FranceConnect *UserFranceConnect `json:"franceconnect,omitempty"`
+}
+
+// UserTrainee is a trainee account's case and birth date.
+type UserTrainee struct {
+	CaseNumber   string `json:"case_number"` // "" while the account waits for its case
+	BirthDate    string `json:"birth_date"`  // YYYY-MM-DD
+	PendingEmail string `json:"pending_email,omitempty"`
+}
+
+// UserFranceConnect is a FranceConnect identity.
+type UserFranceConnect struct {
+	Issuer string `json:"issuer"`
+	Sub    string `json:"sub"`
 }
 
 // UserMembership is one structure of a user.

@@ -14,7 +14,7 @@ import (
 )
 
 const mailColumns = `id, created_at, to_addr, subject, body, status, attempts, next_attempt_at, claimed_until,
-	last_error, sent_at, sensitive, secret_user_id, activation_request_id`
+	last_error, sent_at, sensitive, secret_user_id, activation_request_id, email_change_user_id`
 
 func scanMail(sc interface{ Scan(...any) error }) (domain.Mail, error) {
 	var (
@@ -24,16 +24,17 @@ func scanMail(sc interface{ Scan(...any) error }) (domain.Mail, error) {
 		claimedUntil, sentAt nullTime
 		secretFor            sql.NullInt64
 		activationFor        sql.NullInt64
+		emailChangeFor       sql.NullInt64
 	)
 	err := sc.Scan(&m.ID, &created, &m.To, &m.Subject, &m.Body, &status, &m.Attempts, &next, &claimedUntil,
-		&m.LastError, &sentAt, &m.Sensitive, &secretFor, &activationFor)
+		&m.LastError, &sentAt, &m.Sensitive, &secretFor, &activationFor, &emailChangeFor)
 	if err != nil {
 		return m, mapErr(err)
 	}
 	m.Status = domain.MailStatus(status)
 	m.CreatedAt, m.NextAttemptAt = created.Time, next.Time
 	m.ClaimedUntil, m.SentAt = claimedUntil.Ptr(), sentAt.Ptr()
-	m.SecretFor, m.ActivationFor = secretFor.Int64, activationFor.Int64
+	m.SecretFor, m.ActivationFor, m.EmailChangeFor = secretFor.Int64, activationFor.Int64, emailChangeFor.Int64
 	return m, nil
 }
 
@@ -46,9 +47,10 @@ func (t *tx) EnqueueMail(ctx context.Context, m *domain.Mail) error {
 	m.CreatedAt, m.NextAttemptAt = t.now, t.now
 	m.Status, m.Attempts, m.LastError, m.ClaimedUntil, m.SentAt = domain.MailPending, 0, "", nil, nil
 	id, err := t.insert(ctx, `INSERT INTO mail_outbox (created_at, to_addr, subject, body, status, attempts,
-		next_attempt_at, last_error, sensitive, secret_user_id, activation_request_id) VALUES ($1, $2, $3, $4, $5, 0, $6, '', $7, $8, $9)`,
-		t.now, m.To, m.Subject, m.Body, string(domain.MailPending), t.now, m.Sensitive || m.SecretFor != 0 || m.ActivationFor != 0,
-		nullInt(m.SecretFor), nullInt(m.ActivationFor))
+		next_attempt_at, last_error, sensitive, secret_user_id, activation_request_id, email_change_user_id)
+		VALUES ($1, $2, $3, $4, $5, 0, $6, '', $7, $8, $9, $10)`,
+		t.now, m.To, m.Subject, m.Body, string(domain.MailPending), t.now, m.Sensitive || m.SecretFor != 0 || m.ActivationFor != 0 || m.EmailChangeFor != 0,
+		nullInt(m.SecretFor), nullInt(m.ActivationFor), nullInt(m.EmailChangeFor))
 	if err != nil {
 		return fmt.Errorf("queue mail to %s: %w", m.To, err)
 	}

@@ -299,7 +299,7 @@ func (t *tx) EraseUser(ctx context.Context, id int64, pseudonym string) error {
 	res, err := t.exec(ctx, `UPDATE users SET email = $1, last_name = $1, first_name = $1, function = '', phone = '',
 		status = 'disabled', manager = FALSE, password_hash = NULL, must_change_password = FALSE, source = '',
 		failed_logins = 0, lock_count = 0, locked_until = NULL, password_expires_at = NULL,
-		temporary_mail_at = NULL, erased_at = $2, updated_at = $2 WHERE id = $3`, pseudonym, t.now, id)
+		temporary_mail_at = NULL, birth_date = '', erased_at = $2, updated_at = $2 WHERE id = $3`, pseudonym, t.now, id)
 	if err != nil {
 		return fmt.Errorf("erase user %d: %w", id, err)
 	}

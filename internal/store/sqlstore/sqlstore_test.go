@@ -42,6 +42,7 @@ func TestConformance(t *testing.T) {
 			storetest.RunDecisions(t, func(t *testing.T) store.Store { return openMigrated(t, e.DSN(t)) })
 			storetest.RunEntity(t, func(t *testing.T) store.Store { return openMigrated(t, e.DSN(t)) })
 			storetest.RunRequests(t, func(t *testing.T) store.Store { return openMigrated(t, e.DSN(t)) }, sqlstore.AbortNextCommit)
+			storetest.RunTrainee(t, func(t *testing.T) store.Store { return openMigrated(t, e.DSN(t)) })
 		})
 	}
 }

@@ -11,7 +11,8 @@ import (
 
 const userColumns = `u.id, u.email, u.last_name, u.first_name, u.function, u.phone, u.status, u.manager,
 	u.password_hash, u.must_change_password, u.source, u.created_at, u.updated_at,
-	u.failed_logins, u.lock_count, u.locked_until, u.last_login_at, u.password_expires_at, u.temporary_mail_at, u.erased_at`
+	u.failed_logins, u.lock_count, u.locked_until, u.last_login_at, u.password_expires_at, u.temporary_mail_at, u.erased_at,
+	u.trainee, u.birth_date`
 
 func scanUser(sc interface{ Scan(...any) error }) (domain.User, error) {
 	var (
@@ -26,7 +27,8 @@ func scanUser(sc interface{ Scan(...any) error }) (domain.User, error) {
 	)
 	err := sc.Scan(&u.ID, &u.Email, &u.LastName, &u.FirstName, &u.Function, &u.Phone, &status, &u.Manager,
 		&hash, &u.MustChangePassword, &u.Source, &created, &updated,
-		&u.FailedLogins, &u.LockCount, &lockedUntil, &lastLogin, &expires, &mailAt, &erased)
+		&u.FailedLogins, &u.LockCount, &lockedUntil, &lastLogin, &expires, &mailAt, &erased,
+		&u.Trainee, &u.BirthDate)
 	if err != nil {
 		return u, mapErr(err)
 	}
@@ -43,12 +45,13 @@ func (t *tx) CreateUser(ctx context.Context, u *domain.User) error {
 	u.CreatedAt, u.UpdatedAt = t.now, t.now
 	id, err := t.insert(ctx, `INSERT INTO users (email, last_name, first_name, function, phone, status, manager,
 		password_hash, must_change_password, source, created_at, updated_at,
-		failed_logins, lock_count, locked_until, last_login_at, password_expires_at, temporary_mail_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+		failed_logins, lock_count, locked_until, last_login_at, password_expires_at, temporary_mail_at,
+		trainee, birth_date)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
 		u.Email, u.LastName, u.FirstName, u.Function, u.Phone, string(u.Status), u.Manager,
 		nullText(u.PasswordHash), u.MustChangePassword, u.Source, t.now, t.now,
 		u.FailedLogins, u.LockCount, timePtr(u.LockedUntil), timePtr(u.LastLoginAt), timePtr(u.PasswordExpiresAt),
-		timePtr(u.TemporaryMailAt))
+		timePtr(u.TemporaryMailAt), u.Trainee, u.BirthDate)
 	if err != nil {
 		return fmt.Errorf("create user %s: %w", u.Email, err)
 	}
@@ -63,11 +66,12 @@ func (t *tx) UpdateUser(ctx context.Context, u *domain.User) error {
 	res, err := t.exec(ctx, `UPDATE users SET email = $1, last_name = $2, first_name = $3, function = $4,
 		phone = $5, status = $6, manager = $7, password_hash = $8, must_change_password = $9, source = $10,
 		updated_at = $11, failed_logins = $13, lock_count = $14, locked_until = $15, last_login_at = $16,
-		password_expires_at = $17, temporary_mail_at = $18 WHERE id = $12 AND erased_at IS NULL`,
+		password_expires_at = $17, temporary_mail_at = $18, trainee = $19, birth_date = $20
+		WHERE id = $12 AND erased_at IS NULL`,
 		u.Email, u.LastName, u.FirstName, u.Function, u.Phone, string(u.Status), u.Manager,
 		nullText(u.PasswordHash), u.MustChangePassword, u.Source, t.now, u.ID,
 		u.FailedLogins, u.LockCount, timePtr(u.LockedUntil), timePtr(u.LastLoginAt), timePtr(u.PasswordExpiresAt),
-		timePtr(u.TemporaryMailAt))
+		timePtr(u.TemporaryMailAt), u.Trainee, u.BirthDate)
 	if err != nil {
 		return fmt.Errorf("update user %s: %w", u.Email, err)
 	}
