@@ -385,10 +385,16 @@ func (t *tx) execCount(ctx context.Context, query string, args ...any) (int64, e
 	return res.RowsAffected()
 }
 
-// insertSQLite writes n rows with multi-row INSERTs: head, then rows of rowTmpl joined by
-// commas, then tail. Each '#' of rowTmpl is a parameter of the row, filled in order by rowArgs.
-// The statement of a full chunk is prepared once and reused. It returns the number of rows
-// written.
+// insertSQLite writes n rows: head, then rows of rowTmpl joined by commas, then tail. Each '#'
+// of rowTmpl is a parameter of the row, filled in order by rowArgs. It returns the number of
+// rows written.
+//
+// Up to sqliteRowsPerInsert rows go in one multi-row INSERT. More are first copied into a
+// temporary staging table without constraints, with prepared multi-row INSERTs, then written
+// by one INSERT … SELECT: a statement that may fail half-way (a constraint) makes SQLite copy
+// each page it changes to a statement journal first, so one statement per table rather than
+// one per few hundred rows copies each page once (an import of 1,000,000 accounts is about
+// twice as quick).
 //
 // The parameters are anonymous ("?"): the driver asks SQLite the name of every parameter it
 // binds, which SQLite finds by walking the list of named and numbered ones, so that thousands
@@ -401,10 +407,33 @@ func (t *tx) insertSQLite(ctx context.Context, head, rowTmpl, tail string, n int
 	}
 	width := strings.Count(rowTmpl, "#")
 	per := min(sqliteRowsPerInsert, sqliteMaxParams/width)
+	if n <= per {
+		args := make([]any, 0, n*width)
+		for i := range n {
+			args = rowArgs(i, args)
+		}
+		res, err := t.q.ExecContext(ctx, multiRowSQL(head, rowTmpl, tail, n), args...)
+		if err != nil {
+			return 0, mapErr(err)
+		}
+		return res.RowsAffected()
+	}
+	staging := fmt.Sprintf("temp.profil_bulk_%d", width)
+	cols := make([]string, width)
+	for i := range cols {
+		cols[i] = fmt.Sprintf("c%d", i+1)
+	}
+	if _, err := t.q.ExecContext(ctx, `CREATE TEMP TABLE IF NOT EXISTS `+strings.TrimPrefix(staging, "temp.")+
+		` (`+strings.Join(cols, ", ")+`)`); err != nil {
+		return 0, mapErr(err)
+	}
+	if _, err := t.q.ExecContext(ctx, `DELETE FROM `+staging); err != nil {
+		return 0, mapErr(err)
+	}
 	var (
-		total int64
-		full  *sql.Stmt
-		args  = make([]any, 0, per*width)
+		full *sql.Stmt
+		args = make([]any, 0, per*width)
+		row  = "(" + strings.Repeat("#, ", width-1) + "#)"
 	)
 	defer func() {
 		if full != nil {
@@ -417,30 +446,45 @@ func (t *tx) insertSQLite(ctx context.Context, head, rowTmpl, tail string, n int
 		for i := start; i < start+rows; i++ {
 			args = rowArgs(i, args)
 		}
-		var (
-			res sql.Result
-			err error
-		)
+		var err error
 		if rows == per {
 			if full == nil {
-				if full, err = t.prepare(ctx, multiRowSQL(head, rowTmpl, tail, rows)); err != nil {
-					return total, err
+				if full, err = t.prepare(ctx, multiRowSQL(`INSERT INTO `+staging+` VALUES `, row, ``, rows)); err != nil {
+					return 0, err
 				}
 			}
-			res, err = full.ExecContext(ctx, args...)
+			_, err = full.ExecContext(ctx, args...)
 		} else {
-			res, err = t.q.ExecContext(ctx, multiRowSQL(head, rowTmpl, tail, rows), args...)
+			_, err = t.q.ExecContext(ctx, multiRowSQL(`INSERT INTO `+staging+` VALUES `, row, ``, rows), args...)
 		}
 		if err != nil {
-			return total, mapErr(err)
+			return 0, mapErr(err)
 		}
-		k, err := res.RowsAffected()
-		if err != nil {
-			return total, err
-		}
-		total += k
 	}
-	return total, nil
+	// The row template with its parameters replaced by the staging columns, in order.
+	var sel strings.Builder
+	k := 0
+	for _, c := range strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(rowTmpl), "("), ")") {
+		if c == '#' {
+			sel.WriteString(cols[k])
+			k++
+			continue
+		}
+		sel.WriteRune(c)
+	}
+	insert := strings.TrimSuffix(strings.TrimSpace(head), "VALUES")
+	res, err := t.q.ExecContext(ctx, insert+` SELECT `+sel.String()+` FROM `+staging+` WHERE true ORDER BY rowid`+tail)
+	if err != nil {
+		return 0, mapErr(err)
+	}
+	written, err := res.RowsAffected()
+	if err != nil {
+		return 0, err
+	}
+	if _, err := t.q.ExecContext(ctx, `DELETE FROM `+staging); err != nil {
+		return written, mapErr(err)
+	}
+	return written, nil
 }
 
 // multiRowSQL builds the text of a multi-row INSERT of rows rows, each '#' of rowTmpl an
