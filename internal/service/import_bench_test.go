@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
-	"os"
 	"runtime"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -76,7 +74,7 @@ func BenchmarkImportUsers(b *testing.B) {
 				_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru0)
 				b.StartTimer()
 				start := time.Now()
-				sum, err := e.svc.ImportUsers(e.ctx, e.manager, bytes.NewReader(uCSV), service.ImportOptions{Source: "synapse", BatchSize: benchBatch()})
+				sum, err := e.svc.ImportUsers(e.ctx, e.manager, bytes.NewReader(uCSV), service.ImportOptions{Source: "synapse"})
 				total += time.Since(start)
 				b.StopTimer()
 				runtime.ReadMemStats(&after)
@@ -94,7 +92,3 @@ func BenchmarkImportUsers(b *testing.B) {
 	}
 }
 
-func benchBatch() int {
-	n, _ := strconv.Atoi(os.Getenv("IMPORT_BATCH"))
-	return n
-}
