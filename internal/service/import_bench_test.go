@@ -91,4 +91,3 @@ func BenchmarkImportUsers(b *testing.B) {
 		})
 	}
 }
-
