@@ -182,42 +182,63 @@ func (t *tx) InsertUsers(ctx context.Context, us []domain.User) error {
 		}
 		return t.setInserted(ctx, "users", ids, n, func(i int, id int64) { us[i].ID = id })
 	}
-	var c struct {
-		email, last, first, function, phone, status, hash, source []string
-		manager, mustChange                                       []bool
-	}
-	for _, u := range us {
-		c.email = append(c.email, u.Email)
-		c.last = append(c.last, u.LastName)
-		c.first = append(c.first, u.FirstName)
-		c.function = append(c.function, u.Function)
-		c.phone = append(c.phone, u.Phone)
-		c.status = append(c.status, string(u.Status))
-		c.manager = append(c.manager, u.Manager)
-		c.hash = append(c.hash, u.PasswordHash)
-		c.mustChange = append(c.mustChange, u.MustChangePassword)
-		c.source = append(c.source, u.Source)
-	}
 	created := make(map[string]int64, len(us))
-	err := scanAll(ctx, t, `INSERT INTO users (email, last_name, first_name, function, phone, status, manager,
-			password_hash, must_change_password, source, created_at, updated_at)
-		SELECT r.email, r.last_name, r.first_name, r.function, r.phone, r.status, r.manager,
-			NULLIF(r.password_hash, ''), r.must_change_password, r.source, $11::timestamptz, $11::timestamptz
-		FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[],
-			$8::text[], $9::boolean[], $10::text[])
-			AS r(email, last_name, first_name, function, phone, status, manager, password_hash, must_change_password, source)
-		ON CONFLICT DO NOTHING
-		RETURNING id, email`,
-		[]any{c.email, c.last, c.first, c.function, c.phone, c.status, c.manager, c.hash, c.mustChange, c.source, t.now},
-		func(rows *sql.Rows) error {
-			var (
-				id    int64
-				email string
-			)
-			err := rows.Scan(&id, &email)
-			created[email] = id
-			return err
-		})
+	scan := func(rows *sql.Rows) error {
+		var (
+			id    int64
+			email string
+		)
+		err := rows.Scan(&id, &email)
+		created[email] = id
+		return err
+	}
+	var err error
+	if len(us) >= pgCopyMin {
+		err = t.copyStaging(ctx, "profil_stage_users", []stagingColumn{{"email", "text"}, {"last_name", "text"},
+			{"first_name", "text"}, {"function", "text"}, {"phone", "text"}, {"status", "text"}, {"manager", "boolean"},
+			{"password_hash", "text"}, {"must_change_password", "boolean"}, {"source", "text"}}, len(us),
+			func(i int, vals []any) []any {
+				u := us[i]
+				return append(vals, u.Email, u.LastName, u.FirstName, u.Function, u.Phone, string(u.Status), u.Manager,
+					nullText(u.PasswordHash), u.MustChangePassword, u.Source)
+			})
+		if err == nil {
+			err = scanAll(ctx, t, `INSERT INTO users (email, last_name, first_name, function, phone, status, manager,
+					password_hash, must_change_password, source, created_at, updated_at)
+				SELECT r.email, r.last_name, r.first_name, r.function, r.phone, r.status, r.manager,
+					r.password_hash, r.must_change_password, r.source, $1::timestamptz, $1::timestamptz
+				FROM profil_stage_users r ORDER BY r.n
+				ON CONFLICT DO NOTHING
+				RETURNING id, email`, []any{t.now}, scan)
+		}
+	} else {
+		var c struct {
+			email, last, first, function, phone, status, hash, source []string
+			manager, mustChange                                       []bool
+		}
+		for _, u := range us {
+			c.email = append(c.email, u.Email)
+			c.last = append(c.last, u.LastName)
+			c.first = append(c.first, u.FirstName)
+			c.function = append(c.function, u.Function)
+			c.phone = append(c.phone, u.Phone)
+			c.status = append(c.status, string(u.Status))
+			c.manager = append(c.manager, u.Manager)
+			c.hash = append(c.hash, u.PasswordHash)
+			c.mustChange = append(c.mustChange, u.MustChangePassword)
+			c.source = append(c.source, u.Source)
+		}
+		err = scanAll(ctx, t, `INSERT INTO users (email, last_name, first_name, function, phone, status, manager,
+				password_hash, must_change_password, source, created_at, updated_at)
+			SELECT r.email, r.last_name, r.first_name, r.function, r.phone, r.status, r.manager,
+				NULLIF(r.password_hash, ''), r.must_change_password, r.source, $11::timestamptz, $11::timestamptz
+			FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[],
+				$8::text[], $9::boolean[], $10::text[])
+				AS r(email, last_name, first_name, function, phone, status, manager, password_hash, must_change_password, source)
+			ON CONFLICT DO NOTHING
+			RETURNING id, email`,
+			[]any{c.email, c.last, c.first, c.function, c.phone, c.status, c.manager, c.hash, c.mustChange, c.source, t.now}, scan)
+	}
 	if err != nil {
 		return fmt.Errorf("create accounts: %w", err)
 	}
@@ -252,22 +273,35 @@ func (t *tx) InsertMemberships(ctx context.Context, ms []domain.Membership) erro
 		}
 		return t.setInserted(ctx, "memberships", ids, n, func(i int, id int64) { ms[i].ID = id })
 	}
-	users, structures, referents := make([]int64, len(ms)), make([]int64, len(ms)), make([]bool, len(ms))
-	for i, m := range ms {
-		users[i], structures[i], referents[i] = m.UserID, m.StructureID, m.Referent
-	}
 	created := make(map[[2]int64]int64, len(ms))
-	err := scanAll(ctx, t, `INSERT INTO memberships (user_id, structure_id, referent, created_at)
-		SELECT r.user_id, r.structure_id, r.referent, $4::timestamptz
-		FROM unnest($1::bigint[], $2::bigint[], $3::boolean[]) AS r(user_id, structure_id, referent)
-		ON CONFLICT DO NOTHING
-		RETURNING id, user_id, structure_id`, []any{users, structures, referents, t.now},
-		func(rows *sql.Rows) error {
-			var id, user, structure int64
-			err := rows.Scan(&id, &user, &structure)
-			created[[2]int64{user, structure}] = id
-			return err
-		})
+	scan := func(rows *sql.Rows) error {
+		var id, user, structure int64
+		err := rows.Scan(&id, &user, &structure)
+		created[[2]int64{user, structure}] = id
+		return err
+	}
+	var err error
+	if len(ms) >= pgCopyMin {
+		err = t.copyStaging(ctx, "profil_stage_memberships", []stagingColumn{{"user_id", "bigint"}, {"structure_id", "bigint"},
+			{"referent", "boolean"}}, len(ms),
+			func(i int, vals []any) []any { return append(vals, ms[i].UserID, ms[i].StructureID, ms[i].Referent) })
+		if err == nil {
+			err = scanAll(ctx, t, `INSERT INTO memberships (user_id, structure_id, referent, created_at)
+				SELECT r.user_id, r.structure_id, r.referent, $1::timestamptz FROM profil_stage_memberships r ORDER BY r.n
+				ON CONFLICT DO NOTHING
+				RETURNING id, user_id, structure_id`, []any{t.now}, scan)
+		}
+	} else {
+		users, structures, referents := make([]int64, len(ms)), make([]int64, len(ms)), make([]bool, len(ms))
+		for i, m := range ms {
+			users[i], structures[i], referents[i] = m.UserID, m.StructureID, m.Referent
+		}
+		err = scanAll(ctx, t, `INSERT INTO memberships (user_id, structure_id, referent, created_at)
+			SELECT r.user_id, r.structure_id, r.referent, $4::timestamptz
+			FROM unnest($1::bigint[], $2::bigint[], $3::boolean[]) AS r(user_id, structure_id, referent)
+			ON CONFLICT DO NOTHING
+			RETURNING id, user_id, structure_id`, []any{users, structures, referents, t.now}, scan)
+	}
 	if err != nil {
 		return fmt.Errorf("attach users: %w", err)
 	}
@@ -289,12 +323,21 @@ func (t *tx) InsertGrants(ctx context.Context, membershipIDs []int64, codes []st
 		return t.bulkWritable()
 	}
 	var err error
-	if t.d.Dialect() == Postgres {
+	switch {
+	case t.d.Dialect() == Postgres && len(codes) >= pgCopyMin:
+		err = t.copyStaging(ctx, "profil_stage_grants", []stagingColumn{{"membership_id", "bigint"}, {"profile_code", "text"}}, len(codes),
+			func(i int, vals []any) []any { return append(vals, membershipIDs[i], codes[i]) })
+		if err == nil {
+			_, err = t.exec(ctx, `INSERT INTO grants (membership_id, profile_code, granted_at, granted_by)
+				SELECT r.membership_id, r.profile_code, $1::timestamptz, $2::bigint FROM profil_stage_grants r ORDER BY r.n
+				ON CONFLICT DO NOTHING`, t.now, nullInt(by))
+		}
+	case t.d.Dialect() == Postgres:
 		_, err = t.exec(ctx, `INSERT INTO grants (membership_id, profile_code, granted_at, granted_by)
 			SELECT r.membership_id, r.profile_code, $3::timestamptz, $4::bigint
 			FROM unnest($1::bigint[], $2::text[]) AS r(membership_id, profile_code)
 			ON CONFLICT DO NOTHING`, membershipIDs, codes, t.now, nullInt(by))
-	} else {
+	default:
 		_, err = t.insertSQLite(ctx, `INSERT INTO grants (membership_id, profile_code, granted_at, granted_by) VALUES `,
 			`(#, #, #, #)`, ` ON CONFLICT DO NOTHING`, len(codes),
 			func(i int, args []any) []any { return append(args, membershipIDs[i], codes[i], t.now, nullInt(by)) })

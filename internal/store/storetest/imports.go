@@ -23,6 +23,7 @@ func RunImports(t *testing.T, newStore NewStore) {
 		{"InsertUsersMembershipsGrants", testInsertUsersMembershipsGrants},
 		{"BulkManyRows", testBulkManyRows},
 		{"BulkRollsBack", testBulkRollsBack},
+		{"BulkAuditsInOrder", testBulkAuditsInOrder},
 	}
 	for _, tc := range tests {
 		t.Run("Imports/"+tc.name, func(t *testing.T) {
@@ -329,4 +330,55 @@ func testBulkRollsBack(t *testing.T, st store.Store) {
 	if err := st.View(ctx, func(tx store.Tx) error { return tx.InsertUsers(ctx, us) }); err == nil {
 		t.Error("InsertUsers ran in a read-only view")
 	}
+}
+
+// Thousands of audit events in one bulk (staged first: COPY on PostgreSQL) are written once
+// each, in the order given, with their null actor or structure; a second bulk in the same
+// transaction stages afresh; a failed transaction leaves none of them.
+func testBulkAuditsInOrder(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	s := mustCreate(t, st, domain.Structure{SIRET: "44306184100047", Name: "Horizons Emploi", Address: "1 rue X"})
+	events := func(from, n int) []domain.AuditEvent {
+		es := make([]domain.AuditEvent, n)
+		for i := range es {
+			es[i] = domain.AuditEvent{Actor: "import", Action: "member.import", Target: fmt.Sprintf("p%05d@x.fr", from+i),
+				Details: fmt.Sprintf(`{"line":%d}`, from+i)}
+			if i%2 == 0 {
+				es[i].StructureID = s.ID
+			}
+		}
+		return es
+	}
+	boom := errors.New("boom")
+	err := st.Update(ctx, func(tx store.Tx) error {
+		if err := tx.AppendAudits(ctx, events(0, 1500)); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("Update = %v", err)
+	}
+	update(t, st, func(tx store.Tx) error {
+		if err := tx.AppendAudits(ctx, events(0, 1500)); err != nil {
+			return err
+		}
+		return tx.AppendAudits(ctx, events(1500, 1200))
+	})
+	view(t, st, func(tx store.Tx) error {
+		got, err := tx.ListAudit(ctx, store.AuditQuery{Action: "member.import"})
+		if err != nil {
+			return err
+		}
+		if len(got) != 2700 {
+			t.Fatalf("%d events, want 2700", len(got))
+		}
+		for i, e := range got {
+			want := fmt.Sprintf("p%05d@x.fr", i)
+			if e.Target != want || e.Details != fmt.Sprintf(`{"line":%d}`, i) || e.ActorID != 0 || (e.StructureID == s.ID) != (i%2 == 0) || !e.At.Equal(Clock) {
+				t.Fatalf("event %d: %+v, want target %s", i, e, want)
+			}
+		}
+		return nil
+	})
 }
