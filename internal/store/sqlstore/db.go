@@ -43,6 +43,7 @@ type Options struct {
 type DB struct {
 	db      *sql.DB
 	target  Target
+	dialect dialect
 	now     func() time.Time
 	rebinds sync.Map // SQL text → SQLite form
 }
@@ -128,7 +129,7 @@ func open(ctx context.Context, t Target, opt Options) (*DB, error) {
 	if now == nil {
 		now = time.Now
 	}
-	return &DB{db: db, target: t, now: now}, nil
+	return &DB{db: db, target: t, dialect: dialectOf(t.Dialect), now: now}, nil
 }
 
 // Dialect is "sqlite" or "postgres".
