@@ -9,6 +9,7 @@ import (
 	"hash/maphash"
 	"io"
 	"os"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -339,6 +340,7 @@ func runImport[R row](ctx context.Context, in io.Reader, opts ImportOptions, kin
 		return summary, err
 	}
 	badCount += len(late)
+	debug.FreeOSMemory() // what the first pass kept goes back to the system before the writes
 	if err := sp.rewind(); err != nil {
 		return summary, err
 	}
