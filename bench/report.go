@@ -122,9 +122,10 @@ func (b *bench) notes() []string {
 		fmt.Sprintf("Data: %s accounts over %s structures from `internal/gen` (French names with accents, valid SIRETs), "+
 			"a few large structures and many small ones; each profil command is a separate process, signed in as a gestionnaire.",
 			count(b.users), count(b.structures)),
-		"Reference: the client does the same work: import, `sqlite3 .import` (same pragmas as profil's import: WAL, " +
-			"synchronous NORMAL, 256 MiB cache) or `psql \\copy … from` of the same CSV into a table with the indexes of " +
-			"`users` (profil also writes the memberships, profiles and audit events); export, `sqlite3 -csv` or " +
+		"Reference: the client does the same work: import, the client writing the rows profil writes (accounts, " +
+			"memberships, profiles; not the audit events) set-based, the CSV loaded into a staging table with `sqlite3 .import` " +
+			"(same pragmas as profil's import: WAL, synchronous NORMAL, 64 MiB cache) or `psql \\copy … from`, then " +
+			"INSERT … SELECT, and on the next line the same CSV loaded into a table with the indexes of `users` alone; export, `sqlite3 -csv` or " +
 			"`psql \\copy (…) to` of the query of `export users --all`; user show, the client reading the account, its " +
 			"structures and profiles by e-mail.",
 		fmt.Sprintf("Per-row rows: profil's time per row at %s (profil column) and at %s accounts over %s structures "+
