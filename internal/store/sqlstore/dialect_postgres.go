@@ -39,6 +39,30 @@ func (postgresDialect) newIDs(ctx context.Context, t *tx, table string, n int) (
 }
 
 func (postgresDialect) insertStructures(ctx context.Context, t *tx, ss []domain.Structure, ids []int64) (int64, error) {
+	if len(ss) >= pgCopyMin {
+		err := t.copyStaging(ctx, "profil_stage_structures", []stagingColumn{{"id", "bigint"}, {"siret", "text"}, {"name", "text"},
+			{"acronym", "text"}, {"ape", "text"}, {"address", "text"}, {"postal_code", "text"}, {"city", "text"},
+			{"department", "text"}, {"kinds", "text"}, {"ministry", "boolean"}, {"adhesion_year", "integer"},
+			{"name_folded", "text"}, {"acronym_folded", "text"}, {"search_text", "text"}}, len(ss),
+			func(i int, vals []any) []any {
+				s := ss[i]
+				var adhesion any
+				if s.AdhesionYear != 0 {
+					adhesion = int32(s.AdhesionYear)
+				}
+				return append(vals, ids[i], nullText(s.SIRET), s.Name, s.Acronym, s.APE, s.Address, s.PostalCode, s.City,
+					s.Department, joinKinds(s.Kinds), s.Ministry, adhesion, domain.Fold(s.Name), domain.Fold(s.Acronym), s.SearchText())
+			})
+		if err != nil {
+			return 0, err
+		}
+		return t.execCount(ctx, `INSERT INTO structures (id, siret, name, acronym, ape, address, postal_code, city,
+				department, kinds, ministry, adhesion_year, name_folded, acronym_folded, search_text, created_at, updated_at)
+			SELECT r.id, r.siret, r.name, r.acronym, r.ape, r.address, r.postal_code, r.city, r.department, r.kinds,
+				r.ministry, r.adhesion_year, r.name_folded, r.acronym_folded, r.search_text, $1::timestamptz, $1::timestamptz
+			FROM profil_stage_structures r ORDER BY r.n
+			ON CONFLICT DO NOTHING`, t.now)
+	}
 	var c struct {
 		siret, name, acronym, ape, address, postal, city, dept, kinds, nameF, acronymF, search []string
 		ministry                                                                               []bool

@@ -24,6 +24,7 @@ func RunImports(t *testing.T, newStore NewStore) {
 		{"BulkManyRows", testBulkManyRows},
 		{"BulkRollsBack", testBulkRollsBack},
 		{"BulkAuditsInOrder", testBulkAuditsInOrder},
+		{"BulkStructures", testBulkStructures},
 	}
 	for _, tc := range tests {
 		t.Run("Imports/"+tc.name, func(t *testing.T) {
@@ -378,6 +379,58 @@ func testBulkAuditsInOrder(t *testing.T, st store.Store) {
 			if e.Target != want || e.Details != fmt.Sprintf(`{"line":%d}`, i) || e.ActorID != 0 || (e.StructureID == s.ID) != (i%2 == 0) || !e.At.Equal(Clock) {
 				t.Fatalf("event %d: %+v, want target %s", i, e, want)
 			}
+		}
+		return nil
+	})
+}
+
+// More structures than one statement carries (staged first: COPY on PostgreSQL), with and
+// without SIRET, one SIRET taken already: all but that one are created with their ids, and
+// read back as written.
+func testBulkStructures(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	const n = 1200
+	taken := mustCreate(t, st, domain.Structure{SIRET: domain.MakeSIRET("12345678", "0007"), Name: "Déjà là", Address: "1 rue X"})
+	ss := make([]domain.Structure, n)
+	for i := range ss {
+		ss[i] = domain.Structure{Name: fmt.Sprintf("Organisme n°%04d", i), Acronym: "OF", Address: "2 rue Y", PostalCode: "33000",
+			City: "Bordeaux", Department: "33", Kinds: []domain.Kind{domain.KindTrainingOrg}}
+		if i%3 != 0 {
+			ss[i].SIRET = domain.MakeSIRET(fmt.Sprintf("2%07d", i), "0001")
+		}
+		if i%5 == 0 {
+			ss[i].AdhesionYear, ss[i].Ministry = 2026, true
+		}
+	}
+	ss[7].SIRET = taken.SIRET
+	update(t, st, func(tx store.Tx) error { return tx.InsertStructures(ctx, ss) })
+	for i, s := range ss {
+		if (s.ID == 0) != (i == 7) {
+			t.Fatalf("structure %d (%s): id %d", i, s.SIRET, s.ID)
+		}
+	}
+	view(t, st, func(tx store.Tx) error {
+		got, err := tx.StructureByID(ctx, ss[10].ID)
+		if err != nil {
+			return err
+		}
+		if got.SIRET != ss[10].SIRET || got.Name != "Organisme n°0010" || got.AdhesionYear != 2026 || !got.Ministry ||
+			got.City != "Bordeaux" || !slices.Equal(got.Kinds, []domain.Kind{domain.KindTrainingOrg}) {
+			t.Errorf("read back %+v", got)
+		}
+		got, err = tx.StructureByID(ctx, ss[3].ID)
+		if err != nil {
+			return err
+		}
+		if got.SIRET != "" || got.AdhesionYear != 0 || got.Ministry {
+			t.Errorf("read back %+v", got)
+		}
+		kept, err := tx.StructureBySIRET(ctx, taken.SIRET)
+		if err != nil {
+			return err
+		}
+		if kept.ID != taken.ID || kept.Name != "Déjà là" {
+			t.Errorf("the structure that was there: %+v", kept)
 		}
 		return nil
 	})
