@@ -124,7 +124,7 @@ func (b *bench) notes() []string {
 			count(b.users), count(b.structures)),
 		"Reference: the client does the same work: import, the client writing the rows profil writes (accounts, " +
 			"memberships, profiles; not the audit events) set-based, the CSV loaded into a staging table with `sqlite3 .import` " +
-			"(same pragmas as profil's import: WAL, synchronous NORMAL, 64 MiB cache) or `psql \\copy … from`, then " +
+			"(same pragmas as profil's import: WAL, synchronous NORMAL, 48 MiB cache) or `psql \\copy … from`, then " +
 			"INSERT … SELECT, and on the next line the same CSV loaded into a table with the indexes of `users` alone; export, `sqlite3 -csv` or " +
 			"`psql \\copy (…) to` of the query of `export users --all`; user show, the client reading the account, its " +
 			"structures and profiles by e-mail.",
