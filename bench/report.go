@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -116,7 +117,7 @@ func (b *bench) command() string {
 
 // notes explain the table, for the terminal and the README.
 func (b *bench) notes() []string {
-	return []string{
+	notes := []string{
 		fmt.Sprintf("Measured with `%s` on %s, %s (%s), in %s.", b.command(), b.started.Format("2006-01-02"),
 			machine(), strings.Join(b.versions, "; "), time.Since(b.started).Round(time.Second)),
 		fmt.Sprintf("Data: %s accounts over %s structures from `internal/gen` (French names with accents, valid SIRETs), "+
@@ -134,6 +135,10 @@ func (b *bench) notes() []string {
 		"Approvals: pending account requests written with SQL, then one `profil request approve` process, timed.",
 		b.quietNote(),
 	}
+	if b.only == "import" {
+		notes = slices.Delete(notes, len(notes)-2, len(notes)-1)
+	}
+	return notes
 }
 
 func (b *bench) report() error {
