@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -116,15 +117,16 @@ func (b *bench) command() string {
 
 // notes explain the table, for the terminal and the README.
 func (b *bench) notes() []string {
-	return []string{
+	notes := []string{
 		fmt.Sprintf("Measured with `%s` on %s, %s (%s), in %s.", b.command(), b.started.Format("2006-01-02"),
 			machine(), strings.Join(b.versions, "; "), time.Since(b.started).Round(time.Second)),
 		fmt.Sprintf("Data: %s accounts over %s structures from `internal/gen` (French names with accents, valid SIRETs), "+
 			"a few large structures and many small ones; each profil command is a separate process, signed in as a gestionnaire.",
 			count(b.users), count(b.structures)),
-		"Reference: the client does the same work: import, `sqlite3 .import` (same pragmas as profil's import: WAL, " +
-			"synchronous NORMAL, 256 MiB cache) or `psql \\copy … from` of the same CSV into a table with the indexes of " +
-			"`users` (profil also writes the memberships, profiles and audit events); export, `sqlite3 -csv` or " +
+		"Reference: the client does the same work: import, the client writing the rows profil writes (accounts, " +
+			"memberships, profiles; not the audit events) set-based, the CSV loaded into a staging table with `sqlite3 .import` " +
+			"(same pragmas as profil's import: WAL, synchronous NORMAL, 48 MiB cache) or `psql \\copy … from`, then " +
+			"INSERT … SELECT, and on the next line the same CSV loaded into a table with the indexes of `users` alone; export, `sqlite3 -csv` or " +
 			"`psql \\copy (…) to` of the query of `export users --all`; user show, the client reading the account, its " +
 			"structures and profiles by e-mail.",
 		fmt.Sprintf("Per-row rows: profil's time per row at %s (profil column) and at %s accounts over %s structures "+
@@ -133,6 +135,10 @@ func (b *bench) notes() []string {
 		"Approvals: pending account requests written with SQL, then one `profil request approve` process, timed.",
 		b.quietNote(),
 	}
+	if b.only == "import" {
+		notes = slices.Delete(notes, len(notes)-2, len(notes)-1)
+	}
+	return notes
 }
 
 func (b *bench) report() error {

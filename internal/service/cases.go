@@ -72,80 +72,95 @@ func (s *Service) ImportCases(ctx context.Context, actor domain.Actor, r io.Read
 	if err := domain.Authorize(actor, domain.CaseImport, domain.Subject{}); err != nil {
 		return ImportSummary{}, err
 	}
-	rd, err := csvin.NewReader(r, CaseImportColumns)
-	if err != nil {
-		return ImportSummary{}, err
+	return runImport(ctx, r, opts, &caseImport{s: s, actor: actor, opts: opts, now: time.Now()})
+}
+
+// caseImport is the kind of line of `case import`. Each good line refers to its case number,
+// so that a number known already with other data is refused before anything is written.
+type caseImport struct {
+	s       *Service
+	actor   domain.Actor
+	opts    ImportOptions
+	now     time.Time
+	numbers []string // the case number of each good line, by reference
+	sums    []string // what each good line says of its case, to compare with the database
+}
+
+func (k *caseImport) columns() []csvin.Column { return CaseImportColumns }
+
+func (k *caseImport) check(rec csvin.Record) (checkedLine, string, error) {
+	x := &caseRow{importRow: importRow{line: rec.Line, key: rec.Get(ccNumber)}}
+	if err := x.parse(rec, k.now); err != nil {
+		return checkedLine{}, x.key, lineError(rec.Line, err, caseColumnsOf)
 	}
-	run := newRun[*caseRow](opts)
-	firstLine := map[string]int{}
-	now := time.Now()
-	err = readRows(ctx, rd, run, func(rec csvin.Record) *caseRow {
-		x := &caseRow{importRow: importRow{line: rec.Line, key: rec.Get(ccNumber)}}
-		if err := x.parse(rec, now); err != nil {
-			run.refuse(x, lineError(rec.Line, err, caseColumnsOf))
-			return x
-		}
-		x.key = x.c.Number
-		if first, dup := firstLine[x.c.Number]; dup {
-			run.refuse(x, &LineError{Line: rec.Line, Column: "case_number", Value: x.c.Number, Reason: i18n.T("import.duplicate", first)})
-			return x
-		}
-		firstLine[x.c.Number] = rec.Line
-		return x
-	}, func(line int) *caseRow { return &caseRow{importRow: importRow{line: line}} })
-	if err != nil {
-		return run.summary, err
-	}
-	// A number known with other data is a bad line, found before anything is written.
-	err = s.store.View(ctx, func(tx store.Tx) error {
-		var numbers []string
-		for _, x := range run.rows {
-			if x.err == nil {
-				numbers = append(numbers, x.c.Number)
+	ref := int32(len(k.numbers))
+	k.numbers = append(k.numbers, x.c.Number)
+	k.sums = append(k.sums, caseSum(x.c))
+	cells := []string{x.c.Number, x.c.LastName, x.c.FirstName, x.c.BirthDate, x.c.Email, x.c.SIRET}
+	return checkedLine{Key: x.c.Number, Dup: x.c.Number, Ref: ref, Cells: cells}, x.c.Number, nil
+}
+
+// resolve finds the lines whose case number is known with other data.
+func (k *caseImport) resolve(ctx context.Context) (func(int32) bool, error) {
+	differs := map[int32]bool{}
+	err := k.s.store.View(ctx, func(tx store.Tx) error {
+		for from := 0; from < len(k.numbers); from += 1000 {
+			to := min(from+1000, len(k.numbers))
+			known, err := tx.CasesByNumber(ctx, k.numbers[from:to])
+			if err != nil {
+				return err
 			}
-		}
-		known, err := tx.CasesByNumber(ctx, numbers)
-		if err != nil {
-			return err
-		}
-		byNumber := map[string]domain.Case{}
-		for _, c := range known {
-			byNumber[c.Number] = c
-		}
-		for _, x := range run.rows {
-			if c, ok := byNumber[x.c.Number]; ok && x.err == nil && !sameCase(c, x.c) {
-				run.refuse(x, &LineError{Line: x.line, Column: "case_number", Value: x.c.Number, Reason: i18n.T("case.import_differs")})
+			byNumber := map[string]string{}
+			for _, c := range known {
+				byNumber[c.Number] = caseSum(c)
+			}
+			for i := from; i < to; i++ {
+				if sum, ok := byNumber[k.numbers[i]]; ok && sum != k.sums[i] {
+					differs[int32(i)] = true
+				}
 			}
 		}
 		return nil
 	})
-	if err != nil {
-		return run.summary, err
+	k.numbers, k.sums = nil, nil
+	return func(ref int32) bool { return differs[ref] }, err
+}
+
+func (k *caseImport) row(line int, c checkedLine) *caseRow {
+	return &caseRow{importRow: importRow{line: line, key: c.Key}, c: domain.Case{
+		Number: c.Cells[0], LastName: c.Cells[1], FirstName: c.Cells[2], BirthDate: c.Cells[3], Email: c.Cells[4], SIRET: c.Cells[5],
+	}}
+}
+
+func (k *caseImport) badRow(line int, key string) *caseRow {
+	return &caseRow{importRow: importRow{line: line, key: key}}
+}
+
+func (k *caseImport) refuse(x *caseRow, why lateBad) error {
+	if why.reason == lateDuplicate {
+		return &LineError{Line: x.line, Column: "case_number", Value: x.c.Number, Reason: i18n.T("import.duplicate", why.first)}
 	}
-	if err := run.check(); err != nil {
-		return run.summary, err
-	}
-	err = run.batches(func(batch []*caseRow) error {
-		if opts.DryRun {
-			return s.store.View(ctx, func(tx store.Tx) error {
-				if err := planCases(ctx, tx, batch); err != nil {
-					return err
-				}
-				for _, x := range batch {
-					x.result = wouldResult(x.result)
-				}
-				return nil
-			})
-		}
-		err := s.store.Update(ctx, func(tx store.Tx) error { return writeCases(ctx, tx, actor, batch, opts) })
-		if err != nil {
-			for _, x := range batch {
-				x.result = ""
+	return &LineError{Line: x.line, Column: "case_number", Value: x.c.Number, Reason: i18n.T("case.import_differs")}
+}
+
+func (k *caseImport) write(ctx context.Context, batch []*caseRow) error {
+	if k.opts.DryRun {
+		return k.s.store.View(ctx, func(tx store.Tx) error {
+			if err := planCases(ctx, tx, batch); err != nil {
+				return err
 			}
-		}
-		return err
-	})
-	return run.summary, err
+			for _, x := range batch {
+				x.result = wouldResult(x.result)
+			}
+			return nil
+		})
+	}
+	return k.s.store.Update(ctx, func(tx store.Tx) error { return writeCases(ctx, tx, k.actor, batch, k.opts) })
+}
+
+// caseSum is what a case says, to tell whether an import line says the same.
+func caseSum(c domain.Case) string {
+	return strings.Join([]string{c.LastName, c.FirstName, c.BirthDate, c.Email, c.SIRET}, "\x00")
 }
 
 func (x *caseRow) parse(rec csvin.Record, now time.Time) error {
@@ -180,11 +195,6 @@ func (x *caseRow) parse(rec csvin.Record, now time.Time) error {
 	return nil
 }
 
-// sameCase reports whether an import line says what the case holds already.
-func sameCase(a, b domain.Case) bool {
-	return a.Number == b.Number && a.LastName == b.LastName && a.FirstName == b.FirstName && a.BirthDate == b.BirthDate &&
-		a.Email == b.Email && a.SIRET == b.SIRET
-}
 
 // planCases decides what each row of a batch does: create the case (and give it to the one
 // account waiting for it), or nothing when the case exists.

@@ -50,6 +50,10 @@ With --skip-invalid the good lines are imported and the bad ones reported; the c
 exits with 6 when there were bad lines, the worst code of its items, as every bulk command.
 --dry-run checks the same way and says what each line would do, writing nothing.
 
+The file is read once (standard input will do): the lines checked wait for the writes in a
+temporary file readable by you only, removed as soon as it is created, and memory stays within
+256 MB whatever the size of the file.
+
 The lines are written in batches of --batch-size lines, one transaction (and one audit event)
 each. If the import stops half-way, the batches already written stay, and running the same
 file again completes it: nothing is ever created twice.

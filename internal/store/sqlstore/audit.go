@@ -36,27 +36,7 @@ func (t *tx) AppendAudits(ctx context.Context, es []domain.AuditEvent) error {
 			es[i].Details = "{}"
 		}
 	}
-	var err error
-	if t.d.Dialect() == Postgres {
-		actorIDs, actors, actions, structures, targets, details := make([]int64, len(es)), make([]string, len(es)),
-			make([]string, len(es)), make([]int64, len(es)), make([]string, len(es)), make([]string, len(es))
-		for i, e := range es {
-			actorIDs[i], actors[i], actions[i], structures[i], targets[i], details[i] = e.ActorID, e.Actor, e.Action, e.StructureID, e.Target, e.Details
-		}
-		_, err = t.exec(ctx, `INSERT INTO audit_events (at, actor_id, actor, action, structure_id, target, details)
-			SELECT $1::timestamptz, NULLIF(r.actor_id, 0), r.actor, r.action, NULLIF(r.structure_id, 0), r.target, r.details
-			FROM unnest($2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[])
-				WITH ORDINALITY AS r(actor_id, actor, action, structure_id, target, details, n)
-			ORDER BY r.n`, t.now, actorIDs, actors, actions, structures, targets, details)
-	} else {
-		_, err = t.insertSQLite(ctx, `INSERT INTO audit_events (at, actor_id, actor, action, structure_id, target, details) VALUES `,
-			`(#, #, #, #, #, #, #)`, ``, len(es),
-			func(i int, args []any) []any {
-				e := es[i]
-				return append(args, t.now, nullInt(e.ActorID), e.Actor, e.Action, nullInt(e.StructureID), e.Target, e.Details)
-			})
-	}
-	if err != nil {
+	if err := t.d.dialect.appendAudits(ctx, t, es); err != nil {
 		return fmt.Errorf("write %d audit events: %w", len(es), err)
 	}
 	return nil

@@ -44,6 +44,7 @@ type Options struct {
 type DB struct {
 	db      *sql.DB
 	target  Target
+	dialect dialect
 	now     func() time.Time
 	rebinds sync.Map // SQL text → SQLite form
 	// abortCommits is how many of the next commits of Update fail as a transaction the
@@ -133,7 +134,7 @@ func open(ctx context.Context, t Target, opt Options) (*DB, error) {
 	if now == nil {
 		now = time.Now
 	}
-	return &DB{db: db, target: t, now: now}, nil
+	return &DB{db: db, target: t, dialect: dialectOf(t.Dialect), now: now}, nil
 }
 
 // Dialect is "sqlite" or "postgres".
@@ -173,14 +174,27 @@ func (d *DB) Update(ctx context.Context, fn func(store.Tx) error) error {
 }
 
 func (d *DB) update(ctx context.Context, fn func(store.Tx) error) error {
-	sqlTx, err := d.db.BeginTx(ctx, nil)
+	var (
+		conn  *sql.Conn
+		sqlTx *sql.Tx
+		err   error
+	)
+	if d.target.Dialect == Postgres {
+		// On its own connection, which bulk writes reach under database/sql for COPY.
+		if conn, err = d.db.Conn(ctx); err == nil {
+			defer conn.Close()
+			sqlTx, err = conn.BeginTx(ctx, nil)
+		}
+	} else {
+		sqlTx, err = d.db.BeginTx(ctx, nil)
+	}
 	if err != nil {
 		if err := mapErr(err); errors.Is(err, domain.ErrUnavailable) {
 			return err
 		}
 		return d.target.scrub(fmt.Errorf("begin transaction: %w", err))
 	}
-	t := &tx{d: d, q: sqlTx, now: d.clock()}
+	t := &tx{d: d, q: sqlTx, conn: conn, now: d.clock()}
 	if d.target.Dialect == SQLite {
 		t.stmts = map[string]*sql.Stmt{} // pgx caches prepared statements on its own
 	}
@@ -291,6 +305,7 @@ type querier interface {
 type tx struct {
 	d        *DB
 	q        querier
+	conn     *sql.Conn // the connection of a PostgreSQL write transaction
 	now      time.Time
 	readOnly bool
 	// catalogue is read once per transaction: only migrations change it.

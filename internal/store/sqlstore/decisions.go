@@ -112,35 +112,7 @@ func (t *tx) EnqueueMails(ctx context.Context, ms []domain.Mail) error {
 		m.CreatedAt, m.NextAttemptAt = t.now, t.now
 		m.Status, m.Attempts, m.LastError, m.ClaimedUntil, m.SentAt = domain.MailPending, 0, "", nil, nil
 	}
-	var err error
-	if t.d.Dialect() == Postgres {
-		var (
-			to, subjects, bodies []string
-			sensitive            []bool
-			secretFor            []int64
-		)
-		for _, m := range ms {
-			to = append(to, m.To)
-			subjects = append(subjects, m.Subject)
-			bodies = append(bodies, m.Body)
-			sensitive = append(sensitive, m.Sensitive || m.SecretFor != 0)
-			secretFor = append(secretFor, m.SecretFor)
-		}
-		_, err = t.exec(ctx, `INSERT INTO mail_outbox (created_at, to_addr, subject, body, status, attempts,
-				next_attempt_at, last_error, sensitive, secret_user_id)
-			SELECT $6::timestamptz, r.to_addr, r.subject, r.body, 'pending', 0, $6::timestamptz, '', r.sensitive, NULLIF(r.secret_user_id, 0)
-			FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $5::bigint[])
-				WITH ORDINALITY AS r(to_addr, subject, body, sensitive, secret_user_id, n)
-			ORDER BY r.n`, to, subjects, bodies, sensitive, secretFor, t.now)
-	} else {
-		_, err = t.insertSQLite(ctx, `INSERT INTO mail_outbox (created_at, to_addr, subject, body, status, attempts,
-			next_attempt_at, last_error, sensitive, secret_user_id) VALUES `, `(#, #, #, #, 'pending', 0, #, '', #, #)`, ``, len(ms),
-			func(i int, args []any) []any {
-				m := ms[i]
-				return append(args, t.now, m.To, m.Subject, m.Body, t.now, m.Sensitive || m.SecretFor != 0, nullInt(m.SecretFor))
-			})
-	}
-	if err != nil {
+	if err := t.d.dialect.enqueueMails(ctx, t, ms); err != nil {
 		return fmt.Errorf("queue mails: %w", err)
 	}
 	return nil

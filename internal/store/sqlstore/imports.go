@@ -22,18 +22,6 @@ import (
 // lookupChunk is how many keys one IN list carries.
 const lookupChunk = 500
 
-// sqliteMaxParams is SQLite's limit on the parameters of one statement.
-const sqliteMaxParams = 32766
-
-// sqliteBulkPragmas are set on the connection of a bulk insert: a page cache large enough for
-// the indexes of a few million rows, so that inserting in random key order does not read back
-// the pages it evicted, and statement journals in memory rather than in temporary files.
-var sqliteBulkPragmas = []string{`PRAGMA cache_size = -262144`, `PRAGMA temp_store = MEMORY`}
-
-// sqliteRowsPerInsert bounds the rows of one multi-row INSERT on SQLite: beyond a few hundred,
-// longer statements save nothing measurable.
-const sqliteRowsPerInsert = 500
-
 func (t *tx) StructuresBySIRET(ctx context.Context, sirets []string) ([]domain.Structure, error) {
 	return t.structuresWhere(ctx, `%s`, "s.siret", sirets)
 }
@@ -102,52 +90,7 @@ func (t *tx) InsertStructures(ctx context.Context, ss []domain.Structure) error 
 	if err != nil {
 		return err
 	}
-	var n int64
-	if t.d.Dialect() == Postgres {
-		var c struct {
-			siret, name, acronym, ape, address, postal, city, dept, kinds, nameF, acronymF, search []string
-			ministry                                                                               []bool
-			adhesion                                                                               []int64
-		}
-		for _, s := range ss {
-			c.siret = append(c.siret, s.SIRET)
-			c.name = append(c.name, s.Name)
-			c.acronym = append(c.acronym, s.Acronym)
-			c.ape = append(c.ape, s.APE)
-			c.address = append(c.address, s.Address)
-			c.postal = append(c.postal, s.PostalCode)
-			c.city = append(c.city, s.City)
-			c.dept = append(c.dept, s.Department)
-			c.kinds = append(c.kinds, joinKinds(s.Kinds))
-			c.ministry = append(c.ministry, s.Ministry)
-			c.adhesion = append(c.adhesion, int64(s.AdhesionYear))
-			c.nameF = append(c.nameF, domain.Fold(s.Name))
-			c.acronymF = append(c.acronymF, domain.Fold(s.Acronym))
-			c.search = append(c.search, s.SearchText())
-		}
-		n, err = t.execCount(ctx, `INSERT INTO structures (id, siret, name, acronym, ape, address, postal_code, city,
-			department, kinds, ministry, adhesion_year, name_folded, acronym_folded, search_text, created_at, updated_at)
-			SELECT r.id, NULLIF(r.siret, ''), r.name, r.acronym, r.ape, r.address, r.postal_code, r.city,
-				r.department, r.kinds, r.ministry, NULLIF(r.adhesion_year, 0), r.name_folded, r.acronym_folded, r.search_text,
-				$16::timestamptz, $16::timestamptz
-			FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-				$9::text[], $10::text[], $11::boolean[], $12::bigint[], $13::text[], $14::text[], $15::text[])
-				AS r(id, siret, name, acronym, ape, address, postal_code, city, department, kinds, ministry, adhesion_year,
-				     name_folded, acronym_folded, search_text)
-			ON CONFLICT DO NOTHING`,
-			ids, c.siret, c.name, c.acronym, c.ape, c.address, c.postal, c.city, c.dept, c.kinds, c.ministry, c.adhesion,
-			c.nameF, c.acronymF, c.search, t.now)
-	} else {
-		n, err = t.insertSQLite(ctx, `INSERT INTO structures (id, siret, name, acronym, ape, address, postal_code, city,
-			department, kinds, ministry, adhesion_year, name_folded, acronym_folded, search_text, created_at, updated_at) VALUES `,
-			`(#, #, #, #, #, #, #, #, #, #, #, #, #, #, #, #, #)`, ` ON CONFLICT DO NOTHING`, len(ss),
-			func(i int, args []any) []any {
-				s := ss[i]
-				return append(args, ids[i], nullText(s.SIRET), s.Name, s.Acronym, s.APE, s.Address, s.PostalCode, s.City,
-					s.Department, joinKinds(s.Kinds), s.Ministry, adhesionArg(s.AdhesionYear),
-					domain.Fold(s.Name), domain.Fold(s.Acronym), s.SearchText(), t.now, t.now)
-			})
-	}
+	n, err := t.d.dialect.insertStructures(ctx, t, ss, ids)
 	if err != nil {
 		return fmt.Errorf("create structures: %w", err)
 	}
@@ -164,68 +107,8 @@ func (t *tx) InsertUsers(ctx context.Context, us []domain.User) error {
 	for i := range us {
 		us[i].ID, us[i].CreatedAt, us[i].UpdatedAt = 0, t.now, t.now
 	}
-	if t.d.Dialect() != Postgres {
-		ids, err := t.newIDs(ctx, "users", len(us))
-		if err != nil {
-			return err
-		}
-		n, err := t.insertSQLite(ctx, `INSERT INTO users (id, email, last_name, first_name, function, phone, status, manager,
-			password_hash, must_change_password, source, created_at, updated_at) VALUES `,
-			`(#, #, #, #, #, #, #, #, #, #, #, #, #)`, ` ON CONFLICT DO NOTHING`, len(us),
-			func(i int, args []any) []any {
-				u := us[i]
-				return append(args, ids[i], u.Email, u.LastName, u.FirstName, u.Function, u.Phone, string(u.Status), u.Manager,
-					nullText(u.PasswordHash), u.MustChangePassword, u.Source, t.now, t.now)
-			})
-		if err != nil {
-			return fmt.Errorf("create accounts: %w", err)
-		}
-		return t.setInserted(ctx, "users", ids, n, func(i int, id int64) { us[i].ID = id })
-	}
-	var c struct {
-		email, last, first, function, phone, status, hash, source []string
-		manager, mustChange                                       []bool
-	}
-	for _, u := range us {
-		c.email = append(c.email, u.Email)
-		c.last = append(c.last, u.LastName)
-		c.first = append(c.first, u.FirstName)
-		c.function = append(c.function, u.Function)
-		c.phone = append(c.phone, u.Phone)
-		c.status = append(c.status, string(u.Status))
-		c.manager = append(c.manager, u.Manager)
-		c.hash = append(c.hash, u.PasswordHash)
-		c.mustChange = append(c.mustChange, u.MustChangePassword)
-		c.source = append(c.source, u.Source)
-	}
-	created := make(map[string]int64, len(us))
-	err := scanAll(ctx, t, `INSERT INTO users (email, last_name, first_name, function, phone, status, manager,
-			password_hash, must_change_password, source, created_at, updated_at)
-		SELECT r.email, r.last_name, r.first_name, r.function, r.phone, r.status, r.manager,
-			NULLIF(r.password_hash, ''), r.must_change_password, r.source, $11::timestamptz, $11::timestamptz
-		FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[],
-			$8::text[], $9::boolean[], $10::text[])
-			AS r(email, last_name, first_name, function, phone, status, manager, password_hash, must_change_password, source)
-		ON CONFLICT DO NOTHING
-		RETURNING id, email`,
-		[]any{c.email, c.last, c.first, c.function, c.phone, c.status, c.manager, c.hash, c.mustChange, c.source, t.now},
-		func(rows *sql.Rows) error {
-			var (
-				id    int64
-				email string
-			)
-			err := rows.Scan(&id, &email)
-			created[email] = id
-			return err
-		})
-	if err != nil {
+	if err := t.d.dialect.insertUsers(ctx, t, us); err != nil {
 		return fmt.Errorf("create accounts: %w", err)
-	}
-	for i := range us {
-		if id, ok := created[us[i].Email]; ok {
-			us[i].ID = id
-			delete(created, us[i].Email) // the same e-mail twice: the first one was created
-		}
 	}
 	return nil
 }
@@ -237,46 +120,8 @@ func (t *tx) InsertMemberships(ctx context.Context, ms []domain.Membership) erro
 	for i := range ms {
 		ms[i].ID, ms[i].CreatedAt, ms[i].EndedAt = 0, t.now, nil
 	}
-	if t.d.Dialect() != Postgres {
-		ids, err := t.newIDs(ctx, "memberships", len(ms))
-		if err != nil {
-			return err
-		}
-		n, err := t.insertSQLite(ctx, `INSERT INTO memberships (id, user_id, structure_id, referent, created_at) VALUES `,
-			`(#, #, #, #, #)`, ` ON CONFLICT DO NOTHING`, len(ms),
-			func(i int, args []any) []any {
-				return append(args, ids[i], ms[i].UserID, ms[i].StructureID, ms[i].Referent, t.now)
-			})
-		if err != nil {
-			return fmt.Errorf("attach users: %w", err)
-		}
-		return t.setInserted(ctx, "memberships", ids, n, func(i int, id int64) { ms[i].ID = id })
-	}
-	users, structures, referents := make([]int64, len(ms)), make([]int64, len(ms)), make([]bool, len(ms))
-	for i, m := range ms {
-		users[i], structures[i], referents[i] = m.UserID, m.StructureID, m.Referent
-	}
-	created := make(map[[2]int64]int64, len(ms))
-	err := scanAll(ctx, t, `INSERT INTO memberships (user_id, structure_id, referent, created_at)
-		SELECT r.user_id, r.structure_id, r.referent, $4::timestamptz
-		FROM unnest($1::bigint[], $2::bigint[], $3::boolean[]) AS r(user_id, structure_id, referent)
-		ON CONFLICT DO NOTHING
-		RETURNING id, user_id, structure_id`, []any{users, structures, referents, t.now},
-		func(rows *sql.Rows) error {
-			var id, user, structure int64
-			err := rows.Scan(&id, &user, &structure)
-			created[[2]int64{user, structure}] = id
-			return err
-		})
-	if err != nil {
+	if err := t.d.dialect.insertMemberships(ctx, t, ms); err != nil {
 		return fmt.Errorf("attach users: %w", err)
-	}
-	for i, m := range ms {
-		key := [2]int64{m.UserID, m.StructureID}
-		if id, ok := created[key]; ok {
-			ms[i].ID = id
-			delete(created, key)
-		}
 	}
 	return nil
 }
@@ -288,18 +133,7 @@ func (t *tx) InsertGrants(ctx context.Context, membershipIDs []int64, codes []st
 	if len(codes) == 0 || t.readOnly {
 		return t.bulkWritable()
 	}
-	var err error
-	if t.d.Dialect() == Postgres {
-		_, err = t.exec(ctx, `INSERT INTO grants (membership_id, profile_code, granted_at, granted_by)
-			SELECT r.membership_id, r.profile_code, $3::timestamptz, $4::bigint
-			FROM unnest($1::bigint[], $2::text[]) AS r(membership_id, profile_code)
-			ON CONFLICT DO NOTHING`, membershipIDs, codes, t.now, nullInt(by))
-	} else {
-		_, err = t.insertSQLite(ctx, `INSERT INTO grants (membership_id, profile_code, granted_at, granted_by) VALUES `,
-			`(#, #, #, #)`, ` ON CONFLICT DO NOTHING`, len(codes),
-			func(i int, args []any) []any { return append(args, membershipIDs[i], codes[i], t.now, nullInt(by)) })
-	}
-	if err != nil {
+	if err := t.d.dialect.insertGrants(ctx, t, membershipIDs, codes, by); err != nil {
 		return fmt.Errorf("grant profiles: %w", err)
 	}
 	return nil
@@ -317,36 +151,7 @@ func (t *tx) bulkWritable() error {
 // ids after the largest are free until it ends; on PostgreSQL they come from the table's
 // identity sequence, as the default ids do.
 func (t *tx) newIDs(ctx context.Context, table string, n int) ([]int64, error) {
-	ids := make([]int64, 0, n)
-	if t.d.Dialect() != Postgres {
-		var last int64
-		if err := t.queryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM `+table).Scan(&last); err != nil {
-			return nil, fmt.Errorf("reserve ids of %s: %w", table, mapErr(err))
-		}
-		for i := range n {
-			ids = append(ids, last+1+int64(i))
-		}
-		return ids, nil
-	}
-	rows, err := t.query(ctx, `SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)`, table, n)
-	if err != nil {
-		return nil, fmt.Errorf("reserve ids of %s: %w", table, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, mapErr(err)
-		}
-		ids = append(ids, id)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, mapErr(err)
-	}
-	if len(ids) != n {
-		return nil, fmt.Errorf("reserve ids of %s: got %d of %d", table, len(ids), n)
-	}
-	return ids, nil
+	return t.d.dialect.newIDs(ctx, t, table, n)
 }
 
 // setInserted calls set for each of the ids given to an insert that wrote n rows and is now in
@@ -385,81 +190,6 @@ func (t *tx) execCount(ctx context.Context, query string, args ...any) (int64, e
 	return res.RowsAffected()
 }
 
-// insertSQLite writes n rows with multi-row INSERTs: head, then rows of rowTmpl joined by
-// commas, then tail. Each '#' of rowTmpl is a parameter of the row, filled in order by rowArgs.
-// The statement of a full chunk is prepared once and reused. It returns the number of rows
-// written.
-//
-// The parameters are anonymous ("?"): the driver asks SQLite the name of every parameter it
-// binds, which SQLite finds by walking the list of named and numbered ones, so that thousands
-// of "?NNN" in one statement would cost a quadratic time.
-func (t *tx) insertSQLite(ctx context.Context, head, rowTmpl, tail string, n int, rowArgs func(i int, args []any) []any) (int64, error) {
-	for _, pragma := range sqliteBulkPragmas {
-		if _, err := t.q.ExecContext(ctx, pragma); err != nil {
-			return 0, err
-		}
-	}
-	width := strings.Count(rowTmpl, "#")
-	per := min(sqliteRowsPerInsert, sqliteMaxParams/width)
-	var (
-		total int64
-		full  *sql.Stmt
-		args  = make([]any, 0, per*width)
-	)
-	defer func() {
-		if full != nil {
-			full.Close()
-		}
-	}()
-	for start := 0; start < n; start += per {
-		rows := min(per, n-start)
-		args = args[:0]
-		for i := start; i < start+rows; i++ {
-			args = rowArgs(i, args)
-		}
-		var (
-			res sql.Result
-			err error
-		)
-		if rows == per {
-			if full == nil {
-				if full, err = t.prepare(ctx, multiRowSQL(head, rowTmpl, tail, rows)); err != nil {
-					return total, err
-				}
-			}
-			res, err = full.ExecContext(ctx, args...)
-		} else {
-			res, err = t.q.ExecContext(ctx, multiRowSQL(head, rowTmpl, tail, rows), args...)
-		}
-		if err != nil {
-			return total, mapErr(err)
-		}
-		k, err := res.RowsAffected()
-		if err != nil {
-			return total, err
-		}
-		total += k
-	}
-	return total, nil
-}
-
-// multiRowSQL builds the text of a multi-row INSERT of rows rows, each '#' of rowTmpl an
-// anonymous parameter.
-func multiRowSQL(head, rowTmpl, tail string, rows int) string {
-	row := strings.ReplaceAll(rowTmpl, "#", "?")
-	var b strings.Builder
-	b.Grow(len(head) + len(tail) + rows*(len(row)+2))
-	b.WriteString(head)
-	for r := range rows {
-		if r > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(row)
-	}
-	b.WriteString(tail)
-	return b.String()
-}
-
 // prepare prepares query, already in the engine's placeholders, in the transaction.
 func (t *tx) prepare(ctx context.Context, query string) (*sql.Stmt, error) {
 	p, ok := t.q.(interface {
@@ -479,7 +209,7 @@ func inKeys[K any](ctx context.Context, t *tx, query, column string, keys []K, s
 	if len(keys) == 0 {
 		return nil
 	}
-	if t.d.Dialect() == Postgres {
+	if t.d.dialect.keyArrays() {
 		return scanAll(ctx, t, fmt.Sprintf(query, column+" = ANY($1)"), []any{keys}, scan)
 	}
 	args := make([]any, 0, lookupChunk)

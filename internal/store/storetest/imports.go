@@ -23,6 +23,8 @@ func RunImports(t *testing.T, newStore NewStore) {
 		{"InsertUsersMembershipsGrants", testInsertUsersMembershipsGrants},
 		{"BulkManyRows", testBulkManyRows},
 		{"BulkRollsBack", testBulkRollsBack},
+		{"BulkAuditsInOrder", testBulkAuditsInOrder},
+		{"BulkStructures", testBulkStructures},
 	}
 	for _, tc := range tests {
 		t.Run("Imports/"+tc.name, func(t *testing.T) {
@@ -329,4 +331,107 @@ func testBulkRollsBack(t *testing.T, st store.Store) {
 	if err := st.View(ctx, func(tx store.Tx) error { return tx.InsertUsers(ctx, us) }); err == nil {
 		t.Error("InsertUsers ran in a read-only view")
 	}
+}
+
+// Thousands of audit events in one bulk (staged first: COPY on PostgreSQL) are written once
+// each, in the order given, with their null actor or structure; a second bulk in the same
+// transaction stages afresh; a failed transaction leaves none of them.
+func testBulkAuditsInOrder(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	s := mustCreate(t, st, domain.Structure{SIRET: "44306184100047", Name: "Horizons Emploi", Address: "1 rue X"})
+	events := func(from, n int) []domain.AuditEvent {
+		es := make([]domain.AuditEvent, n)
+		for i := range es {
+			es[i] = domain.AuditEvent{Actor: "import", Action: "member.import", Target: fmt.Sprintf("p%05d@x.fr", from+i),
+				Details: fmt.Sprintf(`{"line":%d}`, from+i)}
+			if i%2 == 0 {
+				es[i].StructureID = s.ID
+			}
+		}
+		return es
+	}
+	boom := errors.New("boom")
+	err := st.Update(ctx, func(tx store.Tx) error {
+		if err := tx.AppendAudits(ctx, events(0, 1500)); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("Update = %v", err)
+	}
+	update(t, st, func(tx store.Tx) error {
+		if err := tx.AppendAudits(ctx, events(0, 1500)); err != nil {
+			return err
+		}
+		return tx.AppendAudits(ctx, events(1500, 1200))
+	})
+	view(t, st, func(tx store.Tx) error {
+		got, err := tx.ListAudit(ctx, store.AuditQuery{Action: "member.import"})
+		if err != nil {
+			return err
+		}
+		if len(got) != 2700 {
+			t.Fatalf("%d events, want 2700", len(got))
+		}
+		for i, e := range got {
+			want := fmt.Sprintf("p%05d@x.fr", i)
+			if e.Target != want || e.Details != fmt.Sprintf(`{"line":%d}`, i) || e.ActorID != 0 || (e.StructureID == s.ID) != (i%2 == 0) || !e.At.Equal(Clock) {
+				t.Fatalf("event %d: %+v, want target %s", i, e, want)
+			}
+		}
+		return nil
+	})
+}
+
+// More structures than one statement carries (staged first: COPY on PostgreSQL), with and
+// without SIRET, one SIRET taken already: all but that one are created with their ids, and
+// read back as written.
+func testBulkStructures(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	const n = 1200
+	taken := mustCreate(t, st, domain.Structure{SIRET: domain.MakeSIRET("12345678", "0007"), Name: "Déjà là", Address: "1 rue X"})
+	ss := make([]domain.Structure, n)
+	for i := range ss {
+		ss[i] = domain.Structure{Name: fmt.Sprintf("Organisme n°%04d", i), Acronym: "OF", Address: "2 rue Y", PostalCode: "33000",
+			City: "Bordeaux", Department: "33", Kinds: []domain.Kind{domain.KindTrainingOrg}}
+		if i%3 != 0 {
+			ss[i].SIRET = domain.MakeSIRET(fmt.Sprintf("2%07d", i), "0001")
+		}
+		if i%5 == 0 {
+			ss[i].AdhesionYear, ss[i].Ministry = 2026, true
+		}
+	}
+	ss[7].SIRET = taken.SIRET
+	update(t, st, func(tx store.Tx) error { return tx.InsertStructures(ctx, ss) })
+	for i, s := range ss {
+		if (s.ID == 0) != (i == 7) {
+			t.Fatalf("structure %d (%s): id %d", i, s.SIRET, s.ID)
+		}
+	}
+	view(t, st, func(tx store.Tx) error {
+		got, err := tx.StructureByID(ctx, ss[10].ID)
+		if err != nil {
+			return err
+		}
+		if got.SIRET != ss[10].SIRET || got.Name != "Organisme n°0010" || got.AdhesionYear != 2026 || !got.Ministry ||
+			got.City != "Bordeaux" || !slices.Equal(got.Kinds, []domain.Kind{domain.KindTrainingOrg}) {
+			t.Errorf("read back %+v", got)
+		}
+		got, err = tx.StructureByID(ctx, ss[3].ID)
+		if err != nil {
+			return err
+		}
+		if got.SIRET != "" || got.AdhesionYear != 0 || got.Ministry {
+			t.Errorf("read back %+v", got)
+		}
+		kept, err := tx.StructureBySIRET(ctx, taken.SIRET)
+		if err != nil {
+			return err
+		}
+		if kept.ID != taken.ID || kept.Name != "Déjà là" {
+			t.Errorf("the structure that was there: %+v", kept)
+		}
+		return nil
+	})
 }

@@ -1,0 +1,379 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/profil-cli/profil/internal/csvin"
+	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/i18n"
+	"github.com/profil-cli/profil/internal/store"
+)
+
+// Legacy sources of accounts.
+var importSources = []string{"synapse", "prisme"}
+
+// The columns of `user import`.
+const (
+	ucEmail = iota
+	ucLastName
+	ucFirstName
+	ucFunction
+	ucPhone
+	ucSIRET
+)
+
+// UserImportColumns are the columns `user import` reads, with their French aliases.
+var UserImportColumns = []csvin.Column{
+	ucEmail:     {Name: "email", Aliases: []string{"e-mail", "mail", "courriel", "adresse mail", "adresse e-mail", "adresse email", "adresse electronique"}, Required: true},
+	ucLastName:  {Name: "last_name", Aliases: []string{"nom", "nom de famille", "lastname"}, Required: true},
+	ucFirstName: {Name: "first_name", Aliases: []string{"prenom", "firstname"}, Required: true},
+	ucFunction:  {Name: "function", Aliases: []string{"fonction", "poste"}},
+	ucPhone:     {Name: "phone", Aliases: []string{"telephone", "tel", "numero de telephone"}},
+	ucSIRET:     {Name: "siret", Aliases: []string{"n siret", "no siret", "numero siret", "siret de la structure"}, Required: true},
+}
+
+// userColumns maps the fields validators name to the columns of the file.
+var userColumns = map[string]string{"last-name": "last_name", "first-name": "first_name"}
+
+type userRow struct {
+	importRow
+	user      domain.User
+	siret     string
+	structure int64
+	userID    int64 // the existing account, in the second pass
+}
+
+// ImportUsers imports the accounts of a legacy base (gestionnaires only). Each line is an
+// account, active, without password (a temporary one is mailed at its first sign-in), attached
+// to the structure of its SIRET with the catalogue's automatic profiles; nobody becomes
+// référent by an import. An e-mail that has an account already is attached to the structure
+// if it is not a member yet, and skipped otherwise; the account itself is left as it is.
+func (s *Service) ImportUsers(ctx context.Context, actor domain.Actor, r io.Reader, opts ImportOptions) (ImportSummary, error) {
+	if err := domain.Authorize(actor, domain.Import, domain.Subject{}); err != nil {
+		return ImportSummary{}, err
+	}
+	if !slices.Contains(importSources, opts.Source) {
+		return ImportSummary{}, domain.Invalid("source", opts.Source, "import.source_invalid", strings.Join(importSources, ", "))
+	}
+	return runImport(ctx, r, opts, &userImport{s: s, actor: actor, opts: opts, phones: phoneCache{}, sirets: map[string]int32{}})
+}
+
+// userImport is the kind of line of `user import`.
+type userImport struct {
+	s      *Service
+	actor  domain.Actor
+	opts   ImportOptions
+	phones phoneCache
+	// The SIRETs of the file, by index, and what the database says of each.
+	sirets     map[string]int32
+	siretList  []string
+	structures []importStructure
+	automatic  map[int64][]string // the profiles the members of each structure get
+	// insertFirst: the previous batch found no account already there, so the next one is
+	// inserted straight away (the first batch is looked up first: the file may have been
+	// imported already).
+	insertFirst bool
+}
+
+// importStructure is a structure lines refer to by SIRET.
+type importStructure struct {
+	id int64 // 0: unknown
+}
+
+// The cells a checked account line is spooled as: its values, normalised.
+const (
+	ucellEmail = iota
+	ucellLastName
+	ucellFirstName
+	ucellFunction
+	ucellPhone
+	ucellSIRET
+	ucells
+)
+
+func (k *userImport) columns() []csvin.Column { return UserImportColumns }
+
+func (k *userImport) check(rec csvin.Record) (checkedLine, string, error) {
+	var x userRow
+	if err := x.parse(rec.Get, k.phones, k.opts.Source); err != nil {
+		return checkedLine{}, rec.Get(ucEmail), lineError(rec.Line, err, userColumns)
+	}
+	ref, ok := k.sirets[x.siret]
+	if !ok {
+		ref = int32(len(k.siretList))
+		k.sirets[x.siret] = ref
+		k.siretList = append(k.siretList, x.siret)
+	}
+	u := x.user
+	// A person may be listed once per structure (a legacy base, or an export of every
+	// member); the same person twice for one structure is a mistake in the file.
+	return checkedLine{Key: u.Email, Dup: u.Email + "\x00" + x.siret, Ref: ref,
+		Cells: []string{ucellEmail: u.Email, ucellLastName: u.LastName, ucellFirstName: u.FirstName,
+			ucellFunction: u.Function, ucellPhone: u.Phone, ucellSIRET: x.siret}}, u.Email, nil
+}
+
+// resolve reads the structures of the SIRETs, and the profiles each one's members get.
+func (k *userImport) resolve(ctx context.Context) (func(int32) bool, error) {
+	k.structures = make([]importStructure, len(k.siretList))
+	k.automatic = map[int64][]string{}
+	err := k.s.store.View(ctx, func(tx store.Tx) error {
+		cat, err := tx.Catalogue(ctx)
+		if err != nil {
+			return err
+		}
+		found, err := tx.StructuresBySIRET(ctx, k.siretList)
+		for _, st := range found {
+			if i, ok := k.sirets[st.SIRET]; ok {
+				k.structures[i] = importStructure{id: st.ID}
+				k.automatic[st.ID] = automaticProfiles(cat, st)
+			}
+		}
+		return err
+	})
+	return func(ref int32) bool { return k.structures[ref].id == 0 }, err
+}
+
+func (k *userImport) row(line int, c checkedLine) *userRow {
+	cells := c.Cells
+	x := &userRow{importRow: importRow{line: line, key: c.Key}, siret: cells[ucellSIRET],
+		user: domain.User{Email: cells[ucellEmail], LastName: cells[ucellLastName], FirstName: cells[ucellFirstName],
+			Function: cells[ucellFunction], Phone: cells[ucellPhone], Status: domain.UserActive, Source: k.opts.Source}}
+	if ref, ok := k.sirets[x.siret]; ok {
+		x.structure = k.structures[ref].id
+	}
+	return x
+}
+
+func (k *userImport) badRow(line int, key string) *userRow {
+	return &userRow{importRow: importRow{line: line, key: key}}
+}
+
+func (k *userImport) refuse(x *userRow, why lateBad) error {
+	if why.reason == lateDuplicate {
+		return &LineError{Line: x.line, Column: "email", Value: x.user.Email, Reason: i18n.T("import.duplicate", why.first)}
+	}
+	return &LineError{Line: x.line, Column: "siret", Value: x.siret, Reason: i18n.T("import.unknown_siret")}
+}
+
+func (k *userImport) write(ctx context.Context, batch []*userRow) error {
+	if k.opts.DryRun {
+		return k.s.store.View(ctx, func(tx store.Tx) error {
+			if err := classifyUsers(ctx, tx, batch); err != nil {
+				return err
+			}
+			for _, x := range batch {
+				x.result = wouldResult(x.result)
+			}
+			return nil
+		})
+	}
+	first := k.insertFirst // read, never set, by the transaction: it may run twice
+	var existed bool
+	err := k.s.store.Update(ctx, func(tx store.Tx) error {
+		var err error
+		if existed, err = writeUsers(ctx, tx, k.actor, batch, k.automatic, first); err != nil {
+			return err
+		}
+		counts := map[string]int{}
+		for _, x := range batch {
+			counts[x.result]++
+		}
+		if counts[ResultCreated]+counts[ResultAttached] == 0 {
+			return nil // all done already: nothing to record
+		}
+		if err := auditImportedPeople(ctx, tx, k.actor, batch, k.opts); err != nil {
+			return err
+		}
+		return audit(ctx, tx, k.actor, "user.import", 0, k.opts.Source, map[string]any{
+			"source": k.opts.Source, "file": k.opts.File, "first_line": batch[0].line, "last_line": batch[len(batch)-1].line,
+			"created": counts[ResultCreated], "attached": counts[ResultAttached], "skipped": counts[ResultSkipped],
+		})
+	})
+	if err == nil {
+		k.insertFirst = !existed
+	}
+	return err
+}
+
+// parse reads and checks the cells of one account.
+func (x *userRow) parse(get func(column int) string, phones phoneCache, source string) error {
+	email, err := domain.NormalizeEmail(get(ucEmail))
+	if err != nil {
+		return err
+	}
+	u := domain.User{Email: email, Status: domain.UserActive, Source: source}
+	if err := domain.PersonColumns.SetNames(&u, get(ucLastName), get(ucFirstName), get(ucFunction)); err != nil {
+		return err
+	}
+	if u.Phone, err = phones.normalize(get(ucPhone)); err != nil {
+		return err
+	}
+	raw := get(ucSIRET)
+	if raw == "" {
+		return domain.Invalid("siret", "", "import.siret_required")
+	}
+	if x.siret, err = domain.NormalizeSIRET(raw); err != nil {
+		return err
+	}
+	x.user = u
+	return nil
+}
+
+// automaticProfiles are the catalogue's automatic profiles that a membership of st may hold,
+// as grantAll would check them one after the other.
+func automaticProfiles(cat domain.Catalogue, st domain.Structure) []string {
+	var held []string
+	for _, code := range cat.Automatic() {
+		if cat.CheckGrant(st, held, code) == nil {
+			held = append(held, code)
+		}
+	}
+	return held
+}
+
+// classifyUsers decides from the database what each row of a batch does: create an account,
+// attach an existing one, or nothing.
+func classifyUsers(ctx context.Context, tx store.Tx, batch []*userRow) error {
+	emails := make([]string, len(batch))
+	for i, x := range batch {
+		emails[i] = x.user.Email
+	}
+	ids, err := tx.UserIDsByEmail(ctx, emails)
+	if err != nil {
+		return err
+	}
+	var existing []int64
+	for _, x := range batch {
+		x.userID = ids[x.user.Email]
+		if x.userID != 0 {
+			existing = append(existing, x.userID)
+		}
+	}
+	// A member, or a former member: an import never undoes a detachment.
+	member := map[[2]int64]bool{}
+	if len(existing) > 0 {
+		ms, err := tx.MembershipsOf(ctx, existing)
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			member[[2]int64{m.UserID, m.StructureID}] = true
+		}
+	}
+	for _, x := range batch {
+		switch {
+		case x.userID == 0:
+			x.result = ResultCreated
+		case member[[2]int64{x.userID, x.structure}]:
+			x.result = ResultSkipped
+		default:
+			x.result = ResultAttached
+		}
+	}
+	return nil
+}
+
+// writeUsers writes one batch: the new accounts, the memberships, their automatic profiles.
+// With insertFirst the accounts are inserted straight away and only those that exist already
+// are looked up, so that an import into a base without them looks nothing up; otherwise the
+// batch is looked up first, so that a run over accounts already imported inserts nothing. It
+// reports whether accounts of the batch existed already.
+func writeUsers(ctx context.Context, tx store.Tx, actor domain.Actor, batch []*userRow, automatic map[int64][]string, insertFirst bool) (existed bool, err error) {
+	creating := batch
+	if !insertFirst {
+		if err := classifyUsers(ctx, tx, batch); err != nil {
+			return false, err
+		}
+		creating = nil
+		for _, x := range batch {
+			if x.result == ResultCreated {
+				creating = append(creating, x)
+			}
+		}
+	}
+	users := make([]domain.User, len(creating))
+	for i, x := range creating {
+		users[i] = x.user
+	}
+	if err := tx.InsertUsers(ctx, users); err != nil {
+		return false, err
+	}
+	var there []*userRow // the accounts that exist: created by a concurrent writer since classifyUsers, or never looked up
+	for i, x := range creating {
+		x.userID, x.result = users[i].ID, ResultCreated
+		if x.userID == 0 {
+			there = append(there, x)
+		}
+	}
+	if len(there) > 0 {
+		if err := classifyUsers(ctx, tx, there); err != nil {
+			return false, err
+		}
+		for _, x := range there {
+			if x.result == ResultCreated {
+				return false, fmt.Errorf("the account %s is neither created nor found", x.user.Email)
+			}
+		}
+	}
+	existed = len(creating) < len(batch) || len(there) > 0
+	var (
+		joining []*userRow
+		ms      []domain.Membership
+	)
+	for _, x := range batch {
+		if x.result == ResultCreated || x.result == ResultAttached {
+			joining = append(joining, x)
+			ms = append(ms, domain.Membership{UserID: x.userID, StructureID: x.structure})
+		}
+	}
+	if err := tx.InsertMemberships(ctx, ms); err != nil {
+		return existed, err
+	}
+	var (
+		grantOn []int64
+		codes   []string
+	)
+	for i, x := range joining {
+		if ms[i].ID == 0 {
+			x.result = ResultSkipped // attached by a concurrent writer
+			continue
+		}
+		for _, code := range automatic[x.structure] {
+			grantOn = append(grantOn, ms[i].ID)
+			codes = append(codes, code)
+		}
+	}
+	return existed, tx.InsertGrants(ctx, grantOn, codes, actor.UserID)
+}
+
+// importedPerson is the audit detail of one person an import attached to a structure.
+type importedPerson struct {
+	Source  string `json:"source"`
+	Line    int    `json:"line"`    // of the file the batch's user.import event names
+	Created bool   `json:"created"` // the account was created, not only attached
+}
+
+// auditImportedPeople writes one audit event per person the batch attached, on the structure
+// they joined, so that `audit list --structure S` shows everyone an import brought into S.
+// The events are written in a few set-based statements: an import may list a million people.
+func auditImportedPeople(ctx context.Context, tx store.Tx, actor domain.Actor, batch []*userRow, opts ImportOptions) error {
+	events := make([]domain.AuditEvent, 0, len(batch))
+	label := actor.Label()
+	for _, x := range batch {
+		if x.result != ResultCreated && x.result != ResultAttached {
+			continue
+		}
+		b, err := json.Marshal(importedPerson{Source: opts.Source, Line: x.line, Created: x.result == ResultCreated})
+		if err != nil {
+			return err
+		}
+		events = append(events, domain.AuditEvent{ActorID: actor.UserID, Actor: label, Action: "member.import",
+			StructureID: x.structure, Target: x.user.Email, Details: string(b)})
+	}
+	return tx.AppendAudits(ctx, events)
+}

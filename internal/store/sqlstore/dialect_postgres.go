@@ -1,0 +1,280 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/profil-cli/profil/internal/domain"
+)
+
+// postgresDialect writes in bulk with one INSERT … SELECT of arrays (unnest), or of a staging
+// table filled by COPY from pgCopyMin rows on, and learns the ids of the rows written through
+// RETURNING.
+type postgresDialect struct{}
+
+func (postgresDialect) keyArrays() bool { return true }
+
+func (postgresDialect) newIDs(ctx context.Context, t *tx, table string, n int) ([]int64, error) {
+	ids := make([]int64, 0, n)
+	rows, err := t.query(ctx, `SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)`, table, n)
+	if err != nil {
+		return nil, fmt.Errorf("reserve ids of %s: %w", table, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, mapErr(err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, mapErr(err)
+	}
+	if len(ids) != n {
+		return nil, fmt.Errorf("reserve ids of %s: got %d of %d", table, len(ids), n)
+	}
+	return ids, nil
+}
+
+func (postgresDialect) insertStructures(ctx context.Context, t *tx, ss []domain.Structure, ids []int64) (int64, error) {
+	if len(ss) >= pgCopyMin {
+		err := t.copyStaging(ctx, "profil_stage_structures", []stagingColumn{{"id", "bigint"}, {"siret", "text"}, {"name", "text"},
+			{"acronym", "text"}, {"ape", "text"}, {"address", "text"}, {"postal_code", "text"}, {"city", "text"},
+			{"department", "text"}, {"kinds", "text"}, {"ministry", "boolean"}, {"adhesion_year", "integer"},
+			{"name_folded", "text"}, {"acronym_folded", "text"}, {"search_text", "text"}}, len(ss),
+			func(i int, vals []any) []any {
+				s := ss[i]
+				var adhesion any
+				if s.AdhesionYear != 0 {
+					adhesion = int32(s.AdhesionYear)
+				}
+				return append(vals, ids[i], nullText(s.SIRET), s.Name, s.Acronym, s.APE, s.Address, s.PostalCode, s.City,
+					s.Department, joinKinds(s.Kinds), s.Ministry, adhesion, domain.Fold(s.Name), domain.Fold(s.Acronym), s.SearchText())
+			})
+		if err != nil {
+			return 0, err
+		}
+		return t.execCount(ctx, `INSERT INTO structures (id, siret, name, acronym, ape, address, postal_code, city,
+				department, kinds, ministry, adhesion_year, name_folded, acronym_folded, search_text, created_at, updated_at)
+			SELECT r.id, r.siret, r.name, r.acronym, r.ape, r.address, r.postal_code, r.city, r.department, r.kinds,
+				r.ministry, r.adhesion_year, r.name_folded, r.acronym_folded, r.search_text, $1::timestamptz, $1::timestamptz
+			FROM profil_stage_structures r ORDER BY r.n
+			ON CONFLICT DO NOTHING`, t.now)
+	}
+	var c struct {
+		siret, name, acronym, ape, address, postal, city, dept, kinds, nameF, acronymF, search []string
+		ministry                                                                               []bool
+		adhesion                                                                               []int64
+	}
+	for _, s := range ss {
+		c.siret = append(c.siret, s.SIRET)
+		c.name = append(c.name, s.Name)
+		c.acronym = append(c.acronym, s.Acronym)
+		c.ape = append(c.ape, s.APE)
+		c.address = append(c.address, s.Address)
+		c.postal = append(c.postal, s.PostalCode)
+		c.city = append(c.city, s.City)
+		c.dept = append(c.dept, s.Department)
+		c.kinds = append(c.kinds, joinKinds(s.Kinds))
+		c.ministry = append(c.ministry, s.Ministry)
+		c.adhesion = append(c.adhesion, int64(s.AdhesionYear))
+		c.nameF = append(c.nameF, domain.Fold(s.Name))
+		c.acronymF = append(c.acronymF, domain.Fold(s.Acronym))
+		c.search = append(c.search, s.SearchText())
+	}
+	return t.execCount(ctx, `INSERT INTO structures (id, siret, name, acronym, ape, address, postal_code, city,
+		department, kinds, ministry, adhesion_year, name_folded, acronym_folded, search_text, created_at, updated_at)
+		SELECT r.id, NULLIF(r.siret, ''), r.name, r.acronym, r.ape, r.address, r.postal_code, r.city,
+			r.department, r.kinds, r.ministry, NULLIF(r.adhesion_year, 0), r.name_folded, r.acronym_folded, r.search_text,
+			$16::timestamptz, $16::timestamptz
+		FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+			$9::text[], $10::text[], $11::boolean[], $12::bigint[], $13::text[], $14::text[], $15::text[])
+			AS r(id, siret, name, acronym, ape, address, postal_code, city, department, kinds, ministry, adhesion_year,
+			     name_folded, acronym_folded, search_text)
+		ON CONFLICT DO NOTHING`,
+		ids, c.siret, c.name, c.acronym, c.ape, c.address, c.postal, c.city, c.dept, c.kinds, c.ministry, c.adhesion,
+		c.nameF, c.acronymF, c.search, t.now)
+}
+
+func (postgresDialect) insertUsers(ctx context.Context, t *tx, us []domain.User) error {
+	created := make(map[string]int64, len(us))
+	scan := func(rows *sql.Rows) error {
+		var (
+			id    int64
+			email string
+		)
+		err := rows.Scan(&id, &email)
+		created[email] = id
+		return err
+	}
+	var err error
+	if len(us) >= pgCopyMin {
+		err = t.copyStaging(ctx, "profil_stage_users", []stagingColumn{{"email", "text"}, {"last_name", "text"},
+			{"first_name", "text"}, {"function", "text"}, {"phone", "text"}, {"status", "text"}, {"manager", "boolean"},
+			{"password_hash", "text"}, {"must_change_password", "boolean"}, {"source", "text"}}, len(us),
+			func(i int, vals []any) []any {
+				u := us[i]
+				return append(vals, u.Email, u.LastName, u.FirstName, u.Function, u.Phone, string(u.Status), u.Manager,
+					nullText(u.PasswordHash), u.MustChangePassword, u.Source)
+			})
+		if err == nil {
+			err = scanAll(ctx, t, `INSERT INTO users (email, last_name, first_name, function, phone, status, manager,
+					password_hash, must_change_password, source, created_at, updated_at)
+				SELECT r.email, r.last_name, r.first_name, r.function, r.phone, r.status, r.manager,
+					r.password_hash, r.must_change_password, r.source, $1::timestamptz, $1::timestamptz
+				FROM profil_stage_users r ORDER BY r.n
+				ON CONFLICT DO NOTHING
+				RETURNING id, email`, []any{t.now}, scan)
+		}
+	} else {
+		var c struct {
+			email, last, first, function, phone, status, hash, source []string
+			manager, mustChange                                       []bool
+		}
+		for _, u := range us {
+			c.email = append(c.email, u.Email)
+			c.last = append(c.last, u.LastName)
+			c.first = append(c.first, u.FirstName)
+			c.function = append(c.function, u.Function)
+			c.phone = append(c.phone, u.Phone)
+			c.status = append(c.status, string(u.Status))
+			c.manager = append(c.manager, u.Manager)
+			c.hash = append(c.hash, u.PasswordHash)
+			c.mustChange = append(c.mustChange, u.MustChangePassword)
+			c.source = append(c.source, u.Source)
+		}
+		err = scanAll(ctx, t, `INSERT INTO users (email, last_name, first_name, function, phone, status, manager,
+				password_hash, must_change_password, source, created_at, updated_at)
+			SELECT r.email, r.last_name, r.first_name, r.function, r.phone, r.status, r.manager,
+				NULLIF(r.password_hash, ''), r.must_change_password, r.source, $11::timestamptz, $11::timestamptz
+			FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[],
+				$8::text[], $9::boolean[], $10::text[])
+				AS r(email, last_name, first_name, function, phone, status, manager, password_hash, must_change_password, source)
+			ON CONFLICT DO NOTHING
+			RETURNING id, email`,
+			[]any{c.email, c.last, c.first, c.function, c.phone, c.status, c.manager, c.hash, c.mustChange, c.source, t.now}, scan)
+	}
+	if err != nil {
+		return err
+	}
+	for i := range us {
+		if id, ok := created[us[i].Email]; ok {
+			us[i].ID = id
+			delete(created, us[i].Email) // the same e-mail twice: the first one was created
+		}
+	}
+	return nil
+}
+
+func (postgresDialect) insertMemberships(ctx context.Context, t *tx, ms []domain.Membership) error {
+	created := make(map[[2]int64]int64, len(ms))
+	scan := func(rows *sql.Rows) error {
+		var id, user, structure int64
+		err := rows.Scan(&id, &user, &structure)
+		created[[2]int64{user, structure}] = id
+		return err
+	}
+	var err error
+	if len(ms) >= pgCopyMin {
+		err = t.copyStaging(ctx, "profil_stage_memberships", []stagingColumn{{"user_id", "bigint"}, {"structure_id", "bigint"},
+			{"referent", "boolean"}}, len(ms),
+			func(i int, vals []any) []any { return append(vals, ms[i].UserID, ms[i].StructureID, ms[i].Referent) })
+		if err == nil {
+			err = scanAll(ctx, t, `INSERT INTO memberships (user_id, structure_id, referent, created_at)
+				SELECT r.user_id, r.structure_id, r.referent, $1::timestamptz FROM profil_stage_memberships r ORDER BY r.n
+				ON CONFLICT DO NOTHING
+				RETURNING id, user_id, structure_id`, []any{t.now}, scan)
+		}
+	} else {
+		users, structures, referents := make([]int64, len(ms)), make([]int64, len(ms)), make([]bool, len(ms))
+		for i, m := range ms {
+			users[i], structures[i], referents[i] = m.UserID, m.StructureID, m.Referent
+		}
+		err = scanAll(ctx, t, `INSERT INTO memberships (user_id, structure_id, referent, created_at)
+			SELECT r.user_id, r.structure_id, r.referent, $4::timestamptz
+			FROM unnest($1::bigint[], $2::bigint[], $3::boolean[]) AS r(user_id, structure_id, referent)
+			ON CONFLICT DO NOTHING
+			RETURNING id, user_id, structure_id`, []any{users, structures, referents, t.now}, scan)
+	}
+	if err != nil {
+		return err
+	}
+	for i, m := range ms {
+		key := [2]int64{m.UserID, m.StructureID}
+		if id, ok := created[key]; ok {
+			ms[i].ID = id
+			delete(created, key)
+		}
+	}
+	return nil
+}
+
+func (postgresDialect) insertGrants(ctx context.Context, t *tx, membershipIDs []int64, codes []string, by int64) error {
+	if len(codes) >= pgCopyMin {
+		err := t.copyStaging(ctx, "profil_stage_grants", []stagingColumn{{"membership_id", "bigint"}, {"profile_code", "text"}}, len(codes),
+			func(i int, vals []any) []any { return append(vals, membershipIDs[i], codes[i]) })
+		if err == nil {
+			_, err = t.exec(ctx, `INSERT INTO grants (membership_id, profile_code, granted_at, granted_by)
+			SELECT r.membership_id, r.profile_code, $1::timestamptz, $2::bigint FROM profil_stage_grants r ORDER BY r.n
+			ON CONFLICT DO NOTHING`, t.now, nullInt(by))
+		}
+		return err
+	}
+	_, err := t.exec(ctx, `INSERT INTO grants (membership_id, profile_code, granted_at, granted_by)
+		SELECT r.membership_id, r.profile_code, $3::timestamptz, $4::bigint
+		FROM unnest($1::bigint[], $2::text[]) AS r(membership_id, profile_code)
+		ON CONFLICT DO NOTHING`, membershipIDs, codes, t.now, nullInt(by))
+	return err
+}
+
+func (postgresDialect) appendAudits(ctx context.Context, t *tx, es []domain.AuditEvent) error {
+	if len(es) >= pgCopyMin {
+		err := t.copyStaging(ctx, "profil_stage_audit", []stagingColumn{{"actor_id", "bigint"}, {"actor", "text"}, {"action", "text"},
+			{"structure_id", "bigint"}, {"target", "text"}, {"details", "text"}}, len(es),
+			func(i int, vals []any) []any {
+				e := es[i]
+				return append(vals, nullInt(e.ActorID), e.Actor, e.Action, nullInt(e.StructureID), e.Target, e.Details)
+			})
+		if err == nil {
+			_, err = t.exec(ctx, `INSERT INTO audit_events (at, actor_id, actor, action, structure_id, target, details)
+				SELECT $1::timestamptz, r.actor_id, r.actor, r.action, r.structure_id, r.target, r.details
+				FROM profil_stage_audit r ORDER BY r.n`, t.now)
+		}
+		return err
+	}
+	actorIDs, actors, actions, structures, targets, details := make([]int64, len(es)), make([]string, len(es)),
+		make([]string, len(es)), make([]int64, len(es)), make([]string, len(es)), make([]string, len(es))
+	for i, e := range es {
+		actorIDs[i], actors[i], actions[i], structures[i], targets[i], details[i] = e.ActorID, e.Actor, e.Action, e.StructureID, e.Target, e.Details
+	}
+	_, err := t.exec(ctx, `INSERT INTO audit_events (at, actor_id, actor, action, structure_id, target, details)
+		SELECT $1::timestamptz, NULLIF(r.actor_id, 0), r.actor, r.action, NULLIF(r.structure_id, 0), r.target, r.details
+		FROM unnest($2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[])
+			WITH ORDINALITY AS r(actor_id, actor, action, structure_id, target, details, n)
+		ORDER BY r.n`, t.now, actorIDs, actors, actions, structures, targets, details)
+	return err
+}
+
+func (postgresDialect) enqueueMails(ctx context.Context, t *tx, ms []domain.Mail) error {
+	var (
+		to, subjects, bodies []string
+		sensitive            []bool
+		secretFor            []int64
+	)
+	for _, m := range ms {
+		to = append(to, m.To)
+		subjects = append(subjects, m.Subject)
+		bodies = append(bodies, m.Body)
+		sensitive = append(sensitive, m.Sensitive || m.SecretFor != 0)
+		secretFor = append(secretFor, m.SecretFor)
+	}
+	_, err := t.exec(ctx, `INSERT INTO mail_outbox (created_at, to_addr, subject, body, status, attempts,
+			next_attempt_at, last_error, sensitive, secret_user_id)
+		SELECT $6::timestamptz, r.to_addr, r.subject, r.body, 'pending', 0, $6::timestamptz, '', r.sensitive, NULLIF(r.secret_user_id, 0)
+		FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $5::bigint[])
+			WITH ORDINALITY AS r(to_addr, subject, body, sensitive, secret_user_id, n)
+		ORDER BY r.n`, to, subjects, bodies, sensitive, secretFor, t.now)
+	return err
+}
