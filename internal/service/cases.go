@@ -195,7 +195,6 @@ func (x *caseRow) parse(rec csvin.Record, now time.Time) error {
 	return nil
 }
 
-
 // planCases decides what each row of a batch does: create the case (and give it to the one
 // account waiting for it), or nothing when the case exists.
 func planCases(ctx context.Context, tx store.Tx, batch []*caseRow) error {
