@@ -68,9 +68,9 @@ type ImportOptions struct {
 	BatchSize int
 	// OnResult, when set, receives the result of each line, in the order of the file. When the
 	// import is refused for bad lines, only those are reported.
-	OnResult func(LineResult)
+	OnResult func(LineResult) `json:"-"`
 	// OnProgress, when set, is told after each batch how many good lines are done, of how many.
-	OnProgress func(done, total int)
+	OnProgress func(done, total int) `json:"-"`
 }
 
 func (o ImportOptions) batchSize() int {

@@ -43,6 +43,9 @@ type MailReport struct {
 	Skipped   int
 	Remaining int // messages not sent yet after the run: failed ones waiting to be retried, others not due
 	Results   []MailResult
+	// CloseError is why the SMTP server's goodbye failed after messages were accepted
+	// (SendMail); it changes nothing to what was sent.
+	CloseError string `json:",omitempty"`
 }
 
 // ListMail returns the outbox, oldest first; pendingOnly keeps the messages not sent yet.

@@ -12,7 +12,7 @@ import (
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
 	"github.com/profil-cli/profil/internal/cli/view"
 	"github.com/profil-cli/profil/internal/domain"
-	"github.com/profil-cli/profil/internal/store"
+	"github.com/profil-cli/profil/internal/service"
 )
 
 // ListOptions are the inputs of `audit list`.
@@ -120,25 +120,25 @@ time (2026-11-23T08:00:00Z), or a time ago: 30min, 24h, 7d (or 7j), 2w (or 2sem)
 }
 
 func listRun(ctx context.Context, f *cmdutil.Factory, opts *ListOptions) error {
-	svc, err := f.Service(ctx)
-	if err != nil {
-		return err
-	}
-	actor, err := f.Actor(ctx)
+	api, err := f.API(ctx)
 	if err != nil {
 		return err
 	}
 	who := opts.Actor
 	if opts.Mine || strings.EqualFold(who, "me") {
+		actor, err := api.Whoami(ctx)
+		if err != nil {
+			return err
+		}
 		who = actor.Email
 	}
 	// The most recent events are wanted: the store cuts at the latest ones, unless the
 	// decisions filter below must see them all first.
-	q := store.AuditQuery{Action: opts.Action, Since: opts.Since, Limit: opts.Limit, Latest: true}
+	q := service.AuditQuery{Action: opts.Action, Since: opts.Since, Limit: opts.Limit, Latest: true, ActorEmail: who, Structure: opts.Structure}
 	if opts.Decisions {
 		q.Action, q.Limit = "request.", 0
 	}
-	events, err := svc.Audit(ctx, actor, q, who, opts.Structure)
+	events, err := api.Audit(ctx, q)
 	if err != nil {
 		return err
 	}

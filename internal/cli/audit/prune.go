@@ -61,11 +61,11 @@ would go. Run it from cron, for example once a week.`,
 }
 
 func pruneRun(ctx context.Context, f *cmdutil.Factory, opts *PruneOptions) error {
-	svc, actor, err := f.ServiceAs(ctx)
+	api, err := f.API(ctx)
 	if err != nil {
 		return err
 	}
-	res, err := svc.Prune(ctx, actor, opts.Input)
+	res, err := api.Prune(ctx, opts.Input)
 	if err != nil {
 		return err
 	}

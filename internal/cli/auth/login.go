@@ -58,11 +58,12 @@ func loginRun(ctx context.Context, f *cmdutil.Factory, opts *LoginOptions) error
 	if err != nil {
 		return err
 	}
-	svc, err := f.Service(ctx)
+	// Signing in does not need the session it replaces, which may have expired.
+	api, err := f.AnonymousAPI(ctx)
 	if err != nil {
 		return err
 	}
-	token, u, err := svc.Login(ctx, email, password)
+	token, u, err := api.Login(ctx, email, password)
 	if err != nil {
 		return err
 	}
@@ -90,8 +91,8 @@ func endStoredSession(ctx context.Context, f *cmdutil.Factory) {
 		return
 	}
 	if old, ok := creds.Get(key); ok && old.Token != "" {
-		if svc, err := f.Service(ctx); err == nil {
-			_ = svc.Logout(ctx, old.Token)
+		if api, err := f.AnonymousAPI(ctx); err == nil {
+			_ = api.Logout(ctx, old.Token)
 		}
 	}
 }
@@ -157,11 +158,13 @@ func NewCmdLogout(f *cmdutil.Factory) *cobra.Command {
 				f.Say("logout.not_signed_in")
 				return nil
 			}
-			svc, err := f.Service(ctx)
+			// The stored token is the proof: a session that no longer signs in (expired,
+			// account disabled) is still ended.
+			api, err := f.AnonymousAPI(ctx)
 			if err != nil {
 				return err
 			}
-			if err := svc.Logout(ctx, s.Token); err != nil {
+			if err := api.Logout(ctx, s.Token); err != nil {
 				return err
 			}
 			if err := creds.Delete(key); err != nil {
@@ -183,15 +186,15 @@ func NewCmdWhoami(f *cmdutil.Factory) *cobra.Command {
 		Args:        cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			actor, err := f.Actor(ctx)
+			api, err := f.API(ctx)
 			if err != nil {
 				return err
 			}
-			svc, err := f.Service(ctx)
+			actor, err := api.Whoami(ctx)
 			if err != nil {
 				return err
 			}
-			u, err := svc.Me(ctx, actor)
+			u, err := api.Me(ctx)
 			if err != nil {
 				return err
 			}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/service"
-	"github.com/profil-cli/profil/internal/store"
 )
 
 // Dynamic shell completion: values are read from the database the configuration names, as the
@@ -19,7 +18,7 @@ import (
 
 type completeFunc func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective)
 
-func (f *Factory) complete(fn func(ctx context.Context, svc *service.Service, actor domain.Actor, prefix string) []string) completeFunc {
+func (f *Factory) complete(fn func(ctx context.Context, api service.API, prefix string) []string) completeFunc {
 	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 		defer cancel()
@@ -27,19 +26,21 @@ func (f *Factory) complete(fn func(ctx context.Context, svc *service.Service, ac
 		// The root's pre-run resolved the configuration for __complete, whose flags cobra
 		// parses only now: read it again, so that --db and --token on the line count.
 		f.cfg, f.actor = nil, nil
-		svc, err := f.Service(ctx)
+		api, err := f.API(ctx)
 		if err != nil {
-			return nil, cobra.ShellCompDirectiveNoFileComp
+			// No session that works: what anybody may see.
+			if api, err = f.AnonymousAPI(ctx); err != nil {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
 		}
-		actor, _ := f.Actor(ctx)
-		return fn(ctx, svc, actor, toComplete), cobra.ShellCompDirectiveNoFileComp
+		return fn(ctx, api, toComplete), cobra.ShellCompDirectiveNoFileComp
 	}
 }
 
 // CompleteProfiles offers the catalogue's profile codes, with their labels.
 func (f *Factory) CompleteProfiles() completeFunc {
-	return f.complete(func(ctx context.Context, svc *service.Service, actor domain.Actor, prefix string) []string {
-		cat, err := svc.Catalogue(ctx, actor)
+	return f.complete(func(ctx context.Context, api service.API, prefix string) []string {
+		cat, err := api.Catalogue(ctx)
 		if err != nil {
 			return nil
 		}
@@ -59,8 +60,8 @@ func (f *Factory) CompleteProfiles() completeFunc {
 // Nouvelle-Aquitaine"): shells keep only the candidates that begin with what is typed, and a
 // structure is named with accents and case aside.
 func (f *Factory) CompleteStructures() completeFunc {
-	return f.complete(func(ctx context.Context, svc *service.Service, actor domain.Actor, prefix string) []string {
-		found, err := svc.SearchStructures(ctx, actor, store.StructureQuery{Text: prefix, Limit: 30})
+	return f.complete(func(ctx context.Context, api service.API, prefix string) []string {
+		found, err := api.SearchStructures(ctx, service.StructureQuery{Text: prefix, Limit: 30})
 		if err != nil {
 			return nil
 		}
@@ -117,8 +118,8 @@ func (f *Factory) CompletePendingRequests() completeFunc {
 		for _, a := range args {
 			typed[strings.TrimPrefix(a, "#")] = true
 		}
-		return f.complete(func(ctx context.Context, svc *service.Service, actor domain.Actor, prefix string) []string {
-			rs, err := svc.ListRequests(ctx, actor, service.RequestFilter{Query: store.RequestQuery{Status: domain.StatusPending, Limit: 200}})
+		return f.complete(func(ctx context.Context, api service.API, prefix string) []string {
+			rs, err := api.ListRequests(ctx, service.RequestQuery{Status: domain.StatusPending, Limit: 200})
 			if err != nil {
 				return nil
 			}
@@ -137,7 +138,7 @@ func (f *Factory) CompletePendingRequests() completeFunc {
 // CompleteAllowedProfiles offers the profile codes the structure on the line allows (the
 // catalogue's rules on its kinds), but those already on the line. structureOf finds that
 // structure from the line; with none, every code is offered.
-func (f *Factory) CompleteAllowedProfiles(structureOf func(ctx context.Context, svc *service.Service, actor domain.Actor, cmd *cobra.Command, args []string) (domain.Structure, bool)) completeFunc {
+func (f *Factory) CompleteAllowedProfiles(structureOf func(ctx context.Context, api service.API, cmd *cobra.Command, args []string) (domain.Structure, bool)) completeFunc {
 	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 		typed := map[string]bool{}
 		for _, a := range args {
@@ -150,12 +151,12 @@ func (f *Factory) CompleteAllowedProfiles(structureOf func(ctx context.Context, 
 				}
 			}
 		}
-		return f.complete(func(ctx context.Context, svc *service.Service, actor domain.Actor, prefix string) []string {
-			cat, err := svc.Catalogue(ctx, actor)
+		return f.complete(func(ctx context.Context, api service.API, prefix string) []string {
+			cat, err := api.Catalogue(ctx)
 			if err != nil {
 				return nil
 			}
-			st, known := structureOf(ctx, svc, actor, cmd, args)
+			st, known := structureOf(ctx, api, cmd, args)
 			taken := map[string]bool{} // the exclusive families a typed code holds
 			for code := range typed {
 				if p, ok := cat.Lookup(code); ok && p.Exclusive && p.Family != "" {
@@ -178,7 +179,7 @@ func (f *Factory) CompleteAllowedProfiles(structureOf func(ctx context.Context, 
 }
 
 // StructureFlag finds the structure named by the --structure flag of the line.
-func StructureFlag(ctx context.Context, svc *service.Service, actor domain.Actor, cmd *cobra.Command, _ []string) (domain.Structure, bool) {
+func StructureFlag(ctx context.Context, api service.API, cmd *cobra.Command, _ []string) (domain.Structure, bool) {
 	v, err := cmd.Flags().GetString("structure")
 	if err != nil || strings.TrimSpace(v) == "" {
 		return domain.Structure{}, false
@@ -187,26 +188,26 @@ func StructureFlag(ctx context.Context, svc *service.Service, actor domain.Actor
 	if err != nil {
 		return domain.Structure{}, false
 	}
-	st, err := svc.Structure(ctx, actor, ref)
+	st, err := api.Structure(ctx, ref)
 	return st, err == nil
 }
 
 // StructureOfRequests finds the structure of the first request typed on the line (for a
 // structure request, the structure asked for).
-func StructureOfRequests(ctx context.Context, svc *service.Service, actor domain.Actor, _ *cobra.Command, args []string) (domain.Structure, bool) {
+func StructureOfRequests(ctx context.Context, api service.API, _ *cobra.Command, args []string) (domain.Structure, bool) {
 	for _, a := range args {
 		id, err := strconv.ParseInt(strings.TrimPrefix(a, "#"), 10, 64)
 		if err != nil {
 			continue
 		}
-		r, err := svc.Request(ctx, actor, id)
+		r, err := api.Request(ctx, id)
 		if err != nil {
 			return domain.Structure{}, false
 		}
 		if r.StructureID == 0 {
 			return r.Structure, true
 		}
-		st, err := svc.Structure(ctx, actor, domain.StructureRef{ID: r.StructureID})
+		st, err := api.Structure(ctx, domain.StructureRef{ID: r.StructureID})
 		return st, err == nil
 	}
 	return domain.Structure{}, false
@@ -214,16 +215,19 @@ func StructureOfRequests(ctx context.Context, svc *service.Service, actor domain
 
 // CompleteMemberEmails offers the e-mails of the members of the structures the actor may see.
 func (f *Factory) CompleteMemberEmails() completeFunc {
-	return f.complete(func(ctx context.Context, svc *service.Service, actor domain.Actor, prefix string) []string {
+	return f.complete(func(ctx context.Context, api service.API, prefix string) []string {
 		var ms []domain.Member
-		var err error
+		actor, err := api.Whoami(ctx)
+		if err != nil {
+			return nil
+		}
 		if actor.Manager {
-			ms, err = svc.ListMembersOf(ctx, actor, nil, false)
+			ms, err = api.ListMembersOf(ctx, nil, false)
 		} else {
-			d, e := svc.User(ctx, actor, "")
+			d, e := api.User(ctx, "")
 			err = e
 			for _, m := range d.Memberships {
-				more, e := svc.ListMembersOf(ctx, actor, &domain.StructureRef{ID: m.StructureID}, false)
+				more, e := api.ListMembersOf(ctx, &domain.StructureRef{ID: m.StructureID}, false)
 				if e == nil {
 					ms = append(ms, more...)
 				}

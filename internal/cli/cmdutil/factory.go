@@ -154,18 +154,28 @@ func (f *Factory) Service(ctx context.Context) (*service.Service, error) {
 	return f.svc, nil
 }
 
-// ServiceAs returns the use cases and the actor who runs them: the preamble of every command
-// that calls one.
-func (f *Factory) ServiceAs(ctx context.Context) (*service.Service, domain.Actor, error) {
+// API returns the use cases run as the person the credentials name (Actor): the preamble of
+// every command that calls one.
+func (f *Factory) API(ctx context.Context) (service.API, error) {
 	svc, err := f.Service(ctx)
 	if err != nil {
-		return nil, domain.Actor{}, err
+		return nil, err
 	}
 	actor, err := f.Actor(ctx)
 	if err != nil {
-		return nil, domain.Actor{}, err
+		return nil, err
 	}
-	return svc, actor, nil
+	return svc.As(actor), nil
+}
+
+// AnonymousAPI returns the use cases run by nobody signed in, whatever the credentials: what
+// is public (the catalogue), and completions when the session does not work.
+func (f *Factory) AnonymousAPI(ctx context.Context) (service.API, error) {
+	svc, err := f.Service(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return svc.As(domain.Anonymous), nil
 }
 
 // Credentials loads the stored sessions once.

@@ -165,11 +165,7 @@ func resolveFormat(formatSet bool, format string, oSet bool, o, configured strin
 }
 
 func usersRun(ctx context.Context, f *cmdutil.Factory, opts *UsersOptions) error {
-	svc, err := f.Service(ctx)
-	if err != nil {
-		return err
-	}
-	actor, err := f.Actor(ctx)
+	api, err := f.API(ctx)
 	if err != nil {
 		return err
 	}
@@ -206,7 +202,7 @@ func usersRun(ctx context.Context, f *cmdutil.Factory, opts *UsersOptions) error
 	if !cfg.Quiet && (toFile || !f.IO.IsStdoutTTY()) {
 		bar = output.NewProgress(f.IO, i18n.T("export.progress"), 0)
 	}
-	sum, err := svc.ExportMembers(ctx, actor, service.ExportScope{Structure: opts.Structure, All: opts.All}, func(m domain.Member) error {
+	sum, err := api.ExportMembers(ctx, service.ExportScope{Structure: opts.Structure, All: opts.All}, func(m domain.Member) error {
 		if err := w.Write(NewRow(m)); err != nil {
 			return i18n.Errorf("export.write_failed", err)
 		}

@@ -87,15 +87,11 @@ func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *ListOptions) err
 }
 
 func listRun(ctx context.Context, f *cmdutil.Factory, opts *ListOptions) error {
-	svc, err := f.Service(ctx)
+	api, err := f.API(ctx)
 	if err != nil {
 		return err
 	}
-	actor, err := f.Actor(ctx)
-	if err != nil {
-		return err
-	}
-	ms, err := svc.ListMail(ctx, actor, opts.PendingOnly)
+	ms, err := api.ListMail(ctx, opts.PendingOnly)
 	if err != nil {
 		return err
 	}
@@ -109,6 +105,7 @@ func listRun(ctx context.Context, f *cmdutil.Factory, opts *ListOptions) error {
 // SendOptions are the inputs of `mail send`.
 type SendOptions struct {
 	SMTP  mail.Config
+	URL   string // SMTP as given: the server that delivers reads it again
 	From  string // "" means mail.DefaultFrom
 	Batch int
 }
@@ -156,6 +153,7 @@ The sender is --from, else $` + EnvMailFrom + `, else the key "` + KeyMailFrom +
 			if raw == "" {
 				return cmdutil.FlagErrorf("mail_send.no_smtp", EnvSMTP)
 			}
+			opts.URL = raw
 			if opts.SMTP, err = mail.ParseSMTPURL(raw); err != nil {
 				return cmdutil.FlagErrorf("mail_send.setting_error", source, err)
 			}
@@ -217,11 +215,7 @@ func pick(changed bool, flagValue, flagName, env string, s settings, key string)
 }
 
 func sendRun(ctx context.Context, f *cmdutil.Factory, opts *SendOptions) error {
-	svc, err := f.Service(ctx)
-	if err != nil {
-		return err
-	}
-	actor, err := f.Actor(ctx)
+	api, err := f.API(ctx)
 	if err != nil {
 		return err
 	}
@@ -229,14 +223,10 @@ func sendRun(ctx context.Context, f *cmdutil.Factory, opts *SendOptions) error {
 	if err != nil {
 		return err
 	}
-	sender, err := mail.NewSender(opts.SMTP, opts.From)
-	if err != nil {
-		return err
-	}
-	report, runErr := svc.DeliverMail(ctx, actor, sender.Deliver, opts.Batch)
-	if err := sender.Close(); err != nil && runErr == nil && report.Sent > 0 {
+	report, runErr := api.SendMail(ctx, service.SMTPSettings{URL: opts.URL, From: opts.From}, opts.Batch)
+	if report.CloseError != "" {
 		// Every message was already accepted; a failed goodbye changes nothing.
-		f.Say("mail_send.close_failed", err)
+		f.Say("mail_send.close_failed", report.CloseError)
 	}
 	if format != output.Table {
 		if err := output.Print(f.IO, format, Results(report.Results), nil); err != nil {

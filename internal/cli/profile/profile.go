@@ -61,15 +61,11 @@ func newCmdCatalog(f *cmdutil.Factory) *cobra.Command {
 		Args:    cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			svc, err := f.Service(ctx)
+			api, err := f.API(ctx)
 			if err != nil {
 				return err
 			}
-			actor, err := f.Actor(ctx)
-			if err != nil {
-				return err
-			}
-			cat, err := svc.Catalogue(ctx, actor)
+			cat, err := api.Catalogue(ctx)
 			if err != nil {
 				return err
 			}
@@ -172,22 +168,18 @@ type Change struct {
 }
 
 func changeRun(ctx context.Context, f *cmdutil.Factory, opts *ChangeOptions, grant bool) error {
-	svc, err := f.Service(ctx)
-	if err != nil {
-		return err
-	}
-	actor, err := f.Actor(ctx)
+	api, err := f.API(ctx)
 	if err != nil {
 		return err
 	}
 	var res []service.GrantResult
 	if grant {
-		res, err = svc.Grant(ctx, actor, opts.Email, opts.Structure, opts.Codes)
+		res, err = api.Grant(ctx, opts.Email, opts.Structure, opts.Codes)
 	} else {
-		if err := confirmRevoke(ctx, f, svc, actor, opts); err != nil {
+		if err := confirmRevoke(ctx, f, api, opts); err != nil {
 			return err
 		}
-		res, err = svc.Revoke(ctx, actor, opts.Email, opts.Structure, opts.Codes)
+		res, err = api.Revoke(ctx, opts.Email, opts.Structure, opts.Codes)
 	}
 	if err != nil {
 		return err
@@ -225,11 +217,7 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 		Args:    cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			svc, err := f.Service(ctx)
-			if err != nil {
-				return err
-			}
-			actor, err := f.Actor(ctx)
+			api, err := f.API(ctx)
 			if err != nil {
 				return err
 			}
@@ -237,7 +225,7 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 			if len(args) == 1 {
 				email = args[0]
 			}
-			ms, err := svc.Profiles(ctx, actor, email)
+			ms, err := api.Profiles(ctx, email)
 			if err != nil {
 				return err
 			}
@@ -261,11 +249,11 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 // confirmRevoke asks, on a terminal and without --yes, before rights are taken away: the
 // person loses them in the application at once. A "no" cancels. Nothing is asked when the
 // revoke would be refused (its error comes first) or would change nothing.
-func confirmRevoke(ctx context.Context, f *cmdutil.Factory, svc *service.Service, actor domain.Actor, opts *ChangeOptions) error {
+func confirmRevoke(ctx context.Context, f *cmdutil.Factory, api service.API, opts *ChangeOptions) error {
 	if !f.CanPrompt() {
 		return nil
 	}
-	if change, err := svc.RevokeWouldChange(ctx, actor, opts.Email, opts.Structure, opts.Codes); err != nil || !change {
+	if change, err := api.RevokeWouldChange(ctx, opts.Email, opts.Structure, opts.Codes); err != nil || !change {
 		return err
 	}
 	ok, err := f.Prompter.Confirm(i18n.T("profile.confirm_revoke", strings.Join(opts.Codes, ", "), opts.Email), false)

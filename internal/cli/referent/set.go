@@ -64,18 +64,14 @@ without a terminal.`,
 }
 
 func setRun(ctx context.Context, f *cmdutil.Factory, opts *SetOptions) error {
-	svc, err := f.Service(ctx)
-	if err != nil {
-		return err
-	}
-	actor, err := f.Actor(ctx)
+	api, err := f.API(ctx)
 	if err != nil {
 		return err
 	}
 	if f.CanPrompt() {
 		// Name the structure and the référent who steps down; this also refuses anonymous
 		// actors before asking.
-		st, err := svc.Structure(ctx, actor, opts.Structure)
+		st, err := api.Structure(ctx, opts.Structure)
 		if err != nil {
 			return err
 		}
@@ -91,7 +87,7 @@ func setRun(ctx context.Context, f *cmdutil.Factory, opts *SetOptions) error {
 			return prompt.ErrCancelled
 		}
 	}
-	u, st, err := svc.SetReferent(ctx, actor, opts.Structure, opts.User)
+	u, st, err := api.SetReferent(ctx, opts.Structure, opts.User)
 	if err != nil {
 		return err
 	}

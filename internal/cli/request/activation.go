@@ -36,11 +36,11 @@ No sign-in is needed.`,
 				return cmdutil.FlagErrorf("activation.code_required")
 			}
 			ctx := cmd.Context()
-			svc, actor, err := f.ServiceAs(ctx)
+			api, err := f.API(ctx)
 			if err != nil {
 				return err
 			}
-			r, err := svc.Activate(ctx, actor, id, code)
+			r, err := api.Activate(ctx, id, code)
 			if err != nil {
 				return err
 			}
@@ -69,11 +69,11 @@ has a request waiting. No sign-in is needed.`,
 		Args:    cmdutil.ExactArgs(1, "args.email"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			svc, actor, err := f.ServiceAs(ctx)
+			api, err := f.API(ctx)
 			if err != nil {
 				return err
 			}
-			if err := svc.ResendActivation(ctx, actor, args[0]); err != nil {
+			if err := api.ResendActivation(ctx, args[0]); err != nil {
 				return err
 			}
 			f.Say("activation.resent")
@@ -105,11 +105,11 @@ cron job.`,
 				return err
 			}
 			ctx := cmd.Context()
-			svc, actor, err := f.ServiceAs(ctx)
+			api, err := f.API(ctx)
 			if err != nil {
 				return err
 			}
-			n, err := svc.PurgeUnverified(ctx, actor, d)
+			n, err := api.PurgeUnverified(ctx, d)
 			if err != nil {
 				return err
 			}

@@ -146,20 +146,16 @@ func readIDs(r io.Reader) ([]int64, error) {
 }
 
 func decideRun(ctx context.Context, f *cmdutil.Factory, opts *DecideOptions) error {
-	svc, err := f.Service(ctx)
-	if err != nil {
-		return err
-	}
-	actor, err := f.Actor(ctx)
+	api, err := f.API(ctx)
 	if err != nil {
 		return err
 	}
 	if opts.All {
-		st, err := svc.Structure(ctx, actor, *opts.Structure)
+		st, err := api.Structure(ctx, *opts.Structure)
 		if err != nil {
 			return err
 		}
-		rs, err := svc.ListRequests(ctx, actor, service.RequestFilter{Query: storeQuery(st.ID)})
+		rs, err := api.ListRequests(ctx, service.RequestQuery{StructureID: st.ID, Status: domain.StatusPending})
 		if err != nil {
 			return err
 		}
@@ -195,7 +191,7 @@ func decideRun(ctx context.Context, f *cmdutil.Factory, opts *DecideOptions) err
 	results := make([]view.BulkResult, 0, len(opts.IDs))
 	codes := make([]int, 0, len(opts.IDs))
 	var singleErr error
-	err = svc.DecideMany(ctx, actor, opts.IDs, opts.Input, func(batch []service.Decision) {
+	err = api.DecideMany(ctx, opts.IDs, opts.Input, func(batch []service.Decision) {
 		progress.Increment(int64(len(batch)))
 		for _, d := range batch {
 			res := view.BulkResult{ID: d.ID, Result: resultWord(opts.Input.Decision, d.Outcome, d.Err)}

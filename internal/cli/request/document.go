@@ -59,11 +59,11 @@ SHA-256. Whoever may see the request may read its documents; each reading is aud
 }
 
 func documentRun(ctx context.Context, f *cmdutil.Factory, opts *DocumentOptions) error {
-	svc, actor, err := f.ServiceAs(ctx)
+	api, err := f.API(ctx)
 	if err != nil {
 		return err
 	}
-	d, err := svc.RequestDocument(ctx, actor, opts.ID, opts.Which)
+	d, err := api.RequestDocument(ctx, opts.ID, opts.Which)
 	if err != nil {
 		return err
 	}

@@ -16,7 +16,7 @@ import (
 
 // ListOptions are the inputs of `request list`.
 type ListOptions struct {
-	Filter    service.RequestFilter
+	Filter    service.RequestQuery
 	Structure *domain.StructureRef
 	DecidedBy string // an e-mail or "me"
 }
@@ -44,13 +44,13 @@ the requests you made; --decided-by me the decisions you took. Pending requests 
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts := &ListOptions{DecidedBy: decidedBy}
 			opts.Filter.Mine = mine
-			opts.Filter.Query.Limit = limit
+			opts.Filter.Limit = limit
 			if kind != "" {
 				k, err := domain.ParseRequestKind(kind)
 				if err != nil {
 					return err
 				}
-				opts.Filter.Query.Kind = k
+				opts.Filter.Kind = k
 			}
 			switch {
 			case status != "" && all:
@@ -60,9 +60,9 @@ the requests you made; --decided-by me the decisions you took. Pending requests 
 				if err != nil {
 					return err
 				}
-				opts.Filter.Query.Status = st
+				opts.Filter.Status = st
 			case !all:
-				opts.Filter.Query.Status = domain.StatusPending
+				opts.Filter.Status = domain.StatusPending
 			}
 			if structure != "" {
 				ref, err := domain.ParseStructureRef(structure)
@@ -95,33 +95,29 @@ the requests you made; --decided-by me the decisions you took. Pending requests 
 }
 
 func listRun(ctx context.Context, f *cmdutil.Factory, opts *ListOptions) error {
-	svc, err := f.Service(ctx)
-	if err != nil {
-		return err
-	}
-	actor, err := f.Actor(ctx)
+	api, err := f.API(ctx)
 	if err != nil {
 		return err
 	}
 	if opts.Structure != nil {
-		st, err := svc.Structure(ctx, actor, *opts.Structure)
+		st, err := api.Structure(ctx, *opts.Structure)
 		if err != nil {
 			return err
 		}
-		opts.Filter.Query.StructureID = st.ID
+		opts.Filter.StructureID = st.ID
 	}
 	if opts.DecidedBy != "" {
 		email := opts.DecidedBy
 		if email == "me" {
 			email = ""
 		}
-		u, err := svc.User(ctx, actor, email)
+		u, err := api.User(ctx, email)
 		if err != nil {
 			return err
 		}
-		opts.Filter.Query.DecidedBy = u.User.ID
+		opts.Filter.DecidedBy = u.User.ID
 	}
-	rs, err := svc.ListRequests(ctx, actor, opts.Filter)
+	rs, err := api.ListRequests(ctx, opts.Filter)
 	if err != nil {
 		return err
 	}
@@ -156,15 +152,11 @@ func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *ShowOptions) err
 				return runF(cmd.Context(), opts)
 			}
 			ctx := cmd.Context()
-			svc, err := f.Service(ctx)
+			api, err := f.API(ctx)
 			if err != nil {
 				return err
 			}
-			actor, err := f.Actor(ctx)
-			if err != nil {
-				return err
-			}
-			r, err := svc.Request(ctx, actor, opts.ID)
+			r, err := api.Request(ctx, opts.ID)
 			if err != nil {
 				return err
 			}

@@ -109,13 +109,12 @@ var errQuit = errors.New("quit")
 
 // reviewer holds one review session.
 type reviewer struct {
-	ctx   context.Context
-	svc   *service.Service
-	actor domain.Actor
-	p     prompt.Prompter
-	w     io.Writer // stderr: everything here is for the person at the terminal
-	now   time.Time
-	cat   domain.Catalogue
+	ctx context.Context
+	api service.API
+	p   prompt.Prompter
+	w   io.Writer // stderr: everything here is for the person at the terminal
+	now time.Time
+	cat domain.Catalogue
 
 	approved, rejected, skipped, failed int
 	results                             []view.BulkResult
@@ -123,11 +122,7 @@ type reviewer struct {
 }
 
 func reviewRun(ctx context.Context, f *cmdutil.Factory, opts *ReviewOptions) error {
-	svc, err := f.Service(ctx)
-	if err != nil {
-		return err
-	}
-	actor, err := f.Actor(ctx)
+	api, err := f.API(ctx)
 	if err != nil {
 		return err
 	}
@@ -135,27 +130,25 @@ func reviewRun(ctx context.Context, f *cmdutil.Factory, opts *ReviewOptions) err
 	if err != nil {
 		return err
 	}
-	filter := service.RequestFilter{}
-	filter.Query.Status = domain.StatusPending
-	filter.Query.Kind = opts.Kind
+	filter := service.RequestQuery{Status: domain.StatusPending, Kind: opts.Kind}
 	if opts.Structure != nil {
-		st, err := svc.Structure(ctx, actor, *opts.Structure)
+		st, err := api.Structure(ctx, *opts.Structure)
 		if err != nil {
 			return err
 		}
-		filter.Query.StructureID = st.ID
+		filter.StructureID = st.ID
 	}
-	queue, err := svc.ListRequests(ctx, actor, filter)
+	queue, err := api.ListRequests(ctx, filter)
 	if err != nil {
 		return err
 	}
 	// Cards show what requesters typed: control characters are written visibly.
-	rv := &reviewer{ctx: ctx, svc: svc, actor: actor, p: f.Prompter, w: output.EscapeWriter(f.IO.ErrOut), now: now(f)}
+	rv := &reviewer{ctx: ctx, api: api, p: f.Prompter, w: output.EscapeWriter(f.IO.ErrOut), now: now(f)}
 	if len(queue) == 0 {
 		fmt.Fprintln(rv.w, i18n.T("review.empty"))
 		return rv.printResults(f, format)
 	}
-	if rv.cat, err = svc.Catalogue(ctx, actor); err != nil {
+	if rv.cat, err = api.Catalogue(ctx); err != nil {
 		return err
 	}
 	fmt.Fprintln(rv.w, i18n.N(len(queue), "review.intro", len(queue)))
@@ -219,7 +212,7 @@ func (rv *reviewer) printResults(f *cmdutil.Factory, format output.Format) error
 // counted, and the walk goes on.
 func (rv *reviewer) review(queued domain.Request, pos, total int) error {
 	// Someone else may have decided it since the queue was read.
-	r, err := rv.svc.Request(rv.ctx, rv.actor, queued.ID)
+	r, err := rv.api.Request(rv.ctx, queued.ID)
 	if err != nil {
 		if rv.ctx.Err() != nil {
 			return rv.ctx.Err()
@@ -298,7 +291,7 @@ func (rv *reviewer) structureOf(r domain.Request) (domain.Structure, bool) {
 	if r.Kind == domain.RequestStructure {
 		return r.Structure, true
 	}
-	st, err := rv.svc.Structure(rv.ctx, rv.actor, domain.StructureRef{ID: r.StructureID})
+	st, err := rv.api.Structure(rv.ctx, domain.StructureRef{ID: r.StructureID})
 	if err != nil {
 		return domain.Structure{ID: r.StructureID, Name: r.StructureName, SIRET: r.SIRET}, false
 	}
@@ -421,7 +414,7 @@ func (rv *reviewer) person(r domain.Request) (who string, others []domain.Member
 	if r.UserID == 0 {
 		return i18n.T("review.no_account", email), nil, ""
 	}
-	d, err := rv.svc.User(rv.ctx, rv.actor, email)
+	d, err := rv.api.User(rv.ctx, email)
 	if err != nil {
 		if errors.Is(err, domain.ErrForbidden) {
 			if r.Kind == domain.RequestAccount {
@@ -531,7 +524,7 @@ func (rv *reviewer) askReason(r domain.Request) (string, error) {
 
 // decide takes one decision in its own transaction and reports it.
 func (rv *reviewer) decide(r domain.Request, in service.DecideInput) error {
-	out, err := rv.svc.Decide(rv.ctx, rv.actor, r.ID, in)
+	out, err := rv.api.Decide(rv.ctx, r.ID, in)
 	if err != nil {
 		if rv.ctx.Err() != nil {
 			return rv.ctx.Err() // interrupted: the transaction was rolled back

@@ -84,11 +84,11 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			svc, actor, err := f.ServiceAs(ctx)
+			api, err := f.API(ctx)
 			if err != nil {
 				return err
 			}
-			values, err := svc.Settings(ctx, actor)
+			values, err := api.Settings(ctx)
 			if err != nil {
 				return err
 			}
@@ -114,11 +114,11 @@ func newCmdGet(f *cmdutil.Factory) *cobra.Command {
 		ValidArgsFunction: completeKeys,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			svc, actor, err := f.ServiceAs(ctx)
+			api, err := f.API(ctx)
 			if err != nil {
 				return err
 			}
-			v, err := svc.Setting(ctx, actor, args[0])
+			v, err := api.Setting(ctx, args[0])
 			if err != nil {
 				return err
 			}
@@ -153,11 +153,11 @@ func newCmdSet(f *cmdutil.Factory) *cobra.Command {
 			if _, err := def.Check(args[1]); err != nil {
 				return err
 			}
-			svc, actor, err := f.ServiceAs(ctx)
+			api, err := f.API(ctx)
 			if err != nil {
 				return err
 			}
-			res, err := svc.SetSetting(ctx, actor, args[0], args[1])
+			res, err := api.SetSetting(ctx, args[0], args[1])
 			if err != nil {
 				return err
 			}

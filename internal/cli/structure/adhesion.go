@@ -50,15 +50,11 @@ register to training actions. --remove clears it.`,
 				return runF(cmd.Context(), opts)
 			}
 			ctx := cmd.Context()
-			svc, err := f.Service(ctx)
+			api, err := f.API(ctx)
 			if err != nil {
 				return err
 			}
-			actor, err := f.Actor(ctx)
-			if err != nil {
-				return err
-			}
-			s, err := svc.SetAdhesion(ctx, actor, opts.Ref, opts.Year)
+			s, err := api.SetAdhesion(ctx, opts.Ref, opts.Year)
 			if err != nil {
 				return err
 			}

@@ -57,11 +57,7 @@ With --yes or without a terminal, a missing --name is an error.`,
 }
 
 func createRun(ctx context.Context, f *cmdutil.Factory, opts *CreateOptions) error {
-	svc, err := f.Service(ctx)
-	if err != nil {
-		return err
-	}
-	actor, err := f.Actor(ctx)
+	api, err := f.API(ctx)
 	if err != nil {
 		return err
 	}
@@ -70,7 +66,7 @@ func createRun(ctx context.Context, f *cmdutil.Factory, opts *CreateOptions) err
 	if err := askCreateFields(f, &opts.Input); err != nil {
 		return err
 	}
-	s, err := svc.CreateStructure(ctx, actor, opts.Input)
+	s, err := api.CreateStructure(ctx, opts.Input)
 	if err != nil {
 		return err
 	}

@@ -89,7 +89,7 @@ members first. Each update is in the audit trail like ` + "`structure update`" +
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
-			return RunImport(cmd.Context(), f, opts, "import.what_structures", (*service.Service).ImportStructures)
+			return RunImport(cmd.Context(), f, opts, "import.what_structures", service.API.ImportStructures)
 		},
 	}
 	ImportFlags(cmd, opts)
@@ -97,7 +97,7 @@ members first. Each update is in the audit trail like ` + "`structure update`" +
 }
 
 // Importer is one of the service's imports.
-type Importer func(s *service.Service, ctx context.Context, actor domain.Actor, r io.Reader, opts service.ImportOptions) (service.ImportSummary, error)
+type Importer func(api service.API, ctx context.Context, file io.Reader, opts service.ImportOptions, events func([]service.ImportEvent)) (service.ImportSummary, error)
 
 // RunImport runs an import for a command: the file, the progress bars, the report, the
 // results in the format asked for, a summary on stderr, and the exit code (6 when a line was
@@ -112,11 +112,7 @@ func RunImport(ctx context.Context, f *cmdutil.Factory, opts *ImportOptions, wha
 		return err
 	}
 	defer in.Close()
-	svc, err := f.Service(ctx)
-	if err != nil {
-		return err
-	}
-	actor, err := f.Actor(ctx)
+	api, err := f.API(ctx)
 	if err != nil {
 		return err
 	}
@@ -144,7 +140,7 @@ func RunImport(ctx context.Context, f *cmdutil.Factory, opts *ImportOptions, wha
 		toWrite  int
 	)
 	readBar := output.NewProgress(f.IO, i18n.T("import.progress_checking", filepath.Base(opts.File)), size)
-	so.OnResult = func(r service.LineResult) {
+	onResult := func(r service.LineResult) {
 		res := view.LineResult{Line: r.Line, Result: r.Result}
 		if r.Err != nil {
 			res.Error = r.Err.Error()
@@ -158,7 +154,7 @@ func RunImport(ctx context.Context, f *cmdutil.Factory, opts *ImportOptions, wha
 		}
 		report.add(r.Line, r.Key, res.Result, res.Error)
 	}
-	so.OnProgress = func(done, total int) {
+	onProgress := func(done, total int) {
 		if writeBar == nil {
 			readBar.Done()
 			title := i18n.T("import.progress_writing", i18n.T(what))
@@ -170,7 +166,15 @@ func RunImport(ctx context.Context, f *cmdutil.Factory, opts *ImportOptions, wha
 		writeBar.Increment(int64(done - written))
 		written, toWrite = done, total
 	}
-	summary, err := importer(svc, ctx, actor, &countingReader{r: in, bar: readBar}, so)
+	summary, err := importer(api, ctx, &countingReader{r: in, bar: readBar}, so, func(events []service.ImportEvent) {
+		for _, e := range events {
+			if e.Result != nil {
+				onResult(*e.Result)
+			} else {
+				onProgress(e.Done, e.Total)
+			}
+		}
+	})
 	readBar.Done()
 	writeBar.Done()
 	if rerr := report.close(err == nil || summary.Lines > 0); rerr != nil && err == nil {

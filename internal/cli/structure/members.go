@@ -54,15 +54,11 @@ structure_name, referent, employer and profiles (joined with "|" in CSV).`,
 }
 
 func membersRun(ctx context.Context, f *cmdutil.Factory, opts *MembersOptions) error {
-	svc, err := f.Service(ctx)
+	api, err := f.API(ctx)
 	if err != nil {
 		return err
 	}
-	actor, err := f.Actor(ctx)
-	if err != nil {
-		return err
-	}
-	ms, st, err := svc.Members(ctx, actor, opts.Ref, opts.WithoutProfiles)
+	ms, st, err := api.Members(ctx, opts.Ref, opts.WithoutProfiles)
 	if err != nil {
 		return err
 	}
@@ -88,7 +84,7 @@ func membersRun(ctx context.Context, f *cmdutil.Factory, opts *MembersOptions) e
 		}
 		return nil
 	}
-	cat, err := svc.Catalogue(ctx, actor)
+	cat, err := api.Catalogue(ctx)
 	if err != nil {
 		return err
 	}

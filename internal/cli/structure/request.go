@@ -137,11 +137,11 @@ func requestRun(ctx context.Context, f *cmdutil.Factory, opts *RequestOptions) e
 		}
 		opts.Input.Name = &name
 	}
-	svc, err := f.Service(ctx)
+	api, err := f.API(ctx)
 	if err != nil {
 		return err
 	}
-	actor, err := f.Actor(ctx)
+	actor, err := api.Whoami(ctx)
 	if err != nil {
 		return err
 	}
@@ -160,7 +160,7 @@ func requestRun(ctx context.Context, f *cmdutil.Factory, opts *RequestOptions) e
 			return err
 		}
 	}
-	r, err := svc.RequestEntity(ctx, actor, in)
+	r, err := api.RequestEntity(ctx, in)
 	if err != nil {
 		return err
 	}

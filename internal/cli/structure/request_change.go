@@ -44,11 +44,11 @@ lists each field before → after. Only the structure's référent (or a gestion
 				return cmdutil.FlagErrorf("change.flags")
 			}
 			ctx := cmd.Context()
-			svc, actor, err := f.ServiceAs(ctx)
+			api, err := f.API(ctx)
 			if err != nil {
 				return err
 			}
-			r, err := svc.RequestChange(ctx, actor, ref, in, comment)
+			r, err := api.RequestChange(ctx, ref, in, comment)
 			if err != nil {
 				return err
 			}

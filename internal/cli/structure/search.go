@@ -9,12 +9,12 @@ import (
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
 	"github.com/profil-cli/profil/internal/cli/view"
 	"github.com/profil-cli/profil/internal/domain"
-	"github.com/profil-cli/profil/internal/store"
+	"github.com/profil-cli/profil/internal/service"
 )
 
 // SearchOptions are the inputs of `structure search` and `structure list`.
 type SearchOptions struct {
-	Query store.StructureQuery
+	Query service.StructureQuery
 }
 
 type filterFlags struct {
@@ -30,8 +30,8 @@ func (ff *filterFlags) register(cmd *cobra.Command, defaultLimit int) {
 	_ = cmd.RegisterFlagCompletionFunc("kind", completeKinds)
 }
 
-func (ff *filterFlags) query(text string) (store.StructureQuery, error) {
-	q := store.StructureQuery{Text: text, Department: strings.ToUpper(strings.TrimSpace(ff.department)), Limit: ff.limit}
+func (ff *filterFlags) query(text string) (service.StructureQuery, error) {
+	q := service.StructureQuery{Text: text, Department: strings.ToUpper(strings.TrimSpace(ff.department)), Limit: ff.limit}
 	if ff.limit < 0 {
 		return q, cmdutil.FlagErrorf("search.limit_invalid")
 	}
@@ -102,19 +102,19 @@ func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *SearchOptions) e
 }
 
 func searchRun(ctx context.Context, f *cmdutil.Factory, opts *SearchOptions) error {
-	svc, err := f.Service(ctx)
+	api, err := f.API(ctx)
 	if err != nil {
 		return err
 	}
-	actor, err := f.Actor(ctx)
-	if err != nil {
-		return err
-	}
-	found, err := svc.SearchStructures(ctx, actor, opts.Query)
+	found, err := api.SearchStructures(ctx, opts.Query)
 	if err != nil {
 		return err
 	}
 	cols := view.StructureColumns
+	actor, err := api.Whoami(ctx)
+	if err != nil {
+		return err
+	}
 	if actor.IsAnonymous() {
 		cols = cols[:len(cols)-1] // the référent, which is not public
 	}

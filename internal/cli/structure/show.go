@@ -37,15 +37,15 @@ func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *ShowOptions) err
 				return runF(cmd.Context(), opts)
 			}
 			ctx := cmd.Context()
-			svc, err := f.Service(ctx)
+			api, err := f.API(ctx)
 			if err != nil {
 				return err
 			}
-			actor, err := f.Actor(ctx)
+			s, err := api.Structure(ctx, opts.Ref)
 			if err != nil {
 				return err
 			}
-			s, err := svc.Structure(ctx, actor, opts.Ref)
+			actor, err := api.Whoami(ctx)
 			if err != nil {
 				return err
 			}

@@ -44,15 +44,11 @@ structure that has no SIRET). Référents report changes; gestionnaires apply th
 				return runF(cmd.Context(), opts)
 			}
 			ctx := cmd.Context()
-			svc, err := f.Service(ctx)
+			api, err := f.API(ctx)
 			if err != nil {
 				return err
 			}
-			actor, err := f.Actor(ctx)
-			if err != nil {
-				return err
-			}
-			s, err := svc.UpdateStructure(ctx, actor, opts.Ref, opts.Input)
+			s, err := api.UpdateStructure(ctx, opts.Ref, opts.Input)
 			if err != nil {
 				return err
 			}

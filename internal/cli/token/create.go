@@ -74,15 +74,11 @@ Sign in with your password first (profil login): a token cannot create tokens.`,
 }
 
 func createRun(ctx context.Context, f *cmdutil.Factory, opts *CreateOptions) error {
-	svc, err := f.Service(ctx)
+	api, err := f.API(ctx)
 	if err != nil {
 		return err
 	}
-	actor, err := f.Actor(ctx)
-	if err != nil {
-		return err
-	}
-	secret, t, err := svc.CreateAPIToken(ctx, actor, opts.Name, opts.TTL, opts.Scope)
+	secret, t, err := api.CreateAPIToken(ctx, opts.Name, opts.TTL, opts.Scope)
 	if err != nil {
 		return err
 	}

@@ -40,15 +40,11 @@ shown again. -q prints only the ids.`,
 }
 
 func listRun(ctx context.Context, f *cmdutil.Factory, opts *ListOptions) error {
-	svc, err := f.Service(ctx)
+	api, err := f.API(ctx)
 	if err != nil {
 		return err
 	}
-	actor, err := f.Actor(ctx)
-	if err != nil {
-		return err
-	}
-	ts, err := svc.ListTokens(ctx, actor)
+	ts, err := api.ListTokens(ctx)
 	if err != nil {
 		return err
 	}

@@ -40,18 +40,18 @@ gestionnaire may revoke anyone's. On a terminal you are asked to confirm, unless
 }
 
 func revokeRun(ctx context.Context, f *cmdutil.Factory, opts *RevokeOptions) error {
-	svc, err := f.Service(ctx)
-	if err != nil {
-		return err
-	}
-	actor, err := f.Actor(ctx)
+	api, err := f.API(ctx)
 	if err != nil {
 		return err
 	}
 	if f.CanPrompt() {
 		// Name the token before asking; this also refuses unknown ids and other people's
 		// tokens before any question.
-		t, err := svc.APIToken(ctx, actor, opts.ID)
+		t, err := api.APIToken(ctx, opts.ID)
+		if err != nil {
+			return err
+		}
+		actor, err := api.Whoami(ctx)
 		if err != nil {
 			return err
 		}
@@ -67,7 +67,7 @@ func revokeRun(ctx context.Context, f *cmdutil.Factory, opts *RevokeOptions) err
 			return prompt.ErrCancelled
 		}
 	}
-	t, err := svc.RevokeAPIToken(ctx, actor, opts.ID)
+	t, err := api.RevokeAPIToken(ctx, opts.ID)
 	if err != nil {
 		return err
 	}

@@ -39,15 +39,11 @@ behalf of someone with --user. Your pending requests: ` + "`profil request list 
 				return runF(cmd.Context(), opts)
 			}
 			ctx := cmd.Context()
-			svc, err := f.Service(ctx)
+			api, err := f.API(ctx)
 			if err != nil {
 				return err
 			}
-			actor, err := f.Actor(ctx)
-			if err != nil {
-				return err
-			}
-			r, err := svc.Affiliate(ctx, actor, opts.Structure, opts.User)
+			r, err := api.Affiliate(ctx, opts.Structure, opts.User)
 			if err != nil {
 				return err
 			}

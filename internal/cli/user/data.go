@@ -56,11 +56,11 @@ func dataRun(ctx context.Context, f *cmdutil.Factory, opts *DataOptions) error {
 	if format == output.CSV {
 		return cmdutil.FlagErrorf("data.csv")
 	}
-	svc, actor, err := f.ServiceAs(ctx)
+	api, err := f.API(ctx)
 	if err != nil {
 		return err
 	}
-	d, err := svc.PersonalData(ctx, actor, opts.Email)
+	d, err := api.PersonalData(ctx, opts.Email)
 	if err != nil {
 		return err
 	}

@@ -68,11 +68,11 @@ without a terminal.`,
 }
 
 func detachRun(ctx context.Context, f *cmdutil.Factory, opts *DetachOptions) error {
-	svc, err := f.Service(ctx)
+	api, err := f.API(ctx)
 	if err != nil {
 		return err
 	}
-	actor, err := f.Actor(ctx)
+	actor, err := api.Whoami(ctx)
 	if err != nil {
 		return err
 	}
@@ -80,7 +80,7 @@ func detachRun(ctx context.Context, f *cmdutil.Factory, opts *DetachOptions) err
 	self := !actor.Manager && strings.EqualFold(opts.Input.Email, actor.Email)
 	if f.CanPrompt() && !self {
 		// Name the structure in the question; this also refuses anonymous actors before asking.
-		st, err := svc.Structure(ctx, actor, opts.Input.Structure)
+		st, err := api.Structure(ctx, opts.Input.Structure)
 		if err != nil {
 			return err
 		}
@@ -92,7 +92,7 @@ func detachRun(ctx context.Context, f *cmdutil.Factory, opts *DetachOptions) err
 			return err
 		}
 	}
-	u, st, err := svc.Detach(ctx, actor, opts.Input)
+	u, st, err := api.Detach(ctx, opts.Input)
 	if err != nil {
 		return err
 	}

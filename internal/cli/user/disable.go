@@ -64,7 +64,11 @@ without a terminal.`,
 }
 
 func disableRun(ctx context.Context, f *cmdutil.Factory, opts *DisableOptions) error {
-	svc, actor, err := f.ServiceAs(ctx)
+	api, err := f.API(ctx)
+	if err != nil {
+		return err
+	}
+	actor, err := api.Whoami(ctx)
 	if err != nil {
 		return err
 	}
@@ -75,7 +79,7 @@ func disableRun(ctx context.Context, f *cmdutil.Factory, opts *DisableOptions) e
 			return err
 		}
 	}
-	res, err := svc.DisableUser(ctx, actor, opts.Input)
+	res, err := api.DisableUser(ctx, opts.Input)
 	if err != nil {
 		return err
 	}

@@ -24,11 +24,11 @@ their password. Sessions and API tokens ended by the disable stay ended.`,
 				return runF(cmd.Context(), email)
 			}
 			ctx := cmd.Context()
-			svc, actor, err := f.ServiceAs(ctx)
+			api, err := f.API(ctx)
 			if err != nil {
 				return err
 			}
-			u, err := svc.EnableUser(ctx, actor, email)
+			u, err := api.EnableUser(ctx, email)
 			if err != nil {
 				return err
 			}

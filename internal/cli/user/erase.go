@@ -53,7 +53,11 @@ func eraseRun(ctx context.Context, f *cmdutil.Factory, opts *EraseOptions) error
 	if err != nil {
 		return err
 	}
-	svc, actor, err := f.ServiceAs(ctx)
+	api, err := f.API(ctx)
+	if err != nil {
+		return err
+	}
+	actor, err := api.Whoami(ctx)
 	if err != nil {
 		return err
 	}
@@ -67,7 +71,7 @@ func eraseRun(ctx context.Context, f *cmdutil.Factory, opts *EraseOptions) error
 			return err
 		}
 	}
-	res, err := svc.EraseUser(ctx, actor, opts.Email)
+	res, err := api.EraseUser(ctx, opts.Email)
 	if err != nil {
 		return err
 	}

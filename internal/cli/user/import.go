@@ -52,7 +52,7 @@ e-mail or phone number are bad lines.
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
-			return structure.RunImport(cmd.Context(), f, opts, "import.what_accounts", (*service.Service).ImportUsers)
+			return structure.RunImport(cmd.Context(), f, opts, "import.what_accounts", service.API.ImportUsers)
 		},
 	}
 	cmd.Flags().StringVar(&opts.Source, "source", "", "the base the accounts come from: synapse or prisme")

@@ -48,15 +48,11 @@ gestionnaires only. -o csv gives the same fields as -o json, profiles joined wit
 				return runF(cmd.Context(), opts)
 			}
 			ctx := cmd.Context()
-			svc, err := f.Service(ctx)
+			api, err := f.API(ctx)
 			if err != nil {
 				return err
 			}
-			actor, err := f.Actor(ctx)
-			if err != nil {
-				return err
-			}
-			ms, err := svc.ListMembersOf(ctx, actor, opts.Structure, opts.WithoutProfiles)
+			ms, err := api.ListMembersOf(ctx, opts.Structure, opts.WithoutProfiles)
 			if err != nil {
 				return err
 			}

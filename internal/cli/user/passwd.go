@@ -54,11 +54,11 @@ until the password is changed (but whoami and logout).`,
 }
 
 func passwdRun(ctx context.Context, f *cmdutil.Factory, opts *PasswdOptions) error {
-	svc, err := f.Service(ctx)
+	api, err := f.API(ctx)
 	if err != nil {
 		return err
 	}
-	actor, err := f.Actor(ctx)
+	actor, err := api.Whoami(ctx)
 	if err != nil {
 		return err
 	}
@@ -74,7 +74,7 @@ func passwdRun(ctx context.Context, f *cmdutil.Factory, opts *PasswdOptions) err
 	} else if current, next, err = askPasswords(f); err != nil {
 		return err
 	}
-	if err := svc.ChangePassword(ctx, actor, current, next); err != nil {
+	if err := api.ChangePassword(ctx, current, next); err != nil {
 		return err
 	}
 	f.Say("passwd.done", actor.Email)

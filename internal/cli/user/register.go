@@ -96,15 +96,11 @@ func registerRun(ctx context.Context, f *cmdutil.Factory, opts *RegisterOptions)
 	if err != nil {
 		return err
 	}
-	svc, err := f.Service(ctx)
+	api, err := f.API(ctx)
 	if err != nil {
 		return err
 	}
-	actor, err := f.Actor(ctx)
-	if err != nil {
-		return err
-	}
-	r, u, err := svc.Register(ctx, actor, service.RegisterInput{
+	r, u, err := api.Register(ctx, service.RegisterInput{
 		Email: opts.Email, LastName: opts.LastName, FirstName: opts.FirstName, Function: opts.Function,
 		Phone: opts.Phone, Structure: *opts.Structure, Password: password,
 	})

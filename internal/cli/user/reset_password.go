@@ -45,15 +45,11 @@ has expired, the person gets a new one by trying to sign in (at most one every 1
 				return runF(cmd.Context(), opts)
 			}
 			ctx := cmd.Context()
-			svc, err := f.Service(ctx)
+			api, err := f.API(ctx)
 			if err != nil {
 				return err
 			}
-			actor, err := f.Actor(ctx)
-			if err != nil {
-				return err
-			}
-			res, err := svc.ResetPassword(ctx, actor, opts.Email)
+			res, err := api.ResetPassword(ctx, opts.Email)
 			if err != nil {
 				return err
 			}

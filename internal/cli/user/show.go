@@ -39,15 +39,11 @@ person's structures and the gestionnaires may see theirs.`,
 				return runF(cmd.Context(), opts)
 			}
 			ctx := cmd.Context()
-			svc, err := f.Service(ctx)
+			api, err := f.API(ctx)
 			if err != nil {
 				return err
 			}
-			actor, err := f.Actor(ctx)
-			if err != nil {
-				return err
-			}
-			d, err := svc.User(ctx, actor, opts.Email)
+			d, err := api.User(ctx, opts.Email)
 			if err != nil {
 				return err
 			}

@@ -25,11 +25,11 @@ failures; ` + "`profil user show EMAIL`" + ` says until when an account is locke
 				return runF(cmd.Context(), email)
 			}
 			ctx := cmd.Context()
-			svc, actor, err := f.ServiceAs(ctx)
+			api, err := f.API(ctx)
 			if err != nil {
 				return err
 			}
-			u, changed, err := svc.UnlockUser(ctx, actor, email)
+			u, changed, err := api.UnlockUser(ctx, email)
 			if err != nil {
 				return err
 			}

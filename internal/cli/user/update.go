@@ -65,15 +65,15 @@ field (--phone ""). A new e-mail becomes the login from then on.`,
 }
 
 func updateRun(ctx context.Context, f *cmdutil.Factory, opts *UpdateOptions) error {
-	svc, err := f.Service(ctx)
+	api, err := f.API(ctx)
 	if err != nil {
 		return err
 	}
-	actor, err := f.Actor(ctx)
+	actor, err := api.Whoami(ctx)
 	if err != nil {
 		return err
 	}
-	u, err := svc.UpdateUser(ctx, actor, opts.Email, opts.Update)
+	u, err := api.UpdateUser(ctx, opts.Email, opts.Update)
 	if err != nil {
 		return err
 	}
@@ -85,7 +85,7 @@ func updateRun(ctx context.Context, f *cmdutil.Factory, opts *UpdateOptions) err
 	if !strings.EqualFold(before, u.Email) {
 		done = i18n.T("user_update.done_new_login", before, u.Email)
 	}
-	d, err := svc.User(ctx, actor, u.Email)
+	d, err := api.User(ctx, u.Email)
 	if err != nil {
 		// Changed, but not readable back (cannot happen for oneself or a gestionnaire).
 		d = service.UserDetail{User: u}

@@ -119,11 +119,11 @@ func printMembers(ctx context.Context, f *cmdutil.Factory, ms []domain.Member, e
 // automaticProfiles asks the catalogue which profiles come with every membership: holding only
 // those is waiting for rights.
 func automaticProfiles(ctx context.Context, f *cmdutil.Factory) ([]string, error) {
-	svc, err := f.Service(ctx)
+	api, err := f.AnonymousAPI(ctx) // the catalogue is public
 	if err != nil {
 		return nil, err
 	}
-	cat, err := svc.Catalogue(ctx, domain.Anonymous) // the catalogue is public
+	cat, err := api.Catalogue(ctx)
 	if err != nil {
 		return nil, err
 	}
