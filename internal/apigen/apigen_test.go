@@ -78,3 +78,22 @@ func TestRefusals(t *testing.T) {
 		}
 	}
 }
+
+// TestGeneratedFilesAreUpToDate fails when internal/service/api.go changed and
+// `go run ./cmd/genapi` was not run: the server and the client would not match it.
+func TestGeneratedFilesAreUpToDate(t *testing.T) {
+	root := filepath.Join("..", "..")
+	files, err := Generate(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range files {
+		got, err := os.ReadFile(filepath.Join(root, path))
+		if err != nil {
+			t.Fatalf("%v: run go run ./cmd/genapi", err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s is not what go run ./cmd/genapi writes from %s: run it", path, APIFile)
+		}
+	}
+}
