@@ -434,6 +434,7 @@ var outsideThePolicy = map[string]string{
 	"db status":  "schema upkeep, by whoever can open the database",
 	"db check":   "schema upkeep, by whoever can open the database",
 	"version":    "prints the version",
+	"serve":      "serves the use cases; each call is authorized by the policy as a local run is (TestAuthzMatrixThroughServer)",
 }
 
 // leafCommands lists the runnable commands of the tree, as "structure create".
