@@ -188,7 +188,7 @@ func TestApprovalsThroughTwoServersDecideEachRequestOnce(t *testing.T) {
 		all = append(all, ids...)
 	}
 	servers := []*served{h.serve(t), h.serve(t)}
-	token := strings.TrimSpace(h.must("", "token", "create", "approvals", "-q"))
+	token := strings.TrimSpace(h.must("", "token", "create", "--name", "approvals", "-q"))
 	lists := make([][]int64, processes)
 	homes := make([]*home, processes)
 	for i := range lists {
