@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -41,6 +42,7 @@ type call struct {
 	done      chan struct{}
 	finished  bool // the handler returned: the response must not be touched
 	upload    *uploadReader
+	buf       *bufio.Writer // a stream's items, in large writes
 }
 
 // decode reads the parameters: the JSON body, or the Profil-Params header of an upload.
@@ -120,7 +122,7 @@ func (c *call) item(v any) error {
 	if !c.streaming {
 		c.begin()
 	}
-	if _, err := c.w.Write(append(b, '\n')); err != nil {
+	if _, err := c.buf.Write(append(b, '\n')); err != nil {
 		c.broken = err
 		return err
 	}
@@ -137,6 +139,7 @@ func (c *call) begin() {
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
 	c.w.WriteHeader(http.StatusOK)
+	c.buf = bufio.NewWriterSize(c.w, 64<<10)
 	c.done = make(chan struct{})
 	rc := http.NewResponseController(c.w)
 	go func() {
@@ -151,7 +154,9 @@ func (c *call) begin() {
 			c.mu.Lock()
 			if c.pending && c.broken == nil && !c.finished {
 				_ = rc.SetWriteDeadline(time.Now().Add(c.s.opts.WriteTimeout))
-				if err := rc.Flush(); err != nil {
+				if err := c.buf.Flush(); err != nil {
+					c.broken = err
+				} else if err := rc.Flush(); err != nil {
 					c.broken = err
 				}
 				c.pending = false
@@ -200,7 +205,10 @@ func (c *call) line(v any) error {
 		return err
 	}
 	_ = http.NewResponseController(c.w).SetWriteDeadline(time.Now().Add(c.s.opts.WriteTimeout))
-	if _, err := c.w.Write(append(b, '\n')); err != nil {
+	if _, err := c.buf.Write(append(b, '\n')); err != nil {
+		return err
+	}
+	if err := c.buf.Flush(); err != nil {
 		return err
 	}
 	return http.NewResponseController(c.w).Flush()
