@@ -216,9 +216,17 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	default:
 		// Errors may quote what people typed, stored before control characters were refused.
 		fmt.Fprintf(f.IO.ErrOut, "profil: %s\n", output.Escape(cmdutil.TranslateUsage(err).Error()))
-		if errors.As(err, &detailed) && detailed.Detail != nil {
+		var detail error
+		var transport interface{ Detail() error } // a server that did not answer
+		switch {
+		case errors.As(err, &detailed):
+			detail = detailed.Detail
+		case errors.As(err, &transport):
+			detail = transport.Detail()
+		}
+		if detail != nil {
 			if cfg, cerr := f.Config(); cerr == nil && cfg.Verbose {
-				fmt.Fprintln(f.IO.ErrOut, output.Escape(i18n.T("error.detail", detailed.Detail)))
+				fmt.Fprintln(f.IO.ErrOut, output.Escape(i18n.T("error.detail", detail)))
 			}
 		}
 		var unknownVerb unknownVerbError

@@ -7,7 +7,10 @@ package client
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -164,29 +167,6 @@ func (c *Client) call(ctx context.Context, route string, in any, upload io.Reade
 	}
 }
 
-// WhoamiGET asks GET /api/v1/whoami who the token is (401 without a valid one).
-func (c *Client) WhoamiGET(ctx context.Context) (domain.Actor, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+"/api/v1/whoami", nil)
-	if err != nil {
-		return domain.Anonymous, err
-	}
-	resp, err := c.do(req)
-	if err != nil {
-		return domain.Anonymous, err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return domain.Anonymous, c.errorOf(resp)
-	}
-	var out struct {
-		Actor domain.Actor `json:"actor"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		return domain.Anonymous, c.broken(ctx, err)
-	}
-	return out.Actor, nil
-}
-
 // Health asks GET /healthz whether the server and its database answer.
 func (c *Client) Health(ctx context.Context) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+"/healthz", nil)
@@ -215,7 +195,14 @@ func (c *Client) do(req *http.Request) (*http.Response, error) {
 		if ctxErr := req.Context().Err(); ctxErr != nil {
 			return nil, ctxErr
 		}
-		return nil, &Error{Kind: "unavailable", Message: i18n.In(c.lang, "server.unreachable", c.base), Cause: err}
+		var unknownCA x509.UnknownAuthorityError
+		var badCert *tls.CertificateVerificationError
+		var hostname x509.HostnameError
+		if errors.As(err, &unknownCA) || errors.As(err, &badCert) || errors.As(err, &hostname) {
+			// Trying again will not help: exit 1, and say what to check.
+			return nil, &Error{Kind: domain.KindInternal, Message: i18n.In(c.lang, "server.untrusted_certificate", c.base), Cause: err}
+		}
+		return nil, &Error{Kind: domain.KindUnavailable, Message: i18n.In(c.lang, "server.unreachable", c.base), Cause: err}
 	}
 	return resp, nil
 }

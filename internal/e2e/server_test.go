@@ -2,9 +2,17 @@ package e2e
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
-	"math/rand/v2"
+	"math/big"
+	mrand "math/rand/v2"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -157,6 +165,10 @@ func TestServerLoginAndCommands(t *testing.T) {
 		if code := sv.stop(syscall.SIGTERM); code != 0 {
 			t.Errorf("serve after SIGTERM: exit %d, want 0\n%s", code, sv.logs.String())
 		}
+		// The server is gone: busy / unavailable, as a locked database is.
+		if _, errOut, code := p.run("", "--server", sv.url, "structure", "search", "cap", "--verbose"); code != 7 || !strings.Contains(errOut, "does not answer") {
+			t.Errorf("through a stopped server: exit %d, want 7\n%s", code, errOut)
+		}
 		if strings.Contains(sv.logs.String(), adminPassword) {
 			t.Errorf("the server's log holds the password:\n%s", sv.logs.String())
 		}
@@ -193,7 +205,7 @@ func TestApprovalsThroughTwoServersDecideEachRequestOnce(t *testing.T) {
 	homes := make([]*home, processes)
 	for i := range lists {
 		lists[i] = append([]int64(nil), all...)
-		rand.New(rand.NewPCG(uint64(i), 7)).Shuffle(len(lists[i]), func(a, b int) { lists[i][a], lists[i][b] = lists[i][b], lists[i][a] })
+		mrand.New(mrand.NewPCG(uint64(i), 7)).Shuffle(len(lists[i]), func(a, b int) { lists[i][a], lists[i][b] = lists[i][b], lists[i][a] })
 		homes[i] = remoteHome(t, servers[i%2].url)
 		homes[i].env = append(homes[i].env, "PROFIL_TOKEN="+token)
 	}
@@ -261,4 +273,73 @@ func approveInProcessesOf(t *testing.T, homes []*home, lists [][]int64) ([][]bul
 	close(start)
 	wg.Wait()
 	return results, codes
+}
+
+// TestServeTLS: with a certificate, the server speaks TLS, off loopback too; a client that
+// trusts the certificate works through it.
+func TestServeTLS(t *testing.T) {
+	h := newHome(t, filepath.Join(t.TempDir(), "p.db"))
+	h.must(adminPassword+"\n", "init", "--admin-email", "gestion@cap-metiers.fr", "--admin-name", "Camille Gestion", "--password-stdin")
+	cert, key := selfSigned(t)
+	sv := h.serve(t, "--tls-cert", cert, "--tls-key", key)
+	if !strings.HasPrefix(sv.url, "https://") {
+		t.Fatalf("served at %s, want https", sv.url)
+	}
+	p := remoteHome(t, sv.url)
+	p.env = append(p.env, "SSL_CERT_FILE="+cert)
+	p.must(adminPassword+"\n", "login", "--email", "gestion@cap-metiers.fr", "--password-stdin")
+	if out := p.must("", "whoami"); !strings.Contains(out, "gestion@cap-metiers.fr") {
+		t.Errorf("whoami over TLS: %q", out)
+	}
+	// A client that does not trust the certificate does not send its password.
+	q := remoteHome(t, sv.url)
+	if _, errOut, code := q.run(adminPassword+"\n", "login", "--email", "gestion@cap-metiers.fr", "--password-stdin"); code != 1 || !strings.Contains(errOut, "not trusted") {
+		t.Errorf("login to an untrusted certificate: exit %d, want 1 saying so\n%s", code, errOut)
+	}
+	// Plain http is refused by the client for anything but this machine.
+	if _, errOut, code := q.run("", "--server", "http://profil.example.org", "whoami"); code != 2 || !strings.Contains(errOut, "https") {
+		t.Errorf("plain http to another host: exit %d, want 2\n%s", code, errOut)
+	}
+	// Off loopback with the certificate: accepted (and refused without, see above).
+	sv2 := h.serve(t, "--tls-cert", cert, "--tls-key", key, "--listen", "0.0.0.0:0")
+	if code := sv2.stop(syscall.SIGINT); code != 0 {
+		t.Errorf("serve on 0.0.0.0 with TLS, after SIGINT: exit %d\n%s", code, sv2.logs.String())
+	}
+}
+
+// selfSigned writes a certificate for 127.0.0.1 and its key, and returns their paths.
+func selfSigned(t *testing.T) (cert, key string) {
+	t.Helper()
+	priv, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(1),
+		Subject:               pkix.Name{CommonName: "profil test"},
+		NotBefore:             time.Now().Add(-time.Hour),
+		NotAfter:              time.Now().Add(time.Hour),
+		IPAddresses:           []net.IP{net.ParseIP("127.0.0.1")},
+		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &priv.PublicKey, priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalECPrivateKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	cert, key = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	if err := os.WriteFile(cert, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(key, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return cert, key
 }
