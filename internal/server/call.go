@@ -56,6 +56,10 @@ func (c *call) decode(v any) error {
 	dec := json.NewDecoder(src)
 	dec.DisallowUnknownFields()
 	err := dec.Decode(v)
+	if !c.rt.upload {
+		// The body is read: the call may take as long as it needs.
+		_ = http.NewResponseController(c.w).SetReadDeadline(time.Time{})
+	}
 	if errors.Is(err, io.EOF) {
 		return nil // no parameters: their zero values
 	}
@@ -74,6 +78,8 @@ func (c *call) decode(v any) error {
 
 // body is the uploaded file, capped, each read extending the read deadline.
 func (c *call) body() io.Reader {
+	// Events are written while the file is still read (HTTP/1.1 needs to be told).
+	_ = http.NewResponseController(c.w).EnableFullDuplex()
 	c.upload = &uploadReader{
 		r:  http.MaxBytesReader(c.w, c.r.Body, c.s.opts.MaxUpload),
 		rc: http.NewResponseController(c.w),
@@ -99,6 +105,9 @@ func (u *uploadReader) Read(p []byte) (int, error) {
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
 		u.tooBig = tooBig
+	}
+	if err != nil {
+		_ = u.rc.SetReadDeadline(time.Time{}) // read to the end: the call goes on
 	}
 	return n, err
 }
@@ -138,6 +147,7 @@ func (c *call) begin() {
 	h.Set("Content-Type", NDJSON)
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
+	_ = http.NewResponseController(c.w).SetWriteDeadline(time.Now().Add(c.s.opts.WriteTimeout))
 	c.w.WriteHeader(http.StatusOK)
 	c.buf = bufio.NewWriterSize(c.w, 64<<10)
 	c.done = make(chan struct{})
@@ -190,12 +200,8 @@ func (c *call) reply(v any) error {
 	if err != nil {
 		return err
 	}
-	h := c.w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Cache-Control", "no-store")
-	c.w.WriteHeader(http.StatusOK)
-	_, err = c.w.Write(append(b, '\n'))
-	return err
+	writeJSON(c.w, http.StatusOK, json.RawMessage(b), c.s.opts.WriteTimeout)
+	return nil
 }
 
 // line writes the last line of a stream and flushes it. Called with mu held.
@@ -228,13 +234,13 @@ func (c *call) fail(err error) {
 		}
 		return
 	}
-	writeJSON(c.w, status, body)
+	writeJSON(c.w, status, body, c.s.opts.WriteTimeout)
 }
 
 // fail answers an error outside a method's call.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	status, body := s.errorBody(r, err)
-	writeJSON(w, status, body)
+	writeJSON(w, status, body, s.opts.WriteTimeout)
 }
 
 // errorBody maps err to its status and wire form, logging what is not the client's doing.
@@ -307,11 +313,12 @@ func writeError(w http.ResponseWriter, r *http.Request, status int, kind, msg st
 	if i, ok := r.Context().Value(infoKey{}).(*requestInfo); ok {
 		i.kind = kind
 	}
-	writeJSON(w, status, errorBody{Error: ErrorInfo{Kind: kind, Message: msg}})
+	writeJSON(w, status, errorBody{Error: ErrorInfo{Kind: kind, Message: msg}}, 30*time.Second)
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
+func writeJSON(w http.ResponseWriter, status int, v any, timeout time.Duration) {
 	b, _ := json.Marshal(v)
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(timeout))
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("Cache-Control", "no-store")

@@ -44,8 +44,10 @@ func (s *Server) Run(ctx context.Context, l Listen) error {
 	srv := &http.Server{
 		Handler:           s,
 		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       s.opts.ReadTimeout,
-		// The write deadline is set per request (and extended while a stream flows).
+		// The read and write deadlines are set per request, not here: a connection's read
+		// deadline that passes while a long call runs would cancel the call's context. A
+		// request's body has ReadTimeout (extended while an upload flows, lifted once it is
+		// read); an answer has WriteTimeout from its first byte (extended at each flush).
 		IdleTimeout:    2 * time.Minute,
 		MaxHeaderBytes: 64 << 10,
 		ErrorLog:       slog.NewLogLogger(s.opts.Logger.Handler(), slog.LevelWarn),

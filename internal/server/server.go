@@ -49,8 +49,9 @@ type Options struct {
 	// every SignInEvery (defaults 10 and 6 s: 10 a minute).
 	SignInBurst int
 	SignInEvery time.Duration
-	// WriteTimeout bounds writing an answer; a streamed answer gets it anew at each flush
-	// (default 2 min). ReadTimeout likewise bounds reading a request (default 1 min).
+	// WriteTimeout bounds writing an answer, from its first byte; a streamed answer gets it
+	// anew at each flush (default 2 min). ReadTimeout bounds reading a request's body; an
+	// upload gets it anew as it flows (default 1 min). Neither bounds the call itself.
 	WriteTimeout time.Duration
 	ReadTimeout  time.Duration
 	// Now is the clock of the rate limit (default time.Now).
@@ -155,8 +156,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(rec, r, http.StatusServiceUnavailable, "unavailable", i18n.In(langOf(r), "server.busy"))
 		return
 	}
-	rc := http.NewResponseController(rec)
-	_ = rc.SetWriteDeadline(time.Now().Add(s.opts.WriteTimeout))
+	_ = http.NewResponseController(rec).SetReadDeadline(time.Now().Add(s.opts.ReadTimeout))
 	s.mux.ServeHTTP(rec, r)
 }
 
@@ -180,9 +180,7 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	_, _ = w.Write([]byte("{\"status\":\"ok\"}\n"))
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"}, 30*time.Second)
 }
 
 // whoami answers who the token is; without a valid token, 401.
