@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -59,6 +60,15 @@ database (--db postgres://…).`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		Version:       Version,
+		// A first word that names no command is a typed usage error; alone, profil shows
+		// its help.
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return cmdutil.UnknownCommand(cmd, args[0])
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
 	root.SetVersionTemplate("profil {{.Version}}\n")
 	root.SetIn(f.IO.In)
@@ -82,6 +92,9 @@ database (--db postgres://…).`,
 	})
 
 	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
+		if !cmd.HasParent() {
+			return nil // profil alone: its help, whatever the configuration
+		}
 		cfg, err := f.Config()
 		if err != nil {
 			return err
@@ -123,6 +136,23 @@ database (--db postgres://…).`,
 	refuseUnknownVerbs(root)
 	root.SetHelpCommandGroupID(groupSetup)
 	root.SetCompletionCommandGroupID(groupSetup)
+	// profil alone runs (it shows its help) only to refuse unknown words with a typed error:
+	// its help does not offer it as a usage line.
+	root.SetUsageTemplate(strings.Replace(root.UsageTemplate(), "{{if .Runnable}}", "{{if and .Runnable .HasParent}}", 1))
+	// cobra's help and completion commands, made now rather than at Execute: `help` names an
+	// unknown topic, and the completion verbs refuse arguments with a typed usage error.
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		switch c.Name() {
+		case "help":
+			c.Run = helpRun(c.Run)
+		case "completion":
+			for _, shell := range c.Commands() {
+				shell.Args = cmdutil.NoCommandArgs
+			}
+		}
+	}
 	return root
 }
 
@@ -143,6 +173,19 @@ func refuseUnknownVerbs(cmd *cobra.Command) {
 			}
 			return unknownVerbError{cmdutil.FlagErrorf("usage.unknown_verb", args[0], cmd.CommandPath(), cmd.CommandPath())}
 		}
+	}
+}
+
+// helpRun is cobra's help command, which says when a topic names no command (cobra finds
+// none through the root's argument check, which profil replaces).
+func helpRun(run func(*cobra.Command, []string)) func(*cobra.Command, []string) {
+	return func(c *cobra.Command, args []string) {
+		if target, rest, err := c.Root().Find(args); err == nil && target == c.Root() && slices.ContainsFunc(rest, func(a string) bool { return !strings.HasPrefix(a, "-") }) {
+			c.Printf("Unknown help topic %#q\n", args)
+			cobra.CheckErr(c.Root().Usage())
+			return
+		}
+		run(c, args)
 	}
 }
 
@@ -203,11 +246,7 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 		return sig.Code()
 	}
 	code := cmdutil.ExitCode(err)
-	// cobra's own argument errors ("unknown command", "accepts 1 arg") are usage errors.
 	var detailed *cmdutil.DetailError
-	if code == cmdutil.ExitError && !errors.As(err, &detailed) && isCobraUsageError(err) {
-		code = cmdutil.ExitUsage
-	}
 	var silent *cmdutil.SilentError
 	switch {
 	case errors.As(err, &silent):
@@ -230,7 +269,8 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 			}
 		}
 		var unknownVerb unknownVerbError
-		if code == cmdutil.ExitUsage && cmd != nil && (errors.As(err, &unknownVerb) || strings.Contains(err.Error(), "unknown command")) {
+		var unknownCommand *cmdutil.UnknownCommandError
+		if code == cmdutil.ExitUsage && cmd != nil && (errors.As(err, &unknownVerb) || errors.As(err, &unknownCommand)) {
 			fmt.Fprintln(f.IO.ErrOut, i18n.T("usage.run_help", cmd.CommandPath()))
 		}
 		if hint := singleDashHint(cmd, args); hint != "" && code == cmdutil.ExitUsage {
@@ -238,14 +278,4 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 		}
 	}
 	return code
-}
-
-func isCobraUsageError(err error) bool {
-	msg := err.Error()
-	for _, s := range []string{"unknown command", "unknown flag", "unknown shorthand", "accepts ", "requires at least", "invalid argument", "flag needs an argument", "required flag"} {
-		if strings.Contains(msg, s) {
-			return true
-		}
-	}
-	return false
 }

@@ -24,7 +24,6 @@ func init() {
 		"usage.unknown_command":        {"unknown command %q for %q", "commande %q inconnue pour %q"},
 		"usage.did_you_mean":           {"Did you mean this?", "Vouliez-vous dire ?"},
 		"usage.at_most_args":           {"accepts at most %s argument(s), received %s", "accepte au plus %s argument(s), en a reçu %s"},
-		"usage.required_flags":         {"required flag(s) %s not set", "option(s) obligatoire(s) manquante(s) : %s"},
 		"members.waiting_rights":       {"waiting for rights", "en attente de droits"},
 		"user_show.rights_in":          {"%s: %s", "%s : %s"},
 		"user_show.password_to_change": {"to change at the next sign-in", "à changer à la prochaine connexion"},

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -159,5 +161,23 @@ func TestAsBindsTheActor(t *testing.T) {
 	got, err := service.New(nil).As(a).Whoami(context.Background())
 	if err != nil || got != a {
 		t.Errorf("Whoami = %+v, %v; want %+v", got, err, a)
+	}
+}
+
+// SendMail checks who asks and the SMTP settings before it touches the outbox; a bad URL is
+// invalid input that never shows its password.
+func TestSendMailChecksFirst(t *testing.T) {
+	ctx := context.Background()
+	svc := service.New(nil) // no database: nothing may be read
+	if _, err := svc.As(domain.Anonymous).SendMail(ctx, service.SMTPSettings{URL: "smtp://localhost"}, 0); !errors.Is(err, domain.ErrForbidden) {
+		t.Errorf("anonymous: %v, want not allowed", err)
+	}
+	manager := svc.As(domain.Actor{UserID: 1, Email: "gestion@cap-metiers.fr", Manager: true})
+	_, err := manager.SendMail(ctx, service.SMTPSettings{URL: "smtp://relay:hunter2@smtp.example.fr:99999"}, 0)
+	if !errors.Is(err, domain.ErrInvalid) || strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("bad URL: %v, want invalid input without the password", err)
+	}
+	if s := fmt.Sprintf("%v %+v %#v", service.SMTPSettings{URL: "smtp://u:hunter2@x"}, service.SMTPSettings{URL: "smtp://u:hunter2@x"}, service.SMTPSettings{URL: "smtp://u:hunter2@x"}); strings.Contains(s, "hunter2") {
+		t.Errorf("SMTPSettings printed its password: %s", s)
 	}
 }

@@ -22,6 +22,6 @@ Gestionnaires read all of it; everyone else reads their own actions.`,
   profil audit list --structure "824 228 142 01072" --since 30d`,
 		Args: cmdutil.NoArgs,
 	}
-	cmd.AddCommand(NewCmdList(f, nil), NewCmdPrune(f, nil))
+	cmd.AddCommand(NewCmdList(f), NewCmdPrune(f))
 	return cmd
 }

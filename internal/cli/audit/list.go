@@ -47,7 +47,7 @@ var knownActions = []string{
 }
 
 // NewCmdList builds `audit list`.
-func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *ListOptions) error) *cobra.Command {
+func NewCmdList(f *cmdutil.Factory) *cobra.Command {
 	opts := &ListOptions{}
 	var structure, since string
 	cmd := &cobra.Command{
@@ -97,9 +97,6 @@ time (2026-11-23T08:00:00Z), or a time ago: 30min, 24h, 7d (or 7j), 2w (or 2sem)
 					return err
 				}
 				opts.Since = t
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
 			}
 			return listRun(cmd.Context(), f, opts)
 		},

@@ -16,7 +16,7 @@ type PruneOptions struct {
 }
 
 // NewCmdPrune builds `audit prune`.
-func NewCmdPrune(f *cmdutil.Factory, runF func(context.Context, *PruneOptions) error) *cobra.Command {
+func NewCmdPrune(f *cmdutil.Factory) *cobra.Command {
 	var keepAudit, keepRequests string
 	var dryRun bool
 	cmd := &cobra.Command{
@@ -47,9 +47,6 @@ would go. Run it from cron, for example once a week.`,
 					return err
 				}
 				*fl.to = &r
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
 			}
 			return pruneRun(cmd.Context(), f, opts)
 		},

@@ -21,7 +21,7 @@ type LoginOptions struct {
 	PasswordStdin bool
 }
 
-// NewCmdLogin builds `profil login`. runF replaces the run function in tests.
+// NewCmdLogin builds `profil login`.
 func NewCmdLogin(f *cmdutil.Factory) *cobra.Command {
 	opts := &LoginOptions{}
 	cmd := &cobra.Command{

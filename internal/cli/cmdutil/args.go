@@ -1,6 +1,8 @@
 package cmdutil
 
 import (
+	"strconv"
+
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/i18n"
@@ -25,6 +27,16 @@ func MinimumArgs(n int, what string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) < n {
 			return FlagErrorf("args.missing", i18n.T(what), cmd.CommandPath())
+		}
+		return nil
+	}
+}
+
+// MaximumArgs accepts at most n arguments.
+func MaximumArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) > n {
+			return FlagErrorf("usage.at_most_args", strconv.Itoa(n), strconv.Itoa(len(args)))
 		}
 		return nil
 	}

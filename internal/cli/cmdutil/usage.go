@@ -2,18 +2,18 @@ package cmdutil
 
 import (
 	"errors"
-	"regexp"
 	"strings"
 
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/profil-cli/profil/internal/i18n"
 )
 
-// UsageText returns the text of a usage error of cobra or pflag (an unknown flag, a flag
-// without its value, too many arguments) in the person's language. pflag's errors are typed
-// and read by their fields; cobra's are plain strings, recognised by their fixed English
-// words. Anything else is returned as it is.
+// UsageText returns the text of a usage error of pflag (an unknown flag, a flag without its
+// value) or of a command line naming no command, in the person's language. pflag's errors are
+// typed and read by their fields; profil's argument checks (ExactArgs, NoArgs…) return typed
+// errors too. Anything else is returned as it is.
 func UsageText(err error) string {
 	var (
 		notExist *pflag.NotExistError
@@ -37,32 +37,39 @@ func UsageText(err error) string {
 	case errors.As(err, &syntax):
 		return i18n.T("usage.flag_bad_syntax", syntax.GetSpecifiedFlag())
 	}
-	return cobraUsageText(err.Error())
+	return err.Error()
 }
 
-// cobra's own usage errors, as cobra v1 writes them.
-var (
-	cobraUnknownCommand = regexp.MustCompile(`^unknown command "(.*)" for "(.*?)"(?s:(.*))$`)
-	cobraAtMost         = regexp.MustCompile(`^accepts at most (\d+) arg\(s\), received (\d+)$`)
-	cobraRequiredFlags  = regexp.MustCompile(`^required flag\(s\) (.*) not set$`)
-)
+// UnknownCommandError is a word on the command line that names no command of Path (exit 2),
+// with the commands it may be a typo of.
+type UnknownCommandError struct {
+	Arg, Path   string
+	Suggestions []string
+}
 
-func cobraUsageText(msg string) string {
-	if m := cobraUnknownCommand.FindStringSubmatch(msg); m != nil {
-		text := i18n.T("usage.unknown_command", m[1], m[2])
-		// cobra's suggestions: "\n\nDid you mean this?\n\tstructure\n".
-		if _, list, ok := strings.Cut(m[3], "Did you mean this?\n"); ok {
-			text += "\n\n" + i18n.T("usage.did_you_mean") + "\n" + strings.TrimRight(list, "\n")
-		}
-		return text
+func (e *UnknownCommandError) Error() string {
+	text := i18n.T("usage.unknown_command", e.Arg, e.Path)
+	if len(e.Suggestions) > 0 {
+		text += "\n\n" + i18n.T("usage.did_you_mean") + "\n\t" + strings.Join(e.Suggestions, "\n\t")
 	}
-	if m := cobraAtMost.FindStringSubmatch(msg); m != nil {
-		return i18n.T("usage.at_most_args", m[1], m[2])
+	return text
+}
+
+// UnknownCommand is the usage error of arg, which names no command of cmd.
+func UnknownCommand(cmd *cobra.Command, arg string) error {
+	if cmd.SuggestionsMinimumDistance <= 0 {
+		cmd.SuggestionsMinimumDistance = 2 // as cobra
 	}
-	if m := cobraRequiredFlags.FindStringSubmatch(msg); m != nil {
-		return i18n.T("usage.required_flags", m[1])
+	return &FlagError{err: &UnknownCommandError{Arg: arg, Path: cmd.CommandPath(), Suggestions: cmd.SuggestionsFor(arg)}}
+}
+
+// NoCommandArgs refuses positional arguments as cobra.NoArgs does (an unknown command), with
+// a typed usage error.
+func NoCommandArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return &FlagError{err: &UnknownCommandError{Arg: args[0], Path: cmd.CommandPath()}}
 	}
-	return msg
+	return nil
 }
 
 // usageError is a usage error of cobra or pflag put in the person's language; it still

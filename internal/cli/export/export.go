@@ -23,6 +23,6 @@ only once the export is complete.`,
   profil export users --all -o json --file /var/exports/users.json`,
 		Args: cmdutil.NoArgs,
 	}
-	cmd.AddCommand(NewCmdUsers(f, nil))
+	cmd.AddCommand(NewCmdUsers(f))
 	return cmd
 }

@@ -33,7 +33,7 @@ type UsersOptions struct {
 }
 
 // NewCmdUsers builds `export users`.
-func NewCmdUsers(f *cmdutil.Factory, runF func(context.Context, *UsersOptions) error) *cobra.Command {
+func NewCmdUsers(f *cmdutil.Factory) *cobra.Command {
 	var (
 		structure, format, file string
 		all, excel              bool
@@ -117,9 +117,6 @@ structure does not exist; 4 when you may not export it; 6 for a malformed SIRET.
 			opts.Format, err = resolveFormat(fs.Changed("format"), format, globalSet, globalFormat, cfg.Output, excel)
 			if err != nil {
 				return err
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
 			}
 			return usersRun(cmd.Context(), f, opts)
 		},

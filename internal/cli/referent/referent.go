@@ -21,6 +21,6 @@ référent to another active member.`,
 		Example: `  profil referent set --structure "824 228 142 01072" --user paul.durand@afpa-demo.fr`,
 		Args:    cmdutil.NoArgs,
 	}
-	cmd.AddCommand(NewCmdSet(f, nil))
+	cmd.AddCommand(NewCmdSet(f))
 	return cmd
 }

@@ -21,7 +21,7 @@ type SetOptions struct {
 }
 
 // NewCmdSet builds `referent set`.
-func NewCmdSet(f *cmdutil.Factory, runF func(context.Context, *SetOptions) error) *cobra.Command {
+func NewCmdSet(f *cmdutil.Factory) *cobra.Command {
 	var structure, user string
 	cmd := &cobra.Command{
 		Use:   "set --structure ID|SIRET --user EMAIL",
@@ -50,9 +50,6 @@ without a terminal.`,
 				return err
 			}
 			opts := &SetOptions{Structure: ref, User: user}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			return setRun(cmd.Context(), f, opts)
 		},
 	}

@@ -27,7 +27,7 @@ type DecideOptions struct {
 }
 
 // NewCmdDecide builds `request approve` (verb "approve") or `request reject` (verb "reject").
-func NewCmdDecide(f *cmdutil.Factory, verb string, runF func(context.Context, *DecideOptions) error) *cobra.Command {
+func NewCmdDecide(f *cmdutil.Factory, verb string) *cobra.Command {
 	var (
 		reason, structure string
 		profiles          []string
@@ -97,9 +97,6 @@ code of its items. --dry-run checks everything and changes nothing.` + long,
 					return err
 				}
 				opts.IDs = append(opts.IDs, id)
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
 			}
 			return decideRun(cmd.Context(), f, opts)
 		},

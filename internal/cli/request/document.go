@@ -20,7 +20,7 @@ type DocumentOptions struct {
 
 // NewCmdDocument builds `request document`: one document of a request, written out byte for
 // byte.
-func NewCmdDocument(f *cmdutil.Factory, runF func(context.Context, *DocumentOptions) error) *cobra.Command {
+func NewCmdDocument(f *cmdutil.Factory) *cobra.Command {
 	opts := &DocumentOptions{}
 	cmd := &cobra.Command{
 		Use:   "document ID KIND|NAME -f FILE",
@@ -44,9 +44,6 @@ SHA-256. Whoever may see the request may read its documents; each reading is aud
 			}
 			if fi, err := os.Stat(opts.File); err == nil && fi.IsDir() {
 				return domain.Invalid("file", opts.File, "document.file_folder")
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
 			}
 			return documentRun(cmd.Context(), f, opts)
 		},

@@ -22,7 +22,7 @@ type ListOptions struct {
 }
 
 // NewCmdList builds `request list`.
-func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *ListOptions) error) *cobra.Command {
+func NewCmdList(f *cmdutil.Factory) *cobra.Command {
 	var (
 		kind, status, structure, decidedBy string
 		mine, all                          bool
@@ -70,9 +70,6 @@ the requests you made; --decided-by me the decisions you took. Pending requests 
 					return err
 				}
 				opts.Structure = &ref
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
 			}
 			return listRun(cmd.Context(), f, opts)
 		},
@@ -136,7 +133,7 @@ func now(f *cmdutil.Factory) time.Time {
 type ShowOptions struct{ ID int64 }
 
 // NewCmdShow builds `request show`.
-func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *ShowOptions) error) *cobra.Command {
+func NewCmdShow(f *cmdutil.Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:     "show ID",
 		Short:   "Show one request",
@@ -148,9 +145,6 @@ func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *ShowOptions) err
 				return err
 			}
 			opts := &ShowOptions{ID: id}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			ctx := cmd.Context()
 			api, err := f.API(ctx)
 			if err != nil {

@@ -24,7 +24,7 @@ by gestionnaires when it has none; the first person approved becomes its référ
   profil request list --status pending -o json | jq -r '.[].id' | profil request approve -`,
 		Args: cmdutil.NoArgs,
 	}
-	cmd.AddCommand(NewCmdList(f, nil), NewCmdShow(f, nil), NewCmdDecide(f, "approve", nil), NewCmdDecide(f, "reject", nil), NewCmdReview(f, nil), NewCmdDocument(f, nil),
+	cmd.AddCommand(NewCmdList(f), NewCmdShow(f), NewCmdDecide(f, "approve"), NewCmdDecide(f, "reject"), NewCmdReview(f), NewCmdDocument(f),
 		NewCmdActivate(f), NewCmdResendActivation(f), NewCmdPurge(f))
 	return cmd
 }

@@ -92,15 +92,11 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			format, err := f.Format()
-			if err != nil {
-				return err
-			}
 			out := make([]Setting, len(values))
 			for i, v := range values {
 				out[i] = fromValue(v)
 			}
-			return output.Print(f.IO, format, out, columns)
+			return cmdutil.ListPrinter[Setting, Setting]{Rows: cmdutil.Identity[Setting], Columns: cmdutil.Columns(columns)}.Print(f, out)
 		},
 	}
 }

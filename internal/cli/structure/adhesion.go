@@ -1,8 +1,6 @@
 package structure
 
 import (
-	"context"
-
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
@@ -17,7 +15,7 @@ type AdhesionOptions struct {
 }
 
 // NewCmdAdhesion builds `structure adhesion`.
-func NewCmdAdhesion(f *cmdutil.Factory, runF func(context.Context, *AdhesionOptions) error) *cobra.Command {
+func NewCmdAdhesion(f *cmdutil.Factory) *cobra.Command {
 	var (
 		year   int
 		remove bool
@@ -45,9 +43,6 @@ register to training actions. --remove clears it.`,
 				opts.Year = 0
 			} else if year == 0 {
 				return domain.Invalid("year", "0", "structure.year_invalid")
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
 			}
 			ctx := cmd.Context()
 			api, err := f.API(ctx)

@@ -19,8 +19,8 @@ type CreateOptions struct {
 	Input domain.StructureInput
 }
 
-// NewCmdCreate builds `structure create`; runF, when not nil, replaces the run (tests).
-func NewCmdCreate(f *cmdutil.Factory, runF func(context.Context, *CreateOptions) error) *cobra.Command {
+// NewCmdCreate builds `structure create`.
+func NewCmdCreate(f *cmdutil.Factory) *cobra.Command {
 	ff := &fieldFlags{}
 	cmd := &cobra.Command{
 		Use:   "create",
@@ -45,9 +45,6 @@ With --yes or without a terminal, a missing --name is an error.`,
 				return cmdutil.FlagErrorf("structure.name_flag_required")
 			}
 			opts := &CreateOptions{Input: in}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			return createRun(cmd.Context(), f, opts)
 		},
 	}

@@ -60,7 +60,7 @@ error (would-create, would-update, would-attach with --dry-run). --report FILE w
 line's result as CSV (line, key, result, error), whatever the output format.`
 
 // NewCmdImport builds `structure import`.
-func NewCmdImport(f *cmdutil.Factory, runF func(context.Context, *ImportOptions) error) *cobra.Command {
+func NewCmdImport(f *cmdutil.Factory) *cobra.Command {
 	opts := &ImportOptions{}
 	cmd := &cobra.Command{
 		Use:   "import FILE.csv",
@@ -86,9 +86,6 @@ members first. Each update is in the audit trail like ` + "`structure update`" +
 		Args: cmdutil.ExactArgs(1, "args.csv_file"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.File = args[0]
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			return RunImport(cmd.Context(), f, opts, "import.what_structures", service.API.ImportStructures)
 		},
 	}

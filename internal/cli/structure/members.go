@@ -2,7 +2,6 @@ package structure
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/spf13/cobra"
 
@@ -19,7 +18,7 @@ type MembersOptions struct {
 }
 
 // NewCmdMembers builds `structure members`: the user list of a structure.
-func NewCmdMembers(f *cmdutil.Factory, runF func(context.Context, *MembersOptions) error) *cobra.Command {
+func NewCmdMembers(f *cmdutil.Factory) *cobra.Command {
 	var withoutProfiles bool
 	cmd := &cobra.Command{
 		Use:   "members ID|SIRET [--without-profiles]",
@@ -42,9 +41,6 @@ structure_name, referent, employer and profiles (joined with "|" in CSV).`,
 				return err
 			}
 			opts := &MembersOptions{Ref: ref, WithoutProfiles: withoutProfiles}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			return membersRun(cmd.Context(), f, opts)
 		},
 	}
@@ -62,31 +58,20 @@ func membersRun(ctx context.Context, f *cmdutil.Factory, opts *MembersOptions) e
 	if err != nil {
 		return err
 	}
-	cfg, err := f.Config()
-	if err != nil {
-		return err
+	empty := "members.none"
+	if opts.WithoutProfiles {
+		empty = "members.none_waiting"
 	}
-	if cfg.Quiet {
-		for _, m := range ms {
-			fmt.Fprintln(f.IO.Out, m.User.Email)
-		}
-		return nil
-	}
-	format, err := f.Format()
-	if err != nil {
-		return err
-	}
-	if format == output.Table && len(ms) == 0 {
-		if opts.WithoutProfiles {
-			f.Say("members.none_waiting", st.Name)
-		} else {
-			f.Say("members.none", st.Name)
-		}
-		return nil
-	}
-	cat, err := api.Catalogue(ctx)
-	if err != nil {
-		return err
-	}
-	return output.Print(f.IO, format, view.Members(ms), view.MemberColumns(cat.Automatic()))
+	return cmdutil.ListPrinter[domain.Member, view.Member]{
+		Quiet: func(m domain.Member) string { return m.User.Email },
+		Empty: empty, EmptyArgs: []any{st.Name},
+		Rows: view.Members,
+		Columns: func() ([]output.Column[view.Member], error) {
+			cat, err := api.Catalogue(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return view.MemberColumns(cat.Automatic()), nil
+		},
+	}.Print(f, ms)
 }

@@ -25,7 +25,7 @@ type RequestOptions struct {
 }
 
 // NewCmdRequest builds `structure request`: "my structure is not in the list".
-func NewCmdRequest(f *cmdutil.Factory, runF func(context.Context, *RequestOptions) error) *cobra.Command {
+func NewCmdRequest(f *cmdutil.Factory) *cobra.Command {
 	ff := &fieldFlags{}
 	var (
 		requester                                   string
@@ -103,9 +103,6 @@ PNG (recognised by their content), at most 10 MB each; they are stored, never op
 					return err
 				}
 				opts.Entity.MandateDate = &d
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
 			}
 			return requestRun(cmd.Context(), f, opts)
 		},

@@ -46,7 +46,7 @@ func (ff *filterFlags) query(text string) (service.StructureQuery, error) {
 }
 
 // NewCmdSearch builds `structure search`.
-func NewCmdSearch(f *cmdutil.Factory, runF func(context.Context, *SearchOptions) error) *cobra.Command {
+func NewCmdSearch(f *cmdutil.Factory) *cobra.Command {
 	ff := &filterFlags{}
 	cmd := &cobra.Command{
 		Use:   "search QUERY",
@@ -66,9 +66,6 @@ first, then names that start with the query, then the rest.`,
 				return err
 			}
 			opts := &SearchOptions{Query: q}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			return searchRun(cmd.Context(), f, opts)
 		},
 	}
@@ -77,7 +74,7 @@ first, then names that start with the query, then the rest.`,
 }
 
 // NewCmdList builds `structure list`.
-func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *SearchOptions) error) *cobra.Command {
+func NewCmdList(f *cmdutil.Factory) *cobra.Command {
 	ff := &filterFlags{}
 	cmd := &cobra.Command{
 		Use:     "list",
@@ -91,9 +88,6 @@ func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *SearchOptions) e
 				return err
 			}
 			opts := &SearchOptions{Query: q}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			return searchRun(cmd.Context(), f, opts)
 		},
 	}

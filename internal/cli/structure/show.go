@@ -1,7 +1,6 @@
 package structure
 
 import (
-	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -20,7 +19,7 @@ type ShowOptions struct {
 }
 
 // NewCmdShow builds `structure show`.
-func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *ShowOptions) error) *cobra.Command {
+func NewCmdShow(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "show ID|SIRET|SIREN",
 		Long:    "Show one structure, named by its id, its SIRET, or its SIREN when the company has one establishment\n(with several, the SIRETs to choose from are listed, exit 5). Signed out, only the public fields show:\nname, acronym, SIRET, city, département and kinds.",
@@ -33,9 +32,6 @@ func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *ShowOptions) err
 				return err
 			}
 			opts := &ShowOptions{Ref: ref}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			ctx := cmd.Context()
 			api, err := f.API(ctx)
 			if err != nil {

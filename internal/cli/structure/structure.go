@@ -24,8 +24,8 @@ command names a structure, give its SIRET (spaces allowed) or its id.`,
   profil structure create --name "GRETA Sud Aquitaine" --siret 19640001000263 --kind training-org --postal-code 64100`,
 		Args: cmdutil.NoArgs,
 	}
-	cmd.AddCommand(NewCmdCreate(f, nil), NewCmdShow(f, nil), NewCmdUpdate(f, nil), NewCmdSearch(f, nil),
-		NewCmdList(f, nil), NewCmdAdhesion(f, nil), NewCmdRequest(f, nil), NewCmdMembers(f, nil), NewCmdImport(f, nil),
+	cmd.AddCommand(NewCmdCreate(f), NewCmdShow(f), NewCmdUpdate(f), NewCmdSearch(f),
+		NewCmdList(f), NewCmdAdhesion(f), NewCmdRequest(f), NewCmdMembers(f), NewCmdImport(f),
 		NewCmdRequestChange(f))
 	return cmd
 }

@@ -1,8 +1,6 @@
 package structure
 
 import (
-	"context"
-
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
@@ -17,7 +15,7 @@ type UpdateOptions struct {
 }
 
 // NewCmdUpdate builds `structure update`.
-func NewCmdUpdate(f *cmdutil.Factory, runF func(context.Context, *UpdateOptions) error) *cobra.Command {
+func NewCmdUpdate(f *cmdutil.Factory) *cobra.Command {
 	ff := &fieldFlags{}
 	cmd := &cobra.Command{
 		Use:   "update ID|SIRET --field value…",
@@ -40,9 +38,6 @@ structure that has no SIRET). Référents report changes; gestionnaires apply th
 				return cmdutil.FlagErrorf("structure.update_nothing")
 			}
 			opts := &UpdateOptions{Ref: ref, Input: in}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			ctx := cmd.Context()
 			api, err := f.API(ctx)
 			if err != nil {

@@ -20,8 +20,8 @@ type CreateOptions struct {
 	Scope string        // "" (all the owner's rights) or "read"
 }
 
-// NewCmdCreate builds `token create`. runF replaces the run function in tests.
-func NewCmdCreate(f *cmdutil.Factory, runF func(context.Context, *CreateOptions) error) *cobra.Command {
+// NewCmdCreate builds `token create`.
+func NewCmdCreate(f *cmdutil.Factory) *cobra.Command {
 	var name, expires, scope string
 	cmd := &cobra.Command{
 		Use:   "create --name NAME [--expires 90d] [--scope read]",
@@ -55,9 +55,6 @@ Sign in with your password first (profil login): a token cannot create tokens.`,
 				return err
 			}
 			opts := &CreateOptions{Name: name, TTL: ttl, Scope: sc}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			return createRun(cmd.Context(), f, opts)
 		},
 	}

@@ -14,8 +14,8 @@ type ListOptions struct {
 	ActiveOnly bool
 }
 
-// NewCmdList builds `token list`. runF replaces the run function in tests.
-func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *ListOptions) error) *cobra.Command {
+// NewCmdList builds `token list`.
+func NewCmdList(f *cmdutil.Factory) *cobra.Command {
 	opts := &ListOptions{}
 	cmd := &cobra.Command{
 		Use:     "list",
@@ -29,9 +29,6 @@ shown again. -q prints only the ids.`,
   profil token list -o json | jq -r '.[] | select(.status == "expired") | .id'`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			return listRun(cmd.Context(), f, opts)
 		},
 	}

@@ -14,8 +14,8 @@ import (
 // RevokeOptions are the inputs of `token revoke`.
 type RevokeOptions struct{ ID int64 }
 
-// NewCmdRevoke builds `token revoke`. runF replaces the run function in tests.
-func NewCmdRevoke(f *cmdutil.Factory, runF func(context.Context, *RevokeOptions) error) *cobra.Command {
+// NewCmdRevoke builds `token revoke`.
+func NewCmdRevoke(f *cmdutil.Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "revoke ID",
 		Short: "Revoke an API token: the scripts that use it stop at once",
@@ -31,9 +31,6 @@ gestionnaire may revoke anyone's. On a terminal you are asked to confirm, unless
 				return err
 			}
 			opts := &RevokeOptions{ID: id}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			return revokeRun(cmd.Context(), f, opts)
 		},
 	}

@@ -32,7 +32,7 @@ a token cannot create tokens.`,
   profil token revoke 3`,
 		Args: cmdutil.NoArgs,
 	}
-	cmd.AddCommand(NewCmdCreate(f, nil), NewCmdList(f, nil), NewCmdRevoke(f, nil))
+	cmd.AddCommand(NewCmdCreate(f), NewCmdList(f), NewCmdRevoke(f))
 	return cmd
 }
 

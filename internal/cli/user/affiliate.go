@@ -1,7 +1,6 @@
 package user
 
 import (
-	"context"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -18,7 +17,7 @@ type AffiliateOptions struct {
 }
 
 // NewCmdAffiliate builds `user affiliate`: an existing account asks to join one more structure.
-func NewCmdAffiliate(f *cmdutil.Factory, runF func(context.Context, *AffiliateOptions) error) *cobra.Command {
+func NewCmdAffiliate(f *cmdutil.Factory) *cobra.Command {
 	var structure, user string
 	cmd := &cobra.Command{
 		Use:   "affiliate --structure ID|SIRET [--user EMAIL]",
@@ -35,9 +34,6 @@ behalf of someone with --user. Your pending requests: ` + "`profil request list 
 				return err
 			}
 			opts := &AffiliateOptions{Structure: ref, User: strings.TrimSpace(user)}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			ctx := cmd.Context()
 			api, err := f.API(ctx)
 			if err != nil {

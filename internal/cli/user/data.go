@@ -19,7 +19,7 @@ type DataOptions struct {
 }
 
 // NewCmdData builds `user data`.
-func NewCmdData(f *cmdutil.Factory, runF func(context.Context, *DataOptions) error) *cobra.Command {
+func NewCmdData(f *cmdutil.Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "data [EMAIL]",
 		Short: "Everything held on a person: answer an access request (RGPD)",
@@ -39,9 +39,6 @@ audit trail. Use -o json or -o yaml to hand the answer over.`,
 			opts := &DataOptions{}
 			if len(args) == 1 {
 				opts.Email = strings.TrimSpace(args[0])
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
 			}
 			return dataRun(cmd.Context(), f, opts)
 		},

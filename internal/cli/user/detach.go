@@ -17,7 +17,7 @@ type DetachOptions struct {
 }
 
 // NewCmdDetach builds `user detach`.
-func NewCmdDetach(f *cmdutil.Factory, runF func(context.Context, *DetachOptions) error) *cobra.Command {
+func NewCmdDetach(f *cmdutil.Factory) *cobra.Command {
 	var structure, newReferent string
 	var noReferent bool
 	cmd := &cobra.Command{
@@ -53,9 +53,6 @@ without a terminal.`,
 			}}
 			if strings.TrimSpace(opts.Input.Email) == "" {
 				return cmdutil.FlagErrorf("detach.email_missing")
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
 			}
 			return detachRun(cmd.Context(), f, opts)
 		},

@@ -17,7 +17,7 @@ type DisableOptions struct {
 }
 
 // NewCmdDisable builds `user disable`.
-func NewCmdDisable(f *cmdutil.Factory, runF func(context.Context, *DisableOptions) error) *cobra.Command {
+func NewCmdDisable(f *cmdutil.Factory) *cobra.Command {
 	var reason, newReferent string
 	var noReferent bool
 	cmd := &cobra.Command{
@@ -50,9 +50,6 @@ without a terminal.`,
 			}}
 			if opts.Input.Email == "" {
 				return cmdutil.FlagErrorf("disable.email_missing")
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
 			}
 			return disableRun(cmd.Context(), f, opts)
 		},

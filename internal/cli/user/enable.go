@@ -1,7 +1,6 @@
 package user
 
 import (
-	"context"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -10,7 +9,7 @@ import (
 )
 
 // NewCmdEnable builds `user enable`.
-func NewCmdEnable(f *cmdutil.Factory, runF func(context.Context, string) error) *cobra.Command {
+func NewCmdEnable(f *cmdutil.Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "enable EMAIL",
 		Short: "Open a disabled account again (gestionnaires)",
@@ -20,9 +19,6 @@ their password. Sessions and API tokens ended by the disable stay ended.`,
 		Args:    cmdutil.ExactArgs(1, "args.account_email"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			email := strings.TrimSpace(args[0])
-			if runF != nil {
-				return runF(cmd.Context(), email)
-			}
 			ctx := cmd.Context()
 			api, err := f.API(ctx)
 			if err != nil {

@@ -16,7 +16,7 @@ type EraseOptions struct {
 }
 
 // NewCmdErase builds `user erase`.
-func NewCmdErase(f *cmdutil.Factory, runF func(context.Context, *EraseOptions) error) *cobra.Command {
+func NewCmdErase(f *cmdutil.Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "erase EMAIL [--yes]",
 		Short: "Erase a person: answer an erasure request (RGPD; gestionnaires)",
@@ -39,9 +39,6 @@ On a terminal the command asks for confirmation; without one, --yes is required.
 			opts := &EraseOptions{Email: strings.TrimSpace(args[0])}
 			if opts.Email == "" {
 				return cmdutil.FlagErrorf("erase.email_missing")
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
 			}
 			return eraseRun(cmd.Context(), f, opts)
 		},

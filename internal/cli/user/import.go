@@ -1,7 +1,6 @@
 package user
 
 import (
-	"context"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -12,7 +11,7 @@ import (
 )
 
 // NewCmdImport builds `user import`: the accounts of the former portals' bases.
-func NewCmdImport(f *cmdutil.Factory, runF func(context.Context, *structure.ImportOptions) error) *cobra.Command {
+func NewCmdImport(f *cmdutil.Factory) *cobra.Command {
 	opts := &structure.ImportOptions{}
 	cmd := &cobra.Command{
 		Use:   "import --source synapse|prisme FILE.csv",
@@ -48,9 +47,6 @@ e-mail or phone number are bad lines.
 				return cmdutil.FlagErrorf("user_import.source_required")
 			default:
 				return cmdutil.FlagErrorf("user_import.source_invalid", opts.Source)
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
 			}
 			return structure.RunImport(cmd.Context(), f, opts, "import.what_accounts", service.API.ImportUsers)
 		},

@@ -1,13 +1,10 @@
 package user
 
 import (
-	"context"
-
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
 	"github.com/profil-cli/profil/internal/domain"
-	"github.com/profil-cli/profil/internal/i18n"
 )
 
 // ListOptions are the inputs of `user list`.
@@ -17,7 +14,7 @@ type ListOptions struct {
 }
 
 // NewCmdList builds `user list`.
-func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *ListOptions) error) *cobra.Command {
+func NewCmdList(f *cmdutil.Factory) *cobra.Command {
 	var structure string
 	var withoutProfiles bool
 	cmd := &cobra.Command{
@@ -44,9 +41,6 @@ gestionnaires only. -o csv gives the same fields as -o json, profiles joined wit
 				}
 				opts.Structure = &ref
 			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			ctx := cmd.Context()
 			api, err := f.API(ctx)
 			if err != nil {
@@ -56,16 +50,15 @@ gestionnaires only. -o csv gives the same fields as -o json, profiles joined wit
 			if err != nil {
 				return err
 			}
-			empty := i18n.T("user_list.empty")
 			switch {
 			case opts.WithoutProfiles && opts.Structure != nil:
-				empty = i18n.T("user_list.none_waiting_in", opts.Structure.String())
+				return printMembers(ctx, f, ms, "user_list.none_waiting_in", opts.Structure.String())
 			case opts.WithoutProfiles:
-				empty = i18n.T("user_list.none_waiting")
+				return printMembers(ctx, f, ms, "user_list.none_waiting")
 			case opts.Structure != nil:
-				empty = i18n.T("user_list.empty_in", opts.Structure.String())
+				return printMembers(ctx, f, ms, "user_list.empty_in", opts.Structure.String())
 			}
-			return printMembers(ctx, f, ms, empty)
+			return printMembers(ctx, f, ms, "user_list.empty")
 		},
 	}
 	cmd.Flags().StringVar(&structure, "structure", "", "only the members of this structure (id or SIRET)")

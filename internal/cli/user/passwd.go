@@ -21,7 +21,7 @@ type PasswdOptions struct {
 }
 
 // NewCmdPasswd builds `user passwd`.
-func NewCmdPasswd(f *cmdutil.Factory, runF func(context.Context, *PasswdOptions) error) *cobra.Command {
+func NewCmdPasswd(f *cmdutil.Factory) *cobra.Command {
 	opts := &PasswdOptions{}
 	cmd := &cobra.Command{
 		Use:   "passwd",
@@ -42,9 +42,6 @@ until the password is changed (but whoami and logout).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !opts.PasswordStdin && !f.CanPrompt() {
 				return cmdutil.FlagErrorf("passwd.stdin_required")
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
 			}
 			return passwdRun(cmd.Context(), f, opts)
 		},

@@ -22,7 +22,7 @@ type RegisterOptions struct {
 }
 
 // NewCmdRegister builds `user register`: a new person asks for an account in one structure.
-func NewCmdRegister(f *cmdutil.Factory, runF func(context.Context, *RegisterOptions) error) *cobra.Command {
+func NewCmdRegister(f *cmdutil.Factory) *cobra.Command {
 	opts := &RegisterOptions{}
 	var structure string
 	cmd := &cobra.Command{
@@ -69,9 +69,6 @@ Structure not in the list? Ask for it with ` + "`profil structure request`" + `.
 					return err
 				}
 				opts.Structure = &ref
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
 			}
 			return registerRun(cmd.Context(), f, opts)
 		},

@@ -1,7 +1,6 @@
 package user
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
@@ -24,7 +23,7 @@ type ResetResult struct {
 }
 
 // NewCmdResetPassword builds `user reset-password`.
-func NewCmdResetPassword(f *cmdutil.Factory, runF func(context.Context, *ResetPasswordOptions) error) *cobra.Command {
+func NewCmdResetPassword(f *cmdutil.Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "reset-password EMAIL",
 		Short: "End a password; a temporary one is mailed to the person (gestionnaires)",
@@ -41,9 +40,6 @@ has expired, the person gets a new one by trying to sign in (at most one every 1
 		Args: cmdutil.ExactArgs(1, "args.account_email"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts := &ResetPasswordOptions{Email: strings.TrimSpace(args[0])}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			ctx := cmd.Context()
 			api, err := f.API(ctx)
 			if err != nil {

@@ -20,7 +20,7 @@ type ShowOptions struct {
 }
 
 // NewCmdShow builds `user show`.
-func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *ShowOptions) error) *cobra.Command {
+func NewCmdShow(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "show [EMAIL]",
 		Short: "Show an account, its structures and its rights (default: yours)",
@@ -34,9 +34,6 @@ person's structures and the gestionnaires may see theirs.`,
 			opts := &ShowOptions{}
 			if len(args) == 1 {
 				opts.Email = strings.TrimSpace(args[0])
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
 			}
 			ctx := cmd.Context()
 			api, err := f.API(ctx)

@@ -1,7 +1,6 @@
 package user
 
 import (
-	"context"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -10,7 +9,7 @@ import (
 )
 
 // NewCmdUnlock builds `user unlock`.
-func NewCmdUnlock(f *cmdutil.Factory, runF func(context.Context, string) error) *cobra.Command {
+func NewCmdUnlock(f *cmdutil.Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "unlock EMAIL",
 		Short: "Lift the lock that failed sign-ins put on an account (gestionnaires)",
@@ -21,9 +20,6 @@ failures; ` + "`profil user show EMAIL`" + ` says until when an account is locke
 		Args:    cmdutil.ExactArgs(1, "args.account_email"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			email := strings.TrimSpace(args[0])
-			if runF != nil {
-				return runF(cmd.Context(), email)
-			}
 			ctx := cmd.Context()
 			api, err := f.API(ctx)
 			if err != nil {

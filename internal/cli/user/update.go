@@ -18,7 +18,7 @@ type UpdateOptions struct {
 }
 
 // NewCmdUpdate builds `user update`.
-func NewCmdUpdate(f *cmdutil.Factory, runF func(context.Context, *UpdateOptions) error) *cobra.Command {
+func NewCmdUpdate(f *cmdutil.Factory) *cobra.Command {
 	var email, phone, function, lastName, firstName string
 	cmd := &cobra.Command{
 		Use:   "update [EMAIL] --phone … | --email … | --function … | --last-name … | --first-name …",
@@ -48,9 +48,6 @@ field (--phone ""). A new e-mail becomes the login from then on.`,
 			set("first-name", &opts.Update.FirstName, firstName)
 			if opts.Update == (service.UserUpdate{}) {
 				return cmdutil.FlagErrorf("user_update.nothing")
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
 			}
 			return updateRun(cmd.Context(), f, opts)
 		},

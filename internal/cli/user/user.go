@@ -38,10 +38,10 @@ account and reset passwords; the référent of a structure detaches its members.
   profil user list --structure 12 --without-profiles`,
 		Args: cmdutil.NoArgs,
 	}
-	cmd.AddCommand(NewCmdRegister(f, nil), NewCmdShow(f, nil), NewCmdUpdate(f, nil), NewCmdPasswd(f, nil),
-		NewCmdResetPassword(f, nil), NewCmdAffiliate(f, nil), NewCmdDetach(f, nil), NewCmdList(f, nil),
-		NewCmdImport(f, nil), NewCmdDisable(f, nil), NewCmdEnable(f, nil), NewCmdUnlock(f, nil),
-		NewCmdData(f, nil), NewCmdErase(f, nil))
+	cmd.AddCommand(NewCmdRegister(f), NewCmdShow(f), NewCmdUpdate(f), NewCmdPasswd(f),
+		NewCmdResetPassword(f), NewCmdAffiliate(f), NewCmdDetach(f), NewCmdList(f),
+		NewCmdImport(f), NewCmdDisable(f), NewCmdEnable(f), NewCmdUnlock(f),
+		NewCmdData(f), NewCmdErase(f))
 	return cmd
 }
 
@@ -93,27 +93,20 @@ func printRequest(f *cmdutil.Factory, r domain.Request, done ...string) error {
 }
 
 // printMembers prints a user list; with --quiet only the e-mails, one a line. An empty list
-// prints nothing in a table and says so on stderr.
-func printMembers(ctx context.Context, f *cmdutil.Factory, ms []domain.Member, empty string) error {
-	if quiet(f) {
-		for _, m := range ms {
-			fmt.Fprintln(f.IO.Out, m.User.Email)
-		}
-		return nil
-	}
-	format, err := f.Format()
-	if err != nil {
-		return err
-	}
-	if format == output.Table && len(ms) == 0 {
-		fmt.Fprintln(f.IO.ErrOut, empty)
-		return nil
-	}
-	automatic, err := automaticProfiles(ctx, f)
-	if err != nil {
-		return err
-	}
-	return output.Print(f.IO, format, view.Members(ms), view.MemberColumns(automatic))
+// prints nothing in a table and says so on stderr (empty, a catalogue key, with emptyArgs).
+func printMembers(ctx context.Context, f *cmdutil.Factory, ms []domain.Member, empty string, emptyArgs ...any) error {
+	return cmdutil.ListPrinter[domain.Member, view.Member]{
+		Quiet: func(m domain.Member) string { return m.User.Email },
+		Empty: empty, EmptyArgs: emptyArgs,
+		Rows: view.Members,
+		Columns: func() ([]output.Column[view.Member], error) {
+			automatic, err := automaticProfiles(ctx, f)
+			if err != nil {
+				return nil, err
+			}
+			return view.MemberColumns(automatic), nil
+		},
+	}.Print(f, ms)
 }
 
 // automaticProfiles asks the catalogue which profiles come with every membership: holding only

@@ -1,4 +1,4 @@
-package e2e_test
+package e2e
 
 import (
 	"bytes"
@@ -23,12 +23,12 @@ func TestBinaryEntityRequest(t *testing.T) {
 		claire    = "claire.martin@travail.gouv.fr"
 		clairePw  = "un mot de passe pour le ministère"
 	)
-	gest := newHome(t)
+	gest := newNewcomer(t)
 	dbPath := filepath.Join(gest.dir, "profil.db")
 	gest.env = append(gest.env, "PROFIL_DB="+dbPath)
 	want(t, gest.run(t, 60*time.Second, stdin(t, adminPass+"\n"), "init", "--admin-email", admin, "--admin-name", "Jeanne Durand", "--password-stdin"), 0)
 
-	applicant := newHome(t)
+	applicant := newNewcomer(t)
 	applicant.env = append(applicant.env, "PROFIL_DB="+dbPath)
 	decree := append([]byte("%PDF-1.7\n"), bytes.Repeat([]byte{0, 0x80, 0xff, '\n'}, 5000)...)
 	decreePath := filepath.Join(applicant.dir, "décret.pdf")
@@ -125,7 +125,7 @@ func TestBinaryActivation(t *testing.T) {
 		adminPass = "correct horse battery staple"
 		paul      = "paul.leroy@horizons.example"
 	)
-	gest := newHome(t)
+	gest := newNewcomer(t)
 	dbPath := filepath.Join(gest.dir, "profil.db")
 	gest.env = append(gest.env, "PROFIL_DB="+dbPath)
 	want(t, gest.run(t, 60*time.Second, stdin(t, adminPass+"\n"), "init", "--admin-email", admin, "--admin-name", "Jeanne Durand", "--password-stdin"), 0)
@@ -133,7 +133,7 @@ func TestBinaryActivation(t *testing.T) {
 		"--postal-code", "33000", "--city", "Bordeaux"), 0)
 	want(t, gest.run(t, 30*time.Second, nil, "settings", "set", "registration.activation", "on"), 0)
 
-	visitor := newHome(t)
+	visitor := newNewcomer(t)
 	visitor.env = append(visitor.env, "PROFIL_DB="+dbPath)
 	want(t, visitor.run(t, 30*time.Second, nil, "user", "register", "--email", paul, "--last-name", "Leroy", "--first-name", "Paul", "--structure", "1"), 0)
 	r := gest.run(t, 30*time.Second, nil, "request", "list", "-o", "json")

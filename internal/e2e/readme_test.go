@@ -1,4 +1,4 @@
-package e2e_test
+package e2e
 
 import (
 	"os"
@@ -51,7 +51,7 @@ func TestReadmeTourRuns(t *testing.T) {
 	}
 	seen := map[string]bool{}
 	for i, block := range blocks {
-		h := newHome(t)
+		h := newNewcomer(t)
 		if !strings.HasPrefix(block[0], "profil demo") {
 			if r := h.run(t, 2*time.Minute, nil, "demo"); r.code != 0 {
 				t.Fatalf("demo:\n%s", r)
@@ -102,7 +102,7 @@ func TestReadmeTourRuns(t *testing.T) {
 // runReadmeLine runs one command line of the README (a pipe of two, an output redirection,
 // PROFIL_TOKEN=… before it) and fails t unless every command exits 0. It returns the last
 // command's stdout and every command's stderr.
-func runReadmeLine(t *testing.T, h home, line string) string {
+func runReadmeLine(t *testing.T, h newcomer, line string) string {
 	t.Helper()
 	words := shellWords(t, line)
 	var stages [][]string

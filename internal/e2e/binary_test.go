@@ -1,6 +1,6 @@
 // Package e2e runs the real profil executable, built once per test binary, the way a newcomer
-// or a cron job does: a fresh home, no terminal.
-package e2e_test
+// or a cron job does: a fresh newcomer, no terminal.
+package e2e
 
 import (
 	"bytes"
@@ -13,48 +13,14 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/profil-cli/profil/internal/cli/clitest"
 )
 
-var (
-	binDir    string
-	buildOnce sync.Once
-	binPath   string
-	buildErr  error
-)
-
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "profil-e2e-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	binDir = dir
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
-
-// profilBinary builds ./cmd/profil the first time a test needs it.
-func profilBinary(t *testing.T) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		root, err := clitest.FindModuleRoot()
-		if err != nil {
-			buildErr = err
-			return
-		}
-		binPath, buildErr = clitest.BuildBinary(root, binDir)
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	return binPath
-}
+// profilBinary is the executable TestMain built.
+func profilBinary(*testing.T) string { return binary }
 
 type result struct {
 	stdout, stderr string
@@ -66,13 +32,13 @@ func (r result) String() string {
 	return fmt.Sprintf("exit %d after %s\n--- stdout\n%s--- stderr\n%s---", r.code, r.elapsed.Round(time.Millisecond), r.stdout, r.stderr)
 }
 
-// home is a fresh user: HOME and XDG folders of its own, no PROFIL_* variable, not in CI.
-type home struct {
+// newcomer is a fresh user: HOME and XDG folders of its own, no PROFIL_* variable, not in CI.
+type newcomer struct {
 	dir string
 	env []string
 }
 
-func newHome(t *testing.T) home {
+func newNewcomer(t *testing.T) newcomer {
 	dir := t.TempDir()
 	env := []string{
 		"HOME=" + filepath.Join(dir, "home"),
@@ -82,11 +48,11 @@ func newHome(t *testing.T) home {
 		"LANG=C.UTF-8",
 		"TERM=xterm-256color", // a terminal type is set, yet no stream is a terminal
 	}
-	return home{dir: dir, env: env}
+	return newcomer{dir: dir, env: env}
 }
 
 // run executes the binary with stdin (nil: /dev/null) and fails t if it outlives timeout.
-func (h home) run(t *testing.T, timeout time.Duration, stdin *os.File, args ...string) result {
+func (h newcomer) run(t *testing.T, timeout time.Duration, stdin *os.File, args ...string) result {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
@@ -115,7 +81,7 @@ func (h home) run(t *testing.T, timeout time.Duration, stdin *os.File, args ...s
 
 // What the README tells a newcomer to type works as is: demo, then search.
 func TestBinaryDemoThenSearch(t *testing.T) {
-	h := newHome(t)
+	h := newNewcomer(t)
 	r := h.run(t, 60*time.Second, nil, "demo")
 	if r.code != 0 {
 		t.Fatalf("profil demo:\n%s", r)
@@ -157,7 +123,7 @@ func TestBinaryDemoThenSearch(t *testing.T) {
 // Without a terminal, commands that would prompt fail at once with a usage error naming the
 // flag, instead of waiting on input that will never come.
 func TestBinaryNoPromptWithoutTerminal(t *testing.T) {
-	h := newHome(t)
+	h := newNewcomer(t)
 	// A pipe whose writer stays open: reading it would block for ever.
 	pr, pw, err := os.Pipe()
 	if err != nil {
@@ -194,7 +160,7 @@ func TestBinaryNoPromptWithoutTerminal(t *testing.T) {
 // A cron job: no terminal, no sign-in of its own, only PROFIL_TOKEN (a read-only API token) and
 // PROFIL_DB; it prints a structure's members as CSV.
 func TestBinaryCronMembersWithToken(t *testing.T) {
-	h := newHome(t)
+	h := newNewcomer(t)
 	if r := h.run(t, 60*time.Second, nil, "demo"); r.code != 0 {
 		t.Fatalf("profil demo:\n%s", r)
 	}
@@ -203,7 +169,7 @@ func TestBinaryCronMembersWithToken(t *testing.T) {
 	if r.code != 0 || !strings.HasPrefix(token, "prf_") {
 		t.Fatalf("token create:\n%s", r)
 	}
-	cron := newHome(t) // another user, never signed in
+	cron := newNewcomer(t) // another user, never signed in
 	cron.env = append(cron.env, "PROFIL_TOKEN="+token, "PROFIL_DB="+filepath.Join(h.dir, "data", "profil", "profil.db"))
 	r = cron.run(t, 30*time.Second, nil, "structure", "members", "824 228 142 01072", "-o", "csv")
 	if r.code != 0 {

@@ -1,4 +1,4 @@
-package e2e_test
+package e2e
 
 import (
 	"bytes"
@@ -37,7 +37,7 @@ func TestGoRunDemoHintsNameGoRun(t *testing.T) {
 	if len(caches) != 3 {
 		t.Fatalf("go env: %q", goenv)
 	}
-	h := newHome(t)
+	h := newNewcomer(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, gobin, "run", "./cmd/profil", "--db", filepath.Join(h.dir, "demo.db"), "demo")

@@ -1,4 +1,4 @@
-package e2e_test
+package e2e
 
 import (
 	"context"
@@ -86,7 +86,7 @@ func TestBinaryTemporaryPasswordAndLockout(t *testing.T) {
 		newPass   = "mon nouveau mot de passe"
 		refusal   = "wrong e-mail or password"
 	)
-	gest := newHome(t)
+	gest := newNewcomer(t)
 	dbPath := filepath.Join(gest.dir, "profil.db")
 	gest.env = append(gest.env, "PROFIL_DB="+dbPath)
 	want(t, gest.run(t, 60*time.Second, stdin(t, adminPass+"\n"), "init", "--admin-email", admin, "--admin-name", "Jeanne Durand", "--password-stdin"), 0)
@@ -100,10 +100,10 @@ func TestBinaryTemporaryPasswordAndLockout(t *testing.T) {
 	want(t, gest.run(t, 30*time.Second, nil, "user", "import", "--source", "synapse", csvPath), 0)
 
 	// Lucie's own machine, and a second one.
-	laptop, phone := newHome(t), newHome(t)
+	laptop, phone := newNewcomer(t), newNewcomer(t)
 	laptop.env = append(laptop.env, "PROFIL_DB="+dbPath)
 	phone.env = append(phone.env, "PROFIL_DB="+dbPath)
-	login := func(h home, password string) result {
+	login := func(h newcomer, password string) result {
 		return h.run(t, 30*time.Second, stdin(t, password+"\n"), "login", "--email", lucie, "--password-stdin")
 	}
 
