@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"database/sql"
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -342,4 +344,55 @@ func selfSigned(t *testing.T) (cert, key string) {
 		t.Fatal(err)
 	}
 	return cert, key
+}
+
+// TestInterruptedApprovalThroughServer: Ctrl-C on a client stops the bulk decision on the
+// server between two batches; the client says what it was told was decided, as locally. A
+// batch the server committed while the interruption travelled may be decided on top of it
+// (the README says so): never more than one.
+func TestInterruptedApprovalThroughServer(t *testing.T) {
+	dsn := filepath.Join(t.TempDir(), "p.db")
+	h := newHome(t, dsn)
+	byStructure := seed(t, h, 40, 250)
+	var in strings.Builder
+	total := 0
+	for _, ids := range byStructure {
+		for _, id := range ids {
+			fmt.Fprintln(&in, id)
+			total++
+		}
+	}
+	sv := h.serve(t)
+	token := strings.TrimSpace(h.must("", "token", "create", "--name", "approvals", "-q"))
+	p := remoteHome(t, sv.url)
+	p.env = append(p.env, "PROFIL_TOKEN="+token)
+	db, err := sql.Open("sqlite", "file:"+dsn+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	approved := func() int { return count(t, db, `SELECT COUNT(*) FROM requests WHERE status = 'approved'`) }
+
+	c := p.start(t, in.String(), "request", "approve", "-", "-o", "json")
+	c.waitFor(t, "a first batch approved", func() bool { return approved() > 0 })
+	if code := c.stop(t, syscall.SIGINT); code != 130 {
+		t.Fatalf("exit %d, want 130\n%s", code, c.errOut.String())
+	}
+	m := decidedMessage.FindStringSubmatch(c.errOut.String())
+	if m == nil {
+		t.Fatalf("stderr does not say what was decided:\n%.2000s", c.errOut.String())
+	}
+	n, _ := strconv.Atoi(m[1])
+	// The server's call ends (its access-log record) before the database is counted.
+	for deadline := time.Now().Add(time.Minute); !strings.Contains(sv.logs.String(), `"route":"/api/v1/decide-many"`); {
+		if time.Now().After(deadline) {
+			t.Fatalf("the server's call did not end:\n%s", sv.logs.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	now := approved()
+	if n%500 != 0 || now == total || (now != n && now != n+500) {
+		t.Errorf("client says %d decided, the database holds %d of %d: want whole batches, the client's count or one batch more, and some left", n, now, total)
+	}
+	t.Logf("the client heard of %d decisions; the database holds %d of %d", n, now, total)
 }

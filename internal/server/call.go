@@ -43,6 +43,7 @@ type call struct {
 	finished  bool // the handler returned: the response must not be touched
 	upload    *uploadReader
 	buf       *bufio.Writer // a stream's items, in large writes
+	flushed   time.Time     // when buf was last sent
 }
 
 // decode reads the parameters: the JSON body, or the Profil-Params header of an upload.
@@ -136,6 +137,26 @@ func (c *call) item(v any) error {
 		return err
 	}
 	c.pending = true
+	if time.Since(c.flushed) >= flushEvery {
+		// Items that come one at a time (the batches of a bulk decision) go at once; a
+		// flow of rows waits for the flusher, and goes in large writes.
+		return c.flush()
+	}
+	return nil
+}
+
+// flush sends what waits in the buffer and extends the write deadline. Called with mu held.
+func (c *call) flush() error {
+	_ = http.NewResponseController(c.w).SetWriteDeadline(time.Now().Add(c.s.opts.WriteTimeout))
+	c.pending, c.flushed = false, time.Now()
+	if err := c.buf.Flush(); err != nil {
+		c.broken = err
+		return err
+	}
+	if err := http.NewResponseController(c.w).Flush(); err != nil {
+		c.broken = err
+		return err
+	}
 	return nil
 }
 
@@ -151,7 +172,6 @@ func (c *call) begin() {
 	c.w.WriteHeader(http.StatusOK)
 	c.buf = bufio.NewWriterSize(c.w, 64<<10)
 	c.done = make(chan struct{})
-	rc := http.NewResponseController(c.w)
 	go func() {
 		t := time.NewTicker(flushEvery)
 		defer t.Stop()
@@ -163,13 +183,7 @@ func (c *call) begin() {
 			}
 			c.mu.Lock()
 			if c.pending && c.broken == nil && !c.finished {
-				_ = rc.SetWriteDeadline(time.Now().Add(c.s.opts.WriteTimeout))
-				if err := c.buf.Flush(); err != nil {
-					c.broken = err
-				} else if err := rc.Flush(); err != nil {
-					c.broken = err
-				}
-				c.pending = false
+				_ = c.flush()
 			}
 			c.mu.Unlock()
 		}
