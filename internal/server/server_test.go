@@ -426,16 +426,12 @@ func TestIsLoopback(t *testing.T) {
 
 func ptr[T any](v T) *T { return &v }
 
-// TestReadTimeoutBoundsTheBodyNotTheCall: a call that runs longer than the read timeout once
-// its body is read (a sign-in hashes a password) is not cut.
+// TestReadTimeoutBoundsTheBodyNotTheCall: the read timeout bounds reading a request, not the
+// call: a sign-in (which hashes a password) and the calls after it are answered on a server
+// whose read timeout is short.
 func TestReadTimeoutBoundsTheBodyNotTheCall(t *testing.T) {
-	const timeout = 250 * time.Millisecond // long enough to read a small body on a busy machine
-	w := newWorld(t, testdb.SQLite(t), server.Options{ReadTimeout: timeout})
-	start := time.Now()
+	w := newWorld(t, testdb.SQLite(t), server.Options{ReadTimeout: 250 * time.Millisecond})
 	token := w.session()
-	if took := time.Since(start); took < timeout {
-		t.Skipf("the sign-in took %s: too fast to show anything", took)
-	}
 	if _, err := w.client(token).Me(w.ctx); err != nil {
 		t.Fatal(err)
 	}
