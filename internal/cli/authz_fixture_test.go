@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"sort"
@@ -15,6 +16,7 @@ import (
 	"github.com/profil-cli/profil/internal/cli/clitest"
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/secret"
+	"github.com/profil-cli/profil/internal/server"
 	"github.com/profil-cli/profil/internal/service"
 	"github.com/profil-cli/profil/internal/store"
 	"github.com/profil-cli/profil/internal/store/sqlstore"
@@ -63,6 +65,9 @@ type authzWorld struct {
 	// passwords are the current passwords of the accounts that have one, by user id.
 	passwords map[int64]string
 	seq       int
+	// servers, when set, are `profil serve` for each clock of the actors (the expired token
+	// runs an hour later): commands then go through them instead of the database.
+	servers map[string]string
 }
 
 // matrixPassword is the password of every account of the matrix that has one; they all share
@@ -142,6 +147,51 @@ func newAuthzWorld(t *testing.T, dsn, hash string) *authzWorld {
 		a.title = titles[a.key]
 	}
 	return w
+}
+
+// envFor is the environment an actor's commands run in: the database with the actor's clock,
+// or the server that runs on that clock.
+func (w *authzWorld) envFor(a *matrixActor) clitest.Env {
+	env := w.env
+	env.Now = a.now
+	if w.servers != nil {
+		env.DB = ""
+		env.Server = w.servers[a.now().Format(time.RFC3339)]
+	}
+	return env
+}
+
+// serve starts one server per clock of the actors, each on its own connection to the
+// database, on random ports of 127.0.0.1.
+func (w *authzWorld) serve() {
+	w.t.Helper()
+	w.servers = map[string]string{}
+	for _, a := range w.actors {
+		key := a.now().Format(time.RFC3339)
+		if _, ok := w.servers[key]; ok {
+			continue
+		}
+		db, err := sqlstore.Open(w.ctx, w.env.DB, sqlstore.Options{Now: a.now})
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		w.t.Cleanup(func() { db.Close() })
+		srv := server.New(service.New(db), server.Options{Health: db.SQL().PingContext})
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(w.ctx)
+		done := make(chan error, 1)
+		go func() { done <- srv.Run(ctx, server.Listen{Listener: ln}) }()
+		w.t.Cleanup(func() {
+			cancel()
+			if err := <-done; err != nil {
+				w.t.Errorf("server: %v", err)
+			}
+		})
+		w.servers[key] = "http://" + ln.Addr().String()
+	}
 }
 
 // update runs fn in one transaction of the store, failing the test on error.

@@ -435,6 +435,7 @@ var outsideThePolicy = map[string]string{
 	"db check":        "schema upkeep, by whoever can open the database",
 	"db runtime-role": "PostgreSQL grants: only the owner of the tables may give them, PostgreSQL checks it",
 	"version":         "prints the version",
+	"serve":           "serves the use cases; each call is authorized by the policy as a local run is (TestAuthzMatrixThroughServer)",
 }
 
 // leafCommands lists the runnable commands of the tree, as "structure create".
@@ -496,7 +497,13 @@ const (
 // Every command that a rule of the policy governs, through the real command tree, as each kind
 // of actor, on every engine: allowed (exit 0, and the change is in the database) or refused
 // (exit 4, and nothing changed). The matrix is logged as a markdown table for the README.
-func TestAuthzMatrix(t *testing.T) {
+func TestAuthzMatrix(t *testing.T) { testAuthzMatrix(t, false) }
+
+// TestAuthzMatrixThroughServer runs the same matrix with every command going through
+// `profil serve` (a real server on 127.0.0.1): every cell must come out as locally.
+func TestAuthzMatrixThroughServer(t *testing.T) { testAuthzMatrix(t, true) }
+
+func testAuthzMatrix(t *testing.T, throughServer bool) {
 	matrixHashOnce.Do(func() {
 		var err error
 		if matrixHash, err = secret.HashPassword(matrixPassword); err != nil {
@@ -511,6 +518,9 @@ func TestAuthzMatrix(t *testing.T) {
 	)
 	testdb.Each(t, func(t *testing.T, dsn string) {
 		w := newAuthzWorld(t, dsn, matrixHash)
+		if throughServer {
+			w.serve()
+		}
 		t.Run("actors", func(t *testing.T) { checkActors(t, w) })
 		got := map[string]map[string]cellOutcome{}
 		var ran []matrixRow
@@ -548,8 +558,7 @@ func TestAuthzMatrix(t *testing.T) {
 // tokens are refused for that reason and no other.
 func checkActors(t *testing.T, w *authzWorld) {
 	for _, a := range w.actors {
-		env := w.env
-		env.Now = a.now
+		env := w.envFor(a)
 		var args []string
 		if a.token != "" {
 			args = append(args, "--token", a.token)
@@ -576,8 +585,7 @@ func checkActors(t *testing.T, w *authzWorld) {
 func runCell(t *testing.T, w *authzWorld, row matrixRow, a *matrixActor) cellOutcome {
 	t.Helper()
 	c := row.cell(w, a)
-	env := w.env
-	env.Now = a.now
+	env := w.envFor(a)
 	env.Stdin = c.stdin
 	args := []string{"--yes"}
 	if c.review != nil {

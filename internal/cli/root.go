@@ -22,6 +22,7 @@ import (
 	"github.com/profil-cli/profil/internal/cli/profile"
 	"github.com/profil-cli/profil/internal/cli/referent"
 	"github.com/profil-cli/profil/internal/cli/request"
+	"github.com/profil-cli/profil/internal/cli/serve"
 	"github.com/profil-cli/profil/internal/cli/settings"
 	"github.com/profil-cli/profil/internal/cli/structure"
 	"github.com/profil-cli/profil/internal/cli/terms"
@@ -80,6 +81,7 @@ database (--db postgres://…).`,
 
 	pf := root.PersistentFlags()
 	pf.String("db", "", "database: a file path, sqlite:PATH, or postgres://… (env PROFIL_DB; default $XDG_DATA_HOME/profil/profil.db)")
+	pf.String("server", "", "go through a profil server (https://…) instead of a database (env PROFIL_SERVER)")
 	pf.String("config", "", "configuration file (env PROFIL_CONFIG; default $XDG_CONFIG_HOME/profil/config.yaml)")
 	pf.StringP("output", "o", "", "output format: table, json, yaml, csv (env PROFIL_OUTPUT)")
 	pf.String("token", "", "act with an API token instead of the stored sign-in (env PROFIL_TOKEN)")
@@ -109,6 +111,7 @@ database (--db postgres://…).`,
 		f.AllowTemporaryPassword = cmd.Annotations[cmdutil.AnnotationTemporaryPassword] == "yes"
 		f.FirstSignInSteps = cmd.Annotations[cmdutil.AnnotationFirstSignIn]
 		f.CreatesDatabase = cmd.Annotations[cmdutil.AnnotationCreatesDatabase] == "yes"
+		f.CommandPath = cmd.CommandPath()
 		if _, err = f.Format(); err != nil && cmd.Flags().Lookup("file") != nil {
 			// -o names a format everywhere; a command that writes a file takes it with -f.
 			return cmdutil.FlagErrorf("output.not_a_format_file", cfg.Output, cfg.Output)
@@ -134,7 +137,7 @@ database (--db postgres://…).`,
 	add(groupPeople, export.NewCmd(f))
 	add(groupPeople, trainee.NewCmd(f), casefile.NewCmd(f), terms.NewCmd(f))
 	add(groupAccess, auth.NewCmdLogin(f), auth.NewCmdLogout(f), auth.NewCmdWhoami(f), token.NewCmd(f))
-	add(groupSetup, auth.NewCmdInit(f), auth.NewCmdDemo(f), dbcmd.NewCmd(f), mailcmd.NewCmd(f), settings.NewCmd(f), newCmdVersion(f))
+	add(groupSetup, auth.NewCmdInit(f), auth.NewCmdDemo(f), dbcmd.NewCmd(f), serve.NewCmd(f), mailcmd.NewCmd(f), settings.NewCmd(f), newCmdVersion(f))
 	refuseUnknownVerbs(root)
 	root.SetHelpCommandGroupID(groupSetup)
 	root.SetCompletionCommandGroupID(groupSetup)
@@ -257,9 +260,17 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	default:
 		// Errors may quote what people typed, stored before control characters were refused.
 		fmt.Fprintf(f.IO.ErrOut, "profil: %s\n", output.Escape(cmdutil.ErrorText(err)))
-		if errors.As(err, &detailed) && detailed.Detail != nil {
+		var detail error
+		var transport interface{ Detail() error } // a server that did not answer
+		switch {
+		case errors.As(err, &detailed):
+			detail = detailed.Detail
+		case errors.As(err, &transport):
+			detail = transport.Detail()
+		}
+		if detail != nil {
 			if cfg, cerr := f.Config(); cerr == nil && cfg.Verbose {
-				fmt.Fprintln(f.IO.ErrOut, output.Escape(i18n.T("error.detail", detailed.Detail)))
+				fmt.Fprintln(f.IO.ErrOut, output.Escape(i18n.T("error.detail", detail)))
 			}
 		}
 		var unknownVerb unknownVerbError

@@ -28,10 +28,14 @@ func NewCmdLogin(f *cmdutil.Factory) *cobra.Command {
 		Use:   "login",
 		Short: "Sign in to the database and keep the session",
 		Long: `Sign in with your e-mail and password. The session is kept in
-$XDG_CONFIG_HOME/profil/credentials.json (readable by you only), one per database; the
-database keeps only its hash. On a terminal the password is asked without echo; scripts pass
-it on standard input with --password-stdin.`,
+$XDG_CONFIG_HOME/profil/credentials.json (readable by you only), one per database or server;
+the database keeps only its hash. On a terminal the password is asked without echo; scripts
+pass it on standard input with --password-stdin.
+
+With --server URL (a profil serve), the credentials also name the server: later commands go
+through it whenever no database is named, until profil logout.`,
 		Example: `  profil login --email jeanne.durand@cap-metiers.fr
+  profil login --server https://profil.example.org --email claire.martin@horizons.fr
   printf '%s\n' "$PASSWORD" | profil login --email jeanne.durand@cap-metiers.fr --password-stdin`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -72,7 +76,19 @@ func loginRun(ctx context.Context, f *cmdutil.Factory, opts *LoginOptions) error
 	if err := saveSession(f, u.Email, token); err != nil {
 		return err
 	}
-	f.Say("login.done", u.Email)
+	if server, _ := f.Server(); server != "" {
+		// Commands go through this server from now on, when no database is named.
+		creds, err := f.Credentials()
+		if err != nil {
+			return err
+		}
+		if err := creds.SetServer(server); err != nil {
+			return err
+		}
+		f.Say("login.server_done", u.Email, server)
+	} else {
+		f.Say("login.done", u.Email)
+	}
 	if u.MustChangePassword {
 		f.Say("login.temporary")
 	}
@@ -169,6 +185,11 @@ func NewCmdLogout(f *cmdutil.Factory) *cobra.Command {
 			}
 			if err := creds.Delete(key); err != nil {
 				return err
+			}
+			if creds.Server() == key {
+				if err := creds.SetServer(""); err != nil {
+					return err
+				}
 			}
 			f.Say("logout.done", s.Email)
 			return nil

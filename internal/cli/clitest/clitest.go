@@ -52,6 +52,9 @@ type Env struct {
 
 	// DB, when not empty, is passed as `--db DB` before the arguments.
 	DB string
+	// Server, when not empty, is passed as `--server Server` before the arguments (and DB is
+	// not): the command goes through that profil server.
+	Server string
 	// Stdin is what the command reads on standard input.
 	Stdin string
 	// StdinTTY, StdoutTTY and StderrTTY pretend the streams are terminals.
@@ -85,7 +88,7 @@ func NewEnv(t testing.TB) Env {
 	t.Setenv("HOME", env.Home)
 	t.Setenv("XDG_CONFIG_HOME", env.ConfigHome)
 	t.Setenv("XDG_DATA_HOME", env.DataHome)
-	for _, name := range []string{"PROFIL_DB", "PROFIL_CONFIG", "PROFIL_OUTPUT", "PROFIL_TOKEN", "PROFIL_SMTP", "PROFIL_MAIL_FROM", "NO_COLOR", "CI", "LC_ALL", "LC_MESSAGES", "LANG"} {
+	for _, name := range []string{"PROFIL_DB", "PROFIL_SERVER", "PROFIL_CONFIG", "PROFIL_OUTPUT", "PROFIL_TOKEN", "PROFIL_SMTP", "PROFIL_MAIL_FROM", "NO_COLOR", "CI", "LC_ALL", "LC_MESSAGES", "LANG"} {
 		t.Setenv(name, "")
 		os.Unsetenv(name)
 	}
@@ -155,7 +158,10 @@ func Run(t testing.TB, env Env, args ...string) Result {
 	}
 	f := &cmdutil.Factory{IO: ios, Prompter: env.Prompter, Now: env.Now}
 	full := append([]string{}, args...)
-	if env.DB != "" {
+	switch {
+	case env.Server != "":
+		full = append([]string{"--server", env.Server}, full...)
+	case env.DB != "":
 		full = append([]string{"--db", env.DB}, full...)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), RunTimeout)

@@ -14,7 +14,10 @@ import (
 
 // Config is the resolved configuration: flag > PROFIL_* environment > config file > default.
 type Config struct {
-	DB      string
+	DB string
+	// Server is the profil server to go through instead of a database (--server,
+	// PROFIL_SERVER, config key server).
+	Server  string
 	Output  string
 	Token   string
 	Yes     bool
@@ -43,14 +46,14 @@ func ConfigDir() (string, error) {
 // (--config, PROFIL_CONFIG, or $XDG_CONFIG_HOME/profil/config.yaml), then the flag's default.
 func LoadConfig(flags *pflag.FlagSet) (*Config, error) {
 	v := viper.New()
-	for _, key := range []string{"db", "output", "token", "yes", "no-color", "quiet", "verbose"} {
+	for _, key := range []string{"db", "server", "output", "token", "yes", "no-color", "quiet", "verbose"} {
 		if f := flags.Lookup(key); f != nil {
 			if err := v.BindPFlag(key, f); err != nil {
 				return nil, err
 			}
 		}
 	}
-	for key, env := range map[string]string{"db": "PROFIL_DB", "output": "PROFIL_OUTPUT", "token": "PROFIL_TOKEN", "verbose": "PROFIL_VERBOSE"} {
+	for key, env := range map[string]string{"db": "PROFIL_DB", "server": "PROFIL_SERVER", "output": "PROFIL_OUTPUT", "token": "PROFIL_TOKEN", "verbose": "PROFIL_VERBOSE"} {
 		if err := v.BindEnv(key, env); err != nil {
 			return nil, err
 		}
@@ -85,6 +88,7 @@ func LoadConfig(flags *pflag.FlagSet) (*Config, error) {
 		}
 	}
 	cfg.DB = v.GetString("db")
+	cfg.Server = v.GetString("server")
 	cfg.Output = v.GetString("output")
 	cfg.Token = v.GetString("token")
 	cfg.Yes = v.GetBool("yes")

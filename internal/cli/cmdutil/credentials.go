@@ -10,14 +10,18 @@ import (
 	"github.com/profil-cli/profil/internal/i18n"
 )
 
-// Credentials are the session tokens of this person, one per database, kept in
+// Credentials are the session tokens of this person, one per database or server, kept in
 // $XDG_CONFIG_HOME/profil/credentials.json with mode 0600 (the database only has their hash).
+// After `profil login --server URL`, the file also names that server: commands go through it
+// when no database is named. It never holds a database's password.
 type Credentials struct {
 	path string
 	data credentialsFile
 }
 
 type credentialsFile struct {
+	// Server is the server of the last `profil login --server`.
+	Server   string             `json:"server,omitempty"`
 	Sessions map[string]Session `json:"sessions"`
 }
 
@@ -63,6 +67,19 @@ func (c *Credentials) Get(db string) (Session, bool) {
 // Set stores the session for the database key and saves the file.
 func (c *Credentials) Set(db string, s Session) error {
 	c.data.Sessions[db] = s
+	return c.save()
+}
+
+// Server is the server of the last `profil login --server`, if any.
+func (c *Credentials) Server() string { return c.data.Server }
+
+// SetServer makes server the one commands go through when no database is named ("" forgets
+// it) and saves the file.
+func (c *Credentials) SetServer(server string) error {
+	if c.data.Server == server {
+		return nil
+	}
+	c.data.Server = server
 	return c.save()
 }
 

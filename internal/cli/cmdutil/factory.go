@@ -40,12 +40,15 @@ type Factory struct {
 	// CreatesDatabase is set for the commands that create a SQLite database that does not
 	// exist (init, demo); every other command refuses a missing file and names it.
 	CreatesDatabase bool
+	// CommandPath is the command that runs ("profil db migrate"), for messages.
+	CommandPath string
 
-	cfg   *Config
-	db    *sqlstore.DB
-	svc   *service.Service
-	creds *Credentials
-	actor *domain.Actor
+	server *string // Server, once resolved
+	cfg    *Config
+	db     *sqlstore.DB
+	svc    *service.Service
+	creds  *Credentials
+	actor  *domain.Actor
 }
 
 // Config resolves the configuration once.
@@ -116,6 +119,11 @@ func (f *Factory) OpenDB(ctx context.Context, noMigrate bool) (*sqlstore.DB, err
 	if f.db != nil {
 		return f.db, nil
 	}
+	if server, err := f.Server(); err != nil {
+		return nil, err
+	} else if server != "" {
+		return nil, FlagErrorf("server.local_only", f.CommandPath)
+	}
 	raw, err := f.rawDB()
 	if err != nil {
 		return nil, err
@@ -162,6 +170,12 @@ func (f *Factory) Service(ctx context.Context) (*service.Service, error) {
 // API returns the use cases run as the person the credentials name (Actor): the preamble of
 // every command that calls one.
 func (f *Factory) API(ctx context.Context) (service.API, error) {
+	if server, err := f.Server(); err != nil || server != "" {
+		if err != nil {
+			return nil, err
+		}
+		return f.remoteAPI(ctx, server, false)
+	}
 	svc, err := f.Service(ctx)
 	if err != nil {
 		return nil, err
@@ -176,6 +190,12 @@ func (f *Factory) API(ctx context.Context) (service.API, error) {
 // AnonymousAPI returns the use cases run by nobody signed in, whatever the credentials: what
 // is public (the catalogue), and completions when the session does not work.
 func (f *Factory) AnonymousAPI(ctx context.Context) (service.API, error) {
+	if server, err := f.Server(); err != nil || server != "" {
+		if err != nil {
+			return nil, err
+		}
+		return f.remoteAPI(ctx, server, true)
+	}
 	svc, err := f.Service(ctx)
 	if err != nil {
 		return nil, err
@@ -197,8 +217,11 @@ func (f *Factory) Credentials() (*Credentials, error) {
 }
 
 // SessionKey names the database in the credentials file: the absolute SQLite path, or the
-// PostgreSQL URL without its password.
+// PostgreSQL URL without its password; or the server's address.
 func (f *Factory) SessionKey() (string, error) {
+	if server, err := f.Server(); err != nil || server != "" {
+		return server, err
+	}
 	t, err := f.Target()
 	if err != nil {
 		return "", err
@@ -211,6 +234,15 @@ func (f *Factory) SessionKey() (string, error) {
 func (f *Factory) Actor(ctx context.Context) (domain.Actor, error) {
 	if f.actor != nil {
 		return *f.actor, nil
+	}
+	if server, err := f.Server(); err != nil {
+		return domain.Anonymous, err
+	} else if server != "" {
+		c, err := f.remote(server, false)
+		if err != nil {
+			return domain.Anonymous, err
+		}
+		return f.remoteActor(ctx, c)
 	}
 	svc, err := f.Service(ctx)
 	if err != nil {

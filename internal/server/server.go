@@ -1,0 +1,370 @@
+// Package server is the HTTP API of `profil serve`: the use cases of service.API, one route
+// per method (api_gen.go, written by cmd/genapi from internal/service/api.go), behind
+// authentication by bearer token, limits and an access log.
+//
+// Wire format: POST /api/v1/<method-in-kebab-case> with a JSON object of the method's named
+// parameters; the answer is a JSON object of its named results. An upload (an io.Reader
+// parameter) is the request body itself, the other parameters then travel as a JSON object in
+// the Profil-Params header. A method that streams its results (a func(T) last parameter)
+// answers with NDJSON: one {"item":…} line per item, flushed as they come, then one
+// {"result":{…}} or {"error":{…}} line. An error is {"error":{"kind":…,"message":…}} with
+// the HTTP status of its kind.
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/i18n"
+	"github.com/profil-cli/profil/internal/service"
+)
+
+// Backend is what the server needs of the service: who a token is, the use cases bound to
+// that actor, and whether the database answers.
+type Backend interface {
+	Authenticate(ctx context.Context, token string) (domain.Actor, error)
+	As(actor domain.Actor) service.API
+}
+
+// Options are the limits of a server; zero values take the defaults.
+type Options struct {
+	// Logger receives one access-log record per request (and the internal errors).
+	Logger *slog.Logger
+	// Health answers whether the database answers, for GET /healthz.
+	Health func(context.Context) error
+	// MaxBody caps a JSON request body (default 1 MiB).
+	MaxBody int64
+	// MaxUpload caps an uploaded import file (default 1 GiB).
+	MaxUpload int64
+	// MaxConcurrent caps the requests served at once; more are answered 503 (default 64).
+	MaxConcurrent int
+	// SignInBurst sign-in attempts are allowed at once from one client address, then one
+	// every SignInEvery (defaults 10 and 6 s: 10 a minute).
+	SignInBurst int
+	SignInEvery time.Duration
+	// WriteTimeout bounds writing an answer, from its first byte; a streamed answer gets it
+	// anew at each flush (default 2 min). ReadTimeout bounds reading a request's body; an
+	// upload gets it anew as it flows (default 1 min). Neither bounds the call itself.
+	WriteTimeout time.Duration
+	ReadTimeout  time.Duration
+	// Now is the clock of the rate limit (default time.Now).
+	Now func() time.Time
+}
+
+func (o *Options) defaults() {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.MaxBody <= 0 {
+		o.MaxBody = 1 << 20
+	}
+	if o.MaxUpload <= 0 {
+		o.MaxUpload = 1 << 30
+	}
+	if o.MaxConcurrent <= 0 {
+		o.MaxConcurrent = 64
+	}
+	if o.SignInBurst <= 0 {
+		o.SignInBurst = 10
+	}
+	if o.SignInEvery <= 0 {
+		o.SignInEvery = 6 * time.Second
+	}
+	if o.WriteTimeout <= 0 {
+		o.WriteTimeout = 2 * time.Minute
+	}
+	if o.ReadTimeout <= 0 {
+		o.ReadTimeout = time.Minute
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+}
+
+// Server serves the API over a Backend.
+type Server struct {
+	backend Backend
+	opts    Options
+	slots   chan struct{}
+	signIns *rateLimit
+	mux     *http.ServeMux
+}
+
+// methods a person signed in with a temporary password may still call: the rest answer that
+// the password must be changed first.
+var temporaryPasswordMethods = map[string]bool{"ChangePassword": true, "Whoami": true, "Me": true, "Logout": true}
+
+// signInMethods are rate-limited per client address.
+var signInMethods = map[string]bool{"Login": true, "ForgotPassword": true, "SecretQuestionOf": true, "ConfirmEmail": true, "Activate": true, "RegisterTrainee": true}
+
+// New returns the HTTP handler of the API.
+func New(backend Backend, opts Options) *Server {
+	opts.defaults()
+	s := &Server{
+		backend: backend,
+		opts:    opts,
+		slots:   make(chan struct{}, opts.MaxConcurrent),
+		signIns: newRateLimit(opts.SignInBurst, opts.SignInEvery, opts.Now),
+		mux:     http.NewServeMux(),
+	}
+	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.mux.HandleFunc("GET /api/v1/whoami", s.whoami)
+	s.mux.HandleFunc("POST /api/v1/{method}", s.api)
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, r, http.StatusNotFound, "not_found", i18n.In(langOf(r), "server.no_route", r.Method, r.URL.Path))
+	})
+	return s
+}
+
+// ServeHTTP logs the request, caps how many run at once and routes it.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+	info := &requestInfo{route: routeOf(r)}
+	r = r.WithContext(context.WithValue(r.Context(), infoKey{}, info))
+	defer func() {
+		attrs := []slog.Attr{
+			slog.String("method", r.Method),
+			slog.String("route", info.route),
+			slog.Int("status", rec.status),
+			slog.Duration("duration", time.Since(start)),
+			slog.String("remote", clientAddr(r)),
+		}
+		if info.actor.UserID != 0 {
+			attrs = append(attrs, slog.Int64("actor_id", info.actor.UserID), slog.String("actor", info.actor.Email))
+			if info.actor.TokenID != 0 {
+				attrs = append(attrs, slog.Int64("token_id", info.actor.TokenID))
+			}
+		}
+		if info.kind != "" {
+			attrs = append(attrs, slog.String("error", info.kind))
+		}
+		s.opts.Logger.LogAttrs(context.Background(), slog.LevelInfo, "request", attrs...)
+	}()
+	select {
+	case s.slots <- struct{}{}:
+		defer func() { <-s.slots }()
+	default:
+		info.kind = "unavailable"
+		writeError(rec, r, http.StatusServiceUnavailable, "unavailable", i18n.In(langOf(r), "server.busy"))
+		return
+	}
+	_ = http.NewResponseController(rec).SetReadDeadline(time.Now().Add(s.opts.ReadTimeout))
+	s.mux.ServeHTTP(rec, r)
+}
+
+// routeOf is the route for the log: the path without its query string, which may hold
+// anything; unknown paths are not echoed.
+func routeOf(r *http.Request) string {
+	p := r.URL.Path
+	if p == "/healthz" || strings.HasPrefix(p, "/api/v1/") && len(p) < 64 {
+		return p
+	}
+	return "other"
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	if s.opts.Health != nil {
+		ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+		defer cancel()
+		if err := s.opts.Health(ctx); err != nil {
+			s.opts.Logger.Error("health check", slog.String("error", err.Error()))
+			writeError(w, r, http.StatusServiceUnavailable, "unavailable", i18n.In(langOf(r), "server.db_down"))
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"}, 30*time.Second)
+}
+
+// whoami answers who the token is; without a valid token, 401.
+func (s *Server) whoami(w http.ResponseWriter, r *http.Request) {
+	actor, ok := s.authenticate(w, r)
+	if !ok {
+		return
+	}
+	if actor.UserID == 0 {
+		writeError(w, r, http.StatusUnauthorized, "unauthenticated", i18n.In(langOf(r), "server.no_token"))
+		return
+	}
+	c := &call{w: w, r: r, s: s}
+	_ = c.reply(struct {
+		Actor domain.Actor `json:"actor"`
+	}{actor})
+}
+
+// authenticate reads the bearer token: none is the anonymous actor; a token that does not
+// authenticate answers 401 with the reason (unknown, revoked, expired, account disabled).
+func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (domain.Actor, bool) {
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		return domain.Anonymous, true
+	}
+	scheme, token, _ := strings.Cut(h, " ")
+	token = strings.TrimSpace(token)
+	if !strings.EqualFold(scheme, "Bearer") || token == "" {
+		writeError(w, r, http.StatusUnauthorized, "unauthenticated", i18n.In(langOf(r), "server.bad_authorization"))
+		return domain.Anonymous, false
+	}
+	actor, err := s.backend.Authenticate(r.Context(), token)
+	if err != nil {
+		if errors.Is(err, domain.ErrForbidden) {
+			// The reason the local command gives, as a 401.
+			s.info(r).kind = "unauthenticated"
+			writeError(w, r, http.StatusUnauthorized, "unauthenticated", message(err, langOf(r)))
+			return domain.Anonymous, false
+		}
+		s.fail(w, r, err)
+		return domain.Anonymous, false
+	}
+	s.info(r).actor = actor
+	return actor, true
+}
+
+func (s *Server) api(w http.ResponseWriter, r *http.Request) {
+	rt, ok := routes[r.PathValue("method")]
+	if !ok {
+		writeError(w, r, http.StatusNotFound, "not_found", i18n.In(langOf(r), "server.no_route", r.Method, r.URL.Path))
+		return
+	}
+	if signInMethods[rt.method] && !s.signIns.allow(clientAddr(r)) {
+		s.info(r).kind = "rate_limited"
+		w.Header().Set("Retry-After", "60")
+		writeError(w, r, http.StatusTooManyRequests, "unavailable", i18n.In(langOf(r), "server.sign_in_rate"))
+		return
+	}
+	actor, ok := s.authenticate(w, r)
+	if !ok {
+		return
+	}
+	if actor.MustChangePassword && !temporaryPasswordMethods[rt.method] {
+		s.fail(w, r, domain.Errorf(domain.ErrForbidden, "auth.temporary_password"))
+		return
+	}
+	c := &call{w: w, r: r, s: s, rt: rt}
+	defer c.stop()
+	if err := rt.call(r.Context(), s.backend.As(actor), c); err != nil {
+		c.fail(err)
+	}
+}
+
+// route is one method of the API.
+type route struct {
+	method string
+	call   func(context.Context, service.API, *call) error
+	upload bool
+	stream bool
+}
+
+type infoKey struct{}
+
+// requestInfo is what the access log says of a request beyond its method and status.
+type requestInfo struct {
+	route string
+	actor domain.Actor
+	kind  string // the error kind answered, if any
+}
+
+func (s *Server) info(r *http.Request) *requestInfo {
+	if i, ok := r.Context().Value(infoKey{}).(*requestInfo); ok {
+		return i
+	}
+	return &requestInfo{}
+}
+
+// recorder keeps the status for the access log; Unwrap lets ResponseController flush and set
+// deadlines on the connection.
+type recorder struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (r *recorder) WriteHeader(code int) {
+	if !r.wrote {
+		r.status, r.wrote = code, true
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	r.wrote = true
+	return r.ResponseWriter.Write(b)
+}
+
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// clientAddr is the address of the client: the TCP peer (a reverse proxy's address when there
+// is one: X-Forwarded-For is not trusted).
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// langOf is the language the client asks for in Accept-Language (its own locale).
+func langOf(r *http.Request) i18n.Lang {
+	al := r.Header.Get("Accept-Language")
+	first, _, _ := strings.Cut(al, ",")
+	first, _, _ = strings.Cut(first, ";")
+	return i18n.ParseLocale(strings.TrimSpace(first))
+}
+
+// rateLimit is a token bucket per client address.
+type rateLimit struct {
+	mu      sync.Mutex
+	burst   int
+	every   time.Duration
+	now     func() time.Time
+	buckets map[string]*bucket
+}
+
+type bucket struct {
+	tokens float64
+	last   time.Time
+}
+
+func newRateLimit(burst int, every time.Duration, now func() time.Time) *rateLimit {
+	return &rateLimit{burst: burst, every: every, now: now, buckets: map[string]*bucket{}}
+}
+
+func (l *rateLimit) allow(addr string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	b, ok := l.buckets[addr]
+	if !ok {
+		if len(l.buckets) > 100_000 {
+			l.sweep(now)
+		}
+		b = &bucket{tokens: float64(l.burst), last: now}
+		l.buckets[addr] = b
+	}
+	b.tokens += float64(now.Sub(b.last)) / float64(l.every)
+	if b.tokens > float64(l.burst) {
+		b.tokens = float64(l.burst)
+	}
+	b.last = now
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
+}
+
+// sweep forgets the addresses whose bucket is full again.
+func (l *rateLimit) sweep(now time.Time) {
+	for addr, b := range l.buckets {
+		if b.tokens+float64(now.Sub(b.last))/float64(l.every) >= float64(l.burst) {
+			delete(l.buckets, addr)
+		}
+	}
+}
