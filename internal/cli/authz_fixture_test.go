@@ -176,7 +176,7 @@ func (w *authzWorld) serve() {
 			w.t.Fatal(err)
 		}
 		w.t.Cleanup(func() { db.Close() })
-		srv := server.New(service.New(db), server.Options{Health: db.SQL().PingContext})
+		srv := server.New(service.New(db), server.Options{Health: db.SQL().PingContext, SignInBurst: 1 << 20}) // the rate limit has its own test
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			w.t.Fatal(err)

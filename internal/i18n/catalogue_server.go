@@ -8,7 +8,7 @@ func init() {
 		"server.db_down":               {"the server's database does not answer", "la base de données du serveur ne répond pas"},
 		"server.no_token":              {"not signed in: send a session or API token (Authorization: Bearer …)", "non connecté : envoyez un jeton de session ou d'API (Authorization: Bearer …)"},
 		"server.bad_authorization":     {"the Authorization header must be \"Bearer TOKEN\"", "l'en-tête Authorization doit être « Bearer JETON »"},
-		"server.sign_in_rate":          {"too many sign-in attempts from your address: try again in a minute", "trop de tentatives de connexion depuis votre adresse : réessayez dans une minute"},
+		"server.sign_in_rate":          {"too many attempts to sign in or to use a secret from your address: try again in a minute", "trop de tentatives de connexion ou de saisie d'un secret depuis votre adresse : réessayez dans une minute"},
 		"server.body_too_large":        {"the request is larger than %d bytes", "la requête dépasse %d octets"},
 		"server.upload_too_large":      {"the file is larger than the server accepts (%d bytes)", "le fichier dépasse ce que le serveur accepte (%d octets)"},
 		"server.bad_params":            {"the parameters of the request cannot be read: %v", "les paramètres de la requête sont illisibles : %v"},

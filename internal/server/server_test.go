@@ -287,7 +287,7 @@ func TestSignInRateLimit(t *testing.T) {
 		}
 	}
 	_, _, err := anon.Login(w.ctx, adminEmail, adminPassword)
-	if !errors.Is(err, domain.ErrUnavailable) || !strings.Contains(err.Error(), "too many sign-in attempts") {
+	if !errors.Is(err, domain.ErrUnavailable) || !strings.Contains(err.Error(), "too many attempts to sign in") {
 		t.Fatalf("fourth attempt: %v, want refused for the rate (busy, exit 7)", err)
 	}
 	// Other routes are not limited.
