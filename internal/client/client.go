@@ -85,6 +85,13 @@ func New(server, token string, opts Options) (*Client, error) {
 			ForceAttemptHTTP2:     true,
 		}}
 	}
+	if opts.HTTP.CheckRedirect == nil {
+		// A redirect is never followed: it would send the body (a password) and, to the same
+		// host name on another port or scheme, the token somewhere the person did not name.
+		h := *opts.HTTP
+		h.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		opts.HTTP = &h
+	}
 	if opts.UserAgent == "" {
 		opts.UserAgent = "profil"
 	}

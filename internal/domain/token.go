@@ -17,7 +17,7 @@ type Token struct {
 	UserID     int64
 	Kind       TokenKind
 	Name       string
-	Hash       string
+	Hash       string `json:"-"` // of the secret; never sent by the server
 	Scope      string
 	CreatedAt  time.Time
 	ExpiresAt  *time.Time

@@ -24,7 +24,7 @@ type User struct {
 	Phone              string // E.164, or empty
 	Status             UserStatus
 	Manager            bool   // gestionnaire: global administrator
-	PasswordHash       string // argon2id PHC string; empty: no usable password (legacy import)
+	PasswordHash       string `json:"-"` // argon2id PHC string; empty: no usable password (legacy import); never sent by the server
 	MustChangePassword bool
 	Source             string // "", "synapse", "prisme": where a legacy account came from
 	CreatedAt          time.Time
