@@ -85,9 +85,18 @@ func identities(ctx context.Context, tx store.Tx, u domain.User) ([]identity, er
 			if e.Action != "user.update" {
 				continue
 			}
-			var changes map[string][2]string
-			if json.Unmarshal([]byte(e.Details), &changes) != nil {
+			// Each change is a [before, after] pair; other details (such as "confirmed": true
+			// of an e-mail confirmed by code) are not changes and are passed over.
+			var details map[string]json.RawMessage
+			if json.Unmarshal([]byte(e.Details), &details) != nil {
 				continue
+			}
+			changes := map[string][2]string{}
+			for k, raw := range details {
+				var pair [2]string
+				if json.Unmarshal(raw, &pair) == nil {
+					changes[k] = pair
+				}
 			}
 			pair, changed := changes["email"]
 			if !known[strings.ToLower(e.Target)] && !(changed && known[strings.ToLower(pair[1])]) {

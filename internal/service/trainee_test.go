@@ -392,6 +392,11 @@ func TestTraineeAccount(t *testing.T) {
 			"lea@nouveau.fr", "lea.moreau@exemple.fr", "Ville natale", "fc-sub-lea"); len(found) != 0 {
 			t.Errorf("left after the erasure: %v", found)
 		}
+		// The address given up for a new one, confirmed by code, is hers too.
+		if found := w.rawTable("SELECT target FROM audit_events UNION ALL SELECT details FROM audit_events UNION ALL SELECT to_addr FROM mail_outbox",
+			"lea.moreau@exemple.fr", "lea@nouveau.fr"); len(found) != 0 {
+			t.Errorf("her addresses are left in the audit trail or the outbox: %v", found)
+		}
 		cases, err := w.svc.Cases(w.ctx, w.manager, true)
 		if err != nil || len(cases) != 2 {
 			t.Errorf("the case goes back to the unclaimed ones: %v, %v", cases, err)
