@@ -213,9 +213,14 @@ func (s *Service) ForgotPassword(ctx context.Context, actor domain.Actor, in For
 			outcome = "account_not_active"
 		case !cur.Trainee:
 			outcome = "staff_temporary_password"
-			queued, err := s.queueTemporaryPassword(ctx, tx, domain.Anonymous, &cur, true)
-			if err != nil {
-				return err
+			queued := false
+			if cur.MayMailTemporaryPassword(tx.Now()) {
+				// The password they forgot must give way to the one mailed: it still signs in
+				// until then, to change it only. Choosing one before the mail goes keeps it.
+				cur.MustChangePassword = true
+				if queued, err = s.queueTemporaryPassword(ctx, tx, domain.Anonymous, &cur, true); err != nil {
+					return err
+				}
 			}
 			details["temporary_password_mailed"] = queued
 		case !hasQ:

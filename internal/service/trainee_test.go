@@ -288,6 +288,12 @@ func TestTraineeFirstSignInAndForgottenPassword(t *testing.T) {
 		if w.secretMails("gestion@cap-metiers.fr") != before+1 {
 			t.Error("staff: no temporary password mailed")
 		}
+		// The message goes, though the account has the password its owner forgot, and its
+		// password signs in.
+		w.send()
+		if _, _, err := w.svc.Login(w.ctx, "gestion@cap-metiers.fr", w.temporaryMailed("gestion@cap-metiers.fr")); err != nil {
+			t.Errorf("staff: the temporary password mailed: %v", err)
+		}
 		events := w.audit(service.ActionForgotPassword)
 		if len(events) != 3+2*(domain.MaxResetFailures+2)+2 { // every attempt
 			t.Errorf("%d attempts audited", len(events))
