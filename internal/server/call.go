@@ -273,6 +273,14 @@ func (s *Server) errorBody(r *http.Request, err error) (int, errorBody) {
 			s.opts.Logger.LogAttrs(r.Context(), slog.LevelError, "internal error",
 				slog.String("route", s.info(r).route), slog.String("error", err.Error()))
 			msg = i18n.In(lang, "server.internal")
+		} else if driver := driverError(err); driver != nil {
+			// A constraint or a privilege the database enforced: what it means, not its words.
+			s.opts.Logger.LogAttrs(r.Context(), slog.LevelWarn, "database refusal",
+				slog.String("route", s.info(r).route), slog.String("error", driver.Error()))
+			msg = i18n.In(lang, "server.database_refused_conflict")
+			if kind == domain.KindForbidden {
+				msg = i18n.In(lang, "server.database_refused_forbidden")
+			}
 		} else {
 			msg = message(err, lang)
 		}
@@ -336,4 +344,14 @@ func writeJSON(w http.ResponseWriter, status int, v any, timeout time.Duration) 
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_, _ = w.Write(append(b, '\n'))
+}
+
+// driverError is the database driver's error err carries, when the store said it as a kind
+// (a unique constraint: a conflict; a missing privilege: not allowed) without words of its own.
+func driverError(err error) error {
+	var d interface{ DriverError() error }
+	if errors.As(err, &d) {
+		return d.DriverError()
+	}
+	return nil
 }

@@ -536,6 +536,9 @@ func (e *uniqueError) Error() string {
 func (e *uniqueError) Is(target error) bool { return target == domain.ErrConflict }
 func (e *uniqueError) Unwrap() error        { return e.err }
 
+// DriverError is the driver's own words: for a log, not for a client of a server.
+func (e *uniqueError) DriverError() error { return e.err }
+
 // ConnectError is a database that could not be reached, or that refused the connection. Its
 // fields let the command line say it in its own words; Err is the driver's error, without the
 // password, for --verbose.

@@ -350,6 +350,9 @@ func (e *privilegeError) Error() string {
 func (e *privilegeError) Is(target error) bool { return target == domain.ErrForbidden }
 func (e *privilegeError) Unwrap() error        { return e.err }
 
+// DriverError is the driver's own words: for a log, not for a client of a server.
+func (e *privilegeError) DriverError() error { return e.err }
+
 // scramIterations is PostgreSQL's default (scram_iterations).
 const scramIterations = 4096
 
