@@ -135,7 +135,7 @@ var Policy = map[Action]Rule{
 	CaseRead:            {Managers, false, "policy.case_read"},
 	TraineeRegister:     {Anyone, true, "policy.trainee_register"},
 	TraineeList:         {Managers, false, "policy.trainee_list"},
-	SecretSet:           {Self, true, "policy.secret_set"},
+	SecretSet:           {PasswordSes, true, "policy.secret_set"}, // one's own, and never with an API token
 	PasswordForgot:      {Anyone, true, "policy.password_forgot"},
 	EmailConfirm:        {Self, true, "policy.email_confirm"},
 	FranceConnectManage: {Self, true, "policy.franceconnect_link"},
