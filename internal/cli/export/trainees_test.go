@@ -20,7 +20,7 @@ import (
 )
 
 const (
-	lea  = "lea.moreau@exemple.fr"  // registered with case -2026-001 (a cell a spreadsheet would compute)
+	lea  = "lea.moreau@exemple.fr" // registered with case -2026-001 (a cell a spreadsheet would compute)
 	hugo = "hugo.petit@exemple.fr" // registered without a case
 )
 
