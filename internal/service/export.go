@@ -86,13 +86,16 @@ func (s *Service) ExportMembers(ctx context.Context, actor domain.Actor, scope E
 
 // ExportTrainees hands the trainee accounts that f keeps (the rows of `trainee list`) to fn,
 // one at a time, by last name, first name and id: gestionnaires only (a read-only API token
-// is enough). Rights are checked before fn is first called, so a refused export has produced
-// nothing. fn's first error stops the export and is returned as is.
+// is enough); fn may be nil, for the summary only. Rights are checked before fn is first
+// called, so a refused export has produced nothing. fn's first error stops the export and is
+// returned as is.
 //
 // The accounts are read and the export is written to the audit trail ("export.trainees",
-// with the number of rows and the filter) in one transaction: an export that fails leaves no
-// event, and an event always tells what was read. Should the database make the transaction
-// run again, an account already handed to fn is not handed again.
+// with the number of rows and the filter) in one transaction, which fn runs inside: an export
+// that fails leaves no event, and an event always tells what was read. On SQLite that
+// transaction holds the write lock while fn runs, so fn should not wait on anything slow.
+// Should the database make the transaction run again, an account already handed to fn is not
+// handed again.
 func (s *Service) ExportTrainees(ctx context.Context, actor domain.Actor, f TraineeFilter, fn func(domain.Trainee) error) (ExportSummary, error) {
 	var sum ExportSummary
 	if err := domain.Authorize(actor, domain.ExportTrainees, domain.Subject{}); err != nil {
@@ -108,8 +111,10 @@ func (s *Service) ExportTrainees(ctx context.Context, actor domain.Actor, f Trai
 			if sent[t.User.ID] {
 				continue
 			}
-			if err := fn(t); err != nil {
-				return err
+			if fn != nil { // a client of the HTTP API may want the summary only
+				if err := fn(t); err != nil {
+					return err
+				}
 			}
 			sent[t.User.ID] = true
 		}
