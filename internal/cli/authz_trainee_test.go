@@ -37,6 +37,9 @@ func traineeMatrixRows() (reads, changes []matrixRow) {
 		{name: "trainee list", path: "trainee list", allow: readManagers, cell: func(w *authzWorld, a *matrixActor) matrixCell {
 			return matrixCell{args: json("trainee", "list")}
 		}},
+		{name: "export trainees", path: "export trainees", allow: readManagers, cell: func(w *authzWorld, a *matrixActor) matrixCell {
+			return matrixCell{args: []string{"export", "trainees", "--format", "json"}}
+		}},
 		{name: "terms show", path: "terms show", allow: readAnyone, cell: func(w *authzWorld, a *matrixActor) matrixCell {
 			w.ensureTerms()
 			return matrixCell{args: json("terms", "show")}

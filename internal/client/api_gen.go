@@ -753,6 +753,28 @@ func (wire *Client) Trainees(ctx context.Context, filter service.TraineeFilter) 
 	return wireOut.FTrainees, err
 }
 
+// ExportTrainees calls POST /api/v1/export-trainees.
+func (wire *Client) ExportTrainees(ctx context.Context, filter service.TraineeFilter, row func(domain.Trainee) error) (summary service.ExportSummary, err error) {
+	wireIn := struct {
+		FFilter service.TraineeFilter `json:"filter"`
+	}{filter}
+	var wireOut struct {
+		FSummary service.ExportSummary `json:"summary"`
+	}
+	var wireEach func(json.RawMessage) error
+	if row != nil {
+		wireEach = func(raw json.RawMessage) error {
+			var wireItem domain.Trainee
+			if err := json.Unmarshal(raw, &wireItem); err != nil {
+				return err
+			}
+			return row(wireItem)
+		}
+	}
+	err = wire.call(ctx, "export-trainees", wireIn, nil, wireEach, &wireOut)
+	return wireOut.FSummary, err
+}
+
 // SetSecretQuestion calls POST /api/v1/set-secret-question.
 func (wire *Client) SetSecretQuestion(ctx context.Context, question string, answer string) (err error) {
 	wireIn := struct {

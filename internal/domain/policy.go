@@ -42,6 +42,7 @@ const (
 	ProfileGrant        Action = "profile.grant" // grant and revoke
 	CatalogueRead       Action = "profile.catalog"
 	Export              Action = "export.users"
+	ExportTrainees      Action = "export.trainees" // the trainee accounts, to a file
 	Import              Action = "import"
 	AuditRead           Action = "audit.read"
 	MailRead            Action = "mail.list"
@@ -121,6 +122,7 @@ var Policy = map[Action]Rule{
 	ProfileGrant:        {Referent, true, "policy.profile_grant"},
 	CatalogueRead:       {Anyone, false, "policy.catalogue_read"},
 	Export:              {Referent, false, "policy.export"},
+	ExportTrainees:      {Managers, false, "policy.export_trainees"},
 	Import:              {Managers, true, "policy.import"},
 	AuditRead:           {SignedIn, false, "policy.audit_read"},
 	MailRead:            {Managers, false, "policy.mail_read"},

@@ -598,7 +598,7 @@ var catalogue = map[string]message{
 		"dites quoi exporter : --structure NUMÉRO|SIRET, ou --all (gestionnaires) pour toutes les structures (voyez `%s --help`)"},
 	"export.excel_json":            {"--excel writes CSV: drop --format json, or --excel", "--excel écrit du CSV : retirez --format json, ou --excel"},
 	"export.format_invalid":        {"--format %q: must be csv or json", "--format %q : doit être csv ou json"},
-	"export.output_format_invalid": {"-o %q: export users writes csv or json (see --format)", "-o %q : export users écrit du csv ou du json (voyez --format)"},
+	"export.output_format_invalid": {"-o %q: an export writes csv or json (see --format)", "-o %q : un export écrit du csv ou du json (voyez --format)"},
 	"export.progress":              {"Exporting members", "Export des membres"},
 	"export.write_failed":          {"write the export: %w", "écriture de l'export : %w"},
 	"export.members.one":           {"%d member", "%d membre"},

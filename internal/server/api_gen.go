@@ -68,6 +68,7 @@ var routes = map[string]route{
 	"case":                  {method: "Case", call: callCase, upload: false, stream: false},
 	"register-trainee":      {method: "RegisterTrainee", call: callRegisterTrainee, upload: false, stream: false},
 	"trainees":              {method: "Trainees", call: callTrainees, upload: false, stream: false},
+	"export-trainees":       {method: "ExportTrainees", call: callExportTrainees, upload: false, stream: true},
 	"set-secret-question":   {method: "SetSecretQuestion", call: callSetSecretQuestion, upload: false, stream: false},
 	"secret-question-of":    {method: "SecretQuestionOf", call: callSecretQuestionOf, upload: false, stream: false},
 	"forgot-password":       {method: "ForgotPassword", call: callForgotPassword, upload: false, stream: false},
@@ -1009,6 +1010,26 @@ func callTrainees(ctx context.Context, api service.API, c *call) error {
 	return c.reply(struct {
 		FTrainees []domain.Trainee `json:"trainees"`
 	}{trainees})
+}
+
+func callExportTrainees(ctx context.Context, api service.API, c *call) error {
+	var wireIn struct {
+		FFilter service.TraineeFilter `json:"filter"`
+	}
+	if err := c.decode(&wireIn); err != nil {
+		return err
+	}
+	var row func(domain.Trainee) error
+	if c.wantsItems() {
+		row = func(wireItem domain.Trainee) error { return c.item(wireItem) }
+	}
+	summary, err := api.ExportTrainees(ctx, wireIn.FFilter, row)
+	if err != nil {
+		return err
+	}
+	return c.reply(struct {
+		FSummary service.ExportSummary `json:"summary"`
+	}{summary})
 }
 
 func callSetSecretQuestion(ctx context.Context, api service.API, c *call) error {

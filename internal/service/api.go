@@ -113,6 +113,7 @@ type API interface {
 	Case(ctx context.Context, number string) (detail CaseDetail, err error)
 	RegisterTrainee(ctx context.Context, in TraineeRegistration) (registered TraineeRegistered, err error)
 	Trainees(ctx context.Context, filter TraineeFilter) (trainees []domain.Trainee, err error)
+	ExportTrainees(ctx context.Context, filter TraineeFilter, row func(domain.Trainee) error) (summary ExportSummary, err error)
 	SetSecretQuestion(ctx context.Context, question, answer string) (err error)
 	// SecretQuestionOf is the question a forgotten-password reset asks for email; an address
 	// without one gets a question that tells nothing.

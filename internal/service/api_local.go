@@ -260,6 +260,10 @@ func (l *local) Trainees(ctx context.Context, filter TraineeFilter) ([]domain.Tr
 	return l.s.Trainees(ctx, l.actor, filter)
 }
 
+func (l *local) ExportTrainees(ctx context.Context, filter TraineeFilter, row func(domain.Trainee) error) (ExportSummary, error) {
+	return l.s.ExportTrainees(ctx, l.actor, filter, row)
+}
+
 func (l *local) SetSecretQuestion(ctx context.Context, question, answer string) error {
 	return l.s.SetSecretQuestion(ctx, l.actor, question, answer)
 }

@@ -18,7 +18,8 @@ type ExportScope struct {
 type ExportSummary struct {
 	// Structure is the structure exported; zero with All.
 	Structure domain.Structure
-	// Members is the number of rows handed to the caller.
+	// Members is the number of rows handed to the caller: members, or trainee accounts for
+	// ExportTrainees.
 	Members int
 }
 
@@ -79,6 +80,47 @@ func (s *Service) ExportMembers(ctx context.Context, actor domain.Actor, scope E
 			target = sum.Structure.Label()
 		}
 		return audit(ctx, tx, actor, string(domain.Export), sum.Structure.ID, target, map[string]any{"members": sum.Members, "all": scope.All})
+	})
+	return sum, err
+}
+
+// ExportTrainees hands the trainee accounts that f keeps (the rows of `trainee list`) to fn,
+// one at a time, by last name, first name and id: gestionnaires only (a read-only API token
+// is enough); fn may be nil, for the summary only. Rights are checked before fn is first
+// called, so a refused export has produced nothing. fn's first error stops the export and is
+// returned as is.
+//
+// The accounts are read and the export is written to the audit trail ("export.trainees",
+// with the number of rows and the filter) in one transaction, which fn runs inside: an export
+// that fails leaves no event, and an event always tells what was read. On SQLite that
+// transaction holds the write lock while fn runs, so fn should not wait on anything slow.
+// Should the database make the transaction run again, an account already handed to fn is not
+// handed again.
+func (s *Service) ExportTrainees(ctx context.Context, actor domain.Actor, f TraineeFilter, fn func(domain.Trainee) error) (ExportSummary, error) {
+	var sum ExportSummary
+	if err := domain.Authorize(actor, domain.ExportTrainees, domain.Subject{}); err != nil {
+		return sum, err
+	}
+	sent := map[int64]bool{}
+	err := s.store.Update(ctx, func(tx store.Tx) error {
+		trainees, err := traineesOf(ctx, tx, f)
+		if err != nil {
+			return err
+		}
+		for _, t := range trainees {
+			if sent[t.User.ID] {
+				continue
+			}
+			if fn != nil { // a client of the HTTP API may want the summary only
+				if err := fn(t); err != nil {
+					return err
+				}
+			}
+			sent[t.User.ID] = true
+		}
+		sum.Members = len(sent)
+		return audit(ctx, tx, actor, string(domain.ExportTrainees), 0, "trainee accounts",
+			map[string]any{"trainees": sum.Members, "without_case": f.WithoutCase, "terms_pending": f.TermsPending})
 	})
 	return sum, err
 }

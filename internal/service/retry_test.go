@@ -340,6 +340,28 @@ func TestUseCasesRunAgainAfterSerializationFailure(t *testing.T) {
 	}); err != nil || users != 1+4+2 {
 		t.Errorf("%d accounts, want 7 (gestionnaire, 4 registered, 2 imported): %v", users, err)
 	}
+
+	// An export of trainee accounts reads in its transaction: run again, it hands no account
+	// out twice.
+	if _, err := e.svc.PublishTerms(ctx, e.manager, "2026-01", "Conditions\n"); err != nil {
+		t.Fatal(err)
+	}
+	for _, email := range []string{"s1@retry.fr", "s2@retry.fr"} {
+		if _, err := e.svc.RegisterTrainee(ctx, domain.Anonymous, registration("Stagiaire", email[:2], "01/02/2000", "", email)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.run(t, string(domain.ExportTrainees), 1, func() error {
+		var rows []string
+		sum, err := e.svc.ExportTrainees(ctx, e.manager, service.TraineeFilter{}, func(tr domain.Trainee) error {
+			rows = append(rows, tr.User.Email)
+			return nil
+		})
+		if err == nil && (sum.Members != 2 || strings.Join(rows, ",") != "s1@retry.fr,s2@retry.fr") {
+			err = fmt.Errorf("export summary says %d accounts, rows handed out: %v", sum.Members, rows)
+		}
+		return err
+	})
 }
 
 // The first gestionnaire, created once even when its transaction runs twice.

@@ -452,29 +452,36 @@ func (s *Service) Trainees(ctx context.Context, actor domain.Actor, f TraineeFil
 	}
 	var out []domain.Trainee
 	err := s.store.View(ctx, func(tx store.Tx) error {
-		all, err := tx.ListTrainees(ctx)
-		if err != nil {
-			return err
-		}
-		current := ""
-		if cur, err := tx.CurrentTerms(ctx); err == nil {
-			current = cur.Version
-		} else if !errors.Is(err, domain.ErrNotFound) {
-			return err
-		}
-		out = all[:0]
-		for _, t := range all {
-			if f.WithoutCase && t.CaseNumber != "" {
-				continue
-			}
-			if f.TermsPending && (current == "" || t.Terms == current) {
-				continue
-			}
-			out = append(out, t)
-		}
-		return nil
+		var err error
+		out, err = traineesOf(ctx, tx, f)
+		return err
 	})
 	return out, err
+}
+
+// traineesOf reads the trainee accounts that f keeps, by last name, first name and id.
+func traineesOf(ctx context.Context, tx store.Tx, f TraineeFilter) ([]domain.Trainee, error) {
+	all, err := tx.ListTrainees(ctx)
+	if err != nil {
+		return nil, err
+	}
+	current := ""
+	if cur, err := tx.CurrentTerms(ctx); err == nil {
+		current = cur.Version
+	} else if !errors.Is(err, domain.ErrNotFound) {
+		return nil, err
+	}
+	out := all[:0]
+	for _, t := range all {
+		if f.WithoutCase && t.CaseNumber != "" {
+			continue
+		}
+		if f.TermsPending && (current == "" || t.Terms == current) {
+			continue
+		}
+		out = append(out, t)
+	}
+	return out, nil
 }
 
 // LinkFranceConnect links a FranceConnect identity (issuer and sub) to an account: a

@@ -35,7 +35,7 @@ var actionPattern = regexp.MustCompile(`^[a-z][a-z0-9-]*(\.[a-z0-9-]*)*$`)
 
 // knownActions feed the completion of --action.
 var knownActions = []string{
-	"export.", "export.users",
+	"export.", "export.users", "export.trainees",
 	"membership.", "membership.end",
 	"profile.", "profile.grant", "profile.revoke",
 	"referent.", "referent.set",

@@ -68,10 +68,13 @@ type csvSink struct {
 	excel   bool
 	started bool
 	cells   []string
+	// header and excelHeader are the first line: Columns and ExcelColumns for members.
+	header, excelHeader []string
 }
 
 func newCSVSink(w io.Writer, excel bool) *csvSink {
-	return &csvSink{w: output.NewCSVWriter(w, output.CSVOptions{Excel: excel}), excel: excel, cells: make([]string, len(Columns))}
+	return &csvSink{w: output.NewCSVWriter(w, output.CSVOptions{Excel: excel}), excel: excel, cells: make([]string, len(Columns)),
+		header: Columns, excelHeader: ExcelColumns}
 }
 
 func (c *csvSink) start() error {
@@ -80,9 +83,9 @@ func (c *csvSink) start() error {
 	}
 	c.started = true
 	if c.excel {
-		return c.w.Write(ExcelColumns)
+		return c.w.Write(c.excelHeader)
 	}
-	return c.w.Write(Columns)
+	return c.w.Write(c.header)
 }
 
 func (c *csvSink) Write(r Row) error {
@@ -145,9 +148,12 @@ func newJSONSink(w io.Writer) *jsonSink {
 	return j
 }
 
-func (j *jsonSink) Write(r Row) error {
+func (j *jsonSink) Write(r Row) error { return j.write(r) }
+
+// write adds v to the array.
+func (j *jsonSink) write(v any) error {
 	j.buf.Reset()
-	if err := j.enc.Encode(r); err != nil {
+	if err := j.enc.Encode(v); err != nil {
 		return err
 	}
 	sep := ",\n  "
