@@ -47,3 +47,18 @@ func TestDatabaseWordsStayInTheLog(t *testing.T) {
 		t.Errorf("the log does not say what the database refused: %s", logs.String())
 	}
 }
+
+// One client holds a whole IPv6 /64: its addresses share one count of sign-in attempts.
+func TestRateKey(t *testing.T) {
+	for addr, want := range map[string]string{
+		"192.0.2.7":               "192.0.2.7",
+		"2001:db8:1:2:aaaa::1":    "2001:db8:1:2::/64",
+		"2001:db8:1:2:bbbb:cc::9": "2001:db8:1:2::/64",
+		"2001:db8:1:3::1":         "2001:db8:1:3::/64",
+		"::ffff:192.0.2.7":        "::ffff:192.0.2.7",
+	} {
+		if got := rateKey(addr); got != want {
+			t.Errorf("rateKey(%s) = %s, want %s", addr, got, want)
+		}
+	}
+}

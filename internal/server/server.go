@@ -233,7 +233,7 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, http.StatusNotFound, "not_found", i18n.In(langOf(r), "server.no_route", r.Method, r.URL.Path))
 		return
 	}
-	if signInMethods[rt.method] && !s.signIns.allow(clientAddr(r)) {
+	if signInMethods[rt.method] && !s.signIns.allow(rateKey(clientAddr(r))) {
 		s.info(r).kind = "rate_limited"
 		w.Header().Set("Retry-After", "60")
 		writeError(w, r, http.StatusTooManyRequests, "unavailable", i18n.In(langOf(r), "server.sign_in_rate"))
@@ -308,6 +308,16 @@ func clientAddr(r *http.Request) string {
 		return r.RemoteAddr
 	}
 	return host
+}
+
+// rateKey is who the per-address limit counts attempts of: the address itself, or for IPv6
+// its /64 network, which one client commonly holds whole (it could rotate addresses in it).
+func rateKey(addr string) string {
+	ip := net.ParseIP(addr)
+	if ip == nil || ip.To4() != nil {
+		return addr
+	}
+	return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
 }
 
 // langOf is the language the client asks for in Accept-Language (its own locale).
