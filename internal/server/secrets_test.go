@@ -1,6 +1,8 @@
 package server_test
 
 import (
+	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -76,5 +78,25 @@ func TestClientFollowsNoRedirect(t *testing.T) {
 	}
 	if n := reached.Load(); n != 0 {
 		t.Errorf("the redirect was followed %d times", n)
+	}
+}
+
+// A client that sends the parameters of a call slowly holds a connection, not one of the
+// server's slots: the others are served meanwhile.
+func TestSlowParametersTakeNoSlot(t *testing.T) {
+	w := newWorld(t, testdb.SQLite(t), server.Options{MaxConcurrent: 1})
+	token := w.session()
+	conn, err := net.Dial("tcp", strings.TrimPrefix(w.base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := fmt.Fprintf(conn, "POST /api/v1/me HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if _, err := w.client(token).Me(w.ctx); err != nil {
+			t.Fatalf("while a client sends its parameters slowly: %v", err)
+		}
 	}
 }

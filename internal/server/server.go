@@ -12,8 +12,10 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -148,6 +150,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		s.opts.Logger.LogAttrs(context.Background(), slog.LevelInfo, "request", attrs...)
 	}()
+	// The parameters of a call are read before it takes one of the slots: a client that sends
+	// them slowly holds a connection, not a slot (an upload's body is the call's own work).
+	if rt, ok := routes[strings.TrimPrefix(r.URL.Path, "/api/v1/")]; ok && r.Method == http.MethodPost && !rt.upload {
+		_ = http.NewResponseController(rec).SetReadDeadline(time.Now().Add(s.opts.ReadTimeout))
+		body, err := io.ReadAll(io.LimitReader(r.Body, s.opts.MaxBody+1))
+		if err != nil {
+			info.kind = "invalid"
+			writeError(rec, r, http.StatusBadRequest, "invalid", i18n.In(langOf(r), "server.bad_params", err))
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
 	select {
 	case s.slots <- struct{}{}:
 		defer func() { <-s.slots }()
