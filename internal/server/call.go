@@ -13,6 +13,7 @@ import (
 
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/i18n"
+	"github.com/profil-cli/profil/internal/service"
 )
 
 // ParamsHeader carries the parameters of an upload, whose body is the file.
@@ -120,7 +121,7 @@ func (c *call) wantsItems() bool { return c.r.Header.Get(ItemsHeader) != "none" 
 func (c *call) item(v any) error {
 	b, err := json.Marshal(struct {
 		Item any `json:"item"`
-	}{v})
+	}{c.inLanguage(v)})
 	if err != nil {
 		return err
 	}
@@ -354,4 +355,22 @@ func driverError(err error) error {
 		return d.DriverError()
 	}
 	return nil
+}
+
+// inLanguage puts the errors an item carries (the refusals of a bulk decision's batch) in the
+// client's words, as the error of a call is.
+func (c *call) inLanguage(v any) any {
+	batch, ok := v.([]service.Decision)
+	if !ok {
+		return v
+	}
+	lang := langOf(c.r)
+	out := make([]service.Decision, len(batch))
+	for i, d := range batch {
+		out[i] = d
+		if d.Err != nil {
+			out[i].Err = &domain.KindError{Kind: domain.KindOf(d.Err), Message: message(d.Err, lang)}
+		}
+	}
+	return out
 }

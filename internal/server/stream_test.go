@@ -8,7 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/profil-cli/profil/internal/client"
 	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/server"
 	"github.com/profil-cli/profil/internal/service"
 	"github.com/profil-cli/profil/internal/store"
@@ -129,5 +131,35 @@ func TestImportStreamsEvents(t *testing.T) {
 	var le *service.LineError
 	if !errors.As(refused[0].Err, &le) || le.Line < 1200 || !errors.Is(le, domain.ErrInvalid) {
 		t.Errorf("refused line: %#v, want a *LineError of line 1202", refused[0].Err)
+	}
+}
+
+// The refusals within a bulk decision's batches come in the client's language, as the error
+// of a call does.
+func TestBulkDecisionRefusalsInTheClientsLanguage(t *testing.T) {
+	w := newWorld(t, testdb.SQLite(t), server.Options{})
+	ids := w.pendingRequests(2)
+	if _, err := w.svc.Decide(w.ctx, w.admin, ids[0], service.DecideInput{Decision: domain.Approve}); err != nil {
+		t.Fatal(err)
+	}
+	for lang, want := range map[i18n.Lang]string{i18n.French: "déjà", i18n.English: "already"} {
+		c, err := client.New(w.base, w.session(), client.Options{Lang: lang})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var refusals []error
+		err = c.DecideMany(w.ctx, ids, service.DecideInput{Decision: domain.Approve}, func(batch []service.Decision) {
+			for _, d := range batch {
+				if d.Err != nil {
+					refusals = append(refusals, d.Err)
+				}
+			}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(refusals) == 0 || !errors.Is(refusals[0], domain.ErrConflict) || !strings.Contains(refusals[0].Error(), want) {
+			t.Errorf("%s: the refusals read %v", lang, refusals)
+		}
 	}
 }
