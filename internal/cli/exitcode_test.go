@@ -31,7 +31,7 @@ func TestExitCodeUsageErrors(t *testing.T) {
 		// `profil structure serach x` must not see success.
 		{"unknown verb of structure", []string{"structure", "serach", "x"}, []string{"serach"}},
 		{"unknown verb of db", []string{"db", "migarte"}, []string{"migarte"}},
-		{"missing argument of show", []string{"structure", "show"}, []string{"missing", "id or SIRET"}},
+		{"missing argument of show", []string{"structure", "show"}, []string{"missing", "SIRET, SIREN, id or name"}},
 		{"missing query of search", []string{"structure", "search"}, []string{"missing", "search text"}},
 		{"too many arguments", []string{"structure", "show", "1", "2"}, []string{"too many arguments"}},
 		{"unexpected argument", []string{"whoami", "extra"}, []string{"unexpected argument", "extra"}},

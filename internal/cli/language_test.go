@@ -67,7 +67,7 @@ func TestFrenchLocale(t *testing.T) {
 
 	// Usage errors (exit 2), not found (exit 3), conflicts (exit 5).
 	wantIn(t, clitest.Run(t, env, "structure", "adhesion", "1").Want(t, cmdutil.ExitUsage), "--year est obligatoire (ou --remove)")
-	wantIn(t, clitest.Run(t, env, "structure", "show").Want(t, cmdutil.ExitUsage), "il manque le numéro ou le SIRET de la structure")
+	wantIn(t, clitest.Run(t, env, "structure", "show").Want(t, cmdutil.ExitUsage), "il manque le SIRET, le SIREN, le numéro ou le nom de la structure")
 	wantIn(t, clitest.Run(t, env, "structure", "show", "999").Want(t, cmdutil.ExitNotFound), "structure n° 999 introuvable")
 	wantIn(t, clitest.Run(t, env, "structure", "create", "--name", "Doublon", "--siret", siret).Want(t, cmdutil.ExitConflict),
 		"le SIRET "+siret+" est déjà celui de la structure n° 1")

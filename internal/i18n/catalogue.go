@@ -48,7 +48,7 @@ var catalogue = map[string]message{
 	"siren.shape":    {"must be 9 digits", "doit comporter 9 chiffres"},
 	"siret.checksum": {"checksum does not match (check for a typo)", "la clé de contrôle ne correspond pas (vérifiez la saisie)"},
 
-	"structure_ref.empty": {"is required: give its id or SIRET", "est obligatoire : donnez son numéro ou son SIRET"},
+	"structure_ref.empty": {"is required: give its SIRET, SIREN, id or name", "est obligatoire : donnez son SIRET, son SIREN, son numéro ou son nom"},
 
 	"structure.kind_invalid":     {"must be one of training-org, prescriber, employer", "doit être training-org, prescriber ou employer"},
 	"structure.name_too_long":    {"is longer than 200 characters", "dépasse 200 caractères"},
@@ -351,7 +351,7 @@ var catalogue = map[string]message{
 	"args.missing":        {"missing %s: see `%s --help`", "il manque %s : voyez `%s --help`"},
 	"args.too_many":       {"too many arguments (%d): %s takes %s", "trop d'arguments (%d) : %s attend %s"},
 	"args.unexpected":     {"unexpected argument %q: see `%s --help`", "argument inattendu %q : voyez `%s --help`"},
-	"args.structure_ref":  {"the structure's id or SIRET", "le numéro ou le SIRET de la structure"},
+	"args.structure_ref":  {"the structure's SIRET, SIREN, id or name", "le SIRET, le SIREN, le numéro ou le nom de la structure"},
 	"args.search_text":    {"a search text", "un texte à chercher"},
 	"args.csv_file":       {"the CSV file to import ('-' for standard input)", "le fichier CSV à importer ('-' pour l'entrée standard)"},
 	"args.detach_email":   {"the e-mail of the person to detach", "l'adresse mail de la personne à détacher"},
@@ -440,7 +440,7 @@ var catalogue = map[string]message{
 	// user …
 	"args.an_email":                 {"an e-mail", "une adresse mail"},
 	"args.too_many_at_most":         {"too many arguments (%d): %s takes at most %s", "trop d'arguments (%d) : %s attend au plus %s"},
-	"structure_flag.required":       {"--structure is required: %s (its id or SIRET)", "--structure est obligatoire : %s (son numéro ou son SIRET)"},
+	"structure_flag.required":       {"--structure is required: %s (its SIRET, SIREN, id or name)", "--structure est obligatoire : %s (son SIRET, son SIREN, son numéro ou son nom)"},
 	"structure_flag.to_join":        {"the structure to join", "la structure à rejoindre"},
 	"structure_flag.to_detach_from": {"the structure to detach the person from", "la structure dont détacher la personne"},
 	"structure_flag.to_list":        {"the structure whose members to list", "la structure dont lister les membres"},
@@ -489,7 +489,7 @@ var catalogue = map[string]message{
 	"register.ask_email":          {"E-mail (your login)", "Adresse mail (votre identifiant)"},
 	"register.ask_last_name":      {"Last name", "Nom"},
 	"register.ask_first_name":     {"First name", "Prénom"},
-	"register.ask_structure":      {"Structure to join (id or SIRET)", "Structure à rejoindre (numéro ou SIRET)"},
+	"register.ask_structure":      {"Structure to join (SIRET, SIREN, id or name)", "Structure à rejoindre (SIRET, SIREN, numéro ou nom)"},
 	"register.ask_password":       {"Password (empty: a temporary one is mailed at approval)", "Mot de passe (vide : un mot de passe provisoire sera envoyé à l'acceptation)"},
 	"register.ask_password_again": {"Password again", "Mot de passe, une deuxième fois"},
 	"user_update.nothing": {
@@ -514,9 +514,9 @@ var catalogue = map[string]message{
 	"profile.not_held_unchanged":  {"- %s: not held, nothing changed", "- %s : pas attribué, rien n'a changé"},
 	"profile.no_structure":        {"no structure, so no profile", "aucune structure, donc aucun profil"},
 	"referent_set.flags_required": {
-		"--structure and --user are required: the structure (id or SIRET) and its new référent (e-mail)",
-		"--structure et --user sont obligatoires : la structure (numéro ou SIRET) et son nouveau référent (adresse mail)"},
-	"referent_set.structure_required": {"--structure is required: the structure (id or SIRET)", "--structure est obligatoire : la structure (numéro ou SIRET)"},
+		"--structure and --user are required: the structure (SIRET, SIREN, id or name) and its new référent (e-mail)",
+		"--structure et --user sont obligatoires : la structure (SIRET, SIREN, numéro ou nom) et son nouveau référent (adresse mail)"},
+	"referent_set.structure_required": {"--structure is required: the structure (SIRET, SIREN, id or name)", "--structure est obligatoire : la structure (SIRET, SIREN, numéro ou nom)"},
 	"referent_set.user_required":      {"--user is required: the e-mail of the new référent", "--user est obligatoire : l'adresse mail du nouveau référent"},
 	"referent_set.confirm":            {"Make %s the référent of %s?", "Faire de %s le référent de « %s » ?"},
 	"referent_set.confirm_instead":    {"Make %s the référent of %s instead of %s?", "Faire de %s le référent de « %s » à la place de %s ?"},
@@ -591,8 +591,8 @@ var catalogue = map[string]message{
 	"export.cannot_write_in":   {"cannot write in %s: %w", "impossible d'écrire dans %s : %w"},
 	"export.structure_and_all": {"give either --structure or --all, not both", "donnez --structure ou --all, pas les deux"},
 	"export.structure_empty": {
-		"--structure is empty: give the id or SIRET of the structure to export",
-		"--structure est vide : donnez le numéro ou le SIRET de la structure à exporter"},
+		"--structure is empty: give the SIRET, SIREN, id or name of the structure to export",
+		"--structure est vide : donnez le SIRET, le SIREN, le numéro ou le nom de la structure à exporter"},
 	"export.what": {
 		"name what to export: --structure ID|SIRET, or --all (gestionnaires) for every structure (see `%s --help`)",
 		"dites quoi exporter : --structure NUMÉRO|SIRET, ou --all (gestionnaires) pour toutes les structures (voyez `%s --help`)"},

@@ -147,7 +147,7 @@ and says which rule and which profile holds the place; an unknown code is exit 6
 			return changeRun(cmd.Context(), f, opts, grant)
 		},
 	}
-	cmd.Flags().StringVar(&structure, "structure", "", "the structure (id or SIRET) where the profiles are held")
+	cmd.Flags().StringVar(&structure, "structure", "", "the structure (SIRET, SIREN, id or name) where the profiles are held")
 	_ = cmd.RegisterFlagCompletionFunc("structure", f.CompleteStructures())
 	cmd.ValidArgsFunction = func(c *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 		if len(args) == 0 {

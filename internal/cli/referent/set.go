@@ -53,7 +53,7 @@ without a terminal.`,
 			return setRun(cmd.Context(), f, opts)
 		},
 	}
-	cmd.Flags().StringVar(&structure, "structure", "", "the structure: its id or SIRET")
+	cmd.Flags().StringVar(&structure, "structure", "", "the structure: its SIRET, SIREN, id or name")
 	cmd.Flags().StringVar(&user, "user", "", "the e-mail of the member who becomes référent")
 	_ = cmd.RegisterFlagCompletionFunc("structure", f.CompleteStructures())
 	_ = cmd.RegisterFlagCompletionFunc("user", f.CompleteMemberEmails())

@@ -106,7 +106,7 @@ code of its items. --dry-run checks everything and changes nothing.` + long,
 	}
 	cmd.Flags().StringVar(&reason, "reason", "", "why (required to reject; sent to the person)")
 	cmd.Flags().BoolVar(&all, "all", false, "every pending request of --structure")
-	cmd.Flags().StringVar(&structure, "structure", "", "with --all: the structure (id or SIRET)")
+	cmd.Flags().StringVar(&structure, "structure", "", "with --all: the structure (SIRET, SIREN, id or name)")
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "say what would happen, change nothing")
 	cmd.ValidArgsFunction = f.CompletePendingRequests()
 	_ = cmd.RegisterFlagCompletionFunc("structure", f.CompleteStructures())

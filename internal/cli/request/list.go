@@ -77,7 +77,7 @@ the requests you made; --decided-by me the decisions you took. Pending requests 
 	cmd.Flags().StringVar(&kind, "kind", "", "structure, account, affiliation or change")
 	cmd.Flags().StringVar(&status, "status", "", "pending (default), unverified, approved or rejected")
 	cmd.Flags().BoolVar(&all, "all", false, "every status")
-	cmd.Flags().StringVar(&structure, "structure", "", "only the requests of this structure (id or SIRET)")
+	cmd.Flags().StringVar(&structure, "structure", "", "only the requests of this structure (SIRET, SIREN, id or name)")
 	_ = cmd.RegisterFlagCompletionFunc("structure", f.CompleteStructures())
 	cmd.Flags().BoolVar(&mine, "mine", false, "the requests you made")
 	cmd.Flags().StringVar(&decidedBy, "decided-by", "", `the decisions of this person ("me" for yours)`)

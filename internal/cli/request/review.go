@@ -65,7 +65,7 @@ approve|reject" instead.`,
 		},
 	}
 	cmd.Flags().StringVar(&kind, "kind", "", "only this kind: structure, account, affiliation or change")
-	cmd.Flags().StringVar(&structure, "structure", "", "only the requests of this structure (id or SIRET)")
+	cmd.Flags().StringVar(&structure, "structure", "", "only the requests of this structure (SIRET, SIREN, id or name)")
 	_ = cmd.RegisterFlagCompletionFunc("kind", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return []string{"structure", "account", "affiliation", "change"}, cobra.ShellCompDirectiveNoFileComp
 	})

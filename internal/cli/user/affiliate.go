@@ -46,7 +46,7 @@ behalf of someone with --user. Your pending requests: ` + "`profil request list 
 			return printRequest(f, r, i18n.T("affiliate.sent", r.ID, r.UserEmail, r.StructureName))
 		},
 	}
-	cmd.Flags().StringVar(&structure, "structure", "", "the structure to join: its id or SIRET")
+	cmd.Flags().StringVar(&structure, "structure", "", "the structure to join: its SIRET, SIREN, id or name")
 	_ = cmd.RegisterFlagCompletionFunc("structure", f.CompleteStructures())
 	cmd.Flags().StringVar(&user, "user", "", "the person to attach (gestionnaires; default: yourself)")
 	return cmd

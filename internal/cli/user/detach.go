@@ -57,7 +57,7 @@ without a terminal.`,
 			return detachRun(cmd.Context(), f, opts)
 		},
 	}
-	cmd.Flags().StringVar(&structure, "structure", "", "the structure to leave: its id or SIRET")
+	cmd.Flags().StringVar(&structure, "structure", "", "the structure to leave: its SIRET, SIREN, id or name")
 	_ = cmd.RegisterFlagCompletionFunc("structure", f.CompleteStructures())
 	cmd.Flags().StringVar(&newReferent, "new-referent", "", "when the person is the référent: the member who takes over")
 	cmd.Flags().BoolVar(&noReferent, "no-referent", false, "when the person is the référent: leave the structure without one")

@@ -61,7 +61,7 @@ gestionnaires only. -o csv gives the same fields as -o json, profiles joined wit
 			return printMembers(ctx, f, ms, "user_list.empty")
 		},
 	}
-	cmd.Flags().StringVar(&structure, "structure", "", "only the members of this structure (id or SIRET)")
+	cmd.Flags().StringVar(&structure, "structure", "", "only the members of this structure (SIRET, SIREN, id or name)")
 	_ = cmd.RegisterFlagCompletionFunc("structure", f.CompleteStructures())
 	cmd.Flags().BoolVar(&withoutProfiles, "without-profiles", false, "only the people still waiting for rights")
 	return cmd

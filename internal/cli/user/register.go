@@ -79,7 +79,7 @@ Structure not in the list? Ask for it with ` + "`profil structure request`" + `.
 	fl.StringVar(&opts.FirstName, "first-name", "", "first name (prénom)")
 	fl.StringVar(&opts.Function, "function", "", "your function in the structure")
 	fl.StringVar(&opts.Phone, "phone", "", `phone number, e.g. "05 56 00 00 00" or "+32 2 555 12 12"`)
-	fl.StringVar(&structure, "structure", "", "the structure to join: its id or SIRET")
+	fl.StringVar(&structure, "structure", "", "the structure to join: its SIRET, SIREN, id or name")
 	_ = cmd.RegisterFlagCompletionFunc("structure", f.CompleteStructures())
 	fl.BoolVar(&opts.PasswordStdin, "password-stdin", false, "read the password from standard input (one line)")
 	return cmd
