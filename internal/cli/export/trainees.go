@@ -3,16 +3,12 @@ package export
 import (
 	"context"
 	"io"
-	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/i18n"
-	"github.com/profil-cli/profil/internal/output"
 	"github.com/profil-cli/profil/internal/service"
 )
 
@@ -94,62 +90,25 @@ func traineesRun(ctx context.Context, f *cmdutil.Factory, opts *TraineesOptions)
 	if err != nil {
 		return err
 	}
-	cfg, err := f.Config()
-	if err != nil {
-		return err
-	}
-	toFile := opts.File != "" && opts.File != "-"
-
-	var (
-		out  io.Writer = f.IO.Out
-		dest *cmdutil.AtomicFile
-	)
-	if toFile {
-		// A cron job stopped by SIGTERM removes its temporary file too (main handles Ctrl-C).
-		var stop context.CancelFunc
-		ctx, stop = signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-		defer stop()
-		if dest, err = cmdutil.CreateAtomic("--file", opts.File); err != nil {
-			return err
+	return runExport(ctx, f, opts.File, "export.trainees_progress", "export.trainees", func(ctx context.Context, out io.Writer, written func()) (int, error) {
+		var w traineeSink
+		if opts.Format == FormatJSON {
+			w = newJSONSink(out)
+		} else {
+			w = newTraineeCSVSink(out, opts.Excel)
 		}
-		defer dest.Abort() // nothing once committed
-		out = dest
-	}
-	var w traineeSink
-	if opts.Format == FormatJSON {
-		w = newJSONSink(out)
-	} else {
-		w = newTraineeCSVSink(out, opts.Excel)
-	}
-
-	var bar *output.Progress
-	if !cfg.Quiet && (toFile || !f.IO.IsStdoutTTY()) {
-		bar = output.NewProgress(f.IO, i18n.T("export.trainees_progress"), 0)
-	}
-	sum, err := api.ExportTrainees(ctx, opts.Filter, func(t domain.Trainee) error {
-		if err := w.WriteTrainee(NewTraineeRow(t)); err != nil {
-			return i18n.Errorf("export.write_failed", err)
+		sum, err := api.ExportTrainees(ctx, opts.Filter, func(t domain.Trainee) error {
+			if err := w.WriteTrainee(NewTraineeRow(t)); err != nil {
+				return i18n.Errorf("export.write_failed", err)
+			}
+			written()
+			return nil
+		})
+		if err == nil {
+			if err = w.Close(); err != nil {
+				err = i18n.Errorf("export.write_failed", err)
+			}
 		}
-		bar.Increment(1)
-		return nil
+		return sum.Members, err
 	})
-	if err == nil {
-		if err = w.Close(); err != nil {
-			err = i18n.Errorf("export.write_failed", err)
-		}
-	}
-	if err == nil && dest != nil {
-		err = dest.Commit()
-	}
-	bar.Done()
-	if err != nil {
-		return err
-	}
-	trainees := i18n.N(sum.Members, "export.trainees", sum.Members)
-	if toFile {
-		f.Say("export.done_file", trainees, opts.File)
-	} else {
-		f.Say("export.done", trainees)
-	}
-	return nil
 }

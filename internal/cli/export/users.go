@@ -166,12 +166,41 @@ func usersRun(ctx context.Context, f *cmdutil.Factory, opts *UsersOptions) error
 	if err != nil {
 		return err
 	}
+	return runExport(ctx, f, opts.File, "export.progress", "export.members", func(ctx context.Context, out io.Writer, written func()) (int, error) {
+		var w sink
+		if opts.Format == FormatJSON {
+			w = newJSONSink(out)
+		} else {
+			w = newCSVSink(out, opts.Excel)
+		}
+		sum, err := api.ExportMembers(ctx, service.ExportScope{Structure: opts.Structure, All: opts.All}, func(m domain.Member) error {
+			if err := w.Write(NewRow(m)); err != nil {
+				return i18n.Errorf("export.write_failed", err)
+			}
+			written()
+			return nil
+		})
+		if err == nil {
+			if err = w.Close(); err != nil {
+				err = i18n.Errorf("export.write_failed", err)
+			}
+		}
+		return sum.Members, err
+	})
+}
+
+// runExport runs an export to standard output, or to file ("" or "-": standard output):
+// written to a temporary file renamed over file only when complete (SIGTERM removes it too),
+// a progress bar on stderr when it does not mix with rows printed on a terminal, and the
+// summary line at the end. export writes the rows to out, calls written after each, and
+// returns how many it wrote; whatKey is the plural message that counts them.
+func runExport(ctx context.Context, f *cmdutil.Factory, file, progressKey, whatKey string,
+	export func(ctx context.Context, out io.Writer, written func()) (int, error)) error {
 	cfg, err := f.Config()
 	if err != nil {
 		return err
 	}
-	toFile := opts.File != "" && opts.File != "-"
-
+	toFile := file != "" && file != "-"
 	var (
 		out  io.Writer = f.IO.Out
 		dest *cmdutil.AtomicFile
@@ -181,36 +210,17 @@ func usersRun(ctx context.Context, f *cmdutil.Factory, opts *UsersOptions) error
 		var stop context.CancelFunc
 		ctx, stop = signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 		defer stop()
-		if dest, err = cmdutil.CreateAtomic("--file", opts.File); err != nil {
+		if dest, err = cmdutil.CreateAtomic("--file", file); err != nil {
 			return err
 		}
 		defer dest.Abort() // nothing once committed
 		out = dest
 	}
-	var w sink
-	if opts.Format == FormatJSON {
-		w = newJSONSink(out)
-	} else {
-		w = newCSVSink(out, opts.Excel)
-	}
-
-	// The bar goes to stderr, and only when it does not mix with rows printed on a terminal.
 	var bar *output.Progress
 	if !cfg.Quiet && (toFile || !f.IO.IsStdoutTTY()) {
-		bar = output.NewProgress(f.IO, i18n.T("export.progress"), 0)
+		bar = output.NewProgress(f.IO, i18n.T(progressKey), 0)
 	}
-	sum, err := api.ExportMembers(ctx, service.ExportScope{Structure: opts.Structure, All: opts.All}, func(m domain.Member) error {
-		if err := w.Write(NewRow(m)); err != nil {
-			return i18n.Errorf("export.write_failed", err)
-		}
-		bar.Increment(1)
-		return nil
-	})
-	if err == nil {
-		if err = w.Close(); err != nil {
-			err = i18n.Errorf("export.write_failed", err)
-		}
-	}
+	n, err := export(ctx, out, func() { bar.Increment(1) })
 	if err == nil && dest != nil {
 		err = dest.Commit()
 	}
@@ -218,11 +228,11 @@ func usersRun(ctx context.Context, f *cmdutil.Factory, opts *UsersOptions) error
 	if err != nil {
 		return err
 	}
-	members := i18n.N(sum.Members, "export.members", sum.Members)
+	what := i18n.N(n, whatKey, n)
 	if toFile {
-		f.Say("export.done_file", members, opts.File)
+		f.Say("export.done_file", what, file)
 	} else {
-		f.Say("export.done", members)
+		f.Say("export.done", what)
 	}
 	return nil
 }
