@@ -120,7 +120,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (domain.Actor,
 	return a, nil
 }
 
-// Logout revokes the session token.
+// Logout revokes the session token, and records the sign-out in the audit trail.
 func (s *Service) Logout(ctx context.Context, token string) error {
 	return s.store.Update(ctx, func(tx store.Tx) error {
 		t, err := tx.TokenByHash(ctx, secret.HashToken(strings.TrimSpace(token)))
@@ -130,10 +130,16 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 		if err != nil || t.RevokedAt != nil {
 			return err
 		}
-		if err := tx.RevokeToken(ctx, t.ID); !errors.Is(err, domain.ErrNotFound) {
+		if err := tx.RevokeToken(ctx, t.ID); errors.Is(err, domain.ErrNotFound) {
+			return nil // revoked by a concurrent sign-out since it was read
+		} else if err != nil {
 			return err
 		}
-		return nil // revoked by a concurrent sign-out since it was read
+		u, err := tx.UserByID(ctx, t.UserID)
+		if err != nil {
+			return err
+		}
+		return audit(ctx, tx, actorOf(u, t), domain.ActionSessionEnd, 0, u.Email, map[string]any{"session": t.ID})
 	})
 }
 

@@ -21,10 +21,17 @@ import (
 // runs again draws 2 and commits. The use cases write an audit event in every transaction
 // that changes something, so each one meets the failure at its commit, after all its work.
 type failOnce struct {
-	e *env
+	ctx   context.Context
+	db    *sqlstore.DB
+	audit func(action string) []domain.AuditEvent
 }
 
 func newFailOnce(t *testing.T, e *env) failOnce {
+	t.Helper()
+	return newFailOnceIn(t, e.ctx, e.db, e.audit)
+}
+
+func newFailOnceIn(t *testing.T, ctx context.Context, db *sqlstore.DB, audit func(string) []domain.AuditEvent) failOnce {
 	t.Helper()
 	for _, q := range []string{
 		`CREATE SEQUENCE retry_probe MINVALUE 1 START 2`, // disarmed until arm
@@ -38,34 +45,34 @@ func newFailOnce(t *testing.T, e *env) failOnce {
 		`CREATE CONSTRAINT TRIGGER retry_probe AFTER INSERT ON audit_events
 			DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION retry_probe_fail()`,
 	} {
-		if _, err := e.db.SQL().ExecContext(e.ctx, q); err != nil {
+		if _, err := db.SQL().ExecContext(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
-	return failOnce{e: e}
+	return failOnce{ctx: ctx, db: db, audit: audit}
 }
 
-// run arms the failure, runs fn (one use case), and checks that its first commit failed, that
-// it was run again, and that the attempt kept wrote want events of action: those of the
-// failed attempt are gone with it.
-func (f failOnce) run(t *testing.T, action string, want int, fn func() error) {
+// run arms the failure, runs fn (one use case: method of service.API), and checks that its
+// first commit failed, that it was run again, and that the attempt kept wrote want events of
+// action: those of the failed attempt are gone with it.
+func (f failOnce) run(t *testing.T, method, action string, want int, fn func() error) {
 	t.Helper()
-	before := len(f.e.audit(action))
-	if _, err := f.e.db.SQL().ExecContext(f.e.ctx, `SELECT setval('retry_probe', 1, false)`); err != nil {
+	before := len(f.audit(action))
+	if _, err := f.db.SQL().ExecContext(f.ctx, `SELECT setval('retry_probe', 1, false)`); err != nil {
 		t.Fatal(err)
 	}
 	if err := fn(); err != nil {
-		t.Fatalf("%s after a serialization failure: %v", action, err)
+		t.Fatalf("%s (%s) after a serialization failure: %v", method, action, err)
 	}
-	if got := len(f.e.audit(action)) - before; got != want {
-		t.Errorf("%s: %d audit events after a retried transaction, want %d", action, got, want)
+	if got := len(f.audit(action)) - before; got != want {
+		t.Errorf("%s: %d %s events after a retried transaction, want %d", method, got, action, want)
 	}
 	var drawn int64
-	if err := f.e.db.SQL().QueryRowContext(f.e.ctx, `SELECT last_value FROM retry_probe`).Scan(&drawn); err != nil {
+	if err := f.db.SQL().QueryRowContext(f.ctx, `SELECT last_value FROM retry_probe`).Scan(&drawn); err != nil {
 		t.Fatal(err)
 	}
 	if drawn < 2 {
-		t.Errorf("%s: no audit event was written after the failed commit (probe at %d)", action, drawn)
+		t.Errorf("%s: no audit event was written after the failed commit (probe at %d)", method, drawn)
 	}
 }
 
@@ -108,7 +115,7 @@ func TestUseCasesRunAgainAfterSerializationFailure(t *testing.T) {
 	ctx := e.ctx
 
 	var st domain.Structure
-	f.run(t, domain.ActionStructureCreate, 1, func() (err error) {
+	f.run(t, "CreateStructure", domain.ActionStructureCreate, 1, func() (err error) {
 		kinds := []domain.Kind{domain.KindTrainingOrg}
 		st, err = e.svc.CreateStructure(ctx, e.manager, domain.StructureInput{Name: str("Organisme Retry"), Address: str("1 rue X"), Kinds: &kinds})
 		return err
@@ -120,7 +127,7 @@ func TestUseCasesRunAgainAfterSerializationFailure(t *testing.T) {
 
 	var reqs []domain.Request
 	for i := range 4 {
-		f.run(t, "request.create", 1, func() error {
+		f.run(t, "Register", "request.create", 1, func() error {
 			r, _, err := e.svc.Register(ctx, domain.Anonymous, service.RegisterInput{Email: fmt.Sprintf("r%d@retry.fr", i), LastName: "L", FirstName: "F", Structure: ref})
 			reqs = append(reqs, r)
 			return err
@@ -131,7 +138,7 @@ func TestUseCasesRunAgainAfterSerializationFailure(t *testing.T) {
 	}
 
 	var out service.Outcome
-	f.run(t, "request.approve", 1, func() (err error) {
+	f.run(t, "Decide", "request.approve", 1, func() (err error) {
 		out, err = e.svc.Decide(ctx, e.manager, reqs[0].ID, service.DecideInput{Decision: domain.Approve})
 		return err
 	})
@@ -144,7 +151,7 @@ func TestUseCasesRunAgainAfterSerializationFailure(t *testing.T) {
 
 	var decisions []service.Decision
 	reports := 0
-	f.run(t, "request.approve", 3, func() error {
+	f.run(t, "DecideMany", "request.approve", 3, func() error {
 		return e.svc.DecideMany(ctx, e.manager, []int64{reqs[1].ID, reqs[2].ID, reqs[3].ID}, service.DecideInput{Decision: domain.Approve},
 			func(ds []service.Decision) { reports++; decisions = append(decisions, ds...) })
 	})
@@ -159,7 +166,7 @@ func TestUseCasesRunAgainAfterSerializationFailure(t *testing.T) {
 
 	referent, member := e.actor("r0@retry.fr"), e.actor("r1@retry.fr")
 	var granted []service.GrantResult
-	f.run(t, "profile.grant", 1, func() (err error) {
+	f.run(t, "Grant", "profile.grant", 1, func() (err error) {
 		granted, err = e.svc.Grant(ctx, referent, member.Email, ref, []string{"rafael.of-general", "parcourspro.employer"})
 		return err
 	})
@@ -172,7 +179,7 @@ func TestUseCasesRunAgainAfterSerializationFailure(t *testing.T) {
 	}
 
 	var revoked []service.GrantResult
-	f.run(t, "profile.revoke", 1, func() (err error) {
+	f.run(t, "Revoke", "profile.revoke", 1, func() (err error) {
 		revoked, err = e.svc.Revoke(ctx, referent, member.Email, ref, []string{"parcourspro.employer"})
 		return err
 	})
@@ -180,7 +187,7 @@ func TestUseCasesRunAgainAfterSerializationFailure(t *testing.T) {
 		t.Errorf("revoke after a retry = %+v", revoked)
 	}
 
-	f.run(t, "user.update", 1, func() error {
+	f.run(t, "UpdateUser", "user.update", 1, func() error {
 		u, err := e.svc.UpdateUser(ctx, member, "", service.UserUpdate{Function: str("Formatrice")})
 		if err == nil && u.Function != "Formatrice" {
 			err = fmt.Errorf("function %q", u.Function)
@@ -188,7 +195,7 @@ func TestUseCasesRunAgainAfterSerializationFailure(t *testing.T) {
 		return err
 	})
 
-	f.run(t, service.ActionPasswordReset, 1, func() error {
+	f.run(t, "ResetPassword", service.ActionPasswordReset, 1, func() error {
 		res, err := e.svc.ResetPassword(ctx, e.manager, "r2@retry.fr")
 		if err == nil && !res.Mailed {
 			err = fmt.Errorf("no temporary-password mail queued")
@@ -196,7 +203,7 @@ func TestUseCasesRunAgainAfterSerializationFailure(t *testing.T) {
 		return err
 	})
 
-	f.run(t, domain.ActionStructureAdhesion, 1, func() error {
+	f.run(t, "SetAdhesion", domain.ActionStructureAdhesion, 1, func() error {
 		s, err := e.svc.SetAdhesion(ctx, e.manager, ref, 2026)
 		if err == nil && s.AdhesionYear != 2026 {
 			err = fmt.Errorf("adhesion %d", s.AdhesionYear)
@@ -204,21 +211,21 @@ func TestUseCasesRunAgainAfterSerializationFailure(t *testing.T) {
 		return err
 	})
 
-	f.run(t, "referent.set", 1, func() error {
+	f.run(t, "SetReferent", "referent.set", 1, func() error {
 		u, _, err := e.svc.SetReferent(ctx, e.manager, ref, "r3@retry.fr")
 		if err == nil && u.Email != "r3@retry.fr" {
 			err = fmt.Errorf("référent %s", u.Email)
 		}
 		return err
 	})
-	f.run(t, "membership.end", 1, func() error {
+	f.run(t, "Detach", "membership.end", 1, func() error {
 		_, _, err := e.svc.Detach(ctx, e.manager, service.DetachInput{Email: "r2@retry.fr", Structure: ref})
 		return err
 	})
 
 	var token string
 	var tok domain.Token
-	f.run(t, service.ActionTokenCreate, 1, func() (err error) {
+	f.run(t, "CreateAPIToken", service.ActionTokenCreate, 1, func() (err error) {
 		token, tok, err = e.svc.CreateAPIToken(ctx, e.manager, "cron", 0, "")
 		return err
 	})
@@ -228,7 +235,7 @@ func TestUseCasesRunAgainAfterSerializationFailure(t *testing.T) {
 	if tokens, err := e.svc.ListTokens(ctx, e.manager); err != nil || len(tokens) != 1 {
 		t.Errorf("tokens after a retried create: %d, %v; want 1", len(tokens), err)
 	}
-	f.run(t, service.ActionTokenRevoke, 1, func() error {
+	f.run(t, "RevokeAPIToken", service.ActionTokenRevoke, 1, func() error {
 		t, err := e.svc.RevokeAPIToken(ctx, e.manager, tok.ID)
 		if err == nil && t.RevokedAt == nil {
 			err = fmt.Errorf("not revoked")
@@ -236,21 +243,21 @@ func TestUseCasesRunAgainAfterSerializationFailure(t *testing.T) {
 		return err
 	})
 
-	f.run(t, "request.create", 1, func() error {
+	f.run(t, "RequestStructure", "request.create", 1, func() error {
 		r, err := e.svc.RequestStructure(ctx, domain.Anonymous, domain.StructureInput{Name: str("Nouvelle"), Address: str("x")}, "demande@retry.fr")
 		if err == nil && r.ID == 0 {
 			err = fmt.Errorf("no request id")
 		}
 		return err
 	})
-	f.run(t, "request.create", 1, func() error {
+	f.run(t, "Affiliate", "request.create", 1, func() error {
 		_, err := e.svc.Affiliate(ctx, e.manager, ref, "r2@retry.fr")
 		return err
 	})
 
 	var lines []service.LineResult
 	var sum service.ImportSummary
-	f.run(t, "structure.import", 1, func() (err error) {
+	f.run(t, "ImportStructures", "structure.import", 1, func() (err error) {
 		sum, err = e.svc.ImportStructures(ctx, e.manager, strings.NewReader("siret,name\n73282932000074,Cap Métiers\n44306184100047,Horizons\n"),
 			service.ImportOptions{File: "s.csv", OnResult: func(r service.LineResult) { lines = append(lines, r) }})
 		return err
@@ -259,7 +266,7 @@ func TestUseCasesRunAgainAfterSerializationFailure(t *testing.T) {
 		t.Errorf("structure import after a retry: counts %v, %d lines reported; want 2 created, 2 lines", sum.Counts, len(lines))
 	}
 	lines = nil
-	f.run(t, "user.import", 1, func() (err error) {
+	f.run(t, "ImportUsers", "user.import", 1, func() (err error) {
 		sum, err = e.svc.ImportUsers(ctx, e.manager, strings.NewReader("email,last_name,first_name,siret\na@imp.fr,A,B,73282932000074\nb@imp.fr,C,D,44306184100047\n"),
 			service.ImportOptions{Source: "synapse", OnResult: func(r service.LineResult) { lines = append(lines, r) }})
 		return err
@@ -268,7 +275,7 @@ func TestUseCasesRunAgainAfterSerializationFailure(t *testing.T) {
 		t.Errorf("user import after a retry: counts %v, %d lines reported; want 2 created, 2 lines", sum.Counts, len(lines))
 	}
 
-	f.run(t, domain.ActionStructureUpdate, 1, func() error {
+	f.run(t, "UpdateStructure", domain.ActionStructureUpdate, 1, func() error {
 		kinds := []domain.Kind{domain.KindTrainingOrg, domain.KindEmployer}
 		s, err := e.svc.UpdateStructure(ctx, e.manager, ref, domain.StructureInput{Kinds: &kinds, City: str("Pessac")})
 		if err == nil && (len(s.Kinds) != 2 || s.City != "Pessac") {
@@ -279,7 +286,7 @@ func TestUseCasesRunAgainAfterSerializationFailure(t *testing.T) {
 
 	// A first sign-in queues one temporary-password mail; delivering it makes the password,
 	// and signing in with it opens one session, the one whose token is returned.
-	f.run(t, service.ActionTemporaryQueued, 1, func() error {
+	f.run(t, "Login", service.ActionTemporaryQueued, 1, func() error {
 		_, _, err := e.svc.Login(ctx, "r3@retry.fr", "anything")
 		if errors.Is(err, domain.ErrForbidden) {
 			return nil
@@ -304,7 +311,7 @@ func TestUseCasesRunAgainAfterSerializationFailure(t *testing.T) {
 		t.Fatal("no temporary password delivered to r3@retry.fr")
 	}
 	var session string
-	f.run(t, domain.ActionSessionCreate, 1, func() (err error) {
+	f.run(t, "Login", domain.ActionSessionCreate, 1, func() (err error) {
 		session, _, err = e.svc.Login(ctx, "r3@retry.fr", temp)
 		return err
 	})
@@ -314,12 +321,12 @@ func TestUseCasesRunAgainAfterSerializationFailure(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the session returned after a retried sign-in does not work: %v", err)
 	}
-	f.run(t, "user.password", 1, func() error {
+	f.run(t, "ChangePassword", "user.password", 1, func() error {
 		return e.svc.ChangePassword(ctx, a, temp, "un nouveau mot de passe")
 	})
 
 	// An export reads outside any transaction and records itself once.
-	f.run(t, string(domain.Export), 1, func() error {
+	f.run(t, "ExportMembers", string(domain.Export), 1, func() error {
 		rows := 0
 		sum, err := e.svc.ExportMembers(ctx, e.manager, service.ExportScope{Structure: &ref}, func(domain.Member) error { rows++; return nil })
 		if err == nil && (sum.Members != rows || rows == 0) {
@@ -351,7 +358,7 @@ func TestUseCasesRunAgainAfterSerializationFailure(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	f.run(t, string(domain.ExportTrainees), 1, func() error {
+	f.run(t, "ExportTrainees", string(domain.ExportTrainees), 1, func() error {
 		var rows []string
 		sum, err := e.svc.ExportTrainees(ctx, e.manager, service.TraineeFilter{}, func(tr domain.Trainee) error {
 			rows = append(rows, tr.User.Email)
@@ -362,6 +369,7 @@ func TestUseCasesRunAgainAfterSerializationFailure(t *testing.T) {
 		}
 		return err
 	})
+	expectKnownActions(t, ctx, e.db)
 }
 
 // The first gestionnaire, created once even when its transaction runs twice.
@@ -378,7 +386,7 @@ func TestBootstrapRunsAgainAfterSerializationFailure(t *testing.T) {
 	e := &env{t: t, ctx: ctx, db: db, svc: service.New(db)}
 	f := newFailOnce(t, e)
 	var u domain.User
-	f.run(t, domain.ActionUserCreate, 1, func() (err error) {
+	f.run(t, "Bootstrap", domain.ActionUserCreate, 1, func() (err error) {
 		u, err = e.svc.Bootstrap(ctx, service.BootstrapInput{Email: "gestion@cap-metiers.fr", LastName: "Gestion", Password: "un mot de passe solide"})
 		return err
 	})

@@ -31,19 +31,19 @@ var decisionActions = map[string]bool{"request." + string(domain.Approve): true,
 
 // actionPattern is what an audit action or action prefix looks like: "request.approve",
 // "request.", "user.reset-password".
-var actionPattern = regexp.MustCompile(`^[a-z][a-z0-9-]*(\.[a-z0-9-]*)*$`)
+var actionPattern = regexp.MustCompile(`^[a-z][a-z0-9_-]*(\.[a-z0-9_-]*)*$`)
 
-// knownActions feed the completion of --action.
-var knownActions = []string{
-	"export.", "export.users", "export.trainees",
-	"membership.", "membership.end",
-	"profile.", "profile.grant", "profile.revoke",
-	"referent.", "referent.set",
-	"request.", "request.create", "request.approve", "request.reject",
-	"session.", "session.create",
-	"structure.", "structure.create", "structure.update", "structure.adhesion", "structure.import",
-	"token.", "token.create", "token.revoke",
-	"user.", "user.create", "user.update", "user.password", "user.reset-password", "user.first-sign-in", "user.import",
+// knownActions feed the completion of --action: each noun as a prefix ("request."), then
+// every action the audit trail may hold.
+func knownActions() []string {
+	var out []string
+	for _, a := range domain.AuditActions() {
+		noun, _, _ := strings.Cut(a, ".")
+		if !slices.Contains(out, noun+".") {
+			out = append(out, noun+".")
+		}
+	}
+	return append(out, domain.AuditActions()...)
 }
 
 // NewCmdList builds `audit list`.
@@ -111,7 +111,7 @@ time (2026-11-23T08:00:00Z), or a time ago: 30min, 24h, 7d (or 7j), 2w (or 2sem)
 	fl.StringVar(&opts.Action, "action", "", `only this action (request.approve) or family ("request.")`)
 	fl.IntVar(&opts.Limit, "limit", 100, "the most recent events only (0: all)")
 	_ = cmd.RegisterFlagCompletionFunc("action", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		return knownActions, cobra.ShellCompDirectiveNoFileComp
+		return knownActions(), cobra.ShellCompDirectiveNoFileComp
 	})
 	return cmd
 }

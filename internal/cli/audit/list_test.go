@@ -199,5 +199,16 @@ func TestAuditList(t *testing.T) {
 		if es := list(adminEmail, "--action", "nothing.here"); es == nil || len(es) != 0 {
 			t.Errorf("empty JSON list: %v", es)
 		}
+		// Every action the trail holds can be asked for, and is offered by completion.
+		run(adminEmail, "audit", "list", "--action", "request.activation_code").Want(t, cmdutil.ExitOK)
+		r = run(adminEmail, "__complete", "audit", "list", "--action", "").Want(t, cmdutil.ExitOK)
+		for _, want := range []string{"request.\n", "session.end\n", "user.erase\n", "request.resend_activation\n"} {
+			if !strings.Contains(r.Stdout, want) {
+				t.Errorf("completion of --action lacks %q:\n%s", want, r.Stdout)
+			}
+		}
+		if strings.Contains(r.Stdout, "user.first-sign-in") {
+			t.Errorf("completion offers an action nothing writes:\n%s", r.Stdout)
+		}
 	})
 }
