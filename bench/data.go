@@ -30,8 +30,9 @@ type dataset struct {
 	usersCSV      string
 	structures    int
 	users         int
-	// lookups are e-mail addresses of imported accounts, spread over the file, for user show.
-	lookups []string
+	// lookups are e-mail addresses of imported accounts, spread over the file, for user show,
+	// and lookupSIRETs the SIRETs of their structures.
+	lookups, lookupSIRETs []string
 	// applicants are people after the imported ones: their e-mail addresses are new.
 	applicants []domain.User
 }
@@ -62,10 +63,12 @@ func writeDataset(dir, name string, nStructures, nUsers, nApplicants, nLookups i
 	every := max(1, nUsers/max(1, nLookups))
 	for i := range nUsers {
 		u := people.Next()
+		siret := sirets[spread.next()]
 		if i%every == every/2 && len(d.lookups) < nLookups {
 			d.lookups = append(d.lookups, u.Email)
+			d.lookupSIRETs = append(d.lookupSIRETs, siret)
 		}
-		_ = w.Write([]string{u.Email, u.LastName, u.FirstName, u.Function, domain.FormatPhoneNational(u.Phone), sirets[spread.next()]})
+		_ = w.Write([]string{u.Email, u.LastName, u.FirstName, u.Function, domain.FormatPhoneNational(u.Phone), siret})
 	}
 	w.Flush()
 	if err := w.Error(); err != nil {

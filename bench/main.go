@@ -64,7 +64,7 @@ func main() {
 	flag.StringVar(&c.work, "work", "", "folder of the generated files and SQLite databases (default: a new temporary folder, removed at the end)")
 	flag.StringVar(&c.pg, "pg", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable", "DSN of a PostgreSQL maintenance database; the benchmark creates and drops its own databases")
 	flag.StringVar(&c.profil, "profil", "", "the profil binary to measure (default: built from ./cmd/profil)")
-	flag.StringVar(&c.only, "only", "", `"import": measure only the imports (both scales, and the clients), for a focused run`)
+	flag.StringVar(&c.only, "only", "", `"import": measure only the imports (both scales, and the clients), for a focused run; "scale": at full size only, the import, the export and the interactive commands cold, without the client writing the same rows (for -users 10000000 -structures 1000000)`)
 	flag.BoolVar(&c.keep, "keep", false, "keep the work folder and the PostgreSQL databases")
 	flag.DurationVar(&c.quietWait, "quiet-wait", 2*time.Minute, "before each measure, wait at most this long for the machine to be idle")
 	flag.Parse()
@@ -91,8 +91,8 @@ func (c config) check() error {
 		return errors.New("-small-users is larger than -users")
 	case c.structures > c.users:
 		return errors.New("more structures than accounts")
-	case c.only != "" && c.only != "import":
-		return fmt.Errorf("-only %q: import, or nothing for every measure", c.only)
+	case c.only != "" && c.only != "import" && c.only != "scale":
+		return fmt.Errorf("-only %q: import, scale, or nothing for every measure", c.only)
 	case c.approvals < 1 || c.showRuns < 1 || c.repeats < 1:
 		return errors.New("-approvals, -show-runs and -repeats must be at least 1")
 	}
@@ -199,6 +199,10 @@ func (b *bench) measureEngine(ctx context.Context, e engine) error {
 	logf("[%s] small scale: %s accounts over %s structures, %d runs", eng, count(b.small), count(b.smallData.structures), b.repeats)
 	var smallImports, smallExports []measurement
 	for r := range b.repeats {
+		if b.only == "scale" {
+			smallImports = append(smallImports, measurement{})
+			break
+		}
 		dsn, err := e.newDatabase(ctx, fmt.Sprintf("small%d", r))
 		if err != nil {
 			return err
@@ -284,20 +288,22 @@ func (b *bench) measureEngine(ctx context.Context, e engine) error {
 		return fmt.Errorf("the reference loaded %d accounts of %d", loaded, b.users)
 	}
 	logf("[%s]   %s", eng, seconds(refImp.wall))
-	logf("[%s] the rows profil writes (accounts, memberships, profiles) with SQL", eng)
-	b.waitQuiet(ctx)
-	refRows, err := e.refImportRows(ctx, rowsDSN, b.full.usersCSV)
-	if err != nil {
-		return err
-	}
-	logf("[%s]   %s", eng, seconds(refRows.wall))
-	for _, table := range []string{"memberships", "grants"} {
-		n, err := e.count(ctx, rowsDSN, "SELECT count(*) FROM "+table)
-		if err != nil {
+	var refRows measurement
+	if b.only != "scale" {
+		logf("[%s] the rows profil writes (accounts, memberships, profiles) with SQL", eng)
+		b.waitQuiet(ctx)
+		if refRows, err = e.refImportRows(ctx, rowsDSN, b.full.usersCSV); err != nil {
 			return err
 		}
-		if n != b.users {
-			return fmt.Errorf("the reference wrote %d rows of %s for %d accounts", n, table, b.users)
+		logf("[%s]   %s", eng, seconds(refRows.wall))
+		for _, table := range []string{"memberships", "grants"} {
+			n, err := e.count(ctx, rowsDSN, "SELECT count(*) FROM "+table)
+			if err != nil {
+				return err
+			}
+			if n != b.users {
+				return fmt.Errorf("the reference wrote %d rows of %s for %d accounts", n, table, b.users)
+			}
 		}
 	}
 	if err := e.drop(ctx, rowsDSN); err != nil {
@@ -349,11 +355,41 @@ func (b *bench) measureEngine(ctx context.Context, e engine) error {
 	if err != nil {
 		return err
 	}
+	logf("[%s] the commands people type, cold, %d runs each", eng, b.showRuns)
+	interactive, err := b.measureInteractive(ctx, p, eng)
+	if err != nil {
+		return err
+	}
 
 	// The table.
 	exportTarget := 1.3
 	if !sqlite {
 		exportTarget = 1.1
+	}
+	approvalRows := func() {
+		for _, a := range approvals {
+			r := row{measure: a.what, engine: eng, profil: seconds(a.m.wall), reference: "—", target: "—", met: "—"}
+			if sqlite {
+				r.target, r.met = "≤ 1 s", verdict(a.m.wall <= time.Second)
+			}
+			b.rows = append(b.rows, r)
+		}
+	}
+	if b.only == "scale" {
+		b.rows = append(b.rows,
+			row{measure: "structure import " + count(b.structures), engine: eng, profil: seconds(structImport.wall), reference: "—", target: "—", met: "—"},
+			row{measure: "import " + count(b.users) + " accounts, reference loading the users table alone", engine: eng, profil: seconds(imp.wall),
+				reference: seconds(refImp.wall), ratio: times(float64(imp.wall) / float64(refImp.wall)), target: "—", met: "—"},
+			row{measure: "import peak RSS", engine: eng, profil: megabytes(imp.maxRSS), reference: megabytes(refImp.maxRSS),
+				target: "≤ 256 MB", met: verdict(float64(imp.maxRSS) <= 256<<20)},
+			ratioRow("export "+count(b.users)+" members", eng, exp.wall, refExp.wall, exportTarget, seconds),
+			row{measure: "export peak RSS", engine: eng, profil: megabytes(exp.maxRSS), reference: megabytes(refExp.maxRSS),
+				target: "≤ 64 MB", met: verdict(float64(exp.maxRSS) <= 64<<20)},
+			ratioRow(fmt.Sprintf("cold user show (median of %d), against the client", b.showRuns), eng, show.wall, refShow.wall, 2.5, millis),
+		)
+		b.rows = append(b.rows, interactive...)
+		approvalRows()
+		return nil
 	}
 	b.rows = append(b.rows, importRows(eng, b.users, imp, refImp, refRows, importTarget)...)
 	b.rows = append(b.rows,
@@ -362,13 +398,8 @@ func (b *bench) measureEngine(ctx context.Context, e engine) error {
 			target: "≤ 64 MB", met: verdict(float64(exp.maxRSS) <= 64<<20)},
 		ratioRow(fmt.Sprintf("cold user show (median of %d)", b.showRuns), eng, show.wall, refShow.wall, 2.5, millis),
 	)
-	for _, a := range approvals {
-		r := row{measure: a.what, engine: eng, profil: seconds(a.m.wall), reference: "—", target: "—", met: "—"}
-		if sqlite {
-			r.target, r.met = "≤ 1 s", verdict(a.m.wall <= time.Second)
-		}
-		b.rows = append(b.rows, r)
-	}
+	b.rows = append(b.rows, interactive...)
+	approvalRows()
 	b.rows = append(b.rows,
 		perRowRow("import per row, "+short(b.users)+" vs "+short(b.small), eng, imp.wall, b.users, smallImport.wall, b.small),
 		perRowRow("export per row, "+short(b.users)+" vs "+short(b.small), eng, exp.wall, b.users, smallExport.wall, b.small),
