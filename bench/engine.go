@@ -279,8 +279,38 @@ func (e *postgresEngine) newDatabase(ctx context.Context, label string) (string,
 	return e.dsnOf(name)
 }
 
+// psql runs the client on dsn. The connection goes in libpq's environment variables, not
+// on the command line, where any user of the machine would read the password (ps).
 func (e *postgresEngine) psql(dsn string, args ...string) job {
-	return job{name: e.client, args: append([]string{"-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", dsn}, args...)}
+	return job{name: e.client, args: append([]string{"-X", "-q", "-v", "ON_ERROR_STOP=1"}, args...), env: append(os.Environ(), pgEnv(dsn)...)}
+}
+
+// pgEnv is the connection of a postgres:// URL as libpq's environment variables.
+func pgEnv(dsn string) []string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return []string{"PGDATABASE=invalid-dsn"} // psql then fails to connect, saying so
+	}
+	env := []string{"PGDATABASE=" + strings.TrimPrefix(u.Path, "/")}
+	if h := u.Hostname(); h != "" {
+		env = append(env, "PGHOST="+h)
+	}
+	if p := u.Port(); p != "" {
+		env = append(env, "PGPORT="+p)
+	}
+	if u.User != nil {
+		env = append(env, "PGUSER="+u.User.Username())
+		if pw, ok := u.User.Password(); ok {
+			env = append(env, "PGPASSWORD="+pw)
+		}
+	}
+	for param, name := range map[string]string{"host": "PGHOST", "port": "PGPORT", "user": "PGUSER", "password": "PGPASSWORD",
+		"sslmode": "PGSSLMODE", "sslrootcert": "PGSSLROOTCERT", "sslcert": "PGSSLCERT", "sslkey": "PGSSLKEY"} {
+		if v := u.Query().Get(param); v != "" {
+			env = append(env, name+"="+v)
+		}
+	}
+	return env
 }
 
 func (e *postgresEngine) refImport(ctx context.Context, dsn, csvPath string) (measurement, int, error) {
