@@ -15,6 +15,11 @@ func init() {
 			"The password of your account was just changed, and your other sessions were ended.\nIf you did not change it, tell your structure's référent or the gestionnaires at once.",
 			"Le mot de passe de votre compte vient d'être changé, et vos autres sessions ont été fermées.\nSi ce n'est pas vous qui l'avez changé, prévenez sans attendre la personne référente de votre structure ou les gestionnaires."},
 
+		"mail.email_changed.subject": {"The e-mail address of your account was changed", "L'adresse mail de votre compte a été changée"},
+		"mail.email_changed.body": {
+			"Your account now uses the address %s: messages no longer come here.\nIf you did not ask for this change, tell the gestionnaires at once.",
+			"Votre compte utilise désormais l'adresse %s : les messages n'arrivent plus ici.\nSi vous n'avez pas demandé ce changement, prévenez sans attendre les gestionnaires."},
+
 		"mail.account_locked.subject": {"Your account is locked for a while", "Votre compte est verrouillé pour un temps"},
 		"mail.account_locked.body": {
 			"After %d wrong passwords in a row, your account refuses every sign-in until %s.\nIf these attempts were not yours, someone may be guessing your password: tell your structure's référent or the gestionnaires. A gestionnaire can also unlock the account at once.",

@@ -158,6 +158,16 @@ func mailPasswordChanged(ctx context.Context, tx store.Tx, u domain.User) error 
 	})
 }
 
+// mailEmailChanged tells the address an account leaves that the account now uses another
+// one: if the change was not the person's, they learn it where they still read their mail.
+func mailEmailChanged(ctx context.Context, tx store.Tx, u domain.User, old string) error {
+	return withMailer(ctx, tx, func(m *mailer) error {
+		return m.enqueue(old, i18n.In(m.lang, "mail.email_changed.subject"), false,
+			m.greeting(u), "",
+			i18n.In(m.lang, "mail.email_changed.body", u.Email))
+	})
+}
+
 func mailAccountLocked(ctx context.Context, tx store.Tx, u domain.User) error {
 	return withMailer(ctx, tx, func(m *mailer) error {
 		return m.enqueue(u.Email, i18n.In(m.lang, "mail.account_locked.subject"), false,

@@ -547,8 +547,11 @@ func TestTemporaryPasswordNotMadeForInactiveAccount(t *testing.T) {
 			t.Fatal(err)
 		}
 		rep = w.send()
-		if rep.Skipped != 1 || len(w.delivered[lea]) != 0 {
-			t.Fatalf("report %+v: want the message to the old address skipped", rep)
+		if rep.Skipped != 1 || rep.Sent != 1 || len(w.delivered[lea]) != 1 {
+			t.Fatalf("report %+v, delivered %q: want the temporary password skipped, and the notice of the change sent", rep, w.delivered[lea])
+		}
+		if notice := w.delivered[lea][0]; !strings.Contains(notice, "now uses the address lea.bernard@nouvelle.fr") || temporaryPattern.MatchString(notice) {
+			t.Errorf("the old address got %q, want the notice of the change alone", notice)
 		}
 		if u := w.user("lea.bernard@nouvelle.fr"); u.PasswordHash != "" {
 			t.Fatal("a temporary password was made for a message to an old address")

@@ -346,6 +346,10 @@ func TestTraineeAccount(t *testing.T) {
 			t.Fatalf("confirm = %+v, %v", got, err)
 		}
 		lea.Email = "lea@nouveau.fr"
+		w.send()
+		if old := w.delivered["lea.moreau@exemple.fr"]; len(old) == 0 || !strings.Contains(old[len(old)-1], "now uses the address lea@nouveau.fr") {
+			t.Errorf("the address given up is not told of the change: %q", old)
+		}
 
 		// Names and birth date: gestionnaires only.
 		if _, err := w.svc.UpdateUser(w.ctx, lea, "", service.UserUpdate{BirthDate: str("01/01/2000")}); !errors.Is(err, domain.ErrForbidden) {

@@ -153,6 +153,11 @@ func (s *Service) UpdateUser(ctx context.Context, actor domain.Actor, email stri
 		if err := tx.UpdateUser(ctx, &u); err != nil {
 			return err
 		}
+		if u.Email != before.Email {
+			if err := mailEmailChanged(ctx, tx, u, before.Email); err != nil {
+				return err
+			}
+		}
 		changes := map[string]any{}
 		for k, pair := range map[string][2]string{"email": {before.Email, u.Email}, "phone": {before.Phone, u.Phone},
 			"function": {before.Function, u.Function}, "last_name": {before.LastName, u.LastName}, "first_name": {before.FirstName, u.FirstName},
