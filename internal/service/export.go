@@ -90,35 +90,35 @@ func (s *Service) ExportMembers(ctx context.Context, actor domain.Actor, scope E
 // called, so a refused export has produced nothing. fn's first error stops the export and is
 // returned as is.
 //
-// The accounts are read and the export is written to the audit trail ("export.trainees",
-// with the number of rows and the filter) in one transaction, which fn runs inside: an export
-// that fails leaves no event, and an event always tells what was read. On SQLite that
-// transaction holds the write lock while fn runs, so fn should not wait on anything slow.
-// Should the database make the transaction run again, an account already handed to fn is not
-// handed again.
+// The accounts are read in one read-only transaction, which fn runs inside: on SQLite it
+// holds no write lock, so other commands go on while a slow reader takes the rows. The export
+// is then written to the audit trail ("export.trainees", with the number of rows and the
+// filter), as `export users` does: an export that fails leaves no event, and the event tells
+// how many accounts were handed out.
 func (s *Service) ExportTrainees(ctx context.Context, actor domain.Actor, f TraineeFilter, fn func(domain.Trainee) error) (ExportSummary, error) {
 	var sum ExportSummary
 	if err := domain.Authorize(actor, domain.ExportTrainees, domain.Subject{}); err != nil {
 		return sum, err
 	}
-	sent := map[int64]bool{}
-	err := s.store.Update(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx store.Tx) error {
 		trainees, err := traineesOf(ctx, tx, f)
 		if err != nil {
 			return err
 		}
 		for _, t := range trainees {
-			if sent[t.User.ID] {
-				continue
-			}
 			if fn != nil { // a client of the HTTP API may want the summary only
 				if err := fn(t); err != nil {
 					return err
 				}
 			}
-			sent[t.User.ID] = true
+			sum.Members++
 		}
-		sum.Members = len(sent)
+		return nil
+	})
+	if err != nil {
+		return sum, err
+	}
+	err = s.store.Update(ctx, func(tx store.Tx) error {
 		return audit(ctx, tx, actor, string(domain.ExportTrainees), 0, "trainee accounts",
 			map[string]any{"trainees": sum.Members, "without_case": f.WithoutCase, "terms_pending": f.TermsPending})
 	})

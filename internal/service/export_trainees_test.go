@@ -100,5 +100,14 @@ func TestExportTrainees(t *testing.T) {
 		if n := len(e.audit(string(domain.ExportTrainees))); n != 4 {
 			t.Errorf("%d export.trainees events after a refused and a failed export, want 4", n)
 		}
+
+		// While rows are being written out, other commands change the database: an export
+		// to a slow disk or a slow client holds no write lock.
+		if _, err := e.svc.ExportTrainees(e.ctx, e.manager, service.TraineeFilter{}, func(tr domain.Trainee) error {
+			_, err := e.svc.UpdateUser(e.ctx, e.manager, tr.User.Email, service.UserUpdate{Phone: str("06 12 34 56 78")})
+			return err
+		}); err != nil {
+			t.Errorf("a change while the export runs: %v", err)
+		}
 	})
 }
