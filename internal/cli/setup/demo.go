@@ -1,4 +1,4 @@
-package auth
+package setup
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
+	"github.com/profil-cli/profil/internal/cli/session"
 	"github.com/profil-cli/profil/internal/cli/view"
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/i18n"
@@ -99,7 +100,7 @@ func demoRun(ctx context.Context, f *cmdutil.Factory, force bool) error {
 			return i18n.Errorf("demo.failed", err)
 		}
 	}
-	if err := saveSession(f, u.Email, token); err != nil {
+	if err := session.Save(f, u.Email, token); err != nil {
 		return err
 	}
 	if created {
