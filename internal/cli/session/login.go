@@ -11,7 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
-	"github.com/profil-cli/profil/internal/cli/view"
+	"github.com/profil-cli/profil/internal/cli/present"
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/output"
@@ -238,7 +238,7 @@ func NewCmdWhoami(f *cmdutil.Factory) *cobra.Command {
 				fmt.Fprintln(f.IO.Out, output.Escape(fmt.Sprintf("%s <%s>, %s%s", u.FullName(), u.Email, role, via)))
 				return nil
 			}
-			return output.PrintOne(f.IO, format, view.FromUser(u), view.UserDetail)
+			return output.PrintOne(f.IO, format, present.FromUser(u), present.UserDetail)
 		},
 	}
 }
