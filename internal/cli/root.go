@@ -1,5 +1,6 @@
-// Package cli is the command line of profil: the root command, its global flags, and Main,
-// the one place where errors become exit codes.
+// Package cli is the command line of profil: the root command, its global flags and `profil
+// version`, the usage errors of a mistyped command or flag (with the one most likely meant),
+// and Main, the one place where errors become exit codes.
 package cli
 
 import (

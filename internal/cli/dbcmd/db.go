@@ -1,4 +1,6 @@
-// Package dbcmd holds `profil db`: schema version and integrity.
+// Package dbcmd holds `profil db`: the migrations (migrate, status), the check of the schema
+// version and of the database's integrity, and the PostgreSQL role `profil serve` runs as
+// (runtime-role).
 package dbcmd
 
 import (

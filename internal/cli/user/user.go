@@ -1,5 +1,8 @@
 // Package user holds `profil user`: registering an account, showing and changing it, its
-// password, and the memberships of people in structures (affiliate, detach, list).
+// password (passwd, reset-password, and for trainees the secret question, forgot-password and
+// confirm-email), disabling, enabling and unlocking it, its FranceConnect identity, the
+// memberships of people in structures (affiliate, detach, list), the import of the accounts of
+// the former portals, and the personal data held on a person (data, erase).
 package user
 
 import (
