@@ -12,7 +12,7 @@ import (
 
 	"github.com/profil-cli/profil/internal/cli/clitest"
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
-	"github.com/profil-cli/profil/internal/cli/view"
+	"github.com/profil-cli/profil/internal/cli/present"
 	"github.com/profil-cli/profil/internal/store/sqlstore"
 	"github.com/profil-cli/profil/internal/testdb"
 )
@@ -62,10 +62,10 @@ func (w *importWorld) count(t *testing.T, query string) int {
 }
 
 // results runs an import with -o json and returns its per-line results.
-func (w *importWorld) results(t *testing.T, code int, args ...string) ([]view.LineResult, clitest.Result) {
+func (w *importWorld) results(t *testing.T, code int, args ...string) ([]present.LineResult, clitest.Result) {
 	t.Helper()
 	r := clitest.Run(t, w.env, append(args, "-o", "json")...).Want(t, code)
-	var out []view.LineResult
+	var out []present.LineResult
 	if err := json.Unmarshal([]byte(r.Stdout), &out); err != nil {
 		t.Fatalf("%v\n%s", err, r)
 	}
@@ -73,7 +73,7 @@ func (w *importWorld) results(t *testing.T, code int, args ...string) ([]view.Li
 }
 
 // byResult counts results by their result.
-func byResult(rs []view.LineResult) map[string]int {
+func byResult(rs []present.LineResult) map[string]int {
 	out := map[string]int{}
 	for _, r := range rs {
 		out[r.Result]++
@@ -81,7 +81,7 @@ func byResult(rs []view.LineResult) map[string]int {
 	return out
 }
 
-func wantCounts(t *testing.T, rs []view.LineResult, want map[string]int) {
+func wantCounts(t *testing.T, rs []present.LineResult, want map[string]int) {
 	t.Helper()
 	got := byResult(rs)
 	for k, v := range want {
@@ -114,7 +114,7 @@ func TestStructureImport(t *testing.T) {
 		if r.Stdout != "" || !strings.Contains(r.Stderr, "2 lines, 2 created") {
 			t.Errorf("table output of a clean import:\n%s", r)
 		}
-		var afpa view.Structure
+		var afpa present.Structure
 		if err := json.Unmarshal([]byte(clitest.Must(t, w.env, "structure", "show", importAFPA, "-o", "json").Stdout), &afpa); err != nil {
 			t.Fatal(err)
 		}
@@ -157,7 +157,7 @@ func TestStructureImport(t *testing.T) {
 		}
 		rs, _ = w.results(t, cmdutil.ExitOK, "structure", "import", changes)
 		wantCounts(t, rs, map[string]int{"updated": 2, "skipped": 1, "created": 1})
-		var horizons view.Structure
+		var horizons present.Structure
 		if err := json.Unmarshal([]byte(clitest.Must(t, w.env, "structure", "show", importHorizons, "-o", "json").Stdout), &horizons); err != nil {
 			t.Fatal(err)
 		}

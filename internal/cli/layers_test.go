@@ -16,8 +16,8 @@ import (
 // same on a local database and through a server.
 var storeAllowed = map[string]bool{
 	"cmdutil/factory.go": true,
-	"auth/init.go":       true,
-	"auth/demo.go":       true,
+	"setup/init.go":      true,
+	"setup/demo.go":      true,
 }
 
 func TestCommandsUseTheServiceInterface(t *testing.T) {

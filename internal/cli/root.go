@@ -1,5 +1,6 @@
-// Package cli is the command line of profil: the root command, its global flags, and Main,
-// the one place where errors become exit codes.
+// Package cli is the command line of profil: the root command, its global flags and `profil
+// version`, the usage errors of a mistyped command or flag (with the one most likely meant),
+// and Main, the one place where errors become exit codes.
 package cli
 
 import (
@@ -13,7 +14,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/audit"
-	"github.com/profil-cli/profil/internal/cli/auth"
 	"github.com/profil-cli/profil/internal/cli/casefile"
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
 	"github.com/profil-cli/profil/internal/cli/dbcmd"
@@ -23,7 +23,9 @@ import (
 	"github.com/profil-cli/profil/internal/cli/referent"
 	"github.com/profil-cli/profil/internal/cli/request"
 	"github.com/profil-cli/profil/internal/cli/serve"
+	"github.com/profil-cli/profil/internal/cli/session"
 	"github.com/profil-cli/profil/internal/cli/settings"
+	"github.com/profil-cli/profil/internal/cli/setup"
 	"github.com/profil-cli/profil/internal/cli/structure"
 	"github.com/profil-cli/profil/internal/cli/terms"
 	"github.com/profil-cli/profil/internal/cli/token"
@@ -136,8 +138,8 @@ database (--db postgres://…).`,
 	add(groupPeople, user.NewCmd(f), referent.NewCmd(f), audit.NewCmd(f))
 	add(groupPeople, export.NewCmd(f))
 	add(groupPeople, trainee.NewCmd(f), casefile.NewCmd(f), terms.NewCmd(f))
-	add(groupAccess, auth.NewCmdLogin(f), auth.NewCmdLogout(f), auth.NewCmdWhoami(f), token.NewCmd(f))
-	add(groupSetup, auth.NewCmdInit(f), auth.NewCmdDemo(f), dbcmd.NewCmd(f), serve.NewCmd(f), mailcmd.NewCmd(f), settings.NewCmd(f), newCmdVersion(f))
+	add(groupAccess, session.NewCmdLogin(f), session.NewCmdLogout(f), session.NewCmdWhoami(f), token.NewCmd(f))
+	add(groupSetup, setup.NewCmdInit(f), setup.NewCmdDemo(f), dbcmd.NewCmd(f), serve.NewCmd(f), mailcmd.NewCmd(f), settings.NewCmd(f), newCmdVersion(f))
 	refuseUnknownVerbs(root)
 	root.SetHelpCommandGroupID(groupSetup)
 	root.SetCompletionCommandGroupID(groupSetup)

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/profil-cli/profil/internal/cli/clitest"
-	"github.com/profil-cli/profil/internal/cli/view"
+	"github.com/profil-cli/profil/internal/cli/present"
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/testdb"
 )
@@ -73,7 +73,7 @@ func TestStructureSearch(t *testing.T) {
 			{name: "œ ligature typed as oe", args: []string{"oeuvre perigord"}, want: []string{oepp}},
 			{name: "substring of a word", args: []string{"hospital"}, want: []string{chu}},
 			{name: "one word in several names", args: []string{"metiers"}, has: []string{capMetiers, cma19}},
-			{name: "SIRET typed with spaces", args: []string{view.FormatSIRET(capSIRET)}, want: []string{capMetiers}},
+			{name: "SIRET typed with spaces", args: []string{present.FormatSIRET(capSIRET)}, want: []string{capMetiers}},
 			{name: "SIRET as one word", args: []string{afpaSIRET}, want: []string{afpa}},
 			{name: "SIREN with spaces", args: []string{capSIREN[:3] + " " + capSIREN[3:6] + " " + capSIREN[6:] + capSIRET[8:9]}, want: []string{capMetiers}},
 			{name: "nothing matches", args: []string{unknownText}, want: []string{}},
@@ -116,7 +116,7 @@ func TestStructureSearch(t *testing.T) {
 		term := env
 		term.Width = 200
 		r := clitest.Must(t, term, "structure", "search", "cap metiers")
-		if !strings.Contains(r.Stdout, capMetiers) || !strings.Contains(r.Stdout, view.FormatSIRET(capSIRET)) {
+		if !strings.Contains(r.Stdout, capMetiers) || !strings.Contains(r.Stdout, present.FormatSIRET(capSIRET)) {
 			t.Errorf("search table:\n%s", r)
 		}
 		// -q prints ids only, one per line.
@@ -187,7 +187,7 @@ func TestStructureArgumentSIREN(t *testing.T) {
 	clitest.Must(t, env, "structure", "create", "--siret", second, "--name", "AFPA Pessac", "--address", "1 avenue de Canéjan",
 		"--postal-code", "33600", "--city", "Pessac")
 	for _, tt := range []struct{ lang, want string }{
-		{"C", "the SIREN 824 228 142 has 2 establishments, give the SIRET of one: 824 228 142 01072 AFPA Bordeaux Bègles; " + view.FormatSIRET(second) + " AFPA Pessac"},
+		{"C", "the SIREN 824 228 142 has 2 establishments, give the SIRET of one: 824 228 142 01072 AFPA Bordeaux Bègles; " + present.FormatSIRET(second) + " AFPA Pessac"},
 		{"fr_FR.UTF-8", "le SIREN 824 228 142 a 2 établissements, donnez le SIRET de l'un d'eux : 824 228 142 01072 AFPA Bordeaux Bègles"},
 	} {
 		t.Setenv("LANG", tt.lang)

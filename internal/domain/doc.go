@@ -1,7 +1,7 @@
 // Package domain holds the rules of profil: entities, validators, the request state machine,
 // the référent hand-over, the profile catalogue and who may do what. It imports nothing of
-// the project, so that every rule is a pure function, tested on its own with tables, and
-// called once by the service layer inside its transaction:
+// the project but its own phone tables (phonedata), so that every rule is a pure function,
+// tested on its own with tables, and called once by the service layer inside its transaction:
 //
 //   - who may do what: one table, Policy, asked through Authorize by every use case; who sees
 //     and who decides a request, MaySee and MayDecide (the store's filter of the requests one

@@ -1,5 +1,3 @@
-// Package e2e runs the real profil executable, built once per test binary, the way a newcomer
-// or a cron job does: a fresh newcomer, no terminal.
 package e2e
 
 import (

@@ -1,6 +1,3 @@
-// Package e2e runs the real profil binary, in separate OS processes, against each database
-// engine: what no in-process test can show (locks across processes, exit codes as a shell sees
-// them).
 package e2e
 
 import (

@@ -324,19 +324,40 @@ func TestDeliverMailConcurrentSenders(t *testing.T) {
 		mails = outboxEnqueue(t, first, mails...)
 		srv := mailtest.NewServer(t, mailtest.Options{})
 
+		// Each sender's first delivery waits until the other's has begun: both then hold a
+		// claimed batch at the same moment, which the outbox must not have handed to both.
+		var mu sync.Mutex
+		arrived := 0
+		bothIn := make(chan struct{})
 		var wg sync.WaitGroup
 		reports := make([]service.MailReport, 2)
 		errs := make([]error, 2)
+		const batch = 3
 		for i, st := range []store.Store{first, second} {
 			sender := outboxSender(t, srv)
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
+				waited := false
 				deliver := func(ctx context.Context, m domain.Mail) error {
-					time.Sleep(time.Millisecond) // let the other sender in
+					if !waited {
+						waited = true
+						mu.Lock()
+						if arrived++; arrived == 2 {
+							close(bothIn)
+						}
+						mu.Unlock()
+						select {
+						case <-bothIn:
+						case <-time.After(30 * time.Second):
+							err := fmt.Errorf("sender %d: the other sender claimed nothing while this one held its first batch", i+1)
+							t.Error(err)
+							return err
+						}
+					}
 					return sender.Deliver(ctx, m)
 				}
-				reports[i], errs[i] = service.New(st).DeliverMail(ctx, outboxManager, deliver, 3)
+				reports[i], errs[i] = service.New(st).DeliverMail(ctx, outboxManager, deliver, batch)
 			}()
 		}
 		wg.Wait()
@@ -348,6 +369,11 @@ func TestDeliverMailConcurrentSenders(t *testing.T) {
 		t.Logf("sender 1 sent %d, sender 2 sent %d", reports[0].Sent, reports[1].Sent)
 		if sent := reports[0].Sent + reports[1].Sent; sent != len(mails) || reports[0].Failed+reports[1].Failed != 0 {
 			t.Errorf("reports %+v and %+v, want %d sent in all", reports[0], reports[1], len(mails))
+		}
+		for i, r := range reports {
+			if r.Sent < batch {
+				t.Errorf("sender %d sent %d, want at least its first batch of %d", i+1, r.Sent, batch)
+			}
 		}
 		count := outboxReceived(t, srv, mails)
 		for _, m := range mails {

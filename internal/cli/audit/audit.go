@@ -1,4 +1,5 @@
-// Package audit holds `profil audit`: reading the trail of decisions and changes.
+// Package audit holds `profil audit`: reading the trail of decisions and changes (list), and
+// removing what is past its retention (prune).
 package audit
 
 import (

@@ -10,7 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
-	"github.com/profil-cli/profil/internal/cli/view"
+	"github.com/profil-cli/profil/internal/cli/present"
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/service"
 )
@@ -145,7 +145,7 @@ func listRun(ctx context.Context, f *cmdutil.Factory, opts *ListOptions) error {
 	if opts.Limit > 0 && len(events) > opts.Limit {
 		events = events[len(events)-opts.Limit:]
 	}
-	return cmdutil.PrintList(f, events, func(e domain.AuditEvent) int64 { return e.ID }, "audit.empty", view.AuditEvents, view.AuditColumns)
+	return cmdutil.PrintList(f, events, func(e domain.AuditEvent) int64 { return e.ID }, "audit.empty", present.AuditEvents, present.AuditColumns)
 }
 
 func now(f *cmdutil.Factory) time.Time {

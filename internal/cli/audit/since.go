@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/profil-cli/profil/internal/cli/view"
+	"github.com/profil-cli/profil/internal/cli/present"
 	"github.com/profil-cli/profil/internal/domain"
 )
 
@@ -49,7 +49,7 @@ func ParseSince(s string, now time.Time) (time.Time, error) {
 		return t, nil
 	}
 	for _, layout := range dateLayouts {
-		if t, err := time.ParseInLocation(layout, v, view.Paris); err == nil {
+		if t, err := time.ParseInLocation(layout, v, present.Paris); err == nil {
 			return t, nil
 		}
 	}

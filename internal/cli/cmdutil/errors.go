@@ -1,5 +1,3 @@
-// Package cmdutil is what every command of profil shares: the Factory of lazy dependencies,
-// configuration, stored credentials, typed errors and their exit codes.
 package cmdutil
 
 import (

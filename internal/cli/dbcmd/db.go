@@ -1,4 +1,6 @@
-// Package dbcmd holds `profil db`: schema version and integrity.
+// Package dbcmd holds `profil db`: the migrations (migrate, status), the check of the schema
+// version and of the database's integrity, and the PostgreSQL role `profil serve` runs as
+// (runtime-role).
 package dbcmd
 
 import (
@@ -8,7 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
-	"github.com/profil-cli/profil/internal/cli/view"
+	"github.com/profil-cli/profil/internal/cli/present"
 	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/output"
 	"github.com/profil-cli/profil/internal/store/sqlstore"
@@ -97,7 +99,7 @@ func newCmdStatus(f *cmdutil.Factory) *cobra.Command {
 				{Header: "NAME", Value: func(m sqlstore.MigrationStatus) string { return m.Name }},
 				{Header: "APPLIED", Value: func(m sqlstore.MigrationStatus) string {
 					if m.AppliedAt != nil {
-						return view.PeopleTime(*m.AppliedAt)
+						return present.PeopleTime(*m.AppliedAt)
 					}
 					if m.Applied {
 						return i18n.Value("yes")

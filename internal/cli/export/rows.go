@@ -10,7 +10,7 @@ import (
 	"time"
 	_ "time/tzdata" // Europe/Paris for Excel dates, even where the system has no zoneinfo
 
-	"github.com/profil-cli/profil/internal/cli/view"
+	"github.com/profil-cli/profil/internal/cli/present"
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/output"
 )
@@ -18,13 +18,13 @@ import (
 // Row is one member in an export: the member shape of `structure members` and `user list`,
 // and the start of the membership.
 type Row struct {
-	view.Member
+	present.Member
 	MemberSince time.Time `json:"member_since"`
 }
 
 // NewRow converts a domain member; the phone is in national format, the date in UTC.
 func NewRow(m domain.Member) Row {
-	return Row{Member: view.FromMember(m), MemberSince: m.Since.UTC()}
+	return Row{Member: present.FromMember(m), MemberSince: m.Since.UTC()}
 }
 
 // Columns is the CSV header: the JSON field names of Row, in the same order.
@@ -95,7 +95,7 @@ func (c *csvSink) Write(r Row) error {
 	siret := r.SIRET
 	if c.excel {
 		// 14 digits would become 7,33E+13 in a cell; grouped, Excel keeps the text.
-		siret = view.FormatSIRET(siret)
+		siret = present.FormatSIRET(siret)
 	}
 	cells := c.cells[:0]
 	cells = append(cells, r.Email, r.LastName, r.FirstName, r.Function, r.Phone,

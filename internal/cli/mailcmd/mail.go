@@ -13,7 +13,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
-	"github.com/profil-cli/profil/internal/cli/view"
+	"github.com/profil-cli/profil/internal/cli/present"
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/mail"
@@ -244,7 +244,7 @@ func sendRun(ctx context.Context, f *cmdutil.Factory, opts *SendOptions) error {
 			// Failures are shown even with --quiet: the run did not fully succeed.
 			// The error is the SMTP server's words: escaped like anything not typed here.
 			fmt.Fprintln(f.IO.ErrOut, output.Escape(i18n.T("mail_send.failed_one",
-				r.ID, r.To, r.Error, r.Attempts, view.PeopleTime(r.NextTry))))
+				r.ID, r.To, r.Error, r.Attempts, present.PeopleTime(r.NextTry))))
 		}
 	}
 	if runErr != nil {
@@ -314,7 +314,7 @@ var MailColumns = []output.Column[Mail]{
 	{Header: "SUBJECT", Value: func(m Mail) string { return m.Subject }},
 	{Header: "STATUS", Value: func(m Mail) string { return i18n.Value(m.Status) }},
 	{Header: "ATTEMPTS", Value: func(m Mail) string { return strconv.Itoa(m.Attempts) }},
-	{Header: "CREATED", Value: func(m Mail) string { return view.PeopleTime(m.CreatedAt) }},
+	{Header: "CREATED", Value: func(m Mail) string { return present.PeopleTime(m.CreatedAt) }},
 }
 
 // Result is the JSON shape of what `mail send` did with one message (a bulk result).

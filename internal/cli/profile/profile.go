@@ -12,7 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
-	"github.com/profil-cli/profil/internal/cli/view"
+	"github.com/profil-cli/profil/internal/cli/present"
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/output"
 	"github.com/profil-cli/profil/internal/service"
@@ -228,13 +228,15 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return cmdutil.ListPrinter[domain.Member, view.Member]{
+			return cmdutil.ListPrinter[domain.Member, present.Member]{
 				Empty: "profile.no_structure",
-				Rows:  view.Members,
-				Columns: cmdutil.Columns([]output.Column[view.Member]{
-					{Header: "STRUCTURE", Value: func(m view.Member) string { return fmt.Sprintf("%s (%s)", m.StructureName, view.FormatSIRET(m.SIRET)) }},
-					{Header: "RÉF.", Value: func(m view.Member) string { return map[bool]string{true: "★"}[m.Referent] }},
-					{Header: "PROFILES", Value: func(m view.Member) string { return strings.Join(m.Profiles, ", ") }},
+				Rows:  present.Members,
+				Columns: cmdutil.Columns([]output.Column[present.Member]{
+					{Header: "STRUCTURE", Value: func(m present.Member) string {
+						return fmt.Sprintf("%s (%s)", m.StructureName, present.FormatSIRET(m.SIRET))
+					}},
+					{Header: "RÉF.", Value: func(m present.Member) string { return map[bool]string{true: "★"}[m.Referent] }},
+					{Header: "PROFILES", Value: func(m present.Member) string { return strings.Join(m.Profiles, ", ") }},
 				}),
 			}.Print(f, ms)
 		},

@@ -7,7 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
-	"github.com/profil-cli/profil/internal/cli/view"
+	"github.com/profil-cli/profil/internal/cli/present"
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/output"
@@ -100,5 +100,5 @@ func setRun(ctx context.Context, f *cmdutil.Factory, opts *SetOptions) error {
 	if err != nil {
 		return err
 	}
-	return output.PrintOne(f.IO, format, view.FromStructure(st), view.StructureDetail)
+	return output.PrintOne(f.IO, format, present.FromStructure(st), present.StructureDetail)
 }

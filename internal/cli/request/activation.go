@@ -8,7 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
-	"github.com/profil-cli/profil/internal/cli/view"
+	"github.com/profil-cli/profil/internal/cli/present"
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/output"
 )
@@ -49,8 +49,8 @@ No sign-in is needed.`,
 			if err != nil {
 				return err
 			}
-			v := view.FromRequest(r, now(f))
-			return output.PrintOne(f.IO, format, v, view.RequestDetailOf(v))
+			v := present.FromRequest(r, now(f))
+			return output.PrintOne(f.IO, format, v, present.RequestDetailOf(v))
 		},
 	}
 	cmd.Flags().StringVar(&code, "code", "", "the code mailed to you")

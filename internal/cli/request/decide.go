@@ -10,7 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
-	"github.com/profil-cli/profil/internal/cli/view"
+	"github.com/profil-cli/profil/internal/cli/present"
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/output"
@@ -185,13 +185,13 @@ func decideRun(ctx context.Context, f *cmdutil.Factory, opts *DecideOptions) err
 	// One decision is told in one line (its confirmation, or its error); several get a table.
 	single := distinct == 1 && format == output.Table && !cfg.Quiet
 	progress := output.NewProgress(f.IO, title, int64(distinct))
-	results := make([]view.BulkResult, 0, len(opts.IDs))
+	results := make([]present.BulkResult, 0, len(opts.IDs))
 	codes := make([]int, 0, len(opts.IDs))
 	var singleErr error
 	err = api.DecideMany(ctx, opts.IDs, opts.Input, func(batch []service.Decision) {
 		progress.Increment(int64(len(batch)))
 		for _, d := range batch {
-			res := view.BulkResult{ID: d.ID, Result: resultWord(opts.Input.Decision, d.Outcome, d.Err)}
+			res := present.BulkResult{ID: d.ID, Result: resultWord(opts.Input.Decision, d.Outcome, d.Err)}
 			if d.Err != nil {
 				res.Error = d.Err.Error()
 				singleErr = d.Err
@@ -214,7 +214,7 @@ func decideRun(ctx context.Context, f *cmdutil.Factory, opts *DecideOptions) err
 				fmt.Fprintln(f.IO.Out, r.ID)
 			}
 		}
-	} else if perr := output.Print(f.IO, format, results, view.BulkColumns); perr != nil && err == nil {
+	} else if perr := output.Print(f.IO, format, results, present.BulkColumns); perr != nil && err == nil {
 		err = perr
 	}
 	if err != nil {

@@ -8,7 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
-	"github.com/profil-cli/profil/internal/cli/view"
+	"github.com/profil-cli/profil/internal/cli/present"
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/output"
 	"github.com/profil-cli/profil/internal/service"
@@ -118,8 +118,8 @@ func listRun(ctx context.Context, f *cmdutil.Factory, opts *ListOptions) error {
 	if err != nil {
 		return err
 	}
-	rows := func(rs []domain.Request) []view.Request { return view.Requests(rs, now(f)) }
-	return cmdutil.PrintList(f, rs, func(r domain.Request) int64 { return r.ID }, "request_list.empty", rows, view.RequestColumns)
+	rows := func(rs []domain.Request) []present.Request { return present.Requests(rs, now(f)) }
+	return cmdutil.PrintList(f, rs, func(r domain.Request) int64 { return r.ID }, "request_list.empty", rows, present.RequestColumns)
 }
 
 func now(f *cmdutil.Factory) time.Time {
@@ -158,8 +158,8 @@ func NewCmdShow(f *cmdutil.Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			v := view.FromRequest(r, now(f))
-			return output.PrintOne(f.IO, format, v, view.RequestDetailOf(v))
+			v := present.FromRequest(r, now(f))
+			return output.PrintOne(f.IO, format, v, present.RequestDetailOf(v))
 		},
 	}
 }

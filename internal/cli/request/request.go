@@ -1,5 +1,7 @@
-// Package request holds `profil request`: the queue of structure, account and affiliation
-// requests, and the decisions on them.
+// Package request holds `profil request`: the queue of structure, account, affiliation and
+// change requests, the decisions on them (approve, reject, and review, one by one on a
+// terminal), their documents, the confirmation of a request's e-mail address with the code
+// mailed to it (activate, resend-activation), and the purge of unverified ones.
 package request
 
 import (

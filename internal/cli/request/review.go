@@ -8,7 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
-	"github.com/profil-cli/profil/internal/cli/view"
+	"github.com/profil-cli/profil/internal/cli/present"
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/output"
@@ -158,7 +158,7 @@ func (rv *reviewer) printResults(f *cmdutil.Factory, format output.Format) error
 	}
 	results := rv.results
 	if results == nil {
-		results = []view.BulkResult{}
+		results = []present.BulkResult{}
 	}
-	return output.Print(f.IO, format, results, view.BulkColumns)
+	return output.Print(f.IO, format, results, present.BulkColumns)
 }

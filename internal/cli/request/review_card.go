@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/profil-cli/profil/internal/cli/view"
+	"github.com/profil-cli/profil/internal/cli/present"
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/output"
@@ -45,7 +45,7 @@ func (rv *reviewer) showCard(r domain.Request, st domain.Structure, loaded bool,
 			name += " (" + st.Acronym + ")"
 		}
 		line("review.card_structure", name)
-		line("review.card_siret", orDash(view.FormatSIRET(st.SIRET)))
+		line("review.card_siret", orDash(present.FormatSIRET(st.SIRET)))
 		line("review.card_address", orDash(strings.TrimSpace(strings.Join(nonEmpty(st.Address, strings.TrimSpace(st.PostalCode+" "+st.City)), ", "))))
 		line("review.card_kinds", orDash(kindList(st.Kinds)))
 		if st.APE != "" {
@@ -123,7 +123,7 @@ func (rv *reviewer) showDocuments(r domain.Request, line func(label, value strin
 		if i == 0 {
 			label = "review.card_documents"
 		}
-		line(label, i18n.T("review.document", view.DocumentKindText(string(d.Kind)), output.Escape(d.Name), d.ContentType, d.Size))
+		line(label, i18n.T("review.document", present.DocumentKindText(string(d.Kind)), output.Escape(d.Name), d.ContentType, d.Size))
 	}
 	if r.MandateDate != nil {
 		line("review.card_mandate", i18n.T("view.mandate_date", r.MandateDate.Format(time.DateOnly), domain.MandateAge(*r.MandateDate, rv.now)))
@@ -174,7 +174,7 @@ func structureText(name, siret string) string {
 	if siret == "" {
 		return name
 	}
-	return name + " · SIRET " + view.FormatSIRET(siret)
+	return name + " · SIRET " + present.FormatSIRET(siret)
 }
 
 func kindList(kinds []domain.Kind) string {

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
-	"github.com/profil-cli/profil/internal/cli/view"
+	"github.com/profil-cli/profil/internal/cli/present"
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/prompt"
@@ -50,7 +50,7 @@ type reviewer struct {
 	cat domain.Catalogue
 
 	approved, rejected, skipped, failed int
-	results                             []view.BulkResult
+	results                             []present.BulkResult
 	codes                               []int
 }
 
@@ -195,5 +195,5 @@ func (rv *reviewer) fail(r domain.Request, err error) {
 }
 
 func (rv *reviewer) record(id int64, result, errText string) {
-	rv.results = append(rv.results, view.BulkResult{ID: id, Result: result, Error: errText})
+	rv.results = append(rv.results, present.BulkResult{ID: id, Result: result, Error: errText})
 }

@@ -10,7 +10,7 @@ import (
 
 	"github.com/profil-cli/profil/internal/cli/clitest"
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
-	"github.com/profil-cli/profil/internal/cli/view"
+	"github.com/profil-cli/profil/internal/cli/present"
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/prompt"
 	"github.com/profil-cli/profil/internal/service"
@@ -170,7 +170,7 @@ func TestReviewDecidesTheQueue(t *testing.T) {
 			"3 requests wait for you",
 			fmt.Sprintf("[1/3] Request %d · account", w.paul),
 			"Paul Leroy <"+paul+">",
-			"Horizons Emploi · SIRET "+view.FormatSIRET(w.horizons.SIRET),
+			"Horizons Emploi · SIRET "+present.FormatSIRET(w.horizons.SIRET),
 			"none yet: approving makes this person its référent",
 			"no other structure (new account)",
 			"rafael.of-catalogue and rafael.of-general are both training-org profiles",
@@ -178,7 +178,7 @@ func TestReviewDecidesTheQueue(t *testing.T) {
 			"a reason is required to reject",
 			fmt.Sprintf("✓ rejected request %d (%s → Horizons Emploi)", w.lea, lea),
 			fmt.Sprintf("[3/3] Request %d · affiliation", w.claire),
-			"Bordeaux Formation · SIRET "+view.FormatSIRET(w.bordeaux.SIRET)+" — référent",
+			"Bordeaux Formation · SIRET "+present.FormatSIRET(w.bordeaux.SIRET)+" — référent",
 			fmt.Sprintf("– skipped request %d", w.claire),
 			"Summary: approved 1, rejected 1, skipped 1, errors 0\n",
 		)

@@ -8,7 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
-	"github.com/profil-cli/profil/internal/cli/view"
+	"github.com/profil-cli/profil/internal/cli/present"
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/output"
@@ -154,5 +154,5 @@ func printStructure(f *cmdutil.Factory, s domain.Structure, done string) error {
 	if err != nil {
 		return err
 	}
-	return output.PrintOne(f.IO, format, view.FromStructure(s), view.StructureDetail)
+	return output.PrintOne(f.IO, format, present.FromStructure(s), present.StructureDetail)
 }

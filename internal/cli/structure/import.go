@@ -13,7 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
-	"github.com/profil-cli/profil/internal/cli/view"
+	"github.com/profil-cli/profil/internal/cli/present"
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/output"
@@ -135,14 +135,14 @@ func RunImport(ctx context.Context, f *cmdutil.Factory, opts *ImportOptions, wha
 		so.File = filepath.Base(opts.File)
 	}
 	var (
-		results  []view.LineResult
+		results  []present.LineResult
 		writeBar *output.Progress
 		written  int
 		toWrite  int
 	)
 	readBar := output.NewProgress(f.IO, i18n.T("import.progress_checking", filepath.Base(opts.File)), size)
 	onResult := func(r service.LineResult) {
-		res := view.LineResult{Line: r.Line, Result: r.Result}
+		res := present.LineResult{Line: r.Line, Result: r.Result}
 		if r.Err != nil {
 			res.Error = r.Err.Error()
 			var le *service.LineError
@@ -202,7 +202,7 @@ func RunImport(ctx context.Context, f *cmdutil.Factory, opts *ImportOptions, wha
 	case errors.As(err, &refused):
 		// The message lists the bad lines; programs also get them as results.
 		if !cfg.Quiet && format != output.Table {
-			if perr := output.Print(f.IO, format, results, view.LineColumns); perr != nil {
+			if perr := output.Print(f.IO, format, results, present.LineColumns); perr != nil {
 				return perr
 			}
 		}
@@ -211,7 +211,7 @@ func RunImport(ctx context.Context, f *cmdutil.Factory, opts *ImportOptions, wha
 		return err
 	}
 	if !cfg.Quiet {
-		if perr := output.Print(f.IO, format, results, view.LineColumns); perr != nil {
+		if perr := output.Print(f.IO, format, results, present.LineColumns); perr != nil {
 			return perr
 		}
 		fmt.Fprintln(f.IO.ErrOut, describeImport(i18n.T(what), summary, so.DryRun))

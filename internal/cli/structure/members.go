@@ -6,7 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
-	"github.com/profil-cli/profil/internal/cli/view"
+	"github.com/profil-cli/profil/internal/cli/present"
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/output"
 )
@@ -62,16 +62,16 @@ func membersRun(ctx context.Context, f *cmdutil.Factory, opts *MembersOptions) e
 	if opts.WithoutProfiles {
 		empty = "members.none_waiting"
 	}
-	return cmdutil.ListPrinter[domain.Member, view.Member]{
+	return cmdutil.ListPrinter[domain.Member, present.Member]{
 		Quiet: func(m domain.Member) string { return m.User.Email },
 		Empty: empty, EmptyArgs: []any{st.Name},
-		Rows: view.Members,
-		Columns: func() ([]output.Column[view.Member], error) {
+		Rows: present.Members,
+		Columns: func() ([]output.Column[present.Member], error) {
 			cat, err := api.Catalogue(ctx)
 			if err != nil {
 				return nil, err
 			}
-			return view.MemberColumns(cat.Automatic()), nil
+			return present.MemberColumns(cat.Automatic()), nil
 		},
 	}.Print(f, ms)
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
-	"github.com/profil-cli/profil/internal/cli/view"
+	"github.com/profil-cli/profil/internal/cli/present"
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/output"
@@ -188,6 +188,6 @@ func requestRun(ctx context.Context, f *cmdutil.Factory, opts *RequestOptions) e
 	if f.Now != nil {
 		now = f.Now()
 	}
-	v := view.FromRequest(r, now)
-	return output.PrintOne(f.IO, format, v, view.RequestDetailOf(v))
+	v := present.FromRequest(r, now)
+	return output.PrintOne(f.IO, format, v, present.RequestDetailOf(v))
 }

@@ -7,7 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
-	"github.com/profil-cli/profil/internal/cli/view"
+	"github.com/profil-cli/profil/internal/cli/present"
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/output"
 )
@@ -61,8 +61,8 @@ lists each field before → after. Only the structure's référent (or a gestion
 			if err != nil {
 				return err
 			}
-			v := view.FromRequest(r, time.Now())
-			return output.PrintOne(f.IO, format, v, view.RequestDetailOf(v))
+			v := present.FromRequest(r, time.Now())
+			return output.PrintOne(f.IO, format, v, present.RequestDetailOf(v))
 		},
 	}
 	ff.register(cmd.Flags())

@@ -7,7 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
-	"github.com/profil-cli/profil/internal/cli/view"
+	"github.com/profil-cli/profil/internal/cli/present"
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/service"
 )
@@ -104,7 +104,7 @@ func searchRun(ctx context.Context, f *cmdutil.Factory, opts *SearchOptions) err
 	if err != nil {
 		return err
 	}
-	cols := view.StructureColumns
+	cols := present.StructureColumns
 	actor, err := api.Whoami(ctx)
 	if err != nil {
 		return err
@@ -112,5 +112,5 @@ func searchRun(ctx context.Context, f *cmdutil.Factory, opts *SearchOptions) err
 	if actor.IsAnonymous() {
 		cols = cols[:len(cols)-1] // the référent, which is not public
 	}
-	return cmdutil.PrintList(f, found, func(s domain.Structure) int64 { return s.ID }, "search.no_match", view.Structures, cols)
+	return cmdutil.PrintList(f, found, func(s domain.Structure) int64 { return s.ID }, "search.no_match", present.Structures, cols)
 }

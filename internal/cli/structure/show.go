@@ -8,7 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
-	"github.com/profil-cli/profil/internal/cli/view"
+	"github.com/profil-cli/profil/internal/cli/present"
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/output"
 )
@@ -57,14 +57,14 @@ func NewCmdShow(f *cmdutil.Factory) *cobra.Command {
 
 // publicDetail is the vertical view of a structure for someone not signed in: its public
 // fields only, rather than the others left empty.
-var publicDetail = []output.Column[view.Structure]{
-	{Header: "ID", Value: func(s view.Structure) string { return strconv.FormatInt(s.ID, 10) }},
-	{Header: "Name", Value: func(s view.Structure) string { return s.Name }},
-	{Header: "Acronym", Value: func(s view.Structure) string { return s.Acronym }},
-	{Header: "SIRET", Value: func(s view.Structure) string { return view.FormatSIRET(s.SIRET) }},
-	{Header: "City", Value: func(s view.Structure) string { return s.City }},
-	{Header: "Département", Value: func(s view.Structure) string { return s.Department }},
-	{Header: "Kinds", Value: func(s view.Structure) string { return strings.Join(s.Kinds, ", ") }},
+var publicDetail = []output.Column[present.Structure]{
+	{Header: "ID", Value: func(s present.Structure) string { return strconv.FormatInt(s.ID, 10) }},
+	{Header: "Name", Value: func(s present.Structure) string { return s.Name }},
+	{Header: "Acronym", Value: func(s present.Structure) string { return s.Acronym }},
+	{Header: "SIRET", Value: func(s present.Structure) string { return present.FormatSIRET(s.SIRET) }},
+	{Header: "City", Value: func(s present.Structure) string { return s.City }},
+	{Header: "Département", Value: func(s present.Structure) string { return s.Department }},
+	{Header: "Kinds", Value: func(s present.Structure) string { return strings.Join(s.Kinds, ", ") }},
 }
 
 func printPublicStructure(f *cmdutil.Factory, s domain.Structure) error {
@@ -80,5 +80,5 @@ func printPublicStructure(f *cmdutil.Factory, s domain.Structure) error {
 	if err != nil {
 		return err
 	}
-	return output.PrintOne(f.IO, format, view.FromStructure(s), publicDetail)
+	return output.PrintOne(f.IO, format, present.FromStructure(s), publicDetail)
 }

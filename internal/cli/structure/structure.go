@@ -1,5 +1,6 @@
-// Package structure holds `profil structure`: create, show, update, list, search and the
-// adhesion of structures.
+// Package structure holds `profil structure`: create, show, update, list, search, import and
+// the adhesion of structures, their members, and the requests to reference a structure (with
+// its proof and mandate) or to change its data.
 package structure
 
 import (

@@ -8,7 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
-	"github.com/profil-cli/profil/internal/cli/view"
+	"github.com/profil-cli/profil/internal/cli/present"
 	"github.com/profil-cli/profil/internal/output"
 	"github.com/profil-cli/profil/internal/service"
 )
@@ -93,7 +93,7 @@ func createRun(ctx context.Context, f *cmdutil.Factory, opts *CreateOptions) err
 	}
 	v := FromToken(t, now(f))
 	if v.ExpiresAt != nil {
-		f.Say("token_create.done_expires", t.ID, t.Name, v.Scope, view.PeopleTime(*v.ExpiresAt))
+		f.Say("token_create.done_expires", t.ID, t.Name, v.Scope, present.PeopleTime(*v.ExpiresAt))
 	} else {
 		f.Say("token_create.done_never", t.ID, t.Name, v.Scope)
 	}

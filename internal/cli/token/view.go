@@ -6,7 +6,7 @@ import (
 
 	"github.com/jedib0t/go-pretty/v6/text"
 
-	"github.com/profil-cli/profil/internal/cli/view"
+	"github.com/profil-cli/profil/internal/cli/present"
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/output"
@@ -82,7 +82,7 @@ func cell(t *time.Time, none string) string {
 	if t == nil {
 		return i18n.Value(none)
 	}
-	return view.PeopleTime(*t)
+	return present.PeopleTime(*t)
 }
 
 // Columns is the table of tokens for people.
@@ -90,7 +90,7 @@ var Columns = []output.Column[Token]{
 	{Header: "ID", Value: func(t Token) string { return strconv.FormatInt(t.ID, 10) }},
 	{Header: "NAME", Value: func(t Token) string { return t.Name }},
 	{Header: "SCOPE", Value: func(t Token) string { return i18n.Value(t.Scope) }},
-	{Header: "CREATED", Value: func(t Token) string { return view.PeopleTime(t.CreatedAt) }},
+	{Header: "CREATED", Value: func(t Token) string { return present.PeopleTime(t.CreatedAt) }},
 	{Header: "EXPIRES", Value: func(t Token) string { return cell(t.ExpiresAt, "never") }},
 	{Header: "LAST USED", Value: func(t Token) string { return cell(t.LastUsedAt, "never") }},
 	{Header: "STATUS", Value: func(t Token) string { return i18n.Value(t.Status) }, Color: statusColor},
@@ -111,7 +111,7 @@ var Detail = []output.Column[Token]{
 	{Header: "ID", Value: func(t Token) string { return strconv.FormatInt(t.ID, 10) }},
 	{Header: "Name", Value: func(t Token) string { return t.Name }},
 	{Header: "Scope", Value: func(t Token) string { return i18n.Value(t.Scope) }},
-	{Header: "Created", Value: func(t Token) string { return view.PeopleTime(t.CreatedAt) }},
+	{Header: "Created", Value: func(t Token) string { return present.PeopleTime(t.CreatedAt) }},
 	{Header: "Expires", Value: func(t Token) string { return cell(t.ExpiresAt, "never") }},
 	{Header: "Last used", Value: func(t Token) string { return cell(t.LastUsedAt, "never") }},
 	{Header: "Revoked", Value: func(t Token) string { return cell(t.RevokedAt, "no") }},

@@ -8,7 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
-	"github.com/profil-cli/profil/internal/cli/view"
+	"github.com/profil-cli/profil/internal/cli/present"
 	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/output"
 )
@@ -61,11 +61,11 @@ func dataRun(ctx context.Context, f *cmdutil.Factory, opts *DataOptions) error {
 	if err != nil {
 		return err
 	}
-	v := view.FromPersonalData(d, now(f))
+	v := present.FromPersonalData(d, now(f))
 	if format != output.Table && format != "" {
 		return output.PrintOne(f.IO, format, v, nil)
 	}
-	if err := output.PrintOne(f.IO, format, v.User.User, view.UserDetail); err != nil {
+	if err := output.PrintOne(f.IO, format, v.User.User, present.UserDetail); err != nil {
 		return err
 	}
 	section := func(key string, n int) bool {
@@ -73,37 +73,37 @@ func dataRun(ctx context.Context, f *cmdutil.Factory, opts *DataOptions) error {
 		return n > 0
 	}
 	if section("data.memberships", len(v.Memberships)) {
-		if err := output.Print(f.IO, format, v.Memberships, view.PersonalMemberColumns); err != nil {
+		if err := output.Print(f.IO, format, v.Memberships, present.PersonalMemberColumns); err != nil {
 			return err
 		}
 	}
 	if section("data.profiles", len(v.Profiles)) {
-		if err := output.Print(f.IO, format, v.Profiles, view.PersonalGrantColumns); err != nil {
+		if err := output.Print(f.IO, format, v.Profiles, present.PersonalGrantColumns); err != nil {
 			return err
 		}
 	}
 	if section("data.requests", len(v.Requests)) {
-		if err := output.Print(f.IO, format, v.Requests, view.RequestColumns); err != nil {
+		if err := output.Print(f.IO, format, v.Requests, present.RequestColumns); err != nil {
 			return err
 		}
 	}
 	if section("data.audit", len(v.Audit)) {
-		if err := output.Print(f.IO, format, v.Audit, view.AuditColumns); err != nil {
+		if err := output.Print(f.IO, format, v.Audit, present.AuditColumns); err != nil {
 			return err
 		}
 	}
 	if section("data.mails", len(v.Mails)) {
-		if err := output.Print(f.IO, format, v.Mails, view.PersonalMailColumns); err != nil {
+		if err := output.Print(f.IO, format, v.Mails, present.PersonalMailColumns); err != nil {
 			return err
 		}
 	}
 	if section("data.tokens", len(v.Tokens)) {
-		if err := output.Print(f.IO, format, v.Tokens, view.PersonalTokenColumns); err != nil {
+		if err := output.Print(f.IO, format, v.Tokens, present.PersonalTokenColumns); err != nil {
 			return err
 		}
 	}
 	if section("data.terms", len(v.Terms)) {
-		if err := output.Print(f.IO, format, v.Terms, view.PersonalTermsColumns); err != nil {
+		if err := output.Print(f.IO, format, v.Terms, present.PersonalTermsColumns); err != nil {
 			return err
 		}
 	}
@@ -111,7 +111,7 @@ func dataRun(ctx context.Context, f *cmdutil.Factory, opts *DataOptions) error {
 		section("data.trainee", 0)
 	} else {
 		section("data.trainee", 1)
-		if err := output.PrintOne(f.IO, format, *v.Trainee, view.PersonalTraineeColumns); err != nil {
+		if err := output.PrintOne(f.IO, format, *v.Trainee, present.PersonalTraineeColumns); err != nil {
 			return err
 		}
 	}

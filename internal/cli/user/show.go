@@ -8,7 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
-	"github.com/profil-cli/profil/internal/cli/view"
+	"github.com/profil-cli/profil/internal/cli/present"
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/output"
@@ -65,15 +65,15 @@ func printUser(ctx context.Context, f *cmdutil.Factory, d service.UserDetail, do
 	if err != nil {
 		return err
 	}
-	u := view.UserFromDetail(d.User, d.Memberships)
+	u := present.UserFromDetail(d.User, d.Memberships)
 	if d.User.Trainee || d.Case != nil {
-		u.Trainee = &view.UserTrainee{BirthDate: d.User.BirthDate, PendingEmail: d.PendingEmail}
+		u.Trainee = &present.UserTrainee{BirthDate: d.User.BirthDate, PendingEmail: d.PendingEmail}
 		if d.Case != nil {
 			u.Trainee.CaseNumber = d.Case.Number
 		}
 	}
 	if d.FranceConnect != nil {
-		u.FranceConnect = &view.UserFranceConnect{Issuer: d.FranceConnect.Issuer, Sub: d.FranceConnect.Sub}
+		u.FranceConnect = &present.UserFranceConnect{Issuer: d.FranceConnect.Issuer, Sub: d.FranceConnect.Sub}
 	}
 	if u.LockedUntil != nil && !now(f).Before(*u.LockedUntil) {
 		u.LockedUntil = nil // a lock that is over is no lock
@@ -87,16 +87,16 @@ func printUser(ctx context.Context, f *cmdutil.Factory, d service.UserDetail, do
 	return output.PrintOne(f.IO, format, u, userColumns(u, automatic))
 }
 
-// userColumns is view.UserDetail with what a person asks about next: the rights held in each
+// userColumns is present.UserDetail with what a person asks about next: the rights held in each
 // structure, and, when so, that the password must be changed.
-func userColumns(u view.User, automatic []string) []output.Column[view.User] {
-	cols := append([]output.Column[view.User]{}, view.UserDetail...)
+func userColumns(u present.User, automatic []string) []output.Column[present.User] {
+	cols := append([]output.Column[present.User]{}, present.UserDetail...)
 	if len(u.Structures) > 0 {
-		cols = append(cols, output.Column[view.User]{Header: "Rights", Value: func(u view.User) string {
+		cols = append(cols, output.Column[present.User]{Header: "Rights", Value: func(u present.User) string {
 			lines := make([]string, 0, len(u.Structures))
 			for _, m := range u.Structures {
 				rights := i18n.T("members.waiting_rights")
-				if view.HasRights(m.Profiles, automatic) {
+				if present.HasRights(m.Profiles, automatic) {
 					rights = strings.Join(m.Profiles, ", ")
 				}
 				lines = append(lines, i18n.T("user_show.rights_in", m.Name, rights))
@@ -105,32 +105,32 @@ func userColumns(u view.User, automatic []string) []output.Column[view.User] {
 		}})
 	}
 	if u.Trainee != nil {
-		cols = append(cols, output.Column[view.User]{Header: "Case", Value: func(u view.User) string {
+		cols = append(cols, output.Column[present.User]{Header: "Case", Value: func(u present.User) string {
 			if u.Trainee.CaseNumber == "" {
 				return i18n.T("trainee.no_case_yet")
 			}
 			return u.Trainee.CaseNumber
-		}}, output.Column[view.User]{Header: "Birth date", Value: func(u view.User) string {
+		}}, output.Column[present.User]{Header: "Birth date", Value: func(u present.User) string {
 			return domain.FormatBirthDate(u.Trainee.BirthDate)
 		}})
 		if u.Trainee.PendingEmail != "" {
-			cols = append(cols, output.Column[view.User]{Header: "New e-mail", Value: func(u view.User) string {
+			cols = append(cols, output.Column[present.User]{Header: "New e-mail", Value: func(u present.User) string {
 				return i18n.T("user_show.pending_email", u.Trainee.PendingEmail)
 			}})
 		}
 	}
 	if u.FranceConnect != nil {
-		cols = append(cols, output.Column[view.User]{Header: "FranceConnect", Value: func(u view.User) string {
+		cols = append(cols, output.Column[present.User]{Header: "FranceConnect", Value: func(u present.User) string {
 			return u.FranceConnect.Sub + " (" + u.FranceConnect.Issuer + ")"
 		}})
 	}
 	if u.LockedUntil != nil {
-		cols = append(cols, output.Column[view.User]{Header: "Locked until", Value: func(u view.User) string {
+		cols = append(cols, output.Column[present.User]{Header: "Locked until", Value: func(u present.User) string {
 			return u.LockedUntil.Format("2006-01-02 15:04Z")
 		}})
 	}
 	if u.MustChangePassword {
-		cols = append(cols, output.Column[view.User]{Header: "Password", Value: func(view.User) string {
+		cols = append(cols, output.Column[present.User]{Header: "Password", Value: func(present.User) string {
 			return i18n.T("user_show.password_to_change")
 		}})
 	}

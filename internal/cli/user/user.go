@@ -1,5 +1,8 @@
 // Package user holds `profil user`: registering an account, showing and changing it, its
-// password, and the memberships of people in structures (affiliate, detach, list).
+// password (passwd, reset-password, and for trainees the secret question, forgot-password and
+// confirm-email), disabling, enabling and unlocking it, its FranceConnect identity, the
+// memberships of people in structures (affiliate, detach, list), the import of the accounts of
+// the former portals, and the personal data held on a person (data, erase).
 package user
 
 import (
@@ -11,7 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
-	"github.com/profil-cli/profil/internal/cli/view"
+	"github.com/profil-cli/profil/internal/cli/present"
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/output"
@@ -90,22 +93,22 @@ func printRequest(f *cmdutil.Factory, r domain.Request, done ...string) error {
 	if err != nil {
 		return err
 	}
-	return output.PrintOne(f.IO, format, view.FromRequest(r, now(f)), view.RequestDetail)
+	return output.PrintOne(f.IO, format, present.FromRequest(r, now(f)), present.RequestDetail)
 }
 
 // printMembers prints a user list; with --quiet only the e-mails, one a line. An empty list
 // prints nothing in a table and says so on stderr (empty, a catalogue key, with emptyArgs).
 func printMembers(ctx context.Context, f *cmdutil.Factory, ms []domain.Member, empty string, emptyArgs ...any) error {
-	return cmdutil.ListPrinter[domain.Member, view.Member]{
+	return cmdutil.ListPrinter[domain.Member, present.Member]{
 		Quiet: func(m domain.Member) string { return m.User.Email },
 		Empty: empty, EmptyArgs: emptyArgs,
-		Rows: view.Members,
-		Columns: func() ([]output.Column[view.Member], error) {
+		Rows: present.Members,
+		Columns: func() ([]output.Column[present.Member], error) {
 			automatic, err := automaticProfiles(ctx, f)
 			if err != nil {
 				return nil, err
 			}
-			return view.MemberColumns(automatic), nil
+			return present.MemberColumns(automatic), nil
 		},
 	}.Print(f, ms)
 }

@@ -1,5 +1,7 @@
-// Package auth holds the commands that set up a database and sign people in and out.
-package auth
+// Package session holds signing in and out on this machine: `profil login`, `profil logout`
+// and `profil whoami`, and the sign-in steps `profil init` and `profil demo` share with login
+// (ReadPassword, Save), since they sign in the gestionnaire they create.
+package session
 
 import (
 	"context"
@@ -9,7 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
-	"github.com/profil-cli/profil/internal/cli/view"
+	"github.com/profil-cli/profil/internal/cli/present"
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/output"
@@ -58,7 +60,7 @@ func loginRun(ctx context.Context, f *cmdutil.Factory, opts *LoginOptions) error
 			return err
 		}
 	}
-	password, err := readPassword(f, opts.PasswordStdin, false)
+	password, err := ReadPassword(f, opts.PasswordStdin, false)
 	if err != nil {
 		return err
 	}
@@ -73,7 +75,7 @@ func loginRun(ctx context.Context, f *cmdutil.Factory, opts *LoginOptions) error
 	}
 	// The session this one replaces on this machine ends: nothing keeps its token any more.
 	endStoredSession(ctx, f)
-	if err := saveSession(f, u.Email, token); err != nil {
+	if err := Save(f, u.Email, token); err != nil {
 		return err
 	}
 	if server, _ := f.Server(); server != "" {
@@ -113,8 +115,9 @@ func endStoredSession(ctx context.Context, f *cmdutil.Factory) {
 	}
 }
 
-// saveSession keeps the token for the current database.
-func saveSession(f *cmdutil.Factory, email, token string) error {
+// Save keeps the token of email's new session for the current database (or server) in the
+// credentials file.
+func Save(f *cmdutil.Factory, email, token string) error {
 	creds, err := f.Credentials()
 	if err != nil {
 		return err
@@ -126,9 +129,9 @@ func saveSession(f *cmdutil.Factory, email, token string) error {
 	return creds.Set(key, cmdutil.Session{Email: email, Token: token})
 }
 
-// readPassword reads a password from stdin (--password-stdin) or asks for it on a terminal,
+// ReadPassword reads a password from stdin (--password-stdin) or asks for it on a terminal,
 // twice when confirm is set.
-func readPassword(f *cmdutil.Factory, fromStdin, confirm bool) (string, error) {
+func ReadPassword(f *cmdutil.Factory, fromStdin, confirm bool) (string, error) {
 	if fromStdin {
 		return cmdutil.ReadSecretStdin(f.IO)
 	}
@@ -235,7 +238,7 @@ func NewCmdWhoami(f *cmdutil.Factory) *cobra.Command {
 				fmt.Fprintln(f.IO.Out, output.Escape(fmt.Sprintf("%s <%s>, %s%s", u.FullName(), u.Email, role, via)))
 				return nil
 			}
-			return output.PrintOne(f.IO, format, view.FromUser(u), view.UserDetail)
+			return output.PrintOne(f.IO, format, present.FromUser(u), present.UserDetail)
 		},
 	}
 }

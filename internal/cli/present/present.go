@@ -1,6 +1,10 @@
-// Package view holds the shapes profil prints: the JSON objects of the README, whose snake_case
-// field names are a contract with scripts, and the table columns people read.
-package view
+// Package present turns what the use cases return into what profil prints: the JSON shapes of
+// the README, whose snake_case field names are a contract with scripts; the table columns and
+// vertical cards people read (structures, users, members, requests, audit events, bulk and
+// import results, a person's data in `user data`); and the ways people read a value, in their
+// language: a SIRET grouped ("732 829 320 00074"), a time in Europe/Paris, the details of an
+// audit event as "key: value" pairs, a request's documents and changes.
+package present
 
 import (
 	"strconv"

@@ -1,4 +1,4 @@
-package auth
+package setup
 
 import (
 	"context"
@@ -7,7 +7,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
-	"github.com/profil-cli/profil/internal/cli/view"
+	"github.com/profil-cli/profil/internal/cli/present"
+	"github.com/profil-cli/profil/internal/cli/session"
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/service"
@@ -99,7 +100,7 @@ func demoRun(ctx context.Context, f *cmdutil.Factory, force bool) error {
 			return i18n.Errorf("demo.failed", err)
 		}
 	}
-	if err := saveSession(f, u.Email, token); err != nil {
+	if err := session.Save(f, u.Email, token); err != nil {
 		return err
 	}
 	if created {
@@ -109,7 +110,7 @@ func demoRun(ctx context.Context, f *cmdutil.Factory, force bool) error {
 	}
 	f.Say("demo.signed_in", DemoEmail, DemoPassword)
 	f.Say("demo.referent", DemoReferentEmail)
-	f.Say("demo.try_as", cmdutil.Program(), view.FormatSIRET(demoAFPA))
+	f.Say("demo.try_as", cmdutil.Program(), present.FormatSIRET(demoAFPA))
 	if cmdutil.RunByGoRun() {
 		f.Say("demo.install")
 	}

@@ -1,4 +1,8 @@
-package auth
+// Package setup holds the commands that create a database and sign in its first
+// gestionnaire: `profil init` (an empty database, or the migrations of an existing one) and
+// `profil demo` (a realistic demo). With the composition root and `profil db`, they are the
+// only commands that reach the store rather than service.API.
+package setup
 
 import (
 	"context"
@@ -8,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/profil-cli/profil/internal/cli/cmdutil"
+	"github.com/profil-cli/profil/internal/cli/session"
 	"github.com/profil-cli/profil/internal/service"
 )
 
@@ -56,7 +61,7 @@ func initRun(ctx context.Context, f *cmdutil.Factory, opts *InitOptions) error {
 	password := ""
 	if opts.AdminEmail != "" {
 		var err error
-		if password, err = readPassword(f, opts.PasswordStdin, true); err != nil {
+		if password, err = session.ReadPassword(f, opts.PasswordStdin, true); err != nil {
 			return err
 		}
 	}
@@ -92,7 +97,7 @@ func initRun(ctx context.Context, f *cmdutil.Factory, opts *InitOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := saveSession(f, u.Email, token); err != nil {
+	if err := session.Save(f, u.Email, token); err != nil {
 		return err
 	}
 	f.Say("init.admin_created", u.Email)
