@@ -1,5 +1,5 @@
-// Package mailcmd holds `profil mail`: the outbox of the messages that confirm decisions to
-// people, and their delivery over SMTP.
+// Package mailcmd holds `profil mail`: the outbox of the messages to people (decisions,
+// temporary passwords, activation and e-mail codes), and their delivery over SMTP.
 package mailcmd
 
 import (
@@ -35,7 +35,7 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "mail",
 		Aliases: []string{"mails"},
-		Short:   "See and send the e-mails that confirm decisions",
+		Short:   "See and send the messages to people: decisions, temporary passwords, codes",
 		Long: `Every decision that concerns a person (an account approved, a request refused, a new
 password…) writes an e-mail to the outbox in the same transaction: a decision is never recorded
 without its message, nor a message without its decision. ` + "`profil mail send`" + ` delivers
