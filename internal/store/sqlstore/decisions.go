@@ -131,7 +131,7 @@ func (t *tx) execKeys(ctx context.Context, query, column string, keys []int64, a
 	if t.readOnly {
 		return 0, t.bulkWritable()
 	}
-	if t.d.Dialect() == Postgres {
+	if t.d.dialect.keyArrays() {
 		n, err := t.execCount(ctx, fmt.Sprintf(query, fmt.Sprintf("%s = ANY($%d)", column, len(args)+1)), append(args, keys)...)
 		return int(n), err
 	}
