@@ -2,15 +2,39 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"sync"
 
 	"github.com/profil-cli/profil/internal/domain"
 )
 
-// dialect is how one engine does the bulk reads and writes of the imports and of the
-// set-based decisions, where SQLite and PostgreSQL differ most: it is chosen once, when the
-// database opens (sqliteDialect, postgresDialect), and the store's methods keep what the
-// engines share.
+// dialect is what differs between SQLite and PostgreSQL once the database is open: it is
+// chosen then (sqliteDialect in dialect_sqlite.go, postgresDialect in dialect_postgres.go),
+// and the store's methods, written once for both engines, ask it for each difference. A
+// method answers for one real difference, however many queries it serves; where the
+// difference is only words of SQL, the method returns the fragment.
+//
+// Opening and connecting name the engine themselves (open in db.go, dsn.go): the DSN and the
+// pragmas of every connection, a read-only SQLite file, the connection errors are set up
+// before the dialect is chosen, and each engine connects its own way. So do the schema's
+// upgrades and checks (migrate.go, role.go): goose and each engine's catalogue, for the
+// administrator's commands (db migrate, status, check, role) rather than the store's methods.
 type dialect interface {
+	// Statements and transactions.
+
+	// rebind turns a query's $1 placeholders into the engine's.
+	rebind(query string) string
+	// begin begins the read-write transaction of Update, setting t's querier (and its
+	// connection or statement cache), and returns it for the commit.
+	begin(ctx context.Context, t *tx) (*sql.Tx, error)
+	// beginTry begins the transaction of TryUpdate on conn, so that it waits for no other
+	// process's lock; restore, when not nil, is called once the transaction has ended.
+	beginTry(ctx context.Context, conn *sql.Conn) (sqlTx *sql.Tx, restore func(), err error)
+	// firstSavepoint prepares t before its first savepoint.
+	firstSavepoint(ctx context.Context, t *tx)
+
+	// Bulk reads and writes of the imports and of the set-based decisions.
+
 	// keyArrays reports whether a lookup by a list of keys takes the whole list as one array
 	// ("= ANY($1)") rather than IN lists of lookupChunk keys.
 	keyArrays() bool
@@ -36,5 +60,5 @@ func dialectOf(engine string) dialect {
 	if engine == Postgres {
 		return postgresDialect{}
 	}
-	return sqliteDialect{}
+	return sqliteDialect{rebinds: new(sync.Map)}
 }

@@ -8,10 +8,46 @@ import (
 	"github.com/profil-cli/profil/internal/domain"
 )
 
-// postgresDialect writes in bulk with one INSERT … SELECT of arrays (unnest), or of a staging
-// table filled by COPY from pgCopyMin rows on, and learns the ids of the rows written through
-// RETURNING.
+// postgresDialect is PostgreSQL's way: concurrent writers, kept apart by row, table and
+// advisory locks; a collation that may not sort byte by byte, so that prefixes are compared
+// with the operators of the text_pattern_ops indexes; the trigram index is pg_trgm's; and
+// bulk writes go in one INSERT … SELECT of arrays (unnest), or of a staging table filled by
+// COPY from pgCopyMin rows on, learning the ids of the rows written through RETURNING.
 type postgresDialect struct{}
+
+// rebind: the queries are written in PostgreSQL's placeholders.
+func (postgresDialect) rebind(query string) string { return query }
+
+// begin takes a connection of its own, which bulk writes reach under database/sql for COPY;
+// pgx caches prepared statements on its own.
+func (postgresDialect) begin(ctx context.Context, t *tx) (*sql.Tx, error) {
+	conn, err := t.d.db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sqlTx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		conn.Close()
+		return nil, err
+	}
+	t.q, t.conn = sqlTx, conn
+	return sqlTx, nil
+}
+
+// beginTry waits at most 100 ms for a row lock.
+func (postgresDialect) beginTry(ctx context.Context, conn *sql.Conn) (*sql.Tx, func(), error) {
+	sqlTx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := sqlTx.ExecContext(ctx, `SET LOCAL lock_timeout = '100ms'`); err != nil {
+		_ = sqlTx.Rollback()
+		return nil, nil, err
+	}
+	return sqlTx, nil, nil
+}
+
+func (postgresDialect) firstSavepoint(context.Context, *tx) {}
 
 func (postgresDialect) keyArrays() bool { return true }
 

@@ -5,14 +5,19 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/profil-cli/profil/internal/domain"
 )
 
-// sqliteDialect writes in bulk with multi-row INSERTs (through a staging table beyond one
-// statement: see insertSQLite), giving rows the ids after the largest: a SQLite write
-// transaction is the only writer.
-type sqliteDialect struct{}
+// sqliteDialect is SQLite's way: a write transaction is the only writer (BEGIN IMMEDIATE),
+// so it takes no lock; the planner never has statistics (profil runs no ANALYZE), so a few
+// queries tell it which index to use; the trigram index is an FTS5 table; and bulk writes
+// go in multi-row INSERTs (through a staging table beyond one statement: see insertSQLite),
+// giving rows the ids after the largest.
+type sqliteDialect struct {
+	rebinds *sync.Map // SQL text → SQLite form
+}
 
 // sqliteMaxParams is SQLite's limit on the parameters of one statement.
 const sqliteMaxParams = 32766
@@ -30,6 +35,66 @@ var sqliteBulkPragmas = []string{`PRAGMA cache_size = -49152`, `PRAGMA temp_stor
 // sqliteRowsPerInsert bounds the rows of one multi-row INSERT on SQLite: beyond a few hundred,
 // longer statements save nothing measurable.
 const sqliteRowsPerInsert = 500
+
+// rebind turns $1 placeholders into SQLite's ?1, which binds by number exactly as PostgreSQL
+// does (SQLite would number "$1" by order of appearance). Quoted text is left alone.
+func (d sqliteDialect) rebind(query string) string {
+	if v, ok := d.rebinds.Load(query); ok {
+		return v.(string)
+	}
+	var b strings.Builder
+	b.Grow(len(query))
+	inQuote := false
+	for i := 0; i < len(query); i++ {
+		c := query[i]
+		switch {
+		case c == '\'':
+			inQuote = !inQuote
+		case c == '$' && !inQuote && i+1 < len(query) && query[i+1] >= '0' && query[i+1] <= '9':
+			c = '?'
+		}
+		b.WriteByte(c)
+	}
+	out := b.String()
+	d.rebinds.Store(query, out)
+	return out
+}
+
+// begin takes any connection of the pool, and prepares the statements the transaction runs
+// once each (see tx.stmts).
+func (sqliteDialect) begin(ctx context.Context, t *tx) (*sql.Tx, error) {
+	sqlTx, err := t.d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	t.q, t.stmts = sqlTx, map[string]*sql.Stmt{}
+	return sqlTx, nil
+}
+
+// beginTry does not wait for another process's write lock: a busy timeout of 0, put back
+// when the transaction has ended, as the connection goes back to the pool and waits its turn
+// again for what follows.
+func (sqliteDialect) beginTry(ctx context.Context, conn *sql.Conn) (*sql.Tx, func(), error) {
+	if _, err := conn.ExecContext(ctx, `PRAGMA busy_timeout = 0`); err != nil {
+		return nil, nil, err
+	}
+	restore := func() { _, _ = conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA busy_timeout = 10000`) }
+	sqlTx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		restore()
+		return nil, nil, err
+	}
+	return sqlTx, restore, nil
+}
+
+// firstSavepoint keeps temporary storage in memory: the undo journal of each savepoint is a
+// temporary file otherwise, and a bulk decision opens hundreds. Not in the DSN, for every
+// command: a large export would then sort in memory. It stays set on this connection for the
+// rest of the process, which runs one use case. SQLite refuses the change once the temporary
+// database is open, which only costs the speed-up.
+func (sqliteDialect) firstSavepoint(ctx context.Context, t *tx) {
+	_, _ = t.q.ExecContext(ctx, `PRAGMA temp_store = MEMORY`)
+}
 
 func (sqliteDialect) keyArrays() bool { return false }
 
