@@ -306,17 +306,45 @@ func (t *tx) stmt(ctx context.Context, query string) *sql.Stmt {
 
 func (t *tx) Now() time.Time { return t.now }
 
-// LockName takes a transaction-level advisory lock on PostgreSQL. The schema is part of the
-// key, so that databases side by side in one PostgreSQL database (a schema each) do not wait
-// on each other; hashtext may give two names one key, which only makes them wait in turn.
+// LockName takes the lock called name until the transaction ends: an advisory lock on
+// PostgreSQL (see postgresDialect.lockName), nothing on SQLite or in a read-only view.
 func (t *tx) LockName(ctx context.Context, name string) error {
-	if t.d.Dialect() != Postgres || t.readOnly {
+	if t.readOnly {
 		return nil
 	}
-	if _, err := t.exec(ctx, `SELECT pg_advisory_xact_lock(hashtext(current_schema() || ' ' || $1))`, name); err != nil {
+	if err := t.d.dialect.lockName(ctx, t, name); err != nil {
 		return fmt.Errorf("lock %s: %w", name, err)
 	}
 	return nil
+}
+
+// forUpdate is the clause that locks the rows a SELECT reads until the transaction ends: on
+// PostgreSQL, and not in a read-only view; SQLite write transactions are serial already.
+func (t *tx) forUpdate() string {
+	if t.readOnly {
+		return ""
+	}
+	return t.d.dialect.forUpdate()
+}
+
+// lockRows locks the rows query, a SELECT, reads, when the engine needs it (forUpdate): the
+// query runs on PostgreSQL only, and may be written in its SQL.
+func (t *tx) lockRows(ctx context.Context, query string, args ...any) error {
+	lock := t.forUpdate()
+	if lock == "" {
+		return nil
+	}
+	_, err := t.exec(ctx, query+lock, args...)
+	return err
+}
+
+// lockTables keeps other writers out of tables (see dialect.lockTables) until the
+// transaction ends; a read-only view locks nothing.
+func (t *tx) lockTables(ctx context.Context, tables string) error {
+	if t.readOnly {
+		return nil
+	}
+	return t.d.dialect.lockTables(ctx, t, tables)
 }
 
 func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {

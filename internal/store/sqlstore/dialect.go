@@ -33,6 +33,19 @@ type dialect interface {
 	// firstSavepoint prepares t before its first savepoint.
 	firstSavepoint(ctx context.Context, t *tx)
 
+	// Locks, held until the transaction ends. A SQLite write transaction is the only writer
+	// from its first statement (BEGIN IMMEDIATE) and needs none: there these are empty or do
+	// nothing.
+
+	// forUpdate is the clause that locks the rows a SELECT reads; skipLocked the same,
+	// leaving out the rows another transaction holds.
+	forUpdate() string
+	skipLocked() string
+	// lockTables keeps other writers out of tables (a list of names), plain reads going on.
+	lockTables(ctx context.Context, t *tx, tables string) error
+	// lockName takes the lock called name.
+	lockName(ctx context.Context, t *tx, name string) error
+
 	// Bulk reads and writes of the imports and of the set-based decisions.
 
 	// keyArrays reports whether a lookup by a list of keys takes the whole list as one array

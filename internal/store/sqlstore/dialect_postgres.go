@@ -49,6 +49,23 @@ func (postgresDialect) beginTry(ctx context.Context, conn *sql.Conn) (*sql.Tx, f
 
 func (postgresDialect) firstSavepoint(context.Context, *tx) {}
 
+func (postgresDialect) forUpdate() string  { return " FOR UPDATE" }
+func (postgresDialect) skipLocked() string { return " FOR UPDATE SKIP LOCKED" }
+
+// lockTables: writers queue on the tables; plain reads go on.
+func (postgresDialect) lockTables(ctx context.Context, t *tx, tables string) error {
+	_, err := t.exec(ctx, `LOCK TABLE `+tables+` IN SHARE ROW EXCLUSIVE MODE`)
+	return err
+}
+
+// lockName takes a transaction-level advisory lock. The schema is part of the key, so that
+// databases side by side in one PostgreSQL database (a schema each) do not wait on each
+// other; hashtext may give two names one key, which only makes them wait in turn.
+func (postgresDialect) lockName(ctx context.Context, t *tx, name string) error {
+	_, err := t.exec(ctx, `SELECT pg_advisory_xact_lock(hashtext(current_schema() || ' ' || $1))`, name)
+	return err
+}
+
 func (postgresDialect) keyArrays() bool { return true }
 
 func (postgresDialect) newIDs(ctx context.Context, t *tx, table string, n int) ([]int64, error) {

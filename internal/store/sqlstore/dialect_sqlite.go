@@ -96,6 +96,11 @@ func (sqliteDialect) firstSavepoint(ctx context.Context, t *tx) {
 	_, _ = t.q.ExecContext(ctx, `PRAGMA temp_store = MEMORY`)
 }
 
+func (sqliteDialect) forUpdate() string                             { return "" }
+func (sqliteDialect) skipLocked() string                            { return "" }
+func (sqliteDialect) lockTables(context.Context, *tx, string) error { return nil }
+func (sqliteDialect) lockName(context.Context, *tx, string) error   { return nil }
+
 func (sqliteDialect) keyArrays() bool { return false }
 
 func (sqliteDialect) newIDs(ctx context.Context, t *tx, table string, n int) ([]int64, error) {

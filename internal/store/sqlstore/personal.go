@@ -61,10 +61,7 @@ func (t *tx) mentions(cols, needles []string, first int) (string, []any) {
 }
 
 func (t *tx) LockPersonalText(ctx context.Context) error {
-	if t.d.Dialect() != Postgres || t.readOnly {
-		return nil
-	}
-	if _, err := t.exec(ctx, `LOCK TABLE audit_events, mail_outbox, requests IN SHARE ROW EXCLUSIVE MODE`); err != nil {
+	if err := t.lockTables(ctx, "audit_events, mail_outbox, requests"); err != nil {
 		return fmt.Errorf("lock the tables of personal text: %w", err)
 	}
 	return nil
