@@ -46,6 +46,37 @@ type dialect interface {
 	// lockName takes the lock called name.
 	lockName(ctx context.Context, t *tx, name string) error
 
+	// Words of SQL.
+
+	// likeFold is the LIKE that ignores case (ASCII only on SQLite, whose LIKE folds nothing
+	// else).
+	likeFold() string
+	// textAgg is the aggregate that joins texts with a separator, ORDER BY within.
+	textAgg() string
+	// byteOrder are the operators >= and < comparing texts byte by byte, as the indexes on
+	// folded names are ordered.
+	byteOrder() (ge, lt string)
+
+	// Plans: what keeps the planner on the index a query was written for.
+
+	// unindexed is column as a term no index serves, so that another index is chosen.
+	unindexed(column string) string
+	// departmentIndex follows "structures s" to read them through their département's index.
+	departmentIndex() string
+	// trigramOrder is the ORDER BY term (and its comma) put before the name when the trigram
+	// index finds the structures, "" when none is needed.
+	trigramOrder() string
+
+	// Search of structures (see SearchStructures).
+
+	// siretPrefix is the condition that s.siret starts with digits.
+	siretPrefix(a *searchArgs, digits string) string
+	// trigrams reports whether the trigram index finds some of words, and on SQLite the FTS5
+	// query that does ("" elsewhere).
+	trigrams(words []string) (indexed bool, match string)
+	// inNames is the condition that word is in the folded name or acronym of alias.
+	inNames(a *searchArgs, alias, word string) string
+
 	// Bulk reads and writes of the imports and of the set-based decisions.
 
 	// keyArrays reports whether a lookup by a list of keys takes the whole list as one array

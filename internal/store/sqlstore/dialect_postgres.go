@@ -66,6 +66,44 @@ func (postgresDialect) lockName(ctx context.Context, t *tx, name string) error {
 	return err
 }
 
+func (postgresDialect) likeFold() string { return "ILIKE" }
+
+func (postgresDialect) textAgg() string { return "string_agg" }
+
+// byteOrder: the operators of the text_pattern_ops indexes, which a prepared statement's
+// generic plan can use too (a LIKE with a bound pattern cannot).
+func (postgresDialect) byteOrder() (ge, lt string) { return "~>=~", "~<~" }
+
+func (postgresDialect) unindexed(column string) string { return column }
+
+func (postgresDialect) departmentIndex() string { return "" }
+
+// trigramOrder sorts what the trigram index finds: with the limit, PostgreSQL would rather
+// walk the names in order, through every structure when the words are rare. The term keeps
+// every row in its place, but is not the indexed column.
+func (postgresDialect) trigramOrder() string { return "s.name_folded || '', " }
+
+// siretPrefix is a LIKE on the text_pattern_ops index: PostgreSQL's collation may sort ':'
+// before digits, so a range would not do.
+func (postgresDialect) siretPrefix(a *searchArgs, digits string) string {
+	return "s.siret LIKE " + a.arg(digits+"%")
+}
+
+// trigrams: pg_trgm finds words of three letters or more; the LIKEs on search_text ask it.
+func (postgresDialect) trigrams(words []string) (bool, string) {
+	for _, w := range words {
+		if len([]rune(w)) >= 3 {
+			return true, ""
+		}
+	}
+	return false, ""
+}
+
+func (postgresDialect) inNames(a *searchArgs, alias, word string) string {
+	pat := a.arg("%" + word + "%")
+	return "(" + alias + ".name_folded LIKE " + pat + " OR " + alias + ".acronym_folded LIKE " + pat + ")"
+}
+
 func (postgresDialect) keyArrays() bool { return true }
 
 func (postgresDialect) newIDs(ctx context.Context, t *tx, table string, n int) ([]int64, error) {

@@ -101,6 +101,46 @@ func (sqliteDialect) skipLocked() string                            { return "" 
 func (sqliteDialect) lockTables(context.Context, *tx, string) error { return nil }
 func (sqliteDialect) lockName(context.Context, *tx, string) error   { return nil }
 
+// likeFold: SQLite's LIKE ignores the case of ASCII letters.
+func (sqliteDialect) likeFold() string { return "LIKE" }
+
+// textAgg: group_concat orders within since SQLite 3.44 (the driver embeds a newer one).
+func (sqliteDialect) textAgg() string { return "group_concat" }
+
+// byteOrder: SQLite's binary collation.
+func (sqliteDialect) byteOrder() (ge, lt string) { return ">=", "<" }
+
+// unindexed: a unary + keeps SQLite from using an index on column, which without statistics
+// it would often prefer to a more selective one.
+func (sqliteDialect) unindexed(column string) string { return "+" + column }
+
+// departmentIndex: the structures of a département are walked on its index, which holds the
+// name and acronym too; SQLite would otherwise walk every name and read each structure's
+// département.
+func (sqliteDialect) departmentIndex() string { return " INDEXED BY structures_department" }
+
+// trigramOrder: SQLite reads what FTS5 finds, then sorts it.
+func (sqliteDialect) trigramOrder() string { return "" }
+
+// siretPrefix is a range, which SQLite's binary collation keeps on the index.
+func (sqliteDialect) siretPrefix(a *searchArgs, digits string) string {
+	return "s.siret >= " + a.arg(digits) + " AND s.siret < " + a.arg(digits+":")
+}
+
+// trigrams: the FTS5 trigram index finds words of three letters or more, and two-letter ones
+// through the trigrams around them (see ftsMatch).
+func (sqliteDialect) trigrams(words []string) (bool, string) {
+	match := ftsMatch(words)
+	return match != "", match
+}
+
+// inNames tests with instr, quicker than LIKE: both are folded, in lower case, and a word
+// holds neither '%' nor '_'.
+func (sqliteDialect) inNames(a *searchArgs, alias, word string) string {
+	v := a.arg(word)
+	return "(instr(" + alias + ".name_folded, " + v + ") > 0 OR instr(" + alias + ".acronym_folded, " + v + ") > 0)"
+}
+
 func (sqliteDialect) keyArrays() bool { return false }
 
 func (sqliteDialect) newIDs(ctx context.Context, t *tx, table string, n int) ([]int64, error) {

@@ -34,13 +34,10 @@ func likePattern(needle string) string {
 	return "%" + r.Replace(needle) + "%"
 }
 
-// mentions is the condition "one of cols contains one of needles", case-insensitive (ASCII
-// only on SQLite, whose LIKE folds nothing else), with its arguments numbered from first.
+// mentions is the condition "one of cols contains one of needles", case-insensitive (see
+// dialect.likeFold), with its arguments numbered from first.
 func (t *tx) mentions(cols, needles []string, first int) (string, []any) {
-	op := "LIKE"
-	if t.d.Dialect() == Postgres {
-		op = "ILIKE"
-	}
+	op := t.d.dialect.likeFold()
 	var (
 		or   []string
 		args []any
