@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"sync"
+	"time"
 
 	"github.com/profil-cli/profil/internal/domain"
 )
@@ -76,6 +77,18 @@ type dialect interface {
 	trigrams(words []string) (indexed bool, match string)
 	// inNames is the condition that word is in the folded name or acronym of alias.
 	inNames(a *searchArgs, alias, word string) string
+
+	// Personal data.
+
+	// permitAuditRewrite opens, for this transaction only, the one exception to the
+	// append-only audit trail that the triggers know (see tx.permitAuditRewrite);
+	// endAuditPermit closes it.
+	permitAuditRewrite(ctx context.Context, t *tx, purpose string, cutoff time.Time) error
+	endAuditPermit(ctx context.Context, t *tx) error
+	// secureDelete makes what t deletes or overwrites from now on unreadable in the files.
+	secureDelete(ctx context.Context, t *tx) error
+	// scrub makes what was deleted unreadable in the database files (see DB.Scrub).
+	scrub(ctx context.Context, d *DB) error
 
 	// Bulk reads and writes of the imports and of the set-based decisions.
 

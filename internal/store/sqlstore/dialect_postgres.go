@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"github.com/profil-cli/profil/internal/domain"
 )
@@ -103,6 +104,28 @@ func (postgresDialect) inNames(a *searchArgs, alias, word string) string {
 	pat := a.arg("%" + word + "%")
 	return "(" + alias + ".name_folded LIKE " + pat + " OR " + alias + ".acronym_folded LIKE " + pat + ")"
 }
+
+// permitAuditRewrite sets profil.audit_rewrite, local to the transaction.
+func (postgresDialect) permitAuditRewrite(ctx context.Context, t *tx, purpose string, cutoff time.Time) error {
+	v := purpose
+	if purpose == "prune" {
+		v += ":" + cutoff.UTC().Format(time.RFC3339Nano)
+	}
+	_, err := t.exec(ctx, `SELECT set_config('profil.audit_rewrite', $1, true)`, v)
+	return err
+}
+
+func (postgresDialect) endAuditPermit(ctx context.Context, t *tx) error {
+	_, err := t.exec(ctx, `SELECT set_config('profil.audit_rewrite', '', true)`)
+	return err
+}
+
+// secureDelete: nothing to do; what VACUUM frees is the administrator's (see DB.Scrub).
+func (postgresDialect) secureDelete(context.Context, *tx) error { return nil }
+
+// scrub does nothing: a dump holds only live rows; VACUUM and backups are the
+// administrator's (see the README).
+func (postgresDialect) scrub(context.Context, *DB) error { return nil }
 
 func (postgresDialect) keyArrays() bool { return true }
 

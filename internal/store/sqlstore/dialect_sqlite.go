@@ -3,9 +3,11 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/profil-cli/profil/internal/domain"
 )
@@ -139,6 +141,54 @@ func (sqliteDialect) trigrams(words []string) (bool, string) {
 func (sqliteDialect) inNames(a *searchArgs, alias, word string) string {
 	v := a.arg(word)
 	return "(instr(" + alias + ".name_folded, " + v + ") > 0 OR instr(" + alias + ".acronym_folded, " + v + ") > 0)"
+}
+
+// permitAuditRewrite writes the one row of audit_rewrite_permits, which endAuditPermit
+// deletes before the transaction ends, so that no other transaction ever sees it.
+func (sqliteDialect) permitAuditRewrite(ctx context.Context, t *tx, purpose string, cutoff time.Time) error {
+	var c any
+	if purpose == "prune" {
+		c = cutoff.UTC()
+	}
+	_, err := t.exec(ctx, `INSERT INTO audit_rewrite_permits (id, purpose, cutoff) VALUES (1, $1, $2)`, purpose, c)
+	return err
+}
+
+func (sqliteDialect) endAuditPermit(ctx context.Context, t *tx) error {
+	_, err := t.exec(ctx, `DELETE FROM audit_rewrite_permits`)
+	return err
+}
+
+// secureDelete: deleted and rewritten content is overwritten with zeros instead of left in
+// free space.
+func (sqliteDialect) secureDelete(ctx context.Context, t *tx) error {
+	_, err := t.exec(ctx, `PRAGMA secure_delete = ON`)
+	return err
+}
+
+// scrub rebuilds the file (VACUUM, with secure_delete on) and empties the write-ahead log into
+// it (wal_checkpoint(TRUNCATE)), so that neither free pages nor the -wal file keep old rows.
+func (sqliteDialect) scrub(ctx context.Context, d *DB) error {
+	conn, err := d.db.Conn(ctx)
+	if err != nil {
+		return mapErr(err)
+	}
+	defer conn.Close()
+	for _, q := range []string{`PRAGMA secure_delete = ON`, `VACUUM`} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("scrub the database (%s): %w", q, mapErr(err))
+		}
+	}
+	// A reader of an older snapshot (another process) keeps the log from being emptied: the
+	// checkpoint waits for it up to the busy timeout, then says it could not finish.
+	var busy, logFrames, done int
+	if err := conn.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &done); err != nil {
+		return fmt.Errorf("scrub the database (checkpoint): %w", mapErr(err))
+	}
+	if busy != 0 {
+		return fmt.Errorf("scrub the database: %w", &BusyError{err: errors.New("wal_checkpoint(TRUNCATE) could not finish")})
+	}
+	return nil
 }
 
 func (sqliteDialect) keyArrays() bool { return false }
