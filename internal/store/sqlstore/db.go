@@ -1,6 +1,11 @@
 // Package sqlstore is the one database/sql implementation of store.Store, for SQLite
-// (modernc.org/sqlite, no cgo) and PostgreSQL (pgx). Queries are written once, with $1
-// placeholders; SQLite receives them rewritten as ?1.
+// (modernc.org/sqlite, no cgo) and PostgreSQL (pgx). The store's methods are written once for
+// both engines, with $1 placeholders. What differs between the engines once the database is
+// open (placeholders, transactions, locks, words of SQL, query plans, the structure search,
+// erasure, bulk writes) is asked of the dialect chosen when it opens: the questions are in
+// dialect.go, each engine's answers in dialect_sqlite.go and dialect_postgres.go. Opening and
+// connecting (open in db.go, dsn.go), and the schema's migrations and checks (migrate.go,
+// role.go), name the engine themselves.
 package sqlstore
 
 import (
