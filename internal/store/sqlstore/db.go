@@ -1,6 +1,11 @@
 // Package sqlstore is the one database/sql implementation of store.Store, for SQLite
-// (modernc.org/sqlite, no cgo) and PostgreSQL (pgx). Queries are written once, with $1
-// placeholders; SQLite receives them rewritten as ?1.
+// (modernc.org/sqlite, no cgo) and PostgreSQL (pgx). The store's methods are written once for
+// both engines, with $1 placeholders. What differs between the engines once the database is
+// open (placeholders, transactions, locks, words of SQL, query plans, the structure search,
+// erasure, bulk writes) is asked of the dialect chosen when it opens: the questions are in
+// dialect.go, each engine's answers in dialect_sqlite.go and dialect_postgres.go. Opening and
+// connecting (open in db.go, dsn.go), and the schema's migrations and checks (migrate.go,
+// role.go), name the engine themselves.
 package sqlstore
 
 import (
@@ -12,8 +17,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"strings"
-	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -46,7 +49,6 @@ type DB struct {
 	target  Target
 	dialect dialect
 	now     func() time.Time
-	rebinds sync.Map // SQL text → SQLite form
 	// abortCommits is how many of the next commits of Update fail as a transaction the
 	// database aborted (see retryError): the conformance suite's way to run a transaction
 	// again on both engines. Nothing else sets it.
@@ -174,29 +176,16 @@ func (d *DB) Update(ctx context.Context, fn func(store.Tx) error) error {
 }
 
 func (d *DB) update(ctx context.Context, fn func(store.Tx) error) error {
-	var (
-		conn  *sql.Conn
-		sqlTx *sql.Tx
-		err   error
-	)
-	if d.target.Dialect == Postgres {
-		// On its own connection, which bulk writes reach under database/sql for COPY.
-		if conn, err = d.db.Conn(ctx); err == nil {
-			defer conn.Close()
-			sqlTx, err = conn.BeginTx(ctx, nil)
-		}
-	} else {
-		sqlTx, err = d.db.BeginTx(ctx, nil)
-	}
+	t := &tx{d: d, now: d.clock()}
+	sqlTx, err := d.dialect.begin(ctx, t)
 	if err != nil {
 		if err := mapErr(err); errors.Is(err, domain.ErrUnavailable) {
 			return err
 		}
 		return d.target.scrub(fmt.Errorf("begin transaction: %w", err))
 	}
-	t := &tx{d: d, q: sqlTx, conn: conn, now: d.clock()}
-	if d.target.Dialect == SQLite {
-		t.stmts = map[string]*sql.Stmt{} // pgx caches prepared statements on its own
+	if t.conn != nil {
+		defer t.conn.Close()
 	}
 	if err := fn(t); err != nil {
 		_ = sqlTx.Rollback()
@@ -226,22 +215,12 @@ func (d *DB) TryUpdate(ctx context.Context, fn func(store.Tx) error) error {
 		return mapErr(err)
 	}
 	defer conn.Close()
-	if d.target.Dialect == SQLite {
-		if _, err := conn.ExecContext(ctx, `PRAGMA busy_timeout = 0`); err != nil {
-			return mapErr(err)
-		}
-		// The connection goes back to the pool: it waits its turn again for what follows.
-		defer func() { _, _ = conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA busy_timeout = 10000`) }()
-	}
-	sqlTx, err := conn.BeginTx(ctx, nil)
+	sqlTx, restore, err := d.dialect.beginTry(ctx, conn)
 	if err != nil {
 		return mapErr(err)
 	}
-	if d.target.Dialect == Postgres {
-		if _, err := sqlTx.ExecContext(ctx, `SET LOCAL lock_timeout = '100ms'`); err != nil {
-			_ = sqlTx.Rollback()
-			return mapErr(err)
-		}
+	if restore != nil {
+		defer restore()
 	}
 	if err := fn(&tx{d: d, q: sqlTx, now: d.clock()}); err != nil {
 		_ = sqlTx.Rollback()
@@ -256,14 +235,9 @@ func (t *tx) Savepoint(ctx context.Context, fn func() error) error {
 	if t.readOnly {
 		return fn()
 	}
-	if t.d.Dialect() == SQLite && !t.savepoints {
-		// The undo journal of each savepoint is a temporary file unless temporary storage is
-		// in memory; a bulk decision opens hundreds. Not in the DSN, for every command: a
-		// large export would then sort in memory. It stays set on this connection for the
-		// rest of the process, which runs one use case. SQLite refuses the change once the
-		// temporary database is open, which only costs the speed-up.
+	if !t.savepoints {
 		t.savepoints = true
-		_, _ = t.q.ExecContext(ctx, `PRAGMA temp_store = MEMORY`)
+		t.d.dialect.firstSavepoint(ctx, t)
 	}
 	if _, err := t.exec(ctx, `SAVEPOINT item`); err != nil {
 		return fmt.Errorf("savepoint: %w", err)
@@ -337,17 +311,45 @@ func (t *tx) stmt(ctx context.Context, query string) *sql.Stmt {
 
 func (t *tx) Now() time.Time { return t.now }
 
-// LockName takes a transaction-level advisory lock on PostgreSQL. The schema is part of the
-// key, so that databases side by side in one PostgreSQL database (a schema each) do not wait
-// on each other; hashtext may give two names one key, which only makes them wait in turn.
+// LockName takes the lock called name until the transaction ends: an advisory lock on
+// PostgreSQL (see postgresDialect.lockName), nothing on SQLite or in a read-only view.
 func (t *tx) LockName(ctx context.Context, name string) error {
-	if t.d.Dialect() != Postgres || t.readOnly {
+	if t.readOnly {
 		return nil
 	}
-	if _, err := t.exec(ctx, `SELECT pg_advisory_xact_lock(hashtext(current_schema() || ' ' || $1))`, name); err != nil {
+	if err := t.d.dialect.lockName(ctx, t, name); err != nil {
 		return fmt.Errorf("lock %s: %w", name, err)
 	}
 	return nil
+}
+
+// forUpdate is the clause that locks the rows a SELECT reads until the transaction ends: on
+// PostgreSQL, and not in a read-only view; SQLite write transactions are serial already.
+func (t *tx) forUpdate() string {
+	if t.readOnly {
+		return ""
+	}
+	return t.d.dialect.forUpdate()
+}
+
+// lockRows locks the rows query, a SELECT, reads, when the engine needs it (forUpdate): the
+// query runs on PostgreSQL only, and may be written in its SQL.
+func (t *tx) lockRows(ctx context.Context, query string, args ...any) error {
+	lock := t.forUpdate()
+	if lock == "" {
+		return nil
+	}
+	_, err := t.exec(ctx, query+lock, args...)
+	return err
+}
+
+// lockTables keeps other writers out of tables (see dialect.lockTables) until the
+// transaction ends; a read-only view locks nothing.
+func (t *tx) lockTables(ctx context.Context, tables string) error {
+	if t.readOnly {
+		return nil
+	}
+	return t.d.dialect.lockTables(ctx, t, tables)
 }
 
 func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
@@ -387,32 +389,8 @@ func (t *tx) insert(ctx context.Context, query string, args ...any) (int64, erro
 	return id, nil
 }
 
-// rebind turns $1 placeholders into SQLite's ?1, which binds by number exactly as PostgreSQL
-// does (SQLite would number "$1" by order of appearance). Quoted text is left alone.
-func (d *DB) rebind(query string) string {
-	if d.target.Dialect != SQLite {
-		return query
-	}
-	if v, ok := d.rebinds.Load(query); ok {
-		return v.(string)
-	}
-	var b strings.Builder
-	b.Grow(len(query))
-	inQuote := false
-	for i := 0; i < len(query); i++ {
-		c := query[i]
-		switch {
-		case c == '\'':
-			inQuote = !inQuote
-		case c == '$' && !inQuote && i+1 < len(query) && query[i+1] >= '0' && query[i+1] <= '9':
-			c = '?'
-		}
-		b.WriteByte(c)
-	}
-	out := b.String()
-	d.rebinds.Store(query, out)
-	return out
-}
+// rebind turns query's $1 placeholders into the engine's (see sqliteDialect.rebind).
+func (d *DB) rebind(query string) string { return d.dialect.rebind(query) }
 
 // mapErr turns driver errors into domain sentinels by error code, never by message text:
 // unique violations become ErrConflict, no rows ErrNotFound.

@@ -76,14 +76,10 @@ func (t *tx) Referents(ctx context.Context, structureIDs []int64) ([]domain.Memb
 }
 
 func (t *tx) DecideRequests(ctx context.Context, ids []int64, status domain.RequestStatus, decidedBy int64, reason string) (int, error) {
-	// On SQLite, "+status": the requests are found by their ids, not by walking requests_status
-	// over every pending request.
-	pending := "status"
-	if t.d.Dialect() != Postgres {
-		pending = "+status"
-	}
+	// The requests are found by their ids, not by walking requests_status over every pending
+	// request.
 	n, err := t.execKeys(ctx, `UPDATE requests SET status = $1, decided_at = $2, decided_by = $3, reason = $4
-		WHERE `+pending+` = 'pending' AND %s`, "id", ids, string(status), t.now, nullInt(decidedBy), reason)
+		WHERE `+t.d.dialect.unindexed("status")+` = 'pending' AND %s`, "id", ids, string(status), t.now, nullInt(decidedBy), reason)
 	if err != nil {
 		return n, fmt.Errorf("decide requests: %w", err)
 	}
@@ -131,7 +127,7 @@ func (t *tx) execKeys(ctx context.Context, query, column string, keys []int64, a
 	if t.readOnly {
 		return 0, t.bulkWritable()
 	}
-	if t.d.Dialect() == Postgres {
+	if t.d.dialect.keyArrays() {
 		n, err := t.execCount(ctx, fmt.Sprintf(query, fmt.Sprintf("%s = ANY($%d)", column, len(args)+1)), append(args, keys)...)
 		return int(n), err
 	}

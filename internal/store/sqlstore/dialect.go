@@ -2,15 +2,96 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"sync"
+	"time"
 
 	"github.com/profil-cli/profil/internal/domain"
 )
 
-// dialect is how one engine does the bulk reads and writes of the imports and of the
-// set-based decisions, where SQLite and PostgreSQL differ most: it is chosen once, when the
-// database opens (sqliteDialect, postgresDialect), and the store's methods keep what the
-// engines share.
+// dialect is what differs between SQLite and PostgreSQL once the database is open: it is
+// chosen then (sqliteDialect in dialect_sqlite.go, postgresDialect in dialect_postgres.go),
+// and the store's methods, written once for both engines, ask it for each difference. A
+// method answers for one real difference, however many queries it serves; where the
+// difference is only words of SQL, the method returns the fragment.
+//
+// Opening and connecting name the engine themselves (open in db.go, dsn.go): the DSN and the
+// pragmas of every connection, a read-only SQLite file, the connection errors are set up
+// before the dialect is chosen, and each engine connects its own way. So do the schema's
+// upgrades and checks (migrate.go, role.go): goose and each engine's catalogue, for the
+// administrator's commands (db migrate, status, check, role) rather than the store's methods.
 type dialect interface {
+	// Statements and transactions.
+
+	// rebind turns a query's $1 placeholders into the engine's.
+	rebind(query string) string
+	// begin begins the read-write transaction of Update, setting t's querier (and its
+	// connection or statement cache), and returns it for the commit.
+	begin(ctx context.Context, t *tx) (*sql.Tx, error)
+	// beginTry begins the transaction of TryUpdate on conn, so that it waits for no other
+	// process's lock; restore, when not nil, is called once the transaction has ended.
+	beginTry(ctx context.Context, conn *sql.Conn) (sqlTx *sql.Tx, restore func(), err error)
+	// firstSavepoint prepares t before its first savepoint.
+	firstSavepoint(ctx context.Context, t *tx)
+
+	// Locks, held until the transaction ends. A SQLite write transaction is the only writer
+	// from its first statement (BEGIN IMMEDIATE) and needs none: there these are empty or do
+	// nothing.
+
+	// forUpdate is the clause that locks the rows a SELECT reads; skipLocked the same,
+	// leaving out the rows another transaction holds.
+	forUpdate() string
+	skipLocked() string
+	// lockTables keeps other writers out of tables (a list of names), plain reads going on.
+	lockTables(ctx context.Context, t *tx, tables string) error
+	// lockName takes the lock called name.
+	lockName(ctx context.Context, t *tx, name string) error
+
+	// Words of SQL.
+
+	// likeFold is the LIKE that ignores case (ASCII only on SQLite, whose LIKE folds nothing
+	// else).
+	likeFold() string
+	// textAgg is the aggregate that joins texts with a separator, ORDER BY within.
+	textAgg() string
+	// byteOrder are the operators >= and < comparing texts byte by byte, as the indexes on
+	// folded names are ordered.
+	byteOrder() (ge, lt string)
+
+	// Plans: what keeps the planner on the index a query was written for.
+
+	// unindexed is column as a term no index serves, so that another index is chosen.
+	unindexed(column string) string
+	// departmentIndex follows "structures s" to read them through their département's index.
+	departmentIndex() string
+	// trigramOrder is the ORDER BY term (and its comma) put before the name when the trigram
+	// index finds the structures, "" when none is needed.
+	trigramOrder() string
+
+	// Search of structures (see SearchStructures).
+
+	// siretPrefix is the condition that s.siret starts with digits.
+	siretPrefix(a *searchArgs, digits string) string
+	// trigrams reports whether the trigram index finds some of words, and on SQLite the FTS5
+	// query that does ("" elsewhere).
+	trigrams(words []string) (indexed bool, match string)
+	// inNames is the condition that word is in the folded name or acronym of alias.
+	inNames(a *searchArgs, alias, word string) string
+
+	// Personal data.
+
+	// permitAuditRewrite opens, for this transaction only, the one exception to the
+	// append-only audit trail that the triggers know (see tx.permitAuditRewrite);
+	// endAuditPermit closes it.
+	permitAuditRewrite(ctx context.Context, t *tx, purpose string, cutoff time.Time) error
+	endAuditPermit(ctx context.Context, t *tx) error
+	// secureDelete makes what t deletes or overwrites from now on unreadable in the files.
+	secureDelete(ctx context.Context, t *tx) error
+	// scrub makes what was deleted unreadable in the database files (see DB.Scrub).
+	scrub(ctx context.Context, d *DB) error
+
+	// Bulk reads and writes of the imports and of the set-based decisions.
+
 	// keyArrays reports whether a lookup by a list of keys takes the whole list as one array
 	// ("= ANY($1)") rather than IN lists of lookupChunk keys.
 	keyArrays() bool
@@ -36,5 +117,5 @@ func dialectOf(engine string) dialect {
 	if engine == Postgres {
 		return postgresDialect{}
 	}
-	return sqliteDialect{}
+	return sqliteDialect{rebinds: new(sync.Map)}
 }

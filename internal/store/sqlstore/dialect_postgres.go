@@ -4,14 +4,128 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"github.com/profil-cli/profil/internal/domain"
 )
 
-// postgresDialect writes in bulk with one INSERT … SELECT of arrays (unnest), or of a staging
-// table filled by COPY from pgCopyMin rows on, and learns the ids of the rows written through
-// RETURNING.
+// postgresDialect is PostgreSQL's way: concurrent writers, kept apart by row, table and
+// advisory locks; a collation that may not sort byte by byte, so that prefixes are compared
+// with the operators of the text_pattern_ops indexes; the trigram index is pg_trgm's; and
+// bulk writes go in one INSERT … SELECT of arrays (unnest), or of a staging table filled by
+// COPY from pgCopyMin rows on, learning the ids of the rows written through RETURNING.
 type postgresDialect struct{}
+
+// rebind: the queries are written in PostgreSQL's placeholders.
+func (postgresDialect) rebind(query string) string { return query }
+
+// begin takes a connection of its own, which bulk writes reach under database/sql for COPY;
+// pgx caches prepared statements on its own.
+func (postgresDialect) begin(ctx context.Context, t *tx) (*sql.Tx, error) {
+	conn, err := t.d.db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sqlTx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		conn.Close()
+		return nil, err
+	}
+	t.q, t.conn = sqlTx, conn
+	return sqlTx, nil
+}
+
+// beginTry waits at most 100 ms for a row lock.
+func (postgresDialect) beginTry(ctx context.Context, conn *sql.Conn) (*sql.Tx, func(), error) {
+	sqlTx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := sqlTx.ExecContext(ctx, `SET LOCAL lock_timeout = '100ms'`); err != nil {
+		_ = sqlTx.Rollback()
+		return nil, nil, err
+	}
+	return sqlTx, nil, nil
+}
+
+func (postgresDialect) firstSavepoint(context.Context, *tx) {}
+
+func (postgresDialect) forUpdate() string  { return " FOR UPDATE" }
+func (postgresDialect) skipLocked() string { return " FOR UPDATE SKIP LOCKED" }
+
+// lockTables: writers queue on the tables; plain reads go on.
+func (postgresDialect) lockTables(ctx context.Context, t *tx, tables string) error {
+	_, err := t.exec(ctx, `LOCK TABLE `+tables+` IN SHARE ROW EXCLUSIVE MODE`)
+	return err
+}
+
+// lockName takes a transaction-level advisory lock. The schema is part of the key, so that
+// databases side by side in one PostgreSQL database (a schema each) do not wait on each
+// other; hashtext may give two names one key, which only makes them wait in turn.
+func (postgresDialect) lockName(ctx context.Context, t *tx, name string) error {
+	_, err := t.exec(ctx, `SELECT pg_advisory_xact_lock(hashtext(current_schema() || ' ' || $1))`, name)
+	return err
+}
+
+func (postgresDialect) likeFold() string { return "ILIKE" }
+
+func (postgresDialect) textAgg() string { return "string_agg" }
+
+// byteOrder: the operators of the text_pattern_ops indexes, which a prepared statement's
+// generic plan can use too (a LIKE with a bound pattern cannot).
+func (postgresDialect) byteOrder() (ge, lt string) { return "~>=~", "~<~" }
+
+func (postgresDialect) unindexed(column string) string { return column }
+
+func (postgresDialect) departmentIndex() string { return "" }
+
+// trigramOrder sorts what the trigram index finds: with the limit, PostgreSQL would rather
+// walk the names in order, through every structure when the words are rare. The term keeps
+// every row in its place, but is not the indexed column.
+func (postgresDialect) trigramOrder() string { return "s.name_folded || '', " }
+
+// siretPrefix is a LIKE on the text_pattern_ops index: PostgreSQL's collation may sort ':'
+// before digits, so a range would not do.
+func (postgresDialect) siretPrefix(a *searchArgs, digits string) string {
+	return "s.siret LIKE " + a.arg(digits+"%")
+}
+
+// trigrams: pg_trgm finds words of three letters or more; the LIKEs on search_text ask it.
+func (postgresDialect) trigrams(words []string) (bool, string) {
+	for _, w := range words {
+		if len([]rune(w)) >= 3 {
+			return true, ""
+		}
+	}
+	return false, ""
+}
+
+func (postgresDialect) inNames(a *searchArgs, alias, word string) string {
+	pat := a.arg("%" + word + "%")
+	return "(" + alias + ".name_folded LIKE " + pat + " OR " + alias + ".acronym_folded LIKE " + pat + ")"
+}
+
+// permitAuditRewrite sets profil.audit_rewrite, local to the transaction.
+func (postgresDialect) permitAuditRewrite(ctx context.Context, t *tx, purpose string, cutoff time.Time) error {
+	v := purpose
+	if purpose == "prune" {
+		v += ":" + cutoff.UTC().Format(time.RFC3339Nano)
+	}
+	_, err := t.exec(ctx, `SELECT set_config('profil.audit_rewrite', $1, true)`, v)
+	return err
+}
+
+func (postgresDialect) endAuditPermit(ctx context.Context, t *tx) error {
+	_, err := t.exec(ctx, `SELECT set_config('profil.audit_rewrite', '', true)`)
+	return err
+}
+
+// secureDelete: nothing to do; what VACUUM frees is the administrator's (see DB.Scrub).
+func (postgresDialect) secureDelete(context.Context, *tx) error { return nil }
+
+// scrub does nothing: a dump holds only live rows; VACUUM and backups are the
+// administrator's (see the README).
+func (postgresDialect) scrub(context.Context, *DB) error { return nil }
 
 func (postgresDialect) keyArrays() bool { return true }
 

@@ -3,16 +3,23 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/profil-cli/profil/internal/domain"
 )
 
-// sqliteDialect writes in bulk with multi-row INSERTs (through a staging table beyond one
-// statement: see insertSQLite), giving rows the ids after the largest: a SQLite write
-// transaction is the only writer.
-type sqliteDialect struct{}
+// sqliteDialect is SQLite's way: a write transaction is the only writer (BEGIN IMMEDIATE),
+// so it takes no lock; the planner never has statistics (profil runs no ANALYZE), so a few
+// queries tell it which index to use; the trigram index is an FTS5 table; and bulk writes
+// go in multi-row INSERTs (through a staging table beyond one statement: see insertSQLite),
+// giving rows the ids after the largest.
+type sqliteDialect struct {
+	rebinds *sync.Map // SQL text → SQLite form
+}
 
 // sqliteMaxParams is SQLite's limit on the parameters of one statement.
 const sqliteMaxParams = 32766
@@ -30,6 +37,159 @@ var sqliteBulkPragmas = []string{`PRAGMA cache_size = -49152`, `PRAGMA temp_stor
 // sqliteRowsPerInsert bounds the rows of one multi-row INSERT on SQLite: beyond a few hundred,
 // longer statements save nothing measurable.
 const sqliteRowsPerInsert = 500
+
+// rebind turns $1 placeholders into SQLite's ?1, which binds by number exactly as PostgreSQL
+// does (SQLite would number "$1" by order of appearance). Quoted text is left alone.
+func (d sqliteDialect) rebind(query string) string {
+	if v, ok := d.rebinds.Load(query); ok {
+		return v.(string)
+	}
+	var b strings.Builder
+	b.Grow(len(query))
+	inQuote := false
+	for i := 0; i < len(query); i++ {
+		c := query[i]
+		switch {
+		case c == '\'':
+			inQuote = !inQuote
+		case c == '$' && !inQuote && i+1 < len(query) && query[i+1] >= '0' && query[i+1] <= '9':
+			c = '?'
+		}
+		b.WriteByte(c)
+	}
+	out := b.String()
+	d.rebinds.Store(query, out)
+	return out
+}
+
+// begin takes any connection of the pool, and prepares the statements the transaction runs
+// once each (see tx.stmts).
+func (sqliteDialect) begin(ctx context.Context, t *tx) (*sql.Tx, error) {
+	sqlTx, err := t.d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	t.q, t.stmts = sqlTx, map[string]*sql.Stmt{}
+	return sqlTx, nil
+}
+
+// beginTry does not wait for another process's write lock: a busy timeout of 0, put back
+// when the transaction has ended, as the connection goes back to the pool and waits its turn
+// again for what follows.
+func (sqliteDialect) beginTry(ctx context.Context, conn *sql.Conn) (*sql.Tx, func(), error) {
+	if _, err := conn.ExecContext(ctx, `PRAGMA busy_timeout = 0`); err != nil {
+		return nil, nil, err
+	}
+	restore := func() { _, _ = conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA busy_timeout = 10000`) }
+	sqlTx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		restore()
+		return nil, nil, err
+	}
+	return sqlTx, restore, nil
+}
+
+// firstSavepoint keeps temporary storage in memory: the undo journal of each savepoint is a
+// temporary file otherwise, and a bulk decision opens hundreds. Not in the DSN, for every
+// command: a large export would then sort in memory. It stays set on this connection for the
+// rest of the process, which runs one use case. SQLite refuses the change once the temporary
+// database is open, which only costs the speed-up.
+func (sqliteDialect) firstSavepoint(ctx context.Context, t *tx) {
+	_, _ = t.q.ExecContext(ctx, `PRAGMA temp_store = MEMORY`)
+}
+
+func (sqliteDialect) forUpdate() string                             { return "" }
+func (sqliteDialect) skipLocked() string                            { return "" }
+func (sqliteDialect) lockTables(context.Context, *tx, string) error { return nil }
+func (sqliteDialect) lockName(context.Context, *tx, string) error   { return nil }
+
+// likeFold: SQLite's LIKE ignores the case of ASCII letters.
+func (sqliteDialect) likeFold() string { return "LIKE" }
+
+// textAgg: group_concat orders within since SQLite 3.44 (the driver embeds a newer one).
+func (sqliteDialect) textAgg() string { return "group_concat" }
+
+// byteOrder: SQLite's binary collation.
+func (sqliteDialect) byteOrder() (ge, lt string) { return ">=", "<" }
+
+// unindexed: a unary + keeps SQLite from using an index on column, which without statistics
+// it would often prefer to a more selective one.
+func (sqliteDialect) unindexed(column string) string { return "+" + column }
+
+// departmentIndex: the structures of a département are walked on its index, which holds the
+// name and acronym too; SQLite would otherwise walk every name and read each structure's
+// département.
+func (sqliteDialect) departmentIndex() string { return " INDEXED BY structures_department" }
+
+// trigramOrder: SQLite reads what FTS5 finds, then sorts it.
+func (sqliteDialect) trigramOrder() string { return "" }
+
+// siretPrefix is a range, which SQLite's binary collation keeps on the index.
+func (sqliteDialect) siretPrefix(a *searchArgs, digits string) string {
+	return "s.siret >= " + a.arg(digits) + " AND s.siret < " + a.arg(digits+":")
+}
+
+// trigrams: the FTS5 trigram index finds words of three letters or more, and two-letter ones
+// through the trigrams around them (see ftsMatch).
+func (sqliteDialect) trigrams(words []string) (bool, string) {
+	match := ftsMatch(words)
+	return match != "", match
+}
+
+// inNames tests with instr, quicker than LIKE: both are folded, in lower case, and a word
+// holds neither '%' nor '_'.
+func (sqliteDialect) inNames(a *searchArgs, alias, word string) string {
+	v := a.arg(word)
+	return "(instr(" + alias + ".name_folded, " + v + ") > 0 OR instr(" + alias + ".acronym_folded, " + v + ") > 0)"
+}
+
+// permitAuditRewrite writes the one row of audit_rewrite_permits, which endAuditPermit
+// deletes before the transaction ends, so that no other transaction ever sees it.
+func (sqliteDialect) permitAuditRewrite(ctx context.Context, t *tx, purpose string, cutoff time.Time) error {
+	var c any
+	if purpose == "prune" {
+		c = cutoff.UTC()
+	}
+	_, err := t.exec(ctx, `INSERT INTO audit_rewrite_permits (id, purpose, cutoff) VALUES (1, $1, $2)`, purpose, c)
+	return err
+}
+
+func (sqliteDialect) endAuditPermit(ctx context.Context, t *tx) error {
+	_, err := t.exec(ctx, `DELETE FROM audit_rewrite_permits`)
+	return err
+}
+
+// secureDelete: deleted and rewritten content is overwritten with zeros instead of left in
+// free space.
+func (sqliteDialect) secureDelete(ctx context.Context, t *tx) error {
+	_, err := t.exec(ctx, `PRAGMA secure_delete = ON`)
+	return err
+}
+
+// scrub rebuilds the file (VACUUM, with secure_delete on) and empties the write-ahead log into
+// it (wal_checkpoint(TRUNCATE)), so that neither free pages nor the -wal file keep old rows.
+func (sqliteDialect) scrub(ctx context.Context, d *DB) error {
+	conn, err := d.db.Conn(ctx)
+	if err != nil {
+		return mapErr(err)
+	}
+	defer conn.Close()
+	for _, q := range []string{`PRAGMA secure_delete = ON`, `VACUUM`} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("scrub the database (%s): %w", q, mapErr(err))
+		}
+	}
+	// A reader of an older snapshot (another process) keeps the log from being emptied: the
+	// checkpoint waits for it up to the busy timeout, then says it could not finish.
+	var busy, logFrames, done int
+	if err := conn.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &done); err != nil {
+		return fmt.Errorf("scrub the database (checkpoint): %w", mapErr(err))
+	}
+	if busy != 0 {
+		return fmt.Errorf("scrub the database: %w", &BusyError{err: errors.New("wal_checkpoint(TRUNCATE) could not finish")})
+	}
+	return nil
+}
 
 func (sqliteDialect) keyArrays() bool { return false }
 

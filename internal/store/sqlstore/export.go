@@ -41,14 +41,10 @@ func memberFilter(q store.MemberQuery) (string, []any) {
 const profileSeparator = "|"
 
 // profilesAggregate is the correlated subquery that lists the active profiles of membership
-// m.id in one text value, ordered by code as ListMembers orders them. Both engines order
-// inside the aggregate (SQLite since 3.44; the driver embeds a newer one). The query text
-// has no bound parameter, so that the filter's numbering stays the same.
+// m.id in one text value, ordered by code as ListMembers orders them (see dialect.textAgg).
+// The query text has no bound parameter, so that the filter's numbering stays the same.
 func (t *tx) profilesAggregate() string {
-	agg := "group_concat(g.profile_code, '" + profileSeparator + "' ORDER BY g.profile_code)"
-	if t.d.Dialect() == Postgres {
-		agg = "string_agg(g.profile_code, '" + profileSeparator + "' ORDER BY g.profile_code)"
-	}
+	agg := t.d.dialect.textAgg() + "(g.profile_code, '" + profileSeparator + "' ORDER BY g.profile_code)"
 	return "COALESCE((SELECT " + agg + " FROM grants g WHERE g.membership_id = m.id AND g.revoked_at IS NULL), '')"
 }
 

@@ -93,14 +93,10 @@ func (t *tx) ClaimMail(ctx context.Context, limit int, leaseUntil time.Time) ([]
 	if limit <= 0 {
 		return []domain.Mail{}, nil
 	}
-	lock := ""
-	if t.d.Dialect() == Postgres {
-		lock = " FOR UPDATE SKIP LOCKED"
-	}
 	query := `UPDATE mail_outbox SET status = 'sending', claimed_until = $1
 		WHERE id IN (SELECT id FROM mail_outbox
 			WHERE (status = 'pending' AND next_attempt_at <= $2) OR (status = 'sending' AND claimed_until < $2)
-			ORDER BY next_attempt_at, id LIMIT $3` + lock + `)
+			ORDER BY next_attempt_at, id LIMIT $3` + t.d.dialect.skipLocked() + `)
 		RETURNING ` + mailColumns
 	out, err := t.mails(ctx, "claim mail", query, leaseUntil.UTC(), t.now, limit)
 	if err != nil {

@@ -9,29 +9,18 @@ import (
 	"github.com/profil-cli/profil/internal/store"
 )
 
-// forUpdate is the row-lock suffix on PostgreSQL; SQLite write transactions are serial already.
-func (t *tx) forUpdate() string {
-	if t.d.Dialect() == Postgres && !t.readOnly {
-		return " FOR UPDATE"
-	}
-	return ""
-}
-
 func (t *tx) LockStructure(ctx context.Context, id int64) (domain.Structure, error) {
-	if t.d.Dialect() == Postgres && !t.readOnly {
-		var got int64
-		if err := t.queryRow(ctx, `SELECT id FROM structures WHERE id = $1 FOR UPDATE`, id).Scan(&got); err != nil {
-			return domain.Structure{}, notFound(mapErr(err), "notfound.structure", id)
-		}
+	if err := t.lockRows(ctx, `SELECT id FROM structures WHERE id = $1`, id); err != nil {
+		return domain.Structure{}, err
 	}
 	return t.StructureByID(ctx, id)
 }
 
 func (t *tx) LockStructures(ctx context.Context, ids []int64) error {
-	if t.d.Dialect() != Postgres || t.readOnly || len(ids) == 0 {
+	if len(ids) == 0 {
 		return nil
 	}
-	if _, err := t.exec(ctx, `SELECT id FROM structures WHERE id = ANY($1) ORDER BY id FOR UPDATE`, ids); err != nil {
+	if err := t.lockRows(ctx, `SELECT id FROM structures WHERE id = ANY($1) ORDER BY id`, ids); err != nil {
 		return fmt.Errorf("lock structures: %w", err)
 	}
 	return nil

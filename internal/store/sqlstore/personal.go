@@ -34,13 +34,10 @@ func likePattern(needle string) string {
 	return "%" + r.Replace(needle) + "%"
 }
 
-// mentions is the condition "one of cols contains one of needles", case-insensitive (ASCII
-// only on SQLite, whose LIKE folds nothing else), with its arguments numbered from first.
+// mentions is the condition "one of cols contains one of needles", case-insensitive (see
+// dialect.likeFold), with its arguments numbered from first.
 func (t *tx) mentions(cols, needles []string, first int) (string, []any) {
-	op := "LIKE"
-	if t.d.Dialect() == Postgres {
-		op = "ILIKE"
-	}
+	op := t.d.dialect.likeFold()
 	var (
 		or   []string
 		args []any
@@ -61,10 +58,7 @@ func (t *tx) mentions(cols, needles []string, first int) (string, []any) {
 }
 
 func (t *tx) LockPersonalText(ctx context.Context) error {
-	if t.d.Dialect() != Postgres || t.readOnly {
-		return nil
-	}
-	if _, err := t.exec(ctx, `LOCK TABLE audit_events, mail_outbox, requests IN SHARE ROW EXCLUSIVE MODE`); err != nil {
+	if err := t.lockTables(ctx, "audit_events, mail_outbox, requests"); err != nil {
 		return fmt.Errorf("lock the tables of personal text: %w", err)
 	}
 	return nil
@@ -158,34 +152,14 @@ func (t *tx) permitAuditRewrite(ctx context.Context, purpose string, cutoff time
 	if t.readOnly {
 		return errors.New("rewrite the audit trail: needs a read-write transaction")
 	}
-	var err error
-	if t.d.Dialect() == Postgres {
-		v := purpose
-		if purpose == "prune" {
-			v += ":" + cutoff.UTC().Format(time.RFC3339Nano)
-		}
-		_, err = t.exec(ctx, `SELECT set_config('profil.audit_rewrite', $1, true)`, v)
-	} else {
-		var c any
-		if purpose == "prune" {
-			c = cutoff.UTC()
-		}
-		_, err = t.exec(ctx, `INSERT INTO audit_rewrite_permits (id, purpose, cutoff) VALUES (1, $1, $2)`, purpose, c)
-	}
-	if err != nil {
+	if err := t.d.dialect.permitAuditRewrite(ctx, t, purpose, cutoff); err != nil {
 		return fmt.Errorf("permit audit %s: %w", purpose, err)
 	}
 	return nil
 }
 
 func (t *tx) endAuditPermit(ctx context.Context) error {
-	var err error
-	if t.d.Dialect() == Postgres {
-		_, err = t.exec(ctx, `SELECT set_config('profil.audit_rewrite', '', true)`)
-	} else {
-		_, err = t.exec(ctx, `DELETE FROM audit_rewrite_permits`)
-	}
-	if err != nil {
+	if err := t.d.dialect.endAuditPermit(ctx, t); err != nil {
 		return fmt.Errorf("end audit permit: %w", err)
 	}
 	return nil
@@ -290,11 +264,9 @@ func (t *tx) GrantHistory(ctx context.Context, userID int64) ([]domain.GrantReco
 // with it, and blanks the names of its tokens (people name tokens as they like). The row stays,
 // disabled, so that what names the account (memberships, requests, audit) still points at it.
 func (t *tx) EraseUser(ctx context.Context, id int64, pseudonym string) error {
-	if t.d.Dialect() == SQLite {
-		// Deleted and rewritten content is overwritten with zeros instead of left in free space.
-		if _, err := t.exec(ctx, `PRAGMA secure_delete = ON`); err != nil {
-			return fmt.Errorf("erase user %d: %w", id, err)
-		}
+	// Deleted and rewritten content is not left readable in free space.
+	if err := t.d.dialect.secureDelete(ctx, t); err != nil {
+		return fmt.Errorf("erase user %d: %w", id, err)
 	}
 	res, err := t.exec(ctx, `UPDATE users SET email = $1, last_name = $1, first_name = $1, function = '', phone = '',
 		status = 'disabled', manager = FALSE, password_hash = NULL, must_change_password = FALSE, source = '',
@@ -356,28 +328,4 @@ func (t *tx) PruneRequests(ctx context.Context, before time.Time, dryRun bool) (
 // (wal_checkpoint(TRUNCATE)), so that neither free pages nor the -wal file keep old rows. On
 // PostgreSQL it does nothing: a dump holds only live rows; VACUUM and backups are the
 // administrator's (see the README).
-func (d *DB) Scrub(ctx context.Context) error {
-	if d.Dialect() != SQLite {
-		return nil
-	}
-	conn, err := d.db.Conn(ctx)
-	if err != nil {
-		return mapErr(err)
-	}
-	defer conn.Close()
-	for _, q := range []string{`PRAGMA secure_delete = ON`, `VACUUM`} {
-		if _, err := conn.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("scrub the database (%s): %w", q, mapErr(err))
-		}
-	}
-	// A reader of an older snapshot (another process) keeps the log from being emptied: the
-	// checkpoint waits for it up to the busy timeout, then says it could not finish.
-	var busy, logFrames, done int
-	if err := conn.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &done); err != nil {
-		return fmt.Errorf("scrub the database (checkpoint): %w", mapErr(err))
-	}
-	if busy != 0 {
-		return fmt.Errorf("scrub the database: %w", &BusyError{err: errors.New("wal_checkpoint(TRUNCATE) could not finish")})
-	}
-	return nil
-}
+func (d *DB) Scrub(ctx context.Context) error { return d.dialect.scrub(ctx, d) }

@@ -142,32 +142,29 @@ func (t *tx) RequestByID(ctx context.Context, id int64) (domain.Request, error) 
 }
 
 func (t *tx) RequestForUpdate(ctx context.Context, id int64) (domain.Request, error) {
-	if t.d.Dialect() == Postgres && !t.readOnly {
-		var got int64
-		if err := t.queryRow(ctx, `SELECT id FROM requests WHERE id = $1 FOR UPDATE`, id).Scan(&got); err != nil {
-			return domain.Request{}, notFound(mapErr(err), "notfound.request", id)
-		}
+	if err := t.lockRows(ctx, `SELECT id FROM requests WHERE id = $1`, id); err != nil {
+		return domain.Request{}, err
 	}
 	return t.RequestByID(ctx, id)
 }
 
 func (t *tx) LockRequests(ctx context.Context, ids []int64) error {
-	if t.d.Dialect() != Postgres || t.readOnly || len(ids) == 0 {
+	if len(ids) == 0 {
 		return nil
 	}
 	// Requests first, as a single decision does (RequestForUpdate, LockStructure, then
 	// UserForUpdate): every decider takes request locks before structure locks before account
 	// locks, each kind in id order.
-	if _, err := t.exec(ctx, `SELECT id FROM requests WHERE id = ANY($1) ORDER BY id FOR UPDATE`, ids); err != nil {
+	if err := t.lockRows(ctx, `SELECT id FROM requests WHERE id = ANY($1) ORDER BY id`, ids); err != nil {
 		return fmt.Errorf("lock requests: %w", err)
 	}
-	if _, err := t.exec(ctx, `SELECT id FROM structures WHERE id IN
-		(SELECT structure_id FROM requests WHERE id = ANY($1)) ORDER BY id FOR UPDATE`, ids); err != nil {
+	if err := t.lockRows(ctx, `SELECT id FROM structures WHERE id IN
+		(SELECT structure_id FROM requests WHERE id = ANY($1)) ORDER BY id`, ids); err != nil {
 		return fmt.Errorf("lock the structures of requests: %w", err)
 	}
 	// Then the accounts a decision activates or refuses (UserForUpdate).
-	if _, err := t.exec(ctx, `SELECT id FROM users WHERE id IN
-		(SELECT user_id FROM requests WHERE id = ANY($1)) ORDER BY id FOR UPDATE`, ids); err != nil {
+	if err := t.lockRows(ctx, `SELECT id FROM users WHERE id IN
+		(SELECT user_id FROM requests WHERE id = ANY($1)) ORDER BY id`, ids); err != nil {
 		return fmt.Errorf("lock the accounts of requests: %w", err)
 	}
 	return nil

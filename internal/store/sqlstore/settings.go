@@ -26,11 +26,9 @@ func (t *tx) Settings(ctx context.Context) (map[string]string, error) {
 }
 
 func (t *tx) SettingsForUpdate(ctx context.Context) (map[string]string, error) {
-	if t.d.Dialect() == Postgres && !t.readOnly {
-		// Writers queue on the table; plain reads go on. A key not set yet has no row to lock.
-		if _, err := t.exec(ctx, `LOCK TABLE settings IN SHARE ROW EXCLUSIVE MODE`); err != nil {
-			return nil, fmt.Errorf("lock settings: %w", mapErr(err))
-		}
+	// Writers queue on the table; plain reads go on. A key not set yet has no row to lock.
+	if err := t.lockTables(ctx, "settings"); err != nil {
+		return nil, fmt.Errorf("lock settings: %w", mapErr(err))
 	}
 	return t.Settings(ctx)
 }

@@ -140,16 +140,9 @@ func (a *searchArgs) arg(v any) string {
 func (t *tx) SearchStructures(ctx context.Context, q store.StructureQuery) ([]domain.Structure, error) {
 	text := strings.TrimSpace(q.Text)
 	if digits, ok := domain.IsDigitsPrefix(text); ok && text != "" {
-		// SIRET or SIREN prefix, on an index. A range works on SQLite's binary collation;
-		// PostgreSQL's collation may sort ':' before digits, so it gets a LIKE on the
-		// text_pattern_ops index instead.
+		// SIRET or SIREN prefix, on an index.
 		var a searchArgs
-		var where []string
-		if t.d.Dialect() == Postgres {
-			where = append(where, "s.siret LIKE "+a.arg(digits+"%"))
-		} else {
-			where = append(where, "s.siret >= "+a.arg(digits)+" AND s.siret < "+a.arg(digits+":"))
-		}
+		where := []string{t.d.dialect.siretPrefix(&a, digits)}
 		rank := "CASE WHEN s.siret = " + a.arg(digits) + " THEN 0 ELSE 1 END, "
 		return t.searchQuery(ctx, &a, append(where, t.structureFilters(&a, q, false)...), rank, q.Limit)
 	}
@@ -181,15 +174,7 @@ func (t *tx) SearchStructures(ctx context.Context, q store.StructureQuery) ([]do
 	// letters or more (and on SQLite, two-letter words through the trigrams around them).
 	// A word it finds in fewer than ftsProbe structures is read through it; a commoner one
 	// by walking the names in order, which soon fills the page.
-	indexed, match := false, ""
-	if t.d.Dialect() == SQLite {
-		match = ftsMatch(words)
-		indexed = match != ""
-	} else {
-		for _, w := range words {
-			indexed = indexed || len([]rune(w)) >= 3
-		}
-	}
+	indexed, match := t.d.dialect.trigrams(words)
 	// The probe reads the structures holding the long words, up to ftsProbe of them: when
 	// there are fewer, they are the candidates, and the trigram index is not asked twice.
 	// Two-letter words are left out: the union of their trigrams costs more to read than a
@@ -252,11 +237,8 @@ func (t *tx) SearchStructures(ctx context.Context, q store.StructureQuery) ([]do
 		where = append(where, "s.id IN ("+ids+")")
 	}
 	rank := ""
-	if indexed && t.d.Dialect() == Postgres {
-		// Sort what the trigram index finds: with the limit, PostgreSQL would rather walk
-		// the names in order, through every structure when the words are rare. The term
-		// keeps every row in its place, but is not the indexed column.
-		rank = "s.name_folded || '', "
+	if indexed {
+		rank = t.d.dialect.trigramOrder()
 	}
 	more, err := t.searchQuery(ctx, &a, where, rank, need)
 	if err != nil {
@@ -330,14 +312,14 @@ func ftsMatch(words []string) string {
 
 // structureFilters are the conditions of q's département and kind, over the alias s. Without
 // byDepartment, SQLite is kept from reading the structures through the index of the
-// département (a unary + on the column), which it would otherwise prefer to the more selective
+// département (dialect.unindexed), which it would otherwise prefer to the more selective
 // indexes of a text search, as profil never runs ANALYZE.
 func (t *tx) structureFilters(a *searchArgs, q store.StructureQuery, byDepartment bool) []string {
 	var where []string
 	if q.Department != "" {
 		column := "s.department"
-		if !byDepartment && t.d.Dialect() == SQLite {
-			column = "+s.department"
+		if !byDepartment {
+			column = t.d.dialect.unindexed(column)
 		}
 		where = append(where, column+" = "+a.arg(q.Department))
 	}
@@ -352,20 +334,14 @@ func (t *tx) structureFilters(a *searchArgs, q store.StructureQuery, byDepartmen
 // wordFilters are the conditions that every word is in column (search_text), or with
 // column "" in the name or the acronym of alias (both folded): a word has no space, so this
 // is the same as being in search_text, their concatenation, and can be read from the index
-// that holds both. SQLite tests that with instr, quicker than LIKE: both are folded, in
-// lower case, and a word holds neither '%' nor '_'.
+// that holds both (dialect.inNames).
 func (t *tx) wordFilters(a *searchArgs, words []string, alias, column string) []string {
 	where := make([]string, len(words))
 	for i, w := range words {
-		switch {
-		case column != "":
+		if column != "" {
 			where[i] = column + " LIKE " + a.arg("%"+w+"%")
-		case t.d.Dialect() == SQLite:
-			v := a.arg(w)
-			where[i] = "(instr(" + alias + ".name_folded, " + v + ") > 0 OR instr(" + alias + ".acronym_folded, " + v + ") > 0)"
-		default:
-			pat := a.arg("%" + w + "%")
-			where[i] = "(" + alias + ".name_folded LIKE " + pat + " OR " + alias + ".acronym_folded LIKE " + pat + ")"
+		} else {
+			where[i] = t.d.dialect.inNames(a, alias, w)
 		}
 	}
 	return where
@@ -377,11 +353,10 @@ func (t *tx) wordFilters(a *searchArgs, words []string, alias, column string) []
 // were no more structures to walk.
 func (t *tx) searchWalk(ctx context.Context, q store.StructureQuery, words []string, folded string, need int) (found []domain.Structure, complete bool, err error) {
 	// The last structure of the walk: an index-only skip. The structures of a département
-	// are walked on its index, which holds the name and acronym too (SQLite would otherwise
-	// walk every name and read each structure's département).
+	// are walked on its index, which holds the name and acronym too (dialect.departmentIndex).
 	from := "structures s"
-	if q.Department != "" && t.d.Dialect() == SQLite {
-		from = "structures s INDEXED BY structures_department"
+	if q.Department != "" {
+		from += t.d.dialect.departmentIndex()
 	}
 	var a searchArgs
 	query := "SELECT s.name_folded, s.id FROM " + from
@@ -412,14 +387,10 @@ func (t *tx) searchWalk(ctx context.Context, q store.StructureQuery, words []str
 
 // prefixMatch is the condition that the folded name or acronym of alias starts with folded
 // (which is then an exact match or a prefix one). p is folded's argument when there is one
-// already. It is a range in byte order, as every folded character sorts before '~': SQLite's
-// binary collation, and on PostgreSQL the operators of the text_pattern_ops indexes, which a
-// prepared statement's generic plan can use too (a LIKE with a bound pattern cannot).
+// already. It is a range in byte order (dialect.byteOrder), as every folded character sorts
+// before '~'.
 func (t *tx) prefixMatch(a *searchArgs, alias, folded, p string) string {
-	ge, lt := ">=", "<"
-	if t.d.Dialect() == Postgres {
-		ge, lt = "~>=~", "~<~"
-	}
+	ge, lt := t.d.dialect.byteOrder()
 	if p == "" {
 		p = a.arg(folded)
 	}
