@@ -167,7 +167,11 @@ func (t *tx) SearchStructures(ctx context.Context, q store.StructureQuery) ([]do
 	var a searchArgs
 	where := append(t.wordFilters(&a, words, "s", ""), t.structureFilters(&a, q, false)...)
 	p := a.arg(folded)
-	found, err := t.searchQuery(ctx, &a, append(where, t.prefixMatch(&a, "s", folded, p)),
+	prefix := t.prefixMatch(&a, "s", folded, p)
+	if q.Department != "" && t.d.Dialect() == SQLite {
+		prefix = departmentPrefixMatch(&a, q.Department, folded, p)
+	}
+	found, err := t.searchQuery(ctx, &a, append(where, prefix),
 		"CASE WHEN s.name_folded = "+p+" OR s.acronym_folded = "+p+" THEN 0 ELSE 1 END, ", q.Limit)
 	if err != nil || q.Limit > 0 && len(found) >= q.Limit {
 		return found, err
@@ -181,7 +185,7 @@ func (t *tx) SearchStructures(ctx context.Context, q store.StructureQuery) ([]do
 	// letters or more (and on SQLite, two-letter words through the trigrams around them).
 	// A word it finds in fewer than ftsProbe structures is read through it; a commoner one
 	// by walking the names in order, which soon fills the page.
-	indexed, match := false, ""
+	indexed, match, letters := false, "", []string(nil)
 	if t.d.Dialect() == SQLite {
 		match = ftsMatch(words)
 		indexed = match != ""
@@ -189,6 +193,11 @@ func (t *tx) SearchStructures(ctx context.Context, q store.StructureQuery) ([]do
 		for _, w := range words {
 			indexed = indexed || len([]rune(w)) >= 3
 		}
+	}
+	if !indexed {
+		// Words no trigram finds: the structures holding one of their letters, when few do.
+		letters = indexedLetters(words)
+		indexed = len(letters) > 0
 	}
 	// The probe reads the structures holding the long words, up to ftsProbe of them: when
 	// there are fewer, they are the candidates, and the trigram index is not asked twice.
@@ -216,12 +225,32 @@ func (t *tx) SearchStructures(ctx context.Context, q store.StructureQuery) ([]do
 				candidates, probed = ids, true
 			}
 		}
+		// Single letters (no trigram finds them): the structures holding one of them, when
+		// fewer than ftsProbe do; in one département, after its walk.
+		letterProbe := func() error {
+			var err error
+			candidates, probed, err = t.probeLetters(ctx, letters)
+			return err
+		}
+		if len(letters) > 0 && q.Department == "" {
+			if err := letterProbe(); err != nil {
+				return nil, err
+			}
+		}
 		if !probed {
 			more, complete, err := t.searchWalk(ctx, q, words, folded, need)
 			if err != nil || complete {
 				return append(found, more...), err
 			}
+			if len(letters) > 0 && q.Department != "" {
+				if err := letterProbe(); err != nil {
+					return nil, err
+				}
+			}
 		}
+	}
+	if len(letters) > 0 && !probed {
+		indexed = false // common letters: every name in order, as long as it takes
 	}
 
 	// Through the trigram index, or every name in order.
@@ -281,6 +310,88 @@ func (t *tx) ftsIDs(ctx context.Context, match string, limit int) ([]int64, erro
 		ids = append(ids, id)
 	}
 	return ids, mapErr(rows.Err())
+}
+
+// probeLetters reads the structures holding the first of letters that fewer than ftsProbe
+// structures hold: the candidates of the search, and true; or false when every letter is
+// commoner.
+func (t *tx) probeLetters(ctx context.Context, letters []string) ([]int64, bool, error) {
+	for _, c := range letters {
+		ids, err := t.letterIDs(ctx, c, ftsProbe)
+		if err != nil || len(ids) < ftsProbe {
+			return ids, err == nil, err
+		}
+	}
+	return nil, false, nil
+}
+
+// letterIDs reads the ids of the structures whose folded text holds the letter c, at most
+// limit of them (limit when more do).
+func (t *tx) letterIDs(ctx context.Context, c string, limit int) ([]int64, error) {
+	var ids []int64
+	seen := map[int64]bool{}
+	for _, query := range t.letterQueries(c) {
+		rows, err := t.query(ctx, query+" LIMIT "+strconv.Itoa(limit))
+		if err != nil {
+			return nil, fmt.Errorf("search structures: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, mapErr(err)
+			}
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, mapErr(err)
+		}
+		if len(ids) >= limit {
+			return ids[:limit], nil
+		}
+	}
+	return ids, nil
+}
+
+// letterQueries are the queries of the ids of the structures whose folded text holds the
+// letter c (of ftsAlphabet, but not the space), between them every one, each possibly more
+// than once. Their literals are characters of ftsAlphabet, and the plan is made for them.
+//
+// PostgreSQL reads them on a GIN index of the characters of the text. On SQLite, each
+// character of a text but its last two starts one of its trigrams: the first query reads the
+// trigrams that start with c, a range of the FTS5 vocabulary (structures_fts_terms); the
+// second, the texts whose last two characters (the whole text when shorter) hold c, on the
+// index structures_text_end, and those with a character outside ftsAlphabet, which the list
+// does not name, on a partial index.
+func (t *tx) letterQueries(c string) []string {
+	if t.d.Dialect() == Postgres {
+		return []string{"SELECT id FROM structures WHERE string_to_array(search_text, NULL) @> ARRAY['" + c + "']"}
+	}
+	ends := []string{"'" + c + "'"}
+	for _, x := range ftsAlphabet {
+		ends = append(ends, "'"+c+string(x)+"'", "'"+string(x)+c+"'")
+	}
+	return []string{
+		"SELECT DISTINCT doc FROM structures_fts_terms WHERE term >= '" + c + "' AND term < '" + string(rune(c[0]+1)) + "'",
+		"SELECT id FROM structures WHERE substr(search_text, -2) IN (" + strings.Join(ends, ", ") + ")" +
+			" UNION ALL SELECT id FROM structures WHERE " + outsideFTSAlphabet,
+	}
+}
+
+// indexedLetters are the words of one character that letterQueries can look up.
+func indexedLetters(words []string) []string {
+	var out []string
+	for _, w := range words {
+		if len(w) == 1 && w != " " && strings.Contains(ftsAlphabet, w) {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // ftsProbe is how many structures the trigram index may find for a search to read them
@@ -426,6 +537,18 @@ func (t *tx) prefixMatch(a *searchArgs, alias, folded, p string) string {
 	hi := a.arg(folded + "~")
 	return "(" + alias + ".name_folded " + ge + " " + p + " AND " + alias + ".name_folded " + lt + " " + hi +
 		" OR " + alias + ".acronym_folded " + ge + " " + p + " AND " + alias + ".acronym_folded " + lt + " " + hi + ")"
+}
+
+// departmentPrefixMatch is prefixMatch for the structures of the département dept on SQLite:
+// the names that start with folded (argument p) are read on the index of the département,
+// instead of reading every structure of any département whose name starts with it. The
+// acronyms that do are few, and read on their index; the département of those is checked
+// by the caller's filters.
+func departmentPrefixMatch(a *searchArgs, dept, folded, p string) string {
+	hi := a.arg(folded + "~")
+	return "s.id IN (SELECT id FROM structures INDEXED BY structures_department WHERE department = " + a.arg(dept) +
+		" AND name_folded >= " + p + " AND name_folded < " + hi +
+		" UNION ALL SELECT id FROM structures WHERE acronym_folded >= " + p + " AND acronym_folded < " + hi + ")"
 }
 
 // searchQuery reads the structures matching where, ordered by rank (an ORDER BY term and
