@@ -487,6 +487,20 @@ func (t *tx) wordFilters(a *searchArgs, words []string, alias, column string) []
 // name order. complete reports whether what it found is the answer: it found need, or there
 // were no more structures to walk.
 func (t *tx) searchWalk(ctx context.Context, q store.StructureQuery, words []string, folded string, need int) (found []domain.Structure, complete bool, err error) {
+	if t.d.Dialect() == Postgres {
+		// One query: the first walkLength structures in name order (the index alone), and
+		// among them the matches. Fewer than need leaves the answer to the trigram index,
+		// even when the walk read every structure.
+		var a searchArgs
+		walked := "SELECT s.id, s.name_folded, s.acronym_folded FROM structures s"
+		if f := t.structureFilters(&a, q, true); len(f) > 0 {
+			walked += " WHERE " + strings.Join(f, " AND ")
+		}
+		walked += " ORDER BY s.name_folded, s.id LIMIT " + a.arg(walkLength)
+		where := append(t.wordFilters(&a, words, "s", ""), "NOT "+t.prefixMatch(&a, "s", folded, ""))
+		found, err = t.searchQueryFrom(ctx, "("+walked+") s", &a, where, "", need)
+		return found, err == nil && len(found) == need, err
+	}
 	// The last structure of the walk: an index-only skip. The structures of a département
 	// are walked on its index, which holds the name and acronym too (SQLite would otherwise
 	// walk every name and read each structure's département).
