@@ -167,11 +167,16 @@ func (t *tx) SearchStructures(ctx context.Context, q store.StructureQuery) ([]do
 	var a searchArgs
 	where := append(t.wordFilters(&a, words, "s", ""), t.structureFilters(&a, q, false)...)
 	p := a.arg(folded)
-	prefix := t.prefixMatch(&a, "s", folded, p)
-	if q.Department != "" && t.d.Dialect() == SQLite {
-		prefix = departmentPrefixMatch(&a, q.Department, folded, p)
+	from := "structures s"
+	switch {
+	case q.Department != "" && t.d.Dialect() == SQLite:
+		where = append(where, departmentPrefixMatch(&a, q.Department, folded, p))
+	case q.Department == "" && q.Kind == "" && q.Limit > 0:
+		from = t.prefixMatches(&a, folded, p)
+	default:
+		where = append(where, t.prefixMatch(&a, "s", folded, p))
 	}
-	found, err := t.searchQuery(ctx, &a, append(where, prefix),
+	found, err := t.searchQueryFrom(ctx, from, &a, where,
 		"CASE WHEN s.name_folded = "+p+" OR s.acronym_folded = "+p+" THEN 0 ELSE 1 END, ", q.Limit)
 	if err != nil || q.Limit > 0 && len(found) >= q.Limit {
 		return found, err
@@ -551,6 +556,22 @@ func (t *tx) prefixMatch(a *searchArgs, alias, folded, p string) string {
 	hi := a.arg(folded + "~")
 	return "(" + alias + ".name_folded " + ge + " " + p + " AND " + alias + ".name_folded " + lt + " " + hi +
 		" OR " + alias + ".acronym_folded " + ge + " " + p + " AND " + alias + ".acronym_folded " + lt + " " + hi + ")"
+}
+
+// prefixMatches is the table (as s) of the structures whose folded name or acronym starts
+// with folded (argument p), with their folded name and acronym, read on the indexes of both
+// alone: a common prefix or acronym ("afpa", "ml…") is sorted from the indexes instead of
+// reading each structure.
+func (t *tx) prefixMatches(a *searchArgs, folded, p string) string {
+	ge, lt := ">=", "<"
+	if t.d.Dialect() == Postgres {
+		ge, lt = "~>=~", "~<~"
+	}
+	hi := a.arg(folded + "~")
+	name := "name_folded " + ge + " " + p + " AND name_folded " + lt + " " + hi
+	return "(SELECT id, name_folded, acronym_folded FROM structures WHERE " + name +
+		" UNION ALL SELECT id, name_folded, acronym_folded FROM structures WHERE acronym_folded " + ge + " " + p +
+		" AND acronym_folded " + lt + " " + hi + " AND NOT (" + name + ")) s"
 }
 
 // departmentPrefixMatch is prefixMatch for the structures of the département dept on SQLite:
