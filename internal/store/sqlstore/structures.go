@@ -128,13 +128,17 @@ func (a *searchArgs) arg(v any) string {
 // then substrings, each tier by name. A text search runs one query per tier, so that no
 // query sorts every match of a common word:
 //
-//   - exact and prefix matches come from the indexes on the folded name and acronym;
+//   - exact and prefix matches come from the indexes on the folded name and acronym, which
+//     hold both (in one département, the names from the index of the département);
 //   - substrings of words the trigram index (FTS5 on SQLite, pg_trgm on PostgreSQL) finds
-//     in fewer than ftsProbe structures (a capped count, SQLite) are read through it;
+//     in fewer than ftsProbe structures (a capped read) are read through it;
+//   - single letters, which no trigram finds, through an index of the structures holding
+//     them (letterQueries), when fewer than ftsProbe structures do;
 //   - others by walking the folded names in order (an index that also holds the acronym),
 //     stopping at the limit, which is quick when the words are common;
 //   - when the first walkLength names have not filled the page, through the trigram index
-//     after all; words it cannot find (one letter; two on PostgreSQL) walk every name.
+//     after all; words it cannot find (common letters; two letters on PostgreSQL) walk
+//     every name.
 //
 // Each query reads ids; the page of structures is read last (searchQuery).
 func (t *tx) SearchStructures(ctx context.Context, q store.StructureQuery) ([]domain.Structure, error) {
@@ -229,6 +233,14 @@ func (t *tx) SearchStructures(ctx context.Context, q store.StructureQuery) ([]do
 			if len(ids) < ftsProbe {
 				candidates, probed = ids, true
 			}
+		} else if len(long) > 0 && t.d.Dialect() == Postgres && q.Department == "" {
+			ids, err := t.trigramIDs(ctx, long, ftsProbe)
+			if err != nil {
+				return nil, err
+			}
+			if len(ids) < ftsProbe {
+				candidates, probed = ids, true
+			}
 		}
 		// Single letters (no trigram finds them): the structures holding one of them, when
 		// fewer than ftsProbe do; in one département, after its walk.
@@ -302,6 +314,31 @@ func (t *tx) SearchStructures(ctx context.Context, q store.StructureQuery) ([]do
 // ftsIDs reads the ids of at most limit structures the FTS5 query match finds.
 func (t *tx) ftsIDs(ctx context.Context, match string, limit int) ([]int64, error) {
 	rows, err := t.query(ctx, `SELECT rowid FROM structures_fts WHERE structures_fts MATCH $1 LIMIT $2`, match, limit)
+	if err != nil {
+		return nil, fmt.Errorf("search structures: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, mapErr(err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, mapErr(rows.Err())
+}
+
+// trigramIDs reads the ids of at most limit structures holding every word of three letters
+// or more, on the pg_trgm index of PostgreSQL. The patterns are literals, so that the plan
+// is made for them whatever the statement cache does: a folded word holds letters and digits
+// only (quotes are doubled all the same), neither '%' nor '_'.
+func (t *tx) trigramIDs(ctx context.Context, words []string, limit int) ([]int64, error) {
+	where := make([]string, len(words))
+	for i, w := range words {
+		where[i] = "search_text LIKE '%" + strings.ReplaceAll(w, "'", "''") + "%'"
+	}
+	rows, err := t.query(ctx, "SELECT id FROM structures WHERE "+strings.Join(where, " AND ")+" LIMIT "+strconv.Itoa(limit))
 	if err != nil {
 		return nil, fmt.Errorf("search structures: %w", err)
 	}
