@@ -169,15 +169,17 @@ func (t *tx) SearchStructures(ctx context.Context, q store.StructureQuery) ([]do
 	// Exact, then prefix matches of the name or acronym.
 	words := strings.Fields(folded)
 	var a searchArgs
-	where := append(t.wordFilters(&a, words, "s", ""), t.structureFilters(&a, q, false)...)
+	where := t.wordFilters(&a, words, "s", "")
 	p := a.arg(folded)
 	from := "structures s"
 	switch {
+	case q.Kind == "" && q.Limit > 0 && (q.Department == "" || t.d.Dialect() == Postgres):
+		from = t.prefixMatches(&a, folded, p, q.Department)
 	case q.Department != "" && t.d.Dialect() == SQLite:
+		where = append(where, t.structureFilters(&a, q, false)...)
 		where = append(where, departmentPrefixMatch(&a, q.Department, folded, p))
-	case q.Department == "" && q.Kind == "" && q.Limit > 0:
-		from = t.prefixMatches(&a, folded, p)
 	default:
+		where = append(where, t.structureFilters(&a, q, false)...)
 		where = append(where, t.prefixMatch(&a, "s", folded, p))
 	}
 	found, err := t.searchQueryFrom(ctx, from, &a, where,
@@ -598,17 +600,22 @@ func (t *tx) prefixMatch(a *searchArgs, alias, folded, p string) string {
 // prefixMatches is the table (as s) of the structures whose folded name or acronym starts
 // with folded (argument p), with their folded name and acronym, read on the indexes of both
 // alone: a common prefix or acronym ("afpa", "ml…") is sorted from the indexes instead of
-// reading each structure.
-func (t *tx) prefixMatches(a *searchArgs, folded, p string) string {
+// reading each structure. With dept, those of that département (PostgreSQL only, whose
+// indexes hold it too).
+func (t *tx) prefixMatches(a *searchArgs, folded, p, dept string) string {
 	ge, lt := ">=", "<"
 	if t.d.Dialect() == Postgres {
 		ge, lt = "~>=~", "~<~"
 	}
 	hi := a.arg(folded + "~")
+	in := ""
+	if dept != "" {
+		in = " AND department = " + a.arg(dept)
+	}
 	name := "name_folded " + ge + " " + p + " AND name_folded " + lt + " " + hi
-	return "(SELECT id, name_folded, acronym_folded FROM structures WHERE " + name +
+	return "(SELECT id, name_folded, acronym_folded FROM structures WHERE " + name + in +
 		" UNION ALL SELECT id, name_folded, acronym_folded FROM structures WHERE acronym_folded " + ge + " " + p +
-		" AND acronym_folded " + lt + " " + hi + " AND NOT (" + name + ")) s"
+		" AND acronym_folded " + lt + " " + hi + " AND NOT (" + name + ")" + in + ") s"
 }
 
 // departmentPrefixMatch is prefixMatch for the structures of the département dept on SQLite:
