@@ -236,12 +236,9 @@ func (t *tx) SearchStructures(ctx context.Context, q store.StructureQuery) ([]do
 				candidates, probed = ids, true
 			}
 		} else if len(long) > 0 && t.d.Dialect() == Postgres && q.Department == "" {
-			ids, err := t.trigramIDs(ctx, long, ftsProbe)
-			if err != nil {
-				return nil, err
-			}
-			if len(ids) < ftsProbe {
-				candidates, probed = ids, true
+			more, complete, err := t.trigramSearch(ctx, q, words, folded, need)
+			if err != nil || complete {
+				return append(found, more...), err
 			}
 		}
 		// Single letters (no trigram finds them): the structures holding one of them, when
@@ -331,29 +328,47 @@ func (t *tx) ftsIDs(ctx context.Context, match string, limit int) ([]int64, erro
 	return ids, mapErr(rows.Err())
 }
 
-// trigramIDs reads the ids of at most limit structures holding every word of three letters
-// or more, on the pg_trgm index of PostgreSQL. The patterns are literals, so that the plan
-// is made for them whatever the statement cache does: a folded word holds letters and digits
-// only (quotes are doubled all the same), neither '%' nor '_'.
-func (t *tx) trigramIDs(ctx context.Context, words []string, limit int) ([]int64, error) {
+// trigramSearch reads the first need structures matching the words in substring only (not
+// exact or prefix matches), by name, through the pg_trgm index of PostgreSQL, when fewer
+// than ftsProbe structures match: complete reports that it did. The matches are read once
+// and sorted; when more match, it stops at ftsProbe of them and the caller walks the names.
+// The patterns are literals, so that the plan is made for them whatever the statement cache
+// does: a folded word holds letters and digits only (quotes are doubled all the same),
+// neither '%' nor '_'.
+func (t *tx) trigramSearch(ctx context.Context, q store.StructureQuery, words []string, folded string, need int) ([]domain.Structure, bool, error) {
+	var a searchArgs
 	where := make([]string, len(words))
 	for i, w := range words {
-		where[i] = "search_text LIKE '%" + strings.ReplaceAll(w, "'", "''") + "%'"
+		where[i] = "s.search_text LIKE '%" + strings.ReplaceAll(w, "'", "''") + "%'"
 	}
-	rows, err := t.query(ctx, "SELECT id FROM structures WHERE "+strings.Join(where, " AND ")+" LIMIT "+strconv.Itoa(limit))
+	where = append(where, t.structureFilters(&a, q, false)...)
+	where = append(where, "NOT "+t.prefixMatch(&a, "s", folded, ""))
+	query := "SELECT s.id, count(*) OVER () FROM (SELECT s.id, s.name_folded FROM structures s WHERE " +
+		strings.Join(where, " AND ") + " LIMIT " + strconv.Itoa(ftsProbe) + ") s ORDER BY s.name_folded, s.id LIMIT " + a.arg(need)
+	rows, err := t.query(ctx, query, a...)
 	if err != nil {
-		return nil, fmt.Errorf("search structures: %w", err)
+		return nil, false, fmt.Errorf("search structures: %w", err)
 	}
 	defer rows.Close()
-	var ids []int64
+	var (
+		ids     []int64
+		matches int
+	)
 	for rows.Next() {
 		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, mapErr(err)
+		if err := rows.Scan(&id, &matches); err != nil {
+			return nil, false, mapErr(err)
 		}
 		ids = append(ids, id)
 	}
-	return ids, mapErr(rows.Err())
+	if err := rows.Err(); err != nil {
+		return nil, false, mapErr(err)
+	}
+	if matches >= ftsProbe {
+		return nil, false, nil
+	}
+	found, err := t.structuresByID(ctx, ids)
+	return found, err == nil, err
 }
 
 // probeLetters reads the structures holding the first of letters that fewer than ftsProbe
