@@ -77,6 +77,11 @@ type dialect interface {
 	trigrams(words []string) (indexed bool, match string)
 	// inNames is the condition that word is in the folded name or acronym of alias.
 	inNames(a *searchArgs, alias, word string) string
+	// letterQueries are the queries of the ids of the structures whose folded text holds the
+	// letter c (see tx.letterQueries).
+	letterQueries(c string) []string
+	// searchPlan is how the engine's indexes serve the steps of a search.
+	searchPlan() searchPlan
 
 	// Personal data.
 
@@ -110,6 +115,21 @@ type dialect interface {
 	appendAudits(ctx context.Context, t *tx, es []domain.AuditEvent) error
 	// enqueueMails writes mails, their times and states set, in the order given.
 	enqueueMails(ctx context.Context, t *tx, ms []domain.Mail) error
+}
+
+// searchPlan is how an engine's indexes serve the steps of a structure search, where the
+// two engines' planners are best helped in different ways.
+type searchPlan struct {
+	// prefixesByDepartment: the indexes of the folded name and acronym hold the département,
+	// so a word's prefixes in one département are read on them (otherwise on the
+	// département's index: departmentPrefixMatch).
+	prefixesByDepartment bool
+	// rareWordsInOneQuery: a rare word's matches are read, counted and sorted by one capped
+	// query through the trigram index (otherwise the index is probed for ids first).
+	rareWordsInOneQuery bool
+	// walkInOneQuery: the walk of the first names reads them and their matches in one query
+	// (otherwise the last name of the walk is found first, by an index-only skip).
+	walkInOneQuery bool
 }
 
 // dialectOf is the dialect of an engine ("sqlite" or "postgres").

@@ -136,6 +136,27 @@ func (sqliteDialect) trigrams(words []string) (bool, string) {
 	return match != "", match
 }
 
+// letterQueries: each character of a text but its last two starts one of its trigrams: the
+// first query reads the trigrams that start with c, a range of the FTS5 vocabulary
+// (structures_fts_terms); the second, the texts whose last two characters (the whole text
+// when shorter) hold c, on the index structures_text_end, and those with a character outside
+// ftsAlphabet, which the list does not name, on a partial index.
+func (sqliteDialect) letterQueries(c string) []string {
+	ends := []string{"'" + c + "'"}
+	for _, x := range ftsAlphabet {
+		ends = append(ends, "'"+c+string(x)+"'", "'"+string(x)+c+"'")
+	}
+	return []string{
+		"SELECT DISTINCT doc FROM structures_fts_terms WHERE term >= '" + c + "' AND term < '" + string(rune(c[0]+1)) + "'",
+		"SELECT id FROM structures WHERE substr(search_text, -2) IN (" + strings.Join(ends, ", ") + ")" +
+			" UNION ALL SELECT id FROM structures WHERE " + outsideFTSAlphabet,
+	}
+}
+
+// searchPlan: a word's prefixes in one département are read on the département's index; the
+// FTS5 index is probed for the ids of a rare word; the walk finds its last name first.
+func (sqliteDialect) searchPlan() searchPlan { return searchPlan{} }
+
 // inNames tests with instr, quicker than LIKE: both are folded, in lower case, and a word
 // holds neither '%' nor '_'.
 func (sqliteDialect) inNames(a *searchArgs, alias, word string) string {

@@ -40,6 +40,12 @@ func TestSearchStructuresTiers(t *testing.T) {
 					{Name: "Mlle Dupont", Address: "x"},
 					{Name: "Szkoła Mlł", Address: "x"}, // "ł" has no decomposition: no trigram of a two-letter search
 					{Name: "Łml", Address: "x"},
+					// A rare letter only among the last two characters, or in the whole text.
+					{Name: "Bzik", Address: "x"},
+					{Name: "Atelier Wa", Address: "x"},
+					{Name: "Centre", Acronym: "K", Address: "x"},
+					{Name: "W", Address: "x"},
+					{Name: "Łk", Address: "x"},
 				} {
 					if err := tx.CreateStructure(ctx, &s); err != nil {
 						return err
@@ -51,7 +57,8 @@ func TestSearchStructuresTiers(t *testing.T) {
 				t.Fatal(err)
 			}
 			texts := []string{"formation", "forma", "ml", "m", "e", "de", "cap", "metiers cap", "afpa", "greta",
-				"mission locale", "formation bordeaux", "zzz", "o f", "angouleme", "ml ol", "ko", "lm"}
+				"mission locale", "formation bordeaux", "zzz", "o f", "angouleme", "ml ol", "ko", "lm",
+				"k", "w", "z", "k o", "l", "7"}
 			full := 0 // searches that fill their limit: the walk has something to stop at
 			for _, walk := range []struct{ names, probe int }{{3, 2}, {40, 2}, {100_000, 2}, {3, 1000}, {100_000, 1000}} {
 				restore := sqlstore.SetSearchWalk(walk.names, walk.probe)

@@ -128,13 +128,17 @@ func (a *searchArgs) arg(v any) string {
 // then substrings, each tier by name. A text search runs one query per tier, so that no
 // query sorts every match of a common word:
 //
-//   - exact and prefix matches come from the indexes on the folded name and acronym;
+//   - exact and prefix matches come from the indexes on the folded name and acronym, which
+//     hold both (in one département, the names from the index of the département);
 //   - substrings of words the trigram index (FTS5 on SQLite, pg_trgm on PostgreSQL) finds
-//     in fewer than ftsProbe structures (a capped count, SQLite) are read through it;
+//     in fewer than ftsProbe structures (a capped read) are read through it;
+//   - single letters, which no trigram finds, through an index of the structures holding
+//     them (letterQueries), when fewer than ftsProbe structures do;
 //   - others by walking the folded names in order (an index that also holds the acronym),
 //     stopping at the limit, which is quick when the words are common;
 //   - when the first walkLength names have not filled the page, through the trigram index
-//     after all; words it cannot find (one letter; two on PostgreSQL) walk every name.
+//     after all; words it cannot find (common letters; two letters on PostgreSQL) walk
+//     every name.
 //
 // Each query reads ids; the page of structures is read last (searchQuery).
 func (t *tx) SearchStructures(ctx context.Context, q store.StructureQuery) ([]domain.Structure, error) {
@@ -158,9 +162,20 @@ func (t *tx) SearchStructures(ctx context.Context, q store.StructureQuery) ([]do
 	// Exact, then prefix matches of the name or acronym.
 	words := strings.Fields(folded)
 	var a searchArgs
-	where := append(t.wordFilters(&a, words, "s", ""), t.structureFilters(&a, q, false)...)
+	where := t.wordFilters(&a, words, "s", "")
 	p := a.arg(folded)
-	found, err := t.searchQuery(ctx, &a, append(where, t.prefixMatch(&a, "s", folded, p)),
+	from := "structures s"
+	switch {
+	case q.Kind == "" && q.Limit > 0 && (q.Department == "" || t.d.dialect.searchPlan().prefixesByDepartment):
+		from = t.prefixMatches(&a, folded, p, q.Department)
+	case q.Department != "" && !t.d.dialect.searchPlan().prefixesByDepartment:
+		where = append(where, t.structureFilters(&a, q, false)...)
+		where = append(where, departmentPrefixMatch(&a, q.Department, folded, p))
+	default:
+		where = append(where, t.structureFilters(&a, q, false)...)
+		where = append(where, t.prefixMatch(&a, "s", folded, p))
+	}
+	found, err := t.searchQueryFrom(ctx, from, &a, where,
 		"CASE WHEN s.name_folded = "+p+" OR s.acronym_folded = "+p+" THEN 0 ELSE 1 END, ", q.Limit)
 	if err != nil || q.Limit > 0 && len(found) >= q.Limit {
 		return found, err
@@ -175,6 +190,12 @@ func (t *tx) SearchStructures(ctx context.Context, q store.StructureQuery) ([]do
 	// A word it finds in fewer than ftsProbe structures is read through it; a commoner one
 	// by walking the names in order, which soon fills the page.
 	indexed, match := t.d.dialect.trigrams(words)
+	var letters []string
+	if !indexed {
+		// Words no trigram finds: the structures holding one of their letters, when few do.
+		letters = indexedLetters(words)
+		indexed = len(letters) > 0
+	}
 	// The probe reads the structures holding the long words, up to ftsProbe of them: when
 	// there are fewer, they are the candidates, and the trigram index is not asked twice.
 	// Two-letter words are left out: the union of their trigrams costs more to read than a
@@ -200,13 +221,38 @@ func (t *tx) SearchStructures(ctx context.Context, q store.StructureQuery) ([]do
 			if len(ids) < ftsProbe {
 				candidates, probed = ids, true
 			}
+		} else if len(long) > 0 && t.d.dialect.searchPlan().rareWordsInOneQuery && q.Department == "" {
+			more, complete, err := t.trigramSearch(ctx, q, words, folded, need)
+			if err != nil || complete {
+				return append(found, more...), err
+			}
+		}
+		// Single letters (no trigram finds them): the structures holding one of them, when
+		// fewer than ftsProbe do; in one département, after its walk.
+		letterProbe := func() error {
+			var err error
+			candidates, probed, err = t.probeLetters(ctx, letters)
+			return err
+		}
+		if len(letters) > 0 && q.Department == "" {
+			if err := letterProbe(); err != nil {
+				return nil, err
+			}
 		}
 		if !probed {
 			more, complete, err := t.searchWalk(ctx, q, words, folded, need)
 			if err != nil || complete {
 				return append(found, more...), err
 			}
+			if len(letters) > 0 && q.Department != "" {
+				if err := letterProbe(); err != nil {
+					return nil, err
+				}
+			}
 		}
+	}
+	if len(letters) > 0 && !probed {
+		indexed = false // common letters: every name in order, as long as it takes
 	}
 
 	// Through the trigram index, or every name in order.
@@ -263,6 +309,112 @@ func (t *tx) ftsIDs(ctx context.Context, match string, limit int) ([]int64, erro
 		ids = append(ids, id)
 	}
 	return ids, mapErr(rows.Err())
+}
+
+// trigramSearch reads the first need structures matching the words in substring only (not
+// exact or prefix matches), by name, through the pg_trgm index of PostgreSQL, when fewer
+// than ftsProbe structures match: complete reports that it did. The matches are read once
+// and sorted; when more match, it stops at ftsProbe of them and the caller walks the names.
+// The patterns are literals, so that the plan is made for them whatever the statement cache
+// does: a folded word holds letters and digits only (quotes are doubled all the same),
+// neither '%' nor '_'.
+func (t *tx) trigramSearch(ctx context.Context, q store.StructureQuery, words []string, folded string, need int) ([]domain.Structure, bool, error) {
+	var a searchArgs
+	where := make([]string, len(words))
+	for i, w := range words {
+		where[i] = "s.search_text LIKE '%" + strings.ReplaceAll(w, "'", "''") + "%'"
+	}
+	where = append(where, t.structureFilters(&a, q, false)...)
+	where = append(where, "NOT "+t.prefixMatch(&a, "s", folded, ""))
+	query := "SELECT s.id, count(*) OVER () FROM (SELECT s.id, s.name_folded FROM structures s WHERE " +
+		strings.Join(where, " AND ") + " LIMIT " + strconv.Itoa(ftsProbe) + ") s ORDER BY s.name_folded, s.id LIMIT " + a.arg(need)
+	rows, err := t.query(ctx, query, a...)
+	if err != nil {
+		return nil, false, fmt.Errorf("search structures: %w", err)
+	}
+	defer rows.Close()
+	var (
+		ids     []int64
+		matches int
+	)
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id, &matches); err != nil {
+			return nil, false, mapErr(err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, mapErr(err)
+	}
+	if matches >= ftsProbe {
+		return nil, false, nil
+	}
+	found, err := t.structuresByID(ctx, ids)
+	return found, err == nil, err
+}
+
+// probeLetters reads the structures holding the first of letters that fewer than ftsProbe
+// structures hold: the candidates of the search, and true; or false when every letter is
+// commoner.
+func (t *tx) probeLetters(ctx context.Context, letters []string) ([]int64, bool, error) {
+	for _, c := range letters {
+		ids, err := t.letterIDs(ctx, c, ftsProbe)
+		if err != nil || len(ids) < ftsProbe {
+			return ids, err == nil, err
+		}
+	}
+	return nil, false, nil
+}
+
+// letterIDs reads the ids of the structures whose folded text holds the letter c, at most
+// limit of them (limit when more do).
+func (t *tx) letterIDs(ctx context.Context, c string, limit int) ([]int64, error) {
+	var ids []int64
+	seen := map[int64]bool{}
+	for _, query := range t.letterQueries(c) {
+		rows, err := t.query(ctx, query+" LIMIT "+strconv.Itoa(limit))
+		if err != nil {
+			return nil, fmt.Errorf("search structures: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, mapErr(err)
+			}
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, mapErr(err)
+		}
+		if len(ids) >= limit {
+			return ids[:limit], nil
+		}
+	}
+	return ids, nil
+}
+
+// letterQueries are the queries of the ids of the structures whose folded text holds the
+// letter c (of ftsAlphabet, but not the space), between them every one, each possibly more
+// than once. Their literals are characters of ftsAlphabet, and the plan is made for them.
+// How each engine finds them: dialect.letterQueries.
+func (t *tx) letterQueries(c string) []string { return t.d.dialect.letterQueries(c) }
+
+// indexedLetters are the words of one character that letterQueries can look up.
+func indexedLetters(words []string) []string {
+	var out []string
+	for _, w := range words {
+		if len(w) == 1 && w != " " && strings.Contains(ftsAlphabet, w) {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // ftsProbe is how many structures the trigram index may find for a search to read them
@@ -352,6 +504,20 @@ func (t *tx) wordFilters(a *searchArgs, words []string, alias, column string) []
 // name order. complete reports whether what it found is the answer: it found need, or there
 // were no more structures to walk.
 func (t *tx) searchWalk(ctx context.Context, q store.StructureQuery, words []string, folded string, need int) (found []domain.Structure, complete bool, err error) {
+	if t.d.dialect.searchPlan().walkInOneQuery {
+		// One query: the first walkLength structures in name order (the index alone), and
+		// among them the matches. Fewer than need leaves the answer to the trigram index,
+		// even when the walk read every structure.
+		var a searchArgs
+		walked := "SELECT s.id, s.name_folded, s.acronym_folded FROM structures s"
+		if f := t.structureFilters(&a, q, true); len(f) > 0 {
+			walked += " WHERE " + strings.Join(f, " AND ")
+		}
+		walked += " ORDER BY s.name_folded, s.id LIMIT " + a.arg(walkLength)
+		where := append(t.wordFilters(&a, words, "s", ""), "NOT "+t.prefixMatch(&a, "s", folded, ""))
+		found, err = t.searchQueryFrom(ctx, "("+walked+") s", &a, where, "", need)
+		return found, err == nil && len(found) == need, err
+	}
 	// The last structure of the walk: an index-only skip. The structures of a département
 	// are walked on its index, which holds the name and acronym too (dialect.departmentIndex).
 	from := "structures s"
@@ -397,6 +563,36 @@ func (t *tx) prefixMatch(a *searchArgs, alias, folded, p string) string {
 	hi := a.arg(folded + "~")
 	return "(" + alias + ".name_folded " + ge + " " + p + " AND " + alias + ".name_folded " + lt + " " + hi +
 		" OR " + alias + ".acronym_folded " + ge + " " + p + " AND " + alias + ".acronym_folded " + lt + " " + hi + ")"
+}
+
+// prefixMatches is the table (as s) of the structures whose folded name or acronym starts
+// with folded (argument p), with their folded name and acronym, read on the indexes of both
+// alone: a common prefix or acronym ("afpa", "ml…") is sorted from the indexes instead of
+// reading each structure. With dept, those of that département (PostgreSQL only, whose
+// indexes hold it too).
+func (t *tx) prefixMatches(a *searchArgs, folded, p, dept string) string {
+	ge, lt := t.d.dialect.byteOrder()
+	hi := a.arg(folded + "~")
+	in := ""
+	if dept != "" {
+		in = " AND department = " + a.arg(dept)
+	}
+	name := "name_folded " + ge + " " + p + " AND name_folded " + lt + " " + hi
+	return "(SELECT id, name_folded, acronym_folded FROM structures WHERE " + name + in +
+		" UNION ALL SELECT id, name_folded, acronym_folded FROM structures WHERE acronym_folded " + ge + " " + p +
+		" AND acronym_folded " + lt + " " + hi + " AND NOT (" + name + ")" + in + ") s"
+}
+
+// departmentPrefixMatch is prefixMatch for the structures of the département dept on SQLite:
+// the names that start with folded (argument p) are read on the index of the département,
+// instead of reading every structure of any département whose name starts with it. The
+// acronyms that do are few, and read on their index; the département of those is checked
+// by the caller's filters.
+func departmentPrefixMatch(a *searchArgs, dept, folded, p string) string {
+	hi := a.arg(folded + "~")
+	return "s.id IN (SELECT id FROM structures INDEXED BY structures_department WHERE department = " + a.arg(dept) +
+		" AND name_folded >= " + p + " AND name_folded < " + hi +
+		" UNION ALL SELECT id FROM structures WHERE acronym_folded >= " + p + " AND acronym_folded < " + hi + ")"
 }
 
 // searchQuery reads the structures matching where, ordered by rank (an ORDER BY term and
