@@ -132,6 +132,9 @@ func (b *bench) notes() []string {
 		fmt.Sprintf("Per-row rows: profil's time per row at %s (profil column) and at %s accounts over %s structures "+
 			"(reference column; median of %d runs, each on a new database); times include the process start.",
 			short(b.users), count(b.small), count(b.smallData.structures), b.repeats),
+		"(wall) rows compare times from start to exit; (CPU) rows the CPU time of each process, user and system, which " +
+			"other processes on the machine inflate far less: on a busy machine, read those. On PostgreSQL the work is the " +
+			"server's, whose CPU time neither process's includes: wall times only.",
 		"Approvals: pending account requests written with SQL, then one `profil request approve` process, timed.",
 		b.quietNote(),
 	}

@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -14,12 +16,17 @@ import (
 	"time"
 )
 
-// measurement is one process run: its wall time, from start to exit, and its peak resident
-// set size.
+// measurement is one process run: its wall time, from start to exit, its CPU time (user and
+// system, the process and the children it waited for) and its peak resident set size. On a
+// machine other processes keep busy the wall time grows with their load, the CPU time hardly.
 type measurement struct {
-	wall   time.Duration
-	maxRSS int64 // bytes
+	wall      time.Duration
+	user, sys time.Duration
+	maxRSS    int64 // bytes
 }
+
+// cpu is the CPU time of the run, user and system.
+func (m measurement) cpu() time.Duration { return m.user + m.sys }
 
 // job is a process to run and measure.
 type job struct {
@@ -28,9 +35,10 @@ type job struct {
 	env    []string // nil: this process's environment
 	stdin  io.Reader
 	stdout string // a file to write standard output to; "": /dev/null
-	// rss measures the peak resident set size through /usr/bin/time. The rusage of a child
-	// started directly is no good: Linux keeps, across exec, the peak of the process that
-	// forked it, here the benchmark with its generated data.
+	// rss measures the peak resident set size through /usr/bin/time, which gives the CPU
+	// time too. The peak in the rusage of a child started directly is no good: Linux keeps,
+	// across exec, the peak of the process that forked it, here the benchmark with its
+	// generated data (its CPU times are right).
 	rss bool
 }
 
@@ -49,7 +57,7 @@ func (j job) run(ctx context.Context) (measurement, error) {
 		rssFile = f.Name()
 		f.Close()
 		defer os.Remove(rssFile)
-		name, args = timeBin, append([]string{"-f", "%M", "-o", rssFile, j.name}, j.args...)
+		name, args = timeBin, append([]string{"-f", "%M %U %S", "-o", rssFile, j.name}, j.args...)
 	}
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Env = j.env
@@ -73,19 +81,41 @@ func (j job) run(ctx context.Context) (measurement, error) {
 	if err != nil {
 		return measurement{}, fmt.Errorf("%s %s: %w\n%s", filepath.Base(j.name), strings.Join(j.args, " "), err, tail(errOut.String(), 2000))
 	}
-	m := measurement{wall: wall}
+	m := measurement{wall: wall, user: cmd.ProcessState.UserTime(), sys: cmd.ProcessState.SystemTime()}
 	if rssFile != "" {
 		b, err := os.ReadFile(rssFile)
 		if err != nil {
 			return m, err
 		}
-		kb, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
-		if err != nil {
+		if err := m.parseTime(b); err != nil {
 			return m, fmt.Errorf("%s: %q: %w", timeBin, b, err)
 		}
-		m.maxRSS = kb * 1024
 	}
 	return m, f.Close()
+}
+
+// parseTime reads the output of GNU time -f "%M %U %S": the peak RSS in KiB, the user and
+// system times in seconds, on the last line (time writes the process's failure before).
+func (m *measurement) parseTime(out []byte) error {
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	fields := strings.Fields(lines[len(lines)-1])
+	if len(fields) != 3 {
+		return errors.New("want peak RSS, user and system times")
+	}
+	kb, err := strconv.ParseInt(fields[0], 10, 64)
+	if err != nil {
+		return err
+	}
+	var times [2]time.Duration
+	for i, f := range fields[1:] {
+		s, err := strconv.ParseFloat(f, 64)
+		if err != nil {
+			return err
+		}
+		times[i] = time.Duration(s * float64(time.Second))
+	}
+	m.maxRSS, m.user, m.sys = kb*1024, times[0], times[1]
+	return nil
 }
 
 // output runs j and returns its standard output, for set-up steps that read an answer.
@@ -108,7 +138,8 @@ func tail(s string, n int) string {
 	return "…" + s[len(s)-n:]
 }
 
-// median returns the median wall time and the largest peak RSS of ms.
+// median returns the median wall time, the user and system times of the run of median CPU
+// time, and the largest peak RSS of ms.
 func median(ms []measurement) measurement {
 	walls := make([]time.Duration, len(ms))
 	var rss int64
@@ -122,7 +153,10 @@ func median(ms []measurement) measurement {
 	if len(walls)%2 == 0 {
 		w = (walls[mid-1] + walls[mid]) / 2
 	}
-	return measurement{wall: w, maxRSS: rss}
+	byCPU := slices.Clone(ms)
+	slices.SortFunc(byCPU, func(a, b measurement) int { return cmp.Compare(a.cpu(), b.cpu()) })
+	c := byCPU[len(byCPU)/2]
+	return measurement{wall: w, user: c.user, sys: c.sys, maxRSS: rss}
 }
 
 // profil runs the binary under test as a user would: its own home, configuration and data

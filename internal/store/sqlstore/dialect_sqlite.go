@@ -25,14 +25,23 @@ type sqliteDialect struct {
 const sqliteMaxParams = 32766
 
 // sqliteBulkPragmas are set on the connection of a bulk insert: a page cache of 48 MiB, so
-// that inserting in random key order reads back fewer of the pages it evicted, and statement
-// journals in memory rather than in temporary files. The driver's allocator gives each page
-// of 4 KiB and its header a block of 8 KiB: the cache takes 96 MiB of memory when full, which
-// with the statement journals keeps an import of any size within 256 MiB (a cache of 64 MiB
+// that inserting in random key order reads back fewer of the pages it evicted. The driver's
+// allocator gives each page of 4 KiB and its header a block of 8 KiB: the cache takes 96 MiB
+// of memory when full, which keeps an import of any size within 256 MiB (a cache of 64 MiB
 // took an import of 1,000,000 accounts to 240 MiB). The write-ahead log is copied back into
 // the database every 20,000 pages rather than 1,000: an import commits a batch every few
 // thousand lines, and each copy rewrote the same index pages (about 10 % of the CPU time).
-var sqliteBulkPragmas = []string{`PRAGMA cache_size = -49152`, `PRAGMA temp_store = MEMORY`, `PRAGMA wal_autocheckpoint = 20000`}
+//
+// Temporary storage is left as the connection has it: temporary files by default (which
+// SQLite removes as soon as it opens them, and keeps in memory up to 64 KiB each), or memory
+// once a savepoint asked for it (see firstSavepoint; SQLite refuses the change once the staging
+// tables are open). The statement journals of the staging INSERT … SELECTs (see insertSQLite)
+// are far cheaper in files: in memory SQLite keeps a journal in chunks of 1 KiB, which the
+// driver's allocator maps and unmaps from the system one by one, and once the indexes in
+// random key order outgrow the cache a batch's journals hold tens of MiB. With temp_store
+// MEMORY here, they took half the CPU time of an import of 1,000,000 accounts, most of it in
+// the kernel.
+var sqliteBulkPragmas = []string{`PRAGMA cache_size = -49152`, `PRAGMA wal_autocheckpoint = 20000`}
 
 // sqliteRowsPerInsert bounds the rows of one multi-row INSERT on SQLite: beyond a few hundred,
 // longer statements save nothing measurable.
