@@ -3,6 +3,7 @@ package i18n
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 	_ "time/tzdata" // Europe/Paris even where the system has no zoneinfo
 
@@ -31,18 +32,21 @@ func Render(l Lang, m domain.Message) string {
 // 02:04"; in English, UTC, "2026-12-07 02:04".
 func When(l Lang, t time.Time) string {
 	if l == French {
-		return t.In(paris).Format("02/01/2006 15:04")
+		return t.In(Paris()).Format("02/01/2006 15:04")
 	}
 	return t.UTC().Format("2006-01-02 15:04")
 }
 
-var paris = func() *time.Location {
+// Paris is the time zone of the people who use the portals: messages, tables, cards, mails
+// and Excel dates give their times in it. It is loaded the first time a time is written, not
+// when the program starts.
+var Paris = sync.OnceValue(func() *time.Location {
 	loc, err := time.LoadLocation("Europe/Paris")
 	if err != nil {
 		panic(err) // time/tzdata is linked in
 	}
 	return loc
-}()
+})
 
 // renderArgs puts the arguments of a message in language l: messages, errors and, with
 // times, time values. Other values are left to the message's verbs.

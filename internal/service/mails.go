@@ -178,10 +178,7 @@ func mailAccountLocked(ctx context.Context, tx store.Tx, u domain.User) error {
 
 // time writes t for the person reading the mail: Paris time, as French portals' users live by.
 func (m *mailer) time(t time.Time) string {
-	loc, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		return t.UTC().Format("2006-01-02 15:04 UTC")
-	}
+	loc := i18n.Paris()
 	if m.lang == i18n.French {
 		return t.In(loc).Format("02/01/2006 15:04") + " (heure de Paris)"
 	}

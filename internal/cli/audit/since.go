@@ -5,8 +5,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/profil-cli/profil/internal/cli/present"
 	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/i18n"
 )
 
 // dateLayouts are the ways people write a moment, tried in order; those without a zone are
@@ -49,7 +49,7 @@ func ParseSince(s string, now time.Time) (time.Time, error) {
 		return t, nil
 	}
 	for _, layout := range dateLayouts {
-		if t, err := time.ParseInLocation(layout, v, present.Paris); err == nil {
+		if t, err := time.ParseInLocation(layout, v, i18n.Paris()); err == nil {
 			return t, nil
 		}
 	}

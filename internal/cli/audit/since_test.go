@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/profil-cli/profil/internal/cli/audit"
-	"github.com/profil-cli/profil/internal/cli/present"
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/i18n"
 )
@@ -15,7 +14,7 @@ import (
 func TestParseSince(t *testing.T) {
 	now := time.Date(2026, time.March, 14, 9, 30, 0, 0, time.UTC)
 	local := func(y int, m time.Month, d, h, min int) time.Time {
-		return time.Date(y, m, d, h, min, 0, 0, present.Paris)
+		return time.Date(y, m, d, h, min, 0, 0, i18n.Paris())
 	}
 	for _, tt := range []struct {
 		in   string

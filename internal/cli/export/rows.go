@@ -8,10 +8,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	_ "time/tzdata" // Europe/Paris for Excel dates, even where the system has no zoneinfo
 
 	"github.com/profil-cli/profil/internal/cli/present"
 	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/output"
 )
 
@@ -39,17 +39,6 @@ var Columns = []string{
 var ExcelColumns = []string{
 	"courriel", "nom", "prénom", "fonction", "téléphone", "id structure", "siret", "structure",
 	"référent", "employeur", "profils", "membre depuis",
-}
-
-// paris is the time zone of Excel dates: the users of the portals are in France.
-var paris = mustLoadLocation("Europe/Paris")
-
-func mustLoadLocation(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err) // time/tzdata is embedded: cannot happen
-	}
-	return loc
 }
 
 // sink writes rows in one format. The header (or the opening of the JSON array) is written
@@ -126,7 +115,7 @@ func (c *csvSink) date(t time.Time) string {
 	case t.IsZero():
 		return ""
 	case c.excel:
-		return t.In(paris).Format("02/01/2006")
+		return t.In(i18n.Paris()).Format("02/01/2006")
 	}
 	return t.UTC().Format(time.RFC3339)
 }
