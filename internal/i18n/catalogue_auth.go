@@ -17,8 +17,8 @@ func init() {
 
 		"mail.email_changed.subject": {"The e-mail address of your account was changed", "L'adresse mail de votre compte a été changée"},
 		"mail.email_changed.body": {
-			"Your account now uses the address %s: messages no longer come here.\nIf you did not ask for this change, tell the gestionnaires at once.",
-			"Votre compte utilise désormais l'adresse %s : les messages n'arrivent plus ici.\nSi vous n'avez pas demandé ce changement, prévenez sans attendre les gestionnaires."},
+			"The account that used this address now uses another one: messages about it no longer come here.\nIf you did not ask for this change, tell the gestionnaires at once.",
+			"Le compte qui utilisait cette adresse en utilise désormais une autre : les messages qui le concernent n'arrivent plus ici.\nSi vous n'avez pas demandé ce changement, prévenez sans attendre les gestionnaires."},
 
 		"mail.account_locked.subject": {"Your account is locked for a while", "Votre compte est verrouillé pour un temps"},
 		"mail.account_locked.body": {

@@ -139,6 +139,10 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 		if err != nil {
 			return err
 		}
+		if t.Kind == domain.TokenAPI {
+			// An API token given to logout (--token, PROFIL_TOKEN) ends as a revoked token.
+			return audit(ctx, tx, actorOf(u, t), ActionTokenRevoke, 0, tokenTarget(t), map[string]any{"id": t.ID, "name": t.Name, "by": "logout"})
+		}
 		return audit(ctx, tx, actorOf(u, t), domain.ActionSessionEnd, 0, u.Email, map[string]any{"session": t.ID})
 	})
 }

@@ -74,7 +74,9 @@ func (s *Service) ExportMembers(ctx context.Context, actor domain.Actor, scope E
 	if err != nil {
 		return sum, err
 	}
-	err = s.store.Update(ctx, func(tx store.Tx) error {
+	// The rows are out: record it even if the caller has gone since (a closed
+	// connection, Ctrl-C after the last row).
+	err = s.store.Update(context.WithoutCancel(ctx), func(tx store.Tx) error {
 		target := "every structure"
 		if scope.Structure != nil {
 			target = sum.Structure.Label()
@@ -118,7 +120,9 @@ func (s *Service) ExportTrainees(ctx context.Context, actor domain.Actor, f Trai
 	if err != nil {
 		return sum, err
 	}
-	err = s.store.Update(ctx, func(tx store.Tx) error {
+	// The rows are out: record it even if the caller has gone since (a closed
+	// connection, Ctrl-C after the last row).
+	err = s.store.Update(context.WithoutCancel(ctx), func(tx store.Tx) error {
 		return audit(ctx, tx, actor, string(domain.ExportTrainees), 0, "trainee accounts",
 			map[string]any{"trainees": sum.Members, "without_case": f.WithoutCase, "terms_pending": f.TermsPending})
 	})

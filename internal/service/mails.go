@@ -160,11 +160,13 @@ func mailPasswordChanged(ctx context.Context, tx store.Tx, u domain.User) error 
 
 // mailEmailChanged tells the address an account leaves that the account now uses another
 // one: if the change was not the person's, they learn it where they still read their mail.
-func mailEmailChanged(ctx context.Context, tx store.Tx, u domain.User, old string) error {
+// The old mailbox may be someone else's now (a typo corrected, a former employer's address):
+// the message names neither the person nor the new address.
+func mailEmailChanged(ctx context.Context, tx store.Tx, old string) error {
 	return withMailer(ctx, tx, func(m *mailer) error {
 		return m.enqueue(old, i18n.In(m.lang, "mail.email_changed.subject"), false,
-			m.greeting(u), "",
-			i18n.In(m.lang, "mail.email_changed.body", u.Email))
+			i18n.In(m.lang, "mail.hello"), "",
+			i18n.In(m.lang, "mail.email_changed.body"))
 	})
 }
 

@@ -280,7 +280,8 @@ var readsOnly = []string{
 }
 
 // A method added to service.API that changes something has its retry tested, or the test
-// says it reads only.
+// says it reads only. The first argument of f.run is the method of service.API its closure
+// runs (through *Service, whose DeliverMail is SendMail).
 func TestEveryChangeOfTheAPIIsRetriedInATest(t *testing.T) {
 	retried := map[string]bool{}
 	for _, file := range []string{"retry_test.go", "retry_portal_test.go"} {

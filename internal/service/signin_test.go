@@ -550,7 +550,10 @@ func TestTemporaryPasswordNotMadeForInactiveAccount(t *testing.T) {
 		if rep.Skipped != 1 || rep.Sent != 1 || len(w.delivered[lea]) != 1 {
 			t.Fatalf("report %+v, delivered %q: want the temporary password skipped, and the notice of the change sent", rep, w.delivered[lea])
 		}
-		if notice := w.delivered[lea][0]; !strings.Contains(notice, "now uses the address lea.bernard@nouvelle.fr") || temporaryPattern.MatchString(notice) {
+		// The old mailbox may be someone else's: it is told of the change, not where the
+		// account went nor whose it is.
+		if notice := w.delivered[lea][0]; !strings.Contains(notice, "now uses another one") || temporaryPattern.MatchString(notice) ||
+			strings.Contains(notice, "nouvelle.fr") || strings.Contains(notice, "Martin") {
 			t.Errorf("the old address got %q, want the notice of the change alone", notice)
 		}
 		if u := w.user("lea.bernard@nouvelle.fr"); u.PasswordHash != "" {

@@ -3,6 +3,7 @@ package service_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -309,6 +310,40 @@ func TestRevokeAPIToken(t *testing.T) {
 		}
 		if _, err := w.svc.ListTokens(ctx, domain.Anonymous); !errors.Is(err, domain.ErrForbidden) {
 			t.Errorf("anonymous list: %v", err)
+		}
+	})
+}
+
+// Signing out with an API token (profil logout with --token or PROFIL_TOKEN) revokes it, and
+// the trail says so as for any revoked token; a session's sign-out is a session.end.
+func TestLogoutRecordsWhatItEnded(t *testing.T) {
+	testEach(t, func(t *testing.T, e *env) {
+		secret, tok, err := e.svc.CreateAPIToken(e.ctx, e.manager, "cron", 0, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.svc.Logout(e.ctx, secret); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.Authenticate(e.ctx, secret); err == nil {
+			t.Error("the API token works after logout")
+		}
+		revoked := e.audit("token.revoke")
+		if len(revoked) != 1 || !strings.Contains(revoked[0].Details, `"by":"logout"`) || !strings.Contains(revoked[0].Target, strconv.FormatInt(tok.ID, 10)) {
+			t.Errorf("token.revoke events = %+v", revoked)
+		}
+		session, _, err := e.svc.Login(e.ctx, e.manager.Email, "un mot de passe solide")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.svc.Logout(e.ctx, session); err != nil {
+			t.Fatal(err)
+		}
+		if n, m := len(e.audit("session.end")), len(e.audit("token.revoke")); n != 1 || m != 1 {
+			t.Errorf("%d session.end and %d token.revoke events after a session's sign-out, want 1 and 1", n, m)
+		}
+		if err := e.svc.Logout(e.ctx, session); err != nil || len(e.audit("session.end")) != 1 {
+			t.Errorf("signing out twice: %v, or a second event", err)
 		}
 	})
 }

@@ -669,7 +669,7 @@ func (s *Service) ConfirmEmail(ctx context.Context, actor domain.Actor, code str
 		if err := tx.DeleteEmailChange(ctx, u.ID); err != nil {
 			return err
 		}
-		if err := mailEmailChanged(ctx, tx, u, old); err != nil {
+		if err := mailEmailChanged(ctx, tx, old); err != nil {
 			return err
 		}
 		return audit(ctx, tx, actor, "user.update", 0, old, map[string]any{"email": [2]string{old, u.Email}, "confirmed": true})

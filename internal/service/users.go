@@ -154,7 +154,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor domain.Actor, email stri
 			return err
 		}
 		if u.Email != before.Email {
-			if err := mailEmailChanged(ctx, tx, u, before.Email); err != nil {
+			if err := mailEmailChanged(ctx, tx, before.Email); err != nil {
 				return err
 			}
 		}
