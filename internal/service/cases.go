@@ -72,7 +72,9 @@ func (s *Service) ImportCases(ctx context.Context, actor domain.Actor, r io.Read
 	if err := domain.Authorize(actor, domain.CaseImport, domain.Subject{}); err != nil {
 		return ImportSummary{}, err
 	}
-	return runImport(ctx, r, opts, &caseImport{s: s, actor: actor, opts: opts, now: time.Now()})
+	sum, err := runImport(ctx, r, opts, &caseImport{s: s, actor: actor, opts: opts, now: time.Now()})
+	s.refreshStatisticsAfter(ctx, sum, opts, "cases", "users", "audit_events")
+	return sum, err
 }
 
 // caseImport is the kind of line of `case import`. Each good line refers to its case number,

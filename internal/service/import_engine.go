@@ -263,6 +263,23 @@ type lineKind[R row] interface {
 	write(ctx context.Context, batch []R) error
 }
 
+// StatisticsAfter is how many lines an import writes before it has the database refresh its
+// statistics at its end (PostgreSQL's ANALYZE, a few seconds on tables of millions of rows):
+// until autovacuum does, a table that grew by so many rows is planned as it was, and the
+// commands that follow may read it whole.
+const StatisticsAfter = 10_000
+
+// refreshStatisticsAfter refreshes the statistics of tables once an import that wrote at least
+// StatisticsAfter lines (in all its batches, even when it stopped later) has ended. A failure
+// changes nothing of what the import did, and is not reported: the statistics are only a help
+// to the planner, which autovacuum refreshes in time.
+func (s *Service) refreshStatisticsAfter(ctx context.Context, sum ImportSummary, opts ImportOptions, tables ...string) {
+	if opts.DryRun || ctx.Err() != nil || sum.Counts[ResultCreated]+sum.Counts[ResultAttached]+sum.Counts[ResultUpdated] < StatisticsAfter {
+		return // nothing written, or interrupted: the person wants the command to end
+	}
+	_ = s.store.RefreshStatistics(ctx, tables...)
+}
+
 // importHeld, when set (by tests), is told how many rows the second pass holds after each line.
 var importHeld func(rows int)
 

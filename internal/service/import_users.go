@@ -60,7 +60,9 @@ func (s *Service) ImportUsers(ctx context.Context, actor domain.Actor, r io.Read
 	if !slices.Contains(importSources, opts.Source) {
 		return ImportSummary{}, domain.Invalid("source", opts.Source, "import.source_invalid", strings.Join(importSources, ", "))
 	}
-	return runImport(ctx, r, opts, &userImport{s: s, actor: actor, opts: opts, phones: phoneCache{}, sirets: map[string]int32{}})
+	sum, err := runImport(ctx, r, opts, &userImport{s: s, actor: actor, opts: opts, phones: phoneCache{}, sirets: map[string]int32{}})
+	s.refreshStatisticsAfter(ctx, sum, opts, "users", "memberships", "grants", "audit_events")
+	return sum, err
 }
 
 // userImport is the kind of line of `user import`.

@@ -94,6 +94,9 @@ type dialect interface {
 	secureDelete(ctx context.Context, t *tx) error
 	// scrub makes what was deleted unreadable in the database files (see DB.Scrub).
 	scrub(ctx context.Context, d *DB) error
+	// refreshStatistics brings the planner's statistics of tables up to date (see
+	// DB.RefreshStatistics); tables are names of statisticsTables.
+	refreshStatistics(ctx context.Context, d *DB, tables []string) error
 
 	// Bulk reads and writes of the imports and of the set-based decisions.
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/profil-cli/profil/internal/domain"
@@ -402,4 +403,13 @@ func (postgresDialect) enqueueMails(ctx context.Context, t *tx, ms []domain.Mail
 			WITH ORDINALITY AS r(to_addr, subject, body, sensitive, secret_user_id, n)
 		ORDER BY r.n`, to, subjects, bodies, sensitive, secretFor, t.now)
 	return err
+}
+
+// refreshStatistics runs ANALYZE, which samples each table (a few seconds at 10,000,000
+// rows): autovacuum would do it too, but only some time after a bulk load, and until then a
+// table of millions of rows is planned as the few rows it held, with plans that read it all.
+// A role that does not own the tables gets a warning from the server, not an error.
+func (postgresDialect) refreshStatistics(ctx context.Context, d *DB, tables []string) error {
+	_, err := d.db.ExecContext(ctx, "ANALYZE "+strings.Join(tables, ", "))
+	return mapErr(err)
 }

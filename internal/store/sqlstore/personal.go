@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -329,3 +330,19 @@ func (t *tx) PruneRequests(ctx context.Context, before time.Time, dryRun bool) (
 // PostgreSQL it does nothing: a dump holds only live rows; VACUUM and backups are the
 // administrator's (see the README).
 func (d *DB) Scrub(ctx context.Context) error { return d.dialect.scrub(ctx, d) }
+
+// RefreshStatistics implements store.Store.
+func (d *DB) RefreshStatistics(ctx context.Context, tables ...string) error {
+	for _, t := range tables {
+		if !slices.Contains(statisticsTables, t) {
+			return fmt.Errorf("refresh statistics: unknown table %q", t)
+		}
+	}
+	if len(tables) == 0 {
+		return nil
+	}
+	return d.dialect.refreshStatistics(ctx, d, tables)
+}
+
+// statisticsTables are the tables whose statistics bulk writes may refresh.
+var statisticsTables = []string{"structures", "users", "memberships", "grants", "audit_events", "cases"}

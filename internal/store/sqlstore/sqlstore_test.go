@@ -46,3 +46,25 @@ func TestConformance(t *testing.T) {
 		})
 	}
 }
+
+// RefreshStatistics takes the tables bulk writes fill, and refuses any other name: the names
+// go into the SQL.
+func TestRefreshStatistics(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		db := openMigrated(t, dsn)
+		ctx := context.Background()
+		if err := db.RefreshStatistics(ctx, "users", "memberships", "grants", "audit_events", "structures", "cases"); err != nil {
+			t.Fatalf("refresh: %v", err)
+		}
+		if err := db.RefreshStatistics(ctx, "users; DROP TABLE users"); err == nil {
+			t.Error("an unknown table name was taken")
+		}
+		if db.Dialect() == sqlstore.Postgres {
+			var n int
+			if err := db.SQL().QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_user_tables
+				WHERE schemaname = current_schema() AND relname = 'users' AND last_analyze IS NOT NULL`).Scan(&n); err != nil || n != 1 {
+				t.Errorf("users analyzed: %d, %v", n, err)
+			}
+		}
+	})
+}
