@@ -123,10 +123,12 @@ type dialect interface {
 // searchPlan is how an engine's indexes serve the steps of a structure search, where the
 // two engines' planners are best helped in different ways.
 type searchPlan struct {
-	// prefixesByDepartment: the indexes of the folded name and acronym hold the département,
-	// so a word's prefixes in one département are read on them (otherwise on the
-	// département's index: departmentPrefixMatch).
-	prefixesByDepartment bool
+	// prefixesFromIndexes: the exact and prefix matches of a word are sorted from the indexes
+	// of the folded name and acronym alone (prefixMatches), and in one département read on
+	// the département's index (departmentPrefixMatch). Otherwise they are read from the
+	// table, filtered by prefixMatch: PostgreSQL's planner runs the union of both indexes
+	// with parallel workers, 100 times slower for the few hundred rows of an acronym.
+	prefixesFromIndexes bool
 	// rareWordsInOneQuery: a rare word's matches are read, counted and sorted by one capped
 	// query through the trigram index (otherwise the index is probed for ids first).
 	rareWordsInOneQuery bool

@@ -106,10 +106,10 @@ func (postgresDialect) letterQueries(c string) []string {
 	return []string{"SELECT id FROM structures WHERE string_to_array(search_text, NULL) @> ARRAY['" + c + "']"}
 }
 
-// searchPlan: the name and acronym indexes hold the département; a capped query through
-// pg_trgm reads a rare word's matches; the first names and their matches come in one query.
+// searchPlan: prefix matches read from the table; a capped query through pg_trgm reads a
+// rare word's matches; the first names and their matches come in one query.
 func (postgresDialect) searchPlan() searchPlan {
-	return searchPlan{prefixesByDepartment: true, rareWordsInOneQuery: true, walkInOneQuery: true}
+	return searchPlan{rareWordsInOneQuery: true, walkInOneQuery: true}
 }
 
 func (postgresDialect) inNames(a *searchArgs, alias, word string) string {

@@ -162,9 +162,9 @@ func (sqliteDialect) letterQueries(c string) []string {
 	}
 }
 
-// searchPlan: a word's prefixes in one département are read on the département's index; the
-// FTS5 index is probed for the ids of a rare word; the walk finds its last name first.
-func (sqliteDialect) searchPlan() searchPlan { return searchPlan{} }
+// searchPlan: prefix matches sorted from the indexes, in one département read on its index;
+// the FTS5 index is probed for the ids of a rare word; the walk finds its last name first.
+func (sqliteDialect) searchPlan() searchPlan { return searchPlan{prefixesFromIndexes: true} }
 
 // inNames tests with instr, quicker than LIKE: both are folded, in lower case, and a word
 // holds neither '%' nor '_'.

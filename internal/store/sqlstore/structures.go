@@ -166,9 +166,9 @@ func (t *tx) SearchStructures(ctx context.Context, q store.StructureQuery) ([]do
 	p := a.arg(folded)
 	from := "structures s"
 	switch {
-	case q.Kind == "" && q.Limit > 0 && (q.Department == "" || t.d.dialect.searchPlan().prefixesByDepartment):
-		from = t.prefixMatches(&a, folded, p, q.Department)
-	case q.Department != "" && !t.d.dialect.searchPlan().prefixesByDepartment:
+	case q.Kind == "" && q.Limit > 0 && q.Department == "" && t.d.dialect.searchPlan().prefixesFromIndexes:
+		from = t.prefixMatches(&a, folded, p)
+	case q.Department != "" && t.d.dialect.searchPlan().prefixesFromIndexes:
 		where = append(where, t.structureFilters(&a, q, false)...)
 		where = append(where, departmentPrefixMatch(&a, q.Department, folded, p))
 	default:
@@ -568,19 +568,14 @@ func (t *tx) prefixMatch(a *searchArgs, alias, folded, p string) string {
 // prefixMatches is the table (as s) of the structures whose folded name or acronym starts
 // with folded (argument p), with their folded name and acronym, read on the indexes of both
 // alone: a common prefix or acronym ("afpa", "ml…") is sorted from the indexes instead of
-// reading each structure. With dept, those of that département (PostgreSQL only, whose
-// indexes hold it too).
-func (t *tx) prefixMatches(a *searchArgs, folded, p, dept string) string {
+// reading each structure (SQLite: see searchPlan.prefixesFromIndexes).
+func (t *tx) prefixMatches(a *searchArgs, folded, p string) string {
 	ge, lt := t.d.dialect.byteOrder()
 	hi := a.arg(folded + "~")
-	in := ""
-	if dept != "" {
-		in = " AND department = " + a.arg(dept)
-	}
 	name := "name_folded " + ge + " " + p + " AND name_folded " + lt + " " + hi
-	return "(SELECT id, name_folded, acronym_folded FROM structures WHERE " + name + in +
+	return "(SELECT id, name_folded, acronym_folded FROM structures WHERE " + name +
 		" UNION ALL SELECT id, name_folded, acronym_folded FROM structures WHERE acronym_folded " + ge + " " + p +
-		" AND acronym_folded " + lt + " " + hi + " AND NOT (" + name + ")" + in + ") s"
+		" AND acronym_folded " + lt + " " + hi + " AND NOT (" + name + ")) s"
 }
 
 // departmentPrefixMatch is prefixMatch for the structures of the département dept on SQLite:
