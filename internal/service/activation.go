@@ -47,36 +47,44 @@ func mailActivation(ctx context.Context, tx store.Tx, r domain.Request, settings
 // stored on the request, with its end; the code is in the body in memory only. It returns ""
 // when no code is due (the request is gone, decided, activated, or its address changed).
 func (s *Service) issueActivationCode(ctx context.Context, actor domain.Actor, m domain.Mail) (string, error) {
+	return s.issueCode(ctx, func(tx store.Tx, hash string) (bool, error) {
+		r, err := tx.RequestForUpdate(ctx, m.ActivationFor)
+		if errors.Is(err, domain.ErrNotFound) {
+			return false, nil
+		} else if err != nil {
+			return false, err
+		}
+		if r.Status != domain.StatusUnverified || !strings.EqualFold(r.RequesterEmail, m.To) {
+			return false, audit(ctx, tx, actor, ActionActivationIssued, r.StructureID, fmt.Sprintf("request %d", r.ID),
+				map[string]any{"mail": m.ID, "issued": false, "status": r.Status})
+		}
+		settings, err := s.registration(ctx, tx)
+		if err != nil {
+			return false, err
+		}
+		exp := tx.Now().Add(settings.ActivationTTL)
+		r.ActivationHash, r.ActivationExpiresAt, r.ActivationTries = hash, &exp, 0
+		if err := tx.SaveActivation(ctx, &r); err != nil {
+			return false, err
+		}
+		return true, audit(ctx, tx, actor, ActionActivationIssued, r.StructureID, fmt.Sprintf("request %d", r.ID),
+			map[string]any{"mail": m.ID, "issued": true, "expires_at": exp.UTC()})
+	})
+}
+
+// issueCode makes the one-time code of a message being sent, and runs save in a transaction
+// with the code's hash, the only form stored; save reports whether it stored it. It returns
+// the code, for the body in memory only, or "" when save stored none.
+func (s *Service) issueCode(ctx context.Context, save func(tx store.Tx, hash string) (bool, error)) (string, error) {
 	code, err := secret.NewActivationCode()
 	if err != nil {
 		return "", err
 	}
 	hash := secret.HashToken(secret.NormalizeActivationCode(code))
-	issued := false
-	err = s.store.Update(ctx, func(tx store.Tx) error {
-		issued = false
-		r, err := tx.RequestForUpdate(ctx, m.ActivationFor)
-		if errors.Is(err, domain.ErrNotFound) {
-			return nil
-		} else if err != nil {
-			return err
-		}
-		if r.Status != domain.StatusUnverified || !strings.EqualFold(r.RequesterEmail, m.To) {
-			return audit(ctx, tx, actor, ActionActivationIssued, r.StructureID, fmt.Sprintf("request %d", r.ID),
-				map[string]any{"mail": m.ID, "issued": false, "status": r.Status})
-		}
-		settings, err := s.registration(ctx, tx)
-		if err != nil {
-			return err
-		}
-		exp := tx.Now().Add(settings.ActivationTTL)
-		r.ActivationHash, r.ActivationExpiresAt, r.ActivationTries = hash, &exp, 0
-		if err := tx.SaveActivation(ctx, &r); err != nil {
-			return err
-		}
-		issued = true
-		return audit(ctx, tx, actor, ActionActivationIssued, r.StructureID, fmt.Sprintf("request %d", r.ID),
-			map[string]any{"mail": m.ID, "issued": true, "expires_at": exp.UTC()})
+	var issued bool
+	err = s.store.Update(ctx, func(tx store.Tx) (err error) {
+		issued, err = save(tx, hash) // set afresh by each attempt
+		return err
 	})
 	if err != nil || !issued {
 		return "", err

@@ -589,35 +589,23 @@ func askEmailChange(ctx context.Context, tx store.Tx, actor domain.Actor, u doma
 // issueEmailChangeCode makes the code a message carries when it is sent: only its hash is
 // kept, with its end. It returns "" when no change waits for that address any more.
 func (s *Service) issueEmailChangeCode(ctx context.Context, actor domain.Actor, m domain.Mail) (string, error) {
-	code, err := secret.NewActivationCode()
-	if err != nil {
-		return "", err
-	}
-	hash := secret.HashToken(secret.NormalizeActivationCode(code))
-	issued := false
-	err = s.store.Update(ctx, func(tx store.Tx) error {
-		issued = false
+	return s.issueCode(ctx, func(tx store.Tx, hash string) (bool, error) {
 		c, err := tx.EmailChangeOf(ctx, m.EmailChangeFor)
 		if errors.Is(err, domain.ErrNotFound) {
-			return nil
+			return false, nil
 		} else if err != nil {
-			return err
+			return false, err
 		}
 		if !strings.EqualFold(c.NewEmail, m.To) {
-			return nil
+			return false, nil
 		}
 		exp := tx.Now().Add(domain.EmailChangeTTL)
 		c.CodeHash, c.ExpiresAt, c.Tries = hash, &exp, 0
 		if err := tx.SaveEmailChange(ctx, &c); err != nil {
-			return err
+			return false, err
 		}
-		issued = true
-		return audit(ctx, tx, actor, ActionEmailChangeCode, 0, c.NewEmail, map[string]any{"mail": m.ID, "expires_at": exp.UTC()})
+		return true, audit(ctx, tx, actor, ActionEmailChangeCode, 0, c.NewEmail, map[string]any{"mail": m.ID, "expires_at": exp.UTC()})
 	})
-	if err != nil || !issued {
-		return "", err
-	}
-	return code, nil
 }
 
 // ConfirmEmail changes the actor's address to the new one waiting, given the code mailed to
