@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
-	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -27,9 +26,10 @@ import (
 //     its error, goes to a spool: a temporary file readable by its owner only, removed as soon
 //     as it is created (it disappears with the process, whatever ends it). Memory keeps only
 //     what the checks across lines need: for each good line a 128-bit hash of its duplicate
-//     key, its line number and the index of what it refers to (24 bytes), and the kind's
-//     table of references (the distinct SIRETs). Then duplicates are found by sorting the
-//     hashes, and the kind looks up its references (unknown SIRETs) in one read;
+//     key, its line number and the index of what it refers to (24 bytes, kept in memory up
+//     to a million lines, and beyond that written in sorted runs to another temporary file),
+//     and the kind's table of references (the distinct SIRETs). Then the kind looks up its
+//     references (unknown SIRETs), and duplicates are found by merging the sorted hashes;
 //  2. the spool is read back and the good lines written in batches of BatchSize lines, one
 //     transaction and one audit event per batch. What a line does is decided in its batch's
 //     transaction from what the database holds (an account that exists is attached, not
@@ -306,9 +306,10 @@ func runImport[R row](ctx context.Context, in io.Reader, opts ImportOptions, kin
 	// First pass.
 	var (
 		seeds    = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
-		seen     []seenLine
+		seen     = newSorter(seenCodec, bySeenHash)
 		badCount int
 	)
+	defer seen.close()
 	for n := 1; ; n++ {
 		if n%1024 == 0 && ctx.Err() != nil {
 			return summary, ctx.Err()
@@ -343,7 +344,9 @@ func runImport[R row](ctx context.Context, in io.Reader, opts ImportOptions, kin
 			if c.Dup != "" {
 				s.hash = [2]uint64{maphash.String(seeds[0], c.Dup), maphash.String(seeds[1], c.Dup)}
 			}
-			seen = append(seen, s)
+			if err := seen.add(s); err != nil {
+				return summary, err
+			}
 		}
 		if err := sp.writeGood(rec.Line, c); err != nil {
 			return summary, err
@@ -352,18 +355,26 @@ func runImport[R row](ctx context.Context, in io.Reader, opts ImportOptions, kin
 
 	// Across lines: duplicates, then references.
 	late, err := lateLines(ctx, seen, kind)
-	seen = nil
+	seen.close()
+	defer late.close()
 	if err != nil {
 		return summary, err
 	}
-	badCount += len(late)
+	badCount += late.len()
+	lateInOrder, err := late.sorted()
+	if err != nil {
+		return summary, err
+	}
 	debug.FreeOSMemory() // what the first pass kept goes back to the system before the writes
 	if err := sp.rewind(); err != nil {
 		return summary, err
 	}
 
 	// Second pass.
-	p := &secondPass[R]{opts: opts, kind: kind, sp: sp, summary: &summary, late: late, total: summary.Lines - badCount}
+	p := &secondPass[R]{opts: opts, kind: kind, sp: sp, summary: &summary, late: lateInOrder, total: summary.Lines - badCount}
+	if p.lateHead, p.lateOK = lateInOrder.next(); !p.lateOK && lateInOrder.err != nil {
+		return summary, lateInOrder.err
+	}
 	if badCount > 0 && !opts.SkipInvalid {
 		refused := &ImportError{Count: badCount, Lines: summary.Lines}
 		err := p.each(func(x R, bad bool) error {
@@ -405,37 +416,46 @@ func runImport[R row](ctx context.Context, in io.Reader, opts ImportOptions, kin
 }
 
 // lateLines finds the lines good on their own that are refused once all are read: the
-// duplicates (sorting the hashes of their keys), then those whose reference is unknown. It
-// returns them in file order.
-func lateLines[R row](ctx context.Context, seen []seenLine, kind lineKind[R]) ([]lateBad, error) {
-	var late []lateBad
-	slices.SortFunc(seen, func(a, b seenLine) int {
-		if c := cmpHash(a.hash, b.hash); c != 0 {
-			return c
-		}
-		return int(a.line - b.line)
-	})
-	for i := 1; i < len(seen); i++ {
-		if seen[i].hash != ([2]uint64{}) && seen[i].hash == seen[i-1].hash {
-			first := seen[i-1].line
-			if len(late) > 0 && late[len(late)-1].reason == lateDuplicate && late[len(late)-1].line == seen[i-1].line {
-				first = late[len(late)-1].first
-			}
-			late = append(late, lateBad{line: seen[i].line, reason: lateDuplicate, first: first})
-			seen[i].ref = -2 // refused already
-		}
-	}
+// duplicates (merging the hashes of their keys in order, from memory and from the runs the
+// sorter wrote), then those whose reference is unknown. It returns them in a sorter that reads
+// them back in file order.
+func lateLines[R row](ctx context.Context, seen *sorter[seenLine], kind lineKind[R]) (*sorter[lateBad], error) {
+	late := newSorter(lateCodec, byLateLine)
 	unknown, err := kind.resolve(ctx)
 	if err != nil {
-		return nil, err
+		return late, err
 	}
-	for _, s := range seen {
-		if s.ref >= 0 && unknown(s.ref) {
-			late = append(late, lateBad{line: s.line, reason: lateUnknownRef})
+	inOrder, err := seen.sorted()
+	if err != nil {
+		return late, err
+	}
+	var (
+		prev  seenLine
+		first int32 // the first line of prev's duplicate key
+	)
+	for i := 0; ; i++ {
+		if i%(1<<16) == 0 && ctx.Err() != nil {
+			return late, ctx.Err()
 		}
+		s, ok := inOrder.next()
+		if !ok {
+			break
+		}
+		switch {
+		case i > 0 && s.hash != ([2]uint64{}) && s.hash == prev.hash:
+			err = late.add(lateBad{line: s.line, reason: lateDuplicate, first: first})
+		case s.ref >= 0 && unknown(s.ref):
+			first = s.line
+			err = late.add(lateBad{line: s.line, reason: lateUnknownRef})
+		default:
+			first = s.line
+		}
+		if err != nil {
+			return late, err
+		}
+		prev = s
 	}
-	slices.SortFunc(late, func(a, b lateBad) int { return int(a.line - b.line) })
-	return late, nil
+	return late, inOrder.err
 }
 
 func cmpHash(a, b [2]uint64) int {
@@ -462,7 +482,9 @@ type secondPass[R row] struct {
 	opts    ImportOptions
 	kind    lineKind[R]
 	summary *ImportSummary
-	late    []lateBad // still ahead, in file order
+	late     *merger[lateBad] // the lines refused once all were read, in file order
+	lateHead lateBad          // the next of them
+	lateOK   bool             // lateHead is one
 	sp      *spool
 	total   int // good lines
 	done    int // good lines written
@@ -486,11 +508,14 @@ func (p *secondPass[R]) each(fn func(x R, bad bool) error) error {
 			x = p.kind.badRow(line, key)
 			b := x.base()
 			b.err, b.result = lerr, ResultError
-		case len(p.late) > 0 && int(p.late[0].line) == line:
+		case p.lateOK && int(p.lateHead.line) == line:
 			x = p.kind.row(line, c)
 			b := x.base()
-			b.err, b.result = p.kind.refuse(x, p.late[0]), ResultError
-			p.late = p.late[1:]
+			b.err, b.result = p.kind.refuse(x, p.lateHead), ResultError
+			p.lateHead, p.lateOK = p.late.next()
+			if !p.lateOK && p.late.err != nil {
+				return p.late.err
+			}
 		default:
 			x = p.kind.row(line, c)
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/profil-cli/profil/internal/csvin"
@@ -45,6 +46,7 @@ type userRow struct {
 	user      domain.User
 	siret     string
 	structure int64
+	automatic []string // the profiles its members get
 	userID    int64 // the existing account, in the second pass
 }
 
@@ -60,7 +62,7 @@ func (s *Service) ImportUsers(ctx context.Context, actor domain.Actor, r io.Read
 	if !slices.Contains(importSources, opts.Source) {
 		return ImportSummary{}, domain.Invalid("source", opts.Source, "import.source_invalid", strings.Join(importSources, ", "))
 	}
-	sum, err := runImport(ctx, r, opts, &userImport{s: s, actor: actor, opts: opts, phones: phoneCache{}, sirets: map[string]int32{}})
+	sum, err := runImport(ctx, r, opts, &userImport{s: s, actor: actor, opts: opts, phones: phoneCache{}, sirets: map[uint64]int32{}})
 	s.refreshStatisticsAfter(ctx, sum, opts, "users", "memberships", "grants", "audit_events")
 	return sum, err
 }
@@ -71,11 +73,14 @@ type userImport struct {
 	actor  domain.Actor
 	opts   ImportOptions
 	phones phoneCache
-	// The SIRETs of the file, by index, and what the database says of each.
-	sirets     map[string]int32
-	siretList  []string
+	// The SIRETs of the file (as numbers: a million of them take about 30 MB), by index, and
+	// what the database says of each.
+	sirets     map[uint64]int32
+	siretList  []uint64
 	structures []importStructure
-	automatic  map[int64][]string // the profiles the members of each structure get
+	// The sets of automatic profiles the structures' members get: a few, shared by
+	// structures of the same kinds.
+	profileSets [][]string
 	// insertFirst: the previous batch found no account already there, so the next one is
 	// inserted straight away (the first batch is looked up first: the file may have been
 	// imported already).
@@ -84,8 +89,18 @@ type userImport struct {
 
 // importStructure is a structure lines refer to by SIRET.
 type importStructure struct {
-	id int64 // 0: unknown
+	id        int64 // 0: unknown
+	automatic int32 // index in profileSets
 }
+
+// siretNumber is a normalised SIRET (14 digits) as a number.
+func siretNumber(siret string) uint64 {
+	n, _ := strconv.ParseUint(siret, 10, 64)
+	return n
+}
+
+// resolveChunk is how many SIRETs one query of an import looks up.
+const resolveChunk = 10_000
 
 // The cells a checked account line is spooled as: its values, normalised.
 const (
@@ -105,11 +120,12 @@ func (k *userImport) check(rec csvin.Record) (checkedLine, string, error) {
 	if err := x.parse(rec.Get, k.phones, k.opts.Source); err != nil {
 		return checkedLine{}, rec.Get(ucEmail), lineError(rec.Line, err, userColumns)
 	}
-	ref, ok := k.sirets[x.siret]
+	n := siretNumber(x.siret)
+	ref, ok := k.sirets[n]
 	if !ok {
 		ref = int32(len(k.siretList))
-		k.sirets[x.siret] = ref
-		k.siretList = append(k.siretList, x.siret)
+		k.sirets[n] = ref
+		k.siretList = append(k.siretList, n)
 	}
 	u := x.user
 	// A person may be listed once per structure (a legacy base, or an export of every
@@ -119,23 +135,44 @@ func (k *userImport) check(rec csvin.Record) (checkedLine, string, error) {
 			ucellFunction: u.Function, ucellPhone: u.Phone, ucellSIRET: x.siret}}, u.Email, nil
 }
 
-// resolve reads the structures of the SIRETs, and the profiles each one's members get.
+// resolve reads the structures of the SIRETs, and the profiles each one's members get, a
+// chunk of SIRETs at a time: only their ids and a shared set of profiles are kept.
 func (k *userImport) resolve(ctx context.Context) (func(int32) bool, error) {
 	k.structures = make([]importStructure, len(k.siretList))
-	k.automatic = map[int64][]string{}
+	k.profileSets = nil
 	err := k.s.store.View(ctx, func(tx store.Tx) error {
 		cat, err := tx.Catalogue(ctx)
 		if err != nil {
 			return err
 		}
-		found, err := tx.StructuresBySIRET(ctx, k.siretList)
-		for _, st := range found {
-			if i, ok := k.sirets[st.SIRET]; ok {
-				k.structures[i] = importStructure{id: st.ID}
-				k.automatic[st.ID] = automaticProfiles(cat, st)
+		sets := map[string]int32{}
+		chunk := make([]string, 0, resolveChunk)
+		for i := 0; i < len(k.siretList); i += resolveChunk {
+			chunk = chunk[:0]
+			for _, n := range k.siretList[i:min(i+resolveChunk, len(k.siretList))] {
+				chunk = append(chunk, fmt.Sprintf("%014d", n))
+			}
+			found, err := tx.StructuresBySIRET(ctx, chunk)
+			if err != nil {
+				return err
+			}
+			for _, st := range found {
+				ref, ok := k.sirets[siretNumber(st.SIRET)]
+				if !ok {
+					continue
+				}
+				profiles := automaticProfiles(cat, st)
+				key := strings.Join(profiles, "\x00")
+				set, ok := sets[key]
+				if !ok {
+					set = int32(len(k.profileSets))
+					sets[key] = set
+					k.profileSets = append(k.profileSets, profiles)
+				}
+				k.structures[ref] = importStructure{id: st.ID, automatic: set}
 			}
 		}
-		return err
+		return nil
 	})
 	return func(ref int32) bool { return k.structures[ref].id == 0 }, err
 }
@@ -145,8 +182,10 @@ func (k *userImport) row(line int, c checkedLine) *userRow {
 	x := &userRow{importRow: importRow{line: line, key: c.Key}, siret: cells[ucellSIRET],
 		user: domain.User{Email: cells[ucellEmail], LastName: cells[ucellLastName], FirstName: cells[ucellFirstName],
 			Function: cells[ucellFunction], Phone: cells[ucellPhone], Status: domain.UserActive, Source: k.opts.Source}}
-	if ref, ok := k.sirets[x.siret]; ok {
-		x.structure = k.structures[ref].id
+	if ref, ok := k.sirets[siretNumber(x.siret)]; ok {
+		if st := k.structures[ref]; st.id != 0 {
+			x.structure, x.automatic = st.id, k.profileSets[st.automatic]
+		}
 	}
 	return x
 }
@@ -178,7 +217,7 @@ func (k *userImport) write(ctx context.Context, batch []*userRow) error {
 	var existed bool
 	err := k.s.store.Update(ctx, func(tx store.Tx) error {
 		var err error
-		if existed, err = writeUsers(ctx, tx, k.actor, batch, k.automatic, first); err != nil {
+		if existed, err = writeUsers(ctx, tx, k.actor, batch, first); err != nil {
 			return err
 		}
 		counts := map[string]int{}
@@ -285,7 +324,7 @@ func classifyUsers(ctx context.Context, tx store.Tx, batch []*userRow) error {
 // are looked up, so that an import into a base without them looks nothing up; otherwise the
 // batch is looked up first, so that a run over accounts already imported inserts nothing. It
 // reports whether accounts of the batch existed already.
-func writeUsers(ctx context.Context, tx store.Tx, actor domain.Actor, batch []*userRow, automatic map[int64][]string, insertFirst bool) (existed bool, err error) {
+func writeUsers(ctx context.Context, tx store.Tx, actor domain.Actor, batch []*userRow, insertFirst bool) (existed bool, err error) {
 	creating := batch
 	if !insertFirst {
 		if err := classifyUsers(ctx, tx, batch); err != nil {
@@ -345,7 +384,7 @@ func writeUsers(ctx context.Context, tx store.Tx, actor domain.Actor, batch []*u
 			x.result = ResultSkipped // attached by a concurrent writer
 			continue
 		}
-		for _, code := range automatic[x.structure] {
+		for _, code := range x.automatic {
 			grantOn = append(grantOn, ms[i].ID)
 			codes = append(codes, code)
 		}

@@ -1,0 +1,149 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/store"
+	"github.com/profil-cli/profil/internal/store/sqlstore"
+	"github.com/profil-cli/profil/internal/testdb"
+)
+
+// setRunLen makes the sorters of imports write a run every n records for the test.
+func setRunLen(t *testing.T, n int) {
+	old := importRunLen
+	importRunLen = n
+	t.Cleanup(func() { importRunLen = old })
+}
+
+// The sorter gives back every record in order, whether they stayed in memory or were written
+// in runs, and leaves nothing in the temporary folder.
+func TestSorterMergesItsRuns(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	for _, tc := range []struct{ records, runLen int }{{0, 8}, {5, 8}, {8, 8}, {9, 8}, {1000, 7}, {1000, 1 << 20}, {4096, 64}} {
+		t.Run(fmt.Sprintf("%d records, runs of %d", tc.records, tc.runLen), func(t *testing.T) {
+			setRunLen(t, tc.runLen)
+			rng := rand.New(rand.NewPCG(1, uint64(tc.records)))
+			s := newSorter(seenCodec, bySeenHash)
+			defer s.close()
+			var want []seenLine
+			for i := range tc.records {
+				x := seenLine{hash: [2]uint64{rng.Uint64N(50), rng.Uint64()}, line: int32(i + 2), ref: rng.Int32N(100) - 1}
+				if err := s.add(x); err != nil {
+					t.Fatal(err)
+				}
+				want = append(want, x)
+			}
+			if s.len() != tc.records {
+				t.Errorf("len %d, want %d", s.len(), tc.records)
+			}
+			slices.SortFunc(want, bySeenHash)
+			m, err := s.sorted()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []seenLine
+			for x, ok := m.next(); ok; x, ok = m.next() {
+				got = append(got, x)
+			}
+			if m.err != nil {
+				t.Fatal(m.err)
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("merged %d records, want %d in order", len(got), len(want))
+			}
+			s.close()
+			if left, _ := os.ReadDir(tmp); len(left) > 0 {
+				t.Errorf("the sorter left %v in the temporary folder", left)
+			}
+		})
+	}
+}
+
+// A file far larger than what the first pass keeps in memory (here, runs of 64 lines) has its
+// duplicates and unknown SIRETs found and reported as with everything in memory: each
+// duplicate names the first line of its person and structure, even when that line is in
+// another run, and the refusals (more than a run of them) come in file order.
+func TestImportFindsDuplicatesAcrossRuns(t *testing.T) {
+	setRunLen(t, 64)
+	t.Setenv("TMPDIR", t.TempDir())
+	ctx := context.Background()
+	db, err := sqlstore.Open(ctx, testdb.SQLite(t), sqlstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	svc := New(db)
+	var admin domain.User
+	err = db.Update(ctx, func(tx store.Tx) error {
+		admin = domain.User{Email: "gestion@x.fr", LastName: "G", FirstName: "G", Status: domain.UserActive, Manager: true}
+		return tx.CreateUser(ctx, &admin)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	actor := domain.Actor{UserID: admin.ID, Email: admin.Email, Manager: true}
+	if _, err := svc.ImportStructures(ctx, actor, strings.NewReader("siret,name\n73282932000074,Cap Métiers\n44306184100047,Horizons\n"), ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	const people = 1000
+	var (
+		b    strings.Builder
+		want = map[int]string{} // line → why it is refused
+	)
+	b.WriteString("email,last_name,first_name,siret\n")
+	line := 1
+	row := func(format string, args ...any) {
+		line++
+		fmt.Fprintf(&b, format+"\n", args...)
+	}
+	firstLine := map[int]int{}
+	for i := range people { // everyone, at both structures
+		firstLine[i] = line + 1
+		row("p%04d@x.fr,P,Q,73282932000074", i)
+		row("p%04d@x.fr,P,Q,44306184100047", i)
+	}
+	for i := range people { // everyone again at the first: duplicates
+		row("P%04d@X.fr,P,Q,732 829 320 00074", i)
+		want[line] = fmt.Sprintf("first on line %d", firstLine[i])
+	}
+	for i := range 100 { // a structure the database does not have
+		row("q%04d@x.fr,P,Q,55120222900128", i)
+		want[line] = "SIRET"
+	}
+	row("p0007@x.fr,P,Q,73282932000074") // a third time
+	want[line] = fmt.Sprintf("first on line %d", firstLine[7])
+
+	var got []LineResult
+	sum, err := svc.ImportUsers(ctx, actor, strings.NewReader(b.String()), ImportOptions{Source: "synapse", SkipInvalid: true, BatchSize: 300,
+		OnResult: func(r LineResult) { got = append(got, r) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Lines != line-1 || sum.Counts[ResultCreated] != people || sum.Counts[ResultAttached] != people || sum.Counts[ResultError] != len(want) {
+		t.Errorf("summary %+v, want %d lines, %d refused", sum, line-1, len(want))
+	}
+	last := 0
+	for _, r := range got {
+		if r.Line <= last {
+			t.Fatalf("line %d reported after line %d", r.Line, last)
+		}
+		last = r.Line
+		why, bad := want[r.Line]
+		switch {
+		case bad && r.Result != ResultError:
+			t.Errorf("line %d: %s, want refused (%s)", r.Line, r.Result, why)
+		case bad && !strings.Contains(r.Err.Error(), why):
+			t.Errorf("line %d: %v, want %q", r.Line, r.Err, why)
+		case !bad && r.Result == ResultError:
+			t.Errorf("line %d refused: %v", r.Line, r.Err)
+		}
+	}
+}
