@@ -37,6 +37,9 @@ type engine interface {
 	// refShow is the lookup of `profil user show EMAIL`: the account, its structures and its
 	// profiles.
 	refShow(dsn, email string) job
+	// refConnect is the client opening the database and running SELECT 1: the least any
+	// command costs with this client, on this machine.
+	refConnect(dsn string) job
 	// count runs a query of one number with the client.
 	count(ctx context.Context, dsn, query string) (int, error)
 	// clientVersion names the reference client and its version.
@@ -203,6 +206,10 @@ func (e *sqliteEngine) refExport(ctx context.Context, dsn, outPath string) (meas
 
 func (e *sqliteEngine) refShow(dsn, email string) job {
 	return job{name: e.client, args: []string{dsn, showQuery(sqliteProfiles, email)}}
+}
+
+func (e *sqliteEngine) refConnect(dsn string) job {
+	return job{name: e.client, args: []string{dsn, "SELECT 1"}}
 }
 
 func (e *sqliteEngine) clientVersion(ctx context.Context) string {
@@ -385,6 +392,10 @@ func (e *postgresEngine) refExport(ctx context.Context, dsn, outPath string) (me
 
 func (e *postgresEngine) refShow(dsn, email string) job {
 	return e.psql(dsn, "-A", "-t", "-c", showQuery(postgresProfiles, email))
+}
+
+func (e *postgresEngine) refConnect(dsn string) job {
+	return e.psql(dsn, "-A", "-t", "-c", "SELECT 1")
 }
 
 func (e *postgresEngine) clientVersion(ctx context.Context) string {

@@ -358,7 +358,7 @@ func (b *bench) measureEngine(ctx context.Context, e engine) error {
 		return err
 	}
 	logf("[%s] the commands people type, cold, %d runs each", eng, b.showRuns)
-	interactive, err := b.measureInteractive(ctx, p, eng)
+	interactive, err := b.measureInteractive(ctx, p, e, dsn, eng)
 	if err != nil {
 		return err
 	}
