@@ -30,8 +30,10 @@ type engine interface {
 	// drop removes a database made by snapshot.
 	drop(ctx context.Context, dsn string) error
 	// refImportRows writes into the database dsn the rows `profil user import` writes for
-	// the accounts file (accounts, memberships, profiles) with SQL, in one transaction.
-	refImportRows(ctx context.Context, dsn, csvPath string) (measurement, error)
+	// the accounts file (accounts, memberships, profiles) with SQL, in one transaction; with
+	// audit, also the audit event of each person that profil writes (one row and its three
+	// indexes a line).
+	refImportRows(ctx context.Context, dsn, csvPath string, audit bool) (measurement, error)
 	// refExport runs the query of `profil export users --all` into a CSV file.
 	refExport(ctx context.Context, dsn, outPath string) (measurement, error)
 	// refShow is the lookup of `profil user show EMAIL`: the account, its structures and its
@@ -157,7 +159,17 @@ func (e *sqliteEngine) count(ctx context.Context, dsn, query string) (int, error
 // it), their memberships (structure found by SIRET) and the automatic profile, granted by the
 // gestionnaire. now is the SQL of the timestamp; load is the client's command that fills
 // staging.
-func importRowsScript(now, load, yes, no string) string {
+func importRowsScript(now, load, yes, no string, audit bool) string {
+	var events string
+	if audit {
+		events = `INSERT INTO audit_events (at, actor_id, actor, action, structure_id, target, details)
+	SELECT ` + now + `, g.id, g.email, 'member.import', m.structure_id, u.email,
+		'{"source":"synapse","line":' || m.id || ',"created":true}'
+	FROM memberships m JOIN users u ON u.id = m.user_id
+	CROSS JOIN (SELECT id, email FROM users WHERE manager = ` + yes + ` ORDER BY id LIMIT 1) g
+	WHERE m.ended_at IS NULL ORDER BY m.id;
+`
+	}
 	return `CREATE TEMP TABLE staging (email TEXT, last_name TEXT, first_name TEXT, function TEXT, phone TEXT, siret TEXT);
 ` + load + `
 INSERT INTO users (email, last_name, first_name, function, phone, status, manager, must_change_password, source, created_at, updated_at)
@@ -169,7 +181,7 @@ INSERT INTO memberships (user_id, structure_id, referent, created_at)
 INSERT INTO grants (membership_id, profile_code, granted_at, granted_by)
 	SELECT m.id, 'parcourspro.beneficiary', ` + now + `, (SELECT id FROM users WHERE manager = ` + yes + ` ORDER BY id LIMIT 1)
 	FROM memberships m WHERE m.ended_at IS NULL;
-`
+` + events
 }
 
 func (e *sqliteEngine) snapshot(_ context.Context, dsn, label string) (string, error) {
@@ -192,10 +204,10 @@ func (e *sqliteEngine) drop(_ context.Context, dsn string) error {
 	return nil
 }
 
-func (e *sqliteEngine) refImportRows(ctx context.Context, dsn, csvPath string) (measurement, error) {
+func (e *sqliteEngine) refImportRows(ctx context.Context, dsn, csvPath string, audit bool) (measurement, error) {
 	now := quote(time.Now().UTC().Format("2006-01-02 15:04:05.999999-07:00"))
 	script := sqliteBulkSettings + "PRAGMA foreign_keys = ON;\n" +
-		strings.Replace(importRowsScript(now, ".import --csv --skip 1 "+strconv.Quote(csvPath)+" staging", "1", "0"),
+		strings.Replace(importRowsScript(now, ".import --csv --skip 1 "+strconv.Quote(csvPath)+" staging", "1", "0", audit),
 			"INSERT INTO users", "BEGIN;\nINSERT INTO users", 1) + "COMMIT;\n"
 	return job{name: e.client, args: []string{dsn}, stdin: strings.NewReader(script)}.run(ctx)
 }
@@ -377,11 +389,11 @@ func (e *postgresEngine) drop(ctx context.Context, dsn string) error {
 	return nil
 }
 
-func (e *postgresEngine) refImportRows(ctx context.Context, dsn, csvPath string) (measurement, error) {
+func (e *postgresEngine) refImportRows(ctx context.Context, dsn, csvPath string, audit bool) (measurement, error) {
 	load := `\copy staging from ` + quote(csvPath) +
 		` with (format csv, header true, force_not_null (last_name, first_name, function, phone, siret))` + "\nANALYZE staging;"
 	j := e.psql(dsn, "--single-transaction", "-f", "-")
-	j.stdin = strings.NewReader(importRowsScript("now()", load, "true", "false"))
+	j.stdin = strings.NewReader(importRowsScript("now()", load, "true", "false", audit))
 	return j.run(ctx)
 }
 

@@ -267,6 +267,12 @@ func (b *bench) measureEngine(ctx context.Context, e engine) error {
 	if err != nil {
 		return err
 	}
+	var auditDSN string // the reference with the audit events: not at scale
+	if b.only != "scale" {
+		if auditDSN, err = e.snapshot(ctx, dsn, "audit"); err != nil {
+			return err
+		}
+	}
 
 	logf("[%s] importing %s accounts with profil", eng, count(b.users))
 	b.waitQuiet(ctx)
@@ -290,30 +296,49 @@ func (b *bench) measureEngine(ctx context.Context, e engine) error {
 		return fmt.Errorf("the reference loaded %d accounts of %d", loaded, b.users)
 	}
 	logf("[%s]   %s", eng, wallAndCPU(refImp))
-	var refRows measurement
+	var refRows, refAudit measurement
 	if b.only != "scale" {
-		logf("[%s] the rows profil writes (accounts, memberships, profiles) with SQL", eng)
-		b.waitQuiet(ctx)
-		if refRows, err = e.refImportRows(ctx, rowsDSN, b.full.usersCSV); err != nil {
-			return err
-		}
-		logf("[%s]   %s", eng, wallAndCPU(refRows))
-		for _, table := range []string{"memberships", "grants"} {
-			n, err := e.count(ctx, rowsDSN, "SELECT count(*) FROM "+table)
-			if err != nil {
+		for _, r := range []struct {
+			what  string
+			dsn   string
+			audit bool
+			m     *measurement
+		}{
+			{"the rows profil writes (accounts, memberships, profiles) with SQL", rowsDSN, false, &refRows},
+			{"the same, and the audit event of each person", auditDSN, true, &refAudit},
+		} {
+			logf("[%s] %s", eng, r.what)
+			b.waitQuiet(ctx)
+			if *r.m, err = e.refImportRows(ctx, r.dsn, b.full.usersCSV, r.audit); err != nil {
 				return err
 			}
-			if n != b.users {
-				return fmt.Errorf("the reference wrote %d rows of %s for %d accounts", n, table, b.users)
+			logf("[%s]   %s", eng, wallAndCPU(*r.m))
+			tables := []string{"memberships", "grants"}
+			if r.audit {
+				tables = append(tables, "audit_events WHERE action = 'member.import'")
+			}
+			for _, table := range tables {
+				n, err := e.count(ctx, r.dsn, "SELECT count(*) FROM "+table)
+				if err != nil {
+					return err
+				}
+				if n != b.users {
+					return fmt.Errorf("the reference wrote %d rows of %s for %d accounts", n, table, b.users)
+				}
 			}
 		}
 	}
-	if err := e.drop(ctx, rowsDSN); err != nil {
-		return err
+	for _, d := range []string{rowsDSN, auditDSN} {
+		if d == "" {
+			continue
+		}
+		if err := e.drop(ctx, d); err != nil {
+			return err
+		}
 	}
 
 	if b.only == "import" {
-		b.rows = append(b.rows, importRows(eng, b.users, imp, refImp, refRows, importTarget)...)
+		b.rows = append(b.rows, importRows(eng, b.users, imp, refImp, refRows, refAudit, importTarget)...)
 		b.rows = append(b.rows, importPerRowRows(eng, b.users, imp, b.small, smallImport)...)
 		b.rows = append(b.rows,
 			row{measure: "structure import " + count(b.structures), engine: eng, profil: seconds(structImport.wall), reference: "—", target: "—", met: "—"},
@@ -393,7 +418,7 @@ func (b *bench) measureEngine(ctx context.Context, e engine) error {
 		approvalRows()
 		return nil
 	}
-	b.rows = append(b.rows, importRows(eng, b.users, imp, refImp, refRows, importTarget)...)
+	b.rows = append(b.rows, importRows(eng, b.users, imp, refImp, refRows, refAudit, importTarget)...)
 	b.rows = append(b.rows,
 		ratioRow("export "+count(b.users)+" members", eng, exp.wall, refExp.wall, exportTarget, seconds),
 		row{measure: "export peak RSS", engine: eng, profil: megabytes(exp.maxRSS), reference: megabytes(refExp.maxRSS),
@@ -415,15 +440,21 @@ func (b *bench) measureEngine(ctx context.Context, e engine) error {
 const importTarget = 1.5
 
 // importRows are the rows of the import of the accounts file: against the client writing
-// the same rows set-based (the target), against the client loading the users table alone,
-// and the peak RSS. On SQLite, where the client does all the work in its own process, the
+// the same rows set-based (the target), then those rows and the audit event of each person,
+// against the client loading the users table alone, and the peak RSS. On SQLite, where the client does all the work in its own process, the
 // first two come in CPU time too (on PostgreSQL the server's is not the client's).
-func importRows(eng string, users int, imp, refImp, refRows measurement, target float64) []row {
+func importRows(eng string, users int, imp, refImp, refRows, refAudit measurement, target float64) []row {
 	rows := []row{
 		ratioRow("import "+count(users)+" accounts, reference writing the same rows (wall)", eng, imp.wall, refRows.wall, target, seconds),
 	}
 	if eng == "SQLite" {
 		rows = append(rows, ratioRow("import "+count(users)+" accounts, reference writing the same rows (CPU)", eng, imp.cpu(), refRows.cpu(), target, seconds))
+	}
+	rows = append(rows, row{measure: "import, reference writing the same rows and the audit events (wall)", engine: eng, profil: seconds(imp.wall), reference: seconds(refAudit.wall),
+		ratio: times(float64(imp.wall) / float64(refAudit.wall)), target: "—", met: "—"})
+	if eng == "SQLite" {
+		rows = append(rows, row{measure: "import, reference writing the same rows and the audit events (CPU)", engine: eng, profil: seconds(imp.cpu()), reference: seconds(refAudit.cpu()),
+			ratio: times(float64(imp.cpu()) / float64(refAudit.cpu())), target: "—", met: "—"})
 	}
 	rows = append(rows, row{measure: "import, reference loading the users table alone (wall)", engine: eng, profil: seconds(imp.wall), reference: seconds(refImp.wall),
 		ratio: times(float64(imp.wall) / float64(refImp.wall)), target: "—", met: "—"})
