@@ -124,11 +124,13 @@ func (b *bench) notes() []string {
 			"a few large structures and many small ones; each profil command is a separate process, signed in as a gestionnaire.",
 			count(b.users), count(b.structures)),
 		"Reference: the client does the same work: import, the client writing the rows profil writes (accounts, " +
-			"memberships, profiles; not the audit events) set-based, the CSV loaded into a staging table with `sqlite3 .import` " +
+			"memberships, profiles) set-based, the CSV loaded into a staging table with `sqlite3 .import` " +
 			"(same pragmas as profil's import: WAL, synchronous NORMAL, 48 MiB cache) or `psql \\copy … from`, then " +
-			"INSERT … SELECT, and on the next line the same CSV loaded into a table with the indexes of `users` alone; export, `sqlite3 -csv` or " +
+			"INSERT … SELECT; on the next line the same and the audit event profil writes for each person; then the same CSV " +
+			"loaded into a table with the indexes of `users` alone; export, `sqlite3 -csv` or " +
 			"`psql \\copy (…) to` of the query of `export users --all`; user show, the client reading the account, its " +
-			"structures and profiles by e-mail.",
+			"structures and profiles by e-mail; the commands people type, the client opening the database and running SELECT 1.",
+		"Start-up: /bin/true and the smallest Go program, timed the same way, tell what starting any process costs on this machine.",
 		fmt.Sprintf("Per-row rows: profil's time per row at %s (profil column) and at %s accounts over %s structures "+
 			"(reference column; median of %d runs, each on a new database); times include the process start.",
 			short(b.users), count(b.small), count(b.smallData.structures), b.repeats),
