@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/profil-cli/profil/internal/i18n"
@@ -68,7 +69,7 @@ func ParseSMTPURL(raw string) (Config, error) {
 		// A special character left unencoded in a password (/ ? # : %) moves the rest of it
 		// into the host, the port, the path or the query, which the messages quote: with a
 		// user name or password in the URL, they quote nothing.
-		return Config{}, errors.New(hiddenValue.ReplaceAllString(err.Error(), `"xxxxx"`) + i18n.T("smtp.values_hidden"))
+		return Config{}, errors.New(hiddenValue().ReplaceAllString(err.Error(), `"xxxxx"`) + i18n.T("smtp.values_hidden"))
 	}
 	return cfg, err
 }
@@ -96,7 +97,7 @@ func hasUserinfo(raw string) bool {
 }
 
 // hiddenValue is a value quoted in a message, by %q or by net/url: "…" with escapes.
-var hiddenValue = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
+var hiddenValue = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`"(?:[^"\\]|\\.)*"`) })
 
 func parseSMTPURL(raw string) (Config, error) {
 	var cfg Config

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -31,7 +32,7 @@ var decisionActions = map[string]bool{"request." + string(domain.Approve): true,
 
 // actionPattern is what an audit action or action prefix looks like: "request.approve",
 // "request.", "user.reset-password".
-var actionPattern = regexp.MustCompile(`^[a-z][a-z0-9_-]*(\.[a-z0-9_-]*)*$`)
+var actionPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z0-9_-]*(\.[a-z0-9_-]*)*$`) })
 
 // knownActions feed the completion of --action: each noun as a prefix ("request."), then
 // every action the audit trail may hold.
@@ -81,7 +82,7 @@ time (2026-11-23T08:00:00Z), or a time ago: 30min, 24h, 7d (or 7j), 2w (or 2sem)
 			if opts.Limit < 0 {
 				return cmdutil.FlagErrorf("search.limit_invalid")
 			}
-			if opts.Action != "" && !actionPattern.MatchString(opts.Action) {
+			if opts.Action != "" && !actionPattern().MatchString(opts.Action) {
 				return domain.Invalid("action", opts.Action, "audit.action_invalid")
 			}
 			if cmd.Flags().Changed("structure") {

@@ -471,7 +471,7 @@ func (n Number) Format(national bool) string {
 	return "+" + strconv.Itoa(n.CC) + " " + formatted
 }
 
-var firstGroup = regexp.MustCompile(`(\$\d)`)
+var firstGroup = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(\$\d)`) })
 
 func formatNSN(nsn string, md *region, national bool) string {
 	formats := md.intlFormats
@@ -491,7 +491,7 @@ func formatNSN(nsn string, md *region, national bool) string {
 		rule := f.format
 		if national && f.npRule != "" {
 			done := false
-			rule = firstGroup.ReplaceAllStringFunc(rule, func(s string) string {
+			rule = firstGroup().ReplaceAllStringFunc(rule, func(s string) string {
 				if done {
 					return s
 				}

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/profil-cli/profil/internal/domain"
 )
@@ -115,7 +116,7 @@ func (t *tx) EnqueueMails(ctx context.Context, ms []domain.Mail) error {
 }
 
 // numbered matches the numbered parameters of a statement.
-var numbered = regexp.MustCompile(`\$[0-9]+`)
+var numbered = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$[0-9]+`) })
 
 // execKeys runs a statement whose "%s" is replaced by a condition that column is one of keys,
 // after the arguments args ($1, $2, … each once and in that order): once with "= ANY(…)" on
@@ -132,7 +133,7 @@ func (t *tx) execKeys(ctx context.Context, query, column string, keys []int64, a
 		return int(n), err
 	}
 	// SQLite: anonymous parameters only (see insertSQLite), the $n of query being in order.
-	query = numbered.ReplaceAllString(query, "?")
+	query = numbered().ReplaceAllString(query, "?")
 	total := 0
 	all := make([]any, 0, len(args)+lookupChunk)
 	for start := 0; start < len(keys); start += lookupChunk {

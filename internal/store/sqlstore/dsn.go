@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/profil-cli/profil/internal/i18n"
 )
@@ -70,7 +71,7 @@ func ParseTarget(raw string) (Target, error) {
 			return Target{}, errors.New(i18n.T("db_flag.sqlite_no_path"))
 		}
 		return Target{Dialect: SQLite, Path: rest}, nil
-	case keyValueDSN.MatchString(raw):
+	case keyValueDSN().MatchString(raw):
 		// "host=… password=…" is a libpq connection string, not a file name: refuse it
 		// without quoting it (it may hold a password).
 		return Target{}, errors.New(i18n.T("db_flag.key_value"))
@@ -89,9 +90,11 @@ func (t Target) Redacted() string {
 	return RedactDSN(t.DSN)
 }
 
-var keyValueDSN = regexp.MustCompile(`^\s*(host|hostaddr|port|dbname|user|password|sslmode|service)\s*=`)
+var keyValueDSN = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\s*(host|hostaddr|port|dbname|user|password|sslmode|service)\s*=`)
+})
 
-var kvPassword = regexp.MustCompile(`(?i)(password\s*=\s*)('[^']*'|\S+)`)
+var kvPassword = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)(password\s*=\s*)('[^']*'|\S+)`) })
 
 // RedactDSN hides the password of a postgres URL or key=value DSN.
 func RedactDSN(dsn string) string {
@@ -106,7 +109,7 @@ func RedactDSN(dsn string) string {
 		}
 		return u.String()
 	}
-	return kvPassword.ReplaceAllString(dsn, "${1}xxxxx")
+	return kvPassword().ReplaceAllString(dsn, "${1}xxxxx")
 }
 
 // scrub removes the password from a driver error, whatever the driver chose to quote.
@@ -125,7 +128,7 @@ func (t Target) scrub(err error) error {
 	if t.DSN != "" {
 		clean = strings.ReplaceAll(clean, t.DSN, t.Redacted())
 	}
-	clean = kvPassword.ReplaceAllString(clean, "${1}xxxxx")
+	clean = kvPassword().ReplaceAllString(clean, "${1}xxxxx")
 	if clean == msg {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"golang.org/x/text/secure/precis"
@@ -34,7 +35,7 @@ const (
 	versionTable = "goose_db_version"
 )
 
-var roleName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
+var roleName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`) })
 
 // RuntimeRoleResult is what RuntimeRole did, or would do with a dry run.
 type RuntimeRoleResult struct {
@@ -62,7 +63,7 @@ func (d *DB) RuntimeRole(ctx context.Context, name string, password *string, dry
 	if d.target.Dialect != Postgres {
 		return res, domain.Errorf(domain.ErrInvalid, "role.postgres_only")
 	}
-	if !roleName.MatchString(name) || strings.HasPrefix(name, "pg_") {
+	if !roleName().MatchString(name) || strings.HasPrefix(name, "pg_") {
 		return res, domain.Invalid("NAME", name, "role.bad_name")
 	}
 	if password != nil && len(*password) < 12 {
