@@ -63,7 +63,7 @@ type displayMessages struct{ labels, values map[string]message }
 
 var displayIndex = sync.OnceValue(func() displayMessages {
 	d := displayMessages{labels: map[string]message{}, values: map[string]message{}}
-	for k, m := range catalogue {
+	for k, m := range catalogue() {
 		switch {
 		case strings.HasPrefix(k, "label."):
 			d.labels[strings.ToLower(m.en)] = m

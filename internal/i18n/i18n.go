@@ -115,7 +115,7 @@ func Errorf(key string, args ...any) error {
 
 // Has reports whether the catalogue knows key.
 func Has(key string) bool {
-	_, ok := catalogue[key]
+	_, ok := catalogue()[key]
 	return ok
 }
 
@@ -123,7 +123,7 @@ func Has(key string) bool {
 // message by its English text, as gettext does: such a text is translated when a message of
 // the catalogue has it, and is returned as it is otherwise.
 func lookup(l Lang, key string) string {
-	m, ok := catalogue[key]
+	m, ok := catalogue()[key]
 	if !ok {
 		if m, ok = byEnglish()[key]; !ok {
 			return key
@@ -137,8 +137,8 @@ func lookup(l Lang, key string) string {
 
 // byEnglish indexes the catalogue by English text.
 var byEnglish = sync.OnceValue(func() map[string]message {
-	out := make(map[string]message, len(catalogue))
-	for _, m := range catalogue {
+	out := make(map[string]message, len(catalogue()))
+	for _, m := range catalogue() {
 		out[m.en] = m
 	}
 	return out
@@ -147,13 +147,33 @@ var byEnglish = sync.OnceValue(func() map[string]message {
 // message is one entry of the catalogue, in every language.
 type message struct{ en, fr string }
 
-// add puts the messages of one topic file (catalogue_*.go) into the catalogue. A key given
-// twice is a programming error, caught by every test run.
-func add(messages map[string]message) {
-	for k, m := range messages {
-		if _, dup := catalogue[k]; dup {
-			panic("i18n: message key given twice: " + k)
-		}
-		catalogue[k] = m
+// topics are the messages of the topic files (catalogue_*.go), one function each, added by
+// their init functions.
+var topics []func() map[string]message
+
+// catalogue is every message, by key. It is gathered the first time a message is looked up,
+// not at start: `profil --version` and commands that print no message never build it. A key
+// given twice is a programming error, caught by every test run.
+var catalogue = sync.OnceValue(func() map[string]message {
+	base := baseMessages()
+	parts := make([]map[string]message, 0, len(topics))
+	n := len(base)
+	for _, topic := range topics {
+		part := topic()
+		parts = append(parts, part)
+		n += len(part)
 	}
-}
+	all := make(map[string]message, n)
+	for k, m := range base {
+		all[k] = m
+	}
+	for _, part := range parts {
+		for k, m := range part {
+			if _, dup := all[k]; dup {
+				panic("i18n: message key given twice: " + k)
+			}
+			all[k] = m
+		}
+	}
+	return all
+})

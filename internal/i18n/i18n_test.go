@@ -93,7 +93,7 @@ var mayBeEmpty = map[string]bool{"import.phrase_is_starts": true}
 // TestCatalogueHasEveryLanguage checks that every message is written in every language, with
 // the same indentation and the same line ends.
 func TestCatalogueHasEveryLanguage(t *testing.T) {
-	for key, m := range catalogue {
+	for key, m := range catalogue() {
 		for _, l := range Langs {
 			if lookup(l, key) == "" && !mayBeEmpty[key] {
 				t.Errorf("%s: no %s text", key, l)
@@ -115,9 +115,9 @@ func lineEnds(s string) string { return s[len(strings.TrimRight(s, "\n")):] }
 // has one translation: messages that share an English text share their French one.
 func TestEnglishTextsAreUnambiguous(t *testing.T) {
 	seen := map[string]string{}
-	for key, m := range catalogue {
-		if other, ok := seen[m.en]; ok && catalogue[other].fr != m.fr {
-			t.Errorf("%s and %s say %q in English but differently in French: %q, %q", key, other, m.en, m.fr, catalogue[other].fr)
+	for key, m := range catalogue() {
+		if other, ok := seen[m.en]; ok && catalogue()[other].fr != m.fr {
+			t.Errorf("%s and %s say %q in English but differently in French: %q, %q", key, other, m.en, m.fr, catalogue()[other].fr)
 		}
 		seen[m.en] = key
 	}
@@ -126,7 +126,7 @@ func TestEnglishTextsAreUnambiguous(t *testing.T) {
 // TestCatalogueVerbsMatch checks that both languages of a message take the same arguments:
 // for each argument, the same verb (%d, %s, %q, %w…), whatever the order they come in.
 func TestCatalogueVerbsMatch(t *testing.T) {
-	for key, m := range catalogue {
+	for key, m := range catalogue() {
 		en, err := verbs(m.en)
 		if err != nil {
 			t.Errorf("%s (en): %v", key, err)

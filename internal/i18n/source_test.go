@@ -186,7 +186,7 @@ func TestEveryKeyUsedIsInTheCatalogue(t *testing.T) {
 			keys = []string{u.key + ".one", u.key + ".other"}
 		}
 		for _, key := range keys {
-			m, ok := catalogue[key]
+			m, ok := catalogue()[key]
 			switch {
 			case ok:
 			case !strings.ContainsFunc(key, unicode.IsLetter):
@@ -212,9 +212,9 @@ func TestEveryKeyUsedIsInTheCatalogue(t *testing.T) {
 func TestEveryMessageIsUsed(t *testing.T) {
 	_, literals := sourceUses(t)
 	var unused []string
-	for key := range catalogue {
+	for key := range catalogue() {
 		base := strings.TrimSuffix(strings.TrimSuffix(key, ".one"), ".other")
-		if !literals[key] && !literals[base] && !literals[catalogue[key].en] {
+		if !literals[key] && !literals[base] && !literals[catalogue()[key].en] {
 			unused = append(unused, key)
 		}
 	}
