@@ -249,6 +249,7 @@ func baseMessages() map[string]message {
 			"lignes %d à %d : %w (les lignes précédentes ont été importées : relancez le même import pour finir)"},
 		"import.bad_csv":        {"not well-formed CSV: %s", "CSV mal formé : %s"},
 		"import.read_failed":    {"read the file: %w", "lecture du fichier : %w"},
+		"import.too_many_lines": {"the file has more than %d lines: split it (nothing was written)", "le fichier a plus de %d lignes : découpez-le (rien n'a été écrit)"},
 		"import.source_invalid": {"must be one of %s", "doit être l'une des sources %s"},
 		"import.duplicate":      {"appears again for the same structure: first on line %d", "apparaît une deuxième fois pour la même structure : déjà ligne %d"},
 		"import.duplicate_no_siret": {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"io"
+	"math"
 	"os"
 	"runtime/debug"
 	"strings"
@@ -283,6 +284,10 @@ func (s *Service) refreshStatisticsAfter(ctx context.Context, sum ImportSummary,
 // importHeld, when set (by tests), is told how many rows the second pass holds after each line.
 var importHeld func(rows int)
 
+// maxImportLine is the last line of a file an import reads: the checks across lines keep line
+// numbers in 32 bits. Tests lower it.
+var maxImportLine = math.MaxInt32
+
 // seenLine is what the first pass keeps of a good line: 24 bytes.
 type seenLine struct {
 	hash [2]uint64 // of its duplicate key
@@ -329,6 +334,9 @@ func runImport[R row](ctx context.Context, in io.Reader, opts ImportOptions, kin
 		}
 		if err != nil {
 			return summary, i18n.Errorf("import.read_failed", err)
+		}
+		if rec.Line > maxImportLine {
+			return summary, domain.Invalid("file", "", "import.too_many_lines", maxImportLine-1)
 		}
 		summary.Lines++
 		c, key, err := kind.check(rec)
@@ -479,17 +487,17 @@ func cmpUint(a, b uint64) int {
 
 // secondPass reads the spool back, and reports results in file order.
 type secondPass[R row] struct {
-	opts    ImportOptions
-	kind    lineKind[R]
-	summary *ImportSummary
+	opts     ImportOptions
+	kind     lineKind[R]
+	summary  *ImportSummary
 	late     *merger[lateBad] // the lines refused once all were read, in file order
 	lateHead lateBad          // the next of them
 	lateOK   bool             // lateHead is one
-	sp      *spool
-	total   int // good lines
-	done    int // good lines written
-	pending []R // lines read since the last batch was written, in file order
-	batch   []R // the good ones among them
+	sp       *spool
+	total    int // good lines
+	done     int // good lines written
+	pending  []R // lines read since the last batch was written, in file order
+	batch    []R // the good ones among them
 }
 
 // each calls fn with every line of the spool, in file order, and whether it is bad.
@@ -508,6 +516,8 @@ func (p *secondPass[R]) each(fn func(x R, bad bool) error) error {
 			x = p.kind.badRow(line, key)
 			b := x.base()
 			b.err, b.result = lerr, ResultError
+		case p.lateOK && int(p.lateHead.line) < line:
+			return fmt.Errorf("import: line %d, refused once every line was read, was not found in the file again", p.lateHead.line)
 		case p.lateOK && int(p.lateHead.line) == line:
 			x = p.kind.row(line, c)
 			b := x.base()

@@ -2,6 +2,7 @@ package service
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -52,8 +53,8 @@ func (s *sorter[T]) add(x T) error {
 			return err
 		}
 	}
-	if s.buf == nil {
-		s.buf = make([]T, 0, min(importRunLen, 4096))
+	if len(s.buf) == cap(s.buf) { // grow, never beyond a run
+		s.buf = slices.Grow(s.buf, min(max(2*cap(s.buf), 4096), importRunLen)-len(s.buf))
 	}
 	s.buf = append(s.buf, x)
 	s.n++
@@ -109,8 +110,11 @@ func (s *sorter[T]) sorted() (*merger[T], error) {
 	if err := s.w.Flush(); err != nil {
 		return nil, fmt.Errorf("write the temporary file of the import: %w", err)
 	}
+	// Each run is read through a buffer of its own: 64 KiB, less when there are more than 256
+	// runs (a file of several hundred million lines), so that together they stay within 16 MiB.
+	bufSize := max(4<<10, min(64<<10, (16<<20)/len(s.runs)))
 	for _, r := range s.runs {
-		h := &runReader[T]{codec: s.codec, r: bufio.NewReaderSize(io.NewSectionReader(s.f, r.off, r.n*int64(s.codec.size)), 64<<10),
+		h := &runReader[T]{codec: s.codec, r: bufio.NewReaderSize(io.NewSectionReader(s.f, r.off, r.n*int64(s.codec.size)), bufSize),
 			left: r.n, b: make([]byte, s.codec.size)}
 		ok, err := h.next()
 		if err != nil {
@@ -246,8 +250,8 @@ func bySeenHash(a, b seenLine) int {
 	if c := cmpHash(a.hash, b.hash); c != 0 {
 		return c
 	}
-	return int(a.line - b.line)
+	return cmp.Compare(a.line, b.line)
 }
 
 // byLateLine orders the late refusals in file order.
-func byLateLine(a, b lateBad) int { return int(a.line - b.line) }
+func byLateLine(a, b lateBad) int { return cmp.Compare(a.line, b.line) }

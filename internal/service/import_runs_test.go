@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -90,7 +91,14 @@ func TestImportFindsDuplicatesAcrossRuns(t *testing.T) {
 		t.Fatal(err)
 	}
 	actor := domain.Actor{UserID: admin.ID, Email: admin.Email, Manager: true}
-	if _, err := svc.ImportStructures(ctx, actor, strings.NewReader("siret,name\n73282932000074,Cap Métiers\n44306184100047,Horizons\n"), ImportOptions{}); err != nil {
+	// A structure whose SIRET starts with zeros, and one of a kind that an automatic profile
+	// of this catalogue requires: its members get two profiles, the others one.
+	if _, err := svc.ImportStructures(ctx, actor, strings.NewReader("siret,name,kinds\n73282932000074,Cap Métiers,\n"+
+		"44306184100047,Horizons,employer\n00001235100011,Zéro,\n"), ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SQL().ExecContext(ctx, `INSERT INTO profiles (code, application, label, required_kind, automatic, position)
+		VALUES ('test.employer', 'TEST', 'Employeur', 'employer', 1, 99)`); err != nil {
 		t.Fatal(err)
 	}
 	const people = 1000
@@ -118,8 +126,14 @@ func TestImportFindsDuplicatesAcrossRuns(t *testing.T) {
 		row("q%04d@x.fr,P,Q,55120222900128", i)
 		want[line] = "SIRET"
 	}
+	unknownAt := line
+	row("q0099@x.fr,P,Q,551 202 229 00128") // again: a duplicate of a line refused for its SIRET
+	want[line] = fmt.Sprintf("first on line %d", unknownAt)
 	row("p0007@x.fr,P,Q,73282932000074") // a third time
 	want[line] = fmt.Sprintf("first on line %d", firstLine[7])
+	for i := range 10 { // the SIRET with leading zeros
+		row("z%04d@x.fr,P,Q,00001235100011", i)
+	}
 
 	var got []LineResult
 	sum, err := svc.ImportUsers(ctx, actor, strings.NewReader(b.String()), ImportOptions{Source: "synapse", SkipInvalid: true, BatchSize: 300,
@@ -127,8 +141,32 @@ func TestImportFindsDuplicatesAcrossRuns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Lines != line-1 || sum.Counts[ResultCreated] != people || sum.Counts[ResultAttached] != people || sum.Counts[ResultError] != len(want) {
+	if sum.Lines != line-1 || sum.Counts[ResultCreated] != people+10 || sum.Counts[ResultAttached] != people || sum.Counts[ResultError] != len(want) {
 		t.Errorf("summary %+v, want %d lines, %d refused", sum, line-1, len(want))
+	}
+	if left, _ := os.ReadDir(os.Getenv("TMPDIR")); len(left) > 0 {
+		t.Errorf("the import left %v in the temporary folder", left)
+	}
+	// Each member holds the automatic profiles of their structure's kinds.
+	grants := map[string]int{}
+	rows, err := db.SQL().QueryContext(ctx, `SELECT s.name, count(*) FROM grants g JOIN memberships m ON m.id = g.membership_id
+		JOIN structures s ON s.id = m.structure_id GROUP BY s.name`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			name string
+			n    int
+		)
+		if err := rows.Scan(&name, &n); err != nil {
+			t.Fatal(err)
+		}
+		grants[name] = n
+	}
+	if want := map[string]int{"Cap Métiers": people, "Horizons": 2 * people, "Zéro": 10}; fmt.Sprint(grants) != fmt.Sprint(want) {
+		t.Errorf("profiles granted by structure: %v, want %v", grants, want)
 	}
 	last := 0
 	for _, r := range got {
@@ -145,5 +183,41 @@ func TestImportFindsDuplicatesAcrossRuns(t *testing.T) {
 		case !bad && r.Result == ResultError:
 			t.Errorf("line %d refused: %v", r.Line, r.Err)
 		}
+	}
+}
+
+// A file longer than the line numbers the checks keep is refused, naming the limit, and nothing
+// of it is written.
+func TestImportRefusesFilesBeyondItsLineNumbers(t *testing.T) {
+	old := maxImportLine
+	maxImportLine = 5
+	t.Cleanup(func() { maxImportLine = old })
+	ctx := context.Background()
+	db, err := sqlstore.Open(ctx, testdb.SQLite(t), sqlstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	svc := New(db)
+	var admin domain.User
+	err = db.Update(ctx, func(tx store.Tx) error {
+		admin = domain.User{Email: "gestion@x.fr", LastName: "G", FirstName: "G", Status: domain.UserActive, Manager: true}
+		return tx.CreateUser(ctx, &admin)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	actor := domain.Actor{UserID: admin.ID, Email: admin.Email, Manager: true}
+	in := "siret,name\n73282932000074,A\n44306184100047,B\n55120222900128,C\n00001235100011,D\n"
+	if _, err := svc.ImportStructures(ctx, actor, strings.NewReader(in), ImportOptions{BatchSize: 1}); err != nil {
+		t.Fatalf("4 lines: %v", err)
+	}
+	_, err = svc.ImportStructures(ctx, actor, strings.NewReader(in+"35600000000048,E\n"), ImportOptions{BatchSize: 1})
+	if !errors.Is(err, domain.ErrInvalid) || !strings.Contains(err.Error(), "more than 4 lines") {
+		t.Fatalf("5 lines: %v, want a refusal naming 4 lines", err)
+	}
+	var n int
+	if err := db.SQL().QueryRowContext(ctx, `SELECT count(*) FROM structures`).Scan(&n); err != nil || n != 4 {
+		t.Errorf("%d structures (%v), want the 4 of the first file", n, err)
 	}
 }

@@ -47,7 +47,7 @@ type userRow struct {
 	siret     string
 	structure int64
 	automatic []string // the profiles its members get
-	userID    int64 // the existing account, in the second pass
+	userID    int64    // the existing account, in the second pass
 }
 
 // ImportUsers imports the accounts of a legacy base (gestionnaires only). Each line is an
