@@ -39,7 +39,8 @@ type engine interface {
 	// refShow is the lookup of `profil user show EMAIL`: the account, its structures and its
 	// profiles.
 	refShow(dsn, email string) job
-	// refConnect is the client opening the database and running SELECT 1: the least any
+	// refConnect is the client opening the database and running one trivial query (SELECT 1;
+	// on SQLite, counting the schema's entries, so that the file is read): the least any
 	// command costs with this client, on this machine.
 	refConnect(dsn string) job
 	// count runs a query of one number with the client.
@@ -221,7 +222,8 @@ func (e *sqliteEngine) refShow(dsn, email string) job {
 }
 
 func (e *sqliteEngine) refConnect(dsn string) job {
-	return job{name: e.client, args: []string{dsn, "SELECT 1"}}
+	// SQLite opens a file lazily: reading the schema's size makes it read the header.
+	return job{name: e.client, args: []string{dsn, "SELECT count(*) FROM sqlite_schema"}}
 }
 
 func (e *sqliteEngine) clientVersion(ctx context.Context) string {

@@ -12,7 +12,7 @@ const interactiveTarget = 50 * time.Millisecond
 // measureInteractive times the commands people type at a terminal, each in new processes
 // (cold: nothing of profil is in memory but what the system caches), runs times each after
 // one unmeasured run, alternating between commands, and returns a row per command with
-// its median. Between them, the client opening the database and running SELECT 1 gives the
+// its median. Between them, the client opening the database and running one trivial query gives the
 // least a command costs on this machine at that moment (starting a process, and on
 // PostgreSQL a server process for the connection), the reference of each row.
 func (b *bench) measureInteractive(ctx context.Context, p *profil, e engine, dsn, eng string) ([]row, error) {
@@ -42,7 +42,7 @@ func (b *bench) measureInteractive(ctx context.Context, p *profil, e engine, dsn
 	}
 	connect := e.refConnect(dsn)
 	if _, err := connect.run(ctx); err != nil {
-		return nil, fmt.Errorf("the client's SELECT 1: %w", err)
+		return nil, fmt.Errorf("the client's trivial query: %w", err)
 	}
 	var floor []measurement
 	b.waitQuiet(ctx)
@@ -56,18 +56,18 @@ func (b *bench) measureInteractive(ctx context.Context, p *profil, e engine, dsn
 		}
 		m, err := connect.run(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("the client's SELECT 1: %w", err)
+			return nil, fmt.Errorf("the client's trivial query: %w", err)
 		}
 		floor = append(floor, m)
 	}
 	least := median(floor).wall
-	logf("[%s]   the client's SELECT 1: median %s", eng, millis(least))
+	logf("[%s]   the client opening the database: median %s", eng, millis(least))
 	var rows []row
 	for i, c := range commands {
 		m := median(runs[i])
 		logf("[%s]   %s: median %s", eng, c.what, millis(m.wall))
 		rows = append(rows, row{measure: fmt.Sprintf("cold %s (median of %d)", c.what, b.showRuns), engine: eng,
-			profil: millis(m.wall), reference: "SELECT 1: " + millis(least), ratio: "+" + millis(m.wall-least),
+			profil: millis(m.wall), reference: "client: " + millis(least), ratio: signedMillis(m.wall - least),
 			target: "≤ 50 ms", met: verdict(m.wall <= interactiveTarget)})
 	}
 	return rows, nil

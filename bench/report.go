@@ -59,6 +59,14 @@ func millis(d time.Duration) string {
 	return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 1, 64) + " ms"
 }
 
+// signedMillis writes a difference of times with its sign: "+3.2 ms", "-1.0 ms".
+func signedMillis(d time.Duration) string {
+	if d < 0 {
+		return "-" + millis(-d)
+	}
+	return "+" + millis(d)
+}
+
 func micros(ns float64) string { return strconv.FormatFloat(ns/1000, 'f', 1, 64) + " µs" }
 
 func megabytes(b int64) string {
@@ -129,7 +137,7 @@ func (b *bench) notes() []string {
 			"INSERT … SELECT; on the next line the same and the audit event profil writes for each person; then the same CSV " +
 			"loaded into a table with the indexes of `users` alone; export, `sqlite3 -csv` or " +
 			"`psql \\copy (…) to` of the query of `export users --all`; user show, the client reading the account, its " +
-			"structures and profiles by e-mail; the commands people type, the client opening the database and running SELECT 1.",
+			"structures and profiles by e-mail; the commands people type, the client opening the database and running one trivial query.",
 		"Start-up: /bin/true and the smallest Go program, timed the same way, tell what starting any process costs on this machine.",
 		fmt.Sprintf("Per-row rows: profil's time per row at %s (profil column) and at %s accounts over %s structures "+
 			"(reference column; median of %d runs, each on a new database); times include the process start.",
