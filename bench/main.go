@@ -532,7 +532,7 @@ func (b *bench) measureStartup(ctx context.Context) error {
 	for i, j := range jobs[2:] {
 		m := median(runs[i+2])
 		added := m.wall - smallest.wall
-		logf("start-up of profil %s: median %s (CPU %s), the smallest Go program %s", j.args[0], millis(m.wall), millis(m.cpu()), signedMillis(added))
+		logf("start-up of profil %s: median %s (CPU %s), %s over the smallest Go program", j.args[0], millis(m.wall), millis(m.cpu()), signedMillis(added))
 		b.rows = append(b.rows, row{measure: fmt.Sprintf("start-up, profil %s (median of %d)", j.args[0], b.showRuns),
 			engine: "—", profil: fmt.Sprintf("%s (CPU %s)", millis(m.wall), millis(m.cpu())), reference: "Go: " + millis(smallest.wall),
 			ratio: signedMillis(added), target: "≤ 5 ms", met: verdict(m.wall <= 5*time.Millisecond)})
