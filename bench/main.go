@@ -17,6 +17,7 @@
 //	go run ./bench                                        # full size, SQLite and PostgreSQL
 //	go run ./bench -users 100000 -structures 10000        # a quick run
 //	go run ./bench -engine sqlite
+//	go run ./bench -engine sqlite -only approvals         # the bulk approvals alone, 3 times each
 //
 // The table is printed and written as Markdown to bench/out/results.md.
 package main
