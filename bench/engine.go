@@ -107,9 +107,10 @@ CREATE TABLE users_ref (
 CREATE INDEX users_ref_last_name ON users_ref (last_name);
 `
 
-// sqliteBulkSettings are the settings of profil's connection during an import
-// (sqlstore: sqlitePragmas and sqliteBulkPragmas), given to sqlite3 so that both do the same
-// work: WAL with synchronous NORMAL, a page cache of 48 MiB, temporary data in memory.
+// sqliteBulkSettings are the settings of profil's connection during an import (sqlstore:
+// sqlitePragmas, sqliteBulkPragmas and sqliteLargeWritePragmas), given to sqlite3 so that both
+// do the same work: WAL with synchronous NORMAL, a page cache of 48 MiB, temporary data in
+// memory.
 const sqliteBulkSettings = `PRAGMA synchronous = NORMAL;
 PRAGMA cache_size = -49152;
 PRAGMA temp_store = MEMORY;

@@ -21,6 +21,7 @@
 //	go run ./bench                                        # full size, SQLite and PostgreSQL
 //	go run ./bench -users 100000 -structures 10000        # a quick run
 //	go run ./bench -engine sqlite
+//	go run ./bench -engine sqlite -only approvals         # the bulk approvals alone, 3 times each
 //
 // The table is printed and written as Markdown to bench/out/results.md.
 package main
@@ -68,7 +69,7 @@ func main() {
 	flag.StringVar(&c.work, "work", "", "folder of the generated files and SQLite databases (default: a new temporary folder, removed at the end)")
 	flag.StringVar(&c.pg, "pg", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable", "DSN of a PostgreSQL maintenance database; the benchmark creates and drops its own databases")
 	flag.StringVar(&c.profil, "profil", "", "the profil binary to measure (default: built from ./cmd/profil)")
-	flag.StringVar(&c.only, "only", "", `"import": measure only the imports (both scales, and the clients), for a focused run; "scale": at full size only, the import, the export and the interactive commands cold, without the client writing the same rows (for -users 10000000 -structures 1000000)`)
+	flag.StringVar(&c.only, "only", "", `"import": measure only the imports (both scales, and the clients), for a focused run; "scale": at full size only, the import, the export and the interactive commands cold, without the client writing the same rows (for -users 10000000 -structures 1000000); "approvals": the bulk approvals alone, at full size, -repeats times each on a copy of the imported database`)
 	flag.BoolVar(&c.keep, "keep", false, "keep the work folder and the PostgreSQL databases")
 	flag.DurationVar(&c.quietWait, "quiet-wait", 2*time.Minute, "before each measure, wait at most this long for the machine to be idle")
 	flag.Parse()
@@ -95,8 +96,8 @@ func (c config) check() error {
 		return errors.New("-small-users is larger than -users")
 	case c.structures > c.users:
 		return errors.New("more structures than accounts")
-	case c.only != "" && c.only != "import" && c.only != "scale":
-		return fmt.Errorf("-only %q: import, scale, or nothing for every measure", c.only)
+	case c.only != "" && c.only != "import" && c.only != "scale" && c.only != "approvals":
+		return fmt.Errorf("-only %q: import, scale, approvals, or nothing for every measure", c.only)
 	case c.approvals < 1 || c.showRuns < 1 || c.repeats < 1:
 		return errors.New("-approvals, -show-runs and -repeats must be at least 1")
 	}
@@ -203,7 +204,7 @@ func (b *bench) measureEngine(ctx context.Context, e engine) error {
 	logf("[%s] small scale: %s accounts over %s structures, %d runs", eng, count(b.small), count(b.smallData.structures), b.repeats)
 	var smallImports, smallExports []measurement
 	for r := range b.repeats {
-		if b.only == "scale" {
+		if b.only == "scale" || b.only == "approvals" {
 			smallImports = append(smallImports, measurement{})
 			break
 		}
@@ -266,9 +267,11 @@ func (b *bench) measureEngine(ctx context.Context, e engine) error {
 		return err
 	}
 	logf("[%s]   %s", eng, seconds(structImport.wall))
-	rowsDSN, err := e.snapshot(ctx, dsn, "rows")
-	if err != nil {
-		return err
+	var rowsDSN string
+	if b.only != "approvals" {
+		if rowsDSN, err = e.snapshot(ctx, dsn, "rows"); err != nil {
+			return err
+		}
 	}
 	var auditDSN string // the reference with the audit events: not at scale
 	if b.only != "scale" {
@@ -289,6 +292,9 @@ func (b *bench) measureEngine(ctx context.Context, e engine) error {
 		return fmt.Errorf("profil imported %d memberships of %d", n, b.users)
 	}
 	logf("[%s]   %s, peak RSS %s", eng, wallAndCPU(imp), megabytes(imp.maxRSS))
+	if b.only == "approvals" {
+		return b.onlyApprovals(ctx, e, "home-"+strings.ToLower(eng)+"-full", dsn)
+	}
 	logf("[%s] the same file with the client", eng)
 	b.waitQuiet(ctx)
 	refImp, loaded, err := e.refImport(ctx, dsn, b.full.usersCSV)
@@ -396,15 +402,7 @@ func (b *bench) measureEngine(ctx context.Context, e engine) error {
 	if !sqlite {
 		exportTarget = 1.1
 	}
-	approvalRows := func() {
-		for _, a := range approvals {
-			r := row{measure: a.what, engine: eng, profil: seconds(a.m.wall), reference: "—", target: "—", met: "—"}
-			if sqlite {
-				r.target, r.met = "≤ 1 s", verdict(a.m.wall <= time.Second)
-			}
-			b.rows = append(b.rows, r)
-		}
-	}
+	approvalRows := func() { b.rows = append(b.rows, approvalRows(eng, approvals)...) }
 	if b.only == "scale" {
 		b.rows = append(b.rows,
 			row{measure: "structure import " + count(b.structures), engine: eng, profil: seconds(structImport.wall), reference: "—", target: "—", met: "—"},
@@ -598,6 +596,72 @@ type approval struct {
 	m    measurement
 }
 
+// approvalTarget is the wall time one command may take to approve 10,000 requests.
+func approvalTarget(eng string) time.Duration {
+	if eng == "SQLite" {
+		return time.Second
+	}
+	return 2 * time.Second
+}
+
+// approvalRows are the rows of the approvals: the wall time against its target, on SQLite
+// the CPU time too, and the peak RSS, against the budget of an ordinary command.
+func approvalRows(eng string, approvals []approval) []row {
+	var rows []row
+	for _, a := range approvals {
+		target := approvalTarget(eng)
+		rows = append(rows, row{measure: a.what, engine: eng, profil: seconds(a.m.wall), reference: "—",
+			target: fmt.Sprintf("≤ %g s", target.Seconds()), met: verdict(a.m.wall <= target)})
+		if eng == "SQLite" {
+			rows = append(rows, row{measure: a.what + " (CPU)", engine: eng, profil: seconds(a.m.cpu()), reference: "—", target: "—", met: "—"})
+		}
+		if a.m.maxRSS > 0 {
+			rows = append(rows, row{measure: a.what + ", peak RSS", engine: eng, profil: megabytes(a.m.maxRSS), reference: "—",
+				target: "≤ 64 MB", met: verdict(float64(a.m.maxRSS) <= 64<<20)})
+		}
+	}
+	return rows
+}
+
+// onlyApprovals measures the approvals alone (-only approvals) on the database p works on,
+// just imported: -repeats times, each on a copy of it, keeping the median of each.
+func (b *bench) onlyApprovals(ctx context.Context, e engine, home, dsn string) error {
+	eng := e.name()
+	var runs [][]approval
+	for r := range b.repeats {
+		copyDSN, err := e.snapshot(ctx, dsn, fmt.Sprintf("approvals%d", r))
+		if err != nil {
+			return err
+		}
+		cp, err := b.newProfil(copyDSN, home)
+		if err != nil {
+			return err
+		}
+		// A session belongs to its database: sign in on the copy.
+		if _, err := cp.run(ctx, adminPassword+"\n", "login", "--email", adminEmail, "--password-stdin"); err != nil {
+			return err
+		}
+		approvals, err := b.measureApprovals(ctx, cp, copyDSN, eng)
+		if err != nil {
+			return err
+		}
+		runs = append(runs, approvals)
+		if err := e.drop(ctx, copyDSN); err != nil {
+			return err
+		}
+	}
+	var approvals []approval
+	for i, a := range runs[0] {
+		var ms []measurement
+		for _, run := range runs {
+			ms = append(ms, run[i].m)
+		}
+		approvals = append(approvals, approval{what: fmt.Sprintf("%s, median of %d", a.what, len(ms)), m: median(ms)})
+	}
+	b.rows = append(b.rows, approvalRows(eng, approvals)...)
+	return nil
+}
+
 // measureApprovals times two bulk approvals by the gestionnaire: request ids on standard
 // input, spread over structures without référent (the first approved in each becomes it), and
 // --all --structure on one structure.
@@ -629,14 +693,14 @@ func (b *bench) measureApprovals(ctx context.Context, p *profil, dsn, eng string
 		fmt.Fprintln(&stdin, id)
 	}
 	b.waitQuiet(ctx)
-	stdinRun, err := p.run(ctx, stdin.String(), "request", "approve", "-", "--yes")
+	stdinRun, err := p.job(stdin.String(), "", "request", "approve", "-", "--yes").withRSS().run(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if err := expectApproved(ctx, dsn, reqs); err != nil {
 		return nil, err
 	}
-	logf("[%s]   %s", eng, seconds(stdinRun.wall))
+	logf("[%s]   %s, peak RSS %s", eng, wallAndCPU(stdinRun), megabytes(stdinRun.maxRSS))
 
 	logf("[%s] approving %s requests of one structure with --all --structure", eng, count(n))
 	reqs, err = addAccountRequests(ctx, dsn, b.full.applicants[n:2*n], []int64{one})
@@ -644,14 +708,14 @@ func (b *bench) measureApprovals(ctx context.Context, p *profil, dsn, eng string
 		return nil, err
 	}
 	b.waitQuiet(ctx)
-	allRun, err := p.run(ctx, "", "request", "approve", "--all", "--structure", fmt.Sprint(one), "--yes")
+	allRun, err := p.job("", "", "request", "approve", "--all", "--structure", fmt.Sprint(one), "--yes").withRSS().run(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if err := expectApproved(ctx, dsn, reqs); err != nil {
 		return nil, err
 	}
-	logf("[%s]   %s", eng, seconds(allRun.wall))
+	logf("[%s]   %s, peak RSS %s", eng, wallAndCPU(allRun), megabytes(allRun.maxRSS))
 	return []approval{
 		{fmt.Sprintf("approve %s requests (ids on stdin, %s structures)", count(n), count(len(chosen))), stdinRun},
 		{fmt.Sprintf("approve %s requests (--all --structure)", count(n)), allRun},

@@ -255,8 +255,8 @@ func (t conflictingAuditsTx) AppendAudits(ctx context.Context, es []domain.Audit
 	return fmt.Errorf("write audit events: %w", domain.ErrConflict)
 }
 
-// When a set write fails, what the batch wrote is taken back and the batch is decided request
-// by request in the same transaction: the database ends as if it had been so from the start.
+// When a set write fails, the batch's transaction is rolled back and the batch decided request
+// by request in a new one: the database ends as if it had been so from the start.
 func TestDecideManyFallsBackWhenASetWriteFails(t *testing.T) {
 	for _, eng := range testdb.Engines(t) {
 		t.Run(eng.Name, func(t *testing.T) {

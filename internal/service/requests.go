@@ -315,39 +315,54 @@ func (s *Service) DecideMany(ctx context.Context, actor domain.Actor, ids []int6
 	in.registration = s.Registration
 	for start := 0; start < len(ids); start += DecideBatchSize {
 		batch := ids[start:min(start+DecideBatchSize, len(ids))]
-		var results []Decision
-		err := s.store.Update(ctx, func(tx store.Tx) error {
-			results = nil // again from scratch if the batch is retried
-			if err := tx.LockRequests(ctx, batch); err != nil {
-				return err
-			}
-			var err error
-			if s.setBased {
-				var ok bool
-				if results, ok, err = decideSet(ctx, tx, actor, batch, in); err != nil {
-					return err
-				} else if ok {
-					s.setBatches.Add(1)
-				} else {
-					results = nil
-				}
-			}
-			if results == nil {
-				if results, err = decideEach(ctx, tx, actor, batch, in); err != nil {
-					return err
-				}
-			}
-			if in.DryRun {
-				return errDryRun
-			}
-			return nil
-		})
-		if err != nil && !errors.Is(err, errDryRun) {
+		results, err := s.decideBatch(ctx, actor, batch, in, s.setBased)
+		if errors.Is(err, errSetFallback) {
+			// A set write did not go as planned, and its transaction was rolled back.
+			results, err = s.decideBatch(ctx, actor, batch, in, false)
+		}
+		if err != nil {
 			return err
 		}
 		report(results)
 	}
 	return nil
+}
+
+// decideBatch decides batch in one transaction: set-based if setBased and the plan can,
+// request by request otherwise. It returns errSetFallback, having written nothing, when a set
+// write failed and the batch must be decided again request by request.
+func (s *Service) decideBatch(ctx context.Context, actor domain.Actor, batch []int64, in DecideInput, setBased bool) ([]Decision, error) {
+	var results []Decision
+	err := s.store.Update(ctx, func(tx store.Tx) error {
+		results = nil // again from scratch if the batch is retried
+		if err := tx.LockRequests(ctx, batch); err != nil {
+			return err
+		}
+		var err error
+		if setBased {
+			var ok bool
+			if results, ok, err = decideSet(ctx, tx, actor, batch, in); err != nil {
+				return err
+			} else if ok {
+				s.setBatches.Add(1)
+			} else {
+				results = nil
+			}
+		}
+		if results == nil {
+			if results, err = decideEach(ctx, tx, actor, batch, in); err != nil {
+				return err
+			}
+		}
+		if in.DryRun {
+			return errDryRun
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errDryRun) {
+		return nil, err
+	}
+	return results, nil
 }
 
 // decideEach decides batch request by request, each in its savepoint: the path of the

@@ -188,18 +188,24 @@ func decideRun(ctx context.Context, f *cmdutil.Factory, opts *DecideOptions) err
 	results := make([]present.BulkResult, 0, len(opts.IDs))
 	codes := make([]int, 0, len(opts.IDs))
 	var singleErr error
+	var said strings.Builder // the lines of a batch, written at once
 	err = api.DecideMany(ctx, opts.IDs, opts.Input, func(batch []service.Decision) {
 		progress.Increment(int64(len(batch)))
+		said.Reset()
 		for _, d := range batch {
 			res := present.BulkResult{ID: d.ID, Result: resultWord(opts.Input.Decision, d.Outcome, d.Err)}
 			if d.Err != nil {
 				res.Error = d.Err.Error()
 				singleErr = d.Err
 			} else if !cfg.Quiet && format == output.Table {
-				f.Stderrf("%s\n", describe(d.Outcome))
+				said.WriteString(output.Escape(describe(d.Outcome)))
+				said.WriteByte('\n')
 			}
 			results = append(results, res)
 			codes = append(codes, cmdutil.ExitCode(d.Err))
+		}
+		if said.Len() > 0 {
+			_, _ = io.WriteString(f.IO.ErrOut, said.String())
 		}
 	})
 	progress.Done()

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -24,13 +25,21 @@ type sqliteDialect struct {
 // sqliteMaxParams is SQLite's limit on the parameters of one statement.
 const sqliteMaxParams = 32766
 
-// sqliteBulkPragmas are set on the connection of a bulk insert: a page cache of 48 MiB, so
-// that inserting in random key order reads back fewer of the pages it evicted. The driver's
-// allocator gives each page of 4 KiB and its header a block of 8 KiB: the cache takes 96 MiB
-// of memory when full, which keeps an import of any size within 256 MiB (a cache of 64 MiB
-// took an import of 1,000,000 accounts to 240 MiB). The write-ahead log is copied back into
-// the database every 20,000 pages rather than 1,000: an import commits a batch every few
-// thousand lines, and each copy rewrote the same index pages (about 10 % of the CPU time).
+// sqliteBulkPragmas are set on the connection of a bulk insert. The write-ahead log is copied
+// back into the database every 20,000 pages rather than 1,000: an import commits a batch every
+// few thousand lines, and each copy rewrote the same index pages (about 10 % of the CPU time);
+// a bulk decision of 500 requests writes over a thousand pages at a million accounts, and
+// copying them back at every commit cost it about a quarter more CPU time.
+//
+// sqliteLargeWritePragmas are set too before an insert of more than sqliteLargeWrite rows, the
+// size of an import's batch: a page cache of 48 MiB, so that inserting in random key order
+// reads back fewer of the pages it evicted. The driver's allocator gives each page of 4 KiB and
+// its header a block of 8 KiB: the cache takes 96 MiB of memory when full, which keeps an
+// import of any size within 256 MiB (a cache of 64 MiB took an import of 1,000,000 accounts to
+// 240 MiB). A bulk decision, an ordinary command held to 64 MB, keeps the default cache of
+// 2 MiB: it writes at most two rows a request to a table, 1,000 a batch, and with the large
+// cache 10,000 approvals at a million accounts took 109 MB, and more CPU time (allocating the
+// pages, and handing each back to the system at the end), for no fewer reads that mattered.
 //
 // Temporary storage is left as the connection has it: temporary files by default (which
 // SQLite removes as soon as it opens them, and keeps in memory up to 64 KiB each), or memory
@@ -41,7 +50,15 @@ const sqliteMaxParams = 32766
 // random key order outgrow the cache a batch's journals hold tens of MiB. With temp_store
 // MEMORY here, they took half the CPU time of an import of 1,000,000 accounts, most of it in
 // the kernel.
-var sqliteBulkPragmas = []string{`PRAGMA cache_size = -49152`, `PRAGMA wal_autocheckpoint = 20000`}
+var (
+	sqliteBulkPragmas       = []string{`PRAGMA wal_autocheckpoint = 20000`}
+	sqliteLargeWritePragmas = []string{`PRAGMA cache_size = -49152`}
+)
+
+// sqliteLargeWrite is the number of rows of an insert beyond which the page cache grows to
+// 48 MiB (see sqliteLargeWritePragmas): more than a bulk decision writes to a table in a
+// batch (two rows a request, service.DecideBatchSize requests), fewer than an import's batch.
+const sqliteLargeWrite = 2000
 
 // sqliteRowsPerInsert bounds the rows of one multi-row INSERT on SQLite: beyond a few hundred,
 // longer statements save nothing measurable.
@@ -324,7 +341,11 @@ func (sqliteDialect) enqueueMails(ctx context.Context, t *tx, ms []domain.Mail) 
 // binds, which SQLite finds by walking the list of named and numbered ones, so that thousands
 // of "?NNN" in one statement would cost a quadratic time.
 func (t *tx) insertSQLite(ctx context.Context, head, rowTmpl, tail string, n int, rowArgs func(i int, args []any) []any) (int64, error) {
-	for _, pragma := range sqliteBulkPragmas {
+	pragmas := sqliteBulkPragmas
+	if n > sqliteLargeWrite {
+		pragmas = append(slices.Clip(pragmas), sqliteLargeWritePragmas...)
+	}
+	for _, pragma := range pragmas {
 		if _, err := t.q.ExecContext(ctx, pragma); err != nil {
 			return 0, err
 		}
