@@ -76,21 +76,7 @@ func TestImportFindsDuplicatesAcrossRuns(t *testing.T) {
 	setRunLen(t, 64)
 	t.Setenv("TMPDIR", t.TempDir())
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, testdb.SQLite(t), sqlstore.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	svc := New(db)
-	var admin domain.User
-	err = db.Update(ctx, func(tx store.Tx) error {
-		admin = domain.User{Email: "gestion@x.fr", LastName: "G", FirstName: "G", Status: domain.UserActive, Manager: true}
-		return tx.CreateUser(ctx, &admin)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	actor := domain.Actor{UserID: admin.ID, Email: admin.Email, Manager: true}
+	db, svc, actor := newImportTest(t, testdb.SQLite(t))
 	// A structure whose SIRET starts with zeros, and one of a kind that an automatic profile
 	// of this catalogue requires: its members get two profiles, the others one.
 	if _, err := svc.ImportStructures(ctx, actor, strings.NewReader("siret,name,kinds\n73282932000074,Cap Métiers,\n"+
@@ -193,12 +179,34 @@ func TestImportRefusesFilesBeyondItsLineNumbers(t *testing.T) {
 	maxImportLine = 5
 	t.Cleanup(func() { maxImportLine = old })
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, testdb.SQLite(t), sqlstore.Options{})
+	db, svc, actor := newImportTest(t, testdb.SQLite(t))
+	in := "siret,name\n73282932000074,A\n44306184100047,B\n55120222900128,C\n00001235100011,D\n"
+	if _, err := svc.ImportStructures(ctx, actor, strings.NewReader(in), ImportOptions{BatchSize: 1}); err != nil {
+		t.Fatalf("4 lines: %v", err)
+	}
+	_, err := svc.ImportStructures(ctx, actor, strings.NewReader(in+"35600000000048,E\n"), ImportOptions{BatchSize: 1})
+	if !errors.Is(err, domain.ErrInvalid) || !strings.Contains(err.Error(), "more than 4 lines") {
+		t.Fatalf("5 lines: %v, want a refusal naming 4 lines", err)
+	}
+	var n int
+	if err := db.SQL().QueryRowContext(ctx, `SELECT count(*) FROM structures`).Scan(&n); err != nil || n != 4 {
+		t.Errorf("%d structures (%v), want the 4 of the first file", n, err)
+	}
+}
+
+// newImportTest opens the database dsn, migrated, and returns it with a service and a
+// gestionnaire who may import.
+func newImportTest(t *testing.T, dsn string) (*sqlstore.DB, *Service, domain.Actor) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := sqlstore.Open(ctx, dsn, sqlstore.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	svc := New(db)
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
 	var admin domain.User
 	err = db.Update(ctx, func(tx store.Tx) error {
 		admin = domain.User{Email: "gestion@x.fr", LastName: "G", FirstName: "G", Status: domain.UserActive, Manager: true}
@@ -207,17 +215,5 @@ func TestImportRefusesFilesBeyondItsLineNumbers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	actor := domain.Actor{UserID: admin.ID, Email: admin.Email, Manager: true}
-	in := "siret,name\n73282932000074,A\n44306184100047,B\n55120222900128,C\n00001235100011,D\n"
-	if _, err := svc.ImportStructures(ctx, actor, strings.NewReader(in), ImportOptions{BatchSize: 1}); err != nil {
-		t.Fatalf("4 lines: %v", err)
-	}
-	_, err = svc.ImportStructures(ctx, actor, strings.NewReader(in+"35600000000048,E\n"), ImportOptions{BatchSize: 1})
-	if !errors.Is(err, domain.ErrInvalid) || !strings.Contains(err.Error(), "more than 4 lines") {
-		t.Fatalf("5 lines: %v, want a refusal naming 4 lines", err)
-	}
-	var n int
-	if err := db.SQL().QueryRowContext(ctx, `SELECT count(*) FROM structures`).Scan(&n); err != nil || n != 4 {
-		t.Errorf("%d structures (%v), want the 4 of the first file", n, err)
-	}
+	return db, New(db), domain.Actor{UserID: admin.ID, Email: admin.Email, Manager: true}
 }

@@ -9,9 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/profil-cli/profil/internal/domain"
-	"github.com/profil-cli/profil/internal/store"
-	"github.com/profil-cli/profil/internal/store/sqlstore"
 	"github.com/profil-cli/profil/internal/testdb"
 )
 
@@ -22,21 +19,7 @@ import (
 // are still found and reported in file order with --skip-invalid.
 func TestImportStreams(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, testdb.SQLite(t), sqlstore.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	svc := New(db)
-	var admin domain.User
-	err = db.Update(ctx, func(tx store.Tx) error {
-		admin = domain.User{Email: "gestion@x.fr", LastName: "G", FirstName: "G", Status: domain.UserActive, Manager: true}
-		return tx.CreateUser(ctx, &admin)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	actor := domain.Actor{UserID: admin.ID, Email: admin.Email, Manager: true}
+	_, svc, actor := newImportTest(t, testdb.SQLite(t))
 	if _, err := svc.ImportStructures(ctx, actor, strings.NewReader("siret,name\n73282932000074,Cap Métiers\n44306184100047,Horizons\n"), ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}

@@ -10,8 +10,6 @@ import (
 	"testing"
 
 	"github.com/profil-cli/profil/internal/domain"
-	"github.com/profil-cli/profil/internal/store"
-	"github.com/profil-cli/profil/internal/store/sqlstore"
 	"github.com/profil-cli/profil/internal/testdb"
 )
 
@@ -110,24 +108,7 @@ func TestLineErrorMessages(t *testing.T) {
 func TestImportUsersConcurrently(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
-		db, err := sqlstore.Open(ctx, dsn, sqlstore.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		if _, err := db.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
-		svc := New(db)
-		var admin domain.User
-		err = db.Update(ctx, func(tx store.Tx) error {
-			admin = domain.User{Email: "gestion@x.fr", LastName: "G", FirstName: "G", Status: domain.UserActive, Manager: true}
-			return tx.CreateUser(ctx, &admin)
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		actor := domain.Actor{UserID: admin.ID, Email: admin.Email, Manager: true}
+		db, svc, actor := newImportTest(t, dsn)
 		if _, err := svc.ImportStructures(ctx, actor, strings.NewReader("siret,name\n73282932000074,Cap Métiers\n44306184100047,Horizons\n"), ImportOptions{}); err != nil {
 			t.Fatal(err)
 		}
