@@ -34,37 +34,20 @@ func (b *bench) measureInteractive(ctx context.Context, p *profil, e engine, dsn
 		{"token list", []string{"token", "list"}},
 		{"settings list", []string{"settings", "list"}},
 	}
-	runs := make([][]measurement, len(commands))
+	jobs := make([]timed, 0, len(commands)+1)
 	for _, c := range commands {
-		if _, err := p.run(ctx, "", c.args...); err != nil {
-			return nil, fmt.Errorf("%s: %w", c.what, err)
-		}
+		jobs = append(jobs, timed{c.what, p.job("", "", c.args...)})
 	}
-	connect := e.refConnect(dsn)
-	if _, err := connect.run(ctx); err != nil {
-		return nil, fmt.Errorf("the client's trivial query: %w", err)
+	jobs = append(jobs, timed{"the client's trivial query", e.refConnect(dsn)})
+	medians, err := b.timeInTurn(ctx, jobs)
+	if err != nil {
+		return nil, err
 	}
-	var floor []measurement
-	b.waitQuiet(ctx)
-	for range b.showRuns {
-		for i, c := range commands {
-			m, err := p.run(ctx, "", c.args...)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", c.what, err)
-			}
-			runs[i] = append(runs[i], m)
-		}
-		m, err := connect.run(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("the client's trivial query: %w", err)
-		}
-		floor = append(floor, m)
-	}
-	least := median(floor).wall
+	least := medians[len(commands)].wall
 	logf("[%s]   the client opening the database: median %s", eng, millis(least))
 	var rows []row
 	for i, c := range commands {
-		m := median(runs[i])
+		m := medians[i]
 		logf("[%s]   %s: median %s", eng, c.what, millis(m.wall))
 		rows = append(rows, row{measure: fmt.Sprintf("cold %s (median of %d)", c.what, b.showRuns), engine: eng,
 			profil: millis(m.wall), reference: "client: " + millis(least), ratio: signedMillis(m.wall - least),

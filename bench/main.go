@@ -500,38 +500,26 @@ func (b *bench) measureStartup(ctx context.Context) error {
 		return err
 	}
 	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + b.dir, "LANG=C.UTF-8"}
-	jobs := []job{
-		{name: "/bin/true", env: env},
-		{name: hello, env: env},
-		{name: b.bin, args: []string{"--version"}, env: env},
-		{name: b.bin, args: []string{"--help"}, env: env},
+	jobs := []timed{
+		{"/bin/true", job{name: "/bin/true", env: env}},
+		{"the smallest Go program", job{name: hello, env: env}},
+		{"profil --version", job{name: b.bin, args: []string{"--version"}, env: env}},
+		{"profil --help", job{name: b.bin, args: []string{"--help"}, env: env}},
 	}
-	for _, j := range jobs {
-		if _, err := j.run(ctx); err != nil {
-			return err
-		}
+	medians, err := b.timeInTurn(ctx, jobs)
+	if err != nil {
+		return err
 	}
-	runs := make([][]measurement, len(jobs))
-	b.waitQuiet(ctx)
-	for range b.showRuns {
-		for i, j := range jobs {
-			m, err := j.run(ctx)
-			if err != nil {
-				return err
-			}
-			runs[i] = append(runs[i], m)
-		}
-	}
-	empty, smallest := median(runs[0]), median(runs[1])
+	empty, smallest := medians[0], medians[1]
 	logf("start-up of /bin/true: median %s; of the smallest Go program: %s (CPU %s)", millis(empty.wall), millis(smallest.wall), millis(smallest.cpu()))
 	b.rows = append(b.rows, row{measure: fmt.Sprintf("start-up, the smallest Go program (median of %d)", b.showRuns), engine: "—",
 		profil: fmt.Sprintf("%s (CPU %s)", millis(smallest.wall), millis(smallest.cpu())), reference: "/bin/true: " + millis(empty.wall),
 		ratio: "—", target: "—", met: "—"})
-	for i, j := range jobs[2:] {
-		m := median(runs[i+2])
+	for i, t := range jobs[2:] {
+		m := medians[i+2]
 		added := m.wall - smallest.wall
-		logf("start-up of profil %s: median %s (CPU %s), %s over the smallest Go program", j.args[0], millis(m.wall), millis(m.cpu()), signedMillis(added))
-		b.rows = append(b.rows, row{measure: fmt.Sprintf("start-up, profil %s (median of %d)", j.args[0], b.showRuns),
+		logf("start-up of profil %s: median %s (CPU %s), %s over the smallest Go program", t.job.args[0], millis(m.wall), millis(m.cpu()), signedMillis(added))
+		b.rows = append(b.rows, row{measure: fmt.Sprintf("start-up, profil %s (median of %d)", t.job.args[0], b.showRuns),
 			engine: "—", profil: fmt.Sprintf("%s (CPU %s)", millis(m.wall), millis(m.cpu())), reference: "Go: " + millis(smallest.wall),
 			ratio: signedMillis(added), target: "≤ 5 ms", met: verdict(m.wall <= 5*time.Millisecond)})
 	}

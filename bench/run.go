@@ -194,6 +194,39 @@ func (p *profil) run(ctx context.Context, stdin string, args ...string) (measure
 	return p.job(stdin, "", args...).run(ctx)
 }
 
+// timed is a job timed in turn with others, and what names it in errors.
+type timed struct {
+	what string
+	job  job
+}
+
+// timeInTurn runs each job once unmeasured, then, once the machine is quiet, all of them in
+// turn show-runs times, so that a moment of load falls on all alike, and returns the median
+// of each.
+func (b *bench) timeInTurn(ctx context.Context, jobs []timed) ([]measurement, error) {
+	for _, t := range jobs {
+		if _, err := t.job.run(ctx); err != nil {
+			return nil, fmt.Errorf("%s: %w", t.what, err)
+		}
+	}
+	runs := make([][]measurement, len(jobs))
+	b.waitQuiet(ctx)
+	for range b.showRuns {
+		for i, t := range jobs {
+			m, err := t.job.run(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", t.what, err)
+			}
+			runs[i] = append(runs[i], m)
+		}
+	}
+	medians := make([]measurement, len(jobs))
+	for i := range runs {
+		medians[i] = median(runs[i])
+	}
+	return medians, nil
+}
+
 // The gestionnaire the benchmark signs in as.
 const (
 	adminEmail    = "gestion@bench-profil.example"

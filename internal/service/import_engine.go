@@ -466,25 +466,6 @@ func lateLines[R row](ctx context.Context, seen *sorter[seenLine], kind lineKind
 	return late, inOrder.err
 }
 
-func cmpHash(a, b [2]uint64) int {
-	switch {
-	case a[0] != b[0]:
-		return cmpUint(a[0], b[0])
-	default:
-		return cmpUint(a[1], b[1])
-	}
-}
-
-func cmpUint(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
 // secondPass reads the spool back, and reports results in file order.
 type secondPass[R row] struct {
 	opts     ImportOptions

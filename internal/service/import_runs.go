@@ -247,10 +247,7 @@ var lateCodec = recordCodec[lateBad]{
 
 // bySeenHash orders the lines by the hash of their duplicate key, then in file order.
 func bySeenHash(a, b seenLine) int {
-	if c := cmpHash(a.hash, b.hash); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.line, b.line)
+	return cmp.Or(cmp.Compare(a.hash[0], b.hash[0]), cmp.Compare(a.hash[1], b.hash[1]), cmp.Compare(a.line, b.line))
 }
 
 // byLateLine orders the late refusals in file order.
