@@ -135,6 +135,10 @@ func (sqliteDialect) likeFold() string { return "LIKE" }
 // textAgg: group_concat orders within since SQLite 3.44 (the driver embeds a newer one).
 func (sqliteDialect) textAgg() string { return "group_concat" }
 
+// timeText: an expression has no declared type, so the driver hands over the text as stored
+// (unary + changes no value).
+func (sqliteDialect) timeText(column string) string { return "+" + column }
+
 // byteOrder: SQLite's binary collation.
 func (sqliteDialect) byteOrder() (ge, lt string) { return ">=", "<" }
 

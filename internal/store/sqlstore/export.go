@@ -55,8 +55,8 @@ func (t *tx) profilesAggregate() string {
 // timestamps are not read.
 func (t *tx) EachMember(ctx context.Context, q store.MemberQuery, fn func(domain.Member) error) error {
 	where, args := memberFilter(q)
-	rows, err := t.query(ctx, `SELECT m.id, m.structure_id, COALESCE(s.siret, ''), s.name, m.referent, m.created_at,
-		`+t.profilesAggregate()+`,
+	rows, err := t.query(ctx, `SELECT m.id, m.structure_id, COALESCE(s.siret, ''), s.name, m.referent, `+
+		t.d.dialect.timeText("m.created_at")+`, `+t.profilesAggregate()+`,
 		u.id, u.email, u.last_name, u.first_name, u.function, u.phone, u.status, u.manager,
 		u.must_change_password, u.source
 		FROM memberships m JOIN users u ON u.id = m.user_id JOIN structures s ON s.id = m.structure_id
