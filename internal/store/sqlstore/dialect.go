@@ -54,6 +54,9 @@ type dialect interface {
 	likeFold() string
 	// textAgg is the aggregate that joins texts with a separator, ORDER BY within.
 	textAgg() string
+	// aggOrderBy is the ORDER BY within textAgg of profilesAggregate, "" when the caller sorts
+	// the texts itself, byte by byte.
+	aggOrderBy(column string) string
 	// byteOrder are the operators >= and < comparing texts byte by byte, as the indexes on
 	// folded names are ordered.
 	byteOrder() (ge, lt string)
