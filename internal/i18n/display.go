@@ -59,10 +59,10 @@ func isUpper(s string) bool {
 	return strings.ContainsFunc(s, unicode.IsLetter) && !strings.ContainsFunc(s, unicode.IsLower)
 }
 
-type displayMessages struct{ labels, values map[string]message }
+type displayMessages struct{ labels, values map[string]*entry }
 
 var displayIndex = sync.OnceValue(func() displayMessages {
-	d := displayMessages{labels: map[string]message{}, values: map[string]message{}}
+	d := displayMessages{labels: map[string]*entry{}, values: map[string]*entry{}}
 	for k, m := range catalogue() {
 		switch {
 		case strings.HasPrefix(k, "label."):

@@ -23,7 +23,7 @@ func TestFrenchTypography(t *testing.T) {
 // A French message is rendered with its typography; its arguments are not touched, and
 // English is left alone.
 func TestTypographyWhenRendered(t *testing.T) {
-	catalogue()["test.typography"] = message{"reason: %s", "motif : %s"}
+	catalogue()["test.typography"] = &entry{"test.typography", "reason: %s", "motif : %s"}
 	t.Cleanup(func() { delete(catalogue(), "test.typography") })
 	if got := In(French, "test.typography", "a : b"); got != "motif\u00a0: a : b" {
 		t.Errorf("French = %q", got)

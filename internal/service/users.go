@@ -49,6 +49,11 @@ func (s *Service) User(ctx context.Context, actor domain.Actor, email string) (U
 
 func canSeeUser(ctx context.Context, tx store.Tx, actor domain.Actor, u domain.User, ms []domain.Member) error {
 	subject := domain.Subject{TargetUser: u.ID}
+	// Being the référent of one of the person's structures only adds a right: whoever may see
+	// the account without it (themself, a gestionnaire) is not asked about each structure.
+	if domain.Authorize(actor, domain.UserRead, subject) == nil {
+		return nil
+	}
 	for _, m := range ms {
 		role, err := roleOf(ctx, tx, actor, m.StructureID)
 		if err != nil {

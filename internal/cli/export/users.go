@@ -173,17 +173,30 @@ func usersRun(ctx context.Context, f *cmdutil.Factory, opts *UsersOptions) error
 		} else {
 			w = newCSVSink(out, opts.Excel)
 		}
-		sum, err := api.ExportMembers(ctx, service.ExportScope{Structure: opts.Structure, All: opts.All}, func(m domain.Member) error {
+		// The rows are formatted and written by a goroutine of their own, while the next
+		// ones are read.
+		rows := newPipeline(func(m domain.Member) error {
 			if err := w.Write(NewRow(m)); err != nil {
-				return i18n.Errorf("export.write_failed", err)
+				return err
 			}
 			written()
 			return nil
 		})
-		if err == nil {
-			if err = w.Close(); err != nil {
-				err = i18n.Errorf("export.write_failed", err)
+		sum, err := api.ExportMembers(ctx, service.ExportScope{Structure: opts.Structure, All: opts.All}, func(m domain.Member) error {
+			if err := rows.Add(m); err != nil {
+				return i18n.Errorf("export.write_failed", err)
 			}
+			return nil
+		})
+		if err != nil {
+			rows.Abort()
+			return sum.Members, err
+		}
+		if err = rows.Close(); err == nil {
+			err = w.Close()
+		}
+		if err != nil {
+			err = i18n.Errorf("export.write_failed", err)
 		}
 		return sum.Members, err
 	})

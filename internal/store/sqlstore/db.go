@@ -49,6 +49,9 @@ type DB struct {
 	target  Target
 	dialect dialect
 	now     func() time.Time
+	// schemaCurrent is set when Migrate has just read the version this binary expects, so
+	// that CheckSchema, which Open's caller runs next, does not read it again.
+	schemaCurrent atomic.Bool
 	// abortCommits is how many of the next commits of Update fail as a transaction the
 	// database aborted (see retryError): the conformance suite's way to run a transaction
 	// again on both engines. Nothing else sets it.

@@ -54,9 +54,16 @@ type dialect interface {
 	likeFold() string
 	// textAgg is the aggregate that joins texts with a separator, ORDER BY within.
 	textAgg() string
+	// aggOrderBy is the ORDER BY within textAgg of profilesAggregate, "" when the caller sorts
+	// the texts itself, byte by byte.
+	aggOrderBy(column string) string
 	// byteOrder are the operators >= and < comparing texts byte by byte, as the indexes on
 	// folded names are ordered.
 	byteOrder() (ge, lt string)
+	// timeText is the timestamp column read for nullTime at the least cost a row: on SQLite
+	// its stored text, which nullTime reads at once (from a column declared TIMESTAMP the
+	// driver tries several layouts with time.Parse on each row), elsewhere the column.
+	timeText(column string) string
 
 	// Plans: what keeps the planner on the index a query was written for.
 

@@ -72,6 +72,12 @@ func (postgresDialect) likeFold() string { return "ILIKE" }
 
 func (postgresDialect) textAgg() string { return "string_agg" }
 
+// aggOrderBy: in the column's collation, which a sort in Go would not follow.
+func (postgresDialect) aggOrderBy(column string) string { return " ORDER BY " + column }
+
+// timeText: pgx reads timestamptz as time.Time, already cheap.
+func (postgresDialect) timeText(column string) string { return column }
+
 // byteOrder: the operators of the text_pattern_ops indexes, which a prepared statement's
 // generic plan can use too (a LIKE with a bound pattern cannot).
 func (postgresDialect) byteOrder() (ge, lt string) { return "~>=~", "~<~" }

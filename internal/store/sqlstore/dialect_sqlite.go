@@ -135,6 +135,17 @@ func (sqliteDialect) likeFold() string { return "LIKE" }
 // textAgg: group_concat orders within since SQLite 3.44 (the driver embeds a newer one).
 func (sqliteDialect) textAgg() string { return "group_concat" }
 
+// timeText: an expression has no declared type, so the driver hands over the text as stored
+// (unary + changes no value).
+func (sqliteDialect) timeText(column string) string { return "+" + column }
+
+// aggOrderBy: none. SQLite sorts the texts of each group given an ORDER BY in a temporary
+// b-tree of its own, opened for each membership: 1.85 s of CPU time for the profiles of
+// 1,000,000 memberships, 1.28 s without, when the rows come by the index grants_active anyway.
+// EachMember sorts the few texts of a membership byte by byte, as SQLite's binary collation
+// would.
+func (sqliteDialect) aggOrderBy(string) string { return "" }
+
 // byteOrder: SQLite's binary collation.
 func (sqliteDialect) byteOrder() (ge, lt string) { return ">=", "<" }
 

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/profil-cli/profil/internal/domain"
@@ -41,10 +42,11 @@ func memberFilter(q store.MemberQuery) (string, []any) {
 const profileSeparator = "|"
 
 // profilesAggregate is the correlated subquery that lists the active profiles of membership
-// m.id in one text value, ordered by code as ListMembers orders them (see dialect.textAgg).
+// m.id in one text value, ordered by code as ListMembers orders them: by the engine, or on
+// SQLite by EachMember (see dialect.aggOrderBy).
 // The query text has no bound parameter, so that the filter's numbering stays the same.
 func (t *tx) profilesAggregate() string {
-	agg := t.d.dialect.textAgg() + "(g.profile_code, '" + profileSeparator + "' ORDER BY g.profile_code)"
+	agg := t.d.dialect.textAgg() + "(g.profile_code, '" + profileSeparator + "'" + t.d.dialect.aggOrderBy("g.profile_code") + ")"
 	return "COALESCE((SELECT " + agg + " FROM grants g WHERE g.membership_id = m.id AND g.revoked_at IS NULL), '')"
 }
 
@@ -55,8 +57,8 @@ func (t *tx) profilesAggregate() string {
 // timestamps are not read.
 func (t *tx) EachMember(ctx context.Context, q store.MemberQuery, fn func(domain.Member) error) error {
 	where, args := memberFilter(q)
-	rows, err := t.query(ctx, `SELECT m.id, m.structure_id, COALESCE(s.siret, ''), s.name, m.referent, m.created_at,
-		`+t.profilesAggregate()+`,
+	rows, err := t.query(ctx, `SELECT m.id, m.structure_id, COALESCE(s.siret, ''), s.name, m.referent, `+
+		t.d.dialect.timeText("m.created_at")+`, `+t.profilesAggregate()+`,
 		u.id, u.email, u.last_name, u.first_name, u.function, u.phone, u.status, u.manager,
 		u.must_change_password, u.source
 		FROM memberships m JOIN users u ON u.id = m.user_id JOIN structures s ON s.id = m.structure_id
@@ -70,6 +72,7 @@ func (t *tx) EachMember(ctx context.Context, q store.MemberQuery, fn func(domain
 		profiles, status string
 		since            nullTime
 	)
+	sortProfiles := t.d.dialect.aggOrderBy("g.profile_code") == "" // see profilesAggregate
 	dest := []any{&m.MembershipID, &m.StructureID, &m.SIRET, &m.StructureName, &m.Referent, &since, &profiles,
 		&m.User.ID, &m.User.Email, &m.User.LastName, &m.User.FirstName, &m.User.Function, &m.User.Phone,
 		&status, &m.User.Manager, &m.User.MustChangePassword, &m.User.Source}
@@ -88,6 +91,9 @@ func (t *tx) EachMember(ctx context.Context, q store.MemberQuery, fn func(domain
 		m.Profiles = []string{}
 		if profiles != "" {
 			m.Profiles = strings.Split(profiles, profileSeparator)
+			if len(m.Profiles) > 1 && sortProfiles {
+				slices.Sort(m.Profiles)
+			}
 		}
 		if err := fn(m); err != nil {
 			return err

@@ -89,11 +89,14 @@ func (d *DB) SchemaVersion(ctx context.Context) (int64, error) {
 
 // CheckSchema refuses a schema other than the one this binary was built for, with the way out.
 func (d *DB) CheckSchema(ctx context.Context) error {
-	v, err := d.SchemaVersion(ctx)
-	if err != nil {
-		return fmt.Errorf("read schema version: %w", err)
-	}
 	latest := LatestVersion(d.target.Dialect)
+	v := latest
+	if !d.schemaCurrent.Load() {
+		var err error
+		if v, err = d.SchemaVersion(ctx); err != nil {
+			return fmt.Errorf("read schema version: %w", err)
+		}
+	}
 	switch {
 	case v < latest:
 		return &schemaBehindError{version: v, latest: latest, dialect: d.target.Dialect}
@@ -135,6 +138,7 @@ type MigrationResult struct {
 func (d *DB) Migrate(ctx context.Context) ([]MigrationResult, error) {
 	latest := LatestVersion(d.target.Dialect)
 	if v, err := d.SchemaVersion(ctx); err == nil && v == latest {
+		d.schemaCurrent.Store(true)
 		return nil, nil // the common case costs one query
 	}
 	if d.target.Dialect == Postgres {
