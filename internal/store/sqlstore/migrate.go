@@ -137,9 +137,15 @@ type MigrationResult struct {
 // one of them has done the work.
 func (d *DB) Migrate(ctx context.Context) ([]MigrationResult, error) {
 	latest := LatestVersion(d.target.Dialect)
-	if v, err := d.SchemaVersion(ctx); err == nil && v == latest {
+	v, err := d.SchemaVersion(ctx)
+	switch {
+	case err == nil && v == latest:
 		d.schemaCurrent.Store(true)
 		return nil, nil // the common case costs one query
+	case err == nil && v > latest:
+		// A later release's schema: nothing to apply, and its version is left as it is, so
+		// that CheckSchema refuses it instead of this binary writing to what it does not know.
+		return nil, nil
 	}
 	if d.target.Dialect == Postgres {
 		if err := d.checkMigrator(ctx); err != nil {

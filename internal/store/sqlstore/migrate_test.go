@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -88,4 +89,39 @@ func TestAuditIsAppendOnly(t *testing.T) {
 			t.Errorf("%d audit events left (%v), want the 1 written", n, err)
 		}
 	})
+}
+
+// A SQLite file upgraded by a later release is refused, and opening it does not lower the
+// version it records: the next open refuses it too.
+func TestSQLiteSchemaAheadIsRefusedAndKept(t *testing.T) {
+	ctx := context.Background()
+	path := testdb.SQLite(t)
+	db, err := sqlstore.Open(ctx, path, sqlstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ahead := sqlstore.LatestVersion(sqlstore.SQLite) + 1
+	for _, q := range []string{
+		`INSERT INTO goose_db_version (version_id, is_applied) VALUES (` + strconv.FormatInt(ahead, 10) + `, 1)`,
+		`PRAGMA user_version = ` + strconv.FormatInt(ahead, 10),
+	} {
+		if _, err := db.SQL().ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	for range 2 {
+		db, err := sqlstore.Open(ctx, path, sqlstore.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.CheckSchema(ctx); err == nil || !strings.Contains(err.Error(), strconv.FormatInt(ahead, 10)) {
+			t.Errorf("CheckSchema of a schema at version %d = %v, want it refused", ahead, err)
+		}
+		var v int64
+		if err := db.SQL().QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v); err != nil || v != ahead {
+			t.Errorf("user_version after an open = %d (%v), want %d", v, err, ahead)
+		}
+		db.Close()
+	}
 }
