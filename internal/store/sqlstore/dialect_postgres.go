@@ -102,14 +102,20 @@ func (postgresDialect) trigrams(words []string) (bool, string) {
 }
 
 // letterQueries: a GIN index of the characters of the text.
-func (postgresDialect) letterQueries(c string) []string {
-	return []string{"SELECT id FROM structures WHERE string_to_array(search_text, NULL) @> ARRAY['" + c + "']"}
+func (d postgresDialect) letterQueries(c string) []string {
+	return []string{"SELECT id FROM structures s WHERE " + d.letterMatch("s", c)}
 }
 
-// searchPlan: prefix matches read from the table; a capped query through pg_trgm reads a
-// rare word's matches; the first names and their matches come in one query.
+// letterMatch: the expression of the GIN index structures_text_letters.
+func (postgresDialect) letterMatch(alias, c string) string {
+	return "string_to_array(" + alias + ".search_text, NULL) @> ARRAY['" + c + "']"
+}
+
+// searchPlan: exact and prefix matches read in name order, stream by stream; a capped query
+// through pg_trgm reads a rare word's matches; the first names and their matches come in one
+// query; a letter the first names do not fill a page with is read through its index.
 func (postgresDialect) searchPlan() searchPlan {
-	return searchPlan{rareWordsInOneQuery: true, walkInOneQuery: true}
+	return searchPlan{rareWordsInOneQuery: true, walkInOneQuery: true, prefixesInOrder: true, lettersReadInFull: true}
 }
 
 func (postgresDialect) inNames(a *searchArgs, alias, word string) string {
