@@ -17,3 +17,11 @@ func SetPrefixAcronyms(n int) (restore func()) {
 	maxPrefixAcronyms = n
 	return func() { maxPrefixAcronyms = old }
 }
+
+// SetCandidateWalk sets from how many candidates a search walks the names in order to keep
+// them, until the returned function puts it back.
+func SetCandidateWalk(n int) (restore func()) {
+	old := candidateWalk
+	candidateWalk = n
+	return func() { candidateWalk = old }
+}

@@ -80,10 +80,15 @@ func TestSearchStructuresTiers(t *testing.T) {
 				"k", "w", "z", "k o", "l", "7", "jazz", "ja", "jaz", "ab9", "ab", "cfa 3", "cfa", "c", "gr", "zz"}
 			full := 0 // searches that fill their limit: the walk has something to stop at
 			// acronyms: how many acronyms starting with the text are read each in name order
-			// (PostgreSQL), the others walking the names; 64 as in a command.
-			for _, walk := range []struct{ names, probe, acronyms int }{{3, 2, 64}, {40, 2, 1}, {100_000, 2, 0}, {3, 1000, 2}, {100_000, 1000, 64}} {
+			// (PostgreSQL), the others walking the names; 64 as in a command. candidates: from
+			// how many candidates the names are walked to keep them (SQLite); 450 as in a
+			// command, where the data never has so many.
+			for _, walk := range []struct{ names, probe, acronyms, candidates int }{
+				{3, 2, 64, 450}, {40, 2, 1, 1}, {100_000, 2, 0, 450}, {3, 1000, 2, 1}, {100_000, 1000, 64, 450}, {100_000, 1000, 64, 1},
+			} {
 				restore := sqlstore.SetSearchWalk(walk.names, walk.probe)
 				restoreAcronyms := sqlstore.SetPrefixAcronyms(walk.acronyms)
+				restoreCandidates := sqlstore.SetCandidateWalk(walk.candidates)
 				for _, text := range texts {
 					for _, q := range []store.StructureQuery{
 						{Text: text, Limit: 5}, {Text: text, Limit: 50}, {Text: text},
@@ -115,6 +120,7 @@ func TestSearchStructuresTiers(t *testing.T) {
 				}
 				restore()
 				restoreAcronyms()
+				restoreCandidates()
 			}
 			if full < 60 {
 				t.Errorf("only %d searches fill their limit: the data no longer exercises the walk", full)
