@@ -606,21 +606,23 @@ func (t *tx) prefixMatch(a *searchArgs, alias, folded, p string) string {
 }
 
 // maxPrefixAcronyms is how many acronyms starting with a search's text (other than the
-// text itself) orderedPrefixMatches reads each in name order; with more, the names are
-// walked in order for the acronyms that start with it. Tests lower it.
+// text itself) orderedPrefixMatches looks up one by one; with more, it reads every structure
+// whose acronym starts with the text from the index of acronyms. Tests lower it.
 var maxPrefixAcronyms = 64
 
 // orderedPrefixMatches reads the exact matches of folded (the folded name or acronym is
 // folded), then the prefix ones (either starts with it), each tier by name, at most q.Limit
-// in all, with q's filters. Each tier merges streams that are each read in name order from
-// an index and stop at the page, so that a common prefix ("formation" starts 7,860 names at
+// in all, with q's filters, so that a common prefix ("formation" starts 7,860 names at
 // 1,000,000 structures) or acronym ("afpa", 8,298) reads about a page of rows, not every
-// match. The streams: the exact names, on the index of names in order; the exact acronyms,
-// on the index of acronyms, which orders each acronym's structures by name; the names that
-// start with folded, on the index of names in order, between folded and ceiling (see
-// prefixCeiling); and each acronym that starts with folded, found by skipping through the
-// index of acronyms, when there are at most maxPrefixAcronyms of them (else the names in
-// order, keeping those whose acronym starts with folded).
+// match. The exact matches: the names on the index of names in order, the acronyms on the
+// index of acronyms, which orders each acronym's structures by name, both stopping at the
+// page and merged. The prefix matches: the names that start with folded, on the index of
+// names in order (between folded and ceiling, see prefixCeiling), stopping at the page; and
+// the structures whose acronym starts with folded but whose name does not: for each such
+// acronym (found by skipping through the index of acronyms, at most maxPrefixAcronyms of
+// them), its names before folded and after ceiling in name order, which an acronym made of
+// a name's initials seldom has; with more acronyms, every structure of their range, read
+// on the index of acronyms (which holds the name) and sorted.
 func (t *tx) orderedPrefixMatches(ctx context.Context, q store.StructureQuery, folded, ceiling string) ([]domain.Structure, error) {
 	var a searchArgs
 	p := a.arg(folded)
@@ -628,10 +630,10 @@ func (t *tx) orderedPrefixMatches(ctx context.Context, q store.StructureQuery, f
 	if f := t.structureFilters(&a, q, true); len(f) > 0 {
 		and = " AND " + strings.Join(f, " AND ")
 	}
-	query := mergeInNameOrder(&a, []string{
+	query := mergeInNameOrder([]string{
 		"SELECT s.id, s.name_folded FROM structures s WHERE s.name_folded = " + p + and,
 		"SELECT s.id, s.name_folded FROM structures s WHERE s.acronym_folded = " + p + " AND s.name_folded <> " + p + and,
-	}, q.Limit)
+	}, a.arg(q.Limit))
 	ids, err := t.searchIDs(ctx, query, a)
 	if err != nil {
 		return nil, err
@@ -646,39 +648,47 @@ func (t *tx) orderedPrefixMatches(ctx context.Context, q store.StructureQuery, f
 
 	a = nil
 	p = a.arg(folded)
-	hi := a.arg(folded + "~")
+	c := a.arg(ceiling)
+	need := a.arg(q.Limit - len(ids))
 	if and != "" {
 		and = " AND " + strings.Join(t.structureFilters(&a, q, true), " AND ")
 	}
 	ge, lt := t.d.dialect.byteOrder()
-	namePrefix := "s.name_folded " + ge + " " + p + " AND s.name_folded " + lt + " " + hi
-	// The range in the collation of ORDER BY is what the index of names in order serves; the
-	// range in byte order is what a prefix is.
+	// The range in the collation of ORDER BY is what the indexes serve; the range in byte
+	// order is what a prefix is.
 	streams := []string{"SELECT s.id, s.name_folded FROM structures s WHERE s.name_folded >= " + p +
-		" AND s.name_folded < " + a.arg(ceiling) + " AND s.name_folded <> " + p + " AND " + namePrefix + " AND s.acronym_folded <> " + p + and}
-	if len(acronyms) <= maxPrefixAcronyms {
-		for _, acronym := range acronyms {
-			streams = append(streams, "SELECT s.id, s.name_folded FROM structures s WHERE s.acronym_folded = "+a.arg(acronym)+
-				" AND NOT ("+namePrefix+")"+and)
-		}
-	} else {
-		// No index serves substr: the names are walked in order.
-		streams = append(streams, "SELECT s.id, s.name_folded FROM structures s WHERE substr(s.acronym_folded, 1, "+
-			strconv.Itoa(len(folded))+") = "+p+" AND s.acronym_folded <> "+p+" AND NOT ("+namePrefix+")"+and)
+		" AND s.name_folded < " + c + " AND s.name_folded <> " + p + " AND s.name_folded " + ge + " " + p +
+		" AND s.name_folded " + lt + " " + a.arg(folded+"~") + " AND s.acronym_folded <> " + p + and}
+	outside := func(acronym string) string {
+		return "SELECT s.id, s.name_folded FROM structures s WHERE s.acronym_folded = " + acronym + " AND s.name_folded < " + p + and +
+			" ORDER BY s.name_folded, s.id LIMIT " + need + ") UNION ALL (SELECT s.id, s.name_folded FROM structures s WHERE s.acronym_folded = " +
+			acronym + " AND s.name_folded >= " + c + and + " ORDER BY s.name_folded, s.id LIMIT " + need
 	}
-	more, err := t.searchIDs(ctx, mergeInNameOrder(&a, streams, q.Limit-len(ids)), a)
+	switch {
+	case len(acronyms) == 0:
+	case len(acronyms) <= maxPrefixAcronyms:
+		streams = append(streams, "SELECT s.id, s.name_folded FROM unnest("+a.arg(acronyms)+"::text[]) AS a(v) CROSS JOIN LATERAL (("+
+			outside("a.v")+")) s")
+	default:
+		// Sorted by a term no index serves, so that the range of acronyms is read, not every
+		// name in order.
+		streams = append(streams, "SELECT s.id, s.name_folded FROM (SELECT s.id, s.name_folded FROM structures s WHERE s.acronym_folded "+
+			ge+" "+p+" AND s.acronym_folded "+lt+" "+a.arg(folded+"~")+" AND s.acronym_folded <> "+p+
+			" AND (s.name_folded < "+p+" OR s.name_folded >= "+c+")"+and+" ORDER BY s.name_folded || '', s.id LIMIT "+need+") s")
+	}
+	more, err := t.searchIDs(ctx, mergeInNameOrder(streams, need), a)
 	if err != nil {
 		return nil, err
 	}
 	return t.structuresByID(ctx, append(ids, more...))
 }
 
-// mergeInNameOrder is the query of the first limit ids of the union of streams (queries of
-// s.id and s.name_folded), by name. Each stream is sorted and limited on its own, which lets
-// PostgreSQL read each in the order of an index and merge them (without it, the branches of
-// a union are planned without the order, and every row of each is read and sorted).
-func mergeInNameOrder(a *searchArgs, streams []string, limit int) string {
-	n := a.arg(limit)
+// mergeInNameOrder is the query of the first n ids (n an argument) of the union of streams
+// (queries of s.id and s.name_folded), by name. Each stream is sorted and limited on its
+// own, which lets PostgreSQL read each in the order of an index and merge them (without it,
+// the branches of a union are planned without the order, and every row of each is read and
+// sorted).
+func mergeInNameOrder(streams []string, n string) string {
 	parts := make([]string, len(streams))
 	for i, s := range streams {
 		parts[i] = "(" + s + " ORDER BY s.name_folded, s.id LIMIT " + n + ")"
