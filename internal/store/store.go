@@ -31,9 +31,9 @@ type Store interface {
 	// files (SQLite: free pages and the write-ahead log); an erasure calls it once committed.
 	Scrub(ctx context.Context) error
 	// RefreshStatistics brings the planner's statistics of tables up to date after bulk writes
-	// (PostgreSQL: ANALYZE), so that the next commands are planned for what the tables now
-	// hold rather than for what they held before; SQLite plans without statistics, and it
-	// does nothing there.
+	// (PostgreSQL: ANALYZE, and VACUUM of the structures for the index-only reads of a
+	// search), so that the next commands are planned for what the tables now hold rather than
+	// for what they held before; SQLite plans without statistics, and it does nothing there.
 	RefreshStatistics(ctx context.Context, tables ...string) error
 	Close() error
 }

@@ -87,6 +87,9 @@ type dialect interface {
 	// letterQueries are the queries of the ids of the structures whose folded text holds the
 	// letter c (see tx.letterQueries).
 	letterQueries(c string) []string
+	// letterMatch is the condition, on an index, that the folded text of alias holds the
+	// letter c, where searchPlan.lettersReadInFull ("" elsewhere).
+	letterMatch(alias, c string) string
 	// searchPlan is how the engine's indexes serve the steps of a search.
 	searchPlan() searchPlan
 
@@ -142,6 +145,22 @@ type searchPlan struct {
 	// walkInOneQuery: the walk of the first names reads them and their matches in one query
 	// (otherwise the last name of the walk is found first, by an index-only skip).
 	walkInOneQuery bool
+	// prefixesInOrder: with a limit, the exact and prefix matches are read in name order from
+	// one index per stream (exact names, exact acronyms, names starting with the text, each
+	// acronym that does), merged, and stop at the page (orderedPrefixMatches): PostgreSQL
+	// otherwise reads every prefix match from the table to sort them (7,860 structures whose
+	// name starts with "formation" at 1,000,000).
+	prefixesInOrder bool
+	// lettersReadInFull: when neither a capped read of the structures holding a letter nor
+	// the walk of the first names has filled the page, the structures holding the letter are
+	// read through its index and sorted, instead of every name walked: PostgreSQL reads the
+	// table for each name of a walk that the visibility map does not cover.
+	lettersReadInFull bool
+	// candidatesInNameOrder: when the trigram or letter index hands over candidateWalk
+	// candidates or more, the names are walked in order on their index (which holds the
+	// acronym and the id) keeping the candidates, instead of each candidate's row read and
+	// sorted (on SQLite, 470 rows of "angouleme" did not fit in the page cache of 2 MB).
+	candidatesInNameOrder bool
 }
 
 // dialectOf is the dialect of an engine ("sqlite" or "postgres").

@@ -190,9 +190,15 @@ func (sqliteDialect) letterQueries(c string) []string {
 	}
 }
 
+// letterMatch: the letters are read by letterQueries only.
+func (sqliteDialect) letterMatch(string, string) string { return "" }
+
 // searchPlan: prefix matches sorted from the indexes, in one département read on its index;
-// the FTS5 index is probed for the ids of a rare word; the walk finds its last name first.
-func (sqliteDialect) searchPlan() searchPlan { return searchPlan{prefixesFromIndexes: true} }
+// the FTS5 index is probed for the ids of a rare word, many of which are kept walking the
+// names in order; the walk finds its last name first.
+func (sqliteDialect) searchPlan() searchPlan {
+	return searchPlan{prefixesFromIndexes: true, candidatesInNameOrder: true}
+}
 
 // inNames tests with instr, quicker than LIKE: both are folded, in lower case, and a word
 // holds neither '%' nor '_'.

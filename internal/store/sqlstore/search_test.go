@@ -46,6 +46,25 @@ func TestSearchStructuresTiers(t *testing.T) {
 					{Name: "Centre", Acronym: "K", Address: "x"},
 					{Name: "W", Address: "x"},
 					{Name: "Łk", Address: "x"},
+					// Around the end of a prefix in name order: last letters "z", a "9", a space.
+					{Name: "Jazz", Address: "x"},
+					{Name: "Jazz Club", Address: "x"},
+					{Name: "Jazzy", Address: "x"},
+					{Name: "Jb", Address: "x"},
+					{Name: "Jaz", Acronym: "JAZZ B", Address: "x"},
+					{Name: "Ab9", Address: "x"},
+					{Name: "Ab9 Ouest", Address: "x"},
+					{Name: "Ab99", Address: "x"},
+					{Name: "Aba", Acronym: "AB9", Address: "x"},
+					{Name: "Cfa 3", Address: "x"},
+					{Name: "Cfa 3 Sud", Address: "x"},
+					{Name: "Cfa 31", Address: "x"},
+					{Name: "Cfa3", Address: "x"},
+					{Name: "Cfa 4", Address: "x"},
+					{Name: "Alpha", Acronym: "CFA 3", Address: "x"},
+					{Name: "Beta", Acronym: "CFA 33", Address: "x"},
+					{Name: "Gamma", Acronym: "CFA 3A", Address: "x"},
+					{Name: "Cfa 3 Nord", Acronym: "CFA 3", Address: "x"},
 				} {
 					if err := tx.CreateStructure(ctx, &s); err != nil {
 						return err
@@ -58,10 +77,18 @@ func TestSearchStructuresTiers(t *testing.T) {
 			}
 			texts := []string{"formation", "forma", "ml", "m", "e", "de", "cap", "metiers cap", "afpa", "greta",
 				"mission locale", "formation bordeaux", "zzz", "o f", "angouleme", "ml ol", "ko", "lm",
-				"k", "w", "z", "k o", "l", "7"}
+				"k", "w", "z", "k o", "l", "7", "jazz", "ja", "jaz", "ab9", "ab", "cfa 3", "cfa", "c", "gr", "zz"}
 			full := 0 // searches that fill their limit: the walk has something to stop at
-			for _, walk := range []struct{ names, probe int }{{3, 2}, {40, 2}, {100_000, 2}, {3, 1000}, {100_000, 1000}} {
+			// acronyms: how many acronyms starting with the text are read each in name order
+			// (PostgreSQL), the others walking the names; 64 as in a command. candidates: from
+			// how many candidates the names are walked to keep them (SQLite); 450 as in a
+			// command, where the data never has so many.
+			for _, walk := range []struct{ names, probe, acronyms, candidates int }{
+				{3, 2, 64, 450}, {40, 2, 1, 1}, {100_000, 2, 0, 450}, {3, 1000, 2, 1}, {100_000, 1000, 64, 450}, {100_000, 1000, 64, 1},
+			} {
 				restore := sqlstore.SetSearchWalk(walk.names, walk.probe)
+				restoreAcronyms := sqlstore.SetPrefixAcronyms(walk.acronyms)
+				restoreCandidates := sqlstore.SetCandidateWalk(walk.candidates)
 				for _, text := range texts {
 					for _, q := range []store.StructureQuery{
 						{Text: text, Limit: 5}, {Text: text, Limit: 50}, {Text: text},
@@ -92,6 +119,8 @@ func TestSearchStructuresTiers(t *testing.T) {
 					}
 				}
 				restore()
+				restoreAcronyms()
+				restoreCandidates()
 			}
 			if full < 60 {
 				t.Errorf("only %d searches fill their limit: the data no longer exercises the walk", full)

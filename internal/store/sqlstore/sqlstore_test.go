@@ -65,6 +65,11 @@ func TestRefreshStatistics(t *testing.T) {
 				WHERE schemaname = current_schema() AND relname = 'users' AND last_analyze IS NOT NULL`).Scan(&n); err != nil || n != 1 {
 				t.Errorf("users analyzed: %d, %v", n, err)
 			}
+			if err := db.SQL().QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_user_tables
+				WHERE schemaname = current_schema() AND relname = 'structures' AND last_vacuum IS NOT NULL
+				AND last_analyze IS NOT NULL`).Scan(&n); err != nil || n != 1 {
+				t.Errorf("structures vacuumed and analyzed: %d, %v", n, err)
+			}
 		}
 	})
 }

@@ -129,7 +129,9 @@ func (a *searchArgs) arg(v any) string {
 // query sorts every match of a common word:
 //
 //   - exact and prefix matches come from the indexes on the folded name and acronym, which
-//     hold both (in one département, the names from the index of the département);
+//     hold both (in one département, the names from the index of the département); on
+//     PostgreSQL, with a limit, in name order, stream by stream, stopping at the page
+//     (orderedPrefixMatches);
 //   - substrings of words the trigram index (FTS5 on SQLite, pg_trgm on PostgreSQL) finds
 //     in fewer than ftsProbe structures (a capped read) are read through it;
 //   - single letters, which no trigram finds, through an index of the structures holding
@@ -138,7 +140,8 @@ func (a *searchArgs) arg(v any) string {
 //     stopping at the limit, which is quick when the words are common;
 //   - when the first walkLength names have not filled the page, through the trigram index
 //     after all; words it cannot find (common letters; two letters on PostgreSQL) walk
-//     every name.
+//     every name, but for a letter on PostgreSQL, read through its index
+//     (searchPlan.lettersReadInFull).
 //
 // Each query reads ids; the page of structures is read last (searchQuery).
 func (t *tx) SearchStructures(ctx context.Context, q store.StructureQuery) ([]domain.Structure, error) {
@@ -161,22 +164,31 @@ func (t *tx) SearchStructures(ctx context.Context, q store.StructureQuery) ([]do
 
 	// Exact, then prefix matches of the name or acronym.
 	words := strings.Fields(folded)
-	var a searchArgs
-	where := t.wordFilters(&a, words, "s", "")
-	p := a.arg(folded)
-	from := "structures s"
-	switch {
-	case q.Kind == "" && q.Limit > 0 && q.Department == "" && t.d.dialect.searchPlan().prefixesFromIndexes:
-		from = t.prefixMatches(&a, folded, p)
-	case q.Department != "" && t.d.dialect.searchPlan().prefixesFromIndexes:
-		where = append(where, t.structureFilters(&a, q, false)...)
-		where = append(where, departmentPrefixMatch(&a, q.Department, folded, p))
-	default:
-		where = append(where, t.structureFilters(&a, q, false)...)
-		where = append(where, t.prefixMatch(&a, "s", folded, p))
+	var (
+		a     searchArgs
+		where []string
+		found []domain.Structure
+		err   error
+	)
+	if ceiling, ok := prefixCeiling(folded); ok && q.Limit > 0 && t.d.dialect.searchPlan().prefixesInOrder {
+		found, err = t.orderedPrefixMatches(ctx, q, folded, ceiling)
+	} else {
+		where = t.wordFilters(&a, words, "s", "")
+		p := a.arg(folded)
+		from := "structures s"
+		switch {
+		case q.Kind == "" && q.Limit > 0 && q.Department == "" && t.d.dialect.searchPlan().prefixesFromIndexes:
+			from = t.prefixMatches(&a, folded, p)
+		case q.Department != "" && t.d.dialect.searchPlan().prefixesFromIndexes:
+			where = append(where, t.structureFilters(&a, q, false)...)
+			where = append(where, departmentPrefixMatch(&a, q.Department, folded, p))
+		default:
+			where = append(where, t.structureFilters(&a, q, false)...)
+			where = append(where, t.prefixMatch(&a, "s", folded, p))
+		}
+		found, err = t.searchQueryFrom(ctx, from, &a, where,
+			"CASE WHEN s.name_folded = "+p+" OR s.acronym_folded = "+p+" THEN 0 ELSE 1 END, ", q.Limit)
 	}
-	found, err := t.searchQueryFrom(ctx, from, &a, where,
-		"CASE WHEN s.name_folded = "+p+" OR s.acronym_folded = "+p+" THEN 0 ELSE 1 END, ", q.Limit)
 	if err != nil || q.Limit > 0 && len(found) >= q.Limit {
 		return found, err
 	}
@@ -251,8 +263,14 @@ func (t *tx) SearchStructures(ctx context.Context, q store.StructureQuery) ([]do
 			}
 		}
 	}
+	var letterMatch string
 	if len(letters) > 0 && !probed {
-		indexed = false // common letters: every name in order, as long as it takes
+		if t.d.dialect.searchPlan().lettersReadInFull {
+			// Every structure holding the first letter, through its index, sorted.
+			letterMatch = t.d.dialect.letterMatch("s", letters[0])
+		} else {
+			indexed = false // common letters: every name in order, as long as it takes
+		}
 	}
 
 	// Through the trigram index, or every name in order.
@@ -266,10 +284,25 @@ func (t *tx) SearchStructures(ctx context.Context, q store.StructureQuery) ([]do
 	switch {
 	case probed && len(candidates) == 0:
 		return found, nil
+	case letterMatch != "":
+		where = append(where, letterMatch)
 	case probed:
 		list := make([]string, len(candidates))
 		for i, id := range candidates {
 			list[i] = strconv.FormatInt(id, 10)
+		}
+		if len(candidates) >= candidateWalk && q.Department == "" && q.Kind == "" && t.d.dialect.searchPlan().candidatesInNameOrder {
+			// Many candidates: the names in order, on the index that holds them with the
+			// acronym and the id, keeping the candidates, stop at the page sooner than each
+			// candidate's row is read.
+			a = nil
+			where = append(t.wordFilters(&a, words, "s", ""), "NOT "+t.prefixMatch(&a, "s", folded, ""),
+				"s.id IN ("+strings.Join(list, ", ")+")")
+			more, err := t.searchQueryFrom(ctx, "structures s INDEXED BY structures_name_folded", &a, where, "", need)
+			if err != nil {
+				return nil, err
+			}
+			return append(found, more...), nil
 		}
 		where = append(where, "s.id IN ("+strings.Join(list, ", ")+")")
 	case match != "":
@@ -417,6 +450,13 @@ func indexedLetters(words []string) []string {
 	return out
 }
 
+// candidateWalk is how many candidates of a search (what the trigram or letter index found)
+// make it walk the names in order and keep them, rather than read each candidate's row to
+// sort them by name, where searchPlan.candidatesInNameOrder: the 50th of 450 candidates
+// spread over the alphabet comes after about a ninth of the names, whose index pages are
+// fewer than the rows (SQLite: 100,000 names on about 1,300 pages). Tests lower it.
+var candidateWalk = 450
+
 // ftsProbe is how many structures the trigram index may find for a search to read them
 // through it: sorting them by name costs about what walking the names costs.
 var ftsProbe = 1000
@@ -563,6 +603,165 @@ func (t *tx) prefixMatch(a *searchArgs, alias, folded, p string) string {
 	hi := a.arg(folded + "~")
 	return "(" + alias + ".name_folded " + ge + " " + p + " AND " + alias + ".name_folded " + lt + " " + hi +
 		" OR " + alias + ".acronym_folded " + ge + " " + p + " AND " + alias + ".acronym_folded " + lt + " " + hi + ")"
+}
+
+// maxPrefixAcronyms is how many acronyms starting with a search's text (other than the
+// text itself) orderedPrefixMatches looks up one by one; with more, it reads every structure
+// whose acronym starts with the text from the index of acronyms. Tests lower it.
+var maxPrefixAcronyms = 64
+
+// orderedPrefixMatches reads the exact matches of folded (the folded name or acronym is
+// folded), then the prefix ones (either starts with it), each tier by name, at most q.Limit
+// in all, with q's filters, so that a common prefix ("formation" starts 7,860 names at
+// 1,000,000 structures) or acronym ("afpa", 8,298) reads about a page of rows, not every
+// match. The exact matches: the names on the index of names in order, the acronyms on the
+// index of acronyms, which orders each acronym's structures by name, both stopping at the
+// page and merged. The prefix matches: the names that start with folded, on the index of
+// names in order (between folded and ceiling, see prefixCeiling), stopping at the page; and
+// the structures whose acronym starts with folded but whose name does not: for each such
+// acronym (found by skipping through the index of acronyms, at most maxPrefixAcronyms of
+// them), its names before folded and after ceiling in name order, which an acronym made of
+// a name's initials seldom has; with more acronyms, every structure of their range, read
+// on the index of acronyms (which holds the name) and sorted.
+func (t *tx) orderedPrefixMatches(ctx context.Context, q store.StructureQuery, folded, ceiling string) ([]domain.Structure, error) {
+	var a searchArgs
+	p := a.arg(folded)
+	and := ""
+	if f := t.structureFilters(&a, q, true); len(f) > 0 {
+		and = " AND " + strings.Join(f, " AND ")
+	}
+	query := mergeInNameOrder([]string{
+		"SELECT s.id, s.name_folded FROM structures s WHERE s.name_folded = " + p + and,
+		"SELECT s.id, s.name_folded FROM structures s WHERE s.acronym_folded = " + p + " AND s.name_folded <> " + p + and,
+	}, a.arg(q.Limit))
+	ids, err := t.searchIDs(ctx, query, a)
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) >= q.Limit {
+		return t.structuresByID(ctx, ids)
+	}
+	acronyms, err := t.acronymsStartingWith(ctx, folded, maxPrefixAcronyms+1)
+	if err != nil {
+		return nil, err
+	}
+
+	a = nil
+	p = a.arg(folded)
+	c := a.arg(ceiling)
+	need := a.arg(q.Limit - len(ids))
+	if and != "" {
+		and = " AND " + strings.Join(t.structureFilters(&a, q, true), " AND ")
+	}
+	ge, lt := t.d.dialect.byteOrder()
+	// The range in the collation of ORDER BY is what the indexes serve; the range in byte
+	// order is what a prefix is.
+	streams := []string{"SELECT s.id, s.name_folded FROM structures s WHERE s.name_folded >= " + p +
+		" AND s.name_folded < " + c + " AND s.name_folded <> " + p + " AND s.name_folded " + ge + " " + p +
+		" AND s.name_folded " + lt + " " + a.arg(folded+"~") + " AND s.acronym_folded <> " + p + and}
+	outside := func(acronym string) string {
+		return "SELECT s.id, s.name_folded FROM structures s WHERE s.acronym_folded = " + acronym + " AND s.name_folded < " + p + and +
+			" ORDER BY s.name_folded, s.id LIMIT " + need + ") UNION ALL (SELECT s.id, s.name_folded FROM structures s WHERE s.acronym_folded = " +
+			acronym + " AND s.name_folded >= " + c + and + " ORDER BY s.name_folded, s.id LIMIT " + need
+	}
+	switch {
+	case len(acronyms) == 0:
+	case len(acronyms) <= maxPrefixAcronyms:
+		streams = append(streams, "SELECT s.id, s.name_folded FROM unnest("+a.arg(acronyms)+"::text[]) AS a(v) CROSS JOIN LATERAL (("+
+			outside("a.v")+")) s")
+	default:
+		// Sorted by a term no index serves, so that the range of acronyms is read, not every
+		// name in order.
+		streams = append(streams, "SELECT s.id, s.name_folded FROM (SELECT s.id, s.name_folded FROM structures s WHERE s.acronym_folded "+
+			ge+" "+p+" AND s.acronym_folded "+lt+" "+a.arg(folded+"~")+" AND s.acronym_folded <> "+p+
+			" AND (s.name_folded < "+p+" OR s.name_folded >= "+c+")"+and+" ORDER BY s.name_folded || '', s.id LIMIT "+need+") s")
+	}
+	more, err := t.searchIDs(ctx, mergeInNameOrder(streams, need), a)
+	if err != nil {
+		return nil, err
+	}
+	return t.structuresByID(ctx, append(ids, more...))
+}
+
+// mergeInNameOrder is the query of the first n ids (n an argument) of the union of streams
+// (queries of s.id and s.name_folded), by name. Each stream is sorted and limited on its
+// own, which lets PostgreSQL read each in the order of an index and merge them (without it,
+// the branches of a union are planned without the order, and every row of each is read and
+// sorted).
+func mergeInNameOrder(streams []string, n string) string {
+	parts := make([]string, len(streams))
+	for i, s := range streams {
+		parts[i] = "(" + s + " ORDER BY s.name_folded, s.id LIMIT " + n + ")"
+	}
+	return "SELECT s.id FROM (" + strings.Join(parts, " UNION ALL ") + ") s ORDER BY s.name_folded, s.id LIMIT " + n
+}
+
+// acronymsStartingWith reads the distinct folded acronyms that start with folded, other than
+// folded itself, at most limit of them: each is found by one step in the index of acronyms
+// (a loose index scan), whatever the number of structures that bear it. The operators are
+// PostgreSQL's, of the index's text_pattern_ops (see searchPlan.prefixesInOrder).
+func (t *tx) acronymsStartingWith(ctx context.Context, folded string, limit int) ([]string, error) {
+	const gt, lt = "~>~", "~<~"
+	query := "WITH RECURSIVE a(v) AS ((SELECT acronym_folded FROM structures WHERE acronym_folded " + gt + " $1" +
+		" AND acronym_folded " + lt + " $2 ORDER BY acronym_folded USING " + lt + " LIMIT 1)" +
+		" UNION ALL SELECT (SELECT acronym_folded FROM structures WHERE acronym_folded " + gt + " a.v" +
+		" AND acronym_folded " + lt + " $2 ORDER BY acronym_folded USING " + lt + " LIMIT 1) FROM a WHERE a.v IS NOT NULL)" +
+		" SELECT v FROM a WHERE v IS NOT NULL LIMIT $3"
+	rows, err := t.query(ctx, query, folded, folded+"~", limit)
+	if err != nil {
+		return nil, fmt.Errorf("search structures: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, mapErr(err)
+		}
+		out = append(out, v)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// searchIDs runs query, which reads ids, with the arguments a.
+func (t *tx) searchIDs(ctx context.Context, query string, a searchArgs) ([]int64, error) {
+	rows, err := t.query(ctx, query, a...)
+	if err != nil {
+		return nil, fmt.Errorf("search structures: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, mapErr(err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, mapErr(rows.Err())
+}
+
+// prefixCeiling is a string that sorts after every string starting with folded and before
+// the next names, in byte order and in the collations PostgreSQL is used with, which sort
+// digits before letters, both in their usual order, and ignore spaces or sort them first:
+// folded without its last letters "z" (and spaces), the last one left raised by one ('9'
+// raised is 'a'). ok is false when folded holds other characters, or only "z" and spaces.
+func prefixCeiling(folded string) (ceiling string, ok bool) {
+	for _, c := range folded {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == ' ') {
+			return "", false
+		}
+	}
+	b := []byte(strings.TrimRight(folded, "z "))
+	if len(b) == 0 {
+		return "", false
+	}
+	if last := &b[len(b)-1]; *last == '9' {
+		*last = 'a'
+	} else {
+		*last++
+	}
+	return string(b), true
 }
 
 // prefixMatches is the table (as s) of the structures whose folded name or acronym starts
