@@ -3,9 +3,13 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/store"
 )
 
 func TestCheckConstraints(t *testing.T) {
@@ -127,4 +131,37 @@ func TestSQLiteForeignKeysDeferredFrom14(t *testing.T) {
 		t.Fatal(err)
 	}
 	breaks(false)
+}
+
+// A bulk insert of an import's size copies the log back into the database every 50,000
+// pages, a smaller one (a bulk decision) every 20,000.
+func TestSQLiteCheckpointOfBulkInserts(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "p.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, tc := range []struct{ rows, want int }{{sqliteLargeWrite / 2, 20000}, {sqliteLargeWrite + 1, 50000}} {
+		us := make([]domain.User, tc.rows)
+		for i := range us {
+			us[i] = domain.User{Email: fmt.Sprintf("u%d-%d@x.fr", tc.rows, i), Status: domain.UserActive}
+		}
+		err := db.Update(ctx, func(stx store.Tx) error {
+			if err := stx.InsertUsers(ctx, us); err != nil {
+				return err
+			}
+			var pages int
+			if err := stx.(*tx).q.QueryRowContext(ctx, `PRAGMA wal_autocheckpoint`).Scan(&pages); err != nil {
+				return err
+			}
+			if pages != tc.want {
+				t.Errorf("after inserting %d rows: wal_autocheckpoint = %d, want %d", tc.rows, pages, tc.want)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 }

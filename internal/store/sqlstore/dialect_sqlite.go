@@ -32,8 +32,13 @@ const sqliteMaxParams = 32766
 // copying them back at every commit cost it about a quarter more CPU time.
 //
 // sqliteLargeWritePragmas are set too before an insert of more than sqliteLargeWrite rows, the
-// size of an import's batch: a page cache of 48 MiB, so that inserting in random key order
-// reads back fewer of the pages it evicted. The driver's allocator gives each page of 4 KiB and
+// size of an import's batch. The log is copied back every 50,000 pages: a batch of 5,000
+// accounts at a million changes some 12,000 pages of the same indexes, and a copy every four
+// batches rather than every one or two writes each page once for more of them (at 1,000,000
+// accounts, 1.7 GB fewer bytes written and as many fewer read, about 7 % less CPU time); the
+// log file grows to about 250 MB during the import (120 MB at 20,000), and the last
+// connection to close empties and removes it. And a page cache of 48 MiB, so that inserting
+// in random key order reads back fewer of the pages it evicted. The driver's allocator gives each page of 4 KiB and
 // its header a block of 8 KiB: the cache takes 96 MiB of memory when full, which keeps an
 // import of any size within 256 MiB (a cache of 64 MiB took an import of 1,000,000 accounts to
 // 240 MiB). A bulk decision, an ordinary command held to 64 MB, keeps the default cache of
@@ -44,15 +49,15 @@ const sqliteMaxParams = 32766
 // Temporary storage is left as the connection has it: temporary files by default (which
 // SQLite removes as soon as it opens them, and keeps in memory up to 64 KiB each), or memory
 // once a savepoint asked for it (see firstSavepoint; SQLite refuses the change once the staging
-// tables are open). The statement journals of the staging INSERT … SELECTs (see insertSQLite)
-// are far cheaper in files: in memory SQLite keeps a journal in chunks of 1 KiB, which the
+// tables are open). Statement journals, where SQLite still needs them (see
+// insertSelectSQLite), are far cheaper in files: in memory SQLite keeps a journal in chunks of 1 KiB, which the
 // driver's allocator maps and unmaps from the system one by one, and once the indexes in
 // random key order outgrow the cache a batch's journals hold tens of MiB. With temp_store
 // MEMORY here, they took half the CPU time of an import of 1,000,000 accounts, most of it in
 // the kernel.
 var (
 	sqliteBulkPragmas       = []string{`PRAGMA wal_autocheckpoint = 20000`}
-	sqliteLargeWritePragmas = []string{`PRAGMA cache_size = -49152`}
+	sqliteLargeWritePragmas = []string{`PRAGMA wal_autocheckpoint = 50000`, `PRAGMA cache_size = -49152`}
 )
 
 // sqliteLargeWrite is the number of rows of an insert beyond which the page cache grows to
