@@ -23,6 +23,7 @@ func RunImports(t *testing.T, newStore NewStore) {
 		{"InsertUsersMembershipsGrants", testInsertUsersMembershipsGrants},
 		{"BulkManyRows", testBulkManyRows},
 		{"BulkRollsBack", testBulkRollsBack},
+		{"BulkKeepsConstraints", testBulkKeepsConstraints},
 		{"BulkAuditsInOrder", testBulkAuditsInOrder},
 		{"BulkStructures", testBulkStructures},
 	}
@@ -330,6 +331,82 @@ func testBulkRollsBack(t *testing.T, st store.Store) {
 	// Bulk writes need a write transaction.
 	if err := st.View(ctx, func(tx store.Tx) error { return tx.InsertUsers(ctx, us) }); err == nil {
 		t.Error("InsertUsers ran in a read-only view")
+	}
+}
+
+// Bulk inserts of more rows than one statement holds (staged first: INSERT … SELECT on SQLite,
+// COPY on PostgreSQL) still refuse what the schema refuses, a CHECK constraint (an e-mail in
+// upper case, the 600th of its bulk) or a foreign key (a membership of a structure that is
+// not, a grant on a membership that is not), and the transaction leaves nothing.
+func testBulkKeepsConstraints(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	const n = 600
+	s := mustCreate(t, st, domain.Structure{SIRET: "44306184100047", Name: "Horizons Emploi", Address: "1 rue X"})
+	users := func(prefix string) []domain.User {
+		us := make([]domain.User, n)
+		for i := range us {
+			us[i] = domain.User{Email: fmt.Sprintf("%s%04d@x.fr", prefix, i), LastName: "P", FirstName: "Q", Status: domain.UserActive, Source: "prisme"}
+		}
+		return us
+	}
+	count := func(prefix string) int {
+		var found int
+		view(t, st, func(tx store.Tx) error {
+			emails := make([]string, n)
+			for i := range emails {
+				emails[i] = fmt.Sprintf("%s%04d@x.fr", prefix, i)
+			}
+			ids, err := tx.UserIDsByEmail(ctx, emails)
+			found = len(ids)
+			return err
+		})
+		return found
+	}
+	us := users("c")
+	us[n-1].Email = "C0599@x.fr"
+	if err := st.Update(ctx, func(tx store.Tx) error { return tx.InsertUsers(ctx, us) }); err == nil {
+		t.Error("an e-mail in upper case was written")
+	}
+	if got := count("c"); got != 0 {
+		t.Errorf("%d accounts of the refused bulk written", got)
+	}
+
+	for _, broken := range []string{"structure", "membership"} {
+		us := users("f" + broken[:1])
+		err := st.Update(ctx, func(tx store.Tx) error {
+			if err := tx.InsertUsers(ctx, us); err != nil {
+				return err
+			}
+			ms := make([]domain.Membership, n)
+			for i, u := range us {
+				ms[i] = domain.Membership{UserID: u.ID, StructureID: s.ID}
+			}
+			if broken == "structure" {
+				ms[n-1].StructureID = s.ID + 1000
+			}
+			if err := tx.InsertMemberships(ctx, ms); err != nil {
+				return err
+			}
+			ids, codes := make([]int64, n), make([]string, n)
+			for i, m := range ms {
+				ids[i], codes[i] = m.ID, domain.ProfileBeneficiary
+			}
+			if broken == "membership" {
+				ids[n-1] = ms[n-1].ID + 1000
+			}
+			return tx.InsertGrants(ctx, ids, codes, 0)
+		})
+		if err == nil {
+			t.Errorf("a bulk referring to a %s that is not was written", broken)
+		}
+		if got := count("f" + broken[:1]); got != 0 {
+			t.Errorf("%d accounts of the refused bulk (%s) written", got, broken)
+		}
+	}
+	// The same rows, right, are written.
+	update(t, st, func(tx store.Tx) error { return tx.InsertUsers(ctx, users("c")) })
+	if got := count("c"); got != n {
+		t.Errorf("%d accounts written, want %d", got, n)
 	}
 }
 

@@ -1,0 +1,167 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/store"
+)
+
+func TestCheckConstraints(t *testing.T) {
+	for _, tc := range []struct {
+		decl string
+		want []string
+	}{
+		{"CREATE TABLE t (a INTEGER)", nil},
+		{"CREATE TABLE t (a INTEGER CHECK (a IN (0, 1)), b TEXT check(b = lower(b)))", []string{"a IN (0, 1)", "b = lower(b)"}},
+		// Quotes and comments hide what looks like a CHECK, and hold parentheses.
+		{"CREATE TABLE t (\n  a TEXT DEFAULT 'CHECK (x)', -- CHECK (y) (\n  \"check_me\" INT /* CHECK ( */ CHECK /* c */ (a <> ')' AND a <> 'it''s'),\n" +
+			"  CONSTRAINT named CHECK ([a b] > 0 -- )\n  )\n)",
+			[]string{"a <> ')' AND a <> 'it''s'", "[a b] > 0 -- )"}},
+		{"CREATE TABLE t (rechecked INT, checks INT)", nil},
+	} {
+		got, err := checkConstraints(tc.decl)
+		if err != nil || !slices.Equal(got, tc.want) {
+			t.Errorf("checkConstraints(%q) = %q, %v; want %q", tc.decl, got, err, tc.want)
+		}
+	}
+	for _, bad := range []string{"CREATE TABLE t (a CHECK (a > (0)", "CREATE TABLE t (a CHECK a > 0)", "CREATE TABLE t (a TEXT DEFAULT 'x)"} {
+		if got, err := checkConstraints(bad); err == nil {
+			t.Errorf("checkConstraints(%q) = %q, want an error", bad, got)
+		}
+	}
+}
+
+// The CHECK constraints of users, as the migrations leave them, are all found: those of its
+// columns and those columns added later.
+func TestSQLiteChecksOfUsers(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "p.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got, err := sqliteChecks(ctx, &tx{d: db, q: db.db}, "users")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"email = lower(email)", "status IN ('pending', 'active', 'refused', 'disabled')", "manager IN (0, 1)",
+		"must_change_password IN (0, 1)", "trainee IN (0, 1)"}
+	if !slices.Equal(got, want) {
+		t.Errorf("checks of users = %q, want %q", got, want)
+	}
+}
+
+// Upgrading a database to version 14 defers the foreign keys of memberships, grants and
+// audit_events on every connection, the one that migrated included: a statement that breaks
+// one is let through, and the commit refuses it. Down, they are immediate again.
+func TestSQLiteForeignKeysDeferredFrom14(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "p.db"), Options{NoMigrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	p, err := db.provider()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.UpTo(ctx, 13); err != nil {
+		t.Fatal(err)
+	}
+	// Connections that read the schema of version 13 before the upgrade.
+	db.db.SetMaxIdleConns(4)
+	var conns []*sql.Conn
+	for range 3 {
+		c, err := db.db.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.ExecContext(ctx, `SELECT count(*) FROM memberships`); err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+	}
+	for _, c := range conns {
+		c.Close()
+	}
+	breaks := func(deferred bool) {
+		t.Helper()
+		for i := range 3 {
+			c, err := db.db.Conn(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			for _, q := range []string{
+				`INSERT INTO memberships (user_id, structure_id, created_at) VALUES (424242, 424242, '2026-01-01')`,
+				`INSERT INTO audit_events (at, actor_id, actor, action, structure_id) VALUES ('2026-01-01', 424242, 'x', 'x', 424242)`,
+				`INSERT INTO grants (membership_id, profile_code, granted_at) VALUES (424242, 'x', '2026-01-01')`,
+			} {
+				if _, err := c.ExecContext(ctx, `BEGIN`); err != nil {
+					t.Fatal(err)
+				}
+				_, err := c.ExecContext(ctx, q)
+				if (err == nil) != deferred {
+					t.Errorf("connection %d, deferred %v: %s = %v", i, deferred, q, err)
+				}
+				if err == nil {
+					if _, err := c.ExecContext(ctx, `COMMIT`); err == nil {
+						t.Errorf("connection %d: the commit of %s succeeded", i, q)
+					}
+				}
+				_, _ = c.ExecContext(ctx, `ROLLBACK`)
+			}
+		}
+	}
+	breaks(false)
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	breaks(true)
+	if _, err := p.DownTo(ctx, 13); err != nil {
+		t.Fatal(err)
+	}
+	breaks(false)
+}
+
+// A bulk insert of an import's size copies the log back into the database every 50,000
+// pages, a smaller one (a bulk decision) every 20,000.
+func TestSQLiteCheckpointOfBulkInserts(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "p.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, tc := range []struct{ rows, want int }{{sqliteLargeWrite / 2, 20000}, {sqliteLargeWrite + 1, 50000}} {
+		us := make([]domain.User, tc.rows)
+		for i := range us {
+			us[i] = domain.User{Email: fmt.Sprintf("u%d-%d@x.fr", tc.rows, i), Status: domain.UserActive}
+		}
+		err := db.Update(ctx, func(stx store.Tx) error {
+			if err := stx.InsertUsers(ctx, us); err != nil {
+				return err
+			}
+			var pages int
+			if err := stx.(*tx).q.QueryRowContext(ctx, `PRAGMA wal_autocheckpoint`).Scan(&pages); err != nil {
+				return err
+			}
+			if pages != tc.want {
+				t.Errorf("after inserting %d rows: wal_autocheckpoint = %d, want %d", tc.rows, pages, tc.want)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
