@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -242,4 +243,23 @@ func TestImportUsersWritesNewPeopleWithoutLookingUp(t *testing.T) {
 			t.Errorf("%d memberships of the second file, want 16", got)
 		}
 	})
+}
+
+// The audit detail of a person is what json.Marshal writes of importedPerson, whatever the
+// source (quotes and all), the line and whether the account was created.
+func TestPersonDetailsAreImportedPersonInJSON(t *testing.T) {
+	for _, source := range []string{"synapse", "prisme", `a "quoted" <source> é`} {
+		details := personDetails(source)
+		for _, line := range []int{2, 999_999_999} {
+			for _, created := range []bool{true, false} {
+				want, err := json.Marshal(importedPerson{Source: source, Line: line, Created: created})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := details(line, created); got != string(want) {
+					t.Errorf("details(%q, %d, %v) = %s, want %s", source, line, created, got, want)
+				}
+			}
+		}
+	}
 }
