@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/profil-cli/profil/internal/domain"
 )
 
@@ -143,23 +144,17 @@ func (postgresDialect) scrub(context.Context, *DB) error { return nil }
 
 func (postgresDialect) keyArrays() bool { return true }
 
+// newIDs draws the ids from the table's sequence in one array: the sequence is looked up once
+// (a sub-query), not for each id, which took most of the time, and the ids come back in one
+// value rather than a row each.
 func (postgresDialect) newIDs(ctx context.Context, t *tx, table string, n int) ([]int64, error) {
-	ids := make([]int64, 0, n)
-	// The sequence is looked up once (a sub-query), not for each id: that took most of the time.
-	rows, err := t.query(ctx, `SELECT nextval((SELECT pg_get_serial_sequence($1, 'id'))) FROM generate_series(1, $2)`, table, n)
+	var ids []int64
+	err := t.pgx(func(c *pgx.Conn) error {
+		return c.QueryRow(ctx, `SELECT array(SELECT nextval((SELECT pg_get_serial_sequence($1, 'id'))) FROM generate_series(1, $2))`,
+			table, n).Scan(&ids)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("reserve ids of %s: %w", table, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, mapErr(err)
-		}
-		ids = append(ids, id)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, mapErr(err)
 	}
 	if len(ids) != n {
 		return nil, fmt.Errorf("reserve ids of %s: got %d of %d", table, len(ids), n)
