@@ -42,7 +42,7 @@ import (
 // reports the bad lines), unless SkipInvalid. A dry run does both passes and writes nothing:
 // the second only reads, to say what would happen. Results are reported in file order, each
 // once its batch is written; the rows held in memory are those of one batch and the bad lines
-// among them.
+// among them, and those of the next, read ahead while it is written.
 //
 // A kind of import plugs in by implementing lineKind.
 
@@ -481,8 +481,66 @@ type secondPass[R row] struct {
 	batch    []R // the good ones among them
 }
 
-// each calls fn with every line of the spool, in file order, and whether it is bad.
+// aheadChunk is how many lines the second pass hands over at a time from the goroutine that
+// reads them ahead.
+const aheadChunk = 256
+
+// aheadLines are lines read ahead, or why reading stopped.
+type aheadLines[R row] struct {
+	rows []R
+	bad  []bool
+	err  error
+}
+
+// each calls fn with every line of the spool, in file order, and whether it is bad. A
+// goroutine reads the lines and rebuilds their rows up to a batch ahead, while fn writes the
+// batch before: the database does not wait for it between two batches.
 func (p *secondPass[R]) each(fn func(x R, bad bool) error) error {
+	ahead := make(chan aheadLines[R], max(1, p.opts.batchSize()/aheadChunk))
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer close(ahead)
+		var chunk aheadLines[R]
+		send := func() bool {
+			select {
+			case ahead <- chunk:
+				chunk = aheadLines[R]{}
+				return true
+			case <-stop:
+				return false
+			}
+		}
+		err := p.read(func(x R, bad bool) bool {
+			chunk.rows, chunk.bad = append(chunk.rows, x), append(chunk.bad, bad)
+			return len(chunk.rows) < aheadChunk || send()
+		})
+		chunk.err = err
+		if len(chunk.rows) > 0 || err != nil {
+			send()
+		}
+	}()
+	defer func() {
+		close(stop)
+		<-done
+	}()
+	for chunk := range ahead {
+		for i, x := range chunk.rows {
+			if err := fn(x, chunk.bad[i]); err != nil {
+				return err
+			}
+		}
+		if chunk.err != nil {
+			return chunk.err
+		}
+	}
+	return nil
+}
+
+// read calls emit with every line of the spool, in file order, and whether it is bad, until
+// emit returns false.
+func (p *secondPass[R]) read(emit func(x R, bad bool) bool) error {
 	for {
 		line, key, c, lerr, err := p.sp.read()
 		if errors.Is(err, io.EOF) {
@@ -510,8 +568,8 @@ func (p *secondPass[R]) each(fn func(x R, bad bool) error) error {
 		default:
 			x = p.kind.row(line, c)
 		}
-		if err := fn(x, x.base().err != nil); err != nil {
-			return err
+		if !emit(x, x.base().err != nil) {
+			return nil
 		}
 	}
 }

@@ -3,11 +3,13 @@ package service
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/profil-cli/profil/internal/testdb"
 )
@@ -98,3 +100,46 @@ func TestImportStreams(t *testing.T) {
 type onlyReader struct{ r *bytes.Buffer }
 
 func (o onlyReader) Read(p []byte) (int, error) { return o.r.Read(p) }
+
+// The second pass reads lines ahead while a batch is written: an import stopped between two
+// batches (here cancelled) has reported the lines of the batches written and no more, and
+// leaves no goroutine reading behind it.
+func TestImportStopsReadingAhead(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, svc, actor := newImportTest(t, testdb.SQLite(t))
+	if _, err := svc.ImportStructures(ctx, actor, strings.NewReader("siret,name\n73282932000074,Cap Métiers\n"), ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	const n, batch = 5_000, 100
+	var b strings.Builder
+	b.WriteString("email,last_name,first_name,siret\n")
+	for i := range n {
+		fmt.Fprintf(&b, "p%06d@x.fr,P,Q,73282932000074\n", i)
+	}
+	reported := 0
+	_, err := svc.ImportUsers(ctx, actor, strings.NewReader(b.String()), ImportOptions{Source: "synapse", BatchSize: batch,
+		OnResult: func(LineResult) { reported++ },
+		OnProgress: func(done, total int) {
+			if done == 2*batch {
+				cancel()
+			}
+		}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("ImportUsers = %v, want it cancelled", err)
+	}
+	if reported != 2*batch {
+		t.Errorf("%d lines reported, want those of the 2 batches written (%d)", reported, 2*batch)
+	}
+	// The goroutine that read ahead has ended (given a moment to).
+	buf := make([]byte, 1<<20)
+	for deadline := time.Now().Add(2 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		stacks := string(buf[:runtime.Stack(buf, true)])
+		if !strings.Contains(stacks, "secondPass") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("a goroutine of the import is still there:\n%s", stacks)
+		}
+	}
+}
