@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"runtime"
 	"strings"
@@ -101,13 +102,14 @@ type onlyReader struct{ r *bytes.Buffer }
 
 func (o onlyReader) Read(p []byte) (int, error) { return o.r.Read(p) }
 
-// The second pass reads lines ahead while a batch is written: an import stopped between two
-// batches (here cancelled) has reported the lines of the batches written and no more, and
-// leaves no goroutine reading behind it.
+// Both passes read lines ahead in a goroutine (the first checks them while they are
+// spooled, the second rebuilds them while a batch is written): an import stopped between two
+// batches (here cancelled) has reported the lines of the batches written and no more, one
+// stopped while the file is read has written nothing, and neither leaves a goroutine reading
+// behind it.
 func TestImportStopsReadingAhead(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	_, svc, actor := newImportTest(t, testdb.SQLite(t))
+	ctx := context.Background()
+	db, svc, actor := newImportTest(t, testdb.SQLite(t))
 	if _, err := svc.ImportStructures(ctx, actor, strings.NewReader("siret,name\n73282932000074,Cap Métiers\n"), ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -117,8 +119,24 @@ func TestImportStopsReadingAhead(t *testing.T) {
 	for i := range n {
 		fmt.Fprintf(&b, "p%06d@x.fr,P,Q,73282932000074\n", i)
 	}
+	noGoroutineLeft := func() {
+		t.Helper()
+		buf := make([]byte, 1<<20)
+		for deadline := time.Now().Add(2 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+			stacks := string(buf[:runtime.Stack(buf, true)])
+			if !strings.Contains(stacks, "service.readAhead") {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("a goroutine of the import is still there:\n%s", stacks)
+			}
+		}
+	}
+
+	// Cancelled after two batches.
+	cctx, cancel := context.WithCancel(ctx)
 	reported := 0
-	_, err := svc.ImportUsers(ctx, actor, strings.NewReader(b.String()), ImportOptions{Source: "synapse", BatchSize: batch,
+	_, err := svc.ImportUsers(cctx, actor, strings.NewReader(b.String()), ImportOptions{Source: "synapse", BatchSize: batch,
 		OnResult: func(LineResult) { reported++ },
 		OnProgress: func(done, total int) {
 			if done == 2*batch {
@@ -131,15 +149,38 @@ func TestImportStopsReadingAhead(t *testing.T) {
 	if reported != 2*batch {
 		t.Errorf("%d lines reported, want those of the 2 batches written (%d)", reported, 2*batch)
 	}
-	// The goroutine that read ahead has ended (given a moment to).
-	buf := make([]byte, 1<<20)
-	for deadline := time.Now().Add(2 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		stacks := string(buf[:runtime.Stack(buf, true)])
-		if !strings.Contains(stacks, "secondPass") {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("a goroutine of the import is still there:\n%s", stacks)
-		}
+	noGoroutineLeft()
+
+	// Cancelled while the file is read.
+	cctx, cancel = context.WithCancel(ctx)
+	defer cancel()
+	file := strings.NewReader(b.String())
+	sum, err := svc.ImportUsers(cctx, actor, &cancelAfter{r: file, after: int64(b.Len() / 2), cancel: cancel}, ImportOptions{Source: "synapse", BatchSize: batch})
+	if !errors.Is(err, context.Canceled) || sum.Lines >= n {
+		t.Fatalf("ImportUsers cancelled in the first pass = %v, after reading %d lines of %d", err, sum.Lines, n)
 	}
+	var users int
+	if err := db.SQL().QueryRow("SELECT COUNT(*) FROM users").Scan(&users); err != nil {
+		t.Fatal(err)
+	}
+	if users != 1+2*batch {
+		t.Errorf("%d accounts after an import cancelled while reading, want %d", users, 1+2*batch)
+	}
+	noGoroutineLeft()
+}
+
+// cancelAfter calls cancel once after bytes have been read.
+type cancelAfter struct {
+	r      io.Reader
+	read   int64
+	after  int64
+	cancel func()
+}
+
+func (c *cancelAfter) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if c.read += int64(n); c.read >= c.after {
+		c.cancel()
+	}
+	return n, err
 }
