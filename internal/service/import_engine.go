@@ -42,7 +42,7 @@ import (
 // reports the bad lines), unless SkipInvalid. A dry run does both passes and writes nothing:
 // the second only reads, to say what would happen. Results are reported in file order, each
 // once its batch is written; the rows held in memory are those of one batch and the bad lines
-// among them.
+// among them, and those of the next, read ahead while it is written.
 //
 // A kind of import plugs in by implementing lineKind.
 
@@ -315,50 +315,56 @@ func runImport[R row](ctx context.Context, in io.Reader, opts ImportOptions, kin
 		badCount int
 	)
 	defer seen.close()
-	for n := 1; ; n++ {
-		if n%1024 == 0 && ctx.Err() != nil {
-			return summary, ctx.Err()
-		}
-		rec, err := rd.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		var le *csvin.LineError
-		if errors.As(err, &le) {
-			summary.Lines++
-			badCount++
-			if err := sp.writeBad(le.Line, "", &LineError{Line: le.Line, Reason: i18n.T("import.bad_csv", le.Err.Error())}); err != nil {
-				return summary, err
+	// A goroutine reads and checks the lines ahead; this one keeps what the checks across
+	// lines need and spools them.
+	n := 0
+	err = readAhead(firstPassAhead, func(emit func(firstPassLine) bool) error {
+		for {
+			rec, err := rd.Read()
+			if errors.Is(err, io.EOF) {
+				return nil
 			}
-			continue
+			var le *csvin.LineError
+			if errors.As(err, &le) {
+				if !emit(firstPassLine{line: le.Line, bad: &LineError{Line: le.Line, Reason: i18n.T("import.bad_csv", le.Err.Error())}}) {
+					return nil
+				}
+				continue
+			}
+			if err != nil {
+				return i18n.Errorf("import.read_failed", err)
+			}
+			if rec.Line > maxImportLine {
+				return domain.Invalid("file", "", "import.too_many_lines", maxImportLine-1)
+			}
+			c, key, err := kind.check(rec)
+			if !emit(firstPassLine{line: rec.Line, key: key, c: c, bad: err}) {
+				return nil
+			}
 		}
-		if err != nil {
-			return summary, i18n.Errorf("import.read_failed", err)
-		}
-		if rec.Line > maxImportLine {
-			return summary, domain.Invalid("file", "", "import.too_many_lines", maxImportLine-1)
+	}, func(l firstPassLine) error {
+		if n++; n%1024 == 0 && ctx.Err() != nil {
+			return ctx.Err()
 		}
 		summary.Lines++
-		c, key, err := kind.check(rec)
-		if err != nil {
+		if l.bad != nil {
 			badCount++
-			if err := sp.writeBad(rec.Line, key, err); err != nil {
-				return summary, err
-			}
-			continue
+			return sp.writeBad(l.line, l.key, l.bad)
 		}
+		c := l.c
 		if c.Dup != "" || c.Ref >= 0 {
-			s := seenLine{line: int32(rec.Line), ref: c.Ref}
+			s := seenLine{line: int32(l.line), ref: c.Ref}
 			if c.Dup != "" {
 				s.hash = [2]uint64{maphash.String(seeds[0], c.Dup), maphash.String(seeds[1], c.Dup)}
 			}
 			if err := seen.add(s); err != nil {
-				return summary, err
+				return err
 			}
 		}
-		if err := sp.writeGood(rec.Line, c); err != nil {
-			return summary, err
-		}
+		return sp.writeGood(l.line, c)
+	})
+	if err != nil {
+		return summary, err
 	}
 
 	// Across lines: duplicates, then references.
@@ -481,8 +487,92 @@ type secondPass[R row] struct {
 	batch    []R // the good ones among them
 }
 
-// each calls fn with every line of the spool, in file order, and whether it is bad.
+// aheadChunk is how many lines a goroutine that reads them ahead hands over at a time.
+const aheadChunk = 256
+
+// firstPassAhead is how many chunks of lines the first pass reads and checks ahead.
+const firstPassAhead = 16
+
+// firstPassLine is a line the first pass read and checked: good (c), or bad (why).
+type firstPassLine struct {
+	line int
+	key  string
+	c    checkedLine
+	bad  error
+}
+
+// aheadItems are items read ahead, or why reading stopped.
+type aheadItems[T any] struct {
+	items []T
+	err   error
+}
+
+// readAhead runs produce in a goroutine, which hands what it emits over in chunks of
+// aheadChunk, up to depth chunks ahead, and calls each with every item, in order, in the
+// calling goroutine: the two work at once. It returns the first error of each or of produce;
+// once each has failed, emit returns false and produce should return. produce has ended when
+// readAhead returns.
+func readAhead[T any](depth int, produce func(emit func(T) bool) error, each func(T) error) error {
+	ahead := make(chan aheadItems[T], max(1, depth))
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer close(ahead)
+		var chunk aheadItems[T]
+		send := func() bool {
+			select {
+			case ahead <- chunk:
+				chunk = aheadItems[T]{}
+				return true
+			case <-stop:
+				return false
+			}
+		}
+		err := produce(func(x T) bool {
+			chunk.items = append(chunk.items, x)
+			return len(chunk.items) < aheadChunk || send()
+		})
+		chunk.err = err
+		if len(chunk.items) > 0 || err != nil {
+			send()
+		}
+	}()
+	defer func() {
+		close(stop)
+		<-done
+	}()
+	for chunk := range ahead {
+		for _, x := range chunk.items {
+			if err := each(x); err != nil {
+				return err
+			}
+		}
+		if chunk.err != nil {
+			return chunk.err
+		}
+	}
+	return nil
+}
+
+// secondPassLine is a line of the second pass, read ahead.
+type secondPassLine[R row] struct {
+	x   R
+	bad bool
+}
+
+// each calls fn with every line of the spool, in file order, and whether it is bad. A
+// goroutine reads the lines and rebuilds their rows up to a batch ahead, while fn writes the
+// batch before: the database does not wait for it between two batches.
 func (p *secondPass[R]) each(fn func(x R, bad bool) error) error {
+	return readAhead(p.opts.batchSize()/aheadChunk, func(emit func(secondPassLine[R]) bool) error {
+		return p.read(func(x R, bad bool) bool { return emit(secondPassLine[R]{x, bad}) })
+	}, func(l secondPassLine[R]) error { return fn(l.x, l.bad) })
+}
+
+// read calls emit with every line of the spool, in file order, and whether it is bad, until
+// emit returns false.
+func (p *secondPass[R]) read(emit func(x R, bad bool) bool) error {
 	for {
 		line, key, c, lerr, err := p.sp.read()
 		if errors.Is(err, io.EOF) {
@@ -510,8 +600,8 @@ func (p *secondPass[R]) each(fn func(x R, bad bool) error) error {
 		default:
 			x = p.kind.row(line, c)
 		}
-		if err := fn(x, x.base().err != nil); err != nil {
-			return err
+		if !emit(x, x.base().err != nil) {
+			return nil
 		}
 	}
 }

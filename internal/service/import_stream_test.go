@@ -3,11 +3,14 @@ package service
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/profil-cli/profil/internal/testdb"
 )
@@ -98,3 +101,86 @@ func TestImportStreams(t *testing.T) {
 type onlyReader struct{ r *bytes.Buffer }
 
 func (o onlyReader) Read(p []byte) (int, error) { return o.r.Read(p) }
+
+// Both passes read lines ahead in a goroutine (the first checks them while they are
+// spooled, the second rebuilds them while a batch is written): an import stopped between two
+// batches (here cancelled) has reported the lines of the batches written and no more, one
+// stopped while the file is read has written nothing, and neither leaves a goroutine reading
+// behind it.
+func TestImportStopsReadingAhead(t *testing.T) {
+	ctx := context.Background()
+	db, svc, actor := newImportTest(t, testdb.SQLite(t))
+	if _, err := svc.ImportStructures(ctx, actor, strings.NewReader("siret,name\n73282932000074,Cap Métiers\n"), ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	const n, batch = 5_000, 100
+	var b strings.Builder
+	b.WriteString("email,last_name,first_name,siret\n")
+	for i := range n {
+		fmt.Fprintf(&b, "p%06d@x.fr,P,Q,73282932000074\n", i)
+	}
+	noGoroutineLeft := func() {
+		t.Helper()
+		buf := make([]byte, 1<<20)
+		for deadline := time.Now().Add(2 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+			stacks := string(buf[:runtime.Stack(buf, true)])
+			if !strings.Contains(stacks, "service.readAhead") {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("a goroutine of the import is still there:\n%s", stacks)
+			}
+		}
+	}
+
+	// Cancelled after two batches.
+	cctx, cancel := context.WithCancel(ctx)
+	reported := 0
+	_, err := svc.ImportUsers(cctx, actor, strings.NewReader(b.String()), ImportOptions{Source: "synapse", BatchSize: batch,
+		OnResult: func(LineResult) { reported++ },
+		OnProgress: func(done, total int) {
+			if done == 2*batch {
+				cancel()
+			}
+		}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("ImportUsers = %v, want it cancelled", err)
+	}
+	if reported != 2*batch {
+		t.Errorf("%d lines reported, want those of the 2 batches written (%d)", reported, 2*batch)
+	}
+	noGoroutineLeft()
+
+	// Cancelled while the file is read.
+	cctx, cancel = context.WithCancel(ctx)
+	defer cancel()
+	file := strings.NewReader(b.String())
+	sum, err := svc.ImportUsers(cctx, actor, &cancelAfter{r: file, after: int64(b.Len() / 2), cancel: cancel}, ImportOptions{Source: "synapse", BatchSize: batch})
+	if !errors.Is(err, context.Canceled) || sum.Lines >= n {
+		t.Fatalf("ImportUsers cancelled in the first pass = %v, after reading %d lines of %d", err, sum.Lines, n)
+	}
+	var users int
+	if err := db.SQL().QueryRow("SELECT COUNT(*) FROM users").Scan(&users); err != nil {
+		t.Fatal(err)
+	}
+	if users != 1+2*batch {
+		t.Errorf("%d accounts after an import cancelled while reading, want %d", users, 1+2*batch)
+	}
+	noGoroutineLeft()
+}
+
+// cancelAfter calls cancel once after bytes have been read.
+type cancelAfter struct {
+	r      io.Reader
+	read   int64
+	after  int64
+	cancel func()
+}
+
+func (c *cancelAfter) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if c.read += int64(n); c.read >= c.after {
+		c.cancel()
+	}
+	return n, err
+}

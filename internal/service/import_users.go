@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -217,7 +218,12 @@ func (k *userImport) write(ctx context.Context, batch []*userRow) error {
 	var existed bool
 	err := k.s.store.Update(ctx, func(tx store.Tx) error {
 		var err error
-		if existed, err = writeUsers(ctx, tx, k.actor, batch, first); err != nil {
+		if first {
+			err = writeNewUsers(ctx, tx, k.actor, batch)
+		} else {
+			existed, err = writeUsers(ctx, tx, k.actor, batch)
+		}
+		if err != nil {
 			return err
 		}
 		counts := map[string]int{}
@@ -235,11 +241,24 @@ func (k *userImport) write(ctx context.Context, batch []*userRow) error {
 			"created": counts[ResultCreated], "attached": counts[ResultAttached], "skipped": counts[ResultSkipped],
 		})
 	})
+	if first && errors.Is(err, domain.ErrConflict) {
+		// Some of the batch was there already (an account, created by an earlier batch or by
+		// someone else): nothing of it was kept, and it is written again, looked up first.
+		k.insertFirst = false
+		if importRewritten != nil {
+			importRewritten()
+		}
+		return k.write(ctx, batch)
+	}
 	if err == nil {
 		k.insertFirst = !existed
 	}
 	return err
 }
+
+// importRewritten, when set (by tests), is told of each batch of a user import written again,
+// looked up first, after it met what existed.
+var importRewritten func()
 
 // parse reads and checks the cells of one account.
 func (x *userRow) parse(get func(column int) string, phones phoneCache, source string) error {
@@ -319,22 +338,17 @@ func classifyUsers(ctx context.Context, tx store.Tx, batch []*userRow) error {
 	return nil
 }
 
-// writeUsers writes one batch: the new accounts, the memberships, their automatic profiles.
-// With insertFirst the accounts are inserted straight away and only those that exist already
-// are looked up, so that an import into a base without them looks nothing up; otherwise the
-// batch is looked up first, so that a run over accounts already imported inserts nothing. It
-// reports whether accounts of the batch existed already.
-func writeUsers(ctx context.Context, tx store.Tx, actor domain.Actor, batch []*userRow, insertFirst bool) (existed bool, err error) {
-	creating := batch
-	if !insertFirst {
-		if err := classifyUsers(ctx, tx, batch); err != nil {
-			return false, err
-		}
-		creating = nil
-		for _, x := range batch {
-			if x.result == ResultCreated {
-				creating = append(creating, x)
-			}
+// writeUsers writes one batch looked up first (classifyUsers): the new accounts, the
+// memberships, their automatic profiles, leaving out what a concurrent writer created in the
+// meantime. It reports whether accounts of the batch existed already.
+func writeUsers(ctx context.Context, tx store.Tx, actor domain.Actor, batch []*userRow) (existed bool, err error) {
+	if err := classifyUsers(ctx, tx, batch); err != nil {
+		return false, err
+	}
+	var creating []*userRow
+	for _, x := range batch {
+		if x.result == ResultCreated {
+			creating = append(creating, x)
 		}
 	}
 	users := make([]domain.User, len(creating))
@@ -361,7 +375,16 @@ func writeUsers(ctx context.Context, tx store.Tx, actor domain.Actor, batch []*u
 			}
 		}
 	}
-	existed = len(creating) < len(batch) || len(there) > 0
+	// Existed: accounts found by the look-up or created by someone else since; not those the
+	// batch created itself, for a person on several of its lines.
+	existed = len(creating) < len(batch)
+	if len(there) > 0 && !existed {
+		created := make(map[int64]bool, len(users))
+		for _, u := range users {
+			created[u.ID] = true
+		}
+		existed = slices.ContainsFunc(there, func(x *userRow) bool { return !created[x.userID] })
+	}
 	var (
 		joining []*userRow
 		ms      []domain.Membership
@@ -392,6 +415,48 @@ func writeUsers(ctx context.Context, tx store.Tx, actor domain.Actor, batch []*u
 	return existed, tx.InsertGrants(ctx, grantOn, codes, actor.UserID)
 }
 
+// writeNewUsers writes one batch of people believed new, without looking anything up: each
+// e-mail's account, created by its first line (the next lines of the same e-mail are attached
+// to their structures), every membership and its automatic profiles. If any of it exists
+// already, it fails with domain.ErrConflict and the transaction must be rolled back: the batch
+// is then written again by writeUsers. An import into a base without its people reads
+// nothing and has no conflict to handle per row.
+func writeNewUsers(ctx context.Context, tx store.Tx, actor domain.Actor, batch []*userRow) error {
+	account := make(map[string]int, len(batch)) // e-mail → index in users
+	users := make([]domain.User, 0, len(batch))
+	for _, x := range batch {
+		if _, ok := account[x.user.Email]; ok {
+			x.result = ResultAttached
+			continue
+		}
+		account[x.user.Email] = len(users)
+		users = append(users, x.user)
+		x.result = ResultCreated
+	}
+	if err := tx.InsertNewUsers(ctx, users); err != nil {
+		return err
+	}
+	ms := make([]domain.Membership, len(batch))
+	for i, x := range batch {
+		x.userID = users[account[x.user.Email]].ID
+		ms[i] = domain.Membership{UserID: x.userID, StructureID: x.structure}
+	}
+	if err := tx.InsertNewMemberships(ctx, ms); err != nil {
+		return err
+	}
+	var (
+		grantOn []int64
+		codes   []string
+	)
+	for i, x := range batch {
+		for _, code := range x.automatic {
+			grantOn = append(grantOn, ms[i].ID)
+			codes = append(codes, code)
+		}
+	}
+	return tx.InsertNewGrants(ctx, grantOn, codes, actor.UserID)
+}
+
 // importedPerson is the audit detail of one person an import attached to a structure.
 type importedPerson struct {
 	Source  string `json:"source"`
@@ -405,16 +470,26 @@ type importedPerson struct {
 func auditImportedPeople(ctx context.Context, tx store.Tx, actor domain.Actor, batch []*userRow, opts ImportOptions) error {
 	events := make([]domain.AuditEvent, 0, len(batch))
 	label := actor.Label()
+	details := personDetails(opts.Source)
 	for _, x := range batch {
 		if x.result != ResultCreated && x.result != ResultAttached {
 			continue
 		}
-		b, err := json.Marshal(importedPerson{Source: opts.Source, Line: x.line, Created: x.result == ResultCreated})
-		if err != nil {
-			return err
-		}
 		events = append(events, domain.AuditEvent{ActorID: actor.UserID, Actor: label, Action: "member.import",
-			StructureID: x.structure, Target: x.user.Email, Details: string(b)})
+			StructureID: x.structure, Target: x.user.Email, Details: details(x.line, x.result == ResultCreated)})
 	}
 	return tx.AppendAudits(ctx, events)
+}
+
+// personDetails returns the function that writes the JSON of an importedPerson of source: the
+// bytes json.Marshal writes, without its reflection for each of a million people.
+func personDetails(source string) func(line int, created bool) string {
+	quoted, _ := json.Marshal(source) // a string always marshals
+	head := `{"source":` + string(quoted) + `,"line":`
+	var b []byte
+	return func(line int, created bool) string {
+		b = strconv.AppendInt(append(b[:0], head...), int64(line), 10)
+		b = strconv.AppendBool(append(b, `,"created":`...), created)
+		return string(append(b, '}'))
+	}
 }

@@ -2,9 +2,11 @@ package service
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -156,4 +158,108 @@ func TestImportUsersConcurrently(t *testing.T) {
 			}
 		}
 	})
+}
+
+// After a batch that found nobody there, an import writes the next one without looking
+// anything up. A person on two lines of one batch is created by the first and attached by
+// the second, and does not count as found there; a batch with someone an earlier batch
+// created meets that account, is rolled back and written again, looked up first: each line's
+// result, the rows and the audit events are those of an import that looks every batch up. A
+// re-run finds everything there; a run after one that stopped half-way completes it.
+func TestImportUsersWritesNewPeopleWithoutLookingUp(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		db, svc, actor := newImportTest(t, dsn)
+		const a, b = "73282932000074", "44306184100047"
+		if _, err := svc.ImportStructures(ctx, actor, strings.NewReader("siret,name\n"+a+",Cap Métiers\n"+b+",Horizons\n"), ImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		rewritten := 0
+		importRewritten = func() { rewritten++ }
+		t.Cleanup(func() { importRewritten = nil })
+		count := func(query string) int {
+			t.Helper()
+			var n int
+			if err := db.SQL().QueryRow(query).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		run := func(file string, want []string, wantRewritten int) {
+			t.Helper()
+			rewritten = 0
+			var got []string
+			_, err := svc.ImportUsers(ctx, actor, strings.NewReader("email,last_name,first_name,siret\n"+file),
+				ImportOptions{Source: "synapse", BatchSize: 4, OnResult: func(r LineResult) { got = append(got, r.Result) }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Join(got, " ") != strings.Join(want, " ") {
+				t.Errorf("results\n%v, want\n%v", got, want)
+			}
+			if rewritten != wantRewritten {
+				t.Errorf("%d batches written again, want %d", rewritten, wantRewritten)
+			}
+		}
+		const (
+			c, at, sk = ResultCreated, ResultAttached, ResultSkipped
+		)
+		file := "" +
+			"p1@x.fr,P,Q," + a + "\n" + "p2@x.fr,P,Q," + a + "\n" + "p3@x.fr,P,Q," + a + "\n" + "p4@x.fr,P,Q," + a + "\n" + // looked up
+			"p5@x.fr,P,Q," + a + "\n" + "p6@x.fr,P,Q," + a + "\n" + "p6@x.fr,P,Q," + b + "\n" + "p7@x.fr,P,Q," + b + "\n" + // p6 twice
+			"p8@x.fr,P,Q," + b + "\n" + "p1@x.fr,P,Q," + b + "\n" + "p9@x.fr,P,Q," + b + "\n" + "p10@x.fr,P,Q," + b + "\n" + // p1 again
+			"p11@x.fr,P,Q," + a + "\n" + "p12@x.fr,P,Q," + a + "\n" + "p12@x.fr,P,Q," + b + "\n" + "p13@x.fr,P,Q," + a + "\n" + // looked up
+			"p14@x.fr,P,Q," + a + "\n" + "p2@x.fr,P,Q," + b + "\n" + "p15@x.fr,P,Q," + b + "\n" + "p16@x.fr,P,Q," + b + "\n" // p2 again
+		run(file, []string{c, c, c, c, c, c, at, c, c, at, c, c, c, c, at, c, c, at, c, c}, 2)
+		for query, want := range map[string]int{
+			"SELECT COUNT(*) FROM users WHERE source = 'synapse'":                                                                                16,
+			"SELECT COUNT(*) FROM memberships WHERE ended_at IS NULL":                                                                            20,
+			"SELECT COUNT(*) FROM grants WHERE revoked_at IS NULL":                                                                               20,
+			"SELECT COUNT(*) FROM audit_events WHERE action = 'member.import'":                                                                   20,
+			"SELECT COUNT(*) FROM audit_events WHERE action = 'member.import' AND details LIKE '%true%'":                                         16,
+			"SELECT COUNT(*) FROM audit_events WHERE action = 'user.import'":                                                                     5,
+			"SELECT COUNT(*) FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.email IN ('p1@x.fr', 'p2@x.fr', 'p6@x.fr', 'p12@x.fr')": 8,
+		} {
+			if got := count(query); got != want {
+				t.Errorf("%s: %d, want %d", query, got, want)
+			}
+		}
+
+		// The same file again: everything is there, nothing is written.
+		run(file, slices.Repeat([]string{sk}, 20), 0)
+		if got := count("SELECT COUNT(*) FROM audit_events WHERE action IN ('member.import', 'user.import')"); got != 25 {
+			t.Errorf("a re-run wrote audit events: %d, want 25", got)
+		}
+
+		// An import that stopped after its first two batches, run again whole.
+		var next strings.Builder
+		for i := range 16 {
+			fmt.Fprintf(&next, "q%d@x.fr,P,Q,%s\n", i, a)
+		}
+		lines := strings.SplitAfter(next.String(), "\n")
+		run(strings.Join(lines[:8], ""), []string{c, c, c, c, c, c, c, c}, 0)
+		run(next.String(), []string{sk, sk, sk, sk, sk, sk, sk, sk, c, c, c, c, c, c, c, c}, 0)
+		if got := count("SELECT COUNT(*) FROM users u JOIN memberships m ON m.user_id = u.id WHERE u.email LIKE 'q%'"); got != 16 {
+			t.Errorf("%d memberships of the second file, want 16", got)
+		}
+	})
+}
+
+// The audit detail of a person is what json.Marshal writes of importedPerson, whatever the
+// source (quotes and all), the line and whether the account was created.
+func TestPersonDetailsAreImportedPersonInJSON(t *testing.T) {
+	for _, source := range []string{"synapse", "prisme", `a "quoted" <source> é`} {
+		details := personDetails(source)
+		for _, line := range []int{2, 999_999_999} {
+			for _, created := range []bool{true, false} {
+				want, err := json.Marshal(importedPerson{Source: source, Line: line, Created: created})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := details(line, created); got != string(want) {
+					t.Errorf("details(%q, %d, %v) = %s, want %s", source, line, created, got, want)
+				}
+			}
+		}
+	}
 }

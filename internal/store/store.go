@@ -194,6 +194,15 @@ type Tx interface {
 	// InsertGrants grants codes[i] on membershipIDs[i], by the user given (0: none); a profile
 	// already held is left alone.
 	InsertGrants(ctx context.Context, membershipIDs []int64, codes []string, by int64) error
+	// InsertNewUsers, InsertNewMemberships and InsertNewGrants write, as the three above, rows
+	// the caller believes new, setting the ID and times of each account and membership: on
+	// PostgreSQL they are copied straight into their tables, with no conflict to handle per
+	// row. When one of them exists already (an e-mail with an account, a pair already active, a
+	// profile already held), the call fails with domain.ErrConflict, having maybe written some
+	// of them: the transaction must then be rolled back (on PostgreSQL it is aborted).
+	InsertNewUsers(ctx context.Context, us []domain.User) error
+	InsertNewMemberships(ctx context.Context, ms []domain.Membership) error
+	InsertNewGrants(ctx context.Context, membershipIDs []int64, codes []string, by int64) error
 
 	// Bulk decisions: a batch of requests read with a few queries and written with one
 	// statement per table.

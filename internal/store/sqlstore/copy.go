@@ -40,21 +40,39 @@ func (t *tx) copyStaging(ctx context.Context, name string, cols []stagingColumn,
 	if _, err := t.q.ExecContext(ctx, `DELETE FROM `+name); err != nil {
 		return mapErr(err)
 	}
-	vals := make([]any, 0, len(names))
+	return t.copyRows(ctx, name, names, n, func(i int, vals []any) []any { return append(row(i, vals), int64(i)) })
+}
+
+// copyRows writes n rows into table, through COPY: row(i) gives the values of row i, in the
+// order of cols. Rows without conflict to handle go straight into their table this way: the
+// server writes them as they come (in pages of several rows), with no statement per row.
+func (t *tx) copyRows(ctx context.Context, table string, cols []string, n int, row func(i int, vals []any) []any) error {
+	vals := make([]any, 0, len(cols))
 	src := pgx.CopyFromSlice(n, func(i int) ([]any, error) {
-		vals = append(row(i, vals[:0]), int64(i))
+		vals = row(i, vals[:0])
 		return vals, nil
 	})
-	err := t.conn.Raw(func(dc any) error {
-		c, ok := dc.(*stdlib.Conn)
-		if !ok {
-			return fmt.Errorf("copy: a %T is not a pgx connection", dc)
-		}
-		copied, err := c.Conn().CopyFrom(ctx, pgx.Identifier{name}, names, src)
+	return t.pgx(func(c *pgx.Conn) error {
+		copied, err := c.CopyFrom(ctx, pgx.Identifier{table}, cols, src)
 		if err == nil && copied != int64(n) {
 			err = fmt.Errorf("copy: %d rows of %d", copied, n)
 		}
 		return err
+	})
+}
+
+// pgx runs fn with the pgx connection of a PostgreSQL write transaction, for what
+// database/sql does not carry: COPY, arrays read whole.
+func (t *tx) pgx(fn func(c *pgx.Conn) error) error {
+	if t.conn == nil {
+		return errors.New("pgx outside a write transaction")
+	}
+	err := t.conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("a %T is not a pgx connection", dc)
+		}
+		return fn(c.Conn())
 	})
 	return mapErr(err)
 }

@@ -124,6 +124,12 @@ type dialect interface {
 	insertMemberships(ctx context.Context, t *tx, ms []domain.Membership) error
 	// insertGrants grants codes[i] on membershipIDs[i], leaving out what is held.
 	insertGrants(ctx context.Context, t *tx, membershipIDs []int64, codes []string, by int64) error
+	// insertNewUsers, insertNewMemberships, insertNewGrants write rows none of which may
+	// exist already, setting the ID of each account and membership: one that exists fails them
+	// with a uniqueError (see store.Tx.InsertNewUsers).
+	insertNewUsers(ctx context.Context, t *tx, us []domain.User) error
+	insertNewMemberships(ctx context.Context, t *tx, ms []domain.Membership) error
+	insertNewGrants(ctx context.Context, t *tx, membershipIDs []int64, codes []string, by int64) error
 	// appendAudits writes events, their times and details set, in the order given.
 	appendAudits(ctx context.Context, t *tx, es []domain.AuditEvent) error
 	// enqueueMails writes mails, their times and states set, in the order given.

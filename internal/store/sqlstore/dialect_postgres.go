@@ -1,12 +1,16 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
-	"strings"
+	"slices"
+	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/profil-cli/profil/internal/domain"
 )
 
@@ -153,22 +157,17 @@ func (postgresDialect) scrub(context.Context, *DB) error { return nil }
 
 func (postgresDialect) keyArrays() bool { return true }
 
+// newIDs draws the ids from the table's sequence in one array: the sequence is looked up once
+// (a sub-query), not for each id, which took most of the time, and the ids come back in one
+// value rather than a row each.
 func (postgresDialect) newIDs(ctx context.Context, t *tx, table string, n int) ([]int64, error) {
-	ids := make([]int64, 0, n)
-	rows, err := t.query(ctx, `SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)`, table, n)
+	var ids []int64
+	err := t.pgx(func(c *pgx.Conn) error {
+		return c.QueryRow(ctx, `SELECT array(SELECT nextval((SELECT pg_get_serial_sequence($1, 'id'))) FROM generate_series(1, $2))`,
+			table, n).Scan(&ids)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("reserve ids of %s: %w", table, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, mapErr(err)
-		}
-		ids = append(ids, id)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, mapErr(err)
 	}
 	if len(ids) != n {
 		return nil, fmt.Errorf("reserve ids of %s: got %d of %d", table, len(ids), n)
@@ -367,20 +366,95 @@ func (postgresDialect) insertGrants(ctx context.Context, t *tx, membershipIDs []
 	return err
 }
 
+// insertNewUsers copies the accounts straight into users, with ids taken from its sequence
+// first, in the order given: no staging table, no conflict handling per row; an e-mail that
+// has an account fails the COPY with a unique violation. The rows go in the order of their
+// e-mails, so that the inserts into its index follow each other through its pages.
+func (postgresDialect) insertNewUsers(ctx context.Context, t *tx, us []domain.User) error {
+	ids, err := t.newIDs(ctx, "users", len(us))
+	if err != nil {
+		return err
+	}
+	order := orderBy(len(us), func(i int) string { return us[i].Email })
+	err = t.copyRows(ctx, "users", []string{"id", "email", "last_name", "first_name", "function", "phone", "status", "manager",
+		"password_hash", "must_change_password", "source", "created_at", "updated_at"}, len(us),
+		func(k int, vals []any) []any {
+			i := order[k]
+			u := us[i]
+			return append(vals, ids[i], u.Email, u.LastName, u.FirstName, u.Function, u.Phone, string(u.Status), u.Manager,
+				nullText(u.PasswordHash), u.MustChangePassword, u.Source, t.now, t.now)
+		})
+	if err != nil {
+		return err
+	}
+	for i := range us {
+		us[i].ID = ids[i]
+	}
+	return nil
+}
+
+// insertNewMemberships copies the memberships straight into their table, ids taken in the
+// order given, rows sent by structure: the index by structure and the structures that the
+// foreign key reads (and locks) are then walked in order, not at random.
+func (postgresDialect) insertNewMemberships(ctx context.Context, t *tx, ms []domain.Membership) error {
+	ids, err := t.newIDs(ctx, "memberships", len(ms))
+	if err != nil {
+		return err
+	}
+	order := orderBy(len(ms), func(i int) int64 { return ms[i].StructureID })
+	err = t.copyRows(ctx, "memberships", []string{"id", "user_id", "structure_id", "referent", "created_at"}, len(ms),
+		func(k int, vals []any) []any {
+			i := order[k]
+			return append(vals, ids[i], ms[i].UserID, ms[i].StructureID, ms[i].Referent, t.now)
+		})
+	if err != nil {
+		return err
+	}
+	for i := range ms {
+		ms[i].ID = ids[i]
+	}
+	return nil
+}
+
+func (postgresDialect) insertNewGrants(ctx context.Context, t *tx, membershipIDs []int64, codes []string, by int64) error {
+	return t.copyRows(ctx, "grants", []string{"membership_id", "profile_code", "granted_at", "granted_by"}, len(codes),
+		func(i int, vals []any) []any { return append(vals, membershipIDs[i], codes[i], t.now, nullInt(by)) })
+}
+
+// orderBy is the indexes 0…n-1 in the order of their keys, ties in the order given.
+func orderBy[K cmp.Ordered](n int, key func(i int) K) []int {
+	type keyed struct {
+		k K
+		i int
+	}
+	ks := make([]keyed, n)
+	for i := range ks {
+		ks[i] = keyed{key(i), i}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int { return cmp.Or(cmp.Compare(a.k, b.k), cmp.Compare(a.i, b.i)) })
+	order := make([]int, n)
+	for j, k := range ks {
+		order[j] = k.i
+	}
+	return order
+}
+
 func (postgresDialect) appendAudits(ctx context.Context, t *tx, es []domain.AuditEvent) error {
 	if len(es) >= pgCopyMin {
-		err := t.copyStaging(ctx, "profil_stage_audit", []stagingColumn{{"actor_id", "bigint"}, {"actor", "text"}, {"action", "text"},
-			{"structure_id", "bigint"}, {"target", "text"}, {"details", "text"}}, len(es),
-			func(i int, vals []any) []any {
-				e := es[i]
-				return append(vals, nullInt(e.ActorID), e.Actor, e.Action, nullInt(e.StructureID), e.Target, e.Details)
-			})
-		if err == nil {
-			_, err = t.exec(ctx, `INSERT INTO audit_events (at, actor_id, actor, action, structure_id, target, details)
-				SELECT $1::timestamptz, r.actor_id, r.actor, r.action, r.structure_id, r.target, r.details
-				FROM profil_stage_audit r ORDER BY r.n`, t.now)
+		// Nothing to decide per row: the events go straight into their table, with ids taken
+		// in the order given, and sent by structure, so that the index by structure and the
+		// structures the foreign key reads are walked in order, not at random.
+		ids, err := t.newIDs(ctx, "audit_events", len(es))
+		if err != nil {
+			return err
 		}
-		return err
+		order := orderBy(len(es), func(i int) int64 { return es[i].StructureID })
+		return t.copyRows(ctx, "audit_events", []string{"id", "at", "actor_id", "actor", "action", "structure_id", "target", "details"}, len(es),
+			func(k int, vals []any) []any {
+				i := order[k]
+				e := es[i]
+				return append(vals, ids[i], t.now, nullInt(e.ActorID), e.Actor, e.Action, nullInt(e.StructureID), e.Target, e.Details)
+			})
 	}
 	actorIDs, actors, actions, structures, targets, details := make([]int64, len(es)), make([]string, len(es)),
 		make([]string, len(es)), make([]int64, len(es)), make([]string, len(es)), make([]string, len(es))
@@ -429,20 +503,23 @@ func (postgresDialect) enqueueMails(ctx context.Context, t *tx, ms []domain.Mail
 // and letter indexes into them, which every search through them reads otherwise (about
 // 4 MB after a bulk load). Autovacuum would, after a while; the other tables are larger and
 // no command walks them.
+//
+// Each table is done on a connection of its own, all at once: the import that asks waits for
+// the largest rather than for each in turn.
 func (postgresDialect) refreshStatistics(ctx context.Context, d *DB, tables []string) error {
-	var analyze []string
-	for _, t := range tables {
-		if t != "structures" {
-			analyze = append(analyze, t)
-			continue
+	errs := make([]error, len(tables))
+	var wg sync.WaitGroup
+	for i, table := range tables {
+		statement := "ANALYZE " + table
+		if table == "structures" {
+			statement = "VACUUM (ANALYZE) structures"
 		}
-		if _, err := d.db.ExecContext(ctx, "VACUUM (ANALYZE) structures"); err != nil {
-			return mapErr(err)
-		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = d.db.ExecContext(ctx, statement)
+		}()
 	}
-	if len(analyze) == 0 {
-		return nil
-	}
-	_, err := d.db.ExecContext(ctx, "ANALYZE "+strings.Join(analyze, ", "))
-	return mapErr(err)
+	wg.Wait()
+	return mapErr(errors.Join(errs...))
 }

@@ -328,6 +328,42 @@ func (sqliteDialect) insertGrants(ctx context.Context, t *tx, membershipIDs []in
 	return err
 }
 
+// insertNewUsers: the statements of insertUsers, which cost the same here, and a conflict if
+// one of the accounts was left out.
+func (d sqliteDialect) insertNewUsers(ctx context.Context, t *tx, us []domain.User) error {
+	if err := d.insertUsers(ctx, t, us); err != nil {
+		return err
+	}
+	for _, u := range us {
+		if u.ID == 0 {
+			return errLeftOut("users")
+		}
+	}
+	return nil
+}
+
+func (d sqliteDialect) insertNewMemberships(ctx context.Context, t *tx, ms []domain.Membership) error {
+	if err := d.insertMemberships(ctx, t, ms); err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if m.ID == 0 {
+			return errLeftOut("memberships")
+		}
+	}
+	return nil
+}
+
+func (sqliteDialect) insertNewGrants(ctx context.Context, t *tx, membershipIDs []int64, codes []string, by int64) error {
+	n, err := t.insertSQLite(ctx, `INSERT INTO grants (membership_id, profile_code, granted_at, granted_by) VALUES `,
+		`(#, #, #, #)`, ` ON CONFLICT DO NOTHING`, len(codes),
+		func(i int, args []any) []any { return append(args, membershipIDs[i], codes[i], t.now, nullInt(by)) })
+	if err == nil && n != int64(len(codes)) {
+		err = errLeftOut("grants")
+	}
+	return err
+}
+
 func (sqliteDialect) appendAudits(ctx context.Context, t *tx, es []domain.AuditEvent) error {
 	_, err := t.insertSQLite(ctx, `INSERT INTO audit_events (at, actor_id, actor, action, structure_id, target, details) VALUES `,
 		`(#, #, #, #, #, #, #)`, ``, len(es),

@@ -139,6 +139,50 @@ func (t *tx) InsertGrants(ctx context.Context, membershipIDs []int64, codes []st
 	return nil
 }
 
+func (t *tx) InsertNewUsers(ctx context.Context, us []domain.User) error {
+	if len(us) == 0 || t.readOnly {
+		return t.bulkWritable()
+	}
+	for i := range us {
+		us[i].ID, us[i].CreatedAt, us[i].UpdatedAt = 0, t.now, t.now
+	}
+	if err := t.d.dialect.insertNewUsers(ctx, t, us); err != nil {
+		return fmt.Errorf("create accounts: %w", err)
+	}
+	return nil
+}
+
+func (t *tx) InsertNewMemberships(ctx context.Context, ms []domain.Membership) error {
+	if len(ms) == 0 || t.readOnly {
+		return t.bulkWritable()
+	}
+	for i := range ms {
+		ms[i].ID, ms[i].CreatedAt, ms[i].EndedAt = 0, t.now, nil
+	}
+	if err := t.d.dialect.insertNewMemberships(ctx, t, ms); err != nil {
+		return fmt.Errorf("attach users: %w", err)
+	}
+	return nil
+}
+
+func (t *tx) InsertNewGrants(ctx context.Context, membershipIDs []int64, codes []string, by int64) error {
+	if len(membershipIDs) != len(codes) {
+		return fmt.Errorf("grant: %d memberships for %d profile codes", len(membershipIDs), len(codes))
+	}
+	if len(codes) == 0 || t.readOnly {
+		return t.bulkWritable()
+	}
+	if err := t.d.dialect.insertNewGrants(ctx, t, membershipIDs, codes, by); err != nil {
+		return fmt.Errorf("grant profiles: %w", err)
+	}
+	return nil
+}
+
+// errLeftOut is a bulk insert of new rows that found one of them there already.
+func errLeftOut(table string) error {
+	return &uniqueError{err: fmt.Errorf("a row of %s exists already", table)}
+}
+
 // bulkWritable refuses a bulk insert in a read-only view.
 func (t *tx) bulkWritable() error {
 	if t.readOnly {

@@ -21,6 +21,7 @@ func RunImports(t *testing.T, newStore NewStore) {
 	}{
 		{"InsertStructures", testInsertStructures},
 		{"InsertUsersMembershipsGrants", testInsertUsersMembershipsGrants},
+		{"InsertNew", testInsertNew},
 		{"BulkManyRows", testBulkManyRows},
 		{"BulkRollsBack", testBulkRollsBack},
 		{"BulkKeepsConstraints", testBulkKeepsConstraints},
@@ -221,6 +222,136 @@ func testInsertUsersMembershipsGrants(t *testing.T, st store.Store) {
 	})
 	if err := st.Update(ctx, func(tx store.Tx) error { return tx.InsertGrants(ctx, []int64{1}, nil, 0) }); err == nil {
 		t.Error("InsertGrants accepted memberships and codes of different lengths")
+	}
+}
+
+// InsertNewUsers, InsertNewMemberships and InsertNewGrants write every row as the methods
+// that leave out conflicts do, ids and times set, accounts and memberships read back alike;
+// but one row that exists already (an e-mail with an account, a pair already active, a
+// profile already held) fails the call with ErrConflict, and the transaction keeps nothing.
+func testInsertNew(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	s := mustCreate(t, st, domain.Structure{SIRET: "44306184100047", Name: "Horizons Emploi", Address: "1 rue X"})
+	var existing domain.User
+	update(t, st, func(tx store.Tx) error {
+		existing = domain.User{Email: "deja@x.fr", LastName: "Déjà", FirstName: "Là", Status: domain.UserActive, Manager: true}
+		return tx.CreateUser(ctx, &existing)
+	})
+	const n = 1100 // more than one statement carries on SQLite
+	us := make([]domain.User, n)
+	for i := range us {
+		us[i] = domain.User{Email: fmt.Sprintf("p%04d@x.fr", i), LastName: "Élise", FirstName: "Ï", Function: "F",
+			Phone: "+33556000000", Status: domain.UserActive, Source: "synapse"}
+	}
+	var ms []domain.Membership
+	update(t, st, func(tx store.Tx) error {
+		if err := tx.InsertNewUsers(ctx, us); err != nil {
+			return err
+		}
+		ms = make([]domain.Membership, n)
+		for i, u := range us {
+			ms[i] = domain.Membership{UserID: u.ID, StructureID: s.ID}
+		}
+		if err := tx.InsertNewMemberships(ctx, ms); err != nil {
+			return err
+		}
+		ids, codes := make([]int64, n), make([]string, n)
+		for i, m := range ms {
+			ids[i], codes[i] = m.ID, domain.ProfileBeneficiary
+		}
+		return tx.InsertNewGrants(ctx, ids, codes, existing.ID)
+	})
+	seen := map[int64]bool{existing.ID: true}
+	for i := range n {
+		if seen[us[i].ID] || seen[-ms[i].ID] || ms[i].ID == 0 || !us[i].CreatedAt.Equal(Clock) || !ms[i].CreatedAt.Equal(Clock) {
+			t.Fatalf("row %d: account %+v, membership %+v", i, us[i], ms[i])
+		}
+		seen[us[i].ID], seen[-ms[i].ID] = true, true
+	}
+	view(t, st, func(tx store.Tx) error {
+		for _, i := range []int{0, n - 1} {
+			got, err := tx.UserByEmail(ctx, us[i].Email)
+			if err != nil {
+				return err
+			}
+			if got.ID != us[i].ID || got.LastName != "Élise" || got.Function != "F" || got.Phone != "+33556000000" ||
+				got.Status != domain.UserActive || got.PasswordHash != "" || got.Manager || got.Source != "synapse" || !got.CreatedAt.Equal(Clock) {
+				t.Errorf("read back %+v", got)
+			}
+			held, err := tx.Grants(ctx, ms[i].ID)
+			if err != nil {
+				return err
+			}
+			if !slices.Equal(held, []string{domain.ProfileBeneficiary}) {
+				t.Errorf("grants of membership %d: %v", i, held)
+			}
+		}
+		got, err := tx.MembershipsOf(ctx, []int64{us[0].ID, us[n-1].ID})
+		if err != nil {
+			return err
+		}
+		if len(got) != 2 || got[0].StructureID != s.ID || got[1].StructureID != s.ID || !got[0].Active() || got[0].Referent {
+			t.Errorf("MembershipsOf = %+v", got)
+		}
+		members, err := tx.ListMembers(ctx, store.MemberQuery{StructureID: s.ID})
+		if err != nil {
+			return err
+		}
+		if len(members) != n {
+			t.Errorf("%d members, want %d", len(members), n)
+		}
+		return nil
+	})
+
+	// Each kind of row that exists already fails its call, and nothing of the transaction is kept.
+	fresh := func(email string) domain.User {
+		return domain.User{Email: email, LastName: "N", FirstName: "P", Status: domain.UserActive, Source: "prisme"}
+	}
+	for _, tc := range []struct {
+		name  string
+		write func(tx store.Tx) error
+	}{
+		{"an e-mail with an account", func(tx store.Tx) error {
+			return tx.InsertNewUsers(ctx, []domain.User{fresh("nouveau@x.fr"), fresh(existing.Email)})
+		}},
+		{"an active membership", func(tx store.Tx) error {
+			more := []domain.User{fresh("nouveau@x.fr")}
+			if err := tx.InsertNewUsers(ctx, more); err != nil {
+				return err
+			}
+			return tx.InsertNewMemberships(ctx, []domain.Membership{{UserID: more[0].ID, StructureID: s.ID}, {UserID: us[1].ID, StructureID: s.ID}})
+		}},
+		{"a profile held", func(tx store.Tx) error {
+			more := []domain.User{fresh("nouveau@x.fr")}
+			if err := tx.InsertNewUsers(ctx, more); err != nil {
+				return err
+			}
+			return tx.InsertNewGrants(ctx, []int64{ms[2].ID}, []string{domain.ProfileBeneficiary}, 0)
+		}},
+	} {
+		if err := st.Update(ctx, tc.write); !errors.Is(err, domain.ErrConflict) {
+			t.Errorf("%s: Update = %v, want a conflict", tc.name, err)
+		}
+		view(t, st, func(tx store.Tx) error {
+			ids, err := tx.UserIDsByEmail(ctx, []string{"nouveau@x.fr"})
+			if err == nil && len(ids) != 0 {
+				t.Errorf("%s: the failed transaction kept an account", tc.name)
+			}
+			return err
+		})
+	}
+	view(t, st, func(tx store.Tx) error {
+		members, err := tx.ListMembers(ctx, store.MemberQuery{StructureID: s.ID})
+		if err == nil && len(members) != n {
+			t.Errorf("%d members after the conflicts, want %d", len(members), n)
+		}
+		return err
+	})
+	if err := st.View(ctx, func(tx store.Tx) error { return tx.InsertNewUsers(ctx, []domain.User{fresh("vue@x.fr")}) }); err == nil {
+		t.Error("InsertNewUsers ran in a read-only view")
+	}
+	if err := st.Update(ctx, func(tx store.Tx) error { return tx.InsertNewGrants(ctx, []int64{1}, nil, 0) }); err == nil {
+		t.Error("InsertNewGrants accepted memberships and codes of different lengths")
 	}
 }
 
