@@ -79,7 +79,7 @@ func (t *tx) Referents(ctx context.Context, structureIDs []int64) ([]domain.Memb
 func (t *tx) DecideRequests(ctx context.Context, ids []int64, status domain.RequestStatus, decidedBy int64, reason string) (int, error) {
 	// The requests are found by their ids, not by walking requests_status over every pending
 	// request.
-	n, err := t.execKeys(ctx, `UPDATE requests SET status = $1, decided_at = $2, decided_by = $3, reason = $4
+	n, err := t.execKeys(ctx, `UPDATE`+t.d.dialect.orFail()+` requests SET status = $1, decided_at = $2, decided_by = $3, reason = $4
 		WHERE `+t.d.dialect.unindexed("status")+` = 'pending' AND %s`, "id", ids, string(status), t.now, nullInt(decidedBy), reason)
 	if err != nil {
 		return n, fmt.Errorf("decide requests: %w", err)
@@ -88,7 +88,7 @@ func (t *tx) DecideRequests(ctx context.Context, ids []int64, status domain.Requ
 }
 
 func (t *tx) SetUsersStatus(ctx context.Context, ids []int64, status domain.UserStatus) (int, error) {
-	n, err := t.execKeys(ctx, `UPDATE users SET status = $1, updated_at = $2 WHERE erased_at IS NULL AND %s`, "id", ids, string(status), t.now)
+	n, err := t.execKeys(ctx, `UPDATE`+t.d.dialect.orFail()+` users SET status = $1, updated_at = $2 WHERE erased_at IS NULL AND %s`, "id", ids, string(status), t.now)
 	if err != nil {
 		return n, fmt.Errorf("set the status of accounts: %w", err)
 	}

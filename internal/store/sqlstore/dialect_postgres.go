@@ -141,6 +141,9 @@ func (postgresDialect) scrub(context.Context, *DB) error { return nil }
 
 func (postgresDialect) keyArrays() bool { return true }
 
+// orFail: a failed statement aborts a PostgreSQL transaction whatever its clauses.
+func (postgresDialect) orFail() string { return "" }
+
 func (postgresDialect) newIDs(ctx context.Context, t *tx, table string, n int) ([]int64, error) {
 	ids := make([]int64, 0, n)
 	rows, err := t.query(ctx, `SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)`, table, n)

@@ -240,6 +240,16 @@ func (sqliteDialect) scrub(ctx context.Context, d *DB) error {
 
 func (sqliteDialect) keyArrays() bool { return false }
 
+// orFail: a statement that writes several rows and may stop half-way with ABORT, the default
+// of NOT NULL, CHECK and UNIQUE constraints, makes SQLite copy each page it changes to a
+// statement journal first, to undo that statement alone. The set-based writes of a bulk
+// decision or an import fail with their transaction, which is rolled back, so they say
+// OR FAIL: a failure stops the statement and keeps what it wrote until that rollback. With
+// the foreign keys of their tables checked at commit (migration 14), they keep no statement
+// journal: 10,000 approvals at a million accounts copied 38,000 pages (160 MB, 77,000 system
+// calls) to temporary files before.
+func (sqliteDialect) orFail() string { return " OR FAIL" }
+
 func (sqliteDialect) newIDs(ctx context.Context, t *tx, table string, n int) ([]int64, error) {
 	ids := make([]int64, 0, n)
 	var last int64
@@ -288,7 +298,7 @@ func (sqliteDialect) insertMemberships(ctx context.Context, t *tx, ms []domain.M
 	if err != nil {
 		return err
 	}
-	n, err := t.insertSQLite(ctx, `INSERT INTO memberships (id, user_id, structure_id, referent, created_at) VALUES `,
+	n, err := t.insertSQLite(ctx, `INSERT OR FAIL INTO memberships (id, user_id, structure_id, referent, created_at) VALUES `,
 		`(#, #, #, #, #)`, ` ON CONFLICT DO NOTHING`, len(ms),
 		func(i int, args []any) []any {
 			return append(args, ids[i], ms[i].UserID, ms[i].StructureID, ms[i].Referent, t.now)
@@ -300,14 +310,14 @@ func (sqliteDialect) insertMemberships(ctx context.Context, t *tx, ms []domain.M
 }
 
 func (sqliteDialect) insertGrants(ctx context.Context, t *tx, membershipIDs []int64, codes []string, by int64) error {
-	_, err := t.insertSQLite(ctx, `INSERT INTO grants (membership_id, profile_code, granted_at, granted_by) VALUES `,
+	_, err := t.insertSQLite(ctx, `INSERT OR FAIL INTO grants (membership_id, profile_code, granted_at, granted_by) VALUES `,
 		`(#, #, #, #)`, ` ON CONFLICT DO NOTHING`, len(codes),
 		func(i int, args []any) []any { return append(args, membershipIDs[i], codes[i], t.now, nullInt(by)) })
 	return err
 }
 
 func (sqliteDialect) appendAudits(ctx context.Context, t *tx, es []domain.AuditEvent) error {
-	_, err := t.insertSQLite(ctx, `INSERT INTO audit_events (at, actor_id, actor, action, structure_id, target, details) VALUES `,
+	_, err := t.insertSQLite(ctx, `INSERT OR FAIL INTO audit_events (at, actor_id, actor, action, structure_id, target, details) VALUES `,
 		`(#, #, #, #, #, #, #)`, ``, len(es),
 		func(i int, args []any) []any {
 			e := es[i]
@@ -317,7 +327,7 @@ func (sqliteDialect) appendAudits(ctx context.Context, t *tx, es []domain.AuditE
 }
 
 func (sqliteDialect) enqueueMails(ctx context.Context, t *tx, ms []domain.Mail) error {
-	_, err := t.insertSQLite(ctx, `INSERT INTO mail_outbox (created_at, to_addr, subject, body, status, attempts,
+	_, err := t.insertSQLite(ctx, `INSERT OR FAIL INTO mail_outbox (created_at, to_addr, subject, body, status, attempts,
 		next_attempt_at, last_error, sensitive, secret_user_id) VALUES `, `(#, #, #, #, 'pending', 0, #, '', #, #)`, ``, len(ms),
 		func(i int, args []any) []any {
 			m := ms[i]
