@@ -16,7 +16,7 @@ import (
 // queries and written with one statement per table, whatever its size.
 
 func (t *tx) RequestsByID(ctx context.Context, ids []int64) ([]domain.Request, error) {
-	out := []domain.Request{}
+	out := make([]domain.Request, 0, len(ids))
 	err := inKeys(ctx, t, requestSelect+` WHERE %s`, "r.id", ids, func(rows *sql.Rows) error {
 		r, err := scanRequest(rows)
 		if err == nil {
@@ -31,7 +31,7 @@ func (t *tx) RequestsByID(ctx context.Context, ids []int64) ([]domain.Request, e
 }
 
 func (t *tx) StructuresByID(ctx context.Context, ids []int64) ([]domain.Structure, error) {
-	out := []domain.Structure{}
+	out := make([]domain.Structure, 0, len(ids))
 	err := inKeys(ctx, t, `SELECT `+structureColumns+` FROM structures s WHERE %s`, "s.id", ids, func(rows *sql.Rows) error {
 		s, err := scanStructure(rows)
 		if err == nil {
@@ -46,7 +46,7 @@ func (t *tx) StructuresByID(ctx context.Context, ids []int64) ([]domain.Structur
 }
 
 func (t *tx) UsersByID(ctx context.Context, ids []int64) ([]domain.User, error) {
-	out := []domain.User{}
+	out := make([]domain.User, 0, len(ids))
 	err := inKeys(ctx, t, `SELECT `+userColumns+` FROM users u WHERE %s`, "u.id", ids, func(rows *sql.Rows) error {
 		u, err := scanUser(rows)
 		if err == nil {
@@ -143,7 +143,18 @@ func (t *tx) execKeys(ctx context.Context, query, column string, keys []int64, a
 			all = append(all, k)
 		}
 		list := strings.Repeat("?, ", len(chunk)-1) + "?"
-		n, err := t.execCount(ctx, fmt.Sprintf(query, column+" IN ("+list+")"), all...)
+		q := fmt.Sprintf(query, column+" IN ("+list+")")
+		var res sql.Result
+		var err error
+		if st := t.sharedStmt(ctx, q); st != nil {
+			res, err = st.ExecContext(ctx, all...)
+		} else {
+			res, err = t.q.ExecContext(ctx, q, all...)
+		}
+		if err != nil {
+			return total, mapErr(err)
+		}
+		n, err := res.RowsAffected()
 		if err != nil {
 			return total, err
 		}

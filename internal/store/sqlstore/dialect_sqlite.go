@@ -367,7 +367,7 @@ func (t *tx) insertSQLite(ctx context.Context, head, rowTmpl, tail string, n int
 		for i := range n {
 			args = rowArgs(i, args)
 		}
-		res, err := t.q.ExecContext(ctx, multiRowSQL(head, rowTmpl, tail, n), args...)
+		res, err := t.execShared(ctx, multiRowSQL(head, rowTmpl, tail, n), args...)
 		if err != nil {
 			return 0, mapErr(err)
 		}
@@ -386,15 +386,10 @@ func (t *tx) insertSQLite(ctx context.Context, head, rowTmpl, tail string, n int
 		return 0, mapErr(err)
 	}
 	var (
-		full *sql.Stmt
 		args = make([]any, 0, per*width)
 		row  = "(" + strings.Repeat("#, ", width-1) + "#)"
+		full string
 	)
-	defer func() {
-		if full != nil {
-			full.Close()
-		}
-	}()
 	for start := 0; start < n; start += per {
 		rows := min(per, n-start)
 		args = args[:0]
@@ -403,12 +398,15 @@ func (t *tx) insertSQLite(ctx context.Context, head, rowTmpl, tail string, n int
 		}
 		var err error
 		if rows == per {
-			if full == nil {
-				if full, err = t.prepare(ctx, multiRowSQL(`INSERT INTO `+staging+` VALUES `, row, ``, rows)); err != nil {
-					return 0, err
-				}
+			if full == "" {
+				full = multiRowSQL(`INSERT INTO `+staging+` VALUES `, row, ``, rows)
 			}
-			_, err = full.ExecContext(ctx, args...)
+			// The staging table is the connection's own: prepared in the transaction.
+			if st := t.stmt(ctx, full); st != nil {
+				_, err = st.ExecContext(ctx, args...)
+			} else {
+				_, err = t.q.ExecContext(ctx, full, args...)
+			}
 		} else {
 			_, err = t.q.ExecContext(ctx, multiRowSQL(`INSERT INTO `+staging+` VALUES `, row, ``, rows), args...)
 		}
@@ -440,6 +438,15 @@ func (t *tx) insertSQLite(ctx context.Context, head, rowTmpl, tail string, n int
 		return written, mapErr(err)
 	}
 	return written, nil
+}
+
+// execShared runs query, SQLite's text, as a statement prepared for the life of the DB (see
+// tx.sharedStmt).
+func (t *tx) execShared(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := t.sharedStmt(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return t.q.ExecContext(ctx, query, args...)
 }
 
 // multiRowSQL builds the text of a multi-row INSERT of rows rows, each '#' of rowTmpl an
