@@ -78,10 +78,14 @@ func loadPlan(ctx context.Context, tx store.Tx, actor domain.Actor, batch []int6
 	if err != nil {
 		return nil, err
 	}
+	n := len(reqs)
 	p := &planTx{
-		now: tx.Now(), requests: make(map[int64]domain.Request, len(reqs)),
-		users: map[int64]domain.User{}, loadedUsers: map[int64]domain.User{}, structures: map[int64]domain.Structure{},
-		referents: map[int64]int64{}, members: map[[2]int64]bool{},
+		now: tx.Now(), requests: make(map[int64]domain.Request, n),
+		users: make(map[int64]domain.User, n), loadedUsers: make(map[int64]domain.User, n),
+		structures: make(map[int64]domain.Structure, n), referents: make(map[int64]int64, n),
+		members: make(map[[2]int64]bool, 2*n),
+		decided: make([]domain.Request, 0, n), memberships: make([]domain.Membership, 0, n),
+		audits: make([]domain.AuditEvent, 0, 2*n), mails: make([]domain.Mail, 0, n),
 	}
 	var userIDs, structureIDs []int64
 	for _, r := range reqs {

@@ -174,6 +174,12 @@ type Tx interface {
 	SetSetting(ctx context.Context, key, value string, by int64) error
 
 	// Imports.
+	//
+	// A bulk write (InsertUsers, InsertMemberships, InsertGrants, AppendAudits, EnqueueMails,
+	// DecideRequests, SetUsersStatus) that fails may have written part of its rows: its
+	// transaction must be rolled back, as PostgreSQL requires anyway. On SQLite, a row that
+	// points to no row (a foreign key) fails the transaction at its commit.
+	//
 	// StructuresBySIRET loads the structures whose SIRET is among sirets, in no order.
 	StructuresBySIRET(ctx context.Context, sirets []string) ([]domain.Structure, error)
 	// StructuresWithoutSIRET loads the structures without SIRET whose folded name is among names.

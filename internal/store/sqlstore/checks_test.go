@@ -165,3 +165,18 @@ func TestSQLiteCheckpointOfBulkInserts(t *testing.T) {
 		}
 	}
 }
+
+func TestInsertTable(t *testing.T) {
+	for in, want := range map[string]string{
+		"INSERT INTO users (id, email) ":                          "users",
+		" INSERT OR FAIL INTO audit_events (at, actor_id) ":       "audit_events",
+		"INSERT OR FAIL INTO grants(membership_id, profile_code)": "grants",
+	} {
+		if got, ok := insertTable(in); !ok || got != want {
+			t.Errorf("insertTable(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+	if got, ok := insertTable("UPDATE users SET x = 1"); ok {
+		t.Errorf("insertTable of an UPDATE = %q, want none", got)
+	}
+}

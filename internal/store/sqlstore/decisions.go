@@ -16,7 +16,7 @@ import (
 // queries and written with one statement per table, whatever its size.
 
 func (t *tx) RequestsByID(ctx context.Context, ids []int64) ([]domain.Request, error) {
-	out := []domain.Request{}
+	out := make([]domain.Request, 0, len(ids))
 	err := inKeys(ctx, t, requestSelect+` WHERE %s`, "r.id", ids, func(rows *sql.Rows) error {
 		r, err := scanRequest(rows)
 		if err == nil {
@@ -31,7 +31,7 @@ func (t *tx) RequestsByID(ctx context.Context, ids []int64) ([]domain.Request, e
 }
 
 func (t *tx) StructuresByID(ctx context.Context, ids []int64) ([]domain.Structure, error) {
-	out := []domain.Structure{}
+	out := make([]domain.Structure, 0, len(ids))
 	err := inKeys(ctx, t, `SELECT `+structureColumns+` FROM structures s WHERE %s`, "s.id", ids, func(rows *sql.Rows) error {
 		s, err := scanStructure(rows)
 		if err == nil {
@@ -46,7 +46,7 @@ func (t *tx) StructuresByID(ctx context.Context, ids []int64) ([]domain.Structur
 }
 
 func (t *tx) UsersByID(ctx context.Context, ids []int64) ([]domain.User, error) {
-	out := []domain.User{}
+	out := make([]domain.User, 0, len(ids))
 	err := inKeys(ctx, t, `SELECT `+userColumns+` FROM users u WHERE %s`, "u.id", ids, func(rows *sql.Rows) error {
 		u, err := scanUser(rows)
 		if err == nil {
@@ -79,7 +79,7 @@ func (t *tx) Referents(ctx context.Context, structureIDs []int64) ([]domain.Memb
 func (t *tx) DecideRequests(ctx context.Context, ids []int64, status domain.RequestStatus, decidedBy int64, reason string) (int, error) {
 	// The requests are found by their ids, not by walking requests_status over every pending
 	// request.
-	n, err := t.execKeys(ctx, `UPDATE requests SET status = $1, decided_at = $2, decided_by = $3, reason = $4
+	n, err := t.execKeys(ctx, `UPDATE`+t.d.dialect.orFail()+` requests SET status = $1, decided_at = $2, decided_by = $3, reason = $4
 		WHERE `+t.d.dialect.unindexed("status")+` = 'pending' AND %s`, "id", ids, string(status), t.now, nullInt(decidedBy), reason)
 	if err != nil {
 		return n, fmt.Errorf("decide requests: %w", err)
@@ -88,7 +88,7 @@ func (t *tx) DecideRequests(ctx context.Context, ids []int64, status domain.Requ
 }
 
 func (t *tx) SetUsersStatus(ctx context.Context, ids []int64, status domain.UserStatus) (int, error) {
-	n, err := t.execKeys(ctx, `UPDATE users SET status = $1, updated_at = $2 WHERE erased_at IS NULL AND %s`, "id", ids, string(status), t.now)
+	n, err := t.execKeys(ctx, `UPDATE`+t.d.dialect.orFail()+` users SET status = $1, updated_at = $2 WHERE erased_at IS NULL AND %s`, "id", ids, string(status), t.now)
 	if err != nil {
 		return n, fmt.Errorf("set the status of accounts: %w", err)
 	}
@@ -143,7 +143,18 @@ func (t *tx) execKeys(ctx context.Context, query, column string, keys []int64, a
 			all = append(all, k)
 		}
 		list := strings.Repeat("?, ", len(chunk)-1) + "?"
-		n, err := t.execCount(ctx, fmt.Sprintf(query, column+" IN ("+list+")"), all...)
+		q := fmt.Sprintf(query, column+" IN ("+list+")")
+		var res sql.Result
+		var err error
+		if st := t.sharedStmt(ctx, q); st != nil {
+			res, err = st.ExecContext(ctx, all...)
+		} else {
+			res, err = t.q.ExecContext(ctx, q, all...)
+		}
+		if err != nil {
+			return total, mapErr(err)
+		}
+		n, err := res.RowsAffected()
 		if err != nil {
 			return total, err
 		}

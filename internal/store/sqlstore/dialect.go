@@ -113,6 +113,9 @@ type dialect interface {
 	// keyArrays reports whether a lookup by a list of keys takes the whole list as one array
 	// ("= ANY($1)") rather than IN lists of lookupChunk keys.
 	keyArrays() bool
+	// orFail is the conflict clause of a set-based write of many rows, which fails with its
+	// transaction: " OR FAIL" on SQLite (see sqliteDialect.orFail), nothing on PostgreSQL.
+	orFail() string
 	// newIDs reserves n ids of table.
 	newIDs(ctx context.Context, t *tx, table string, n int) ([]int64, error)
 	// insertStructures writes ss with the ids given, leaving out those in conflict, and

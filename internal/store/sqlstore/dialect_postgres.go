@@ -157,6 +157,9 @@ func (postgresDialect) scrub(context.Context, *DB) error { return nil }
 
 func (postgresDialect) keyArrays() bool { return true }
 
+// orFail: a failed statement aborts a PostgreSQL transaction whatever its clauses.
+func (postgresDialect) orFail() string { return "" }
+
 // newIDs draws the ids from the table's sequence in one array: the sequence is looked up once
 // (a sub-query), not for each id, which took most of the time, and the ids come back in one
 // value rather than a row each.

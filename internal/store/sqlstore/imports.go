@@ -264,7 +264,15 @@ func inKeys[K any](ctx context.Context, t *tx, query, column string, keys []K, s
 			args = append(args, k)
 		}
 		list := strings.Repeat("?, ", len(chunk)-1) + "?"
-		if err := scanAll(ctx, t, fmt.Sprintf(query, column+" IN ("+list+")"), args, scan); err != nil {
+		q := t.d.rebind(fmt.Sprintf(query, column+" IN ("+list+")"))
+		var rows *sql.Rows
+		var err error
+		if st := t.sharedStmt(ctx, q); st != nil {
+			rows, err = st.QueryContext(ctx, args...)
+		} else {
+			rows, err = t.q.QueryContext(ctx, q, args...)
+		}
+		if err := scanRows(rows, mapErr(err), scan); err != nil {
 			return err
 		}
 	}
@@ -274,6 +282,11 @@ func inKeys[K any](ctx context.Context, t *tx, query, column string, keys []K, s
 // scanAll runs a query and hands every row to scan.
 func scanAll(ctx context.Context, t *tx, query string, args []any, scan func(*sql.Rows) error) error {
 	rows, err := t.query(ctx, query, args...)
+	return scanRows(rows, err, scan)
+}
+
+// scanRows hands every row of a query that returned rows, err to scan.
+func scanRows(rows *sql.Rows, err error, scan func(*sql.Rows) error) error {
 	if err != nil {
 		return err
 	}

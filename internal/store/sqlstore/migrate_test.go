@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"errors"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -123,5 +124,51 @@ func TestSQLiteSchemaAheadIsRefusedAndKept(t *testing.T) {
 			t.Errorf("user_version after an open = %d (%v), want %d", v, err, ahead)
 		}
 		db.Close()
+	}
+}
+
+// The foreign keys of the tables bulk decisions and imports write many rows of at a time are
+// checked at commit on SQLite, so that those writes keep no statement journal; the other
+// foreign keys of requests stay immediate.
+func TestSQLiteBulkForeignKeysAreDeferred(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlstore.Open(ctx, testdb.SQLite(t), sqlstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	reference := regexp.MustCompile(`(?m)^\s*(\w+)\s.*REFERENCES \w+ \(id\)( DEFERRABLE INITIALLY DEFERRED)?`)
+	want := map[string]map[string]bool{ // table → column → deferred
+		"memberships":  {"user_id": true, "structure_id": true},
+		"grants":       {"membership_id": true, "granted_by": true, "revoked_by": true},
+		"audit_events": {"actor_id": true, "structure_id": true},
+		"requests":     {"user_id": false, "structure_id": false, "decided_by": true},
+	}
+	for table, columns := range want {
+		var schema string
+		if err := db.SQL().QueryRowContext(ctx, `SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?`, table).Scan(&schema); err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]bool{}
+		for _, m := range reference.FindAllStringSubmatch(schema, -1) {
+			got[m[1]] = m[2] != ""
+		}
+		for column, deferred := range columns {
+			if d, ok := got[column]; !ok || d != deferred {
+				t.Errorf("%s.%s: a foreign key %v, deferred %v; want deferred %v", table, column, ok, d, deferred)
+			}
+		}
+	}
+	// And SQLite reads them so: a row pointing nowhere is written, and the commit refuses it.
+	tx, err := db.SQL().BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_events (at, actor, action, structure_id) VALUES ('2026-01-01', 'x', 'y', 99999999)`); err != nil {
+		t.Fatalf("a foreign key checked at the statement: %v", err)
+	}
+	if err := tx.Commit(); err == nil || !strings.Contains(err.Error(), "FOREIGN KEY") {
+		t.Fatalf("commit of an audit event on no structure: %v, want a foreign key failure", err)
 	}
 }

@@ -21,6 +21,7 @@ func RunDecisions(t *testing.T, newStore NewStore) {
 		{"Lookups", testDecisionLookups},
 		{"DecideRequests", testDecideRequests},
 		{"AuditsAndMails", testBulkAuditsAndMails},
+		{"RowsPointingNowhere", testBulkRowsPointingNowhere},
 	}
 	for _, tc := range tests {
 		t.Run("Decisions/"+tc.name, func(t *testing.T) {
@@ -246,6 +247,119 @@ func testBulkAuditsAndMails(t *testing.T, st store.Store) {
 				!m.NextAttemptAt.Equal(n.NextAttemptAt) || !m.CreatedAt.Equal(n.CreatedAt) {
 				t.Fatalf("mail %d written in bulk reads back as %+v, one by one as %+v", i, n, m)
 			}
+		}
+		return nil
+	})
+}
+
+// testBulkRowsPointingNowhere: a bulk write of rows one of which points to no row (an account,
+// a structure, a membership that does not exist) fails its transaction, and nothing of the
+// transaction is kept: the rows written before it in the same statement, and the statements
+// before it. On SQLite these foreign keys are checked at commit (migration 14), on PostgreSQL
+// at the statement.
+func testBulkRowsPointingNowhere(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	ss, us, rs := decisionRows(t, st)
+	const nowhere = int64(99_999_999)
+	var (
+		member domain.Membership
+		code   string
+	)
+	update(t, st, func(tx store.Tx) error {
+		cat, err := tx.Catalogue(ctx)
+		if err != nil || len(cat) == 0 {
+			return fmt.Errorf("a profile to grant: %d in the catalogue (%v)", len(cat), err)
+		}
+		code = cat[0].Code
+		ms := []domain.Membership{{UserID: us[0].ID, StructureID: ss[0].ID}}
+		if err := tx.InsertMemberships(ctx, ms); err != nil {
+			return err
+		}
+		member = ms[0]
+		return nil
+	})
+	audit := func(structureID int64) domain.AuditEvent {
+		return domain.AuditEvent{ActorID: us[0].ID, Actor: us[0].Email, Action: "request.approve", StructureID: structureID, Target: "x"}
+	}
+	for _, c := range []struct {
+		what  string
+		write func(tx store.Tx) error
+	}{
+		{"a membership of no account", func(tx store.Tx) error {
+			return tx.InsertMemberships(ctx, []domain.Membership{{UserID: us[1].ID, StructureID: ss[1].ID},
+				{UserID: nowhere, StructureID: ss[2].ID}, {UserID: us[3].ID, StructureID: ss[3].ID}})
+		}},
+		{"a membership of no structure", func(tx store.Tx) error {
+			return tx.InsertMemberships(ctx, []domain.Membership{{UserID: us[1].ID, StructureID: ss[1].ID},
+				{UserID: us[2].ID, StructureID: nowhere}, {UserID: us[3].ID, StructureID: ss[3].ID}})
+		}},
+		{"a grant on no membership", func(tx store.Tx) error {
+			return tx.InsertGrants(ctx, []int64{member.ID, nowhere, member.ID}, []string{code, code, code + "x"}, us[0].ID)
+		}},
+		{"a grant by no account", func(tx store.Tx) error {
+			return tx.InsertGrants(ctx, []int64{member.ID}, []string{code}, nowhere)
+		}},
+		{"an audit event on no structure", func(tx store.Tx) error {
+			return tx.AppendAudits(ctx, []domain.AuditEvent{audit(ss[1].ID), audit(nowhere), audit(ss[1].ID)})
+		}},
+		{"a decision by no account", func(tx store.Tx) error {
+			_, err := tx.DecideRequests(ctx, []int64{rs[1].ID, rs[2].ID}, domain.StatusApproved, nowhere, "")
+			return err
+		}},
+	} {
+		err := st.Update(ctx, func(tx store.Tx) error {
+			// Something valid first, which the failure must take back too.
+			if _, err := tx.SetUsersStatus(ctx, []int64{us[1].ID}, domain.UserActive); err != nil {
+				return err
+			}
+			if err := tx.AppendAudits(ctx, []domain.AuditEvent{audit(ss[4].ID)}); err != nil {
+				return err
+			}
+			return c.write(tx)
+		})
+		if err == nil {
+			t.Errorf("%s: written", c.what)
+		}
+	}
+	view(t, st, func(tx store.Tx) error {
+		ms, err := tx.MembershipsOf(ctx, []int64{us[0].ID, us[1].ID, us[2].ID, us[3].ID})
+		if err != nil {
+			return err
+		}
+		if len(ms) != 1 || ms[0].ID != member.ID {
+			t.Errorf("memberships %+v, want the one made before only", ms)
+		}
+		grants, err := tx.Grants(ctx, member.ID)
+		if err != nil {
+			return err
+		}
+		if len(grants) != 0 {
+			t.Errorf("grants %v kept", grants)
+		}
+		for _, s := range []int64{ss[1].ID, ss[4].ID} {
+			events, err := tx.ListAudit(ctx, store.AuditQuery{StructureID: s})
+			if err != nil {
+				return err
+			}
+			if len(events) != 0 {
+				t.Errorf("%d audit events kept on structure %d", len(events), s)
+			}
+		}
+		got, err := tx.RequestsByID(ctx, []int64{rs[1].ID, rs[2].ID})
+		if err != nil {
+			return err
+		}
+		for _, r := range got {
+			if r.Status != domain.StatusPending {
+				t.Errorf("request %d kept %s", r.ID, r.Status)
+			}
+		}
+		users, err := tx.UsersByID(ctx, []int64{us[1].ID})
+		if err != nil {
+			return err
+		}
+		if len(users) != 1 || users[0].Status != domain.UserPending {
+			t.Errorf("account %+v, want it pending still", users)
 		}
 		return nil
 	})

@@ -1,7 +1,7 @@
 -- +goose Up
--- SQLite declares the foreign keys of memberships, grants and audit_events deferred, so that
--- its multi-row inserts into them need no statement journal. PostgreSQL has no such journal:
--- its keys stay immediate. This migration keeps the versions of both engines in step.
+-- SQLite checks the foreign keys of the rows bulk writes insert at commit, so that it keeps no
+-- statement journal for them (see the SQLite migration). PostgreSQL keeps none either way and
+-- checks them as before. This migration keeps the versions of both engines in step.
 SELECT 1;
 
 -- +goose Down

@@ -1,29 +1,35 @@
 -- +goose Up
--- The foreign keys of memberships, grants and audit_events are checked when the transaction
--- commits rather than after each statement. A transaction that breaks one still fails as a
--- whole; what changes is that a multi-row INSERT … SELECT into these tables no longer makes
--- SQLite copy every page it changes to a statement journal first (an immediate foreign key
--- may abort the statement half-way, a deferred one cannot): a third of what an import wrote.
--- SQLite cannot alter a constraint: the declarations are rewritten in sqlite_schema, which
--- changes nothing stored (https://sqlite.org/lang_altertable.html#otheralter); a table created
--- and dropped changes the schema's version, so that other connections read it again, and
--- RESET has this one read it again.
+-- The foreign keys of the rows a bulk decision or an import writes many at a time are checked
+-- at commit (DEFERRABLE INITIALLY DEFERRED) instead of at each statement. A statement that
+-- writes several rows and may fail half-way with an immediate foreign key makes SQLite copy
+-- every page it changes to a statement journal first, to undo that statement alone; those
+-- writes fail with their transaction (INSERT OR FAIL, UPDATE OR FAIL), so nothing needs
+-- undoing alone. A transaction that leaves a row pointing nowhere still fails, at its commit,
+-- and keeps nothing.
+--
+-- A foreign key clause is schema text only: it is rewritten in place, as SQLite documents for
+-- changes that leave the stored rows as they are ("Making Other Kinds Of Table Schema
+-- Changes"), instead of copying tables of a million rows. RESET reloads the schema on this
+-- connection; the table created and dropped changes the schema cookie, so that every other
+-- connection reloads it too.
 PRAGMA writable_schema = ON;
-UPDATE sqlite_schema
-SET sql = replace(replace(replace(sql,
+UPDATE sqlite_schema SET sql = replace(replace(replace(sql,
         'REFERENCES users (id)', 'REFERENCES users (id) DEFERRABLE INITIALLY DEFERRED'),
         'REFERENCES structures (id)', 'REFERENCES structures (id) DEFERRABLE INITIALLY DEFERRED'),
         'REFERENCES memberships (id)', 'REFERENCES memberships (id) DEFERRABLE INITIALLY DEFERRED')
-WHERE type = 'table' AND name IN ('memberships', 'grants', 'audit_events');
-CREATE TABLE profil_schema_reload (x);
-DROP TABLE profil_schema_reload;
+    WHERE type = 'table' AND name IN ('memberships', 'grants', 'audit_events');
+UPDATE sqlite_schema SET sql = replace(sql,
+        'decided_by      INTEGER REFERENCES users (id)',
+        'decided_by      INTEGER REFERENCES users (id) DEFERRABLE INITIALLY DEFERRED')
+    WHERE type = 'table' AND name = 'requests';
 PRAGMA writable_schema = RESET;
+CREATE TABLE profil_schema_changed (x INTEGER);
+DROP TABLE profil_schema_changed;
 
 -- +goose Down
 PRAGMA writable_schema = ON;
-UPDATE sqlite_schema
-SET sql = replace(sql, ' DEFERRABLE INITIALLY DEFERRED', '')
-WHERE type = 'table' AND name IN ('memberships', 'grants', 'audit_events');
-CREATE TABLE profil_schema_reload (x);
-DROP TABLE profil_schema_reload;
+UPDATE sqlite_schema SET sql = replace(sql, ' DEFERRABLE INITIALLY DEFERRED', '')
+    WHERE type = 'table' AND name IN ('memberships', 'grants', 'audit_events', 'requests');
 PRAGMA writable_schema = RESET;
+CREATE TABLE profil_schema_changed (x INTEGER);
+DROP TABLE profil_schema_changed;
