@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/profil-cli/profil/internal/domain"
@@ -178,5 +179,38 @@ func TestInsertTable(t *testing.T) {
 	}
 	if got, ok := insertTable("UPDATE users SET x = 1"); ok {
 		t.Errorf("insertTable of an UPDATE = %q, want none", got)
+	}
+}
+
+// Once a bulk insert could not turn CHECK constraints back on, a connection may be in the
+// pool with them off: every later write transaction turns them on.
+func TestSQLiteChecksTurnedBackOn(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "p.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.db.SetMaxOpenConns(1) // the one connection, left with its checks off
+	if _, err := db.db.ExecContext(ctx, `PRAGMA ignore_check_constraints = ON`); err != nil {
+		t.Fatal(err)
+	}
+	db.checksMayBeOff.Store(true)
+	for _, run := range []func(func(*tx) error) error{
+		func(fn func(*tx) error) error {
+			return db.update(ctx, func(st store.Tx) error { return fn(st.(*tx)) })
+		},
+		func(fn func(*tx) error) error {
+			return db.TryUpdate(ctx, func(st store.Tx) error { return fn(st.(*tx)) })
+		},
+	} {
+		err := run(func(t *tx) error {
+			_, err := t.q.ExecContext(ctx, `INSERT INTO users (email, last_name, first_name, status, created_at, updated_at)
+				VALUES ('Upper@Example.fr', 'Durand', 'Jeanne', 'active', '2026-01-01', '2026-01-01')`)
+			return err
+		})
+		if err == nil || !strings.Contains(err.Error(), "CHECK") {
+			t.Errorf("an upper-case e-mail written with the checks possibly off: %v, want a CHECK failure", err)
+		}
 	}
 }

@@ -57,6 +57,10 @@ type DB struct {
 	// database aborted (see retryError): the conformance suite's way to run a transaction
 	// again on both engines. Nothing else sets it.
 	abortCommits atomic.Int32
+	// checksMayBeOff is set when a bulk insert on SQLite could not turn its table's CHECK
+	// constraints back on (see insertSelectSQLite): the connection may have gone back to the
+	// pool with them off, so every write transaction turns them on from then on.
+	checksMayBeOff atomic.Bool
 	// shared holds, on SQLite, the bulk statements prepared for the life of the DB (see
 	// tx.sharedStmt).
 	shared struct {
@@ -240,6 +244,12 @@ func (d *DB) TryUpdate(ctx context.Context, fn func(store.Tx) error) error {
 	}
 	if restore != nil {
 		defer restore()
+	}
+	if d.target.Dialect == SQLite && d.checksMayBeOff.Load() {
+		if _, err := sqlTx.ExecContext(ctx, `PRAGMA ignore_check_constraints = OFF`); err != nil {
+			_ = sqlTx.Rollback()
+			return mapErr(err)
+		}
 	}
 	if err := fn(&tx{d: d, q: sqlTx, now: d.clock()}); err != nil {
 		_ = sqlTx.Rollback()

@@ -100,6 +100,12 @@ func (sqliteDialect) begin(ctx context.Context, t *tx) (*sql.Tx, error) {
 	if err != nil {
 		return nil, err
 	}
+	if t.d.checksMayBeOff.Load() {
+		if _, err := sqlTx.ExecContext(ctx, `PRAGMA ignore_check_constraints = OFF`); err != nil {
+			_ = sqlTx.Rollback()
+			return nil, err
+		}
+	}
 	t.q, t.stmts = sqlTx, map[string]*sql.Stmt{}
 	return sqlTx, nil
 }
@@ -536,9 +542,14 @@ func (t *tx) insertSelectSQLite(ctx context.Context, insert, sel string) (int64,
 	}
 	res, err := t.q.ExecContext(ctx, insert+sel)
 	if len(checks) > 0 {
-		// Whatever happened: the connection goes back to the pool after the transaction.
-		if _, rerr := t.q.ExecContext(context.WithoutCancel(ctx), `PRAGMA ignore_check_constraints = OFF`); rerr != nil && err == nil {
-			err = rerr
+		// Whatever happened: the connection goes back to the pool after the transaction. A
+		// transaction rolled back meanwhile (its context cancelled) gives its connection back
+		// with the constraints off: every later write transaction turns them on.
+		if _, rerr := t.q.ExecContext(context.WithoutCancel(ctx), `PRAGMA ignore_check_constraints = OFF`); rerr != nil {
+			t.d.checksMayBeOff.Store(true)
+			if err == nil {
+				err = rerr
+			}
 		}
 	}
 	if err != nil {

@@ -143,9 +143,9 @@ func (d *DB) Migrate(ctx context.Context) ([]MigrationResult, error) {
 		d.schemaCurrent.Store(true)
 		return nil, nil // the common case costs one query
 	case err == nil && v > latest:
-		// A later release's schema: nothing to apply, and its version is left as it is, so
-		// that CheckSchema refuses it instead of this binary writing to what it does not know.
-		return nil, nil
+		// A later release's schema: refused, and its version left as it is (goose would find
+		// nothing to apply, and this binary would record its own version over it).
+		return nil, domain.Errorf(domain.ErrConflict, "schema.ahead", v, latest)
 	}
 	if d.target.Dialect == Postgres {
 		if err := d.checkMigrator(ctx); err != nil {

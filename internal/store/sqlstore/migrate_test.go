@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/store/sqlstore"
 	"github.com/profil-cli/profil/internal/testdb"
 )
@@ -112,12 +113,18 @@ func TestSQLiteSchemaAheadIsRefusedAndKept(t *testing.T) {
 	}
 	db.Close()
 	for range 2 {
-		db, err := sqlstore.Open(ctx, path, sqlstore.Options{})
+		if _, err := sqlstore.Open(ctx, path, sqlstore.Options{}); !errors.Is(err, domain.ErrConflict) || !strings.Contains(err.Error(), strconv.FormatInt(ahead, 10)) {
+			t.Errorf("opening a schema at version %d = %v, want it refused", ahead, err)
+		}
+		db, err := sqlstore.Open(ctx, path, sqlstore.Options{NoMigrate: true})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if err := db.CheckSchema(ctx); err == nil || !strings.Contains(err.Error(), strconv.FormatInt(ahead, 10)) {
 			t.Errorf("CheckSchema of a schema at version %d = %v, want it refused", ahead, err)
+		}
+		if _, err := db.Migrate(ctx); !errors.Is(err, domain.ErrConflict) {
+			t.Errorf("Migrate of a schema at version %d = %v, want it refused", ahead, err)
 		}
 		var v int64
 		if err := db.SQL().QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v); err != nil || v != ahead {

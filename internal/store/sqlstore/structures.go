@@ -654,15 +654,18 @@ func (t *tx) orderedPrefixMatches(ctx context.Context, q store.StructureQuery, f
 		and = " AND " + strings.Join(t.structureFilters(&a, q, true), " AND ")
 	}
 	ge, lt := t.d.dialect.byteOrder()
+	hi := a.arg(folded + "~")
 	// The range in the collation of ORDER BY is what the indexes serve; the range in byte
 	// order is what a prefix is.
 	streams := []string{"SELECT s.id, s.name_folded FROM structures s WHERE s.name_folded >= " + p +
 		" AND s.name_folded < " + c + " AND s.name_folded <> " + p + " AND s.name_folded " + ge + " " + p +
-		" AND s.name_folded " + lt + " " + a.arg(folded+"~") + " AND s.acronym_folded <> " + p + and}
+		" AND s.name_folded " + lt + " " + hi + " AND s.acronym_folded <> " + p + and}
+	// The names of an acronym's structures that do not start with the text, in byte order (a
+	// collation that ignores spaces sorts "l atelier" between "la" and "lb").
+	notPrefix := " AND NOT (s.name_folded " + ge + " " + p + " AND s.name_folded " + lt + " " + hi + ")"
 	outside := func(acronym string) string {
-		return "SELECT s.id, s.name_folded FROM structures s WHERE s.acronym_folded = " + acronym + " AND s.name_folded < " + p + and +
-			" ORDER BY s.name_folded, s.id LIMIT " + need + ") UNION ALL (SELECT s.id, s.name_folded FROM structures s WHERE s.acronym_folded = " +
-			acronym + " AND s.name_folded >= " + c + and + " ORDER BY s.name_folded, s.id LIMIT " + need
+		return "SELECT s.id, s.name_folded FROM structures s WHERE s.acronym_folded = " + acronym + notPrefix + and +
+			" ORDER BY s.name_folded, s.id LIMIT " + need
 	}
 	switch {
 	case len(acronyms) == 0:
@@ -673,8 +676,8 @@ func (t *tx) orderedPrefixMatches(ctx context.Context, q store.StructureQuery, f
 		// Sorted by a term no index serves, so that the range of acronyms is read, not every
 		// name in order.
 		streams = append(streams, "SELECT s.id, s.name_folded FROM (SELECT s.id, s.name_folded FROM structures s WHERE s.acronym_folded "+
-			ge+" "+p+" AND s.acronym_folded "+lt+" "+a.arg(folded+"~")+" AND s.acronym_folded <> "+p+
-			" AND (s.name_folded < "+p+" OR s.name_folded >= "+c+")"+and+" ORDER BY s.name_folded || '', s.id LIMIT "+need+") s")
+			ge+" "+p+" AND s.acronym_folded "+lt+" "+hi+" AND s.acronym_folded <> "+p+
+			notPrefix+and+" ORDER BY s.name_folded || '', s.id LIMIT "+need+") s")
 	}
 	more, err := t.searchIDs(ctx, mergeInNameOrder(streams, need), a)
 	if err != nil {
