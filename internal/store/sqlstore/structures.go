@@ -328,20 +328,7 @@ func (t *tx) SearchStructures(ctx context.Context, q store.StructureQuery) ([]do
 
 // ftsIDs reads the ids of at most limit structures the FTS5 query match finds.
 func (t *tx) ftsIDs(ctx context.Context, match string, limit int) ([]int64, error) {
-	rows, err := t.query(ctx, `SELECT rowid FROM structures_fts WHERE structures_fts MATCH $1 LIMIT $2`, match, limit)
-	if err != nil {
-		return nil, fmt.Errorf("search structures: %w", err)
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, mapErr(err)
-		}
-		ids = append(ids, id)
-	}
-	return ids, mapErr(rows.Err())
+	return searchColumn[int64](t.query(ctx, `SELECT rowid FROM structures_fts WHERE structures_fts MATCH $1 LIMIT $2`, match, limit))
 }
 
 // trigramSearch reads the first need structures matching the words in substring only (not
@@ -710,38 +697,29 @@ func (t *tx) acronymsStartingWith(ctx context.Context, folded string, limit int)
 		" UNION ALL SELECT (SELECT acronym_folded FROM structures WHERE acronym_folded " + gt + " a.v" +
 		" AND acronym_folded " + lt + " $2 ORDER BY acronym_folded USING " + lt + " LIMIT 1) FROM a WHERE a.v IS NOT NULL)" +
 		" SELECT v FROM a WHERE v IS NOT NULL LIMIT $3"
-	rows, err := t.query(ctx, query, folded, folded+"~", limit)
+	return searchColumn[string](t.query(ctx, query, folded, folded+"~", limit))
+}
+
+// searchIDs runs query, which reads ids, with the arguments a.
+func (t *tx) searchIDs(ctx context.Context, query string, a searchArgs) ([]int64, error) {
+	return searchColumn[int64](t.query(ctx, query, a...))
+}
+
+// searchColumn reads the one column of each row a search query returned.
+func searchColumn[T any](rows *sql.Rows, err error) ([]T, error) {
 	if err != nil {
 		return nil, fmt.Errorf("search structures: %w", err)
 	}
 	defer rows.Close()
-	var out []string
+	var out []T
 	for rows.Next() {
-		var v string
+		var v T
 		if err := rows.Scan(&v); err != nil {
 			return nil, mapErr(err)
 		}
 		out = append(out, v)
 	}
 	return out, mapErr(rows.Err())
-}
-
-// searchIDs runs query, which reads ids, with the arguments a.
-func (t *tx) searchIDs(ctx context.Context, query string, a searchArgs) ([]int64, error) {
-	rows, err := t.query(ctx, query, a...)
-	if err != nil {
-		return nil, fmt.Errorf("search structures: %w", err)
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, mapErr(err)
-		}
-		ids = append(ids, id)
-	}
-	return ids, mapErr(rows.Err())
 }
 
 // prefixCeiling is a string that sorts after every string starting with folded and before
