@@ -338,10 +338,16 @@ func (sqliteDialect) insertMemberships(ctx context.Context, t *tx, ms []domain.M
 }
 
 func (sqliteDialect) insertGrants(ctx context.Context, t *tx, membershipIDs []int64, codes []string, by int64) error {
-	_, err := t.insertSQLite(ctx, `INSERT OR FAIL INTO grants (membership_id, profile_code, granted_at, granted_by) VALUES `,
+	_, err := insertGrantsSQLite(ctx, t, membershipIDs, codes, by)
+	return err
+}
+
+// insertGrantsSQLite writes the grants, leaving out those held already, and returns how many
+// it wrote.
+func insertGrantsSQLite(ctx context.Context, t *tx, membershipIDs []int64, codes []string, by int64) (int64, error) {
+	return t.insertSQLite(ctx, `INSERT OR FAIL INTO grants (membership_id, profile_code, granted_at, granted_by) VALUES `,
 		`(#, #, #, #)`, ` ON CONFLICT DO NOTHING`, len(codes),
 		func(i int, args []any) []any { return append(args, membershipIDs[i], codes[i], t.now, nullInt(by)) })
-	return err
 }
 
 // insertNewUsers: the statements of insertUsers, which cost the same here, and a conflict if
@@ -350,30 +356,28 @@ func (d sqliteDialect) insertNewUsers(ctx context.Context, t *tx, us []domain.Us
 	if err := d.insertUsers(ctx, t, us); err != nil {
 		return err
 	}
-	for _, u := range us {
-		if u.ID == 0 {
-			return errLeftOut("users")
-		}
-	}
-	return nil
+	return allWritten("users", us, func(u domain.User) int64 { return u.ID })
 }
 
 func (d sqliteDialect) insertNewMemberships(ctx context.Context, t *tx, ms []domain.Membership) error {
 	if err := d.insertMemberships(ctx, t, ms); err != nil {
 		return err
 	}
-	for _, m := range ms {
-		if m.ID == 0 {
-			return errLeftOut("memberships")
+	return allWritten("memberships", ms, func(m domain.Membership) int64 { return m.ID })
+}
+
+// allWritten is a conflict when one of rows got no id: the insert left it out.
+func allWritten[T any](table string, rows []T, id func(T) int64) error {
+	for _, r := range rows {
+		if id(r) == 0 {
+			return errLeftOut(table)
 		}
 	}
 	return nil
 }
 
 func (sqliteDialect) insertNewGrants(ctx context.Context, t *tx, membershipIDs []int64, codes []string, by int64) error {
-	n, err := t.insertSQLite(ctx, `INSERT INTO grants (membership_id, profile_code, granted_at, granted_by) VALUES `,
-		`(#, #, #, #)`, ` ON CONFLICT DO NOTHING`, len(codes),
-		func(i int, args []any) []any { return append(args, membershipIDs[i], codes[i], t.now, nullInt(by)) })
+	n, err := insertGrantsSQLite(ctx, t, membershipIDs, codes, by)
 	if err == nil && n != int64(len(codes)) {
 		err = errLeftOut("grants")
 	}
