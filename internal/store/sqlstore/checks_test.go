@@ -214,3 +214,68 @@ func TestSQLiteChecksTurnedBackOn(t *testing.T) {
 		}
 	}
 }
+
+// A bulk insert binds once the values every row shares: a column that differs in one row
+// only, whatever its type, keeps each row's own value.
+func TestSQLiteBulkInsertSharedValues(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "p.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	const n = sqliteRowsPerInsert*2 + 7
+	for _, odd := range []int{0, n / 2, n - 1} {
+		us := make([]domain.User, n)
+		for i := range us {
+			us[i] = domain.User{Email: fmt.Sprintf("u%d-%d@x.fr", odd, i), LastName: "Durand", FirstName: "Jeanne",
+				Status: domain.UserActive, Source: "synapse"}
+			if i == odd {
+				us[i].LastName, us[i].Status, us[i].Manager, us[i].Source = "Martin", domain.UserPending, true, ""
+				us[i].PasswordHash = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA"
+			}
+		}
+		if err := db.Update(ctx, func(stx store.Tx) error { return stx.InsertUsers(ctx, us) }); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := db.db.QueryContext(ctx, `SELECT id, email, last_name, status, manager, source, coalesce(password_hash, ''), created_at
+			FROM users WHERE email LIKE ? ORDER BY id`, fmt.Sprintf("u%d-%%", odd))
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := 0
+		var created string
+		for rows.Next() {
+			var (
+				id                                int64
+				email, last, status, source, hash string
+				manager                           bool
+				at                                string
+			)
+			if err := rows.Scan(&id, &email, &last, &status, &manager, &source, &hash, &at); err != nil {
+				t.Fatal(err)
+			}
+			u := us[i]
+			if id != u.ID || email != u.Email || last != u.LastName || status != string(u.Status) || manager != u.Manager ||
+				source != u.Source || hash != u.PasswordHash {
+				t.Errorf("row %d (odd %d): %d %s %s %s %v %q %q, want %d %s %s %s %v %q %q", i, odd, id, email, last, status, manager,
+					source, hash, u.ID, u.Email, u.LastName, u.Status, u.Manager, u.Source, u.PasswordHash)
+			}
+			if i > 0 && at != created {
+				t.Errorf("row %d (odd %d) created at %q, row 0 at %q", i, odd, at, created)
+			}
+			created = at
+			i++
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		rows.Close()
+		if i != n {
+			t.Errorf("odd %d: %d rows written, want %d", odd, i, n)
+		}
+	}
+}
