@@ -220,3 +220,29 @@ func TestHelpGroupsTopLevelCommands(t *testing.T) {
 		}
 	}
 }
+
+// The usage every command prints (in its help, and after an unknown help topic) is cobra's
+// default usage, word for word, but for the root, which shows no usage line of its own: the
+// same as cobra's template with that one change.
+func TestUsageIsCobrasTemplate(t *testing.T) {
+	root := helpTree()
+	cmds := everyCommand(root)
+	got := make([]string, len(cmds))
+	for i, c := range cmds {
+		got[i] = c.UsageString()
+	}
+	tmpl := strings.Replace(root.UsageTemplate(), "{{if .Runnable}}", "{{if and .Runnable .HasParent}}", 1)
+	if tmpl == root.UsageTemplate() {
+		t.Fatal("cobra's usage template no longer has {{if .Runnable}}")
+	}
+	root.SetUsageFunc(nil)
+	root.SetUsageTemplate(tmpl)
+	for i, c := range cmds {
+		if want := c.UsageString(); got[i] != want {
+			t.Errorf("%s: usage differs from cobra's template\n got: %q\nwant: %q", c.CommandPath(), got[i], want)
+		}
+	}
+	if len(cmds) < 50 || !strings.Contains(got[0], "Structures:") {
+		t.Fatalf("%d commands; the root's usage:\n%s", len(cmds), got[0])
+	}
+}

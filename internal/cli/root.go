@@ -7,9 +7,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -145,7 +148,7 @@ database (--db postgres://…).`,
 	root.SetCompletionCommandGroupID(groupSetup)
 	// profil alone runs (it shows its help) only to refuse unknown words with a typed error:
 	// its help does not offer it as a usage line.
-	root.SetUsageTemplate(strings.Replace(root.UsageTemplate(), "{{if .Runnable}}", "{{if and .Runnable .HasParent}}", 1))
+	root.SetUsageFunc(usage)
 	// cobra's help and completion commands, made now rather than at Execute: `help` names an
 	// unknown topic, and the completion verbs refuse arguments with a typed usage error.
 	root.InitDefaultHelpCmd()
@@ -161,6 +164,90 @@ database (--db postgres://…).`,
 		}
 	}
 	return root
+}
+
+// usage writes a command's usage as cobra's default template does, written in Go (a template
+// is parsed and run through reflection at every help: most of the cost of `profil --help`),
+// except that the root, which runs only to refuse unknown words, shows no usage line of its own.
+func usage(c *cobra.Command) error {
+	c.LocalFlags() // merges the parents' persistent flags, as cobra does before its template
+	var b strings.Builder
+	b.WriteString("Usage:")
+	if c.Runnable() && c.HasParent() {
+		b.WriteString("\n  " + c.UseLine())
+	}
+	if c.HasAvailableSubCommands() {
+		b.WriteString("\n  " + c.CommandPath() + " [command]")
+	}
+	if len(c.Aliases) > 0 {
+		b.WriteString("\n\nAliases:\n  " + c.NameAndAliases())
+	}
+	if c.HasExample() {
+		b.WriteString("\n\nExamples:\n" + c.Example)
+	}
+	if c.HasAvailableSubCommands() {
+		cmds := c.Commands()
+		listed := func(sub *cobra.Command) bool { return sub.IsAvailableCommand() || sub.Name() == "help" }
+		line := func(sub *cobra.Command) {
+			b.WriteString("\n  " + pad(sub.Name(), sub.NamePadding()) + " " + sub.Short)
+		}
+		if len(c.Groups()) == 0 {
+			b.WriteString("\n\nAvailable Commands:")
+			for _, sub := range cmds {
+				if listed(sub) {
+					line(sub)
+				}
+			}
+		} else {
+			for _, group := range c.Groups() {
+				b.WriteString("\n\n" + group.Title)
+				for _, sub := range cmds {
+					if sub.GroupID == group.ID && listed(sub) {
+						line(sub)
+					}
+				}
+			}
+			if !c.AllChildCommandsHaveGroup() {
+				b.WriteString("\n\nAdditional Commands:")
+				for _, sub := range cmds {
+					if sub.GroupID == "" && listed(sub) {
+						line(sub)
+					}
+				}
+			}
+		}
+	}
+	if c.HasAvailableLocalFlags() {
+		b.WriteString("\n\nFlags:\n" + strings.TrimRightFunc(c.LocalFlags().FlagUsages(), unicode.IsSpace))
+	}
+	if c.HasAvailableInheritedFlags() {
+		b.WriteString("\n\nGlobal Flags:\n" + strings.TrimRightFunc(c.InheritedFlags().FlagUsages(), unicode.IsSpace))
+	}
+	if c.HasHelpSubCommands() {
+		b.WriteString("\n\nAdditional help topics:")
+		for _, sub := range c.Commands() {
+			if sub.IsAdditionalHelpTopicCommand() {
+				b.WriteString("\n  " + pad(sub.CommandPath(), sub.CommandPathPadding()) + " " + sub.Short)
+			}
+		}
+	}
+	if c.HasAvailableSubCommands() {
+		b.WriteString("\n\nUse \"" + c.CommandPath() + " [command] --help\" for more information about a command.")
+	}
+	b.WriteString("\n")
+	_, err := io.WriteString(c.OutOrStderr(), b.String())
+	if err != nil {
+		c.PrintErrln(err)
+	}
+	return err
+}
+
+// pad is s followed by spaces up to width runes, as cobra's rpad.
+func pad(s string, width int) string {
+	if n := utf8.RuneCountInString(s); n < width {
+		return s + strings.Repeat(" ", width-n)
+	}
+	return s
 }
 
 // refuseUnknownVerbs makes every command that only groups others ("profil structure") fail on
