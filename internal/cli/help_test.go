@@ -246,3 +246,22 @@ func TestUsageIsCobrasTemplate(t *testing.T) {
 		t.Fatalf("%d commands; the root's usage:\n%s", len(cmds), got[0])
 	}
 }
+
+// `profil --version` and `profil -v` print what cobra's version flag prints; `profil version`
+// says the same.
+func TestVersionFlag(t *testing.T) {
+	env := clitest.NewEnv(t)
+	want := "profil " + cli.Version + "\n"
+	for _, args := range [][]string{{"--version"}, {"-v"}, {"version"}, {"--version=true"}} {
+		r := clitest.Must(t, env, args...)
+		if r.Stdout != want || r.Stderr != "" {
+			t.Errorf("profil %s: stdout %q, stderr %q; want %q", strings.Join(args, " "), r.Stdout, r.Stderr, want)
+		}
+	}
+	ios, _, out, _ := iostreams.Test()
+	root := cli.NewRootCmd(&cmdutil.Factory{IO: ios})
+	root.SetArgs([]string{"--version"})
+	if err := root.Execute(); err != nil || out.String() != want {
+		t.Errorf("cobra's version flag: %q, %v; want %q", out.String(), err, want)
+	}
+}

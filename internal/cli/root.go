@@ -321,9 +321,19 @@ func Main(ctx context.Context, args []string) int {
 func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	i18n.SetLang(i18n.FromEnv(os.Getenv))
 	defer f.Close()
-	root := NewRootCmd(f)
-	root.SetArgs(args)
-	cmd, err := root.ExecuteContextC(ctx)
+	var (
+		cmd *cobra.Command
+		err error
+	)
+	if len(args) == 1 && (args[0] == "--version" || args[0] == "-v") {
+		// What cobra's version flag prints, without building the command tree first (most
+		// of the cost of `profil --version`).
+		_, err = fmt.Fprintf(f.IO.Out, "profil %s\n", Version)
+	} else {
+		root := NewRootCmd(f)
+		root.SetArgs(args)
+		cmd, err = root.ExecuteContextC(ctx)
+	}
 	if err == nil {
 		return cmdutil.ExitOK
 	}
