@@ -1,6 +1,8 @@
 package cli_test
 
 import (
+	"fmt"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -263,5 +265,58 @@ func TestVersionFlag(t *testing.T) {
 	root.SetArgs([]string{"--version"})
 	if err := root.Execute(); err != nil || out.String() != want {
 		t.Errorf("cobra's version flag: %q, %v; want %q", out.String(), err, want)
+	}
+}
+
+// Run builds only the branch its first word names: the words it knows are those of the
+// commands under the root, and every command's help, a mistyped verb or flag under it, and
+// a missing argument say the same as with the whole tree.
+func TestBranchRunsAsWholeTree(t *testing.T) {
+	root := helpTree()
+	var want [][]string
+	for _, c := range root.Commands() {
+		if c.Name() != "help" && c.Name() != "completion" {
+			want = append(want, append([]string{c.Name()}, c.Aliases...))
+		}
+	}
+	got := cli.TopLevelWords()
+	byName := func(a, b []string) int { return strings.Compare(a[0], b[0]) }
+	slices.SortFunc(got, byName)
+	slices.SortFunc(want, byName)
+	if !slices.EqualFunc(got, want, slices.Equal[[]string]) {
+		t.Fatalf("words of the commands under the root: %q, want %q", got, want)
+	}
+	run := func(whole bool, args []string) string {
+		ios, _, out, errOut := iostreams.Test()
+		f := &cmdutil.Factory{IO: ios}
+		var code int
+		if whole {
+			code = cli.RunWholeTree(t.Context(), f, args)
+		} else {
+			code = cli.Run(t.Context(), f, args)
+		}
+		return fmt.Sprintf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	t.Setenv("PROFIL_DB", filepath.Join(t.TempDir(), "none", "profil.db"))
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	for _, c := range everyCommand(root)[1:] {
+		path := strings.Fields(c.CommandPath())[1:]
+		if path[0] == "help" || path[0] == "completion" {
+			continue
+		}
+		words := [][]string{path}
+		if c.Parent() == root {
+			for _, alias := range c.Aliases {
+				words = append(words, append([]string{alias}, path[1:]...))
+			}
+		}
+		for _, w := range words {
+			for _, extra := range [][]string{{"--help"}, {"-h"}, {"nosuchverb"}, {"--nosuchflag"}, {"-output", "json"}} {
+				args := append(slices.Clone(w), extra...)
+				if got, want := run(false, args), run(true, args); got != want {
+					t.Errorf("profil %s:\n%s\nwith the whole tree:\n%s", strings.Join(args, " "), got, want)
+				}
+			}
+		}
 	}
 }

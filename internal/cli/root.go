@@ -51,8 +51,59 @@ const (
 	groupSetup      = "setup"
 )
 
+// topLevel are the commands under the root, in the order of `profil --help`: the group that
+// lists each, the words that name it (its name, then its aliases), and what builds it.
+var topLevel = []struct {
+	group string
+	words []string
+	build func(*cmdutil.Factory) *cobra.Command
+}{
+	{groupStructures, []string{"structure", "structures"}, structure.NewCmd},
+	{groupPeople, []string{"request", "requests"}, request.NewCmd},
+	{groupPeople, []string{"profile", "profiles"}, profile.NewCmd},
+	{groupPeople, []string{"user", "users"}, user.NewCmd},
+	{groupPeople, []string{"referent", "referents", "référent"}, referent.NewCmd},
+	{groupPeople, []string{"audit"}, audit.NewCmd},
+	{groupPeople, []string{"export"}, export.NewCmd},
+	{groupPeople, []string{"trainee", "trainees"}, trainee.NewCmd},
+	{groupPeople, []string{"case", "cases"}, casefile.NewCmd},
+	{groupPeople, []string{"terms"}, terms.NewCmd},
+	{groupAccess, []string{"login"}, session.NewCmdLogin},
+	{groupAccess, []string{"logout"}, session.NewCmdLogout},
+	{groupAccess, []string{"whoami"}, session.NewCmdWhoami},
+	{groupAccess, []string{"token", "tokens"}, token.NewCmd},
+	{groupSetup, []string{"init"}, setup.NewCmdInit},
+	{groupSetup, []string{"demo"}, setup.NewCmdDemo},
+	{groupSetup, []string{"db"}, dbcmd.NewCmd},
+	{groupSetup, []string{"serve"}, serve.NewCmd},
+	{groupSetup, []string{"mail", "mails"}, mailcmd.NewCmd},
+	{groupSetup, []string{"settings", "setting"}, settings.NewCmd},
+	{groupSetup, []string{"version"}, newCmdVersion},
+}
+
 // NewRootCmd builds the whole command tree over f.
 func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
+	return newRootCmd(f, -1)
+}
+
+// commandTree builds the command tree that runs args: when their first word names a command
+// under the root, only that command's branch (the others would only be built to be thrown
+// away: about half the start-up of a command); else the whole tree, for the root's help, its
+// errors and suggestions, `help` and completions.
+func commandTree(f *cmdutil.Factory, args []string) *cobra.Command {
+	if len(args) > 0 {
+		for i, c := range topLevel {
+			if slices.Contains(c.words, args[0]) {
+				return newRootCmd(f, i)
+			}
+		}
+	}
+	return NewRootCmd(f)
+}
+
+// newRootCmd builds the root over f with every command under it, or with only topLevel[only]
+// when only is not negative.
+func newRootCmd(f *cmdutil.Factory, only int) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "profil",
 		Short: "Administer the accounts of vocational-training portals",
@@ -130,19 +181,13 @@ database (--db postgres://…).`,
 		&cobra.Group{ID: groupAccess, Title: "Signing in:"},
 		&cobra.Group{ID: groupSetup, Title: "Setting up:"},
 	)
-	add := func(group string, cmds ...*cobra.Command) {
-		for _, c := range cmds {
-			c.GroupID = group
+	for i, t := range topLevel {
+		if only < 0 || i == only {
+			c := t.build(f)
+			c.GroupID = t.group
 			root.AddCommand(c)
 		}
 	}
-	add(groupStructures, structure.NewCmd(f))
-	add(groupPeople, request.NewCmd(f), profile.NewCmd(f))
-	add(groupPeople, user.NewCmd(f), referent.NewCmd(f), audit.NewCmd(f))
-	add(groupPeople, export.NewCmd(f))
-	add(groupPeople, trainee.NewCmd(f), casefile.NewCmd(f), terms.NewCmd(f))
-	add(groupAccess, session.NewCmdLogin(f), session.NewCmdLogout(f), session.NewCmdWhoami(f), token.NewCmd(f))
-	add(groupSetup, setup.NewCmdInit(f), setup.NewCmdDemo(f), dbcmd.NewCmd(f), serve.NewCmd(f), mailcmd.NewCmd(f), settings.NewCmd(f), newCmdVersion(f))
 	refuseUnknownVerbs(root)
 	root.SetHelpCommandGroupID(groupSetup)
 	root.SetCompletionCommandGroupID(groupSetup)
@@ -319,6 +364,11 @@ func Main(ctx context.Context, args []string) int {
 // Run executes the command tree on f; tests call it with in-memory streams. Messages are in
 // the language of the locale (LC_ALL, LC_MESSAGES, LANG).
 func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
+	return run(ctx, f, args, commandTree)
+}
+
+// run is Run with tree building the command tree for args.
+func run(ctx context.Context, f *cmdutil.Factory, args []string, tree func(*cmdutil.Factory, []string) *cobra.Command) int {
 	i18n.SetLang(i18n.FromEnv(os.Getenv))
 	defer f.Close()
 	var (
@@ -330,7 +380,7 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 		// of the cost of `profil --version`).
 		_, err = fmt.Fprintf(f.IO.Out, "profil %s\n", Version)
 	} else {
-		root := NewRootCmd(f)
+		root := tree(f, args)
 		root.SetArgs(args)
 		cmd, err = root.ExecuteContextC(ctx)
 	}
