@@ -1,6 +1,8 @@
 package cli_test
 
 import (
+	"fmt"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -217,6 +219,104 @@ func TestHelpGroupsTopLevelCommands(t *testing.T) {
 		got, want := section[c.Name()], groupTitle[c.GroupID]
 		if got != want {
 			t.Errorf("profil --help lists %q under %q, want %q:\n%s", c.Name(), got, want, out)
+		}
+	}
+}
+
+// The usage every command prints (in its help, and after an unknown help topic) is cobra's
+// default usage, word for word, but for the root, which shows no usage line of its own: the
+// same as cobra's template with that one change.
+func TestUsageIsCobrasTemplate(t *testing.T) {
+	root := helpTree()
+	cmds := everyCommand(root)
+	got := make([]string, len(cmds))
+	for i, c := range cmds {
+		got[i] = c.UsageString()
+	}
+	tmpl := strings.Replace(root.UsageTemplate(), "{{if .Runnable}}", "{{if and .Runnable .HasParent}}", 1)
+	if tmpl == root.UsageTemplate() {
+		t.Fatal("cobra's usage template no longer has {{if .Runnable}}")
+	}
+	root.SetUsageFunc(nil)
+	root.SetUsageTemplate(tmpl)
+	for i, c := range cmds {
+		if want := c.UsageString(); got[i] != want {
+			t.Errorf("%s: usage differs from cobra's template\n got: %q\nwant: %q", c.CommandPath(), got[i], want)
+		}
+	}
+	if len(cmds) < 50 || !strings.Contains(got[0], "Structures:") {
+		t.Fatalf("%d commands; the root's usage:\n%s", len(cmds), got[0])
+	}
+}
+
+// `profil --version` and `profil -v` print what cobra's version flag prints; `profil version`
+// says the same.
+func TestVersionFlag(t *testing.T) {
+	env := clitest.NewEnv(t)
+	want := "profil " + cli.Version + "\n"
+	for _, args := range [][]string{{"--version"}, {"-v"}, {"version"}, {"--version=true"}} {
+		r := clitest.Must(t, env, args...)
+		if r.Stdout != want || r.Stderr != "" {
+			t.Errorf("profil %s: stdout %q, stderr %q; want %q", strings.Join(args, " "), r.Stdout, r.Stderr, want)
+		}
+	}
+	ios, _, out, _ := iostreams.Test()
+	root := cli.NewRootCmd(&cmdutil.Factory{IO: ios})
+	root.SetArgs([]string{"--version"})
+	if err := root.Execute(); err != nil || out.String() != want {
+		t.Errorf("cobra's version flag: %q, %v; want %q", out.String(), err, want)
+	}
+}
+
+// Run builds only the branch its first word names: the words it knows are those of the
+// commands under the root, and every command's help, a mistyped verb or flag under it, and
+// a missing argument say the same as with the whole tree.
+func TestBranchRunsAsWholeTree(t *testing.T) {
+	root := helpTree()
+	var want [][]string
+	for _, c := range root.Commands() {
+		if c.Name() != "help" && c.Name() != "completion" {
+			want = append(want, append([]string{c.Name()}, c.Aliases...))
+		}
+	}
+	got := cli.TopLevelWords()
+	byName := func(a, b []string) int { return strings.Compare(a[0], b[0]) }
+	slices.SortFunc(got, byName)
+	slices.SortFunc(want, byName)
+	if !slices.EqualFunc(got, want, slices.Equal[[]string]) {
+		t.Fatalf("words of the commands under the root: %q, want %q", got, want)
+	}
+	run := func(whole bool, args []string) string {
+		ios, _, out, errOut := iostreams.Test()
+		f := &cmdutil.Factory{IO: ios}
+		var code int
+		if whole {
+			code = cli.RunWholeTree(t.Context(), f, args)
+		} else {
+			code = cli.Run(t.Context(), f, args)
+		}
+		return fmt.Sprintf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	t.Setenv("PROFIL_DB", filepath.Join(t.TempDir(), "none", "profil.db"))
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	for _, c := range everyCommand(root)[1:] {
+		path := strings.Fields(c.CommandPath())[1:]
+		if path[0] == "help" || path[0] == "completion" {
+			continue
+		}
+		words := [][]string{path}
+		if c.Parent() == root {
+			for _, alias := range c.Aliases {
+				words = append(words, append([]string{alias}, path[1:]...))
+			}
+		}
+		for _, w := range words {
+			for _, extra := range [][]string{{"--help"}, {"-h"}, {"nosuchverb"}, {"--nosuchflag"}, {"-output", "json"}} {
+				args := append(slices.Clone(w), extra...)
+				if got, want := run(false, args), run(true, args); got != want {
+					t.Errorf("profil %s:\n%s\nwith the whole tree:\n%s", strings.Join(args, " "), got, want)
+				}
+			}
 		}
 	}
 }

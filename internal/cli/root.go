@@ -7,9 +7,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -48,8 +51,59 @@ const (
 	groupSetup      = "setup"
 )
 
+// topLevel are the commands under the root, in the order of `profil --help`: the group that
+// lists each, the words that name it (its name, then its aliases), and what builds it.
+var topLevel = []struct {
+	group string
+	words []string
+	build func(*cmdutil.Factory) *cobra.Command
+}{
+	{groupStructures, []string{"structure", "structures"}, structure.NewCmd},
+	{groupPeople, []string{"request", "requests"}, request.NewCmd},
+	{groupPeople, []string{"profile", "profiles"}, profile.NewCmd},
+	{groupPeople, []string{"user", "users"}, user.NewCmd},
+	{groupPeople, []string{"referent", "referents", "référent"}, referent.NewCmd},
+	{groupPeople, []string{"audit"}, audit.NewCmd},
+	{groupPeople, []string{"export"}, export.NewCmd},
+	{groupPeople, []string{"trainee", "trainees"}, trainee.NewCmd},
+	{groupPeople, []string{"case", "cases"}, casefile.NewCmd},
+	{groupPeople, []string{"terms"}, terms.NewCmd},
+	{groupAccess, []string{"login"}, session.NewCmdLogin},
+	{groupAccess, []string{"logout"}, session.NewCmdLogout},
+	{groupAccess, []string{"whoami"}, session.NewCmdWhoami},
+	{groupAccess, []string{"token", "tokens"}, token.NewCmd},
+	{groupSetup, []string{"init"}, setup.NewCmdInit},
+	{groupSetup, []string{"demo"}, setup.NewCmdDemo},
+	{groupSetup, []string{"db"}, dbcmd.NewCmd},
+	{groupSetup, []string{"serve"}, serve.NewCmd},
+	{groupSetup, []string{"mail", "mails"}, mailcmd.NewCmd},
+	{groupSetup, []string{"settings", "setting"}, settings.NewCmd},
+	{groupSetup, []string{"version"}, newCmdVersion},
+}
+
 // NewRootCmd builds the whole command tree over f.
 func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
+	return newRootCmd(f, -1)
+}
+
+// commandTree builds the command tree that runs args: when their first word names a command
+// under the root, only that command's branch (the others would only be built to be thrown
+// away: about half the start-up of a command); else the whole tree, for the root's help, its
+// errors and suggestions, `help` and completions.
+func commandTree(f *cmdutil.Factory, args []string) *cobra.Command {
+	if len(args) > 0 {
+		for i, c := range topLevel {
+			if slices.Contains(c.words, args[0]) {
+				return newRootCmd(f, i)
+			}
+		}
+	}
+	return NewRootCmd(f)
+}
+
+// newRootCmd builds the root over f with every command under it, or with only topLevel[only]
+// when only is not negative.
+func newRootCmd(f *cmdutil.Factory, only int) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "profil",
 		Short: "Administer the accounts of vocational-training portals",
@@ -127,25 +181,19 @@ database (--db postgres://…).`,
 		&cobra.Group{ID: groupAccess, Title: "Signing in:"},
 		&cobra.Group{ID: groupSetup, Title: "Setting up:"},
 	)
-	add := func(group string, cmds ...*cobra.Command) {
-		for _, c := range cmds {
-			c.GroupID = group
+	for i, t := range topLevel {
+		if only < 0 || i == only {
+			c := t.build(f)
+			c.GroupID = t.group
 			root.AddCommand(c)
 		}
 	}
-	add(groupStructures, structure.NewCmd(f))
-	add(groupPeople, request.NewCmd(f), profile.NewCmd(f))
-	add(groupPeople, user.NewCmd(f), referent.NewCmd(f), audit.NewCmd(f))
-	add(groupPeople, export.NewCmd(f))
-	add(groupPeople, trainee.NewCmd(f), casefile.NewCmd(f), terms.NewCmd(f))
-	add(groupAccess, session.NewCmdLogin(f), session.NewCmdLogout(f), session.NewCmdWhoami(f), token.NewCmd(f))
-	add(groupSetup, setup.NewCmdInit(f), setup.NewCmdDemo(f), dbcmd.NewCmd(f), serve.NewCmd(f), mailcmd.NewCmd(f), settings.NewCmd(f), newCmdVersion(f))
 	refuseUnknownVerbs(root)
 	root.SetHelpCommandGroupID(groupSetup)
 	root.SetCompletionCommandGroupID(groupSetup)
 	// profil alone runs (it shows its help) only to refuse unknown words with a typed error:
 	// its help does not offer it as a usage line.
-	root.SetUsageTemplate(strings.Replace(root.UsageTemplate(), "{{if .Runnable}}", "{{if and .Runnable .HasParent}}", 1))
+	root.SetUsageFunc(usage)
 	// cobra's help and completion commands, made now rather than at Execute: `help` names an
 	// unknown topic, and the completion verbs refuse arguments with a typed usage error.
 	root.InitDefaultHelpCmd()
@@ -161,6 +209,90 @@ database (--db postgres://…).`,
 		}
 	}
 	return root
+}
+
+// usage writes a command's usage as cobra's default template does, written in Go (a template
+// is parsed and run through reflection at every help: most of the cost of `profil --help`),
+// except that the root, which runs only to refuse unknown words, shows no usage line of its own.
+func usage(c *cobra.Command) error {
+	c.LocalFlags() // merges the parents' persistent flags, as cobra does before its template
+	var b strings.Builder
+	b.WriteString("Usage:")
+	if c.Runnable() && c.HasParent() {
+		b.WriteString("\n  " + c.UseLine())
+	}
+	if c.HasAvailableSubCommands() {
+		b.WriteString("\n  " + c.CommandPath() + " [command]")
+	}
+	if len(c.Aliases) > 0 {
+		b.WriteString("\n\nAliases:\n  " + c.NameAndAliases())
+	}
+	if c.HasExample() {
+		b.WriteString("\n\nExamples:\n" + c.Example)
+	}
+	if c.HasAvailableSubCommands() {
+		cmds := c.Commands()
+		listed := func(sub *cobra.Command) bool { return sub.IsAvailableCommand() || sub.Name() == "help" }
+		line := func(sub *cobra.Command) {
+			b.WriteString("\n  " + pad(sub.Name(), sub.NamePadding()) + " " + sub.Short)
+		}
+		if len(c.Groups()) == 0 {
+			b.WriteString("\n\nAvailable Commands:")
+			for _, sub := range cmds {
+				if listed(sub) {
+					line(sub)
+				}
+			}
+		} else {
+			for _, group := range c.Groups() {
+				b.WriteString("\n\n" + group.Title)
+				for _, sub := range cmds {
+					if sub.GroupID == group.ID && listed(sub) {
+						line(sub)
+					}
+				}
+			}
+			if !c.AllChildCommandsHaveGroup() {
+				b.WriteString("\n\nAdditional Commands:")
+				for _, sub := range cmds {
+					if sub.GroupID == "" && listed(sub) {
+						line(sub)
+					}
+				}
+			}
+		}
+	}
+	if c.HasAvailableLocalFlags() {
+		b.WriteString("\n\nFlags:\n" + strings.TrimRightFunc(c.LocalFlags().FlagUsages(), unicode.IsSpace))
+	}
+	if c.HasAvailableInheritedFlags() {
+		b.WriteString("\n\nGlobal Flags:\n" + strings.TrimRightFunc(c.InheritedFlags().FlagUsages(), unicode.IsSpace))
+	}
+	if c.HasHelpSubCommands() {
+		b.WriteString("\n\nAdditional help topics:")
+		for _, sub := range c.Commands() {
+			if sub.IsAdditionalHelpTopicCommand() {
+				b.WriteString("\n  " + pad(sub.CommandPath(), sub.CommandPathPadding()) + " " + sub.Short)
+			}
+		}
+	}
+	if c.HasAvailableSubCommands() {
+		b.WriteString("\n\nUse \"" + c.CommandPath() + " [command] --help\" for more information about a command.")
+	}
+	b.WriteString("\n")
+	_, err := io.WriteString(c.OutOrStderr(), b.String())
+	if err != nil {
+		c.PrintErrln(err)
+	}
+	return err
+}
+
+// pad is s followed by spaces up to width runes, as cobra's rpad.
+func pad(s string, width int) string {
+	if n := utf8.RuneCountInString(s); n < width {
+		return s + strings.Repeat(" ", width-n)
+	}
+	return s
 }
 
 // refuseUnknownVerbs makes every command that only groups others ("profil structure") fail on
@@ -232,11 +364,26 @@ func Main(ctx context.Context, args []string) int {
 // Run executes the command tree on f; tests call it with in-memory streams. Messages are in
 // the language of the locale (LC_ALL, LC_MESSAGES, LANG).
 func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
+	return run(ctx, f, args, commandTree)
+}
+
+// run is Run with tree building the command tree for args.
+func run(ctx context.Context, f *cmdutil.Factory, args []string, tree func(*cmdutil.Factory, []string) *cobra.Command) int {
 	i18n.SetLang(i18n.FromEnv(os.Getenv))
 	defer f.Close()
-	root := NewRootCmd(f)
-	root.SetArgs(args)
-	cmd, err := root.ExecuteContextC(ctx)
+	var (
+		cmd *cobra.Command
+		err error
+	)
+	if len(args) == 1 && (args[0] == "--version" || args[0] == "-v") {
+		// What cobra's version flag prints, without building the command tree first (most
+		// of the cost of `profil --version`).
+		_, err = fmt.Fprintf(f.IO.Out, "profil %s\n", Version)
+	} else {
+		root := tree(f, args)
+		root.SetArgs(args)
+		cmd, err = root.ExecuteContextC(ctx)
+	}
 	if err == nil {
 		return cmdutil.ExitOK
 	}

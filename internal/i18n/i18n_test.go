@@ -216,3 +216,31 @@ func verbs(format string) ([]string, error) {
 	}
 	return out, nil
 }
+
+// Every message reads the same whether it is found in the tables, as the first messages of
+// a process are, or in the index made afterwards; an unknown key is its own text both ways.
+func TestLookupBeforeAndAfterIndex(t *testing.T) {
+	keys := []string{"no.such.key"}
+	for key := range catalogue() {
+		keys = append(keys, key)
+	}
+	for _, key := range keys {
+		for _, l := range Langs {
+			scans.Store(0)
+			before := lookup(l, key)
+			scans.Store(scansBeforeIndex)
+			if after := lookup(l, key); before != after {
+				t.Errorf("%s in %s: %q from the tables, %q from the index", key, l, before, after)
+			}
+		}
+	}
+	scans.Store(0)
+	for range scansBeforeIndex + 2 {
+		if got := T("no.such.key"); got != "no.such.key" {
+			t.Fatalf("an unknown key reads %q", got)
+		}
+	}
+	if n := scans.Load(); n != scansBeforeIndex {
+		t.Errorf("%d lookups by reading the tables, want %d", n, scansBeforeIndex)
+	}
+}

@@ -15,7 +15,7 @@ import (
 	"reflect"
 
 	"github.com/jedib0t/go-pretty/v6/text"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/iostreams"

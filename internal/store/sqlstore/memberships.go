@@ -116,9 +116,9 @@ func (t *tx) ListMembers(ctx context.Context, q store.MemberQuery) ([]domain.Mem
 	if len(out) == 0 {
 		return out, nil
 	}
-	// Grants of the same rows, filtered the same way.
+	// Grants of the same memberships, filtered the same way (the filter reads only m; a grant
+	// of a membership not listed above is skipped below).
 	grows, err := t.query(ctx, `SELECT g.membership_id, g.profile_code FROM grants g JOIN memberships m ON m.id = g.membership_id
-		JOIN users u ON u.id = m.user_id JOIN structures s ON s.id = m.structure_id
 		WHERE g.revoked_at IS NULL AND `+where+` ORDER BY g.membership_id, g.profile_code`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list profiles of members: %w", err)
