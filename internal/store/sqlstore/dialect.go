@@ -87,6 +87,9 @@ type dialect interface {
 	// letterQueries are the queries of the ids of the structures whose folded text holds the
 	// letter c (see tx.letterQueries).
 	letterQueries(c string) []string
+	// candidates is the set of ids, as the right-hand side of IN, that a search found
+	// through its trigram or letter index.
+	candidates(a *searchArgs, ids []int64) string
 	// letterMatch is the condition, on an index, that the folded text of alias holds the
 	// letter c, where searchPlan.lettersReadInFull ("" elsewhere).
 	letterMatch(alias, c string) string

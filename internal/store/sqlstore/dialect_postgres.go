@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -114,6 +116,15 @@ func (postgresDialect) trigrams(words []string) (bool, string) {
 // letterQueries: a GIN index of the characters of the text.
 func (d postgresDialect) letterQueries(c string) []string {
 	return []string{"SELECT id FROM structures s WHERE " + d.letterMatch("s", c)}
+}
+
+// candidates: a list of literals, with which the plan is made for the ids.
+func (postgresDialect) candidates(_ *searchArgs, ids []int64) string {
+	list := make([]string, len(ids))
+	for i, id := range ids {
+		list[i] = strconv.FormatInt(id, 10)
+	}
+	return "(" + strings.Join(list, ", ") + ")"
 }
 
 // letterMatch: the expression of the GIN index structures_text_letters.

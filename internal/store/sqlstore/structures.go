@@ -287,24 +287,22 @@ func (t *tx) SearchStructures(ctx context.Context, q store.StructureQuery) ([]do
 	case letterMatch != "":
 		where = append(where, letterMatch)
 	case probed:
-		list := make([]string, len(candidates))
-		for i, id := range candidates {
-			list[i] = strconv.FormatInt(id, 10)
-		}
 		if len(candidates) >= candidateWalk && q.Department == "" && q.Kind == "" && t.d.dialect.searchPlan().candidatesInNameOrder {
 			// Many candidates: the names in order, on the index that holds them with the
 			// acronym and the id, keeping the candidates, stop at the page sooner than each
-			// candidate's row is read.
+			// candidate's row is read. Whether a name is a candidate is asked first, which
+			// is quicker than looking for the words in it (SQLite tests a query's terms in
+			// the order written).
 			a = nil
-			where = append(t.wordFilters(&a, words, "s", ""), "NOT "+t.prefixMatch(&a, "s", folded, ""),
-				"s.id IN ("+strings.Join(list, ", ")+")")
+			where = append([]string{"s.id IN " + t.d.dialect.candidates(&a, candidates)}, t.wordFilters(&a, words, "s", "")...)
+			where = append(where, "NOT "+t.prefixMatch(&a, "s", folded, ""))
 			more, err := t.searchQueryFrom(ctx, "structures s INDEXED BY structures_name_folded", &a, where, "", need)
 			if err != nil {
 				return nil, err
 			}
 			return append(found, more...), nil
 		}
-		where = append(where, "s.id IN ("+strings.Join(list, ", ")+")")
+		where = append(where, "s.id IN "+t.d.dialect.candidates(&a, candidates))
 	case match != "":
 		// The LIKEs then only filter the few rows the index hands over; with a two-letter
 		// word, also the texts with characters outside ftsAlphabet (on a partial index),
