@@ -311,7 +311,11 @@ func TestBranchRunsAsWholeTree(t *testing.T) {
 			}
 		}
 		for _, w := range words {
-			for _, extra := range [][]string{{"--help"}, {"-h"}, {"nosuchverb"}, {"--nosuchflag"}, {"-output", "json"}} {
+			extras := [][]string{{"--help"}, {"-h"}, {"nosuchverb"}, {"--nosuchflag"}, {"-output", "json"}}
+			if !c.Runnable() || (c.Args != nil && c.Args(c, nil) != nil) {
+				extras = append(extras, nil) // a group alone, or a missing argument
+			}
+			for _, extra := range extras {
 				args := append(slices.Clone(w), extra...)
 				if got, want := run(false, args), run(true, args); got != want {
 					t.Errorf("profil %s:\n%s\nwith the whole tree:\n%s", strings.Join(args, " "), got, want)
