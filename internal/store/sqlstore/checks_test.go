@@ -42,14 +42,7 @@ func TestCheckConstraints(t *testing.T) {
 // columns and those columns added later.
 func TestSQLiteChecksOfUsers(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "p.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := openTestFile(t, true)
 	got, err := sqliteChecks(ctx, &tx{d: db, q: db.db}, "users")
 	if err != nil {
 		t.Fatal(err)
@@ -138,11 +131,7 @@ func TestSQLiteForeignKeysDeferredFrom14(t *testing.T) {
 // pages, a smaller one (a bulk decision) every 20,000.
 func TestSQLiteCheckpointOfBulkInserts(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "p.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openTestFile(t, false)
 	for _, tc := range []struct{ rows, want int }{{sqliteLargeWrite / 2, 20000}, {sqliteLargeWrite + 1, 50000}} {
 		us := make([]domain.User, tc.rows)
 		for i := range us {
@@ -186,11 +175,7 @@ func TestInsertTable(t *testing.T) {
 // pool with them off: every later write transaction turns them on.
 func TestSQLiteChecksTurnedBackOn(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "p.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openTestFile(t, false)
 	db.db.SetMaxOpenConns(1) // the one connection, left with its checks off
 	if _, err := db.db.ExecContext(ctx, `PRAGMA ignore_check_constraints = ON`); err != nil {
 		t.Fatal(err)
@@ -219,14 +204,7 @@ func TestSQLiteChecksTurnedBackOn(t *testing.T) {
 // only, whatever its type, keeps each row's own value.
 func TestSQLiteBulkInsertSharedValues(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "p.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := openTestFile(t, true)
 	const n = sqliteRowsPerInsert*2 + 7
 	for _, odd := range []int{0, n / 2, n - 1} {
 		us := make([]domain.User, n)
@@ -278,4 +256,21 @@ func TestSQLiteBulkInsertSharedValues(t *testing.T) {
 			t.Errorf("odd %d: %d rows written, want %d", odd, i, n)
 		}
 	}
+}
+
+// openTestFile opens a new SQLite file, migrated if migrate, closed at the end of the test.
+func openTestFile(t *testing.T, migrate bool) *DB {
+	t.Helper()
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "p.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if migrate {
+		if _, err := db.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return db
 }

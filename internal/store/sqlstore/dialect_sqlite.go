@@ -644,22 +644,23 @@ func sameArg(a, b any) bool {
 	case nil:
 		return b == nil
 	case string:
-		b, ok := b.(string)
-		return ok && a == b
+		return sameAs(a, b)
 	case int64:
-		b, ok := b.(int64)
-		return ok && a == b
+		return sameAs(a, b)
 	case int:
-		b, ok := b.(int)
-		return ok && a == b
+		return sameAs(a, b)
 	case bool:
-		b, ok := b.(bool)
-		return ok && a == b
+		return sameAs(a, b)
 	case time.Time:
-		b, ok := b.(time.Time)
-		return ok && a == b
+		return sameAs(a, b)
 	}
 	return false
+}
+
+// sameAs reports whether b is a T equal to a.
+func sameAs[T comparable](a T, b any) bool {
+	v, ok := b.(T)
+	return ok && a == v
 }
 
 // insertTable is the table of `INSERT [OR FAIL] INTO table (…)`.

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -12,11 +11,7 @@ import (
 // for each lookup, and approving n people of one structure would cost n².
 func TestReferentLookupsUseTheIndex(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "p.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openTestFile(t, false)
 	for name, query := range map[string]string{
 		"Referent":         referentQuery,
 		"structureColumns": `SELECT ` + structureColumns + ` FROM structures s WHERE s.id = $1`,
