@@ -183,9 +183,10 @@ var topics [][]entry
 // catalogue is every message, by key. The tables (baseMessages and the topics) are static
 // data, which the program carries ready-made; the index is made when more messages are
 // looked up than scansBeforeIndex, not at start: `profil --version` and commands that print
-// few messages never build it. It points into the tables, so that it is the only memory the catalogue takes
-// (about 50 KB, where maps of the messages themselves took twice as much, once per topic and
-// again all together). A key given twice is a programming error, caught by every test run.
+// few messages never build it. It points into the tables, so that it is the only memory the
+// catalogue takes (about 50 KB, where maps of the messages themselves took twice as much,
+// once per topic and again all together). A key given twice is a programming error, caught
+// by every test run.
 var catalogue = sync.OnceValue(func() map[string]*entry {
 	n := len(baseMessages)
 	for _, topic := range topics {
