@@ -702,90 +702,39 @@ func sqliteChecks(ctx context.Context, t *tx, table string) ([]string, error) {
 // checkConstraints reads the expressions of the CHECK constraints of a CREATE TABLE
 // statement: the parenthesised text after each CHECK keyword, outside quotes and comments.
 func checkConstraints(decl string) ([]string, error) {
-	var checks []string
-	// skip returns the end of the quoted text or comment that starts at i, or i.
-	skip := func(i int) (int, error) {
-		var end string
-		switch {
-		case decl[i] == '\'', decl[i] == '"', decl[i] == '`':
-			end = decl[i : i+1]
-		case decl[i] == '[':
-			end = "]"
-		case strings.HasPrefix(decl[i:], "--"):
-			end = "\n"
-		case strings.HasPrefix(decl[i:], "/*"):
-			end = "*/"
-		default:
-			return i, nil
-		}
-		start := i + 1
-		if len(end) == 2 || strings.HasPrefix(decl[i:], "--") {
-			start = i + 2
-		}
-		j := strings.Index(decl[start:], end)
-		if j < 0 {
-			if end == "\n" {
-				return len(decl), nil
-			}
-			return 0, fmt.Errorf("unterminated %q", decl[i:min(i+2, len(decl))])
-		}
-		return start + j + len(end), nil
+	plain, err := maskQuotesAndComments(decl)
+	if err != nil {
+		return nil, err
 	}
 	isWord := func(c byte) bool {
 		return c == '_' || c == '$' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
 	}
-	for i := 0; i < len(decl); {
-		j, err := skip(i)
-		if err != nil {
-			return nil, err
-		}
-		if j != i {
-			i = j
-			continue
-		}
-		if !isWord(decl[i]) {
+	var checks []string
+	for i := 0; i < len(plain); {
+		if !isWord(plain[i]) {
 			i++
 			continue
 		}
 		w := i
-		for i < len(decl) && isWord(decl[i]) {
+		for i < len(plain) && isWord(plain[i]) {
 			i++
 		}
-		if !strings.EqualFold(decl[w:i], "CHECK") {
+		if !strings.EqualFold(plain[w:i], "CHECK") {
 			continue
 		}
-		for i < len(decl) {
-			if j, err := skip(i); err != nil {
-				return nil, err
-			} else if j != i {
-				i = j
-				continue
-			}
-			if decl[i] != ' ' && decl[i] != '\t' && decl[i] != '\n' && decl[i] != '\r' {
-				break
-			}
+		for i < len(plain) && strings.IndexByte(" \t\n\r", plain[i]) >= 0 {
 			i++
 		}
-		if i == len(decl) || decl[i] != '(' {
+		if i == len(plain) || plain[i] != '(' {
 			return nil, fmt.Errorf("CHECK without its expression at %d", w)
 		}
 		open, depth := i, 0
-		for i < len(decl) {
-			if j, err := skip(i); err != nil {
-				return nil, err
-			} else if j != i {
-				i = j
-				continue
-			}
-			switch decl[i] {
+		for ; i < len(plain) && (i == open || depth > 0); i++ {
+			switch plain[i] {
 			case '(':
 				depth++
 			case ')':
 				depth--
-			}
-			i++
-			if depth == 0 {
-				break
 			}
 		}
 		if depth != 0 {
@@ -794,6 +743,43 @@ func checkConstraints(decl string) ([]string, error) {
 		checks = append(checks, strings.TrimSpace(decl[open+1:i-1]))
 	}
 	return checks, nil
+}
+
+// maskQuotesAndComments returns decl with its comments as spaces and its quoted texts and
+// identifiers as '#', the same length: what is left holds only the statement's own words and
+// parentheses, at the offsets of decl.
+func maskQuotesAndComments(decl string) (string, error) {
+	b := []byte(decl)
+	for i := 0; i < len(b); {
+		var open, end string
+		switch {
+		case b[i] == '\'', b[i] == '"', b[i] == '`':
+			open, end = decl[i:i+1], decl[i:i+1]
+		case b[i] == '[':
+			open, end = "[", "]"
+		case strings.HasPrefix(decl[i:], "--"):
+			open, end = "--", "\n"
+		case strings.HasPrefix(decl[i:], "/*"):
+			open, end = "/*", "*/"
+		default:
+			i++
+			continue
+		}
+		stop := len(decl) // an unterminated line comment ends with the text
+		if j := strings.Index(decl[i+len(open):], end); j >= 0 {
+			stop = i + len(open) + j + len(end)
+		} else if end != "\n" {
+			return "", fmt.Errorf("unterminated %q", decl[i:min(i+2, len(decl))])
+		}
+		mask := byte('#')
+		if open == "--" || open == "/*" {
+			mask = ' '
+		}
+		for ; i < stop; i++ {
+			b[i] = mask
+		}
+	}
+	return string(b), nil
 }
 
 // execShared runs query, SQLite's text, as a statement prepared for the life of the DB (see
