@@ -68,7 +68,7 @@ func main() {
 	flag.StringVar(&c.out, "out", "bench/out", "folder of results.md")
 	flag.StringVar(&c.work, "work", "", "folder of the generated files and SQLite databases (default: a new temporary folder, removed at the end)")
 	flag.StringVar(&c.pg, "pg", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable", "DSN of a PostgreSQL maintenance database; the benchmark creates and drops its own databases")
-	flag.StringVar(&c.profil, "profil", "", "the profil binary to measure (default: built from ./cmd/profil)")
+	flag.StringVar(&c.profil, "profil", "", "the profil binary to measure (default: built from ./cmd/profil as the README installs it, CGO_ENABLED=0)")
 	flag.StringVar(&c.only, "only", "", `"import": measure only the imports (both scales, and the clients), for a focused run; "scale": at full size only, the import, the export and the interactive commands cold, without the client writing the same rows (for -users 10000000 -structures 1000000); "approvals": the bulk approvals alone, at full size, -repeats times each on a copy of the imported database`)
 	flag.BoolVar(&c.keep, "keep", false, "keep the work folder and the PostgreSQL databases")
 	flag.DurationVar(&c.quietWait, "quiet-wait", 2*time.Minute, "before each measure, wait at most this long for the machine to be idle")
@@ -142,7 +142,10 @@ func run(ctx context.Context, c config) error {
 	if b.bin == "" {
 		b.bin = filepath.Join(dir, "profil")
 		logf("building profil")
+		// As the README installs it: without cgo, a static binary, which the system's dynamic
+		// loader need not link at every start.
 		build := exec.CommandContext(ctx, "go", "build", "-o", b.bin, "./cmd/profil")
+		build.Env = append(os.Environ(), "CGO_ENABLED=0")
 		build.Stdout, build.Stderr = os.Stderr, os.Stderr
 		if err := build.Run(); err != nil {
 			return fmt.Errorf("build profil (run the benchmark from the root of the module): %w", err)

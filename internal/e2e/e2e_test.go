@@ -19,7 +19,9 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	binary = filepath.Join(dir, "profil")
+	// The binary as the README installs it.
 	build := exec.Command("go", "build", "-o", binary, "github.com/profil-cli/profil/cmd/profil")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "build profil:", err)

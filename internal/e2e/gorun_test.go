@@ -51,7 +51,7 @@ func TestGoRunDemoHintsNameGoRun(t *testing.T) {
 	for _, want := range []string{
 		"go run ./cmd/profil structure search \"cap metiers\"",
 		"go run ./cmd/profil request list",
-		"go install ./cmd/profil",
+		"CGO_ENABLED=0 go install ./cmd/profil",
 	} {
 		if !strings.Contains(errOut.String(), want) {
 			t.Errorf("go run demo: want %q in its hints:\n%s", want, errOut.String())
@@ -67,7 +67,7 @@ func TestGoRunDemoHintsNameGoRun(t *testing.T) {
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("go run ./cmd/profil demo (fr): %v\n%s", err, errOut.String())
 	}
-	for _, want := range []string{"Essayez :\n  go run ./cmd/profil structure search", "profil n'est pas installé : `go install ./cmd/profil`"} {
+	for _, want := range []string{"Essayez :\n  go run ./cmd/profil structure search", "profil n'est pas installé : `CGO_ENABLED=0 go install ./cmd/profil`"} {
 		if !strings.Contains(plainSpaces(errOut.String()), want) {
 			t.Errorf("go run demo, in French: want %q:\n%s", want, errOut.String())
 		}
