@@ -72,6 +72,7 @@ func (s *Service) ImportCases(ctx context.Context, actor domain.Actor, r io.Read
 	if err := domain.Authorize(actor, domain.CaseImport, domain.Subject{}); err != nil {
 		return ImportSummary{}, err
 	}
+	opts = s.importOptions(opts)
 	sum, err := runImport(ctx, r, opts, &caseImport{s: s, actor: actor, opts: opts, now: time.Now()})
 	s.refreshStatisticsAfter(ctx, sum, opts, "cases", "users", "audit_events")
 	return sum, err

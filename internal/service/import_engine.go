@@ -46,8 +46,18 @@ import (
 //
 // A kind of import plugs in by implementing lineKind.
 
-// DefaultImportBatch is how many lines one transaction of an import writes.
-const DefaultImportBatch = 5000
+// How many lines one transaction of an import writes unless told: on PostgreSQL, and on
+// SQLite. SQLite commits a transaction by writing every page it changed to its log, and the
+// lines of a file fall at random in the indexes of e-mails, names and structures: at a million
+// accounts a batch of 5,000 lines changes about 12,000 pages. Four times fewer commits took an
+// import of 1,000,000 accounts from 10.1 to 4.6 GB written and from 40–46 s to 30–38 s (13 to
+// 27 % less CPU time, measured in turn), for about 220 MB of peak memory instead of 160; another
+// process's write waited at most 3.6 s instead of 3.1 (2.0 s instead of 1.1 at the 90th
+// percentile), and readers never wait.
+const (
+	DefaultImportBatch       = 5000
+	DefaultSQLiteImportBatch = 20000
+)
 
 // maxListedLines bounds how many bad lines the message of a refused import lists.
 const maxListedLines = 20
@@ -74,7 +84,8 @@ type ImportOptions struct {
 	DryRun bool
 	// SkipInvalid imports the good lines of a file that has bad ones.
 	SkipInvalid bool
-	// BatchSize is how many lines one transaction writes; 0 means DefaultImportBatch.
+	// BatchSize is how many lines one transaction writes; 0 means the engine's default
+	// (DefaultSQLiteImportBatch on SQLite, DefaultImportBatch on PostgreSQL).
 	BatchSize int
 	// OnResult, when set, receives the result of each line, in the order of the file. When the
 	// import is refused for bad lines, only those are reported.
@@ -88,6 +99,17 @@ func (o ImportOptions) batchSize() int {
 		return o.BatchSize
 	}
 	return DefaultImportBatch
+}
+
+// importOptions gives opts the batch size of the store's engine when it has none.
+func (s *Service) importOptions(opts ImportOptions) ImportOptions {
+	if opts.BatchSize <= 0 {
+		opts.BatchSize = DefaultImportBatch
+		if s.store.Dialect() == "sqlite" {
+			opts.BatchSize = DefaultSQLiteImportBatch
+		}
+	}
+	return opts
 }
 
 // LineResult is what happened to one line of an import file.

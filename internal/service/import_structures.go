@@ -59,6 +59,7 @@ func (s *Service) ImportStructures(ctx context.Context, actor domain.Actor, r io
 	if err := domain.Authorize(actor, domain.Import, domain.Subject{}); err != nil {
 		return ImportSummary{}, err
 	}
+	opts = s.importOptions(opts)
 	sum, err := runImport(ctx, r, opts, &structureImport{s: s, actor: actor, opts: opts})
 	s.refreshStatisticsAfter(ctx, sum, opts, "structures", "audit_events")
 	return sum, err

@@ -63,6 +63,7 @@ func (s *Service) ImportUsers(ctx context.Context, actor domain.Actor, r io.Read
 	if !slices.Contains(importSources, opts.Source) {
 		return ImportSummary{}, domain.Invalid("source", opts.Source, "import.source_invalid", strings.Join(importSources, ", "))
 	}
+	opts = s.importOptions(opts)
 	sum, err := runImport(ctx, r, opts, &userImport{s: s, actor: actor, opts: opts, phones: phoneCache{}, sirets: map[uint64]int32{}})
 	s.refreshStatisticsAfter(ctx, sum, opts, "users", "memberships", "grants", "audit_events")
 	return sum, err

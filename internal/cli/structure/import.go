@@ -25,6 +25,8 @@ type ImportOptions struct {
 	File   string // a path, or "-" for standard input
 	Report string // where to write the result of every line, as CSV; "" for nowhere
 	service.ImportOptions
+
+	batchGiven func() bool // whether --batch-size was typed
 }
 
 // ImportFlags registers the flags both import commands share.
@@ -33,7 +35,9 @@ func ImportFlags(cmd *cobra.Command, opts *ImportOptions) {
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "check every line and say what would happen; write nothing")
 	fl.BoolVar(&opts.SkipInvalid, "skip-invalid", false, "import the good lines of a file that has bad ones, and report the bad ones")
 	fl.StringVar(&opts.Report, "report", "", "write the result of every line to this CSV file (line, key, result, error)")
-	fl.IntVar(&opts.BatchSize, "batch-size", service.DefaultImportBatch, "lines written per transaction")
+	fl.IntVar(&opts.BatchSize, "batch-size", 0, "lines written per transaction")
+	fl.Lookup("batch-size").DefValue = fmt.Sprintf("%d on SQLite, %d on PostgreSQL", service.DefaultSQLiteImportBatch, service.DefaultImportBatch)
+	opts.batchGiven = func() bool { return fl.Changed("batch-size") } // 0 is the engine's default only when not typed
 }
 
 // ImportFileHelp describes the file format and the behaviour both imports share, for --help.
@@ -105,7 +109,7 @@ type Importer func(api service.API, ctx context.Context, file io.Reader, opts se
 // bad, as for every bulk command). what is the message key of the things imported
 // ("import.what_accounts").
 func RunImport(ctx context.Context, f *cmdutil.Factory, opts *ImportOptions, what string, importer Importer) error {
-	if opts.BatchSize < 1 {
+	if opts.BatchSize < 0 || (opts.BatchSize == 0 && opts.batchGiven != nil && opts.batchGiven()) {
 		return cmdutil.FlagErrorf("import.batch_size_invalid")
 	}
 	in, size, err := openImportFile(f, opts.File)
