@@ -219,8 +219,8 @@ func newImportTest(t *testing.T, dsn string) (*sqlstore.DB, *Service, domain.Act
 }
 
 // TestImportBatchIsTheEngines: without a batch size, an import writes 20,000 lines a
-// transaction on SQLite and 5,000 on PostgreSQL (one progress report and one summary event
-// each); a batch size given is kept on both.
+// transaction on SQLite and 5,000 on PostgreSQL (a progress report after each); a batch size
+// given is kept on both.
 func TestImportBatchIsTheEngines(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
