@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 
@@ -38,6 +39,24 @@ func ImportFlags(cmd *cobra.Command, opts *ImportOptions) {
 	fl.IntVar(&opts.BatchSize, "batch-size", 0, "lines written per transaction")
 	fl.Lookup("batch-size").DefValue = fmt.Sprintf("%d on SQLite, %d on PostgreSQL", service.DefaultSQLiteImportBatch, service.DefaultImportBatch)
 	opts.batchGiven = func() bool { return fl.Changed("batch-size") } // 0 is the engine's default only when not typed
+}
+
+// importMemoryLimit is the memory the Go runtime aims to stay within during an import (the
+// memory SQLite allocates is not counted in it: a page cache of up to 96 MB in a large import).
+// What an import keeps grows with the distinct SIRETs of its file, and the Go heap, left to
+// itself, grows to twice what is kept before it collects: at 10,000,000 lines over 1,000,000
+// structures, on SQLite, 337 MB at the peak without the limit, 241 MB with it; at 1,000,000
+// lines the limit is not reached, and the import takes the same time.
+const importMemoryLimit = 120 << 20
+
+// limitImportMemory sets importMemoryLimit, unless GOMEMLIMIT says otherwise, and returns what
+// puts the previous limit back.
+func limitImportMemory() (restore func()) {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return func() {}
+	}
+	previous := debug.SetMemoryLimit(importMemoryLimit)
+	return func() { debug.SetMemoryLimit(previous) }
 }
 
 // ImportFileHelp describes the file format and the behaviour both imports share, for --help.
@@ -112,6 +131,7 @@ func RunImport(ctx context.Context, f *cmdutil.Factory, opts *ImportOptions, wha
 	if opts.BatchSize < 0 || (opts.BatchSize == 0 && opts.batchGiven != nil && opts.batchGiven()) {
 		return cmdutil.FlagErrorf("import.batch_size_invalid")
 	}
+	defer limitImportMemory()()
 	in, size, err := openImportFile(f, opts.File)
 	if err != nil {
 		return err

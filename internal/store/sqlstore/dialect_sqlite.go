@@ -32,20 +32,21 @@ const sqliteMaxParams = 32766
 // a bulk decision of 500 requests writes over a thousand pages at a million accounts, and
 // copying them back at every commit cost it about a quarter more CPU time.
 //
-// sqliteLargeWritePragmas are set too before an insert of more than sqliteLargeWrite rows, the
-// size of an import's batch. The log is copied back every 50,000 pages: a batch of 5,000
-// accounts at a million changes some 12,000 pages of the same indexes, and a copy every four
-// batches rather than every one or two writes each page once for more of them (at 1,000,000
-// accounts, 1.7 GB fewer bytes written and as many fewer read, about 7 % less CPU time); the
-// log file grows to about 250 MB during the import (120 MB at 20,000), and the last
-// connection to close empties and removes it. And a page cache of 48 MiB, so that inserting
-// in random key order reads back fewer of the pages it evicted. The driver's allocator gives each page of 4 KiB and
-// its header a block of 8 KiB: the cache takes 96 MiB of memory when full, which keeps an
-// import of any size within 256 MiB (a cache of 64 MiB took an import of 1,000,000 accounts to
-// 240 MiB). A bulk decision, an ordinary command held to 64 MB, keeps the default cache of
-// 2 MiB: it writes at most two rows a request to a table, 1,000 a batch, and with the large
-// cache 10,000 approvals at a million accounts took 109 MB, and more CPU time (allocating the
-// pages, and handing each back to the system at the end), for no fewer reads that mattered.
+// sqliteLargeWritePragmas are set too before an insert of more than sqliteLargeWrite rows, the size
+// of an import's batch. The log is copied back every 50,000 pages: a batch of 5,000 accounts at a
+// million changes some 12,000 pages of the same indexes, and a copy every four such batches rather
+// than every one or two writes each page once for more of them (at 1,000,000 accounts, 1.7 GB fewer
+// bytes written and as many fewer read, about 7 % less CPU time; measured with batches of 5,000);
+// the log file grows to about 250 MB during the import (120 MB at 20,000 pages), and the last
+// connection to close empties and removes it. And a page cache of 48 MiB, so that inserting in
+// random key order reads back fewer of the pages it evicted. The driver's allocator gives each page
+// of 4 KiB and its header a block of 8 KiB: the cache takes 96 MiB of memory when full, and an
+// import of 1,000,000 accounts peaks at 160 MB in batches of 5,000 lines, 213–223 MB in batches of
+// 20,000 (a cache of 64 MiB took it to 240 MB in batches of 5,000). A bulk decision, an ordinary
+// command held to 64 MB, keeps the default cache of 2 MiB: it writes at most two rows a request to
+// a table, 1,000 a batch, and with the large cache 10,000 approvals at a million accounts took
+// 109 MB, and more CPU time (allocating the pages, and handing each back to the system at the end), for
+// no fewer reads that mattered.
 //
 // Temporary storage is left as the connection has it: temporary files by default (which
 // SQLite removes as soon as it opens them, and keeps in memory up to 64 KiB each), or memory
