@@ -45,8 +45,8 @@ const sqliteMaxParams = 32766
 // 20,000 (a cache of 64 MiB took it to 240 MB in batches of 5,000). A bulk decision, an ordinary
 // command held to 64 MB, keeps the default cache of 2 MiB: it writes at most two rows a request to
 // a table, 1,000 a batch, and with the large cache 10,000 approvals at a million accounts took
-// 109 MB, and more CPU time (allocating the pages, and handing each back to the system at the end), for
-// no fewer reads that mattered.
+// 109 MB, and more CPU time (allocating the pages, and handing each back to the system at the
+// end), for no fewer reads that mattered.
 //
 // Temporary storage is left as the connection has it: temporary files by default (which
 // SQLite removes as soon as it opens them, and keeps in memory up to 64 KiB each), or memory
