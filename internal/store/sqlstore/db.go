@@ -123,6 +123,7 @@ func open(ctx context.Context, t Target, opt Options) (*DB, error) {
 				dsn = "file:" + t.Path + "?mode=ro&" + sqliteReadOnlyPragmas
 			}
 		}
+		sqliteInit()
 		db, err = sql.Open("sqlite", dsn)
 		if err == nil && t.Path == ":memory:" {
 			db.SetMaxOpenConns(1) // every connection would see its own empty database

@@ -1,0 +1,183 @@
+package sqlstore
+
+import (
+	"sync"
+	"sync/atomic"
+	"unsafe"
+
+	"modernc.org/libc"
+	"modernc.org/libc/sys/types"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// SQLite's mutexes are profil's own (SQLITE_CONFIG_MUTEX, which SQLite offers to any
+// application), for one reason: each connection's own mutex is a no-op.
+//
+// SQLite takes a connection's mutex at every call into that connection (each step, each
+// column read) and the driver opens every connection with SQLITE_OPEN_FULLMUTEX, so that it
+// exists. It protects nothing here: database/sql never lets two goroutines use one connection
+// at once (it holds the connection's lock around every call into the driver), and the
+// driver's own state around each connection is not safe for that either. Taking it cost 16 %
+// of an export's CPU (`export users --all`, 1,000,000 rows). Without it SQLite is in what it
+// calls its multi-thread mode: any number of connections used at once, each by one goroutine
+// at a time. The mutexes SQLite shares between connections (the page cache's, the list of
+// open files', the random generator's…) stay real mutexes.
+//
+// The no-op applies to the connections opened once SQLite is initialised (see sqliteInit):
+// the mutex SQLite allocates to serialise its own initialisation is recursive too, and stays
+// real.
+
+// sqliteMutex is one mutex handed to SQLite. Static ones are package variables; the others
+// live in libc's heap, where SQLite keeps the pointer.
+type sqliteMutex struct {
+	mu        sync.Mutex
+	owner     atomic.Int32 // ID of the libc.TLS holding it, 0 when free
+	count     int32        // times a recursive mutex is held by its owner
+	recursive bool
+}
+
+var (
+	// sqliteStatic are SQLite's static mutexes, by type from SQLITE_MUTEX_STATIC_MAIN (2)
+	// to SQLITE_MUTEX_STATIC_VFS3 (13).
+	sqliteStatic [sqlite3.SQLITE_MUTEX_STATIC_VFS3 - sqlite3.SQLITE_MUTEX_STATIC_MAIN + 1]sqliteMutex
+	// sqliteConnMutex is what every connection opened after sqliteInit gets as its mutex:
+	// entering and leaving it does nothing.
+	sqliteConnMutex sqliteMutex
+	// sqliteConnNoop is set once SQLite is initialised: connections opened from then on get
+	// sqliteConnMutex.
+	sqliteConnNoop atomic.Bool
+	// sqliteConnMutexes counts the real recursive mutexes allocated, for the tests.
+	sqliteConnMutexes atomic.Int64
+
+	sqliteMutexMethods = sqlite3.Sqlite3_mutex_methods{
+		FxMutexInit:    cFunc(func(*libc.TLS) int32 { return sqlite3.SQLITE_OK }),
+		FxMutexEnd:     cFunc(func(*libc.TLS) int32 { return sqlite3.SQLITE_OK }),
+		FxMutexAlloc:   cFunc(sqliteMutexAlloc),
+		FxMutexFree:    cFunc(sqliteMutexFree),
+		FxMutexEnter:   cFunc(sqliteMutexEnter),
+		FxMutexTry:     cFunc(sqliteMutexTry),
+		FxMutexLeave:   cFunc(sqliteMutexLeave),
+		FxMutexHeld:    cFunc(sqliteMutexHeld),
+		FxMutexNotheld: cFunc(sqliteMutexNotheld),
+	}
+
+	sqliteInitOnce sync.Once
+)
+
+// sqliteInit installs the mutexes and initialises SQLite, once, before the first connection
+// is opened; connections opened from then on get the no-op mutex. It runs at the first open
+// rather than at program start, which commands that open no database do not pay. Should
+// something have initialised SQLite before, SQLite refuses the mutexes and keeps its own.
+func sqliteInit() {
+	sqliteInitOnce.Do(func() {
+		tls := libc.NewTLS()
+		defer tls.Close()
+		va := libc.Xmalloc(tls, types.Size_t(unsafe.Sizeof(uintptr(0))))
+		if va == 0 {
+			return
+		}
+		defer libc.Xfree(tls, va)
+		if sqlite3.Xsqlite3_config(tls, sqlite3.SQLITE_CONFIG_MUTEX, libc.VaList(va, uintptr(unsafe.Pointer(&sqliteMutexMethods)))) != sqlite3.SQLITE_OK {
+			return
+		}
+		if sqlite3.Xsqlite3_initialize(tls) == sqlite3.SQLITE_OK {
+			sqliteConnNoop.Store(true)
+		}
+	})
+}
+
+func sqliteMutexAlloc(tls *libc.TLS, typ int32) uintptr {
+	switch {
+	case typ == sqlite3.SQLITE_MUTEX_RECURSIVE && sqliteConnNoop.Load():
+		return uintptr(unsafe.Pointer(&sqliteConnMutex))
+	case typ == sqlite3.SQLITE_MUTEX_FAST || typ == sqlite3.SQLITE_MUTEX_RECURSIVE:
+		p := libc.Xcalloc(tls, 1, types.Size_t(unsafe.Sizeof(sqliteMutex{})))
+		if p != 0 && typ == sqlite3.SQLITE_MUTEX_RECURSIVE {
+			mutexAt(p).recursive = true
+			sqliteConnMutexes.Add(1)
+		}
+		return p
+	case typ >= sqlite3.SQLITE_MUTEX_STATIC_MAIN && typ <= sqlite3.SQLITE_MUTEX_STATIC_VFS3:
+		return uintptr(unsafe.Pointer(&sqliteStatic[typ-sqlite3.SQLITE_MUTEX_STATIC_MAIN]))
+	}
+	return 0
+}
+
+// mutexAt is the mutex at p, an address SQLite holds (libc's heap, or a package variable).
+func mutexAt(p uintptr) *sqliteMutex { return *(**sqliteMutex)(unsafe.Pointer(&p)) }
+
+// isDynamic tells a mutex of libc's heap from the static ones and the no-op.
+func isDynamic(p uintptr) bool {
+	if p == uintptr(unsafe.Pointer(&sqliteConnMutex)) {
+		return false
+	}
+	first, last := uintptr(unsafe.Pointer(&sqliteStatic[0])), uintptr(unsafe.Pointer(&sqliteStatic[len(sqliteStatic)-1]))
+	return p < first || p > last
+}
+
+func sqliteMutexFree(tls *libc.TLS, p uintptr) {
+	if p != 0 && isDynamic(p) {
+		libc.Xfree(tls, p)
+	}
+}
+
+func sqliteMutexEnter(tls *libc.TLS, p uintptr) {
+	if p == 0 || p == uintptr(unsafe.Pointer(&sqliteConnMutex)) {
+		return
+	}
+	m := mutexAt(p)
+	if m.recursive && m.owner.Load() == tls.ID {
+		m.count++
+		return
+	}
+	m.mu.Lock()
+	m.owner.Store(tls.ID)
+	m.count = 1
+}
+
+func sqliteMutexTry(tls *libc.TLS, p uintptr) int32 {
+	if p == 0 || p == uintptr(unsafe.Pointer(&sqliteConnMutex)) {
+		return sqlite3.SQLITE_OK
+	}
+	m := mutexAt(p)
+	if m.recursive && m.owner.Load() == tls.ID {
+		m.count++
+		return sqlite3.SQLITE_OK
+	}
+	if !m.mu.TryLock() {
+		return sqlite3.SQLITE_BUSY
+	}
+	m.owner.Store(tls.ID)
+	m.count = 1
+	return sqlite3.SQLITE_OK
+}
+
+func sqliteMutexLeave(_ *libc.TLS, p uintptr) {
+	if p == 0 || p == uintptr(unsafe.Pointer(&sqliteConnMutex)) {
+		return
+	}
+	m := mutexAt(p)
+	if m.count--; m.count > 0 {
+		return
+	}
+	m.owner.Store(0)
+	m.mu.Unlock()
+}
+
+func sqliteMutexHeld(tls *libc.TLS, p uintptr) int32 {
+	if p == 0 || p == uintptr(unsafe.Pointer(&sqliteConnMutex)) {
+		return 1
+	}
+	return libc.Bool32(mutexAt(p).owner.Load() == tls.ID)
+}
+
+func sqliteMutexNotheld(tls *libc.TLS, p uintptr) int32 {
+	if p == 0 || p == uintptr(unsafe.Pointer(&sqliteConnMutex)) {
+		return 1
+	}
+	return libc.Bool32(mutexAt(p).owner.Load() != tls.ID)
+}
+
+// cFunc is f as SQLite holds a function: the address of the Go func value, which is how the
+// driver's generated code calls it.
+func cFunc[F any](f F) uintptr { return *(*uintptr)(unsafe.Pointer(&f)) }
