@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -23,9 +24,11 @@ import (
 // at a time. The mutexes SQLite shares between connections (the page cache's, the list of
 // open files', the random generator's…) stay real mutexes.
 //
-// The no-op applies to the connections opened once SQLite is initialised (see sqliteInit):
-// the mutex SQLite allocates to serialise its own initialisation is recursive too, and stays
-// real.
+// The no-op applies, in the whole process, to the connections opened once SQLite is
+// initialised (see sqliteInit): the mutex SQLite allocates to serialise its own
+// initialisation is recursive too, and stays real. Two features of SQLite would need a
+// connection's mutex, and profil uses neither: the RBU extension's VFS (its mutex is
+// recursive too), and a backup whose destination connection another goroutine may use.
 
 // sqliteMutex is one mutex handed to SQLite. Static ones are package variables; the others
 // live in libc's heap, where SQLite keeps the pointer.
@@ -100,7 +103,8 @@ func sqliteMutexAlloc(tls *libc.TLS, typ int32) uintptr {
 	case typ >= sqlite3.SQLITE_MUTEX_STATIC_MAIN && typ <= sqlite3.SQLITE_MUTEX_STATIC_VFS3:
 		return uintptr(unsafe.Pointer(&sqliteStatic[typ-sqlite3.SQLITE_MUTEX_STATIC_MAIN]))
 	}
-	return 0
+	// A static mutex of a later SQLite: 0 would be "no mutex", whatever it guards unguarded.
+	panic(fmt.Sprintf("sqlstore: SQLite asked for a mutex of unknown type %d", typ))
 }
 
 // mutexAt is the mutex at p, an address SQLite holds (libc's heap, or a package variable).

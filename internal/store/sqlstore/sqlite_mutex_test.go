@@ -56,7 +56,7 @@ func TestSQLiteConcurrentConnections(t *testing.T) {
 	if _, err := db.ExecContext(ctx, `CREATE TABLE pairs (k INTEGER PRIMARY KEY, a INTEGER NOT NULL, b INTEGER NOT NULL)`); err != nil {
 		t.Fatal(err)
 	}
-	const workers, rounds = 8, 150
+	const workers, rounds = 8, 300
 	var wg sync.WaitGroup
 	errs := make(chan error, workers)
 	for w := range workers {
