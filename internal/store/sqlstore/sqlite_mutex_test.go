@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 )
@@ -12,11 +11,7 @@ import (
 // many connections its pool opens, allocates no recursive mutex.
 func TestSQLiteConnectionsHaveNoMutex(t *testing.T) {
 	ctx := context.Background()
-	d, err := Open(ctx, filepath.Join(t.TempDir(), "profil.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	d := openTestFile(t, false)
 	if !sqliteConnNoop.Load() {
 		t.Fatal("SQLite was initialised without profil's mutexes: every connection takes a mutex at each call")
 	}
@@ -47,12 +42,7 @@ func TestSQLiteConnectionsHaveNoMutex(t *testing.T) {
 // is there afterwards, every read saw a consistent pair, and the file is sound.
 func TestSQLiteConcurrentConnections(t *testing.T) {
 	ctx := context.Background()
-	d, err := Open(ctx, filepath.Join(t.TempDir(), "profil.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	db := d.SQL()
+	db := openTestFile(t, false).SQL()
 	if _, err := db.ExecContext(ctx, `CREATE TABLE pairs (k INTEGER PRIMARY KEY, a INTEGER NOT NULL, b INTEGER NOT NULL)`); err != nil {
 		t.Fatal(err)
 	}
