@@ -30,6 +30,7 @@ import (
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/i18n"
 	"github.com/profil-cli/profil/internal/store"
+	"github.com/profil-cli/profil/internal/store/sqlitemutex"
 )
 
 // Options tune Open. The zero value is what the command line uses.
@@ -123,7 +124,7 @@ func open(ctx context.Context, t Target, opt Options) (*DB, error) {
 				dsn = "file:" + t.Path + "?mode=ro&" + sqliteReadOnlyPragmas
 			}
 		}
-		sqliteInit()
+		sqlitemutex.Install()
 		db, err = sql.Open("sqlite", dsn)
 		if err == nil && t.Path == ":memory:" {
 			db.SetMaxOpenConns(1) // every connection would see its own empty database

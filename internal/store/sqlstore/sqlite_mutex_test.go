@@ -5,17 +5,19 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+
+	"github.com/profil-cli/profil/internal/store/sqlitemutex"
 )
 
-// Connections get no mutex of their own (see sqlite_mutex.go): opening a database, however
+// Connections get no mutex of their own (see package sqlitemutex): opening a database, however
 // many connections its pool opens, allocates no recursive mutex.
 func TestSQLiteConnectionsHaveNoMutex(t *testing.T) {
 	ctx := context.Background()
 	d := openTestFile(t, false)
-	if !sqliteConnNoop.Load() {
+	if !sqlitemutex.Installed() {
 		t.Fatal("SQLite was initialised without profil's mutexes: every connection takes a mutex at each call")
 	}
-	before := sqliteConnMutexes.Load()
+	before := sqlitemutex.RecursiveAllocated()
 	// Three connections at once, so that the pool must open new ones.
 	var conns []interface{ Close() error }
 	for range 3 {
@@ -31,7 +33,7 @@ func TestSQLiteConnectionsHaveNoMutex(t *testing.T) {
 	for _, c := range conns {
 		c.Close()
 	}
-	if got := sqliteConnMutexes.Load() - before; got != 0 {
+	if got := sqlitemutex.RecursiveAllocated() - before; got != 0 {
 		t.Errorf("opening connections allocated %d connection mutexes, want 0", got)
 	}
 }
