@@ -49,6 +49,11 @@ type engine interface {
 	clientVersion(ctx context.Context) string
 	// close removes what newDatabase created, unless keep.
 	close(ctx context.Context, keep bool)
+	// goClient is the same engine with, in place of its client, a Go program running the
+	// same scripts and queries on the SQLite engine profil is built on (bench/sqlitego): it
+	// tells the engine's share of a ratio to the client from profil's. nil on PostgreSQL,
+	// where the server does the work for any client.
+	goClient() engine
 }
 
 // oneLine folds a query on one line: psql's \copy takes the rest of its line, and sqlite3 -header
@@ -59,12 +64,15 @@ func oneLine(q string) string { return strings.Join(strings.Fields(q), " ") }
 func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 // membersQuery is the query of `profil export users --all` (sqlstore EachMember), with the
-// profiles aggregate of the engine.
-func membersQuery(profiles string) string {
-	return oneLine(`SELECT m.id, m.structure_id, COALESCE(s.siret, '') AS siret, s.name, m.referent, m.created_at,
+// same columns and the engine's aggregate of the profiles; since is the membership's date as
+// profil's export reads it (on SQLite "+m.created_at", the text as stored: a column declared
+// TIMESTAMP would reach a Go program as a time the driver parsed, which the export does not
+// ask for).
+func membersQuery(profiles, since string) string {
+	return oneLine(`SELECT m.id, m.structure_id, COALESCE(s.siret, '') AS siret, s.name, m.referent, ` + since + ` AS since,
 		` + profiles + ` AS profiles,
 		u.id, u.email, u.last_name, u.first_name, u.function, u.phone, u.status, u.manager,
-		u.must_change_password, u.source, u.created_at, u.updated_at
+		u.must_change_password, u.source
 		FROM memberships m JOIN users u ON u.id = m.user_id JOIN structures s ON s.id = m.structure_id
 		WHERE m.ended_at IS NULL ORDER BY s.name_folded, s.id, u.last_name, u.first_name, u.id`)
 }
@@ -118,6 +126,7 @@ PRAGMA temp_store = MEMORY;
 
 type sqliteEngine struct {
 	client string // the sqlite3 binary
+	goBin  string // bench/sqlitego, built; "" for none
 	dir    string
 }
 
@@ -215,7 +224,7 @@ func (e *sqliteEngine) refImportRows(ctx context.Context, dsn, csvPath string, a
 }
 
 func (e *sqliteEngine) refExport(ctx context.Context, dsn, outPath string) (measurement, error) {
-	return job{name: e.client, args: []string{"-csv", "-header", dsn, membersQuery(sqliteProfiles)}, stdout: outPath}.withRSS().run(ctx)
+	return job{name: e.client, args: []string{"-csv", "-header", dsn, membersQuery(sqliteProfiles, "+m.created_at")}, stdout: outPath}.withRSS().run(ctx)
 }
 
 func (e *sqliteEngine) refShow(dsn, email string) job {
@@ -236,6 +245,15 @@ func (e *sqliteEngine) clientVersion(ctx context.Context) string {
 }
 
 func (e *sqliteEngine) close(context.Context, bool) {}
+
+func (e *sqliteEngine) goClient() engine {
+	if e.goBin == "" {
+		return nil
+	}
+	c := *e
+	c.client, c.goBin = e.goBin, ""
+	return &c
+}
 
 // postgresRefTable is a table with the indexes of profil's users table (identity key, unique
 // e-mail under the same check, (last_name, id)) for the columns of the accounts file.
@@ -401,7 +419,7 @@ func (e *postgresEngine) refImportRows(ctx context.Context, dsn, csvPath string,
 }
 
 func (e *postgresEngine) refExport(ctx context.Context, dsn, outPath string) (measurement, error) {
-	return e.psql(dsn, "-c", `\copy (`+membersQuery(postgresProfiles)+`) to `+quote(outPath)+
+	return e.psql(dsn, "-c", `\copy (`+membersQuery(postgresProfiles, "m.created_at")+`) to `+quote(outPath)+
 		` with (format csv, header true)`).withRSS().run(ctx)
 }
 
@@ -445,3 +463,5 @@ func (e *postgresEngine) close(ctx context.Context, keep bool) {
 	}
 	e.created = nil
 }
+
+func (e *postgresEngine) goClient() engine { return nil }

@@ -13,7 +13,10 @@
 //     and the smallest Go program's;
 //   - approving 10,000 pending requests in one command;
 //   - the commands people type, cold, next to the client opening the database;
-//   - the cost per row of the import and the export at full size against a small scale.
+//   - the cost per row of the import and the export at full size against a small scale;
+//   - on SQLite, the same import statements, export and lookup run by bench/sqlitego, a Go
+//     program with nothing of profil but its SQLite engine (SQLite compiled to Go), where the
+//     client is SQLite compiled from C: the engine's share of each ratio, and profil's.
 //
 // profil is built from this tree and run as a user runs it, one process per command, with its
 // own home folder. Run from the root of the module:
@@ -161,7 +164,17 @@ func run(ctx context.Context, c config) error {
 		if err != nil {
 			return fmt.Errorf("the sqlite3 client is needed for the reference figures: %w", err)
 		}
-		engines = append(engines, &sqliteEngine{client: client, dir: dir})
+		goBin := filepath.Join(dir, "sqlitego")
+		if c.only != "approvals" {
+			logf("building bench/sqlitego")
+			build := exec.CommandContext(ctx, "go", "build", "-o", goBin, "./bench/sqlitego")
+			build.Env = append(os.Environ(), "CGO_ENABLED=0")
+			build.Stdout, build.Stderr = os.Stderr, os.Stderr
+			if err := build.Run(); err != nil {
+				return fmt.Errorf("build bench/sqlitego: %w", err)
+			}
+		}
+		engines = append(engines, &sqliteEngine{client: client, goBin: goBin, dir: dir})
 	}
 	if c.engine == "postgres" || c.engine == "both" {
 		client, err := exec.LookPath("psql")
@@ -282,6 +295,20 @@ func (b *bench) measureEngine(ctx context.Context, e engine) error {
 			return err
 		}
 	}
+	// The same two references through the Go client, each on a copy of its own.
+	goc := e.goClient()
+	if b.only == "scale" || b.only == "approvals" {
+		goc = nil
+	}
+	var goRowsDSN, goAuditDSN string
+	if goc != nil {
+		if goRowsDSN, err = e.snapshot(ctx, dsn, "rows-go"); err != nil {
+			return err
+		}
+		if goAuditDSN, err = e.snapshot(ctx, dsn, "audit-go"); err != nil {
+			return err
+		}
+	}
 
 	logf("[%s] importing %s accounts with profil", eng, count(b.users))
 	b.waitQuiet(ctx)
@@ -308,20 +335,28 @@ func (b *bench) measureEngine(ctx context.Context, e engine) error {
 		return fmt.Errorf("the reference loaded %d accounts of %d", loaded, b.users)
 	}
 	logf("[%s]   %s", eng, wallAndCPU(refImp))
-	var refRows, refAudit measurement
+	var refRows, refAudit, goRows, goAudit measurement
 	if b.only != "scale" {
-		for _, r := range []struct {
-			what  string
-			dsn   string
-			audit bool
-			m     *measurement
-		}{
-			{"the rows profil writes (accounts, memberships, profiles) with SQL", rowsDSN, false, &refRows},
-			{"the same, and the audit event of each person", auditDSN, true, &refAudit},
-		} {
+		type reference struct {
+			what   string
+			client engine
+			dsn    string
+			audit  bool
+			m      *measurement
+		}
+		refs := []reference{
+			{"the rows profil writes (accounts, memberships, profiles) with SQL", e, rowsDSN, false, &refRows},
+			{"the same, and the audit event of each person", e, auditDSN, true, &refAudit},
+		}
+		if goc != nil {
+			refs = append(refs,
+				reference{"the same rows, the same statements through profil's SQLite engine (bench/sqlitego)", goc, goRowsDSN, false, &goRows},
+				reference{"the same, and the audit events, through profil's SQLite engine", goc, goAuditDSN, true, &goAudit})
+		}
+		for _, r := range refs {
 			logf("[%s] %s", eng, r.what)
 			b.waitQuiet(ctx)
-			if *r.m, err = e.refImportRows(ctx, r.dsn, b.full.usersCSV, r.audit); err != nil {
+			if *r.m, err = r.client.refImportRows(ctx, r.dsn, b.full.usersCSV, r.audit); err != nil {
 				return err
 			}
 			logf("[%s]   %s", eng, wallAndCPU(*r.m))
@@ -340,7 +375,7 @@ func (b *bench) measureEngine(ctx context.Context, e engine) error {
 			}
 		}
 	}
-	for _, d := range []string{rowsDSN, auditDSN} {
+	for _, d := range []string{rowsDSN, auditDSN, goRowsDSN, goAuditDSN} {
 		if d == "" {
 			continue
 		}
@@ -350,7 +385,7 @@ func (b *bench) measureEngine(ctx context.Context, e engine) error {
 	}
 
 	if b.only == "import" {
-		b.rows = append(b.rows, importRows(eng, b.users, imp, refImp, refRows, refAudit, importTarget)...)
+		b.rows = append(b.rows, importRows(eng, b.users, imp, refImp, refRows, refAudit, goRows, goAudit, importTarget)...)
 		b.rows = append(b.rows, importPerRowRows(eng, b.users, imp, b.small, smallImport)...)
 		b.rows = append(b.rows,
 			row{measure: "structure import " + count(b.structures), engine: eng, profil: seconds(structImport.wall), reference: "—", target: "—", met: "—"},
@@ -380,15 +415,30 @@ func (b *bench) measureEngine(ctx context.Context, e engine) error {
 		return err
 	}
 	logf("[%s]   %s, peak RSS %s", eng, seconds(refExp.wall), megabytes(refExp.maxRSS))
+	var goExp measurement
+	if goc != nil {
+		logf("[%s] the same join through profil's SQLite engine (bench/sqlitego)", eng)
+		b.waitQuiet(ctx)
+		if goExp, err = goc.refExport(ctx, dsn, refExportFile); err != nil {
+			return err
+		}
+		if err := expectLines(refExportFile, b.users+1); err != nil {
+			return err
+		}
+		logf("[%s]   %s, peak RSS %s", eng, seconds(goExp.wall), megabytes(goExp.maxRSS))
+	}
 	_ = os.Remove(exportFile)
 	_ = os.Remove(refExportFile)
 
 	logf("[%s] %d cold `user show` processes, and as many lookups with the client", eng, b.showRuns)
-	show, refShow, err := b.measureShow(ctx, p, e, dsn)
+	show, refShow, goShow, err := b.measureShow(ctx, p, e, goc, dsn)
 	if err != nil {
 		return err
 	}
 	logf("[%s]   median %s against %s", eng, millis(show.wall), millis(refShow.wall))
+	if goc != nil {
+		logf("[%s]   the same lookup through profil's SQLite engine: median %s", eng, millis(goShow.wall))
+	}
 
 	approvals, err := b.measureApprovals(ctx, p, dsn, eng)
 	if err != nil {
@@ -422,13 +472,19 @@ func (b *bench) measureEngine(ctx context.Context, e engine) error {
 		approvalRows()
 		return nil
 	}
-	b.rows = append(b.rows, importRows(eng, b.users, imp, refImp, refRows, refAudit, importTarget)...)
+	b.rows = append(b.rows, importRows(eng, b.users, imp, refImp, refRows, refAudit, goRows, goAudit, importTarget)...)
 	b.rows = append(b.rows,
 		ratioRow("export "+count(b.users)+" members", eng, exp.wall, refExp.wall, exportTarget, seconds),
 		row{measure: "export peak RSS", engine: eng, profil: megabytes(exp.maxRSS), reference: megabytes(refExp.maxRSS),
 			target: "≤ 64 MB", met: verdict(float64(exp.maxRSS) <= 64<<20)},
 		ratioRow(fmt.Sprintf("cold user show (median of %d)", b.showRuns), eng, show.wall, refShow.wall, 2.5, millis),
 	)
+	if goc != nil {
+		b.rows = append(b.rows,
+			engineRow("export, reference the same join through profil's SQLite engine", eng, exp.wall, goExp.wall, seconds),
+			engineRow(fmt.Sprintf("cold user show, reference the same lookup through profil's SQLite engine (median of %d)", b.showRuns), eng, show.wall, goShow.wall, millis),
+		)
+	}
 	b.rows = append(b.rows, interactive...)
 	approvalRows()
 	b.rows = append(b.rows, importPerRowRows(eng, b.users, imp, b.small, smallImport)...)
@@ -448,7 +504,7 @@ const importTarget = 1.5
 // against the client loading the users table alone, and the peak RSS. On SQLite, where the
 // client does all the work in its own process, each comparison comes in CPU time too (on
 // PostgreSQL the server's is not the client's).
-func importRows(eng string, users int, imp, refImp, refRows, refAudit measurement, target float64) []row {
+func importRows(eng string, users int, imp, refImp, refRows, refAudit, goRows, goAudit measurement, target float64) []row {
 	rows := []row{
 		ratioRow("import "+count(users)+" accounts, reference writing the same rows (wall)", eng, imp.wall, refRows.wall, target, seconds),
 	}
@@ -460,6 +516,14 @@ func importRows(eng string, users int, imp, refImp, refRows, refAudit measuremen
 	if eng == "SQLite" {
 		rows = append(rows, row{measure: "import, reference writing the same rows and the audit events (CPU)", engine: eng, profil: seconds(imp.cpu()), reference: seconds(refAudit.cpu()),
 			ratio: times(float64(imp.cpu()) / float64(refAudit.cpu())), target: "—", met: "—"})
+	}
+	if goRows.wall > 0 {
+		rows = append(rows,
+			engineRow("import, reference the same rows through profil's SQLite engine (wall)", eng, imp.wall, goRows.wall, seconds),
+			engineRow("import, reference the same rows through profil's SQLite engine (CPU)", eng, imp.cpu(), goRows.cpu(), seconds),
+			engineRow("import, reference the same rows and the audit events through profil's SQLite engine (wall)", eng, imp.wall, goAudit.wall, seconds),
+			engineRow("import, reference the same rows and the audit events through profil's SQLite engine (CPU)", eng, imp.cpu(), goAudit.cpu(), seconds),
+		)
 	}
 	rows = append(rows, row{measure: "import, reference loading the users table alone (wall)", engine: eng, profil: seconds(imp.wall), reference: seconds(refImp.wall),
 		ratio: times(float64(imp.wall) / float64(refImp.wall)), target: "—", met: "—"})
@@ -555,31 +619,43 @@ func buildSmallestGoProgram(ctx context.Context, dir string) (string, error) {
 	return bin, nil
 }
 
-// measureShow times cold `user show` processes and the client's lookups, alternately, on
-// the same addresses, after one unmeasured run of each.
-func (b *bench) measureShow(ctx context.Context, p *profil, e engine, dsn string) (measurement, measurement, error) {
+// measureShow times cold `user show` processes and the client's lookups (and, with goc,
+// bench/sqlitego's), in turn, on the same addresses, after one unmeasured run of each.
+func (b *bench) measureShow(ctx context.Context, p *profil, e, goc engine, dsn string) (own, ref, viaGo measurement, err error) {
 	emails := b.full.lookups
+	clients := []engine{e}
+	if goc != nil {
+		clients = append(clients, goc)
+	}
 	if _, err := p.run(ctx, "", "user", "show", emails[0]); err != nil {
-		return measurement{}, measurement{}, err
+		return own, ref, viaGo, err
 	}
-	if _, err := e.refShow(dsn, emails[0]).run(ctx); err != nil {
-		return measurement{}, measurement{}, err
+	for _, c := range clients {
+		if _, err := c.refShow(dsn, emails[0]).run(ctx); err != nil {
+			return own, ref, viaGo, err
+		}
 	}
-	var own, ref []measurement
+	runs := make([][]measurement, 1+len(clients))
 	b.waitQuiet(ctx)
 	for i := range b.showRuns {
 		email := emails[i%len(emails)]
 		m, err := p.run(ctx, "", "user", "show", email)
 		if err != nil {
-			return measurement{}, measurement{}, err
+			return own, ref, viaGo, err
 		}
-		own = append(own, m)
-		if m, err = e.refShow(dsn, email).run(ctx); err != nil {
-			return measurement{}, measurement{}, err
+		runs[0] = append(runs[0], m)
+		for j, c := range clients {
+			if m, err = c.refShow(dsn, email).run(ctx); err != nil {
+				return own, ref, viaGo, err
+			}
+			runs[1+j] = append(runs[1+j], m)
 		}
-		ref = append(ref, m)
 	}
-	return median(own), median(ref), nil
+	own, ref = median(runs[0]), median(runs[1])
+	if goc != nil {
+		viaGo = median(runs[2])
+	}
+	return own, ref, viaGo, nil
 }
 
 type approval struct {

@@ -29,6 +29,13 @@ func ratioRow(measure, engine string, own, ref time.Duration, target float64, fo
 		ratio: times(r), target: "≤ " + times(target), met: verdict(r <= target)}
 }
 
+// engineRow compares profil with the same work through bench/sqlitego: no target, the ratio
+// tells profil's share of the ratio to the client.
+func engineRow(measure, engine string, own, ref time.Duration, format func(time.Duration) string) row {
+	return row{measure: measure, engine: engine, profil: format(own), reference: format(ref),
+		ratio: times(float64(own) / float64(ref)), target: "—", met: "—"}
+}
+
 // perRowRow compares the cost per row at full size ("profil") with the small scale
 // ("reference").
 func perRowRow(measure, engine string, big time.Duration, bigRows int, small time.Duration, smallRows int) row {
@@ -155,6 +162,13 @@ func (b *bench) notes() []string {
 		notes = slices.Delete(notes, len(notes)-2, len(notes)-1)
 	case "approvals":
 		notes = append(notes[:2], notes[len(notes)-2:]...)
+	}
+	if (b.engine == "sqlite" || b.engine == "both") && b.only != "scale" && b.only != "approvals" {
+		notes = slices.Insert(notes, 3, "Through profil's SQLite engine: the same scripts and queries run by `bench/sqlitego`, "+
+			"a Go program with nothing of profil but its SQLite engine (modernc.org/sqlite, SQLite compiled to Go, with profil's "+
+			"mutexes), in place of the sqlite3 client, which is SQLite compiled from C; the same pragmas, one connection. "+
+			"The ratio to it is profil's own share of the ratio to the client, the rest is the engine's. No target: the "+
+			"targets are against the client.")
 	}
 	return notes
 }
