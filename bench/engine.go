@@ -78,10 +78,11 @@ func membersQuery(profiles, since string) string {
 }
 
 // showQuery is what `profil user show EMAIL` reads: the account, and each active membership
-// with its structure and profiles, in the order the command prints them.
-func showQuery(profiles, email string) string {
+// with its structure and profiles, in the order the command prints them; since as in
+// membersQuery.
+func showQuery(profiles, since, email string) string {
 	return oneLine(`SELECT u.id, u.email, u.last_name, u.first_name, u.function, u.phone, u.status, u.manager,
-		u.must_change_password, m.id, m.structure_id, COALESCE(s.siret, '') AS siret, s.name, m.referent, m.created_at,
+		u.must_change_password, m.id, m.structure_id, COALESCE(s.siret, '') AS siret, s.name, m.referent, ` + since + ` AS since,
 		` + profiles + ` AS profiles
 		FROM users u LEFT JOIN memberships m ON m.user_id = u.id AND m.ended_at IS NULL
 		LEFT JOIN structures s ON s.id = m.structure_id
@@ -228,7 +229,7 @@ func (e *sqliteEngine) refExport(ctx context.Context, dsn, outPath string) (meas
 }
 
 func (e *sqliteEngine) refShow(dsn, email string) job {
-	return job{name: e.client, args: []string{dsn, showQuery(sqliteProfiles, email)}}
+	return job{name: e.client, args: []string{dsn, showQuery(sqliteProfiles, "+m.created_at", email)}}
 }
 
 func (e *sqliteEngine) refConnect(dsn string) job {
@@ -424,7 +425,7 @@ func (e *postgresEngine) refExport(ctx context.Context, dsn, outPath string) (me
 }
 
 func (e *postgresEngine) refShow(dsn, email string) job {
-	return e.psql(dsn, "-A", "-t", "-c", showQuery(postgresProfiles, email))
+	return e.psql(dsn, "-A", "-t", "-c", showQuery(postgresProfiles, "m.created_at", email))
 }
 
 func (e *postgresEngine) refConnect(dsn string) job {

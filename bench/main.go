@@ -164,8 +164,9 @@ func run(ctx context.Context, c config) error {
 		if err != nil {
 			return fmt.Errorf("the sqlite3 client is needed for the reference figures: %w", err)
 		}
-		goBin := filepath.Join(dir, "sqlitego")
-		if c.only != "approvals" {
+		var goBin string // only the full run and -only import compare with it
+		if c.only == "" || c.only == "import" {
+			goBin = filepath.Join(dir, "sqlitego")
 			logf("building bench/sqlitego")
 			build := exec.CommandContext(ctx, "go", "build", "-o", goBin, "./bench/sqlitego")
 			build.Env = append(os.Environ(), "CGO_ENABLED=0")
@@ -297,9 +298,6 @@ func (b *bench) measureEngine(ctx context.Context, e engine) error {
 	}
 	// The same two references through the Go client, each on a copy of its own.
 	goc := e.goClient()
-	if b.only == "scale" || b.only == "approvals" {
-		goc = nil
-	}
 	var goRowsDSN, goAuditDSN string
 	if goc != nil {
 		if goRowsDSN, err = e.snapshot(ctx, dsn, "rows-go"); err != nil {
@@ -323,6 +321,11 @@ func (b *bench) measureEngine(ctx context.Context, e engine) error {
 	}
 	logf("[%s]   %s, peak RSS %s", eng, wallAndCPU(imp), megabytes(imp.maxRSS))
 	if b.only == "approvals" {
+		if auditDSN != "" {
+			if err := e.drop(ctx, auditDSN); err != nil {
+				return err
+			}
+		}
 		return b.onlyApprovals(ctx, e, "home-"+strings.ToLower(eng)+"-full", dsn)
 	}
 	logf("[%s] the same file with the client", eng)

@@ -29,6 +29,15 @@ func ratioRow(measure, engine string, own, ref time.Duration, target float64, fo
 		ratio: times(r), target: "≤ " + times(target), met: verdict(r <= target)}
 }
 
+// buildNote says how profil was built, and, in a full run, what the start-up rows compare.
+func (b *bench) buildNote() string {
+	built := "profil is built as the README installs it (CGO_ENABLED=0, a static binary) unless -profil names another."
+	if b.only != "" {
+		return built
+	}
+	return "Start-up: /bin/true and the smallest Go program, timed the same way, tell what starting any process costs on this machine; " + built
+}
+
 // engineRow compares profil with the same work through bench/sqlitego: no target, the ratio
 // tells profil's share of the ratio to the client.
 func engineRow(measure, engine string, own, ref time.Duration, format func(time.Duration) string) row {
@@ -145,8 +154,7 @@ func (b *bench) notes() []string {
 			"loaded into a table with the indexes of `users` alone; export, `sqlite3 -csv` or " +
 			"`psql \\copy (…) to` of the query of `export users --all`; user show, the client reading the account, its " +
 			"structures and profiles by e-mail; the commands people type, the client opening the database and running one trivial query.",
-		"Start-up: /bin/true and the smallest Go program, timed the same way, tell what starting any process costs on this machine; " +
-			"profil is built as the README installs it (CGO_ENABLED=0, a static binary) unless -profil names another.",
+		b.buildNote(),
 		fmt.Sprintf("Per-row rows: profil's time per row at %s (profil column) and at %s accounts over %s structures "+
 			"(reference column; median of %d runs, each on a new database); times include the process start.",
 			short(b.users), count(b.small), count(b.smallData.structures), b.repeats),
