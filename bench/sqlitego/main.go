@@ -122,7 +122,8 @@ func dotCommand(ctx context.Context, conn *sql.Conn, line string) error {
 		return usage
 	}
 	// FILE TABLE, FILE quoted when it has spaces.
-	file, table, _ := strings.Cut(strings.TrimSpace(rest), " ")
+	rest = strings.TrimSpace(rest)
+	file, table, _ := strings.Cut(rest, " ")
 	if strings.HasPrefix(rest, `"`) {
 		quoted, err := strconv.QuotedPrefix(rest)
 		if err != nil {
