@@ -73,20 +73,7 @@ func TestSQLiteForeignKeysDeferredFrom14(t *testing.T) {
 	}
 	// Connections that read the schema of version 13 before the upgrade.
 	db.db.SetMaxIdleConns(4)
-	var conns []*sql.Conn
-	for range 3 {
-		c, err := db.db.Conn(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := c.ExecContext(ctx, `SELECT count(*) FROM memberships`); err != nil {
-			t.Fatal(err)
-		}
-		conns = append(conns, c)
-	}
-	for _, c := range conns {
-		c.Close()
-	}
+	holdConns(t, db.db, 3, `SELECT count(*) FROM memberships`)
 	breaks := func(deferred bool) {
 		t.Helper()
 		for i := range 3 {
@@ -259,6 +246,29 @@ func TestSQLiteBulkInsertSharedValues(t *testing.T) {
 }
 
 // openTestFile opens a new SQLite file, migrated if migrate, closed at the end of the test.
+// holdConns takes n connections of the pool at once, so that it must open new ones, runs query
+// on each, then gives them all back.
+func holdConns(t *testing.T, db *sql.DB, n int, query string) {
+	t.Helper()
+	ctx := context.Background()
+	var conns []*sql.Conn
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	for range n {
+		c, err := db.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+		if _, err := c.ExecContext(ctx, query); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func openTestFile(t *testing.T, migrate bool) *DB {
 	t.Helper()
 	ctx := context.Background()

@@ -12,27 +12,12 @@ import (
 // Connections get no mutex of their own (see package sqlitemutex): opening a database, however
 // many connections its pool opens, allocates no recursive mutex.
 func TestSQLiteConnectionsHaveNoMutex(t *testing.T) {
-	ctx := context.Background()
 	d := openTestFile(t, false)
 	if !sqlitemutex.Installed() {
 		t.Fatal("SQLite was initialised without profil's mutexes: every connection takes a mutex at each call")
 	}
 	before := sqlitemutex.RecursiveAllocated()
-	// Three connections at once, so that the pool must open new ones.
-	var conns []interface{ Close() error }
-	for range 3 {
-		c, err := d.SQL().Conn(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := c.ExecContext(ctx, `SELECT count(*) FROM structures`); err != nil {
-			t.Fatal(err)
-		}
-		conns = append(conns, c)
-	}
-	for _, c := range conns {
-		c.Close()
-	}
+	holdConns(t, d.SQL(), 3, `SELECT count(*) FROM structures`)
 	if got := sqlitemutex.RecursiveAllocated() - before; got != 0 {
 		t.Errorf("opening connections allocated %d connection mutexes, want 0", got)
 	}
