@@ -215,6 +215,9 @@ type Tx interface {
 	// RequestsByID loads the requests ids as RequestByID does, in no order; an unknown id is
 	// left out.
 	RequestsByID(ctx context.Context, ids []int64) ([]domain.Request, error)
+	// RequestKeys reads what the requests ids are about (their kind, person and structure), in
+	// no order; an unknown id is left out.
+	RequestKeys(ctx context.Context, ids []int64) ([]RequestKey, error)
 	// StructuresByID loads the structures ids, in no order; an unknown id is left out.
 	StructuresByID(ctx context.Context, ids []int64) ([]domain.Structure, error)
 	// UsersByID loads the accounts ids, in no order; an unknown id is left out.
@@ -317,6 +320,15 @@ type Tx interface {
 	// SaveEmailChange writes the pending change of an account, replacing the one it had.
 	SaveEmailChange(ctx context.Context, c *domain.EmailChange) error
 	DeleteEmailChange(ctx context.Context, userID int64) error
+}
+
+// RequestKey is what a request is about: its kind, its person and its structure (0 when it
+// has none).
+type RequestKey struct {
+	ID          int64
+	Kind        domain.RequestKind
+	UserID      int64
+	StructureID int64
 }
 
 // CaseQuery filters case files.

@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/store"
 )
 
 // Set-based reads and writes of a bulk decision: a batch of requests is read with a few
@@ -24,6 +25,23 @@ func (t *tx) RequestsByID(ctx context.Context, ids []int64) ([]domain.Request, e
 		}
 		return err
 	})
+	if err != nil {
+		return nil, fmt.Errorf("look up requests: %w", err)
+	}
+	return out, nil
+}
+
+func (t *tx) RequestKeys(ctx context.Context, ids []int64) ([]store.RequestKey, error) {
+	out := make([]store.RequestKey, 0, len(ids))
+	err := inKeys(ctx, t, `SELECT id, kind, COALESCE(user_id, 0), COALESCE(structure_id, 0) FROM requests WHERE %s`, "id", ids,
+		func(rows *sql.Rows) error {
+			var k store.RequestKey
+			err := rows.Scan(&k.ID, &k.Kind, &k.UserID, &k.StructureID)
+			if err == nil {
+				out = append(out, k)
+			}
+			return err
+		})
 	if err != nil {
 		return nil, fmt.Errorf("look up requests: %w", err)
 	}

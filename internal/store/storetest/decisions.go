@@ -76,6 +76,9 @@ func testDecisionLookups(t *testing.T, st store.Store) {
 		structureIDs, userIDs = append(structureIDs, ss[i].ID), append(userIDs, us[i].ID)
 	}
 	unknown := int64(99_999_999)
+	// A structure request, of nobody's account, for no structure yet.
+	sr := domain.Request{Kind: domain.RequestStructure, RequesterEmail: "a@b.fr", Structure: domain.Structure{Name: "X", Address: "1 rue"}}
+	update(t, st, func(tx store.Tx) error { return tx.CreateRequest(ctx, &sr) })
 	view(t, st, func(tx store.Tx) error {
 		gotS, err := tx.StructuresByID(ctx, append(slices.Clone(structureIDs), unknown))
 		if err != nil {
@@ -120,6 +123,22 @@ func testDecisionLookups(t *testing.T, st store.Store) {
 			}
 			if r.UserEmail != us[i].Email || r.StructureName != ss[i].Name || fmt.Sprint(r) != fmt.Sprint(one) {
 				t.Errorf("request %d read back as %+v, RequestByID reads %+v", r.ID, r, one)
+			}
+		}
+		keys, err := tx.RequestKeys(ctx, append(slices.Clone(requestIDs), unknown, sr.ID))
+		if err != nil {
+			return err
+		}
+		if len(keys) != len(rs)+1 {
+			t.Errorf("RequestKeys found %d of %d", len(keys), len(rs)+1)
+		}
+		for _, k := range keys {
+			want := store.RequestKey{ID: sr.ID, Kind: domain.RequestStructure}
+			if i := slices.Index(requestIDs, k.ID); i >= 0 {
+				want = store.RequestKey{ID: rs[i].ID, Kind: domain.RequestAccount, UserID: us[i].ID, StructureID: ss[i].ID}
+			}
+			if k != want {
+				t.Errorf("RequestKeys read %+v, want %+v", k, want)
 			}
 		}
 		refs, err := tx.Referents(ctx, structureIDs)
