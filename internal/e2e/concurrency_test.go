@@ -124,6 +124,13 @@ func TestConcurrentApprovalsDecideEachRequestOnce(t *testing.T) {
 			if len(rs) != len(all) {
 				t.Errorf("process %d reported %d results, want %d", p, len(rs), len(all))
 			}
+			// Decided one structure after another, reported in the order given.
+			for i := range min(len(rs), len(lists[p])) {
+				if rs[i].ID != lists[p][i] {
+					t.Errorf("process %d: result %d is of request %d, want %d (the order given)", p, i, rs[i].ID, lists[p][i])
+					break
+				}
+			}
 			for _, r := range rs {
 				switch {
 				case r.Result == "approved":

@@ -113,6 +113,50 @@ func TestDecideManyInBatches(t *testing.T) {
 	})
 }
 
+// Requests beyond one batch are decided one structure after another, each structure's in the
+// order given, so that its first request approved makes its référent; one batch is decided in
+// the order given.
+func TestDecideManyOneStructureAfterAnother(t *testing.T) {
+	testEach(t, func(t *testing.T, e *env) {
+		service.SetDecideBatchSize(e.svc, 4)
+		_, a := e.register("Organisme E", domain.KindTrainingOrg, 4)
+		_, b := e.register("Organisme F", domain.KindTrainingOrg, 4)
+		var batches [][]int64
+		var referents []int64
+		approve := func(ids []int64) {
+			t.Helper()
+			batches = nil
+			err := e.svc.DecideMany(e.ctx, e.manager, ids, service.DecideInput{Decision: domain.Approve}, func(ds []service.Decision) {
+				var batch []int64
+				for _, d := range ds {
+					if d.Err != nil {
+						t.Errorf("request %d: %v", d.ID, d.Err)
+					}
+					if d.Outcome.Referent {
+						referents = append(referents, d.ID)
+					}
+					batch = append(batch, d.ID)
+				}
+				batches = append(batches, batch)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		approve([]int64{a[1], b[1], a[0], b[0], a[2], b[2]})
+		if want := [][]int64{{a[1], a[0], a[2], b[1]}, {b[0], b[2]}}; fmt.Sprint(batches) != fmt.Sprint(want) {
+			t.Errorf("batches decided as %v, want %v", batches, want)
+		}
+		if want := []int64{a[1], b[1]}; fmt.Sprint(referents) != fmt.Sprint(want) {
+			t.Errorf("référents made by requests %v, want %v (the first approved of each structure)", referents, want)
+		}
+		approve([]int64{b[3], a[3]})
+		if want := [][]int64{{b[3], a[3]}}; fmt.Sprint(batches) != fmt.Sprint(want) {
+			t.Errorf("one batch decided as %v, want %v", batches, want)
+		}
+	})
+}
+
 // A bulk decision and single decisions of the same requests at the same time, in opposite
 // orders, each decide every request once and neither stops on a deadlock: every decider locks
 // requests before structures.

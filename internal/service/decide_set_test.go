@@ -105,11 +105,11 @@ func (e *env) decisionWorld(seed uint64) decisionWorld {
 
 var minutes = regexp.MustCompile(`\d{4}-\d\d-\d\d \d\d:\d\d`)
 
-// decideWorld runs the same bulk decisions of the world: rejections, approvals asking for a
-// profile some structures may not hold, approvals by a référent (who may decide for their
-// structure only), then approvals of everything, each in a shuffled order with repeats and an
-// unknown id. It returns what each decision said.
-func (e *env) decideWorld(w decisionWorld, seed uint64) []string {
+// decideWorld runs the same bulk decisions of the world: rejections, a dry run (when dryRun),
+// approvals asking for a profile some structures may not hold, approvals by a référent (who
+// may decide for their structure only), then approvals of everything, each in a shuffled
+// order with repeats and an unknown id. It returns what each decision said.
+func (e *env) decideWorld(w decisionWorld, seed uint64, dryRun bool) []string {
 	e.t.Helper()
 	rng := rand.New(rand.NewPCG(seed, 2))
 	var said []string
@@ -132,7 +132,9 @@ func (e *env) decideWorld(w decisionWorld, seed uint64) []string {
 		return append(ids, ids[0], 999999)
 	}
 	run(e.manager, pick(15), service.DecideInput{Decision: domain.Reject, Reason: "  hors périmètre "})
-	run(e.manager, pick(20), service.DecideInput{Decision: domain.Approve, DryRun: true})
+	if dryRun {
+		run(e.manager, pick(20), service.DecideInput{Decision: domain.Approve, DryRun: true})
+	}
 	run(e.manager, pick(20), service.DecideInput{Decision: domain.Approve, Profiles: []string{"rafael.of-catalogue"}})
 	run(w.referent, pick(len(w.ids)), service.DecideInput{Decision: domain.Approve})
 	run(e.manager, pick(len(w.ids)), service.DecideInput{Decision: domain.Approve})
@@ -199,7 +201,7 @@ func TestDecideManySetBasedAgreesWithRequestByRequest(t *testing.T) {
 				service.DecideRequestByRequest(sequential.svc)
 				var said [2][]string
 				for i, e := range []*env{sequential, setBased} {
-					said[i] = e.decideWorld(e.decisionWorld(seed), seed)
+					said[i] = e.decideWorld(e.decisionWorld(seed), seed, true)
 				}
 				// Five bulk decisions of one batch each.
 				if service.SetBasedBatches(setBased.svc) != 5 || service.SetBasedBatches(sequential.svc) != 0 {
@@ -215,6 +217,44 @@ func TestDecideManySetBasedAgreesWithRequestByRequest(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Bulk decisions of several batches, decided one structure (and one person) after another,
+// say the same of every request and leave the same database as decided in the order given:
+// the world's decisions in batches of 3. (Not its dry run: each batch of a dry run is rolled
+// back, so what it says depends on which requests share a batch.)
+func TestDecideManyInItsOrderAgreesWithTheOrderGiven(t *testing.T) {
+	for _, eng := range testdb.Engines(t) {
+		t.Run(eng.Name, func(t *testing.T) {
+			for _, seed := range []uint64{4, 5} {
+				given, grouped := newEnv(t, eng.DSN(t)), newEnv(t, eng.DSN(t))
+				service.DecideInOrderGiven(given.svc)
+				var said [2][]string
+				for i, e := range []*env{given, grouped} {
+					service.SetDecideBatchSize(e.svc, 3)
+					said[i] = e.decideWorld(e.decisionWorld(seed), seed, false)
+				}
+				if slices.Equal(said[0], said[1]) {
+					t.Fatalf("seed %d: the requests were decided in the order given", seed)
+				}
+				slices.Sort(said[0])
+				slices.Sort(said[1])
+				if got, want := strings.Join(said[1], "\n"), strings.Join(said[0], "\n"); got != want {
+					t.Errorf("seed %d: the decisions said otherwise:\n%s", seed, diffLines(got, want))
+				}
+				if got, want := sortedLines(grouped.snapshot()), sortedLines(given.snapshot()); got != want {
+					t.Errorf("seed %d: the databases differ:\n%s", seed, diffLines(got, want))
+				}
+			}
+		})
+	}
+}
+
+// sortedLines is s with its lines sorted: a snapshot whose rows were written in another order.
+func sortedLines(s string) string {
+	lines := strings.Split(s, "\n")
+	slices.Sort(lines)
+	return strings.Join(lines, "\n")
 }
 
 // diffLines lists the lines of got and want that differ, by position.
@@ -265,7 +305,7 @@ func TestDecideManyFallsBackWhenASetWriteFails(t *testing.T) {
 			faulty.svc = service.New(conflictingAudits{faulty.db})
 			var said [2][]string
 			for i, e := range []*env{sequential, faulty} {
-				said[i] = e.decideWorld(e.decisionWorld(3), 3)
+				said[i] = e.decideWorld(e.decisionWorld(3), 3, true)
 			}
 			if n := service.SetBasedBatches(faulty.svc); n != 0 {
 				t.Fatalf("%d batches decided set-based through a failing write", n)

@@ -7,3 +7,9 @@ func DecideRequestByRequest(s *Service) { s.setBased = false }
 // SetBasedBatches tells how many batches the bulk decisions of s decided set-based (those
 // retried count again).
 func SetBasedBatches(s *Service) int64 { return s.setBatches.Load() }
+
+// SetDecideBatchSize makes the bulk decisions of s decide n requests a transaction.
+func SetDecideBatchSize(s *Service, n int) { s.decideBatchSize = n }
+
+// DecideInOrderGiven makes the bulk decisions of s decide the requests in the order given.
+func DecideInOrderGiven(s *Service) { s.keepOrder = true }

@@ -298,12 +298,14 @@ type Decision struct {
 	Err     error // nil when decided (or, in a dry run, decidable)
 }
 
-// DecideMany decides the requests ids (repeats count once) in order, in transactions of at
-// most DecideBatchSize requests. Each request is decided or refused on its own: one that fails
-// leaves the others of its batch decided. report receives the results of each batch once its
-// transaction has committed (in a dry run, rolled back), so what it is told is what the
-// database holds. The error is what stopped the run (a cancelled context, a failed commit);
-// the batches reported before it stay decided.
+// DecideMany decides the requests ids (repeats count once), in transactions of at most
+// DecideBatchSize requests. Each request is decided or refused on its own: one that fails
+// leaves the others of its batch decided. More than one batch is decided one group of
+// requests after another: those about one structure or one person together, in the order
+// given (see decisionOrder). report receives the results of each batch, in the order decided,
+// once its transaction has committed (in a dry run, rolled back), so what it is told is what
+// the database holds. The error is what stopped the run (a cancelled context, a failed
+// commit); the batches reported before it stay decided.
 func (s *Service) DecideMany(ctx context.Context, actor domain.Actor, ids []int64, in DecideInput, report func([]Decision)) error {
 	if err := domain.RequireSignedIn(actor); err != nil {
 		return err
@@ -311,10 +313,14 @@ func (s *Service) DecideMany(ctx context.Context, actor domain.Actor, ids []int6
 	if err := domain.CheckText("reason", in.Reason); err != nil {
 		return err
 	}
-	ids = DistinctIDs(ids)
+	ids, err := s.orderDecisions(ctx, actor, DistinctIDs(ids))
+	if err != nil {
+		return err
+	}
 	in.registration = s.Registration
-	for start := 0; start < len(ids); start += DecideBatchSize {
-		batch := ids[start:min(start+DecideBatchSize, len(ids))]
+	size := s.batchSize()
+	for start := 0; start < len(ids); start += size {
+		batch := ids[start:min(start+size, len(ids))]
 		results, err := s.decideBatch(ctx, actor, batch, in, s.setBased)
 		if errors.Is(err, errSetFallback) {
 			// A set write did not go as planned, and its transaction was rolled back.
@@ -326,6 +332,14 @@ func (s *Service) DecideMany(ctx context.Context, actor domain.Actor, ids []int6
 		report(results)
 	}
 	return nil
+}
+
+// batchSize is how many requests a transaction of DecideMany decides.
+func (s *Service) batchSize() int {
+	if s.decideBatchSize > 0 {
+		return s.decideBatchSize
+	}
+	return DecideBatchSize
 }
 
 // decideBatch decides batch in one transaction: set-based if setBased and the plan can,

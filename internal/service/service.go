@@ -38,6 +38,10 @@ type Service struct {
 	setBased bool
 	// setBatches counts the batches decided set-based, for the tests.
 	setBatches atomic.Int64
+	// decideBatchSize, when set, replaces DecideBatchSize (tests); keepOrder decides bulk
+	// decisions in the order given (see decisionOrder), the order the tests compare with.
+	decideBatchSize int
+	keepOrder       bool
 }
 
 // New returns the service over st.

@@ -2,9 +2,11 @@ package request
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -60,8 +62,8 @@ are told by mail) unless --yes or --dry-run is given. Without a terminal nothing
 Give request ids as arguments, or "-" to read them from standard input (one per line or
 separated by spaces), or --all --structure S for every pending request of a structure. Each
 request is decided in its own transaction: one that fails does not stop the others. Every
-item gets a result line (-o json: [{"id","result","error"}]); the command exits with the worst
-code of its items. --dry-run checks everything and changes nothing.` + long,
+item gets a result line, in the order given (-o json: [{"id","result","error"}]); the command
+exits with the worst code of its items. --dry-run checks everything and changes nothing.` + long,
 		Example: example,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts := &DecideOptions{All: all, Input: service.DecideInput{Decision: decision, Reason: reason, Profiles: profiles, DryRun: dryRun}}
@@ -212,6 +214,9 @@ func decideRun(ctx context.Context, f *cmdutil.Factory, opts *DecideOptions) err
 	if single && err == nil {
 		return singleErr
 	}
+	// Several batches are decided one structure after another: the results are printed in the
+	// order the ids were given.
+	inputOrder(results, codes, opts.IDs)
 	// What was decided before a stop is decided: it is printed as a complete run's results
 	// are, then the error that stopped the run.
 	if cfg.Quiet {
@@ -325,4 +330,26 @@ func describe(out service.Outcome) string {
 		s += i18n.T("decide.becomes_referent")
 	}
 	return s
+}
+
+// inputOrder sorts results (and their exit codes, codes[i] being the one of results[i]) in the
+// order of their ids in ids.
+func inputOrder(results []present.BulkResult, codes []int, ids []int64) {
+	at := make(map[int64]int, len(ids))
+	for i, id := range ids {
+		if _, seen := at[id]; !seen {
+			at[id] = i
+		}
+	}
+	order := make([]int, len(results))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(at[results[a].ID], at[results[b].ID]) })
+	sortedResults, sortedCodes := make([]present.BulkResult, len(results)), make([]int, len(codes))
+	for i, from := range order {
+		sortedResults[i], sortedCodes[i] = results[from], codes[from]
+	}
+	copy(results, sortedResults)
+	copy(codes, sortedCodes)
 }
