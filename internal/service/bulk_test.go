@@ -157,6 +157,20 @@ func TestDecideManyOneStructureAfterAnother(t *testing.T) {
 	})
 }
 
+// A bulk decision without a report (a client of the server that asks for no results) decides
+// all the same.
+func TestDecideManyWithoutReport(t *testing.T) {
+	testEach(t, func(t *testing.T, e *env) {
+		_, ids := e.register("Organisme G", domain.KindTrainingOrg, 3)
+		if err := e.svc.DecideMany(e.ctx, e.manager, ids, service.DecideInput{Decision: domain.Approve}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(e.audit("request.approve")); n != len(ids) {
+			t.Errorf("%d requests approved, want %d", n, len(ids))
+		}
+	})
+}
+
 // A bulk decision and single decisions of the same requests at the same time, in opposite
 // orders, each decide every request once and neither stops on a deadlock: every decider locks
 // requests before structures.

@@ -304,11 +304,14 @@ type Decision struct {
 // requests after another: those about one structure or one person together, in the order
 // given (see decisionOrder). report receives the results of each batch, in the order decided,
 // once its transaction has committed (in a dry run, rolled back), so what it is told is what
-// the database holds. The error is what stopped the run (a cancelled context, a failed
-// commit); the batches reported before it stay decided.
+// the database holds; it may be nil. The error is what stopped the run (a cancelled context,
+// a failed commit); the batches reported before it stay decided.
 func (s *Service) DecideMany(ctx context.Context, actor domain.Actor, ids []int64, in DecideInput, report func([]Decision)) error {
 	if err := domain.RequireSignedIn(actor); err != nil {
 		return err
+	}
+	if report == nil { // a client of the server that asked for no results
+		report = func([]Decision) {}
 	}
 	if err := domain.CheckText("reason", in.Reason); err != nil {
 		return err
