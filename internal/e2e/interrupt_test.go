@@ -80,7 +80,8 @@ var decidedMessage = regexp.MustCompile(`interrupted: (\d+) of (\d+) requests de
 
 // SIGINT, then SIGTERM, sent to `request approve -` in the middle of a large batch: the
 // process exits 130, then 143, says how many requests it decided and that the rest are
-// untouched, and the database holds exactly those, in whole batches.
+// untouched, lists those as untouched, and the database holds exactly those, in whole
+// batches.
 func TestInterruptedApprovalSaysWhatWasDone(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, dsn string) {
 		h := newHome(t, dsn)
@@ -137,14 +138,21 @@ func TestInterruptedApprovalSaysWhatWasDone(t *testing.T) {
 			if err := json.Unmarshal(p.out.Bytes(), &results); err != nil {
 				t.Fatalf("%v: the results of what was done are not printed: %v\n%.300s", tc.sig, err, p.out.String())
 			}
-			ok := 0
+			ok, untouched := 0, 0
 			for _, r := range results {
-				if r.Result == "approved" {
+				switch r.Result {
+				case "approved":
 					ok++
+				case "untouched":
+					untouched++
 				}
 			}
 			if ok != n {
 				t.Errorf("%v: %d approved results printed, %d decided", tc.sig, ok, n)
+			}
+			// What it did not reach is listed, to be given again.
+			if len(results) != total || untouched != total-now {
+				t.Errorf("%v: %d results, %d untouched; want one per request, %d untouched (still pending)", tc.sig, len(results), untouched, total-now)
 			}
 			decidedBefore = now
 		}

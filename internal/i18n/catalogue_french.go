@@ -117,6 +117,7 @@ var frenchMessages = []entry{
 	{"value.sent", "sent", "envoyé"},
 	{"value.sending", "sending", "en cours d'envoi"},
 	{"value.error", "error", "erreur"},
+	{"value.untouched", "untouched", "non traitée"},
 	{"value.read", "read", "lecture"},
 	{"policy.settings_set", "change the settings of the portal", "modifier les réglages du portail"},
 }

@@ -311,10 +311,14 @@ type BulkResult struct {
 	Error  string `json:"error"`
 }
 
-// resultColor shows errors in red, the rest in green.
+// resultColor shows errors in red, what a stopped command left untouched in yellow, the rest
+// in green.
 func resultColor(result string) text.Colors {
-	if result == "error" {
+	switch result {
+	case "error":
 		return text.Colors{text.FgRed}
+	case "untouched":
+		return text.Colors{text.FgYellow}
 	}
 	return text.Colors{text.FgGreen}
 }

@@ -61,9 +61,10 @@ are told by mail) unless --yes or --dry-run is given. Without a terminal nothing
 
 Give request ids as arguments, or "-" to read them from standard input (one per line or
 separated by spaces), or --all --structure S for every pending request of a structure. Each
-request is decided in its own transaction: one that fails does not stop the others. Every
-item gets a result line, in the order given (-o json: [{"id","result","error"}]); the command
-exits with the worst code of its items. --dry-run checks everything and changes nothing.` + long,
+request is decided on its own: one that fails does not stop the others. Every item gets a
+result line, in the order given (-o json: [{"id","result","error"}]; "untouched" for those a
+stopped command did not reach); the command exits with the worst code of its items.
+--dry-run checks everything and changes nothing.` + long,
 		Example: example,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts := &DecideOptions{All: all, Input: service.DecideInput{Decision: decision, Reason: reason, Profiles: profiles, DryRun: dryRun}}
@@ -213,6 +214,20 @@ func decideRun(ctx context.Context, f *cmdutil.Factory, opts *DecideOptions) err
 	progress.Done()
 	if single && err == nil {
 		return singleErr
+	}
+	if err != nil {
+		// Stopped: the requests it did not reach are listed too, as untouched. Several batches
+		// are decided one structure after another, so they are not the end of the list.
+		reached := make(map[int64]bool, len(results))
+		for _, r := range results {
+			reached[r.ID] = true
+		}
+		for _, id := range service.DistinctIDs(opts.IDs) {
+			if !reached[id] {
+				results = append(results, present.BulkResult{ID: id, Result: "untouched", Error: i18n.T("decide.untouched")})
+				codes = append(codes, cmdutil.ExitOK) // the stop decides the exit code
+			}
+		}
 	}
 	// Several batches are decided one structure after another: the results are printed in the
 	// order the ids were given.
