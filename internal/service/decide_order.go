@@ -99,5 +99,9 @@ func (s *Service) orderDecisions(ctx context.Context, actor domain.Actor, ids []
 	if err != nil {
 		return nil, err
 	}
-	return decisionOrder(ids, keys, actor), nil
+	ordered := decisionOrder(ids, keys, actor)
+	if !slices.Equal(ordered, ids) {
+		s.regrouped.Add(1)
+	}
+	return ordered, nil
 }

@@ -13,3 +13,7 @@ func SetDecideBatchSize(s *Service, n int) { s.decideBatchSize = n }
 
 // DecideInOrderGiven makes the bulk decisions of s decide the requests in the order given.
 func DecideInOrderGiven(s *Service) { s.keepOrder = true }
+
+// RegroupedDecisions tells how many bulk decisions of s were decided in another order than
+// the one given.
+func RegroupedDecisions(s *Service) int64 { return s.regrouped.Load() }

@@ -36,8 +36,9 @@ type Service struct {
 	// setBased decides the batches of a bulk decision with a few statements each (decideSet);
 	// without it, request by request (decideEach).
 	setBased bool
-	// setBatches counts the batches decided set-based, for the tests.
-	setBatches atomic.Int64
+	// setBatches counts the batches decided set-based, and regrouped the bulk decisions whose
+	// order decisionOrder changed, for the tests.
+	setBatches, regrouped atomic.Int64
 	// decideBatchSize, when set, replaces DecideBatchSize (tests); keepOrder decides bulk
 	// decisions in the order given (see decisionOrder), the order the tests compare with.
 	decideBatchSize int
