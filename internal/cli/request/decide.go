@@ -184,12 +184,13 @@ func decideRun(ctx context.Context, f *cmdutil.Factory, opts *DecideOptions) err
 	if opts.Input.Decision == domain.Reject {
 		title = i18n.T("decide.progress_reject")
 	}
-	distinct := len(service.DistinctIDs(opts.IDs))
+	ids := service.DistinctIDs(opts.IDs)
+	distinct := len(ids)
 	// One decision is told in one line (its confirmation, or its error); several get a table.
 	single := distinct == 1 && format == output.Table && !cfg.Quiet
 	progress := output.NewProgress(f.IO, title, int64(distinct))
 	results := make([]present.BulkResult, 0, len(opts.IDs))
-	codes := make([]int, 0, len(opts.IDs))
+	worst := cmdutil.ExitOK
 	var singleErr error
 	var said strings.Builder // the lines of a batch, written at once
 	err = api.DecideMany(ctx, opts.IDs, opts.Input, func(batch []service.Decision) {
@@ -205,7 +206,7 @@ func decideRun(ctx context.Context, f *cmdutil.Factory, opts *DecideOptions) err
 				said.WriteByte('\n')
 			}
 			results = append(results, res)
-			codes = append(codes, cmdutil.ExitCode(d.Err))
+			worst = cmdutil.Worst(worst, cmdutil.ExitCode(d.Err))
 		}
 		if said.Len() > 0 {
 			_, _ = io.WriteString(f.IO.ErrOut, said.String())
@@ -222,16 +223,15 @@ func decideRun(ctx context.Context, f *cmdutil.Factory, opts *DecideOptions) err
 		for _, r := range results {
 			reached[r.ID] = true
 		}
-		for _, id := range service.DistinctIDs(opts.IDs) {
+		for _, id := range ids {
 			if !reached[id] {
 				results = append(results, present.BulkResult{ID: id, Result: "untouched", Error: i18n.T("decide.untouched")})
-				codes = append(codes, cmdutil.ExitOK) // the stop decides the exit code
 			}
 		}
 	}
 	// Several batches are decided one structure after another: the results are printed in the
 	// order the ids were given.
-	inputOrder(results, codes, opts.IDs)
+	inputOrder(results, ids)
 	// What was decided before a stop is decided: it is printed as a complete run's results
 	// are, then the error that stopped the run.
 	if cfg.Quiet {
@@ -251,17 +251,16 @@ func decideRun(ctx context.Context, f *cmdutil.Factory, opts *DecideOptions) err
 				decided++
 			}
 		}
-		total := len(service.DistinctIDs(opts.IDs))
 		key := "decide.interrupted"
 		if opts.Input.DryRun {
 			key = "decide.interrupted_dry_run"
 		}
-		if ierr := cmdutil.Interrupted(ctx, key, decided, total); ierr != nil {
+		if ierr := cmdutil.Interrupted(ctx, key, decided, distinct); ierr != nil {
 			return ierr
 		}
 		return err
 	}
-	if worst := cmdutil.Worst(codes...); worst != cmdutil.ExitOK {
+	if worst != cmdutil.ExitOK {
 		return &cmdutil.SilentError{Code: worst}
 	}
 	return nil
@@ -347,24 +346,11 @@ func describe(out service.Outcome) string {
 	return s
 }
 
-// inputOrder sorts results (and their exit codes, codes[i] being the one of results[i]) in the
-// order of their ids in ids.
-func inputOrder(results []present.BulkResult, codes []int, ids []int64) {
+// inputOrder sorts results in the order of their ids in ids (without repeats).
+func inputOrder(results []present.BulkResult, ids []int64) {
 	at := make(map[int64]int, len(ids))
 	for i, id := range ids {
-		if _, seen := at[id]; !seen {
-			at[id] = i
-		}
+		at[id] = i
 	}
-	order := make([]int, len(results))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(at[results[a].ID], at[results[b].ID]) })
-	sortedResults, sortedCodes := make([]present.BulkResult, len(results)), make([]int, len(codes))
-	for i, from := range order {
-		sortedResults[i], sortedCodes[i] = results[from], codes[from]
-	}
-	copy(results, sortedResults)
-	copy(codes, sortedCodes)
+	slices.SortStableFunc(results, func(a, b present.BulkResult) int { return cmp.Compare(at[a.ID], at[b.ID]) })
 }
