@@ -228,6 +228,13 @@ func (e *sqliteEngine) refExport(ctx context.Context, dsn, outPath string) (meas
 	return job{name: e.client, args: []string{"-csv", "-header", dsn, membersQuery(sqliteProfiles, "+m.created_at")}, stdout: outPath}.withRSS().run(ctx)
 }
 
+// refExportHelped is refExport with the client's sort helped by threads, as profil's is (see
+// sqlstore.SortHelpers): the same work in the same way.
+func (e *sqliteEngine) refExportHelped(ctx context.Context, dsn, outPath string, threads int) (measurement, error) {
+	return job{name: e.client, args: []string{"-csv", "-header", "-cmd", fmt.Sprintf("PRAGMA threads = %d", threads),
+		dsn, membersQuery(sqliteProfiles, "+m.created_at")}, stdout: outPath}.withRSS().run(ctx)
+}
+
 func (e *sqliteEngine) refShow(dsn, email string) job {
 	return job{name: e.client, args: []string{dsn, showQuery(sqliteProfiles, "+m.created_at", email)}}
 }

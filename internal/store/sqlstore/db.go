@@ -17,6 +17,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -82,6 +83,22 @@ const sqlitePragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pr
 // sqliteReadOnlyPragmas are sqlitePragmas without what writes.
 const sqliteReadOnlyPragmas = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_time_format=sqlite"
 
+// SortHelpers is the number of helper threads a sort may use on SQLite (PRAGMA threads, on
+// every connection): one for each other processor the process may use, at most 3, each
+// holding a sort buffer of its own (about 2 MB). A sort larger than its memory, such as the
+// ORDER BY of a whole export, is then written to temporary files in sorted runs, which the
+// helpers sort and merge while the connection's own thread goes on reading rows; a sort that
+// fits in memory starts none.
+func SortHelpers() int { return max(0, min(runtime.GOMAXPROCS(0)-1, 3)) }
+
+// sqliteSortPragma is the part of the DSN that sets SortHelpers.
+func sqliteSortPragma() string {
+	if n := SortHelpers(); n > 0 {
+		return fmt.Sprintf("&_pragma=threads(%d)", n)
+	}
+	return ""
+}
+
 // Open connects to the database named by raw (see ParseTarget). A SQLite file and its folder
 // are created on first use (unless opt.MustExist), readable by their owner only (0600 file,
 // -wal and -shm alike, in a 0700 folder), and its schema is upgraded at once; a PostgreSQL schema is only
@@ -111,7 +128,7 @@ func open(ctx context.Context, t Target, opt Options) (*DB, error) {
 	)
 	switch t.Dialect {
 	case SQLite:
-		dsn := "file:" + t.Path + "?" + sqlitePragmas
+		dsn := "file:" + t.Path + "?" + sqlitePragmas + sqliteSortPragma()
 		if t.Path != ":memory:" {
 			readOnly, err := prepareSQLiteFile(t.Path, opt.MustExist)
 			if err != nil {
@@ -121,7 +138,7 @@ func open(ctx context.Context, t Target, opt Options) (*DB, error) {
 				// A file this user may not write (a copy for reports, a read-only mount):
 				// open it read-only, without asking for WAL, which is a write. Reads work;
 				// a write fails with SQLite's "attempt to write a readonly database".
-				dsn = "file:" + t.Path + "?mode=ro&" + sqliteReadOnlyPragmas
+				dsn = "file:" + t.Path + "?mode=ro&" + sqliteReadOnlyPragmas + sqliteSortPragma()
 			}
 		}
 		sqlitemutex.Install()

@@ -1,0 +1,168 @@
+package sqlstore
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/profil-cli/profil/internal/domain"
+	"github.com/profil-cli/profil/internal/store"
+)
+
+// openWithProcs opens a SQLite file while the process may use procs processors.
+func openWithProcs(t *testing.T, path string, procs int) *DB {
+	t.Helper()
+	prev := runtime.GOMAXPROCS(procs)
+	d, err := Open(context.Background(), path, Options{})
+	runtime.GOMAXPROCS(prev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	return d
+}
+
+// poolThreads is PRAGMA threads on n connections of the pool held at once.
+func poolThreads(t *testing.T, d *DB, n int) []int {
+	t.Helper()
+	ctx := context.Background()
+	var got []int
+	for range n {
+		c, err := d.SQL().Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		var threads int
+		if err := c.QueryRowContext(ctx, `SELECT threads FROM pragma_threads`).Scan(&threads); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, threads)
+	}
+	return got
+}
+
+// Every connection may sort with one helper thread for each other processor, at most three.
+func TestSQLiteSortHelpers(t *testing.T) {
+	for _, tc := range []struct{ procs, want int }{{1, 0}, {2, 1}, {4, 3}, {16, 3}} {
+		d := openWithProcs(t, filepath.Join(t.TempDir(), "p.db"), tc.procs)
+		for i, got := range poolThreads(t, d, 3) {
+			if got != tc.want {
+				t.Errorf("%d processors: connection %d sorts with %d helper threads, want %d", tc.procs, i, got, tc.want)
+			}
+		}
+	}
+}
+
+// A whole export whose sort is larger than SQLite's sort memory (2 MB by default: about 8 MB
+// of rows here, so several sorted runs on disk, merged by the helpers) comes out complete, in
+// order, and as the database was when it began, while another connection writes.
+func TestSQLiteLargeExportWithSortHelpers(t *testing.T) {
+	ctx := context.Background()
+	d := openWithProcs(t, filepath.Join(t.TempDir(), "p.db"), 4) // three helpers, whatever the machine
+	const structures, people = 300, 40_000
+	now := d.clock()
+	for _, q := range []struct {
+		n    int
+		text string
+	}{
+		{structures, `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $1 - 1)
+		 INSERT INTO structures (name, name_folded, search_text, address, created_at, updated_at)
+		 SELECT printf('Structure %05d', i * 7 % $1), printf('structure %05d', i * 7 % $1),
+		        printf('structure %05d', i * 7 % $1), 'x', $2, $2 FROM n`},
+		{people, `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $1 - 1)
+		 INSERT INTO users (email, last_name, first_name, function, status, source, created_at, updated_at)
+		 SELECT printf('p%05d@example.fr', i), printf('Nom-%05d', i * 7919 % $1), 'Prénom',
+		        'Chargée de mission formation professionnelle continue', 'active', 'synapse', $2, $2 FROM n`},
+	} {
+		if _, err := d.SQL().ExecContext(ctx, q.text, q.n, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := d.SQL().ExecContext(ctx, `INSERT INTO memberships (user_id, structure_id, created_at)
+		SELECT u.id, (SELECT min(id) FROM structures) + u.id % $1, $2 FROM users u`, structures, now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.SQL().ExecContext(ctx, `INSERT INTO grants (membership_id, profile_code, granted_at)
+		SELECT id, $1, $2 FROM memberships`, domain.ProfileBeneficiary, now); err != nil {
+		t.Fatal(err)
+	}
+
+	// Another connection adds a member at a time for as long as the export runs.
+	var (
+		stop  atomic.Bool
+		added atomic.Int64
+		done  = make(chan error, 1)
+	)
+	go func() {
+		var err error
+		for i := 0; err == nil && !stop.Load(); i++ {
+			err = d.Update(ctx, func(tx store.Tx) error {
+				u := domain.User{Email: fmt.Sprintf("late%d@example.fr", i), LastName: "Tard", Status: domain.UserActive}
+				if err := tx.CreateUser(ctx, &u); err != nil {
+					return err
+				}
+				return tx.AddMembership(ctx, &domain.Membership{UserID: u.ID, StructureID: 1 + int64(i%structures)})
+			})
+			if err == nil {
+				added.Add(1)
+			}
+		}
+		done <- err
+	}()
+	var got []domain.Member
+	err := d.View(ctx, func(tx store.Tx) error {
+		return tx.EachMember(ctx, store.MemberQuery{}, func(m domain.Member) error {
+			got = append(got, m)
+			return nil
+		})
+	})
+	stop.Store(true)
+	if werr := <-done; werr != nil {
+		t.Fatalf("writer: %v", werr)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The writer's members come one transaction after another: the export, one snapshot, has
+	// the first few of them (written before it began) and none of the others.
+	late := 0
+	for _, m := range got {
+		if strings.HasPrefix(m.User.Email, "late") {
+			late++
+		}
+	}
+	for _, m := range got {
+		var i int
+		if _, err := fmt.Sscanf(m.User.Email, "late%d@", &i); err == nil && i >= late {
+			t.Errorf("exported %s but not all the members added before it", m.User.Email)
+		}
+	}
+	if added.Load() <= int64(late) {
+		t.Fatal("no write committed during the export: the test proves nothing")
+	}
+	if len(got) != people+late {
+		t.Fatalf("exported %d members, want %d (%d written with the database, %d added before the export began)", len(got), people+late, people, late)
+	}
+	key := func(a, b domain.Member) int {
+		return cmp.Or(cmp.Compare(a.StructureName, b.StructureName), cmp.Compare(a.StructureID, b.StructureID),
+			cmp.Compare(a.User.LastName, b.User.LastName), cmp.Compare(a.User.FirstName, b.User.FirstName), cmp.Compare(a.User.ID, b.User.ID))
+	}
+	if !slices.IsSortedFunc(got, key) {
+		t.Error("the export is not in order of structure, then name")
+	}
+	seen := map[int64]bool{}
+	for _, m := range got {
+		written := !strings.HasPrefix(m.User.Email, "late")
+		if seen[m.MembershipID] || written && (len(m.Profiles) != 1 || m.User.Function == "") {
+			t.Fatalf("row %+v: repeated, or read wrong", m)
+		}
+		seen[m.MembershipID] = true
+	}
+}
