@@ -231,7 +231,8 @@ func (e *sqliteEngine) refExport(ctx context.Context, dsn, outPath string) (meas
 // refExportHelped is refExport with the client's sort helped by threads, as profil's is (see
 // sqlstore.SortHelpers): the same work in the same way.
 func (e *sqliteEngine) refExportHelped(ctx context.Context, dsn, outPath string, threads int) (measurement, error) {
-	return job{name: e.client, args: []string{"-csv", "-header", "-cmd", fmt.Sprintf("PRAGMA threads = %d", threads),
+	return job{name: e.client, args: []string{"-csv", "-header",
+		"-cmd", ".output /dev/null", "-cmd", fmt.Sprintf("PRAGMA threads = %d", threads), "-cmd", ".output stdout", // the pragma answers with a row
 		dsn, membersQuery(sqliteProfiles, "+m.created_at")}, stdout: outPath}.withRSS().run(ctx)
 }
 

@@ -423,8 +423,12 @@ func (b *bench) measureEngine(ctx context.Context, e engine) error {
 	var helpedExp measurement
 	se, clientSQLite := e.(*sqliteEngine)
 	helpers := sqlstore.SortHelpers()
+	helpersText := fmt.Sprintf("%d threads", helpers)
+	if helpers == 1 {
+		helpersText = "1 thread"
+	}
 	if clientSQLite && helpers > 0 {
-		logf("[%s] the same join with the client, its sort helped by %d threads as profil's", eng, helpers)
+		logf("[%s] the same join with the client, its sort helped by %s as profil's", eng, helpersText)
 		b.waitQuiet(ctx)
 		if helpedExp, err = se.refExportHelped(ctx, dsn, refExportFile, helpers); err != nil {
 			return err
@@ -477,7 +481,7 @@ func (b *bench) measureEngine(ctx context.Context, e engine) error {
 	approvalRows := func() { b.rows = append(b.rows, approvalRows(eng, approvals)...) }
 	helpedRow := func() {
 		if helpedExp.wall > 0 {
-			b.rows = append(b.rows, engineRow(fmt.Sprintf("export, reference the client's sort helped by %d threads, as profil's", helpers),
+			b.rows = append(b.rows, engineRow("export, reference the client's sort helped by "+helpersText+", as profil's",
 				eng, exp.wall, helpedExp.wall, seconds))
 		}
 	}
