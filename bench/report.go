@@ -152,7 +152,8 @@ func (b *bench) notes() []string {
 			"(same pragmas as profil's import: WAL, synchronous NORMAL, 48 MiB cache) or `psql \\copy … from`, then " +
 			"INSERT … SELECT; on the next line the same and the audit event profil writes for each person; then the same CSV " +
 			"loaded into a table with the indexes of `users` alone; export, `sqlite3 -csv` or " +
-			"`psql \\copy (…) to` of the query of `export users --all`; user show, the client reading the account, its " +
+			"`psql \\copy (…) to` of the query of `export users --all`, and on SQLite the same with the client's sort " +
+			"helped by as many threads as profil's (`PRAGMA threads`); user show, the client reading the account, its " +
 			"structures and profiles by e-mail; the commands people type, the client opening the database and running one trivial query.",
 		b.buildNote(),
 		fmt.Sprintf("Per-row rows: profil's time per row at %s (profil column) and at %s accounts over %s structures "+
