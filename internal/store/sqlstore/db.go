@@ -530,6 +530,8 @@ func mapErr(err error) error {
 			return &BusyError{err: err}
 		case code&0xff == sqlite3.SQLITE_READONLY:
 			return &readOnlyError{err: err}
+		case code&0xff == sqlite3.SQLITE_FULL:
+			return &DiskFullError{TempDir: sqliteTempDir(), err: err}
 		}
 	}
 	return err
@@ -549,6 +551,28 @@ type readOnlyError struct{ err error }
 
 func (e *readOnlyError) Error() string { return i18n.T("db.read_only") }
 func (e *readOnlyError) Unwrap() error { return e.err }
+
+// DiskFullError is SQLite finding no room on a disk: the database's, or that of TempDir, where
+// a sort larger than its memory (a whole export) writes its temporary files (exit 1).
+type DiskFullError struct {
+	TempDir string
+	err     error
+}
+
+func (e *DiskFullError) Error() string { return i18n.T("db.full", e.TempDir) }
+func (e *DiskFullError) Unwrap() error { return e.err }
+
+// sqliteTempDir is the folder where SQLite writes its temporary files, found as SQLite finds
+// it on Unix: the first of SQLITE_TMPDIR, TMPDIR, /var/tmp, /usr/tmp, /tmp and the current
+// folder that is a folder this user may write to.
+func sqliteTempDir() string {
+	for _, dir := range []string{os.Getenv("SQLITE_TMPDIR"), os.Getenv("TMPDIR"), "/var/tmp", "/usr/tmp", "/tmp", "."} {
+		if st, err := os.Stat(dir); dir != "" && err == nil && st.IsDir() && syscall.Access(dir, 0o3) == nil { // W_OK|X_OK
+			return dir
+		}
+	}
+	return "."
+}
 
 // MissingError is a SQLite file that does not exist, opened by a command that does not create
 // databases (exit 1).

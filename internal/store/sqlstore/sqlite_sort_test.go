@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"runtime"
@@ -164,5 +165,54 @@ func TestSQLiteLargeExportWithSortHelpers(t *testing.T) {
 			t.Fatalf("row %+v: repeated, or read wrong", m)
 		}
 		seen[m.MembershipID] = true
+	}
+}
+
+// SQLite's temporary files go where SQLite puts them: SQLITE_TMPDIR, else TMPDIR, else
+// /var/tmp…, skipping what is not a folder this user may write to.
+func TestSQLiteTempDir(t *testing.T) {
+	first, second := t.TempDir(), t.TempDir()
+	t.Setenv("SQLITE_TMPDIR", first)
+	t.Setenv("TMPDIR", second)
+	if got := sqliteTempDir(); got != first {
+		t.Errorf("with SQLITE_TMPDIR: %q, want %q", got, first)
+	}
+	t.Setenv("SQLITE_TMPDIR", filepath.Join(first, "missing"))
+	if got := sqliteTempDir(); got != second {
+		t.Errorf("SQLITE_TMPDIR missing: %q, want TMPDIR %q", got, second)
+	}
+}
+
+// A disk without room is named for what it is, with the folder of the temporary files, not as
+// SQLite's "database or disk is full".
+func TestSQLiteDiskFull(t *testing.T) {
+	ctx := context.Background()
+	d := openTestFile(t, false)
+	tmp := t.TempDir()
+	t.Setenv("SQLITE_TMPDIR", tmp)
+	conn, err := d.SQL().Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	// A database that may not grow is full for SQLite, as a full disk is.
+	if _, err := conn.ExecContext(ctx, `CREATE TABLE filler (b BLOB)`); err != nil {
+		t.Fatal(err)
+	}
+	var pages int
+	if err := conn.QueryRowContext(ctx, `PRAGMA page_count`).Scan(&pages); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf(`PRAGMA max_page_count = %d`, pages)); err != nil {
+		t.Fatal(err)
+	}
+	_, err = conn.ExecContext(ctx, `INSERT INTO filler SELECT randomblob(100000)`)
+	err = mapErr(err)
+	var full *DiskFullError
+	if !errors.As(err, &full) {
+		t.Fatalf("a full database gave %v (%T), want a *DiskFullError", err, err)
+	}
+	if full.TempDir != tmp || !strings.Contains(err.Error(), tmp) || !strings.Contains(err.Error(), "SQLITE_TMPDIR") {
+		t.Errorf("message %q, folder %q: want the folder %q and how to choose another", err, full.TempDir, tmp)
 	}
 }
