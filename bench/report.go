@@ -38,8 +38,9 @@ func (b *bench) buildNote() string {
 	return "Start-up: /bin/true and the smallest Go program, timed the same way, tell what starting any process costs on this machine; " + built
 }
 
-// engineRow compares profil with the same work through bench/sqlitego: no target, the ratio
-// tells profil's share of the ratio to the client.
+// engineRow compares profil with another reference than the target's, without a target: the
+// same work through bench/sqlitego (the ratio tells profil's share of the ratio to the
+// client), or the client's export sorting with helper threads as profil's does.
 func engineRow(measure, engine string, own, ref time.Duration, format func(time.Duration) string) row {
 	return row{measure: measure, engine: engine, profil: format(own), reference: format(ref),
 		ratio: times(float64(own) / float64(ref)), target: "—", met: "—"}

@@ -50,7 +50,7 @@ import (
 // SQLite. SQLite commits a transaction by writing every page it changed to its log, and the
 // lines of a file fall at random in the indexes of e-mails, names and structures: at a million
 // accounts a batch of 5,000 lines changes about 12,000 pages, and four times fewer commits
-// write less than half the bytes, for some 60 MB more memory (README, "Import on SQLite").
+// write less than half the bytes, for some 60 MB more memory (bench/NOTES.md, "Import on SQLite").
 // The write lock is held longer: another process's write waited at most a few seconds during
 // an import of a million accounts, well within the busy timeout of 10 s it waits for.
 const (

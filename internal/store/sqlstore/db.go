@@ -84,11 +84,15 @@ const sqlitePragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pr
 const sqliteReadOnlyPragmas = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_time_format=sqlite"
 
 // SortHelpers is the number of helper threads a sort may use on SQLite (PRAGMA threads, on
-// every connection): one for each other processor the process may use, at most 3, each
-// holding a sort buffer of its own (about 2 MB). A sort larger than its memory, such as the
-// ORDER BY of a whole export, is then written to temporary files in sorted runs, which the
-// helpers sort and merge while the connection's own thread goes on reading rows; a sort that
-// fits in memory starts none.
+// every connection): one for each other processor the process may use, at most 3. A sort
+// larger than its memory, such as the ORDER BY of a whole export, is then written to
+// temporary files in sorted runs, which the helpers sort and merge while the connection's own
+// thread goes on reading rows; a sort that fits in memory starts none. Each helper holds a
+// sort buffer of the connection's page cache size: about 2 MB, or 48 MiB on a connection whose
+// cache a bulk write enlarged (see sqliteLargeWritePragmas), which only `profil serve`, whose
+// connections outlive a use case, may then lend to an export. The helpers touch none of the
+// connection's state (SQLite gives them a copy of the sort's key without it), so they need no
+// connection mutex, which profil's connections do without (see package sqlitemutex).
 func SortHelpers() int { return max(0, min(runtime.GOMAXPROCS(0)-1, 3)) }
 
 // sqliteSortPragma is the part of the DSN that sets SortHelpers.
@@ -561,18 +565,6 @@ type DiskFullError struct {
 
 func (e *DiskFullError) Error() string { return i18n.T("db.full", e.TempDir) }
 func (e *DiskFullError) Unwrap() error { return e.err }
-
-// sqliteTempDir is the folder where SQLite writes its temporary files, found as SQLite finds
-// it on Unix: the first of SQLITE_TMPDIR, TMPDIR, /var/tmp, /usr/tmp, /tmp and the current
-// folder that is a folder this user may write to.
-func sqliteTempDir() string {
-	for _, dir := range []string{os.Getenv("SQLITE_TMPDIR"), os.Getenv("TMPDIR"), "/var/tmp", "/usr/tmp", "/tmp", "."} {
-		if st, err := os.Stat(dir); dir != "" && err == nil && st.IsDir() && syscall.Access(dir, 0o3) == nil { // W_OK|X_OK
-			return dir
-		}
-	}
-	return "."
-}
 
 // MissingError is a SQLite file that does not exist, opened by a command that does not create
 // databases (exit 1).
