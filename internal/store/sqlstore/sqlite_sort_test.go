@@ -112,7 +112,7 @@ func TestSQLiteLargeExportWithSortHelpers(t *testing.T) {
 	}
 	rows.Close()
 	if !strings.Contains(plan.String(), "USE TEMP B-TREE FOR ORDER BY") {
-		t.Fatalf("the export's plan sorts no longer every row at once, so this test starts no helper:\n%s", plan.String())
+		t.Fatalf("the export's plan no longer sorts every row at once, so this test starts no helper:\n%s", plan.String())
 	}
 
 	// Another connection adds a member at a time for as long as the export runs, starting a
