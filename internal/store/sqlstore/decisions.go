@@ -17,14 +17,7 @@ import (
 // queries and written with one statement per table, whatever its size.
 
 func (t *tx) RequestsByID(ctx context.Context, ids []int64) ([]domain.Request, error) {
-	out := make([]domain.Request, 0, len(ids))
-	err := inKeys(ctx, t, requestSelect+` WHERE %s`, "r.id", ids, func(rows *sql.Rows) error {
-		r, err := scanRequest(rows)
-		if err == nil {
-			out = append(out, r)
-		}
-		return err
-	})
+	out, err := scanKeys(ctx, t, requestSelect+` WHERE %s`, "r.id", ids, scanRequest)
 	if err != nil {
 		return nil, fmt.Errorf("look up requests: %w", err)
 	}
@@ -32,15 +25,9 @@ func (t *tx) RequestsByID(ctx context.Context, ids []int64) ([]domain.Request, e
 }
 
 func (t *tx) RequestKeys(ctx context.Context, ids []int64) ([]store.RequestKey, error) {
-	out := make([]store.RequestKey, 0, len(ids))
-	err := inKeys(ctx, t, `SELECT id, kind, COALESCE(user_id, 0), COALESCE(structure_id, 0) FROM requests WHERE %s`, "id", ids,
-		func(rows *sql.Rows) error {
-			var k store.RequestKey
-			err := rows.Scan(&k.ID, &k.Kind, &k.UserID, &k.StructureID)
-			if err == nil {
-				out = append(out, k)
-			}
-			return err
+	out, err := scanKeys(ctx, t, `SELECT id, kind, COALESCE(user_id, 0), COALESCE(structure_id, 0) FROM requests WHERE %s`, "id", ids,
+		func(sc interface{ Scan(...any) error }) (k store.RequestKey, err error) {
+			return k, sc.Scan(&k.ID, &k.Kind, &k.UserID, &k.StructureID)
 		})
 	if err != nil {
 		return nil, fmt.Errorf("look up requests: %w", err)
@@ -49,14 +36,7 @@ func (t *tx) RequestKeys(ctx context.Context, ids []int64) ([]store.RequestKey, 
 }
 
 func (t *tx) StructuresByID(ctx context.Context, ids []int64) ([]domain.Structure, error) {
-	out := make([]domain.Structure, 0, len(ids))
-	err := inKeys(ctx, t, `SELECT `+structureColumns+` FROM structures s WHERE %s`, "s.id", ids, func(rows *sql.Rows) error {
-		s, err := scanStructure(rows)
-		if err == nil {
-			out = append(out, s)
-		}
-		return err
-	})
+	out, err := scanKeys(ctx, t, `SELECT `+structureColumns+` FROM structures s WHERE %s`, "s.id", ids, scanStructure)
 	if err != nil {
 		return nil, fmt.Errorf("look up structures: %w", err)
 	}
@@ -64,14 +44,7 @@ func (t *tx) StructuresByID(ctx context.Context, ids []int64) ([]domain.Structur
 }
 
 func (t *tx) UsersByID(ctx context.Context, ids []int64) ([]domain.User, error) {
-	out := make([]domain.User, 0, len(ids))
-	err := inKeys(ctx, t, `SELECT `+userColumns+` FROM users u WHERE %s`, "u.id", ids, func(rows *sql.Rows) error {
-		u, err := scanUser(rows)
-		if err == nil {
-			out = append(out, u)
-		}
-		return err
-	})
+	out, err := scanKeys(ctx, t, `SELECT `+userColumns+` FROM users u WHERE %s`, "u.id", ids, scanUser)
 	if err != nil {
 		return nil, fmt.Errorf("look up accounts: %w", err)
 	}
@@ -79,15 +52,8 @@ func (t *tx) UsersByID(ctx context.Context, ids []int64) ([]domain.User, error) 
 }
 
 func (t *tx) Referents(ctx context.Context, structureIDs []int64) ([]domain.Membership, error) {
-	out := []domain.Membership{}
-	err := inKeys(ctx, t, `SELECT `+membershipColumns+` FROM memberships WHERE referent = TRUE AND ended_at IS NULL AND %s`,
-		"structure_id", structureIDs, func(rows *sql.Rows) error {
-			m, err := scanMembership(rows)
-			if err == nil {
-				out = append(out, m)
-			}
-			return err
-		})
+	out, err := scanKeys(ctx, t, `SELECT `+membershipColumns+` FROM memberships WHERE referent = TRUE AND ended_at IS NULL AND %s`,
+		"structure_id", structureIDs, scanMembership)
 	if err != nil {
 		return nil, fmt.Errorf("look up référents: %w", err)
 	}

@@ -31,15 +31,7 @@ func (t *tx) StructuresWithoutSIRET(ctx context.Context, foldedNames []string) (
 }
 
 func (t *tx) structuresWhere(ctx context.Context, where, column string, keys []string) ([]domain.Structure, error) {
-	out := []domain.Structure{}
-	err := inKeys(ctx, t, `SELECT `+structureColumns+` FROM structures s WHERE `+where, column, keys, func(rows *sql.Rows) error {
-		s, err := scanStructure(rows)
-		if err != nil {
-			return err
-		}
-		out = append(out, s)
-		return nil
-	})
+	out, err := scanKeys(ctx, t, `SELECT `+structureColumns+` FROM structures s WHERE `+where, column, keys, scanStructure)
 	if err != nil {
 		return nil, fmt.Errorf("look up structures: %w", err)
 	}
@@ -66,16 +58,7 @@ func (t *tx) UserIDsByEmail(ctx context.Context, emails []string) (map[string]in
 }
 
 func (t *tx) MembershipsOf(ctx context.Context, userIDs []int64) ([]domain.Membership, error) {
-	out := []domain.Membership{}
-	err := inKeys(ctx, t, `SELECT `+membershipColumns+` FROM memberships WHERE %s`, "user_id", userIDs,
-		func(rows *sql.Rows) error {
-			m, err := scanMembership(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, m)
-			return nil
-		})
+	out, err := scanKeys(ctx, t, `SELECT `+membershipColumns+` FROM memberships WHERE %s`, "user_id", userIDs, scanMembership)
 	if err != nil {
 		return nil, fmt.Errorf("look up memberships: %w", err)
 	}
@@ -277,6 +260,20 @@ func inKeys[K any](ctx context.Context, t *tx, query, column string, keys []K, s
 		}
 	}
 	return nil
+}
+
+// scanKeys is inKeys gathering what scan reads from each row: an empty list, not nil, when
+// no row matches.
+func scanKeys[K, T any](ctx context.Context, t *tx, query, column string, keys []K, scan func(interface{ Scan(...any) error }) (T, error)) ([]T, error) {
+	out := make([]T, 0, len(keys))
+	err := inKeys(ctx, t, query, column, keys, func(rows *sql.Rows) error {
+		v, err := scan(rows)
+		if err == nil {
+			out = append(out, v)
+		}
+		return err
+	})
+	return out, err
 }
 
 // scanAll runs a query and hands every row to scan.

@@ -61,12 +61,7 @@ func (t *tx) InsertCase(ctx context.Context, c *domain.Case) (bool, error) {
 }
 
 func (t *tx) CasesByNumber(ctx context.Context, numbers []string) ([]domain.Case, error) {
-	out := []domain.Case{}
-	err := inKeys(ctx, t, `SELECT `+caseColumns+` FROM cases c WHERE %s`, "c.number", numbers, func(rows *sql.Rows) error {
-		c, err := scanCase(rows)
-		out = append(out, c)
-		return err
-	})
+	out, err := scanKeys(ctx, t, `SELECT `+caseColumns+` FROM cases c WHERE %s`, "c.number", numbers, scanCase)
 	if err != nil {
 		return nil, fmt.Errorf("read cases: %w", mapErr(err))
 	}
