@@ -77,6 +77,10 @@ func TestExitCodes(t *testing.T) {
 			{"request", "list"},
 			{"whoami"},
 			{"structure", "create", "--name", "Anonyme", "--address", "1 rue de la Paix"},
+			// A bulk decision stopped before its first request: the error alone, no list of
+			// every request as untouched.
+			{"request", "approve", "1", "2", "3"},
+			{"request", "reject", "1", "2", "--reason", "doublon", "-o", "json"},
 		} {
 			r := clitest.Run(t, env, args...).Want(t, cmdutil.ExitForbidden)
 			if !strings.Contains(r.Stderr, "not signed in") || !strings.Contains(r.Stderr, "profil login") {

@@ -216,7 +216,10 @@ func decideRun(ctx context.Context, f *cmdutil.Factory, opts *DecideOptions) err
 	if single && err == nil {
 		return singleErr
 	}
-	if err != nil {
+	// Stopped before it reached any request (not signed in, the database out of reach, Ctrl-C
+	// at once): the error alone says it, with no list of every request as untouched.
+	stoppedAtOnce := err != nil && len(results) == 0
+	if err != nil && !stoppedAtOnce {
 		// Stopped: the requests it did not reach are listed too, as untouched. Several batches
 		// are decided one structure after another, so they are not the end of the list.
 		reached := make(map[int64]bool, len(results))
@@ -234,14 +237,18 @@ func decideRun(ctx context.Context, f *cmdutil.Factory, opts *DecideOptions) err
 	inputOrder(results, ids)
 	// What was decided before a stop is decided: it is printed as a complete run's results
 	// are, then the error that stopped the run.
-	if cfg.Quiet {
+	switch {
+	case stoppedAtOnce:
+	case cfg.Quiet:
 		for _, r := range results {
 			if r.Error == "" {
 				fmt.Fprintln(f.IO.Out, r.ID)
 			}
 		}
-	} else if perr := output.Print(f.IO, format, results, present.BulkColumns); perr != nil && err == nil {
-		err = perr
+	default:
+		if perr := output.Print(f.IO, format, results, present.BulkColumns); perr != nil && err == nil {
+			err = perr
+		}
 	}
 	if err != nil {
 		// Ctrl-C or SIGTERM: the batches committed stay decided, the others are untouched.
