@@ -211,6 +211,12 @@ func TestUserImport(t *testing.T) {
 		if r.Stdout != "" {
 			t.Errorf("a refused import prints its lines in a table too:\n%s", r)
 		}
+		// -q is quiet on success only: a line skipped as invalid still says why.
+		r = clitest.Run(t, w.env, "-q", "user", "import", "--source", "prisme", "--skip-invalid", "--dry-run",
+			importSample("users-bad-line-14.csv")).Want(t, cmdutil.ExitInvalid)
+		if r.Stdout != "" || !strings.Contains(r.Stderr, `profil: line 14, column phone: "05 56" is not a valid phone number`) {
+			t.Errorf("-q --skip-invalid: want the skipped line's error on stderr:\n%s", r)
+		}
 
 		// A dry run says what would happen and writes nothing.
 		rs, _ = w.results(t, cmdutil.ExitOK, "user", "import", "--source", "synapse", importSample("users-synapse.csv"), "--dry-run")
@@ -349,7 +355,50 @@ func TestUserImportStdinAndTerminal(t *testing.T) {
 	if n := w.count(t, "SELECT COUNT(*) FROM audit_events WHERE action = 'user.import'"); n != 3 {
 		t.Errorf("%d audit events for 12 lines in batches of 5, want 3", n)
 	}
-	clitest.Run(t, w.env, "user", "import", "--source", "synapse", importSample("users-synapse.csv"), "--batch-size", "0").Want(t, cmdutil.ExitUsage)
+	for _, size := range []string{"0", "100001", "100000000000"} {
+		r := clitest.Run(t, w.env, "user", "import", "--source", "synapse", importSample("users-synapse.csv"), "--batch-size", size).Want(t, cmdutil.ExitUsage)
+		if !strings.Contains(r.Stderr, "--batch-size must be between 1 and 100000") {
+			t.Errorf("--batch-size %s: %s", size, r)
+		}
+	}
+}
+
+// --report names a file other than the one imported, which the report would replace; "-" is
+// not standard output (-o csv is), and no file named "-" appears.
+func TestImportReportPath(t *testing.T) {
+	w := newImportWorld(t, testdb.SQLite(t))
+	dir := t.TempDir()
+	file := filepath.Join(dir, "structures.csv")
+	data, err := os.ReadFile(importSample("structures.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, file, string(data))
+	link := filepath.Join(dir, "link.csv")
+	if err := os.Symlink(file, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, report := range []string{file, link, filepath.Join(dir, ".", "structures.csv")} {
+		r := clitest.Run(t, w.env, "structure", "import", file, "--dry-run", "--report", report).Want(t, cmdutil.ExitUsage)
+		if !strings.Contains(r.Stderr, "is the file being imported") {
+			t.Errorf("--report %s: %s", report, r)
+		}
+		if b, _ := os.ReadFile(file); string(b) != string(data) {
+			t.Fatalf("--report %s changed the file imported", report)
+		}
+	}
+	t.Chdir(dir)
+	r := clitest.Run(t, w.env, "structure", "import", file, "--dry-run", "--report", "-").Want(t, cmdutil.ExitUsage)
+	if !strings.Contains(r.Stderr, "-o csv") {
+		t.Errorf("--report -: %s", r)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "-")); err == nil {
+		t.Errorf("--report - created a file named -")
+	}
+	clitest.Must(t, w.env, "structure", "import", file, "--dry-run", "--report", "other.csv")
+	if b, _ := os.ReadFile(filepath.Join(dir, "other.csv")); !strings.HasPrefix(string(b), "line,key,result,error\n") {
+		t.Errorf("--report other.csv:\n%s", b)
+	}
 }
 
 func writeFile(t *testing.T, path, content string) {
@@ -385,6 +434,13 @@ func TestUserImportOnePersonTwoStructures(t *testing.T) {
 			t.Fatalf("the same person twice for one structure: %+v", rs)
 		}
 		writeFile(t, file, excel)
+		// A dry run tells it as the import will do it, the person's lines in one batch or in two.
+		for _, batch := range []string{"500", "1"} {
+			rs, _ = w.results(t, cmdutil.ExitOK, "user", "import", "--source", "prisme", "--dry-run", "--batch-size", batch, file)
+			if len(rs) != 2 || rs[0].Result != "would-create" || rs[1].Result != "would-attach" {
+				t.Errorf("one person, two structures, a dry run in batches of %s: %+v", batch, rs)
+			}
+		}
 		rs, _ = w.results(t, cmdutil.ExitOK, "user", "import", "--source", "prisme", file)
 		if len(rs) != 2 || rs[0].Result != "created" || rs[1].Result != "attached" {
 			t.Fatalf("one person, two structures: %+v", rs)
@@ -451,4 +507,48 @@ func TestImportsAuditEachPersonAndStructure(t *testing.T) {
 			t.Errorf("a re-run that attached nobody wrote %d member.import events", n-12)
 		}
 	})
+}
+
+// A batch that fails to write stops the import with what it did: when it was the first, the
+// message says nothing was imported and no summary counts lines that were not written; when
+// batches before it were written, the message says so and the summary counts them.
+func TestUserImportFailedBatchSaysWhatWasWritten(t *testing.T) {
+	w := newImportWorld(t, testdb.SQLite(t))
+	clitest.Must(t, w.env, "structure", "import", importSample("structures.csv"))
+	file := filepath.Join(t.TempDir(), "users.csv")
+	writeFile(t, file, "email;nom;prenom;siret\n"+
+		"ada@x.example;Lovelace;Ada;"+importGRETA+"\n"+
+		"alan@x.example;Turing;Alan;"+importGRETA+"\n"+
+		"grace@x.example;Hopper;Grace;"+importGRETA+"\n")
+	refuse := func(email string) {
+		t.Helper()
+		if _, err := w.db.SQL().Exec(`DROP TRIGGER IF EXISTS refuse; CREATE TRIGGER refuse BEFORE INSERT ON users WHEN NEW.email = '` + email + `'
+			BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	refuse("ada@x.example")
+	r := clitest.Run(t, w.env, "user", "import", "--source", "synapse", "--batch-size", "1", file)
+	if r.Code == 0 || !strings.Contains(r.Stderr, "lines 2 to 2") {
+		t.Fatalf("the first batch refused: want an error naming its lines:\n%s", r)
+	}
+	if !strings.Contains(r.Stderr, "nothing was imported") || strings.Contains(r.Stderr, "lines before were imported") || strings.Contains(r.Stderr, "✓") {
+		t.Errorf("the first batch refused: want \"nothing was imported\", no summary:\n%s", r)
+	}
+	if n := w.count(t, "SELECT COUNT(*) FROM users WHERE email LIKE '%@x.example'"); n != 0 {
+		t.Errorf("%d accounts written, want none", n)
+	}
+
+	refuse("grace@x.example")
+	r = clitest.Run(t, w.env, "user", "import", "--source", "synapse", "--batch-size", "1", file)
+	if r.Code == 0 || !strings.Contains(r.Stderr, "lines 4 to 4") || !strings.Contains(r.Stderr, "the lines before were imported") {
+		t.Fatalf("the third batch refused: want its lines and that the lines before were imported:\n%s", r)
+	}
+	if !strings.Contains(r.Stderr, "2 created") {
+		t.Errorf("the third batch refused: want the summary of the two written:\n%s", r)
+	}
+	if n := w.count(t, "SELECT COUNT(*) FROM users WHERE email LIKE '%@x.example'"); n != 2 {
+		t.Errorf("%d accounts written, want 2", n)
+	}
 }

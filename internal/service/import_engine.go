@@ -58,6 +58,10 @@ const (
 	DefaultSQLiteImportBatch = 20000
 )
 
+// MaxImportBatch bounds the lines of one batch: a batch's lines are held in memory while it is
+// written, and beyond this no engine writes faster. A larger size is taken as this one.
+const MaxImportBatch = 100_000
+
 // maxListedLines bounds how many bad lines the message of a refused import lists.
 const maxListedLines = 20
 
@@ -104,6 +108,7 @@ func (o ImportOptions) batchSize() int {
 
 // importOptions gives opts the batch size of the store's engine when it has none.
 func (s *Service) importOptions(opts ImportOptions) ImportOptions {
+	opts.BatchSize = min(opts.BatchSize, MaxImportBatch)
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = DefaultImportBatch
 		if s.store.Dialect() == "sqlite" {
@@ -642,7 +647,11 @@ func (p *secondPass[R]) flush(ctx context.Context) error {
 			if p.opts.DryRun {
 				return err
 			}
-			return i18n.Errorf("import.batch_failed", p.batch[0].base().line, p.batch[len(p.batch)-1].base().line, err)
+			key := "import.batch_failed"
+			if p.done == 0 {
+				key = "import.first_batch_failed" // nothing of the file was written
+			}
+			return i18n.Errorf(key, p.batch[0].base().line, p.batch[len(p.batch)-1].base().line, err)
 		}
 		p.done += len(p.batch)
 		if p.opts.OnProgress != nil {

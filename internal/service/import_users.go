@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"slices"
 	"strconv"
@@ -87,6 +88,10 @@ type userImport struct {
 	// inserted straight away (the first batch is looked up first: the file may have been
 	// imported already).
 	insertFirst bool
+	// A dry run writes nothing, so it remembers the accounts its earlier lines would create
+	// (a hash of each e-mail): a person on several lines is created once, then attached.
+	wouldCreate map[uint64]struct{}
+	seed        maphash.Seed
 }
 
 // importStructure is a structure lines refer to by SIRET.
@@ -209,7 +214,18 @@ func (k *userImport) write(ctx context.Context, batch []*userRow) error {
 			if err := classifyUsers(ctx, tx, batch); err != nil {
 				return err
 			}
+			if k.wouldCreate == nil {
+				k.wouldCreate, k.seed = map[uint64]struct{}{}, maphash.MakeSeed()
+			}
 			for _, x := range batch {
+				if x.result == ResultCreated {
+					h := maphash.String(k.seed, x.user.Email)
+					if _, earlier := k.wouldCreate[h]; earlier {
+						x.result = ResultAttached
+					} else {
+						k.wouldCreate[h] = struct{}{}
+					}
+				}
 				x.result = wouldResult(x.result)
 			}
 			return nil

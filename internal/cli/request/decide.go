@@ -119,16 +119,34 @@ stopped command did not reach); the command exits with the worst code of its ite
 	return cmd
 }
 
+// maxIDsLine bounds one line of ids on standard input (`echo $(profil request list -q)` puts
+// them all on one).
+const maxIDsLine = 64 << 20
+
 // readIDs reads request ids separated by white space, commas or new lines; blank lines and
-// "#" comments are skipped, and a bad token names its line.
+// "#" comments are skipped, and a bad token names its line. A byte order mark, and a first
+// line that is only the column's title "id" (a column saved from a spreadsheet), are skipped.
 func readIDs(r io.Reader) ([]int64, error) {
 	var ids []int64
 	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), maxIDsLine)
 	line := 0
 	for sc.Scan() {
 		line++
 		text, _, _ := strings.Cut(sc.Text(), "#")
-		for _, tok := range strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\t' }) {
+		tokens := strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\t' || r == '\r' })
+		if line == 1 {
+			if len(tokens) > 0 {
+				tokens[0] = strings.TrimPrefix(tokens[0], "\ufeff")
+			}
+			if len(tokens) == 1 && strings.EqualFold(strings.Trim(tokens[0], `"`), "id") {
+				continue
+			}
+		}
+		for _, tok := range tokens {
+			if tok == "" {
+				continue
+			}
 			id, err := parseID(strings.TrimSpace(tok))
 			if err != nil {
 				return nil, i18n.Errorf("decide.stdin_line", line, err)
@@ -240,9 +258,12 @@ func decideRun(ctx context.Context, f *cmdutil.Factory, opts *DecideOptions) err
 	switch {
 	case stoppedAtOnce:
 	case cfg.Quiet:
+		// The ids decided on stdout; what failed still says why, on stderr, one line each.
 		for _, r := range results {
 			if r.Error == "" {
 				fmt.Fprintln(f.IO.Out, r.ID)
+			} else if r.Result != "untouched" {
+				fmt.Fprintf(f.IO.ErrOut, "profil: %s\n", output.Escape(r.Error))
 			}
 		}
 	default:

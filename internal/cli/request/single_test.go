@@ -36,9 +36,46 @@ func TestSingleDecisionOneLine(t *testing.T) {
 	if !strings.Contains(r.Stdout, "RESULT") || !strings.Contains(r.Stdout, "already approved") {
 		t.Errorf("two decisions, want the table:\n%s", r)
 	}
+	// -q prints the ids decided; what failed still says why, on stderr.
+	r = clitest.Run(t, env, "-q", "request", "approve", "5").Want(t, 5)
+	if r.Stdout != "" || !strings.Contains(r.Stderr, "profil: request 5 is already approved on ") {
+		t.Errorf("-q, a decision already taken: want its error on stderr:\n%s", r)
+	}
+	in := env
+	in.Stdin = "8\n5\n"
+	r = clitest.Run(t, in, "-q", "request", "approve", "-").Want(t, 5)
+	if r.Stdout != "8\n" || strings.Count(r.Stderr, "\n") != 1 || !strings.Contains(r.Stderr, "request 5 is already approved on ") {
+		t.Errorf("-q, one approved and one already taken: want 8 on stdout, 5's error on stderr:\n%s", r)
+	}
 	// -o json keeps the contract's list, even for one.
-	r = clitest.Run(t, env, "request", "approve", "8", "-o", "json").Want(t, 0)
-	if !strings.HasPrefix(r.Stdout, "[") || !strings.Contains(r.Stdout, `"result": "approved"`) {
+	r = clitest.Run(t, env, "request", "approve", "8", "-o", "json").Want(t, 5)
+	if !strings.HasPrefix(r.Stdout, "[") || !strings.Contains(r.Stdout, `"result": "error"`) {
 		t.Errorf("one decision -o json:\n%s", r)
+	}
+}
+
+// Ids on standard input as people and scripts give them: a column saved from a spreadsheet
+// (a byte order mark, its title "id", CRLF), or every id on one long line.
+func TestDecisionIdsOnStdin(t *testing.T) {
+	env := clitest.NewEnv(t)
+	env.DB = testdb.SQLite(t)
+	clitest.Demo(t, env)
+	for name, stdin := range map[string]string{
+		"spreadsheet column": "\ufeffid\r\n5\r\n\r\n6\r\n",
+		"one long line":      "5 " + strings.Repeat("  ", 60_000) + "6\n",
+	} {
+		in := env
+		in.Stdin = stdin
+		r := clitest.Run(t, in, "request", "approve", "-", "--dry-run", "-o", "json").Want(t, 0)
+		if !strings.Contains(r.Stdout, `"id": 5`) || !strings.Contains(r.Stdout, `"id": 6`) || strings.Count(r.Stdout, `"would-approve"`) != 2 {
+			t.Errorf("%s: want requests 5 and 6 checked:\n%s", name, r)
+		}
+	}
+	// "id" is a title on the first line only; elsewhere it is a bad id, named with its line.
+	in := env
+	in.Stdin = "5\nid\n"
+	r := clitest.Run(t, in, "request", "approve", "-", "--dry-run").Want(t, 6)
+	if !strings.Contains(r.Stderr, "line 2") {
+		t.Errorf("a bad id on line 2: want its line named:\n%s", r)
 	}
 }

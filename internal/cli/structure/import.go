@@ -128,8 +128,11 @@ type Importer func(api service.API, ctx context.Context, file io.Reader, opts se
 // bad, as for every bulk command). what is the message key of the things imported
 // ("import.what_accounts").
 func RunImport(ctx context.Context, f *cmdutil.Factory, opts *ImportOptions, what string, importer Importer) error {
-	if opts.BatchSize < 0 || (opts.BatchSize == 0 && opts.batchGiven != nil && opts.batchGiven()) {
-		return cmdutil.FlagErrorf("import.batch_size_invalid")
+	if opts.BatchSize < 0 || opts.BatchSize > service.MaxImportBatch || (opts.BatchSize == 0 && opts.batchGiven != nil && opts.batchGiven()) {
+		return cmdutil.FlagErrorf("import.batch_size_invalid", service.MaxImportBatch)
+	}
+	if err := checkReportPath(opts.Report, opts.File); err != nil {
+		return err
 	}
 	defer limitImportMemory()()
 	in, size, err := openImportFile(f, opts.File)
@@ -231,7 +234,8 @@ func RunImport(ctx context.Context, f *cmdutil.Factory, opts *ImportOptions, wha
 			}
 		}
 		return err
-	case err != nil && summary.Lines == 0:
+	case err != nil && (summary.Lines == 0 || written == 0):
+		// Stopped before it wrote a batch: no summary, which would count what was not written.
 		return err
 	}
 	if !cfg.Quiet {
@@ -239,6 +243,13 @@ func RunImport(ctx context.Context, f *cmdutil.Factory, opts *ImportOptions, wha
 			return perr
 		}
 		fmt.Fprintln(f.IO.ErrOut, describeImport(i18n.T(what), summary, so.DryRun))
+	} else {
+		// Quiet on success only: the lines skipped as invalid still say why, on stderr.
+		for _, r := range results {
+			if r.Result == service.ResultError {
+				fmt.Fprintf(f.IO.ErrOut, "profil: %s\n", output.Escape(i18n.T("import.line_error", r.Line, r.Error)))
+			}
+		}
 	}
 	if err != nil {
 		return err
@@ -290,6 +301,23 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.bar.Increment(int64(n))
 	return n, err
+}
+
+// checkReportPath refuses a --report that is not a file, or that is the file imported: the
+// report replaces its file once the import ends.
+func checkReportPath(report, input string) error {
+	switch {
+	case report == "-":
+		return cmdutil.FlagErrorf("import.report_stdout")
+	case report == "" || input == "-":
+		return nil
+	}
+	r, rerr := os.Stat(report)
+	in, ierr := os.Stat(input)
+	if rerr == nil && ierr == nil && os.SameFile(r, in) {
+		return cmdutil.FlagErrorf("import.report_is_input", report)
+	}
+	return nil
 }
 
 // importReport writes the result of every line to the file of --report. The file appears
