@@ -107,9 +107,10 @@ type Request struct {
 	Changes []FieldChange
 	Comment string
 
-	// E-mail activation (status unverified): the SHA-256 of the live code ("" when none), its
-	// end, the wrong tries against it, and when the last code mail was queued.
-	ActivationHash      string
+	// E-mail activation (status unverified): the SHA-256 of the live code ("" when none; never
+	// sent by the server: it would let the code be found offline), its end, the wrong tries
+	// against it, and when the last code mail was queued.
+	ActivationHash      string `json:"-"`
 	ActivationExpiresAt *time.Time
 	ActivationTries     int
 	ActivationMailAt    *time.Time

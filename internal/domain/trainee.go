@@ -122,7 +122,7 @@ func FormatBirthDate(iso string) string {
 type SecretQuestion struct {
 	UserID     int64
 	Question   string
-	AnswerHash string
+	AnswerHash string `json:"-"` // never sent by the server
 	SetAt      time.Time
 }
 
@@ -301,7 +301,7 @@ func CheckFranceConnect(issuer, sub string) (string, string, error) {
 type EmailChange struct {
 	UserID    int64
 	NewEmail  string
-	CodeHash  string // empty until the message is sent
+	CodeHash  string `json:"-"` // empty until the message is sent; never sent by the server
 	ExpiresAt *time.Time
 	Tries     int
 	CreatedAt time.Time

@@ -60,6 +60,22 @@ func (s *Service) RequestEntity(ctx context.Context, actor domain.Actor, in Enti
 		return domain.Request{}, err
 	}
 	in.Structure.AdhesionYear = nil // gestionnaires record adhesions; a request cannot set one
+	// The documents are checked here, whoever sent them (the command line checks them too, to
+	// name the file early): their kind, type, size and digest come from their content, never
+	// from what the caller says of it.
+	for _, d := range []struct {
+		doc  **domain.Document
+		kind domain.DocumentKind
+	}{{&in.Proof, domain.DocumentProof}, {&in.Mandate, domain.DocumentMandate}} {
+		if *d.doc == nil {
+			continue
+		}
+		checked, err := domain.NewDocument(string(d.kind), d.kind, (*d.doc).Name, (*d.doc).Content)
+		if err != nil {
+			return domain.Request{}, err
+		}
+		*d.doc = &checked
+	}
 	if in.NoSIRET {
 		if in.Structure.SIRET != nil && strings.TrimSpace(*in.Structure.SIRET) != "" {
 			return domain.Request{}, domain.Invalid("siret", *in.Structure.SIRET, "entity.no_siret_and_siret")
