@@ -596,6 +596,8 @@ var baseMessages = []entry{
 	{"audit.empty", "no audit event matches", "aucun événement d'audit ne correspond"},
 	{"export.output_folder", "%s %s is a folder: name the file to write", "%s %s est un dossier : nommez le fichier à écrire"},
 	{"export.output_error", "%s %s: %w", "%s %s : %w"},
+	{"export.output_database", "%s %s is a database: name another file (nothing was written)",
+		"%s %s est une base de données : choisissez un autre fichier (rien n'a été écrit)"},
 	{"export.output_closed", "%s %s: already closed", "%s %s : déjà fermé"},
 	{"export.cannot_write_in", "cannot write in %s: %w", "impossible d'écrire dans %s : %w"},
 	{"export.structure_and_all", "give either --structure or --all, not both", "donnez --structure ou --all, pas les deux"},

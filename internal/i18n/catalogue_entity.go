@@ -55,6 +55,9 @@ var entityMessages = []entry{
 	{"document.written",
 		"✓ %s written to %s (%d bytes, SHA-256 %s)",
 		"✓ %s écrit dans %s (%d octets, SHA-256 %s)"},
+	{"document.stdout", "standard output", "la sortie standard"},
+	{"document.stdout_terminal", "-f -: standard output is a terminal: redirect it to a file, or name the file",
+		"-f - : la sortie standard est un terminal : redirigez-la vers un fichier, ou nommez le fichier"},
 	{"document.file_folder", "is a folder: name the file to write", "est un dossier : nommez le fichier à écrire"},
 	{"document.file_required", "--file is required: where to write the document", "--file est obligatoire : où écrire le document"},
 

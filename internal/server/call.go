@@ -53,7 +53,7 @@ func (c *call) decode(v any) error {
 	if c.rt.upload {
 		src = bytes.NewReader([]byte(c.r.Header.Get(ParamsHeader)))
 	} else {
-		src = http.MaxBytesReader(c.w, c.r.Body, c.s.opts.MaxBody)
+		src = http.MaxBytesReader(c.w, c.r.Body, c.s.maxBody(c.rt))
 	}
 	dec := json.NewDecoder(src)
 	dec.DisallowUnknownFields()

@@ -19,6 +19,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"reflect"
 	"strings"
 	"sync"
 	"time"
@@ -154,7 +155,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// them slowly holds a connection, not a slot (an upload's body is the call's own work).
 	if rt, ok := routes[strings.TrimPrefix(r.URL.Path, "/api/v1/")]; ok && r.Method == http.MethodPost && !rt.upload {
 		_ = http.NewResponseController(rec).SetReadDeadline(time.Now().Add(s.opts.ReadTimeout))
-		body, err := io.ReadAll(io.LimitReader(r.Body, s.opts.MaxBody+1))
+		body, err := io.ReadAll(io.LimitReader(r.Body, s.maxBody(rt)+1))
 		if err != nil {
 			info.kind = "invalid"
 			writeError(rec, r, http.StatusBadRequest, "invalid", i18n.In(langOf(r), "server.bad_params", err))
@@ -274,6 +275,56 @@ type route struct {
 	call   func(context.Context, service.API, *call) error
 	upload bool
 	stream bool
+}
+
+// documentsBody is what the documents a call may carry add to its body: at most two (a proof
+// and a mandate) of domain.MaxDocumentSize each, in base64, as JSON carries bytes.
+const documentsBody = 2 * (domain.MaxDocumentSize + 2) / 3 * 4
+
+// carriesDocuments are the methods whose parameters hold a domain.Document, found in their
+// types: their bodies may be larger by documentsBody.
+var carriesDocuments = func() map[string]bool {
+	api := reflect.TypeFor[service.API]()
+	doc := reflect.TypeFor[domain.Document]()
+	var holds func(t reflect.Type, seen map[reflect.Type]bool) bool
+	holds = func(t reflect.Type, seen map[reflect.Type]bool) bool {
+		if t == doc {
+			return true
+		}
+		if seen[t] {
+			return false
+		}
+		seen[t] = true
+		switch t.Kind() {
+		case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Map:
+			return holds(t.Elem(), seen)
+		case reflect.Struct:
+			for i := range t.NumField() {
+				if f := t.Field(i); f.IsExported() && f.Tag.Get("json") != "-" && holds(f.Type, seen) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	out := map[string]bool{}
+	for i := range api.NumMethod() {
+		m := api.Method(i)
+		for j := range m.Type.NumIn() {
+			if holds(m.Type.In(j), map[reflect.Type]bool{}) {
+				out[m.Name] = true
+			}
+		}
+	}
+	return out
+}()
+
+// maxBody is the largest JSON body the route rt takes.
+func (s *Server) maxBody(rt route) int64 {
+	if carriesDocuments[rt.method] {
+		return s.opts.MaxBody + documentsBody
+	}
+	return s.opts.MaxBody
 }
 
 type infoKey struct{}

@@ -257,6 +257,35 @@ func wantKind(t *testing.T, what string, err, sentinel error, _ int) {
 	}
 }
 
+// A request to reference a structure carries its documents, each up to the 10 MB people may
+// join, in the JSON body: that route takes them whole, the others keep the cap.
+func TestDocumentsFitTheBody(t *testing.T) {
+	w := newWorld(t, testdb.SQLite(t), server.Options{})
+	pdf := append([]byte("%PDF-1.7\n"), bytes.Repeat([]byte{0xE2, 0x80, 0x99, 0x0A}, (domain.MaxDocumentSize-16)/4)...)
+	proof, err := domain.NewDocument("proof", domain.DocumentProof, "kbis.pdf", pdf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := w.client("").RequestEntity(w.ctx, service.EntityRequestInput{
+		Structure: domain.StructureInput{Name: str("GRETA Sud Aquitaine"), SIRET: str(domain.MakeSIRET("19640001", "0026")),
+			Address: str("2 rue Lormand"), PostalCode: str("64100"), City: str("Bayonne")},
+		RequesterEmail: "direction@greta.example", Proof: &proof, NamedOnProof: true,
+	})
+	if err != nil {
+		t.Fatalf("a request with a proof of %d bytes: %v", len(pdf), err)
+	}
+	got, err := w.svc.RequestDocument(w.ctx, w.admin, r.ID, "proof")
+	if err != nil || !bytes.Equal(got.Content, pdf) {
+		t.Fatalf("the proof stored: %d bytes (%v), want the %d sent", len(got.Content), err, len(pdf))
+	}
+	big := `{"q":{"Text":"` + strings.Repeat("a", 2<<20) + `"}}`
+	req, _ := http.NewRequest(http.MethodPost, w.base+"/api/v1/search-structures", strings.NewReader(big))
+	req.Header.Set("Authorization", "Bearer "+w.session())
+	if code, body := w.do(req); code != http.StatusRequestEntityTooLarge {
+		t.Errorf("2 MiB to search: %d %.200s, want 413", code, body)
+	}
+}
+
 func TestBodyCaps(t *testing.T) {
 	w := newWorld(t, testdb.SQLite(t), server.Options{MaxBody: 1 << 10, MaxUpload: 4 << 10})
 	token := w.session()
@@ -436,3 +465,5 @@ func TestReadTimeoutBoundsTheBodyNotTheCall(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func str(s string) *string { return &s }

@@ -1,7 +1,10 @@
 package cmdutil
 
 import (
+	"bytes"
+	"encoding/binary"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -28,6 +31,9 @@ type AtomicFile struct {
 func CreateAtomic(flag, path string) (*AtomicFile, error) {
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		return nil, i18n.Errorf("export.output_folder", flag, path)
+	}
+	if isDatabaseFile(path) {
+		return nil, FlagErrorf("export.output_database", flag, path)
 	}
 	dir, base := filepath.Split(path)
 	if dir == "" {
@@ -97,4 +103,26 @@ func unwrapPath(err error) error {
 		return i18n.Errorf("export.cannot_write_in", filepath.Dir(pe.Path), pe.Err)
 	}
 	return err
+}
+
+// isDatabaseFile tells whether path is an SQLite database or its write-ahead log (by their
+// first bytes), which no file profil writes may replace: `-f` given the database's path by
+// mistake would otherwise turn it into a CSV file, and the accounts would be lost.
+func isDatabaseFile(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 16)
+	n, _ := io.ReadFull(f, head)
+	head = head[:n]
+	switch {
+	case bytes.Equal(head, []byte("SQLite format 3\x00")):
+		return true
+	case len(head) >= 4:
+		magic := binary.BigEndian.Uint32(head)
+		return magic == 0x377f0682 || magic == 0x377f0683 // a WAL file, either byte order
+	}
+	return false
 }

@@ -628,3 +628,27 @@ func TestExportUsersExcelReadBackByImport(t *testing.T) {
 		}
 	}
 }
+
+// An export given the database's own path (or its write-ahead log's) writes nothing: it would
+// have turned the accounts into a CSV file.
+func TestExportUsersNeverReplacesTheDatabase(t *testing.T) {
+	path := testdb.SQLite(t)
+	w := newWorld(t, path)
+	if _, err := os.Stat(path + "-wal"); err != nil {
+		t.Fatalf("the open database has no write-ahead log to try: %v", err)
+	}
+	for _, target := range []string{path, path + "-wal"} {
+		before, err := os.ReadFile(target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := w.run(t, adminEmail, "export", "users", "--all", "--file", target).Want(t, cmdutil.ExitUsage)
+		if !strings.Contains(r.Stderr, "is a database") || strings.Contains(r.Stderr, "✓") {
+			t.Errorf("--file %s:\n%s", target, r)
+		}
+		if after, _ := os.ReadFile(target); !bytes.Equal(before, after) {
+			t.Errorf("--file %s changed it", target)
+		}
+	}
+	w.run(t, adminEmail, "export", "users", "--all").Want(t, cmdutil.ExitOK)
+}

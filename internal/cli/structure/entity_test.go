@@ -158,6 +158,20 @@ func TestEntityRequest(t *testing.T) {
 		if strings.Count(r.Stdout, "request "+id) != 2 {
 			t.Errorf("want two readings audited:\n%s", r)
 		}
+		// -f - writes it to standard output, unless that is a terminal.
+		r = w.run(t, adminEmail, "request", "document", id, "proof", "-f", "-").Want(t, cmdutil.ExitOK)
+		if r.Stdout != string(decree) {
+			t.Errorf("-f -: %d bytes on stdout, want the %d bytes filed", len(r.Stdout), len(decree))
+		}
+		if _, err := os.Stat("-"); err == nil {
+			t.Error("-f - created a file named -")
+		}
+		onTerminal := w.env
+		onTerminal.StdoutTTY = true
+		r = clitest.Run(t, onTerminal, "--token", w.tokens[adminEmail], "request", "document", id, "proof", "-f", "-").Want(t, cmdutil.ExitUsage)
+		if r.Stdout != "" || !strings.Contains(r.Stderr, "standard output is a terminal") {
+			t.Errorf("-f - on a terminal:\n%s", r)
+		}
 
 		// Approved: the structure exists, the account is active and its référent.
 		r = w.run(t, adminEmail, "request", "approve", id).Want(t, cmdutil.ExitOK)
