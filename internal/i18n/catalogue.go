@@ -762,6 +762,8 @@ var baseMessages = []entry{
 	{"decide.stdin_line", "standard input line %d: %w", "entrée standard, ligne %d : %w"},
 	{"decide.stdin_read", "read request ids: %w", "lecture des numéros de demande : %w"},
 	{"decide.none_pending", "no pending request for %s", "aucune demande en attente pour %s"},
+	{"decide.all_not_yours", "only the référent of %s or a gestionnaire may decide its requests",
+		"seuls le référent de %s ou un gestionnaire peuvent décider de ses demandes"},
 	{"decide.ask_reason", "Reason of the rejection (the person will read it)", "Motif du refus (la personne le lira)"},
 	{"decide.confirm_reject.one", "Reject %d request? The person will be told by mail", "Refuser %d demande ? La personne sera prévenue par courriel"},
 	{"decide.confirm_reject.other",

@@ -181,6 +181,13 @@ func decideRun(ctx context.Context, f *cmdutil.Factory, opts *DecideOptions) err
 			opts.IDs = append(opts.IDs, r.ID)
 		}
 		if len(opts.IDs) == 0 {
+			// The list holds only the requests one may decide: someone who decides none of
+			// this structure's is told so, not that nothing waits.
+			if me, err := api.Whoami(ctx); err != nil {
+				return err
+			} else if !me.Manager && (st.ReferentEmail == "" || !strings.EqualFold(st.ReferentEmail, me.Email)) {
+				return domain.Errorf(domain.ErrForbidden, "decide.all_not_yours", st.Name)
+			}
 			f.Say("decide.none_pending", st.Name)
 			return nil
 		}
