@@ -552,3 +552,22 @@ func TestUserImportFailedBatchSaysWhatWasWritten(t *testing.T) {
 		t.Errorf("%d accounts written, want 2", n)
 	}
 }
+
+// A cell longer than its field may be (a column pasted whole, a file made to flood the
+// terminals that list it) is a bad line, named, and nothing is written.
+func TestUserImportRefusesTooLongText(t *testing.T) {
+	w := newImportWorld(t, testdb.SQLite(t))
+	clitest.Must(t, w.env, "structure", "import", importSample("structures.csv"))
+	file := filepath.Join(t.TempDir(), "users.csv")
+	writeFile(t, file, "email;nom;prenom;fonction;siret\n"+
+		"ada@x.example;Lovelace;Ada;Formatrice;"+importGRETA+"\n"+
+		"alan@x.example;Turing;Alan;"+strings.Repeat("x", 5000)+";"+importGRETA+"\n")
+	r := clitest.Run(t, w.env, "user", "import", "--source", "synapse", file).Want(t, cmdutil.ExitInvalid)
+	wantOutput(t, r, "line 3, column function: is longer than 200 characters", "nothing was imported")
+	if strings.Contains(r.Output(), "xxxxxxxxxx") {
+		t.Errorf("the long cell is echoed:\n%.500s", r)
+	}
+	if n := w.count(t, "SELECT COUNT(*) FROM users WHERE email LIKE '%@x.example'"); n != 0 {
+		t.Errorf("%d accounts written, want none", n)
+	}
+}

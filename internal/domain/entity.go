@@ -235,6 +235,9 @@ func init() {
 				return "", err
 			}
 			if label == "" || len([]rune(label)) > 40 {
+				if len([]rune(label)) > 80 {
+					v = "" // not echoed whole
+				}
 				return "", Invalid(SettingReferentLabel, v, "entity.referent_label_invalid")
 			}
 			return label, nil

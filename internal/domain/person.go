@@ -1,6 +1,9 @@
 package domain
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // PersonFields names, as people see them, the fields of a person's identity: the flags of the
 // command line, or the columns of an import file. Messages name the field as it was given.
@@ -19,6 +22,14 @@ func (f PersonFields) SetNames(u *User, lastName, firstName, function string) er
 		return err
 	}
 	u.LastName, u.FirstName, u.Function = oneSpace(lastName), oneSpace(firstName), oneSpace(function)
+	switch {
+	case utf8.RuneCountInString(u.LastName) > MaxNameLength:
+		return Invalid(f.LastName, "", "text.too_long", MaxNameLength)
+	case utf8.RuneCountInString(u.FirstName) > MaxNameLength:
+		return Invalid(f.FirstName, "", "text.too_long", MaxNameLength)
+	case utf8.RuneCountInString(u.Function) > MaxFunctionLength:
+		return Invalid(f.Function, "", "text.too_long", MaxFunctionLength)
+	}
 	switch {
 	case u.LastName == "":
 		return Invalid(f.LastName, "", "field.required")

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -23,6 +24,11 @@ func TestPersonFieldsSetNames(t *testing.T) {
 		{"first name missing, columns", PersonColumns, "Martin", " ", "", "", "", "first_name", "field.required"},
 		{"control character", PersonColumns, "Mar\x1btin", "Anne", "", "", "", "last_name", "text.control"},
 		{"control character in the function", PersonFlags, "Martin", "Anne", "x\u202e", "", "", "function", "text.control"},
+		{"a name of 100 characters", PersonColumns, strings.Repeat("é", 100), "Anne", strings.Repeat("x", 200), strings.Repeat("é", 100), "Anne", "", ""},
+		{"a last name of 101 characters", PersonColumns, strings.Repeat("é", 101), "Anne", "", "", "", "last_name", "text.too_long"},
+		{"a first name of 101 characters", PersonFlags, "Martin", strings.Repeat("a", 101), "", "", "", "first-name", "text.too_long"},
+		{"spaces collapsed before counting", PersonFlags, "Le" + strings.Repeat(" ", 200) + "Goff", "Anne", "", "Le Goff", "Anne", "", ""},
+		{"a function of 201 characters", PersonFlags, "Martin", "Anne", strings.Repeat("x", 201), "", "", "function", "text.too_long"},
 	} {
 		var u User
 		err := tt.f.SetNames(&u, tt.last, tt.first, tt.fn)

@@ -122,9 +122,13 @@ func (in StructureInput) Apply(s *Structure) error {
 	for _, f := range []struct {
 		field string
 		value *string
-	}{{"name", in.Name}, {"acronym", in.Acronym}, {"address", in.Address}, {"city", in.City}} {
+		max   int
+	}{{"name", in.Name, maxStructureName}, {"acronym", in.Acronym, MaxAcronymLength}, {"address", in.Address, MaxAddressLength}, {"city", in.City, MaxCityLength}} {
 		if f.value != nil {
 			if err := CheckText(f.field, *f.value); err != nil {
+				return err
+			}
+			if err := CheckLength(f.field, cleanText(*f.value), f.max); err != nil {
 				return err
 			}
 		}
@@ -193,6 +197,9 @@ func (in StructureInput) Apply(s *Structure) error {
 	return ValidateStructure(*s)
 }
 
+// maxStructureName is the longest name of a structure, in characters.
+const maxStructureName = 200
+
 // ValidateStructure checks the rules a whole structure must follow whatever changed: a name,
 // and, without a SIRET, an address to tell it apart (guide 004: "si non, saisissez
 // dénomination, adresse").
@@ -200,7 +207,7 @@ func ValidateStructure(s Structure) error {
 	if s.Name == "" {
 		return Invalid("name", "", "field.required")
 	}
-	if len([]rune(s.Name)) > 200 {
+	if len([]rune(s.Name)) > maxStructureName {
 		return Invalid("name", "", "structure.name_too_long")
 	}
 	if s.SIRET == "" && s.Address == "" {

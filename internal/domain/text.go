@@ -49,6 +49,48 @@ func CheckText(field, value string) error {
 	return nil
 }
 
+// The longest text people may type in each kind of field, in characters: what a card, a table
+// cell or a spreadsheet cell shows to someone reading it. Past them the text is a mistake (a
+// column pasted whole) or an attack (a name of 50 MB, printed to every terminal that lists it).
+const (
+	MaxNameLength     = 100  // a last or first name
+	MaxFunctionLength = 200  // what a person does
+	MaxAcronymLength  = 50   // a structure's acronym
+	MaxAddressLength  = 250  // a structure's address
+	MaxCityLength     = 100  // a structure's city
+	MaxReasonLength   = 2000 // a decision's reason, a change request's comment
+)
+
+// CheckLength refuses value when it is longer than max characters (the value is not echoed).
+func CheckLength(field, value string, max int) error {
+	if utf8.RuneCountInString(value) > max {
+		return Invalid(field, "", "text.too_long", max)
+	}
+	return nil
+}
+
+// CheckNames runs CheckText on pairs of field name and value, each a name of at most
+// MaxNameLength characters once its spaces are collapsed, and returns the first error.
+func CheckNames(pairs ...string) error {
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if err := CheckText(pairs[i], pairs[i+1]); err != nil {
+			return err
+		}
+		if err := CheckLength(pairs[i], oneSpace(pairs[i+1]), MaxNameLength); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CheckReason runs CheckText on a reason or a comment, of at most MaxReasonLength characters.
+func CheckReason(field, value string) error {
+	if err := CheckText(field, value); err != nil {
+		return err
+	}
+	return CheckLength(field, strings.TrimSpace(value), MaxReasonLength)
+}
+
 // CheckTexts runs CheckText on pairs of field name and value, and returns the first error.
 func CheckTexts(pairs ...string) error {
 	for i := 0; i+1 < len(pairs); i += 2 {

@@ -82,3 +82,42 @@ func TestStructureInputRefusesControlCharacters(t *testing.T) {
 		}
 	}
 }
+
+// The text of a structure has a length a card shows; each limit is the field's, counted in
+// characters once spaces are collapsed, and the text is not echoed.
+func TestStructureInputRefusesTooLongText(t *testing.T) {
+	name, address := "Cap Métiers", "2 rue Lormand"
+	for field, max := range map[string]int{"name": 200, "acronym": MaxAcronymLength, "address": MaxAddressLength, "city": MaxCityLength} {
+		for _, n := range []int{max, max + 1} {
+			long := strings.Repeat("é", n-2) + "   x" // n characters once its spaces are one
+			in := StructureInput{Name: &name, Address: &address}
+			switch field {
+			case "name":
+				in.Name = &long
+			case "acronym":
+				in.Acronym = &long
+			case "address":
+				in.Address = &long
+			case "city":
+				in.City = &long
+			}
+			var s Structure
+			err := in.Apply(&s)
+			switch {
+			case n == max && err != nil:
+				t.Errorf("%s of %d characters: %v, want it accepted", field, n, err)
+			case n > max && (!errors.Is(err, ErrInvalid) || !strings.HasPrefix(err.Error(), field+":") || strings.Contains(err.Error(), "éé")):
+				t.Errorf("%s of %d characters: %v, want the field refused, without the text", field, n, err)
+			}
+		}
+	}
+	if err := CheckReason("reason", strings.Repeat("a", MaxReasonLength)); err != nil {
+		t.Errorf("a reason of %d characters: %v", MaxReasonLength, err)
+	}
+	if err := CheckReason("reason", strings.Repeat("a", MaxReasonLength+1)); !errors.Is(err, ErrInvalid) {
+		t.Errorf("a reason of %d characters: %v, want it refused", MaxReasonLength+1, err)
+	}
+	if err := CheckNames("last-name", "Martin", "first-name", strings.Repeat("a", MaxNameLength+1)); err == nil || !strings.HasPrefix(err.Error(), "first-name") {
+		t.Errorf("CheckNames = %v, want the first name refused", err)
+	}
+}

@@ -8,7 +8,11 @@ var hygieneMessages = []entry{
 	{"mail.setting_reason", "%s", "%s"}, // what the SMTP reader found wrong, already in words
 	{"text.control",
 		"holds a control character (%s): type the text again without it",
-		"contient un caractère de contrôle (%s) : saisissez le texte à nouveau sans lui",
+		"contient un caractère de contrôle (%s) : ressaisissez le texte sans ce caractère",
+	},
+	{"text.too_long",
+		"is longer than %d characters",
+		"dépasse %d caractères",
 	},
 	{"text.bad_utf8",
 		"is not valid UTF-8 text",

@@ -31,7 +31,7 @@ func (s *Service) Bootstrap(ctx context.Context, in BootstrapInput) (domain.User
 	if err != nil {
 		return domain.User{}, err
 	}
-	if err := domain.CheckText("admin-name", in.FirstName+" "+in.LastName); err != nil {
+	if err := domain.CheckNames("admin-name", in.FirstName, "admin-name", in.LastName); err != nil {
 		return domain.User{}, err
 	}
 	if strings.TrimSpace(in.LastName) == "" && strings.TrimSpace(in.FirstName) == "" {

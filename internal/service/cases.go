@@ -171,7 +171,7 @@ func (x *caseRow) parse(rec csvin.Record, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	if err := domain.CheckTexts("last_name", rec.Get(ccLastName), "first_name", rec.Get(ccFirstName)); err != nil {
+	if err := domain.CheckNames("last_name", rec.Get(ccLastName), "first_name", rec.Get(ccFirstName)); err != nil {
 		return err
 	}
 	c := domain.Case{Number: number, LastName: clean(rec.Get(ccLastName)), FirstName: clean(rec.Get(ccFirstName))}
@@ -384,7 +384,7 @@ func (s *Service) RegisterTrainee(ctx context.Context, actor domain.Actor, in Tr
 	if err := domain.Authorize(actor, domain.TraineeRegister, domain.Subject{}); err != nil {
 		return res, err
 	}
-	if err := domain.CheckTexts("last-name", in.LastName, "first-name", in.FirstName); err != nil {
+	if err := domain.CheckNames("last-name", in.LastName, "first-name", in.FirstName); err != nil {
 		return res, err
 	}
 	last, first := clean(in.LastName), clean(in.FirstName)

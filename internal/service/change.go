@@ -88,7 +88,7 @@ func (s *Service) RequestChange(ctx context.Context, actor domain.Actor, ref dom
 	if err := domain.RequireSignedIn(actor); err != nil {
 		return domain.Request{}, err
 	}
-	if err := domain.CheckText("comment", comment); err != nil {
+	if err := domain.CheckReason("comment", comment); err != nil {
 		return domain.Request{}, err
 	}
 	in.AdhesionYear = nil

@@ -267,7 +267,7 @@ func (s *Service) Decide(ctx context.Context, actor domain.Actor, id int64, in D
 	if err := domain.RequireSignedIn(actor); err != nil {
 		return out, err
 	}
-	if err := domain.CheckText("reason", in.Reason); err != nil {
+	if err := domain.CheckReason("reason", in.Reason); err != nil {
 		return out, err
 	}
 	in.registration = s.Registration
@@ -313,7 +313,7 @@ func (s *Service) DecideMany(ctx context.Context, actor domain.Actor, ids []int6
 	if report == nil { // a client of the server that asked for no results
 		report = func([]Decision) {}
 	}
-	if err := domain.CheckText("reason", in.Reason); err != nil {
+	if err := domain.CheckReason("reason", in.Reason); err != nil {
 		return err
 	}
 	ids, err := s.orderDecisions(ctx, actor, DistinctIDs(ids))

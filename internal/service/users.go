@@ -119,9 +119,13 @@ func (s *Service) UpdateUser(ctx context.Context, actor domain.Actor, email stri
 		for _, f := range []struct {
 			field string
 			value *string
-		}{{"function", in.Function}, {"last-name", in.LastName}, {"first-name", in.FirstName}} {
+			max   int
+		}{{"function", in.Function, domain.MaxFunctionLength}, {"last-name", in.LastName, domain.MaxNameLength}, {"first-name", in.FirstName, domain.MaxNameLength}} {
 			if f.value != nil {
 				if err := domain.CheckText(f.field, *f.value); err != nil {
+					return err
+				}
+				if err := domain.CheckLength(f.field, clean(*f.value), f.max); err != nil {
 					return err
 				}
 			}
