@@ -60,10 +60,16 @@ func (c *CSVWriter) Write(record []string) error {
 		if i > 0 {
 			c.w.WriteByte(c.comma)
 		}
+		if strings.IndexByte(cell, '\r') >= 0 {
+			// A line break is written as the dialect's line end; a carriage return alone,
+			// which a terminal reading the file would take as going back to the start of
+			// the line (over the cells before it), is a line break too.
+			cell = strings.ReplaceAll(strings.ReplaceAll(cell, "\r\n", "\n"), "\r", "\n")
+		}
 		if hasRawControl(cell) {
 			// Text stored before control characters were refused: a CSV file is read
 			// with cat and less too, so it never carries an ESC or a bidi override raw.
-			cell = Escape(strings.ReplaceAll(cell, "\r\n", "\n"))
+			cell = Escape(cell)
 		}
 		// Same result as NeutralizeCell, without allocating a new string.
 		prefixed := needsPrefix(cell)
@@ -124,11 +130,11 @@ func (c *CSVWriter) needsQuotes(cell string, prefixed bool) bool {
 	return false
 }
 
-// writeEscaped writes the inside of a quoted cell: quotes doubled, line
-// breaks normalised to the dialect's line end.
+// writeEscaped writes the inside of a quoted cell (whose carriage returns Write made line
+// breaks): quotes doubled, line breaks written as the dialect's line end.
 func (c *CSVWriter) writeEscaped(cell string) {
 	for len(cell) > 0 {
-		i := strings.IndexAny(cell, "\"\r\n")
+		i := strings.IndexAny(cell, "\"\n")
 		if i < 0 {
 			c.w.WriteString(cell)
 			break
@@ -137,10 +143,6 @@ func (c *CSVWriter) writeEscaped(cell string) {
 		switch cell[i] {
 		case '"':
 			c.w.WriteString(`""`)
-		case '\r':
-			if !c.crlf {
-				c.w.WriteByte('\r')
-			}
 		case '\n':
 			if c.crlf {
 				c.w.WriteString("\r\n")

@@ -65,7 +65,13 @@ func TestCSVWriter(t *testing.T) {
 		{name: "neutralised and quoted", records: [][]string{{"=A1,B1"}},
 			want: "\"'=A1,B1\"\n"},
 		{name: "leading line break neutralised then quoted", records: [][]string{{"\rx"}},
-			want: "\"'\rx\"\n"},
+			want: "\"'\nx\"\n"},
+		// A carriage return alone would take a terminal reading the file back to the start of
+		// the line, over the cells before it: it is a line break, in either dialect.
+		{name: "carriage return alone in plain mode", records: [][]string{{"paul@x.fr", "A\rB", "l1\r\nl2"}},
+			want: "paul@x.fr,\"A\nB\",\"l1\nl2\"\n"},
+		{name: "carriage return alone in excel mode", excel: true, records: [][]string{{"paul@x.fr", "A\rB"}},
+			want: "\xEF\xBB\xBFpaul@x.fr;\"A\r\nB\"\r\n"},
 		{name: "empty cells", records: [][]string{{"", "", ""}},
 			want: ",,\n"},
 		{name: "excel without records still has BOM", excel: true,
