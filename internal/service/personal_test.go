@@ -196,7 +196,7 @@ func TestPersonalDataAndErase(t *testing.T) {
 			t.Fatal("the dump does not show her before the erasure: it would prove nothing after")
 		}
 		// She changed her address, and a gestionnaire her last name: the earlier ones go too.
-		if _, err := w.svc.UpdateUser(ctx, w.zoe, "", service.UserUpdate{Email: str("zoe.ortiz@ocean.fr")}); err != nil {
+		if _, err := w.svc.UpdateUser(ctx, w.zoe, "", service.UserUpdate{Email: str("zoe.ortiz@ocean.fr"), Password: signPassword}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := w.svc.UpdateUser(ctx, w.manager, "zoe.ortiz@ocean.fr", service.UserUpdate{LastName: str("Ortiz")}); err != nil {

@@ -67,6 +67,11 @@ func canSeeUser(ctx context.Context, tx store.Tx, actor domain.Actor, u domain.U
 // UserUpdate holds the fields a person may change on their account; nil leaves a field as is.
 type UserUpdate struct {
 	Email, Phone, Function, LastName, FirstName *string
+	// Password is the person's current password, which changing their own e-mail asks for
+	// (but a trainee's, confirmed by a code mailed to the new address): the e-mail is the
+	// login and where a forgotten password goes, so a stolen session alone must not be
+	// enough to take the account for good.
+	Password string
 	// BirthDate (JJ/MM/AAAA or YYYY-MM-DD) is a trainee's, changed by gestionnaires.
 	BirthDate *string
 }
@@ -74,8 +79,12 @@ type UserUpdate struct {
 // UpdateUser changes an account: oneself (e-mail, phone, function) or anyone for a
 // gestionnaire (names too).
 func (s *Service) UpdateUser(ctx context.Context, actor domain.Actor, email string, in UserUpdate) (domain.User, error) {
-	var u domain.User
+	var (
+		u       domain.User
+		refusal error
+	)
 	err := s.store.Update(ctx, func(tx store.Tx) error {
+		refusal = nil
 		if err := domain.RequireSignedIn(actor); err != nil {
 			return err // "yourself" needs someone signed in
 		}
@@ -100,13 +109,20 @@ func (s *Service) UpdateUser(ctx context.Context, actor domain.Actor, email stri
 				if _, err := tx.UserByEmail(ctx, e); err == nil {
 					return domain.Errorf(domain.ErrConflict, "user.email_taken", e)
 				}
-				if u.Trainee && actor.UserID == u.ID {
+				switch {
+				case u.Trainee && actor.UserID == u.ID:
 					// A trainee's own new address is theirs once they give back the code
 					// mailed to it.
 					if err := askEmailChange(ctx, tx, actor, u, e); err != nil {
 						return err
 					}
 					e = u.Email
+				case actor.UserID == u.ID:
+					// Nothing of the account is changed yet: a refusal commits only the failed
+					// try it counts.
+					if refusal, err = checkCurrentPassword(ctx, tx, actor, &u, in.Password, "email"); err != nil || refusal != nil {
+						return err
+					}
 				}
 			}
 			u.Email = e
@@ -177,6 +193,9 @@ func (s *Service) UpdateUser(ctx context.Context, actor domain.Actor, email stri
 		}
 		return audit(ctx, tx, actor, "user.update", 0, before.Email, changes)
 	})
+	if err == nil && refusal != nil {
+		return domain.User{}, refusal
+	}
 	return u, err
 }
 
@@ -203,30 +222,8 @@ func (s *Service) ChangePassword(ctx context.Context, actor domain.Actor, old, n
 		if err != nil {
 			return err
 		}
-		now := tx.Now()
-		if u.PasswordHash == "" || u.LockedAt(now) {
-			refusal = domain.Errorf(domain.ErrForbidden, "user.wrong_password")
-			return nil
-		}
-		ok, err := secret.VerifyPassword(u.PasswordHash, old)
-		if err != nil || !ok {
-			refusal = domain.Errorf(domain.ErrForbidden, "user.wrong_password")
-			details := map[string]any{"during": "passwd"}
-			if u.RecordFailedSignIn(now) {
-				details["locked_until"] = u.LockedUntil.UTC()
-				if err := audit(ctx, tx, actor, ActionUserLocked, 0, u.Email,
-					map[string]any{"until": u.LockedUntil.UTC(), "lock": u.LockCount}); err != nil {
-					return err
-				}
-				if err := mailAccountLocked(ctx, tx, u); err != nil {
-					return err
-				}
-			}
-			details["failed_in_a_row"] = u.FailedLogins
-			if err := tx.UpdateUser(ctx, &u); err != nil {
-				return err
-			}
-			return signInFailed(ctx, tx, u.Email, domain.SignInWrongPassword, details)
+		if refusal, err = checkCurrentPassword(ctx, tx, actor, &u, old, "passwd"); err != nil || refusal != nil {
+			return err
 		}
 		wasTemporary := u.MustChangePassword
 		u.PasswordHash, u.MustChangePassword, u.PasswordExpiresAt = hash, false, nil
@@ -249,6 +246,38 @@ func (s *Service) ChangePassword(ctx context.Context, actor domain.Actor, old, n
 		return err
 	}
 	return refusal
+}
+
+// checkCurrentPassword checks the password a signed-in person typed to confirm a change of
+// their own account (during names the change in the audit trail). A wrong one counts as a
+// failed sign-in, written in tx (a stolen session must not be a way to guess the password
+// without ever locking the account): the caller commits tx and returns refusal, having
+// changed nothing else.
+func checkCurrentPassword(ctx context.Context, tx store.Tx, actor domain.Actor, u *domain.User, password, during string) (refusal, err error) {
+	now := tx.Now()
+	if u.PasswordHash == "" || u.LockedAt(now) {
+		return domain.Errorf(domain.ErrForbidden, "user.wrong_password"), nil
+	}
+	if ok, err := secret.VerifyPassword(u.PasswordHash, password); err == nil && ok {
+		return nil, nil
+	}
+	refusal = domain.Errorf(domain.ErrForbidden, "user.wrong_password")
+	details := map[string]any{"during": during}
+	if u.RecordFailedSignIn(now) {
+		details["locked_until"] = u.LockedUntil.UTC()
+		if err := audit(ctx, tx, actor, ActionUserLocked, 0, u.Email,
+			map[string]any{"until": u.LockedUntil.UTC(), "lock": u.LockCount}); err != nil {
+			return nil, err
+		}
+		if err := mailAccountLocked(ctx, tx, *u); err != nil {
+			return nil, err
+		}
+	}
+	details["failed_in_a_row"] = u.FailedLogins
+	if err := tx.UpdateUser(ctx, u); err != nil {
+		return nil, err
+	}
+	return refusal, signInFailed(ctx, tx, u.Email, domain.SignInWrongPassword, details)
 }
 
 // ResetResult is what ResetPassword did.

@@ -71,12 +71,26 @@ func TestShowAndUpdate(t *testing.T) {
 		r = w.run(t, paul, "user", "update").Want(t, cmdutil.ExitUsage)
 		wantIn(t, r, "nothing to change")
 
+		// One's own new e-mail asks for one's password: without a terminal, on standard input;
+		// a wrong one changes nothing and counts as a failed sign-in.
+		r = w.run(t, paul, "user", "update", "--email", "paul.leroy@ailleurs.fr").Want(t, cmdutil.ExitUsage)
+		wantIn(t, r, "needs your current password", "--password-stdin")
+		wrong := w.env
+		wrong.Stdin = "not my password\n"
+		r = w.runIn(t, wrong, paul, "user", "update", "--email", "paul.leroy@ailleurs.fr", "--password-stdin").Want(t, cmdutil.ExitForbidden)
+		if d, err := w.svc.User(context.Background(), w.admin, paul); err != nil || d.User.Email != paul || d.User.FailedLogins != 1 {
+			t.Errorf("after a wrong password: %+v, %v; want the e-mail unchanged and one failed sign-in", d.User, err)
+		}
 		// A new e-mail, in any case, becomes the login.
-		r = w.run(t, paul, "-q", "user", "update", "--email", "Paul.Leroy@Nouvelle.fr").Want(t, cmdutil.ExitOK)
+		right := w.env
+		right.Stdin = password + "\n"
+		r = w.runIn(t, right, paul, "-q", "user", "update", "--email", "Paul.Leroy@Nouvelle.fr", "--password-stdin").Want(t, cmdutil.ExitOK)
 		if strings.TrimSpace(r.Stdout) != "paul.leroy@nouvelle.fr" {
 			t.Errorf("-q update printed %q", r.Stdout)
 		}
-		w.run(t, paul, "user", "update", "--email", claire).Want(t, cmdutil.ExitConflict)
+		w.runIn(t, right, paul, "user", "update", "--email", claire, "--password-stdin").Want(t, cmdutil.ExitConflict)
+		// A gestionnaire changes someone else's without their password.
+		w.run(t, adminEmail, "user", "update", "paul.leroy@nouvelle.fr", "--email", paul).Want(t, cmdutil.ExitOK)
 	})
 }
 

@@ -13,19 +13,23 @@ import (
 
 // UpdateOptions are the inputs of `user update`.
 type UpdateOptions struct {
-	Email  string // the account to change; empty: yours
-	Update service.UserUpdate
+	Email         string // the account to change; empty: yours
+	Update        service.UserUpdate
+	PasswordStdin bool // your current password on standard input, to change your own e-mail
 }
 
 // NewCmdUpdate builds `user update`.
 func NewCmdUpdate(f *cmdutil.Factory) *cobra.Command {
 	var email, phone, function, lastName, firstName, birthDate string
+	var passwordStdin bool
 	cmd := &cobra.Command{
 		Use:   "update [EMAIL] --phone … | --email … | --function … | --last-name … | --first-name …",
 		Short: "Change an account: e-mail, phone, function (default: yours)",
 		Long: `Change only the fields given. Everyone changes their own e-mail, phone and function ("mon
 compte"); a gestionnaire changes any account, names included. An empty value clears an optional
-field (--phone ""). A new e-mail becomes the login from then on.
+field (--phone ""). A new e-mail becomes the login from then on: changing your own asks for
+your current password (typed, or the first line of standard input with --password-stdin), so
+that a session left open is not enough to take the account.
 
 A trainee's own new e-mail waits for the code mailed to the new address: it becomes the login
 once confirmed with ` + "`profil user confirm-email --code CODE`" + `. A trainee's names and birth
@@ -33,10 +37,11 @@ date come from their case file: gestionnaires change them (--birth-date JJ/MM/AA
 nobody once the account is linked to FranceConnect (exit 5).`,
 		Example: `  profil user update --phone "05 56 00 00 00" --function "Responsable formation"
   profil user update --email claire.martin@nouvelle-adresse.fr
+  printf '%s\n' "$PASSWORD" | profil user update --email claire.martin@nouvelle-adresse.fr --password-stdin
   profil user update claire.martin@horizons.fr --last-name Martin-Durand     # gestionnaires`,
 		Args: maxOneArg("args.an_email"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts := &UpdateOptions{}
+			opts := &UpdateOptions{PasswordStdin: passwordStdin}
 			if len(args) == 1 {
 				opts.Email = strings.TrimSpace(args[0])
 			}
@@ -65,6 +70,7 @@ nobody once the account is linked to FranceConnect (exit 5).`,
 	fl.StringVar(&lastName, "last-name", "", "new last name (gestionnaires)")
 	fl.StringVar(&firstName, "first-name", "", "new first name (gestionnaires)")
 	fl.StringVar(&birthDate, "birth-date", "", "new birth date of a trainee, JJ/MM/AAAA (gestionnaires)")
+	fl.BoolVar(&passwordStdin, "password-stdin", false, "with --email for your own account: read your current password from standard input")
 	return cmd
 }
 
@@ -76,6 +82,28 @@ func updateRun(ctx context.Context, f *cmdutil.Factory, opts *UpdateOptions) err
 	actor, err := api.Whoami(ctx)
 	if err != nil {
 		return err
+	}
+	self := opts.Email == "" || strings.EqualFold(opts.Email, actor.Email)
+	if opts.Update.Email != nil && self && !strings.EqualFold(strings.TrimSpace(*opts.Update.Email), actor.Email) {
+		// One's own login changes only with one's password (a trainee's waits for a code
+		// mailed to the new address instead).
+		me, err := api.Me(ctx)
+		if err != nil {
+			return err
+		}
+		if !me.Trainee {
+			switch {
+			case opts.PasswordStdin:
+				opts.Update.Password, err = cmdutil.ReadSecretStdin(f.IO)
+			case f.CanPrompt():
+				opts.Update.Password, err = f.Prompter.Password(i18n.T("user_update.ask_password"))
+			default:
+				err = cmdutil.FlagErrorf("user_update.password_needed")
+			}
+			if err != nil {
+				return err
+			}
+		}
 	}
 	u, err := api.UpdateUser(ctx, opts.Email, opts.Update)
 	if err != nil {
