@@ -182,8 +182,8 @@ var baseMessages = []entry{
 
 	{"profile.grant_of", "%s of %s", "%s de %s"},
 	{"structure.kinds_break_grants",
-		"the new kinds of %s would break these grants; revoke them first: %v",
-		"les nouveaux types de « %s » rendraient ces profils invalides ; retirez-les d'abord : %v"},
+		"the new kinds of %s would break these grants; revoke them first: %s",
+		"les nouveaux types de « %s » rendraient ces profils invalides ; retirez-les d'abord : %s"},
 	{"structure.siret_taken", "SIRET %s is already structure #%d %q", "le SIRET %s est déjà celui de la structure n° %d %q"},
 
 	{"token.scope_invalid", `must be "read" (read-only), or empty for all your rights`, `doit être "read" (lecture seule), ou vide pour tous vos droits`},

@@ -112,6 +112,13 @@ func (s *Service) RequestChange(ctx context.Context, actor domain.Actor, ref dom
 		if err := ensureSIRETFree(ctx, tx, after.SIRET, st.ID); err != nil {
 			return err
 		}
+		if in.Kinds != nil {
+			// As `structure update`: kinds that the members' profiles need stay, until those
+			// profiles are revoked.
+			if err := checkKindsKeepGrants(ctx, tx, after); err != nil {
+				return err
+			}
+		}
 		cs := fieldChanges(st, after)
 		if len(cs) == 0 {
 			return domain.Errorf(domain.ErrInvalid, "change.nothing", st.Label())

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/i18n"
@@ -198,7 +199,7 @@ func checkKindsKeepGrants(ctx context.Context, tx store.Tx, st domain.Structure)
 		}
 	}
 	if len(breaking) > 0 {
-		return domain.Errorf(domain.ErrConflict, "structure.kinds_break_grants", st.Name, breaking)
+		return domain.Errorf(domain.ErrConflict, "structure.kinds_break_grants", st.Name, strings.Join(breaking, ", "))
 	}
 	return nil
 }

@@ -88,8 +88,15 @@ func TestGrantAndRevokeFollowTheCatalogue(t *testing.T) {
 		}
 		// Changing the kinds would break the training-org grants: refused, naming them.
 		_, err = e.svc.UpdateStructure(e.ctx, e.manager, ref, domain.StructureInput{Kinds: &[]domain.Kind{domain.KindEmployer}})
-		if !errors.Is(err, domain.ErrConflict) || !strings.Contains(err.Error(), "rafael.of-catalogue") || !strings.Contains(err.Error(), "parcourspro.provider") {
+		if !errors.Is(err, domain.ErrConflict) || !strings.Contains(err.Error(), "rafael.of-catalogue") || !strings.Contains(err.Error(), "parcourspro.provider") ||
+			strings.ContainsAny(err.Error(), "[]") {
 			t.Fatalf("kinds change breaking grants: %v", err)
+		}
+		// A change request for those kinds is refused the same way when it is filed, not
+		// only when a gestionnaire approves it.
+		_, err = e.svc.RequestChange(e.ctx, e.manager, ref, domain.StructureInput{Kinds: &[]domain.Kind{domain.KindEmployer}}, "")
+		if !errors.Is(err, domain.ErrConflict) || !strings.Contains(err.Error(), "rafael.of-catalogue") {
+			t.Fatalf("a change request breaking grants: %v", err)
 		}
 		if _, err = e.svc.UpdateStructure(e.ctx, e.manager, ref, domain.StructureInput{Kinds: &[]domain.Kind{domain.KindTrainingOrg, domain.KindEmployer}}); err != nil {
 			t.Fatalf("a kinds change that keeps the grants: %v", err)
