@@ -12,6 +12,8 @@ var entityMessages = []entry{
 	{"label.mandate", "Mandate", "Mandat"},
 	{"label.changes", "Changes", "Modifications"},
 	{"label.comment", "Comment", "Commentaire"},
+	{"label.structure_asked", "Structure asked", "Structure demandée"},
+	{"view.asked_ministry", "ministry", "ministère"},
 	{"request.kind_change", "change", "modification de structure"},
 	{"request.status_unverified", "unverified", "non vérifiée"},
 	{"request.unverified",

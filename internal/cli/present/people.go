@@ -111,8 +111,10 @@ type Request struct {
 	DecidedBy     string     `json:"decided_by"`
 	Reason        string     `json:"reason"`
 	Waited        string     `json:"waited"`
-	// Structure requests of guide 004.
-	Account      bool       `json:"account,omitempty"`
+	// Structure requests of guide 004: the structure asked for, as the gestionnaire would
+	// create it by approving.
+	Asked        *AskedStructure `json:"asked_structure,omitempty"`
+	Account      bool            `json:"account,omitempty"`
 	PublicBody   bool       `json:"public_body,omitempty"`
 	NamedOnProof bool       `json:"named_on_proof,omitempty"`
 	MandateDate  string     `json:"mandate_date,omitempty"`
@@ -121,6 +123,56 @@ type Request struct {
 	// Change requests: each field before → after, and why.
 	Changes []domain.FieldChange `json:"changes,omitempty"`
 	Comment string               `json:"comment,omitempty"`
+}
+
+// AskedStructure is the structure a structure request asks to reference.
+type AskedStructure struct {
+	Name       string   `json:"name"`
+	Acronym    string   `json:"acronym"`
+	SIRET      string   `json:"siret"`
+	APE        string   `json:"ape"`
+	Address    string   `json:"address"`
+	PostalCode string   `json:"postal_code"`
+	City       string   `json:"city"`
+	Kinds      []string `json:"kinds"`
+	Ministry   bool     `json:"ministry"`
+}
+
+// AskedText is the structure a structure request asks for, in one line for people: "MDE 64,
+// 15 avenue du 8 Mai 1945, 64100 Bayonne; prescriber; APE 84.13Z".
+func AskedText(r Request) string {
+	a := r.Asked
+	if a == nil {
+		return ""
+	}
+	var parts []string
+	where := strings.TrimSpace(a.PostalCode + " " + a.City)
+	for _, p := range []string{a.Acronym, a.Address, where} {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	line := strings.Join(parts, ", ")
+	var kinds []string
+	for _, k := range a.Kinds {
+		kinds = append(kinds, i18n.Value(k))
+	}
+	if a.Ministry {
+		kinds = append(kinds, i18n.T("view.asked_ministry"))
+	}
+	for _, p := range []string{strings.Join(kinds, ", "), apeText(a.APE)} {
+		if p != "" {
+			line = strings.TrimPrefix(line+"; "+p, "; ")
+		}
+	}
+	return line
+}
+
+func apeText(ape string) string {
+	if ape == "" {
+		return ""
+	}
+	return "APE " + ape
 }
 
 // Document is the JSON shape of a document joined to a request (never its content).
@@ -145,6 +197,15 @@ func FromRequest(r domain.Request, now time.Time) Request {
 	if r.DecidedAt != nil {
 		t := r.DecidedAt.UTC()
 		v.DecidedAt = &t
+	}
+	if r.Kind == domain.RequestStructure {
+		st := r.Structure
+		kinds := make([]string, len(st.Kinds))
+		for i, k := range st.Kinds {
+			kinds[i] = string(k)
+		}
+		v.Asked = &AskedStructure{Name: st.Name, Acronym: st.Acronym, SIRET: st.SIRET, APE: st.APE, Address: st.Address,
+			PostalCode: st.PostalCode, City: st.City, Kinds: kinds, Ministry: st.Ministry}
 	}
 	v.Account, v.PublicBody, v.NamedOnProof = r.Account, r.PublicBody, r.NamedOnProof
 	if r.MandateDate != nil {
@@ -240,6 +301,7 @@ var RequestDetail = []output.Column[Request]{
 // requestExtras are the rows of a request's vertical view that only some requests fill: the
 // documents and mandate of a structure request, the changes of a change request.
 var requestExtras = []output.Column[Request]{
+	{Header: "Structure asked", Value: AskedText, Wrap: true},
 	{Header: "Documents", Value: func(r Request) string { return DocumentLines(r.Documents) }, Wrap: true},
 	{Header: "Mandate", Value: MandateText},
 	{Header: "Changes", Value: func(r Request) string { return ChangeLines(r.Changes) }, Wrap: true},

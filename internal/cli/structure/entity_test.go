@@ -27,7 +27,12 @@ type entityRequestJSON struct {
 	PublicBody  bool   `json:"public_body"`
 	MandateDate string `json:"mandate_date"`
 	MandateAge  *int   `json:"mandate_age_days"`
-	Documents   []struct {
+	Asked       struct {
+		Name, Address, City string
+		PostalCode          string `json:"postal_code"`
+		Ministry            bool
+	} `json:"asked_structure"`
+	Documents []struct {
 		Name        string `json:"name"`
 		Kind        string `json:"kind"`
 		ContentType string `json:"content_type"`
@@ -108,6 +113,9 @@ func TestEntityRequest(t *testing.T) {
 			req.MandateAge == nil || *req.MandateAge != 10 || len(req.Documents) != 2 {
 			t.Fatalf("request = %+v", req)
 		}
+		if a := req.Asked; a.Name != "Ministère du Travail" || a.Address != "127 rue de Grenelle" || a.PostalCode != "75007" || a.City != "Paris" || !a.Ministry {
+			t.Errorf("asked_structure = %+v", a)
+		}
 		if d := req.Documents[0]; d.Name != "décret.pdf" || d.Kind != "proof" || d.ContentType != "application/pdf" || d.Size != int64(len(decree)) || len(d.SHA256) != 64 {
 			t.Errorf("proof = %+v", d)
 		}
@@ -120,7 +128,8 @@ func TestEntityRequest(t *testing.T) {
 		id := strconv.FormatInt(req.ID, 10)
 		// The gestionnaire sees the documents, and writes one out byte for byte, 0600.
 		r = w.run(t, adminEmail, "request", "show", id).Want(t, cmdutil.ExitOK)
-		for _, want := range []string{"décret.pdf", "mandat.png", "image/png", "dated " + fresh + " (10 days old)"} {
+		for _, want := range []string{"décret.pdf", "mandat.png", "image/png", "dated " + fresh + " (10 days old)",
+			"Structure asked:", "127 rue de Grenelle, 75007 Paris", "ministry"} {
 			if !strings.Contains(r.Stdout, want) {
 				t.Errorf("request show lacks %q:\n%s", want, r)
 			}
