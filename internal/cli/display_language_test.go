@@ -145,7 +145,8 @@ func TestUsageErrorsInFrench(t *testing.T) {
 }
 
 // Errors follow the language too, times included: a request decided twice says when it was
-// decided as the reader writes times (Paris time in French, UTC in English).
+// decided as the reader writes times, in Paris time as tables give it (with its zone in
+// English).
 func TestErrorsSayTimesInThePersonsLanguage(t *testing.T) {
 	env := clitest.NewEnv(t)
 	env.DB = testdb.SQLite(t)
@@ -158,8 +159,8 @@ func TestErrorsSayTimesInThePersonsLanguage(t *testing.T) {
 	clitest.Must(t, env, "request", "approve", "1")
 
 	r := clitest.Run(t, env, "request", "approve", "1").Want(t, 5)
-	if !strings.Contains(r.Stderr, "request 1 is already approved on 2026-12-07 01:04") {
-		t.Errorf("LANG=C: %q, want the decision time in UTC", r.Stderr)
+	if !strings.Contains(r.Stderr, "request 1 is already approved on 2026-12-07 02:04 CET") {
+		t.Errorf("LANG=C: %q, want the decision time in Paris time, with its zone", r.Stderr)
 	}
 	t.Setenv("LANG", "fr_FR.UTF-8")
 	r = clitest.Run(t, env, "request", "approve", "1").Want(t, 5)

@@ -56,7 +56,7 @@ func CanErase(a Actor, u User, activeManagers int, referentOf []string) error {
 		return Errorf(ErrForbidden, "erase.self")
 	}
 	if u.ErasedAt != nil {
-		return Errorf(ErrConflict, "erase.already", u.Email, u.ErasedAt.UTC().Format(time.RFC3339))
+		return Errorf(ErrConflict, "erase.already", u.Email, u.ErasedAt.UTC())
 	}
 	if len(referentOf) > 0 {
 		return Errorf(ErrConflict, "erase.referent", u.Email, strings.Join(referentOf, ", "))

@@ -34,7 +34,7 @@ func (t Token) Usable(now time.Time) error {
 		return Errorf(ErrForbidden, "session.revoked")
 	}
 	if t.ExpiresAt != nil && !now.Before(*t.ExpiresAt) {
-		at := t.ExpiresAt.UTC().Format(time.RFC3339)
+		at := t.ExpiresAt.UTC() // written as people read a time, in their language
 		if t.Kind == TokenAPI {
 			return Errorf(ErrForbidden, "token.expired", at)
 		}

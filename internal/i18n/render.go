@@ -28,13 +28,13 @@ func Render(l Lang, m domain.Message) string {
 	return In(l, m.Key, renderArgs(l, m.Args, true)...)
 }
 
-// When writes t as people of language l read a time: in French, Paris time, "07/12/2026
-// 02:04"; in English, UTC, "2026-12-07 02:04".
+// When writes t as people of language l read a time, in Paris time as tables and cards give
+// it: in French "07/12/2026 03:04"; in English, with the zone, "2026-12-07 03:04 CET".
 func When(l Lang, t time.Time) string {
 	if l == French {
 		return t.In(Paris()).Format("02/01/2006 15:04")
 	}
-	return t.UTC().Format("2006-01-02 15:04")
+	return t.In(Paris()).Format("2006-01-02 15:04 MST")
 }
 
 // Paris is the time zone of the people who use the portals: messages, tables, cards, mails

@@ -49,9 +49,10 @@ func TestRenderErrorInEachLanguage(t *testing.T) {
 		{"read-only token", domain.Authorize(domain.Actor{UserID: 7, Scope: domain.ScopeRead}, domain.StructureUpdate, domain.Subject{}),
 			"this API token is read-only: it may not change a structure",
 			"ce jeton d'API est en lecture seule\u00a0: il ne peut pas modifier une structure"},
-		// A time reads as the reader's language writes it: UTC ISO in English, Paris time in French.
+		// A time reads as the reader's language writes it, in Paris time as the tables give it:
+		// with its zone in English.
 		{"already decided", decided,
-			"request 12 is already approved on 2026-12-07 01:04",
+			"request 12 is already approved on 2026-12-07 02:04 CET",
 			"la demande n° 12 a déjà été acceptée le 07/12/2026 02:04"},
 		{"a field", domain.Invalid("status", "x", "request.status_invalid"),
 			`status "x": must be pending, approved or rejected`,
@@ -103,7 +104,8 @@ func TestWhen(t *testing.T) {
 		t    time.Time
 		want string
 	}{
-		{English, winter, "2026-12-07 01:04"},
+		{English, winter, "2026-12-07 02:04 CET"},
+		{English, summer, "2026-07-15 00:30 CEST"},
 		{French, winter, "07/12/2026 02:04"},
 		{French, summer, "15/07/2026 00:30"},
 	} {

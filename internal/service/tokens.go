@@ -146,12 +146,12 @@ func (s *Service) RevokeAPIToken(ctx context.Context, actor domain.Actor, id int
 			return err
 		}
 		if t.RevokedAt != nil {
-			return domain.Errorf(domain.ErrConflict, "token.already_revoked", t.ID, t.Name, t.RevokedAt.UTC().Format(time.RFC3339))
+			return domain.Errorf(domain.ErrConflict, "token.already_revoked", t.ID, t.Name, t.RevokedAt.UTC())
 		}
 		if err := tx.RevokeToken(ctx, t.ID); err != nil {
 			// Revoked by a concurrent revocation since it was read: the same conflict.
 			if cur, rerr := tx.TokenByID(ctx, t.ID); errors.Is(err, domain.ErrNotFound) && rerr == nil && cur.RevokedAt != nil {
-				return domain.Errorf(domain.ErrConflict, "token.already_revoked", cur.ID, cur.Name, cur.RevokedAt.UTC().Format(time.RFC3339))
+				return domain.Errorf(domain.ErrConflict, "token.already_revoked", cur.ID, cur.Name, cur.RevokedAt.UTC())
 			}
 			return err
 		}
