@@ -29,12 +29,35 @@ const laPosteHeadOffice = "35600000000048"
 func NormalizeSIRET(s string) (string, error) {
 	digits, ok := collectDigits(s, 14, true)
 	if !ok || len(digits) != 14 {
-		return "", Invalid("siret", s, reasonSIRETShape)
+		return "", Invalid("siret", s, siretShapeReason(s, digits, ok))
 	}
 	if !siretChecksumOK(digits) {
 		return "", Invalid("siret", s, reasonChecksum)
 	}
 	return digits, nil
+}
+
+// siretShapeReason says why s is not 14 digits, naming what a spreadsheet does to a SIRET
+// kept as a number: its leading 0 dropped (13 digits), or the number written in scientific
+// notation ("4,43062E+13"), its last digits rounded away.
+func siretShapeReason(s, digits string, ok bool) string {
+	switch {
+	case ok && len(digits) == 13:
+		return "siret.shape_13"
+	case isScientific(strings.TrimSpace(s)):
+		return "siret.shape_scientific"
+	}
+	return reasonSIRETShape
+}
+
+// isScientific reports whether s is a number as spreadsheets write a large one: 4,43062E+13,
+// 4.43062e13.
+func isScientific(s string) bool {
+	mantissa, exp, ok := strings.Cut(strings.ToUpper(s), "E")
+	exp = strings.TrimPrefix(exp, "+")
+	whole, frac, _ := strings.Cut(strings.Replace(mantissa, ",", ".", 1), ".")
+	digits := func(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }
+	return ok && digits(whole) && (frac == "" || digits(frac)) && digits(exp)
 }
 
 // NormalizeSIREN returns the 9-digit SIREN that identifies a legal unit, accepting the same

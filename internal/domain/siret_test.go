@@ -45,7 +45,11 @@ func TestNormalizeSIRET(t *testing.T) {
 
 		{name: "empty", in: "", reason: reasonSIRETShape},
 		{name: "blank", in: "   ", reason: reasonSIRETShape},
-		{name: "13 digits", in: "7328293200007", reason: reasonSIRETShape},
+		{name: "13 digits: a spreadsheet dropped the leading 0", in: "7328293200007", reason: "siret.shape_13"},
+		{name: "12 digits", in: "732829320000", reason: reasonSIRETShape},
+		{name: "scientific notation, French Excel", in: "4,43062E+13", reason: "siret.shape_scientific"},
+		{name: "scientific notation, English", in: " 4.43062e13 ", reason: "siret.shape_scientific"},
+		{name: "not scientific: a letter E in a name", in: "E+13", reason: reasonSIRETShape},
 		{name: "15 digits", in: "732829320000740", reason: reasonSIRETShape},
 		{name: "letter", in: "7328293200007A", reason: reasonSIRETShape},
 		{name: "letter O for zero", in: "732829320OOO74", reason: reasonSIRETShape},

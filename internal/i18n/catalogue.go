@@ -46,6 +46,12 @@ var baseMessages = []entry{
 		"n'appartient à aucun département ni collectivité d'outre-mer français"},
 
 	{"siret.shape", "must be 14 digits", "doit comporter 14 chiffres"},
+	{"siret.shape_13",
+		"must be 14 digits, and has 13: a spreadsheet may have dropped its leading 0 (format the column as text)",
+		"doit comporter 14 chiffres, et en a 13 : un tableur a pu retirer le 0 du début (mettez la colonne au format texte)"},
+	{"siret.shape_scientific",
+		"must be 14 digits: a spreadsheet wrote it as a rounded number (format the column as text, and type the SIRETs again)",
+		"doit comporter 14 chiffres : un tableur l'a écrit comme un nombre arrondi (mettez la colonne au format texte, et saisissez à nouveau les SIRET)"},
 	{"siren.shape", "must be 9 digits", "doit comporter 9 chiffres"},
 	{"siret.checksum", "checksum does not match (check for a typo)", "la clé de contrôle ne correspond pas (vérifiez la saisie)"},
 
