@@ -11,7 +11,9 @@
 //
 // Text is UTF-8; a cell that is not (a file saved by Excel as "CSV (séparateur: point-virgule)"
 // is Windows-1252) is read as Windows-1252, so "Hélène" arrives as "Hélène" whichever way the
-// file was saved. A NUL byte makes the line bad.
+// file was saved. A file saved as "Texte Unicode" (UTF-16, with its byte order mark) is decoded
+// to UTF-8, and one whose lines end in a carriage return alone ("CSV (Macintosh)") is read
+// line by line too. A NUL byte makes the line bad.
 //
 // Every cell is trimmed, and one leading apostrophe is removed: spreadsheets and profil's own
 // exports put it in front of cells that must stay text ("'+33…", "'=…"). Lines whose cells are
@@ -32,6 +34,7 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
 
 	"github.com/profil-cli/profil/internal/domain"
 	"github.com/profil-cli/profil/internal/i18n"
@@ -78,6 +81,15 @@ func NewReader(r io.Reader, cols []Column) (*Reader, error) {
 	if err := notASpreadsheet(br); err != nil {
 		return nil, err
 	}
+	if head, _ := br.Peek(2); bytes.Equal(head, []byte{0xFF, 0xFE}) || bytes.Equal(head, []byte{0xFE, 0xFF}) {
+		// UTF-16 with its byte order mark (Excel's "Texte Unicode"): read as UTF-8.
+		utf16 := unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder()
+		br = bufio.NewReaderSize(utf16.Reader(br), maxHeaderPeek)
+	}
+	if head, _ := br.Peek(maxHeaderPeek); bytes.IndexByte(head, '\r') >= 0 && bytes.IndexByte(head, '\n') < 0 {
+		// Lines that end in a carriage return alone.
+		br = bufio.NewReaderSize(crLines{br}, maxHeaderPeek)
+	}
 	if b, err := br.Peek(len(bom)); err == nil && bytes.Equal(b, bom) {
 		_, _ = br.Discard(len(bom))
 	}
@@ -99,6 +111,20 @@ func NewReader(r io.Reader, cols []Column) (*Reader, error) {
 		return nil, err
 	}
 	return rd, nil
+}
+
+// crLines reads a file whose lines end in a carriage return alone as lines ending in a new
+// line, which encoding/csv reads.
+type crLines struct{ r io.Reader }
+
+func (c crLines) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	for i, b := range p[:n] {
+		if b == '\r' {
+			p[i] = '\n'
+		}
+	}
+	return n, err
 }
 
 // Signatures of the spreadsheets people give instead of their CSV export: a ZIP archive

@@ -364,3 +364,40 @@ func TestSpreadsheetsAreRecognised(t *testing.T) {
 		t.Errorf("a CSV whose first header is PK: %v", err)
 	}
 }
+
+// What else Excel saves a sheet as: "Texte Unicode" (UTF-16 with a byte order mark, in either
+// byte order, tab-separated, CRLF) and "CSV (Macintosh)" (lines ending in a carriage return
+// alone) read as the same records, accents and line numbers kept.
+func TestReaderUTF16AndMacintosh(t *testing.T) {
+	text := "email\tnom\ttéléphone\r\nhélène@x.fr\tDupré\t05 56 00 00 00\r\n\r\npaul@x.fr\tLeroy\t\r\n"
+	utf16 := func(s string, bigEndian bool) string {
+		var b bytes.Buffer
+		put := func(u uint16) {
+			if bigEndian {
+				b.WriteByte(byte(u >> 8))
+				b.WriteByte(byte(u))
+			} else {
+				b.WriteByte(byte(u))
+				b.WriteByte(byte(u >> 8))
+			}
+		}
+		put(0xFEFF)
+		for _, r := range s {
+			put(uint16(r)) // the text is in the basic plane
+		}
+		return b.String()
+	}
+	want := []row{{2, "hélène@x.fr", "Dupré", "05 56 00 00 00", ""}, {4, "paul@x.fr", "Leroy", "", ""}}
+	for name, in := range map[string]string{
+		"UTF-16 little-endian": utf16(text, false),
+		"UTF-16 big-endian":    utf16(text, true),
+		"carriage returns":     strings.ReplaceAll(text, "\r\n", "\r"),
+		"Windows-1252 and carriage returns": "email;nom;t\xe9l\xe9phone\r" +
+			"h\xe9l\xe8ne@x.fr;Dupr\xe9;05 56 00 00 00\r\rpaul@x.fr;Leroy;\r",
+	} {
+		got, _ := readAll(t, in)
+		if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
+			t.Errorf("%s: %+v, want %+v", name, got, want)
+		}
+	}
+}
