@@ -571,3 +571,24 @@ func TestUserImportRefusesTooLongText(t *testing.T) {
 		t.Errorf("%d accounts written, want none", n)
 	}
 }
+
+// The refusal counts the lines as people would: the only line, all of them, or some.
+func TestImportRefusalCountsLines(t *testing.T) {
+	w := newImportWorld(t, testdb.SQLite(t))
+	clitest.Must(t, w.env, "structure", "import", importSample("structures.csv"))
+	file := filepath.Join(t.TempDir(), "users.csv")
+	good := "ada@x.example;Lovelace;Ada;" + importGRETA + "\n"
+	bad := "not an e-mail;Turing;Alan;" + importGRETA + "\n"
+	for lines, want := range map[string]string{
+		bad:                    "the only line of the file is invalid; nothing was imported (correct it):",
+		bad + bad:              "all 2 lines of the file are invalid; nothing was imported (correct them):",
+		good + bad:             "1 of 2 lines is invalid; nothing was imported (correct it, or pass --skip-invalid",
+		good + bad + bad + bad: "3 of 4 lines are invalid;",
+	} {
+		writeFile(t, file, "email;nom;prenom;siret\n"+lines)
+		r := clitest.Run(t, w.env, "user", "import", "--source", "synapse", file).Want(t, cmdutil.ExitInvalid)
+		if !strings.Contains(r.Stderr, want) {
+			t.Errorf("%d lines: want %q:\n%s", strings.Count(lines, "\n"), want, r)
+		}
+	}
+}

@@ -214,7 +214,14 @@ type ImportError struct {
 
 func (e *ImportError) Error() string {
 	var b strings.Builder
-	b.WriteString(i18n.N(e.Count, "import.refused", e.Count, e.Lines))
+	switch {
+	case e.Lines == 1:
+		b.WriteString(i18n.T("import.refused_only_line"))
+	case e.Count == e.Lines:
+		b.WriteString(i18n.T("import.refused_all", e.Lines))
+	default:
+		b.WriteString(i18n.N(e.Count, "import.refused", e.Count, e.Lines))
+	}
 	for _, r := range e.Bad {
 		b.WriteString("\n  ")
 		b.WriteString(r.Err.Error())
