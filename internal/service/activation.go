@@ -226,7 +226,7 @@ func (s *Service) PurgeUnverified(ctx context.Context, actor domain.Actor, older
 		return 0, err
 	}
 	if olderThan < 24*time.Hour {
-		return 0, domain.Invalid("older-than", olderThan.String(), "activation.purge_min")
+		return 0, domain.Invalid("older-than", durationText(olderThan), "activation.purge_min")
 	}
 	n := 0
 	err := s.store.Update(ctx, func(tx store.Tx) error {
@@ -256,4 +256,15 @@ func (s *Service) PurgeUnverified(ctx context.Context, actor domain.Actor, older
 		return audit(ctx, tx, actor, ActionPurgeUnverified, 0, "", map[string]any{"requests": ids, "older_than": olderThan.String()})
 	})
 	return n, err
+}
+
+// durationText writes d as people type it for --older-than: "30d", "72h", else as Go does.
+func durationText(d time.Duration) string {
+	switch {
+	case d > 0 && d%(24*time.Hour) == 0:
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	case d%time.Hour == 0:
+		return fmt.Sprintf("%dh", d/time.Hour)
+	}
+	return d.String()
 }

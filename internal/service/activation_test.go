@@ -220,6 +220,12 @@ func TestActivationTriesResendAndPurge(t *testing.T) {
 		if n, err := w.svc.PurgeUnverified(w.ctx, w.manager, 30*24*time.Hour); err != nil || n != 0 {
 			t.Errorf("purge of fresh requests: %d, %v", n, err)
 		}
+		// Less than a day is refused, in the words it was typed in.
+		for d, typed := range map[time.Duration]string{time.Hour: `"1h"`, 0: `"0h"`, 90 * time.Minute: `"1h30m0s"`} {
+			if _, err := w.svc.PurgeUnverified(w.ctx, w.manager, d); !errors.Is(err, domain.ErrInvalid) || !strings.Contains(err.Error(), typed) {
+				t.Errorf("purge older than %v: %v, want %s refused", d, err, typed)
+			}
+		}
 		w.clock.Add(30 * 24 * time.Hour)
 		if n, err := w.svc.PurgeUnverified(w.ctx, w.manager, 30*24*time.Hour); err != nil || n != 1 {
 			t.Fatalf("purge: %d, %v", n, err)

@@ -134,7 +134,7 @@ func parseDays(s string) (time.Duration, error) {
 		if err == nil && days > 0 && days <= 3650 {
 			return time.Duration(days) * 24 * time.Hour, nil
 		}
-	} else if d, err := time.ParseDuration(v); err == nil && d > 0 {
+	} else if d, err := time.ParseDuration(v); err == nil && d >= 0 {
 		return d, nil
 	}
 	return 0, domain.Invalid("older-than", s, "activation.older_than")
