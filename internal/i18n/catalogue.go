@@ -724,6 +724,7 @@ var baseMessages = []entry{
 		"no --db given and no home folder to keep the default database in: %w",
 		"pas de --db et pas de dossier personnel où garder la base par défaut : %w"},
 	{"db_flag.bad_postgres_url", "--db: not a valid postgres:// URL", "--db : URL postgres:// invalide"},
+	{"db_flag.bad_port", "--db: port %s is not a port number (1 to 65535)", "--db : le port %s n'est pas un numéro de port (de 1 à 65535)"},
 	{"db_flag.sqlite_no_path",
 		"--db: a sqlite: URL needs a file path, e.g. sqlite:///var/lib/profil/profil.db",
 		"--db : une URL sqlite: demande un chemin de fichier, par exemple sqlite:///var/lib/profil/profil.db"},

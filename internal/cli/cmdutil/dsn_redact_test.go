@@ -137,6 +137,8 @@ func TestParseTargetErrorsHidePassword(t *testing.T) {
 	for _, raw := range []string{
 		"postgres://profil:" + secretPW + "@[::1/profil", // bad host: url.Parse fails
 		"postgres://profil:" + secretPW + "@db:port/profil",
+		"postgres://profil:" + secretPW + "@db:99999/profil", // a port out of range: no empty address later
+		"postgres://profil:" + secretPW + "@db:0/profil",
 		"mysql://profil:" + secretPW + "@db/profil",
 		"sqlite:",
 	} {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -58,6 +59,11 @@ func ParseTarget(raw string) (Target, error) {
 		if err != nil {
 			// url.Parse errors quote the input: do not let the password through.
 			return Target{}, errors.New(i18n.T("db_flag.bad_postgres_url"))
+		}
+		if port := u.Port(); port != "" && !strings.Contains(u.Host, ",") {
+			if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+				return Target{}, errors.New(i18n.T("db_flag.bad_port", port))
+			}
 		}
 		pw, _ := u.User.Password()
 		return Target{Dialect: Postgres, DSN: raw, password: pw}, nil
