@@ -26,6 +26,7 @@ var frenchMessages = []entry{
 	{"usage.did_you_mean", "Did you mean this?", "Vouliez-vous dire ?"},
 	{"usage.at_most_args", "accepts at most %s argument(s), received %s", "accepte au plus %s argument(s), en a reçu %s"},
 	{"members.waiting_rights", "waiting for rights", "en attente de droits"},
+	{"members.disabled", "account disabled", "compte désactivé"},
 	{"user_show.rights_in", "%s: %s", "%s : %s"},
 	{"user_show.password_to_change", "to change at the next sign-in", "à changer à la prochaine connexion"},
 	{"prompt.hint_arrows_space", "Use arrows to move, space to select,", "flèches pour aller, espace pour cocher,"},

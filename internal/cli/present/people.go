@@ -27,6 +27,9 @@ type Member struct {
 	Referent      bool     `json:"referent"`
 	Employer      bool     `json:"employer"`
 	Profiles      []string `json:"profiles"`
+	// Disabled: the account may not sign in (tables say so; the machine shapes keep the
+	// contract's fields).
+	Disabled bool `json:"-"`
 }
 
 // FromMember converts a domain member; the phone is shown in national format.
@@ -39,6 +42,7 @@ func FromMember(m domain.Member) Member {
 		Email: m.User.Email, LastName: m.User.LastName, FirstName: m.User.FirstName, Function: m.User.Function,
 		Phone: domain.FormatPhoneNational(m.User.Phone), StructureID: m.StructureID, SIRET: m.SIRET,
 		StructureName: m.StructureName, Referent: m.Referent, Employer: m.Employer(), Profiles: profiles,
+		Disabled: m.User.Status == domain.UserDisabled,
 	}
 }
 
@@ -77,11 +81,17 @@ func MemberColumns(automatic []string) []output.Column[Member] {
 		{Header: "RÉF.", Value: func(m Member) string { return mark(m.Referent, "★") }},
 		{Header: "EMPL.", Value: func(m Member) string { return mark(m.Employer, i18n.Value("employer")) }},
 		{Header: "RIGHTS", Value: func(m Member) string {
-			if !hasRights(m) {
+			switch {
+			case m.Disabled:
+				return i18n.T("members.disabled")
+			case !hasRights(m):
 				return i18n.T("members.waiting_rights")
 			}
 			return strings.Join(m.Profiles, ", ")
 		}, Color: func(m Member) text.Colors {
+			if m.Disabled {
+				return text.Colors{text.FgRed}
+			}
 			if !hasRights(m) {
 				return text.Colors{text.FgYellow}
 			}

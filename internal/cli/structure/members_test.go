@@ -147,6 +147,21 @@ func TestMembers(t *testing.T) {
 			}
 		}
 
+		// A disabled account says so in the table; the machine shapes keep their fields.
+		if _, err := w.svc.DisableUser(context.Background(), w.admin, service.DisableInput{Email: lea, Reason: "départ"}); err != nil {
+			t.Fatal(err)
+		}
+		r = w.run(t, claire, "structure", "members", id).Want(t, cmdutil.ExitOK)
+		for _, line := range strings.Split(strings.TrimSpace(r.Stdout), "\n")[1:] {
+			if strings.Contains(line, lea) != strings.Contains(line, "account disabled") {
+				t.Errorf("only %s is disabled:\n%s", lea, r.Stdout)
+			}
+		}
+		r = w.run(t, adminEmail, "structure", "members", id, "-o", "csv").Want(t, cmdutil.ExitOK)
+		if header, _, _ := strings.Cut(r.Stdout, "\n"); header != "email,last_name,first_name,function,phone,structure_id,siret,structure_name,referent,employer,profiles" {
+			t.Errorf("CSV header with a disabled member = %q", header)
+		}
+
 		// Nobody waiting: nothing on stdout, a word on stderr; JSON stays a list.
 		w.run(t, adminEmail, "user", "detach", lea, "--structure", id).Want(t, cmdutil.ExitOK)
 		w.run(t, adminEmail, "user", "detach", claire, "--structure", id, "--new-referent", paul).Want(t, cmdutil.ExitOK)
