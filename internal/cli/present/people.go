@@ -125,11 +125,11 @@ type Request struct {
 	// create it by approving.
 	Asked        *AskedStructure `json:"asked_structure,omitempty"`
 	Account      bool            `json:"account,omitempty"`
-	PublicBody   bool       `json:"public_body,omitempty"`
-	NamedOnProof bool       `json:"named_on_proof,omitempty"`
-	MandateDate  string     `json:"mandate_date,omitempty"`
-	MandateAge   *int       `json:"mandate_age_days,omitempty"`
-	Documents    []Document `json:"documents,omitempty"`
+	PublicBody   bool            `json:"public_body,omitempty"`
+	NamedOnProof bool            `json:"named_on_proof,omitempty"`
+	MandateDate  string          `json:"mandate_date,omitempty"`
+	MandateAge   *int            `json:"mandate_age_days,omitempty"`
+	Documents    []Document      `json:"documents,omitempty"`
 	// Change requests: each field before → after, and why.
 	Changes []domain.FieldChange `json:"changes,omitempty"`
 	Comment string               `json:"comment,omitempty"`
