@@ -13,7 +13,7 @@
 // is Windows-1252) is read as Windows-1252, so "Hélène" arrives as "Hélène" whichever way the
 // file was saved. A file saved as "Texte Unicode" (UTF-16, with its byte order mark) is decoded
 // to UTF-8, and one whose lines end in a carriage return alone ("CSV (Macintosh)") is read
-// line by line too. A NUL byte makes the line bad.
+// line by line too, its text Mac OS Roman when it is not UTF-8. A NUL byte makes the line bad.
 //
 // Every cell is trimmed, and one leading apostrophe is removed: spreadsheets and profil's own
 // exports put it in front of cells that must stay text ("'+33…", "'=…"). Lines whose cells are
@@ -57,6 +57,9 @@ type Reader struct {
 	pos        []int // position of each column in the file's records, -1 when absent
 	headerLine int
 	comma      rune
+	// legacy is the character set of cells that are not UTF-8: Windows-1252, or Mac OS Roman
+	// in a file whose lines end in a carriage return alone (Excel's "CSV (Macintosh)").
+	legacy *charmap.Charmap
 	// ahead is a record read to find out whether a quote error ran to the end of the file.
 	ahead *aheadRecord
 }
@@ -86,9 +89,12 @@ func NewReader(r io.Reader, cols []Column) (*Reader, error) {
 		utf16 := unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder()
 		br = bufio.NewReaderSize(utf16.Reader(br), maxHeaderPeek)
 	}
+	legacy := charmap.Windows1252
 	if head, _ := br.Peek(maxHeaderPeek); bytes.IndexByte(head, '\r') >= 0 && bytes.IndexByte(head, '\n') < 0 {
-		// Lines that end in a carriage return alone.
+		// Lines that end in a carriage return alone: Excel for the Mac's "CSV (Macintosh)",
+		// whose text is Mac OS Roman.
 		br = bufio.NewReaderSize(crLines{br}, maxHeaderPeek)
+		legacy = charmap.Macintosh
 	}
 	if b, err := br.Peek(len(bom)); err == nil && bytes.Equal(b, bom) {
 		_, _ = br.Discard(len(bom))
@@ -98,7 +104,7 @@ func NewReader(r io.Reader, cols []Column) (*Reader, error) {
 	cr.Comma = comma
 	cr.FieldsPerRecord = -1 // short lines read as empty cells, long ones keep their extra cells
 
-	rd := &Reader{cr: cr, cols: cols, comma: comma}
+	rd := &Reader{cr: cr, cols: cols, comma: comma, legacy: legacy}
 	header, err := cr.Read()
 	switch {
 	case errors.Is(err, io.EOF):
@@ -208,7 +214,7 @@ func (rd *Reader) mapHeader(header []string) error {
 		}
 	}
 	for p, h := range header {
-		if t, err := text(h); err == nil {
+		if t, err := rd.text(h); err == nil {
 			h = t
 		}
 		i, ok := byKey[key(cleanCell(h))]
@@ -312,7 +318,7 @@ func (rd *Reader) Read() (Record, error) {
 		}
 		for i, p := range rd.pos {
 			if p >= 0 && p < len(fields) {
-				cell, err := text(fields[p])
+				cell, err := rd.text(fields[p])
 				if err != nil {
 					return Record{}, &LineError{Line: line, Err: err}
 				}
@@ -338,15 +344,16 @@ func (rd *Reader) next() ([]string, int, error) {
 	return fields, line, nil
 }
 
-// text returns the cell as UTF-8: as it is when it is, decoded from Windows-1252 otherwise.
-func text(cell string) (string, error) {
+// text returns the cell as UTF-8: as it is when it is, decoded from the file's legacy
+// character set otherwise.
+func (rd *Reader) text(cell string) (string, error) {
 	if strings.IndexByte(cell, 0) >= 0 {
 		return "", i18n.Errorf("csv.nul") // no text file has one
 	}
 	if utf8.ValidString(cell) {
 		return cell, nil
 	}
-	return charmap.Windows1252.NewDecoder().String(cell)
+	return rd.legacy.NewDecoder().String(cell)
 }
 
 // cleanCell trims a cell and removes one leading apostrophe, the mark spreadsheets and

@@ -367,7 +367,7 @@ func TestSpreadsheetsAreRecognised(t *testing.T) {
 
 // What else Excel saves a sheet as: "Texte Unicode" (UTF-16 with a byte order mark, in either
 // byte order, tab-separated, CRLF) and "CSV (Macintosh)" (lines ending in a carriage return
-// alone) read as the same records, accents and line numbers kept.
+// alone, text in Mac OS Roman) read as the same records, accents and line numbers kept.
 func TestReaderUTF16AndMacintosh(t *testing.T) {
 	text := "email\tnom\ttéléphone\r\nhélène@x.fr\tDupré\t05 56 00 00 00\r\n\r\npaul@x.fr\tLeroy\t\r\n"
 	utf16 := func(s string, bigEndian bool) string {
@@ -392,8 +392,8 @@ func TestReaderUTF16AndMacintosh(t *testing.T) {
 		"UTF-16 little-endian": utf16(text, false),
 		"UTF-16 big-endian":    utf16(text, true),
 		"carriage returns":     strings.ReplaceAll(text, "\r\n", "\r"),
-		"Windows-1252 and carriage returns": "email;nom;t\xe9l\xe9phone\r" +
-			"h\xe9l\xe8ne@x.fr;Dupr\xe9;05 56 00 00 00\r\rpaul@x.fr;Leroy;\r",
+		"Mac OS Roman and carriage returns": "email;nom;t\x8el\x8ephone\r" +
+			"h\x8el\x8fne@x.fr;Dupr\x8e;05 56 00 00 00\r\rpaul@x.fr;Leroy;\r",
 	} {
 		got, _ := readAll(t, in)
 		if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {

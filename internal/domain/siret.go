@@ -42,8 +42,8 @@ func NormalizeSIRET(s string) (string, error) {
 // notation ("4,43062E+13"), its last digits rounded away.
 func siretShapeReason(s, digits string, ok bool) string {
 	switch {
-	case ok && len(digits) == 13:
-		return "siret.shape_13"
+	case ok && len(digits) == 13 && siretChecksumOK("0"+digits):
+		return "siret.shape_13" // a leading 0 makes it a SIRET
 	case isScientific(strings.TrimSpace(s)):
 		return "siret.shape_scientific"
 	}

@@ -45,7 +45,8 @@ func TestNormalizeSIRET(t *testing.T) {
 
 		{name: "empty", in: "", reason: reasonSIRETShape},
 		{name: "blank", in: "   ", reason: reasonSIRETShape},
-		{name: "13 digits: a spreadsheet dropped the leading 0", in: "7328293200007", reason: "siret.shape_13"},
+		{name: "13 digits: a spreadsheet dropped the leading 0", in: "3282932700074", reason: "siret.shape_13"},
+		{name: "13 digits that no leading 0 makes a SIRET", in: "7328293200007", reason: reasonSIRETShape},
 		{name: "12 digits", in: "732829320000", reason: reasonSIRETShape},
 		{name: "scientific notation, French Excel", in: "4,43062E+13", reason: "siret.shape_scientific"},
 		{name: "scientific notation, English", in: " 4.43062e13 ", reason: "siret.shape_scientific"},

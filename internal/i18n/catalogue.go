@@ -517,6 +517,7 @@ var baseMessages = []entry{
 		"nothing to change: give at least one of --email, --phone, --function, --last-name, --first-name",
 		"rien à modifier : donnez au moins une des options --email, --phone, --function, --last-name, --first-name"},
 	{"user_update.done", "✓ updated account %s", "✓ compte %s modifié"},
+	{"user_update.password_missing", "is required to change your own e-mail: your current password", "est obligatoire pour changer votre propre adresse e-mail : votre mot de passe actuel"},
 	{"user_update.ask_password", "Your current password (to change your e-mail):", "Votre mot de passe actuel (pour changer d'adresse e-mail) :"},
 	{"user_update.password_needed",
 		"changing your own e-mail needs your current password: type it on a terminal, or give it on standard input with --password-stdin",

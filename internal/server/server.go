@@ -96,6 +96,7 @@ type Server struct {
 	backend Backend
 	opts    Options
 	slots   chan struct{}
+	docs    chan struct{} // calls carrying documents, at most documentCalls at once
 	signIns *rateLimit
 	mux     *http.ServeMux
 }
@@ -114,6 +115,7 @@ func New(backend Backend, opts Options) *Server {
 		backend: backend,
 		opts:    opts,
 		slots:   make(chan struct{}, opts.MaxConcurrent),
+		docs:    make(chan struct{}, documentCalls),
 		signIns: newRateLimit(opts.SignInBurst, opts.SignInEvery, opts.Now),
 		mux:     http.NewServeMux(),
 	}
@@ -154,6 +156,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// The parameters of a call are read before it takes one of the slots: a client that sends
 	// them slowly holds a connection, not a slot (an upload's body is the call's own work).
 	if rt, ok := routes[strings.TrimPrefix(r.URL.Path, "/api/v1/")]; ok && r.Method == http.MethodPost && !rt.upload {
+		if carriesDocuments[rt.method] {
+			// Its body may hold documents of 10 MB, and anyone may call it: only a few are
+			// read at once, whatever the number of connections.
+			select {
+			case s.docs <- struct{}{}:
+				defer func() { <-s.docs }()
+			default:
+				info.kind = "unavailable"
+				writeError(rec, r, http.StatusServiceUnavailable, "unavailable", i18n.In(langOf(r), "server.busy"))
+				return
+			}
+		}
 		_ = http.NewResponseController(rec).SetReadDeadline(time.Now().Add(s.opts.ReadTimeout))
 		body, err := io.ReadAll(io.LimitReader(r.Body, s.maxBody(rt)+1))
 		if err != nil {
@@ -276,6 +290,10 @@ type route struct {
 	upload bool
 	stream bool
 }
+
+// documentCalls is how many calls carrying documents are read and served at once: each may
+// hold some 28 MB of body, and as much again decoded.
+const documentCalls = 2
 
 // documentsBody is what the documents a call may carry add to its body: at most two (a proof
 // and a mandate) of domain.MaxDocumentSize each, in base64, as JSON carries bytes.

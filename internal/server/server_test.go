@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -283,6 +284,50 @@ func TestDocumentsFitTheBody(t *testing.T) {
 	req.Header.Set("Authorization", "Bearer "+w.session())
 	if code, body := w.do(req); code != http.StatusRequestEntityTooLarge {
 		t.Errorf("2 MiB to search: %d %.200s, want 413", code, body)
+	}
+}
+
+// Anyone may ask to reference a structure, with documents of 10 MB: only a few such calls are
+// read at once, so that slow or many connections cannot make the server hold their bodies.
+func TestDocumentCallsAreFew(t *testing.T) {
+	w := newWorld(t, testdb.SQLite(t), server.Options{})
+	addr := strings.TrimPrefix(w.base, "http://")
+	var slow []net.Conn
+	for range 2 {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		fmt.Fprintf(c, "POST /api/v1/request-entity HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{")
+		slow = append(slow, c)
+	}
+	busy := func() (int, string) {
+		req, _ := http.NewRequest(http.MethodPost, w.base+"/api/v1/request-entity", strings.NewReader(`{}`))
+		return w.do(req)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	code, body := busy()
+	for code != http.StatusServiceUnavailable && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond) // the two slow calls may not have reached the server yet
+		code, body = busy()
+	}
+	if code != http.StatusServiceUnavailable || !strings.Contains(body, `"kind":"unavailable"`) {
+		t.Fatalf("a third call with documents while two are read: %d %s, want 503", code, body)
+	}
+	// Other calls are served meanwhile.
+	if _, err := w.client("").SearchStructures(w.ctx, service.StructureQuery{Text: "greta"}); err != nil {
+		t.Errorf("a search while two calls with documents are read: %v", err)
+	}
+	for _, c := range slow {
+		c.Close()
+	}
+	for code == http.StatusServiceUnavailable && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+		code, body = busy()
+	}
+	if code == http.StatusServiceUnavailable {
+		t.Errorf("the slow calls gone, a call with documents is still refused: %d %s", code, body)
 	}
 }
 

@@ -289,6 +289,9 @@ func (s *Service) DisableUser(ctx context.Context, actor domain.Actor, in Disabl
 	if err := domain.Authorize(actor, domain.UserDisable, domain.Subject{}); err != nil {
 		return res, err
 	}
+	if err := domain.CheckReason("reason", in.Reason); err != nil {
+		return res, err
+	}
 	reason := clean(in.Reason)
 	err := s.store.Update(ctx, func(tx store.Tx) error {
 		res = DisableResult{}

@@ -71,7 +71,7 @@ type UserUpdate struct {
 	// (but a trainee's, confirmed by a code mailed to the new address): the e-mail is the
 	// login and where a forgotten password goes, so a stolen session alone must not be
 	// enough to take the account for good.
-	Password string
+	Password string `json:",omitempty"`
 	// BirthDate (JJ/MM/AAAA or YYYY-MM-DD) is a trainee's, changed by gestionnaires.
 	BirthDate *string
 }
@@ -106,23 +106,28 @@ func (s *Service) UpdateUser(ctx context.Context, actor domain.Actor, email stri
 				return err
 			}
 			if e != u.Email {
+				self := actor.UserID == u.ID
+				if self && !u.Trainee {
+					// Checked before anything is said of the new address. A password not
+					// given is no try; a wrong one is, and a refusal commits only that try
+					// (nothing of the account is changed yet).
+					if in.Password == "" {
+						return domain.Invalid("password", "", "user_update.password_missing")
+					}
+					if refusal, err = checkCurrentPassword(ctx, tx, actor, &u, in.Password, "email"); err != nil || refusal != nil {
+						return err
+					}
+				}
 				if _, err := tx.UserByEmail(ctx, e); err == nil {
 					return domain.Errorf(domain.ErrConflict, "user.email_taken", e)
 				}
-				switch {
-				case u.Trainee && actor.UserID == u.ID:
+				if self && u.Trainee {
 					// A trainee's own new address is theirs once they give back the code
 					// mailed to it.
 					if err := askEmailChange(ctx, tx, actor, u, e); err != nil {
 						return err
 					}
 					e = u.Email
-				case actor.UserID == u.ID:
-					// Nothing of the account is changed yet: a refusal commits only the failed
-					// try it counts.
-					if refusal, err = checkCurrentPassword(ctx, tx, actor, &u, in.Password, "email"); err != nil || refusal != nil {
-						return err
-					}
 				}
 			}
 			u.Email = e

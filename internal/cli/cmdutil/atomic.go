@@ -109,6 +109,9 @@ func unwrapPath(err error) error {
 // first bytes), which no file profil writes may replace: `-f` given the database's path by
 // mistake would otherwise turn it into a CSV file, and the accounts would be lost.
 func isDatabaseFile(path string) bool {
+	if fi, err := os.Stat(path); err != nil || !fi.Mode().IsRegular() {
+		return false // nothing there, or a pipe, a terminal, /dev/stdout: never read from
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return false

@@ -43,13 +43,13 @@ func TestSingleDecisionOneLine(t *testing.T) {
 	}
 	in := env
 	in.Stdin = "8\n5\n"
-	r = clitest.Run(t, in, "-q", "request", "approve", "-").Want(t, 5)
+	r = clitest.Run(t, in, "-q", "request", "approve", "-", "--dry-run").Want(t, 5)
 	if r.Stdout != "8\n" || strings.Count(r.Stderr, "\n") != 1 || !strings.Contains(r.Stderr, "request 5 is already approved on ") {
 		t.Errorf("-q, one approved and one already taken: want 8 on stdout, 5's error on stderr:\n%s", r)
 	}
 	// -o json keeps the contract's list, even for one.
-	r = clitest.Run(t, env, "request", "approve", "8", "-o", "json").Want(t, 5)
-	if !strings.HasPrefix(r.Stdout, "[") || !strings.Contains(r.Stdout, `"result": "error"`) {
+	r = clitest.Run(t, env, "request", "approve", "8", "-o", "json").Want(t, 0)
+	if !strings.HasPrefix(r.Stdout, "[") || !strings.Contains(r.Stdout, `"result": "approved"`) {
 		t.Errorf("one decision -o json:\n%s", r)
 	}
 }

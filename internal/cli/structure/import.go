@@ -61,7 +61,8 @@ func limitImportMemory() (restore func()) {
 
 // ImportFileHelp describes the file format and the behaviour both imports share, for --help.
 const ImportFileHelp = `The file is CSV with a header row: the separator (',' or ';', or a tab) is found from the
-header, a UTF-8 byte order mark is skipped, and columns are found by name, in any order, without
+header, a UTF-8 byte order mark is skipped (a file saved as "Texte Unicode", UTF-16, and one
+whose lines end in a carriage return alone are read too), and columns are found by name, in any order, without
 regard to case, accents or punctuation ("Code postal" is postal_code); unknown columns are
 ignored. Cells are trimmed, and a leading apostrophe (which spreadsheets and profil's exports
 put in front of cells to keep as text) is removed. Lines whose cells are all empty are skipped.
