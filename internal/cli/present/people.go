@@ -121,18 +121,19 @@ type Request struct {
 	DecidedBy     string     `json:"decided_by"`
 	Reason        string     `json:"reason"`
 	Waited        string     `json:"waited"`
-	// Structure requests of guide 004: the structure asked for, as the gestionnaire would
-	// create it by approving.
-	Asked        *AskedStructure `json:"asked_structure,omitempty"`
-	Account      bool            `json:"account,omitempty"`
-	PublicBody   bool            `json:"public_body,omitempty"`
-	NamedOnProof bool            `json:"named_on_proof,omitempty"`
-	MandateDate  string          `json:"mandate_date,omitempty"`
-	MandateAge   *int            `json:"mandate_age_days,omitempty"`
-	Documents    []Document      `json:"documents,omitempty"`
+	// Structure requests of guide 004.
+	Account      bool       `json:"account,omitempty"`
+	PublicBody   bool       `json:"public_body,omitempty"`
+	NamedOnProof bool       `json:"named_on_proof,omitempty"`
+	MandateDate  string     `json:"mandate_date,omitempty"`
+	MandateAge   *int       `json:"mandate_age_days,omitempty"`
+	Documents    []Document `json:"documents,omitempty"`
 	// Change requests: each field before → after, and why.
 	Changes []domain.FieldChange `json:"changes,omitempty"`
 	Comment string               `json:"comment,omitempty"`
+	// Structure requests: the structure asked for, as the gestionnaire would create it by
+	// approving (last, so that the columns of a CSV list keep their places).
+	Asked *AskedStructure `json:"asked_structure,omitempty"`
 }
 
 // AskedStructure is the structure a structure request asks to reference.

@@ -79,3 +79,17 @@ func TestDecisionIdsOnStdin(t *testing.T) {
 		t.Errorf("a bad id on line 2: want its line named:\n%s", r)
 	}
 }
+
+// The CSV of the queue keeps its columns in their places: what later releases add comes last.
+func TestRequestListCSVColumns(t *testing.T) {
+	env := clitest.NewEnv(t)
+	env.DB = testdb.SQLite(t)
+	clitest.Demo(t, env)
+	r := clitest.Run(t, env, "request", "list", "-o", "csv").Want(t, 0)
+	header, _, _ := strings.Cut(r.Stdout, "\n")
+	const want = "id,kind,status,user_email,structure_id,structure_name,siret,created_at,decided_at,decided_by,reason,waited," +
+		"account,public_body,named_on_proof,mandate_date,mandate_age_days,documents,changes,comment,asked_structure"
+	if header != want {
+		t.Errorf("request list -o csv header:\n%s\nwant\n%s", header, want)
+	}
+}
