@@ -509,13 +509,20 @@ func TestImportsAuditEachPersonAndStructure(t *testing.T) {
 	})
 }
 
+// newUsersFileWorld is a SQLite world holding the structures of testdata/import, and the
+// path of a file of accounts to write.
+func newUsersFileWorld(t *testing.T) (*importWorld, string) {
+	t.Helper()
+	w := newImportWorld(t, testdb.SQLite(t))
+	clitest.Must(t, w.env, "structure", "import", importSample("structures.csv"))
+	return w, filepath.Join(t.TempDir(), "users.csv")
+}
+
 // A batch that fails to write stops the import with what it did: when it was the first, the
 // message says nothing was imported and no summary counts lines that were not written; when
 // batches before it were written, the message says so and the summary counts them.
 func TestUserImportFailedBatchSaysWhatWasWritten(t *testing.T) {
-	w := newImportWorld(t, testdb.SQLite(t))
-	clitest.Must(t, w.env, "structure", "import", importSample("structures.csv"))
-	file := filepath.Join(t.TempDir(), "users.csv")
+	w, file := newUsersFileWorld(t)
 	writeFile(t, file, "email;nom;prenom;siret\n"+
 		"ada@x.example;Lovelace;Ada;"+importGRETA+"\n"+
 		"alan@x.example;Turing;Alan;"+importGRETA+"\n"+
@@ -556,9 +563,7 @@ func TestUserImportFailedBatchSaysWhatWasWritten(t *testing.T) {
 // A cell longer than its field may be (a column pasted whole, a file made to flood the
 // terminals that list it) is a bad line, named, and nothing is written.
 func TestUserImportRefusesTooLongText(t *testing.T) {
-	w := newImportWorld(t, testdb.SQLite(t))
-	clitest.Must(t, w.env, "structure", "import", importSample("structures.csv"))
-	file := filepath.Join(t.TempDir(), "users.csv")
+	w, file := newUsersFileWorld(t)
 	writeFile(t, file, "email;nom;prenom;fonction;siret\n"+
 		"ada@x.example;Lovelace;Ada;Formatrice;"+importGRETA+"\n"+
 		"alan@x.example;Turing;Alan;"+strings.Repeat("x", 5000)+";"+importGRETA+"\n")
@@ -574,9 +579,7 @@ func TestUserImportRefusesTooLongText(t *testing.T) {
 
 // The refusal counts the lines as people would: the only line, all of them, or some.
 func TestImportRefusalCountsLines(t *testing.T) {
-	w := newImportWorld(t, testdb.SQLite(t))
-	clitest.Must(t, w.env, "structure", "import", importSample("structures.csv"))
-	file := filepath.Join(t.TempDir(), "users.csv")
+	w, file := newUsersFileWorld(t)
 	good := "ada@x.example;Lovelace;Ada;" + importGRETA + "\n"
 	bad := "not an e-mail;Turing;Alan;" + importGRETA + "\n"
 	for lines, want := range map[string]string{

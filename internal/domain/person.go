@@ -1,9 +1,6 @@
 package domain
 
-import (
-	"strings"
-	"unicode/utf8"
-)
+import "strings"
 
 // PersonFields names, as people see them, the fields of a person's identity: the flags of the
 // command line, or the columns of an import file. Messages name the field as it was given.
@@ -18,17 +15,15 @@ var (
 // SetNames puts in u the names of a person as typed, checked and cleaned: no control character
 // (CheckText), runs of spaces made one, last and first names required, the function optional.
 func (f PersonFields) SetNames(u *User, lastName, firstName, function string) error {
-	if err := CheckTexts(f.LastName, lastName, f.FirstName, firstName, f.Function, function); err != nil {
+	if err := CheckNames(f.LastName, lastName, f.FirstName, firstName); err != nil {
+		return err
+	}
+	if err := CheckText(f.Function, function); err != nil {
 		return err
 	}
 	u.LastName, u.FirstName, u.Function = oneSpace(lastName), oneSpace(firstName), oneSpace(function)
-	switch {
-	case utf8.RuneCountInString(u.LastName) > MaxNameLength:
-		return Invalid(f.LastName, "", "text.too_long", MaxNameLength)
-	case utf8.RuneCountInString(u.FirstName) > MaxNameLength:
-		return Invalid(f.FirstName, "", "text.too_long", MaxNameLength)
-	case utf8.RuneCountInString(u.Function) > MaxFunctionLength:
-		return Invalid(f.Function, "", "text.too_long", MaxFunctionLength)
+	if err := CheckLength(f.Function, u.Function, MaxFunctionLength); err != nil {
+		return err
 	}
 	switch {
 	case u.LastName == "":

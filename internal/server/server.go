@@ -156,7 +156,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// The parameters of a call are read before it takes one of the slots: a client that sends
 	// them slowly holds a connection, not a slot (an upload's body is the call's own work).
 	if rt, ok := routes[strings.TrimPrefix(r.URL.Path, "/api/v1/")]; ok && r.Method == http.MethodPost && !rt.upload {
-		if carriesDocuments[rt.method] {
+		if carriesDocuments()[rt.method] {
 			// Its body may hold documents of 10 MB, and anyone may call it: only a few are
 			// read at once, whatever the number of connections.
 			select {
@@ -300,8 +300,9 @@ const documentCalls = 2
 const documentsBody = 2 * (domain.MaxDocumentSize + 2) / 3 * 4
 
 // carriesDocuments are the methods whose parameters hold a domain.Document, found in their
-// types: their bodies may be larger by documentsBody.
-var carriesDocuments = func() map[string]bool {
+// types the first time a call is read (not at start-up): their bodies may be larger by
+// documentsBody.
+var carriesDocuments = sync.OnceValue(func() map[string]bool {
 	api := reflect.TypeFor[service.API]()
 	doc := reflect.TypeFor[domain.Document]()
 	var holds func(t reflect.Type, seen map[reflect.Type]bool) bool
@@ -335,11 +336,11 @@ var carriesDocuments = func() map[string]bool {
 		}
 	}
 	return out
-}()
+})
 
 // maxBody is the largest JSON body the route rt takes.
 func (s *Server) maxBody(rt route) int64 {
-	if carriesDocuments[rt.method] {
+	if carriesDocuments()[rt.method] {
 		return s.opts.MaxBody + documentsBody
 	}
 	return s.opts.MaxBody

@@ -156,14 +156,6 @@ func AskedText(r Request) string {
 	if a == nil {
 		return ""
 	}
-	var parts []string
-	where := strings.TrimSpace(a.PostalCode + " " + a.City)
-	for _, p := range []string{a.Acronym, a.Address, where} {
-		if p != "" {
-			parts = append(parts, p)
-		}
-	}
-	line := strings.Join(parts, ", ")
 	var kinds []string
 	for _, k := range a.Kinds {
 		kinds = append(kinds, i18n.Value(k))
@@ -171,19 +163,17 @@ func AskedText(r Request) string {
 	if a.Ministry {
 		kinds = append(kinds, i18n.T("view.asked_ministry"))
 	}
-	for _, p := range []string{strings.Join(kinds, ", "), apeText(a.APE)} {
-		if p != "" {
-			line = strings.TrimPrefix(line+"; "+p, "; ")
-		}
+	ape := ""
+	if a.APE != "" {
+		ape = "APE " + a.APE
 	}
-	return line
+	where := joinNonEmpty(", ", a.Acronym, a.Address, strings.TrimSpace(a.PostalCode+" "+a.City))
+	return joinNonEmpty("; ", where, strings.Join(kinds, ", "), ape)
 }
 
-func apeText(ape string) string {
-	if ape == "" {
-		return ""
-	}
-	return "APE " + ape
+// joinNonEmpty joins the parts that are not empty.
+func joinNonEmpty(sep string, parts ...string) string {
+	return strings.Join(slices.DeleteFunc(parts, func(p string) bool { return p == "" }), sep)
 }
 
 // Document is the JSON shape of a document joined to a request (never its content).
